@@ -1,0 +1,41 @@
+# Two commands matter: `make run` serves the API, `make test` runs the tests.
+# Both set up what they need: the virtual environment, Python packages, and the Neo4j jars
+# (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test migrate seed demo-load demo-remove schema bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(STAMP)  ## serve http://127.0.0.1:8000/graphql (local Neo4j unless NEO4J_URI is set)
+	$(PY) -m kiezgraph serve
+
+test: $(STAMP)  ## run the tests against a Neo4j of their own
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: $(STAMP)
+	$(PY) -m kiezgraph migrate
+
+seed: $(STAMP)
+	$(PY) -m kiezgraph seed
+
+demo-load: $(STAMP)
+	$(PY) -m kiezgraph demo load
+
+demo-remove: $(STAMP)
+	$(PY) -m kiezgraph demo remove
+
+schema: $(STAMP)  ## rewrite schema.graphql from the code
+	$(PY) -m kiezgraph schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) neo4j-local/target

@@ -1,0 +1,100 @@
+"""Quarters (QM areas): their facts with sources, mergers, and lookups by id and slug."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, LiteralString
+
+from graph.convert import date_or_none
+from graph.db import Database
+
+
+@dataclass(frozen=True)
+class QuarterRecord:
+    id: str
+    slug: str
+    name: str
+    alt_names: tuple[str, ...]
+    district: str
+    city: str
+    status: str  # active | ended | merged
+    start_year: int
+    start_date: dt.date | None
+    start_note: str | None
+    end_date: dt.date | None
+    planned_end_date: dt.date | None
+    area_ha: float | None
+    residents: int | None
+    residents_year: int | None
+    note: str | None
+    sources: tuple[str, ...]
+    landmark: tuple[float, float] | None
+    landmark_source: str | None
+    merged_into_id: str | None
+    merger_date: dt.date | None
+    merger_sources: tuple[str, ...]
+    merged_from_ids: tuple[str, ...]
+    synthetic: bool
+
+
+# The projection every quarter query returns (one row per quarter, facts and merger links).
+_PROJECTION: Final[LiteralString] = """
+OPTIONAL MATCH (q)-[m:MERGED_INTO]->(into:Quarter)
+RETURN q {.*, landmark: null,
+          lat: q.landmark.latitude, lon: q.landmark.longitude,
+          mergedIntoId: into.id, mergerDate: m.date, mergerSources: m.sources,
+          mergedFromIds: [(src:Quarter)-[:MERGED_INTO]->(q) | src.id]} AS q
+"""
+
+# All quarters, by name.
+ALL: Final[LiteralString] = "MATCH (q:Quarter)" + _PROJECTION + " ORDER BY q.sortName, q.id"
+# Quarters by id, for batched loading.
+BY_IDS: Final[LiteralString] = "MATCH (q:Quarter) WHERE q.id IN $ids" + _PROJECTION
+# Quarters by slug, for batched loading.
+BY_SLUGS: Final[LiteralString] = "MATCH (q:Quarter) WHERE q.slug IN $slugs" + _PROJECTION
+
+
+def _record(row: dict[str, Any]) -> QuarterRecord:
+    q = row["q"]
+    return QuarterRecord(
+        id=q["id"],
+        slug=q["slug"],
+        name=q["name"],
+        alt_names=tuple(q.get("altNames") or ()),
+        district=q["district"],
+        city=q.get("city") or "Berlin",
+        status=q["status"],
+        start_year=q["startYear"],
+        start_date=date_or_none(q.get("startDate")),
+        start_note=q.get("startNote"),
+        end_date=date_or_none(q.get("endDate")),
+        planned_end_date=date_or_none(q.get("plannedEndDate")),
+        area_ha=q.get("areaHa"),
+        residents=q.get("residents"),
+        residents_year=q.get("residentsYear"),
+        note=q.get("note"),
+        sources=tuple(q.get("sources") or ()),
+        landmark=(q["lat"], q["lon"]) if q.get("lat") is not None else None,
+        landmark_source=q.get("landmarkSource"),
+        merged_into_id=q.get("mergedIntoId"),
+        merger_date=date_or_none(q.get("mergerDate")),
+        merger_sources=tuple(q.get("mergerSources") or ()),
+        merged_from_ids=tuple(sorted(q.get("mergedFromIds") or ())),
+        synthetic=bool(q.get("synthetic")),
+    )
+
+
+async def all_quarters(db: Database) -> list[QuarterRecord]:
+    return [_record(row) for row in await db.read(ALL)]
+
+
+async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, QuarterRecord]:
+    records = (_record(row) for row in await db.read(BY_IDS, ids=list(ids)))
+    return {r.id: r for r in records}
+
+
+async def by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, QuarterRecord]:
+    records = (_record(row) for row in await db.read(BY_SLUGS, slugs=list(slugs)))
+    return {r.slug: r for r in records}

@@ -1,0 +1,5 @@
+import sys
+
+from kiezgraph.cli import main
+
+sys.exit(main())

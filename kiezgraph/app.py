@@ -1,0 +1,101 @@
+"""The composition root: Starlette routes, the GraphQL endpoint, health, and the lifespan.
+
+A request travels: ``/graphql`` → :class:`GraphQLApp` (builds the per-request
+:class:`resolvers.context.Context`) → ``schema/`` root field → ``resolvers/`` function →
+``graph/`` query → Neo4j, and back as records that ``schema/`` types wrap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from graph import migrations
+from graph.db import Database, Neo4jSettings
+from graph.errors import GraphError
+from resolvers.context import Context
+from schema import build_schema
+
+log = logging.getLogger("kiezgraph")
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and orjson encoding."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql")
+        self.db = db
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context.for_request(self.db, request=request, response=response)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+class Readiness:
+    """Neo4j reachable and migrated; migrations run late if Neo4j was away at start-up."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.migrated = False
+
+    async def ensure_migrated(self) -> None:
+        if not self.migrated:
+            await migrations.migrate(self.db)
+            self.migrated = True
+
+    async def check(self) -> tuple[bool, str]:
+        try:
+            await self.db.ping(timeout=1.0)
+            await self.ensure_migrated()
+        except GraphError as exc:
+            return False, str(exc)
+        except migrations.MigrationError as exc:
+            return False, f"migrations failed: {exc}"
+        return True, "ready"
+
+
+def create_app(neo4j: Neo4jSettings) -> Starlette:
+    db = Database(neo4j)
+    readiness = Readiness(db)
+    graphql = GraphQLApp(db)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "alive"})
+
+    async def readyz(_: Request) -> Response:
+        ready, reason = await readiness.check()
+        return JSONResponse({"status": "ready" if ready else "unavailable", "reason": reason},
+                            status_code=200 if ready else 503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ready, reason = await readiness.check()
+        if not ready:
+            log.warning("starting without a ready database (%s); /readyz reports 503 until it is", reason)
+        try:
+            yield
+        finally:
+            await db.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.readiness = readiness
+    return app

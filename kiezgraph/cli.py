@@ -1,0 +1,168 @@
+"""The ``kiezgraph`` command: serve, migrate, seed, and manage the demo network.
+
+Without ``NEO4J_URI`` every command uses the local Neo4j: an already running one (started by
+``kiezgraph serve``) is reused, otherwise it is started for the command and stopped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TypeVar
+
+import uvicorn
+
+from graph import migrations
+from graph.db import Database, Neo4jSettings
+from kiezgraph.app import create_app
+from kiezgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
+from kiezgraph.settings import Settings, SettingsError
+from seeds import load
+
+log = logging.getLogger("kiezgraph")
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def neo4j_for(settings: Settings) -> Iterator[Neo4jSettings]:
+    """Connection settings for the configured Neo4j, starting the local one if need be."""
+    if settings.neo4j_uri is not None:
+        assert settings.neo4j_password is not None
+        yield Neo4jSettings(
+            settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
+            query_timeout=settings.query_timeout,
+        )
+        return
+    local = LocalNeo4j(
+        settings.local_neo4j_home,
+        port=settings.local_neo4j_port,
+        heap=settings.local_neo4j_heap,
+        pagecache=settings.local_neo4j_pagecache,
+    )
+    already_running = (local.home / "neo4j.pid").exists() and _answers(local)
+    if not already_running:
+        log.info("starting the local Neo4j on %s (data in %s)", local.uri, local.home)
+        local.start()
+    try:
+        yield Neo4jSettings(local.uri, local.user, local.password, "neo4j", query_timeout=settings.query_timeout)
+    finally:
+        if not already_running:
+            log.info("stopping the local Neo4j")
+            local.stop()
+
+
+def _answers(local: LocalNeo4j) -> bool:
+    async def probe() -> bool:
+        db = Database(Neo4jSettings(local.uri, local.user, local.password))
+        try:
+            await db.ping(timeout=2.0)
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not running"
+            return False
+        finally:
+            await db.close()
+
+    return asyncio.run(probe())
+
+
+def _with_db(neo4j: Neo4jSettings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        db = Database(neo4j)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+async def prepare(db: Database, demo: bool) -> None:
+    """Migrate, load the reference seeds and (optionally) the demo network."""
+    applied = await migrations.migrate(db)
+    if applied:
+        log.info("applied migrations %s", applied)
+    await load.load_reference(db)
+    if demo:
+        summary = await load.load_demo(db)
+        log.info("demo network loaded: %d synthetic actors, %d cooperations", summary.actors, summary.cooperations)
+
+
+def _exit_on_sigterm(signum: int, _: object) -> None:
+    # uvicorn re-raises the signal that stopped it; turning SIGTERM into SystemExit lets the
+    # `finally` blocks run, so the local Neo4j is stopped in order rather than orphaned.
+    raise SystemExit(128 + signum)
+
+
+def cmd_serve(settings: Settings, _: argparse.Namespace) -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with neo4j_for(settings) as neo4j:
+        _with_db(neo4j, lambda db: prepare(db, demo=settings.load_demo))
+        print(f"kiezgraph serves http://{settings.host}:{settings.port}/graphql  (Ctrl-C stops)", flush=True)
+        uvicorn.run(create_app(neo4j), host=settings.host, port=settings.port, log_level="info")
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
+    with neo4j_for(settings) as neo4j:
+        applied = _with_db(neo4j, migrations.migrate)
+        print(f"applied migrations: {applied}" if applied else "schema is up to date")
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
+    with neo4j_for(settings) as neo4j:
+        _with_db(neo4j, lambda db: prepare(db, demo=args.demo))
+        print("seeded quarters, action fields and organisations" + (" and the demo network" if args.demo else ""))
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> load.DemoSummary:
+        await migrations.migrate(db)
+        if args.action == "load":
+            await load.load_reference(db)
+            return await load.load_demo(db)
+        return await load.remove_demo(db)
+
+    with neo4j_for(settings) as neo4j:
+        summary = _with_db(neo4j, work)
+    verb = "loaded" if args.action == "load" else "removed"
+    print(f"demo network {verb}: {summary.actors} synthetic actors, {summary.cooperations} cooperations")
+
+
+def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
+    from schema import export_sdl
+
+    sys.stdout.write(export_sdl())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kiezgraph", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="start Neo4j if local, migrate, seed, and serve the API").set_defaults(
+        run=cmd_serve
+    )
+    commands.add_parser("migrate", help="apply pending schema migrations").set_defaults(run=cmd_migrate)
+    seed = commands.add_parser("seed", help="load the Neukölln quarters, action fields and organisations")
+    seed.add_argument("--demo", action="store_true", help="also load the synthetic demo network")
+    seed.set_defaults(run=cmd_seed)
+    demo = commands.add_parser("demo", help="load or remove the synthetic demo network")
+    demo.add_argument("action", choices=["load", "remove"])
+    demo.set_defaults(run=cmd_demo)
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(run=cmd_schema)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    try:
+        args.run(Settings.from_env(), args)
+    except (SettingsError, LocalNeo4jError, migrations.MigrationError) as exc:
+        print(f"kiezgraph: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Global ids (Relay): an opaque base64 of ``Type:localId``, so ``node(id:)`` knows where to look."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+
+class InvalidGlobalId(ValueError):
+    pass
+
+
+def encode(type_name: str, local_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{local_id}".encode()).decode().rstrip("=")
+
+
+def decode(global_id: str) -> tuple[str, str]:
+    """``(type_name, local_id)``; :class:`InvalidGlobalId` for anything we did not issue."""
+    padded = global_id + "=" * (-len(global_id) % 4)
+    try:
+        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode()
+    except (binascii.Error, UnicodeError, ValueError) as exc:
+        raise InvalidGlobalId(global_id) from exc
+    type_name, sep, local_id = text.partition(":")
+    if not sep or not type_name or not local_id:
+        raise InvalidGlobalId(global_id)
+    return type_name, local_id
+
+
+def decode_as(global_id: str, *type_names: str) -> str | None:
+    """The local id if ``global_id`` names one of ``type_names``, else ``None``."""
+    try:
+        type_name, local_id = decode(global_id)
+    except InvalidGlobalId:
+        return None
+    return local_id if type_name in type_names else None

@@ -1,0 +1,27 @@
+"""Quarters: all of them, one by slug, and the quarters a merger links."""
+
+from __future__ import annotations
+
+from graph import quarters
+from graph.quarters import QuarterRecord
+from resolvers.context import Context
+
+
+async def all_quarters(ctx: Context) -> list[QuarterRecord]:
+    records = await quarters.all_quarters(ctx.db)
+    for record in records:  # prime the loaders: nested merger lookups need no query
+        ctx.loaders.quarter_by_id.prime(record.id, record)
+    return records
+
+
+async def by_slug(ctx: Context, slug: str) -> QuarterRecord | None:
+    return await ctx.loaders.quarter_by_slug.load(slug.strip().lower())
+
+
+async def by_id(ctx: Context, quarter_id: str) -> QuarterRecord | None:
+    return await ctx.loaders.quarter_by_id.load(quarter_id)
+
+
+async def many_by_id(ctx: Context, ids: tuple[str, ...]) -> list[QuarterRecord]:
+    found = await ctx.loaders.quarter_by_id.load_many(list(ids))
+    return [q for q in found if q is not None]

@@ -1,0 +1,126 @@
+"""Test fixtures: one real Neo4j for the session, a clean database per test, the app over HTTP.
+
+The session's Neo4j is started by the test command itself (a throwaway folder, a free port)
+and stopped at the end; the JVM also dies with this process if pytest is killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import neo4j
+import pytest
+from starlette.testclient import TestClient
+
+from graph import migrations
+from graph.db import Database, Neo4jSettings
+from kiezgraph.app import create_app
+from kiezgraph.local_neo4j import LocalNeo4j, free_port
+from seeds import load
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    server = LocalNeo4j(tmp_path_factory.mktemp("neo4j"), port=free_port(), heap="768m", pagecache="256m")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(neo4j_server: LocalNeo4j) -> Neo4jSettings:
+    return Neo4jSettings(neo4j_server.uri, neo4j_server.user, neo4j_server.password, query_timeout=20.0)
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_settings: Neo4jSettings) -> Iterator[neo4j.Driver]:
+    """A plain synchronous driver for arranging and inspecting data behind the API's back."""
+    with neo4j.GraphDatabase.driver(
+        neo4j_settings.uri, auth=(neo4j_settings.user, neo4j_settings.password)
+    ) as drv:
+        yield drv
+
+
+def run_async(neo4j_settings: Neo4jSettings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def main() -> T:
+        db = Database(neo4j_settings)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+@pytest.fixture(scope="session")
+def migrated(neo4j_settings: Neo4jSettings) -> None:
+    run_async(neo4j_settings, migrations.migrate)
+
+
+@pytest.fixture
+def clean_db(driver: neo4j.Driver, migrated: None) -> neo4j.Driver:
+    """An empty database (schema and migration records kept) for this test."""
+    with driver.session() as session:  # CALL … IN TRANSACTIONS needs an auto-commit transaction
+        session.run(
+            "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+        ).consume()
+    return driver
+
+
+@pytest.fixture
+def reference(clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings) -> neo4j.Driver:
+    """The real Neukölln quarters, action fields and organisations."""
+    run_async(neo4j_settings, load.load_reference)
+    return clean_db
+
+
+@pytest.fixture
+def demo(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> neo4j.Driver:
+    """Reference data plus the synthetic demo network."""
+    run_async(neo4j_settings, load.load_demo)
+    return reference
+
+
+@pytest.fixture
+def client(neo4j_settings: Neo4jSettings, migrated: None) -> Iterator[TestClient]:
+    with TestClient(create_app(neo4j_settings)) as test_client:
+        yield test_client
+
+
+def count(driver: neo4j.Driver, query: str, **params: Any) -> int:
+    records, _, _ = driver.execute_query(query, params)
+    return int(records[0][0])
+
+
+class GraphQLClient:
+    """Posts GraphQL over HTTP and returns the decoded JSON body."""
+
+    def __init__(self, http: TestClient) -> None:
+        self.http = http
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+        response = self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert response.status_code in (200, 400), response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = self(query, variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture
+def gql(client: TestClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+ROOT = Path(__file__).resolve().parents[1]
