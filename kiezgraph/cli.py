@@ -161,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, LocalNeo4jError, migrations.MigrationError) as exc:
         print(f"kiezgraph: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C is how a developer stops `make run`: not a failure
+        return 0
     return 0
 
 
