@@ -1,31 +1,69 @@
-"""What every resolver gets per request: the database, settings and request-scoped loaders."""
+"""What every resolver gets per request: the database and request-scoped DataLoaders.
+
+Loaders batch every lookup made in one tick of the event loop into one Cypher query, so a
+nested GraphQL selection costs one round trip per level, whatever the number of objects.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import quarters
+from graph import action_fields, actors, cooperations, quarters
+from graph.action_fields import ActionFieldRecord
+from graph.actors import ActorRecord, MembershipRecord
+from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
+from graph.criteria import CooperationCriteria
 from graph.db import Database
+from graph.pagination import Page
 from graph.quarters import QuarterRecord
 
-K = TypeVar("K")
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+G = TypeVar("G", bound=Hashable)
 
 
-def _batched(
-    fetch: Callable[[Sequence[K]], Any], default: Callable[[K], V] | None = None
-) -> DataLoader[K, V | None]:
-    """A per-request loader that turns N lookups in one tick into one ``fetch`` of N keys."""
+def by_key(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], missing: V | None = None) -> DataLoader[K, V | None]:
+    """N lookups in one tick → one ``fetch`` of N keys."""
 
     async def load(keys: list[K]) -> list[V | None]:
         found = await fetch(keys)
-        return [found.get(key, default(key) if default else None) for key in keys]
+        return [found.get(key, missing) for key in keys]
 
     return DataLoader(load_fn=load)
+
+
+def by_key_and_args(
+    fetch: Callable[[Sequence[str], G], Awaitable[dict[str, V]]],
+) -> DataLoader[tuple[str, G], V]:
+    """Like :func:`by_key` for keys ``(id, args)``: one ``fetch`` per distinct ``args``."""
+
+    async def load(keys: list[tuple[str, G]]) -> list[V]:
+        groups: dict[G, list[str]] = defaultdict(list)
+        for key_id, args in keys:
+            groups[args].append(key_id)
+        results: dict[tuple[str, G], V] = {}
+        for args, ids in groups.items():
+            for key_id, value in (await fetch(list(dict.fromkeys(ids)), args)).items():
+                results[(key_id, args)] = value
+        return [results[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _forget(loader: DataLoader[Any, Any], key: Any) -> None:
+    try:
+        loader.clear(key)
+    except KeyError:  # strawberry's loader raises for keys it never cached
+        pass
+
+
+CooperationArgs = tuple[CooperationCriteria, Page]
 
 
 @dataclass
@@ -33,10 +71,45 @@ class Loaders:
     db: Database
     quarter_by_id: DataLoader[str, QuarterRecord | None] = field(init=False)
     quarter_by_slug: DataLoader[str, QuarterRecord | None] = field(init=False)
+    actor_by_id: DataLoader[str, ActorRecord | None] = field(init=False)
+    cooperation_by_id: DataLoader[str, CooperationRecord | None] = field(init=False)
+    memberships: DataLoader[str, list[MembershipRecord] | None] = field(init=False)
+    cooperation_counts: DataLoader[str, tuple[int, int] | None] = field(init=False)
+    key_organisations: DataLoader[str, list[tuple[ActorRecord, MembershipRecord]] | None] = field(init=False)
+    partners: DataLoader[tuple[str, CooperationArgs], PartnerPage] = field(init=False)
+    cooperations_of: DataLoader[tuple[str, CooperationArgs], CooperationPage] = field(init=False)
+    _action_fields: asyncio.Future[list[ActionFieldRecord]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.quarter_by_id = _batched(lambda ids: quarters.by_ids(self.db, ids))
-        self.quarter_by_slug = _batched(lambda slugs: quarters.by_slugs(self.db, slugs))
+        db = self.db
+        self.quarter_by_id = by_key(lambda ids: quarters.by_ids(db, ids))
+        self.quarter_by_slug = by_key(lambda slugs: quarters.by_slugs(db, slugs))
+        self.actor_by_id = by_key(lambda ids: actors.by_ids(db, ids))
+        self.cooperation_by_id = by_key(lambda ids: cooperations.by_ids(db, ids))
+        self.memberships = by_key(lambda ids: actors.memberships(db, ids), missing=[])
+        self.cooperation_counts = by_key(lambda ids: actors.cooperation_counts(db, ids), missing=(0, 0))
+        self.key_organisations = by_key(lambda ids: actors.key_organisations(db, ids), missing=[])
+        self.partners = by_key_and_args(lambda ids, args: cooperations.partners_of(db, ids, *args))
+        self.cooperations_of = by_key_and_args(lambda ids, args: cooperations.of_actors(db, ids, *args))
+
+    async def action_fields(self) -> list[ActionFieldRecord]:
+        """All action fields (a dozen rows), read at most once per request."""
+        if self._action_fields is None:
+            # Share one fetch among all resolvers that ask in this request, even concurrently.
+            self._action_fields = asyncio.ensure_future(action_fields.all_fields(self.db))
+        return await asyncio.shield(self._action_fields)
+
+    def forget_actor(self, actor_id: str) -> None:
+        """Drop cached reads of an actor after a write, so the payload shows the new state."""
+        for loader in (self.actor_by_id, self.memberships, self.cooperation_counts):
+            _forget(loader, actor_id)
+
+    def forget_cooperation(self, cooperation_id: str) -> None:
+        _forget(self.cooperation_by_id, cooperation_id)
+
+    def prime_actors(self, records: Sequence[ActorRecord]) -> None:
+        for r in records:
+            self.actor_by_id.prime(r.id, r)
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from graph import quarters
+from graph import actors, quarters
+from graph.actors import ActorRecord, MembershipRecord
+from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.quarters import QuarterRecord
 from resolvers.context import Context
 
@@ -25,3 +27,19 @@ async def by_id(ctx: Context, quarter_id: str) -> QuarterRecord | None:
 async def many_by_id(ctx: Context, ids: tuple[str, ...]) -> list[QuarterRecord]:
     found = await ctx.loaders.quarter_by_id.load_many(list(ids))
     return [q for q in found if q is not None]
+
+
+async def actor_counts_by_type(ctx: Context, quarter: QuarterRecord) -> dict[str, int]:
+    return await actors.count_by_type(ctx.db, ActorCriteria(quarters=(quarter.slug,)))
+
+
+async def key_organisations(ctx: Context, quarter: QuarterRecord) -> list[tuple[ActorRecord, MembershipRecord]]:
+    return await ctx.loaders.key_organisations.load(quarter.id) or []
+
+
+def in_quarter(quarter: QuarterRecord) -> ActorCriteria:
+    return ActorCriteria(quarters=(quarter.slug,))
+
+
+def cooperations_in_quarter(quarter: QuarterRecord) -> CooperationCriteria:
+    return CooperationCriteria(quarters=(quarter.slug,))

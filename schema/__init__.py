@@ -5,13 +5,19 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from schema.actor import ACTOR_TYPES
 from schema.errors import ErrorCodes
+from schema.mutation import Mutation
 from schema.query import Query
+from schema.user_errors import ERROR_TYPES
 
 
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
+        # Types reachable only through interfaces must be named so clients can select on them.
+        types=[*ACTOR_TYPES, *ERROR_TYPES],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[ErrorCodes],
     )

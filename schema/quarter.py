@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers.context import Context
+
 from graph.quarters import QuarterRecord
+from resolvers import actors as actor_resolvers
+from resolvers import cooperations as cooperation_resolvers
 from resolvers import ids, quarters
+from schema.enums import ActorType, MembershipRole
+from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
 from schema.node import Node
 
 if TYPE_CHECKING:
-    from resolvers.context import Context
+    from schema.actor import Actor, ActorConnection, ActorTypeCount
+    from schema.cooperation import CooperationConnection
+
+ActorConnectionRef = Annotated["ActorConnection", strawberry.lazy("schema.actor")]
+ActorTypeCountRef = Annotated["ActorTypeCount", strawberry.lazy("schema.actor")]
+CooperationConnectionRef = Annotated["CooperationConnection", strawberry.lazy("schema.cooperation")]
+QuarterOrganisationRef = Annotated["QuarterOrganisation", strawberry.lazy("schema.quarter")]
+ActorFilterArg = Annotated[ActorFilter | None, strawberry.argument(description="Which of the quarter's actors.")]
 
 
 @strawberry.enum(description="Where a QM area stands in its life cycle.")
@@ -131,8 +144,77 @@ class Quarter(Node):
         record = await quarters.by_id(info.context, self.record.merged_into_id)
         return Quarter.of(record) if record else None
 
+    @strawberry.field(description="Actors active in this quarter (at any time; filter with `activeOn`).")
+    async def actors(
+        self,
+        info: strawberry.Info[Context, None],
+        filter: ActorFilterArg = None,
+        order_by: Annotated[
+            list[ActorOrder] | None,
+            strawberry.argument(description="Sort keys (default: name)."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Items after this cursor.")] = None,
+    ) -> ActorConnectionRef:
+        from schema.actor import ActorConnection
+
+        page = await actor_resolvers.search(info.context, filter, order_by, first, after, extra=quarters.in_quarter(self.record))
+        return ActorConnection.of(page)
+
+    @strawberry.field(description="Cooperations with at least one actor active in this quarter.")
+    async def cooperations(
+        self,
+        info: strawberry.Info[Context, None],
+        filter: Annotated[
+            CooperationFilter | None,
+            strawberry.argument(description="Which cooperations."),
+        ] = None,
+        order_by: Annotated[
+            list[CooperationOrder] | None,
+            strawberry.argument(description="Sort keys (default: since, newest first)."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Items after this cursor.")] = None,
+    ) -> CooperationConnectionRef:
+        from schema.cooperation import CooperationConnection
+
+        page = await cooperation_resolvers.search(
+            info.context, filter, order_by, first, after, extra=quarters.cooperations_in_quarter(self.record)
+        )
+        return CooperationConnection.of(page)
+
+    @strawberry.field(description="How many live actors of each type are active in this quarter.")
+    async def actor_counts(self, info: strawberry.Info[Context, None]) -> list[ActorTypeCountRef]:
+        from schema.actor import ActorTypeCount
+
+        counts = await quarters.actor_counts_by_type(info.context, self.record)
+        return [ActorTypeCount(type=t, count=counts.get(t.value, 0)) for t in ActorType]
+
+    @strawberry.field(description="Its QM Träger and documented housing owners, each with sources.")
+    async def key_organisations(self, info: strawberry.Info[Context, None]) -> list[QuarterOrganisationRef]:
+        from schema.actor import actor_of
+
+        return [
+            QuarterOrganisation(actor=actor_of(a), role=MembershipRole(m.role), until=m.until, flats=m.flats,
+                                share_note=m.share_note, note=m.note, sources=list(m.sources))
+            for a, m in await quarters.key_organisations(info.context, self.record)
+        ]
+
     @strawberry.field(description="The areas that were merged into this one (Rixdorf: Ganghoferstraße, Richardplatz Süd).")
     async def merged_from(self, info: strawberry.Info[Context, None]) -> list[Quarter]:
         records = await quarters.many_by_id(info.context, self.record.merged_from_ids)
         return [Quarter.of(r) for r in sorted(records, key=lambda r: r.name)]
 
+
+
+@strawberry.type(description="An organisation with a documented role in a quarter: its QM Träger or a housing owner.")
+class QuarterOrganisation:
+    actor: Annotated[Actor, strawberry.lazy("schema.actor")] = strawberry.field(description="The organisation.")
+    role: MembershipRole = strawberry.field(
+        description="QM Träger or housing owner."
+    )
+    until: dt.date | None = strawberry.field(description="Until when, if the role has ended.")
+    flats: int | None = strawberry.field(description="Housing owners: flats in the quarter, where a source says.")
+    share_note: str | None = strawberry.field(description="Housing owners: their share, as the source puts it.")
+    note: str | None = strawberry.field(description="A remark, e.g. on the kind of source.")
+    sources: list[str] = strawberry.field(description="URLs of the public sources for this role.")

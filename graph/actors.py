@@ -1,0 +1,367 @@
+"""Actors (institutions, initiatives, companies, housing associations) and their quarters.
+
+Reads return :class:`ActorRecord`; writes are functions over a :class:`graph.db.Transaction`
+so a mutation can combine several of them in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, LiteralString, cast
+
+from graph.convert import date_or_none, datetime_or_none
+from graph.criteria import ActorCriteria
+from graph.db import Database, Transaction
+from graph.filters import Compiler
+from graph.pagination import Page, SortField, order_by, seek
+
+# An actor as every read returns it: its properties, type label and action fields.
+_PROJECTION = """{v} {{.id, .name, .altNames, .description, .street, .postalCode, .city, .website, .tags,
+  .synthetic, .archived, .archivedAt, .createdAt, .updatedAt, .version, .sources,
+  .institutionKind, .legalForm, .sector, .socialEnterprise, .ownership,
+  lat: {v}.location.latitude, lon: {v}.location.longitude,
+  type: [l IN labels({v}) WHERE l IN ['Institution', 'Initiative', 'Company', 'HousingAssociation']][0],
+  actionFields: [({v})-[:WORKS_ON]->(f:ActionField) | f.key]}}"""
+
+
+def projection(v: str) -> LiteralString:
+    """The actor projection over variable ``v`` (a name chosen by code, never by input)."""
+    return cast(LiteralString, _PROJECTION.format(v=v))
+
+
+@dataclass(frozen=True)
+class ActorRecord:
+    id: str
+    type: str
+    name: str
+    alt_names: tuple[str, ...]
+    description: str | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    location: tuple[float, float] | None
+    website: str | None
+    tags: tuple[str, ...]
+    action_fields: tuple[str, ...]
+    sources: tuple[str, ...]
+    synthetic: bool
+    archived: bool
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    institution_kind: str | None
+    legal_form: str | None
+    sector: str | None
+    social_enterprise: bool | None
+    ownership: str | None
+
+
+@dataclass(frozen=True)
+class MembershipRecord:
+    """An actor's activity in a quarter: plain membership, QM Träger, or housing owner."""
+
+    actor_id: str
+    quarter_id: str
+    role: str
+    since: dt.date | None
+    until: dt.date | None
+    flats: int | None
+    share_note: str | None
+    note: str | None
+    sources: tuple[str, ...]
+
+
+def record(a: dict[str, Any]) -> ActorRecord:
+    created = datetime_or_none(a["createdAt"])
+    assert created is not None
+    return ActorRecord(
+        id=a["id"],
+        type=a["type"],
+        name=a["name"],
+        alt_names=tuple(a.get("altNames") or ()),
+        description=a.get("description"),
+        street=a.get("street"),
+        postal_code=a.get("postalCode"),
+        city=a.get("city"),
+        location=(a["lat"], a["lon"]) if a.get("lat") is not None else None,
+        website=a.get("website"),
+        tags=tuple(a.get("tags") or ()),
+        action_fields=tuple(sorted(a.get("actionFields") or ())),
+        sources=tuple(a.get("sources") or ()),
+        synthetic=bool(a.get("synthetic")),
+        archived=bool(a.get("archived")),
+        archived_at=datetime_or_none(a.get("archivedAt")),
+        created_at=created,
+        updated_at=datetime_or_none(a["updatedAt"]) or created,
+        version=int(a.get("version") or 1),
+        institution_kind=a.get("institutionKind"),
+        legal_form=a.get("legalForm"),
+        sector=a.get("sector"),
+        social_enterprise=a.get("socialEnterprise"),
+        ownership=a.get("ownership"),
+    )
+
+
+# ---- reads -------------------------------------------------------------------------------
+
+# Actors by id, archived ones included (a direct lookup always finds what exists).
+BY_IDS: Final[LiteralString] = "MATCH (a:Actor) WHERE a.id IN $ids RETURN " + projection("a") + " AS a"
+
+# Where merged-away duplicates went: old id → survivor id.
+MERGED_INTO: Final[LiteralString] = """
+MATCH (m:MergedActor) WHERE m.id IN $ids RETURN m.id AS id, m.mergedInto AS survivor
+"""
+
+# Memberships of many actors at once, with the quarter's id.
+MEMBERSHIPS: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})-[m:ACTIVE_IN]->(q:Quarter)
+RETURN id, q.id AS quarter, m {.*} AS m
+ORDER BY q.sortName, m.role
+"""
+
+# Number of cooperations of many actors at once (with non-archived partners).
+COOPERATION_COUNTS: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN id, COUNT { (a)-[:COOPERATES_WITH]-(b:Actor) WHERE b.archived = false } AS cooperations,
+       COUNT { MATCH (a)-[:COOPERATES_WITH]-(b:Actor) WHERE b.archived = false RETURN DISTINCT b } AS partners
+"""
+
+# The documented organisations of many quarters at once (QM Träger, housing owners).
+KEY_ORGANISATIONS: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor)-[m:ACTIVE_IN]->(q:Quarter {id: id})
+WHERE m.role <> 'member' AND a.archived = false
+RETURN id, """ + projection("a") + """ AS a, m {.*} AS m
+ORDER BY m.role DESC, a.sortName
+"""
+
+ACTOR_SORT: Final[dict[str, LiteralString]] = {
+    "NAME": "{v}.sortName",
+    "CREATED_AT": "{v}.createdAt.epochSeconds * 1000000000 + {v}.createdAt.nanosecond",
+    "UPDATED_AT": "{v}.updatedAt.epochSeconds * 1000000000 + {v}.updatedAt.nanosecond",
+    "COOPERATION_COUNT": "COUNT {{ ({v})-[:COOPERATES_WITH]-(cnt:Actor) WHERE cnt.archived = false }}",
+}
+
+
+def sort_field(name: str, descending: bool) -> SortField:
+    return SortField(name, ACTOR_SORT[name], descending)
+
+
+@dataclass(frozen=True)
+class ActorPage:
+    total: int
+    rows: list[tuple[ActorRecord, list[Any]]]  # each record with its sort values (for cursors)
+    has_more: bool
+
+
+async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, ActorRecord]:
+    return {r.id: r for r in (record(row["a"]) for row in await db.read(BY_IDS, ids=list(ids)))}
+
+
+async def merged_into(db: Database, ids: Sequence[str]) -> dict[str, str]:
+    return {row["id"]: row["survivor"] for row in await db.read(MERGED_INTO, ids=list(ids))}
+
+
+async def memberships(db: Database, ids: Sequence[str]) -> dict[str, list[MembershipRecord]]:
+    found: dict[str, list[MembershipRecord]] = {i: [] for i in ids}
+    for row in await db.read(MEMBERSHIPS, ids=list(ids)):
+        found[row["id"]].append(membership(row["id"], row["quarter"], row["m"]))
+    return found
+
+
+def membership(actor_id: str, quarter_id: str, m: dict[str, Any]) -> MembershipRecord:
+    return MembershipRecord(
+        actor_id=actor_id,
+        quarter_id=quarter_id,
+        role=m.get("role") or "member",
+        since=date_or_none(m.get("since")),
+        until=date_or_none(m.get("until")),
+        flats=m.get("flats"),
+        share_note=m.get("shareNote"),
+        note=m.get("note"),
+        sources=tuple(m.get("sources") or ()),
+    )
+
+
+async def key_organisations(
+    db: Database, quarter_ids: Sequence[str]
+) -> dict[str, list[tuple[ActorRecord, MembershipRecord]]]:
+    found: dict[str, list[tuple[ActorRecord, MembershipRecord]]] = {i: [] for i in quarter_ids}
+    for row in await db.read(KEY_ORGANISATIONS, ids=list(quarter_ids)):
+        actor = record(row["a"])
+        found[row["id"]].append((actor, membership(actor.id, row["id"], row["m"])))
+    return found
+
+
+async def cooperation_counts(db: Database, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    rows = await db.read(COOPERATION_COUNTS, ids=list(ids))
+    return {row["id"]: (row["cooperations"], row["partners"]) for row in rows}
+
+
+async def page(db: Database, criteria: ActorCriteria, page: Page) -> ActorPage:
+    """One page of actors matching ``criteria``, with the total count, in one query."""
+    compiler = Compiler()
+    where = compiler.actor(criteria, "a")
+    after = seek(page, "a", compiler)
+    keys = ", ".join(f.expression.format(v="a") for f in page.sort)
+    query = cast(
+        LiteralString,
+        f"CALL () {{ MATCH (a:Actor) WHERE {where} RETURN count(a) AS total }} "
+        f"CALL (total) {{ MATCH (a:Actor) WHERE {where} AND {after} "
+        f"  WITH a ORDER BY {order_by(page.sort, 'a')} LIMIT $limit "
+        f"  RETURN collect({{a: {projection('a')}, k: [{keys}]}}) AS rows }} "
+        "RETURN total, rows",
+    )
+    [row] = await db.read(query, limit=page.first + 1, **compiler.params)
+    rows = [(record(r["a"]), r["k"]) for r in row["rows"]]
+    return ActorPage(total=row["total"], rows=rows[: page.first], has_more=len(rows) > page.first)
+
+
+async def count(db: Database, criteria: ActorCriteria) -> int:
+    compiler = Compiler()
+    where = compiler.actor(criteria, "a")
+    query = cast(LiteralString, f"MATCH (a:Actor) WHERE {where} RETURN count(a) AS total")
+    [row] = await db.read(query, **compiler.params)
+    return int(row["total"])
+
+
+# Actors per type matching a filter (a quarter's composition).
+async def count_by_type(db: Database, criteria: ActorCriteria) -> dict[str, int]:
+    compiler = Compiler()
+    where = compiler.actor(criteria, "a")
+    query = cast(
+        LiteralString,
+        f"MATCH (a:Actor) WHERE {where} "
+        "UNWIND [l IN labels(a) WHERE l IN ['Institution', 'Initiative', 'Company', 'HousingAssociation']] AS type "
+        "RETURN type, count(a) AS n",
+    )
+    return {row["type"]: row["n"] for row in await db.read(query, **compiler.params)}
+
+
+# ---- writes ------------------------------------------------------------------------------
+
+# Existence and version of actors, inside a write transaction.
+VERSIONS: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id}) RETURN a.id AS id, a.version AS version, a.archived AS archived
+"""
+
+# Lock an actor and bump its version; returns the version it had (lost-update safe: a SET
+# that reads the property it writes takes the write lock before reading).
+BUMP: Final[LiteralString] = """
+MATCH (a:Actor {id: $id})
+SET a.version = a.version + 1, a.updatedAt = datetime()
+RETURN a.version - 1 AS previous
+"""
+
+CREATE: Final[LiteralString] = """
+CREATE (a:Actor {id: $id})
+SET a += $props,
+    a.location = CASE WHEN $lat IS NULL THEN null ELSE point({latitude: $lat, longitude: $lon}) END,
+    a.createdAt = datetime(), a.updatedAt = a.createdAt, a.version = 1, a.archived = false
+FOREACH (_ IN CASE WHEN $type = 'Institution' THEN [1] ELSE [] END | SET a:Institution)
+FOREACH (_ IN CASE WHEN $type = 'Initiative' THEN [1] ELSE [] END | SET a:Initiative)
+FOREACH (_ IN CASE WHEN $type = 'Company' THEN [1] ELSE [] END | SET a:Company)
+FOREACH (_ IN CASE WHEN $type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
+RETURN a.id AS id
+"""
+
+# Overwrite the given properties (null removes one); location only when asked.
+UPDATE: Final[LiteralString] = """
+MATCH (a:Actor {id: $id})
+SET a += $props
+FOREACH (_ IN CASE WHEN $setLocation THEN [1] ELSE [] END |
+  SET a.location = CASE WHEN $lat IS NULL THEN null ELSE point({latitude: $lat, longitude: $lon}) END)
+"""
+
+# Replace an actor's action fields.
+SET_ACTION_FIELDS: Final[LiteralString] = """
+MATCH (a:Actor {id: $id})
+OPTIONAL MATCH (a)-[old:WORKS_ON]->()
+DELETE old
+WITH DISTINCT a
+UNWIND $keys AS key
+MATCH (f:ActionField {key: key})
+MERGE (a)-[:WORKS_ON]->(f)
+"""
+
+# Replace an actor's quarter memberships.
+SET_MEMBERSHIPS: Final[LiteralString] = """
+MATCH (a:Actor {id: $id})
+OPTIONAL MATCH (a)-[old:ACTIVE_IN]->()
+DELETE old
+WITH DISTINCT a
+UNWIND $rows AS row
+MATCH (q:Quarter {slug: row.slug})
+CREATE (a)-[m:ACTIVE_IN]->(q)
+SET m += row.props
+"""
+
+# Replace an actor's memberships, quarters given by id (used when merging).
+SET_MEMBERSHIPS_BY_QUARTER_ID: Final[LiteralString] = """
+MATCH (a:Actor {id: $id})
+OPTIONAL MATCH (a)-[old:ACTIVE_IN]->()
+DELETE old
+WITH DISTINCT a
+UNWIND $rows AS row
+MATCH (q:Quarter {id: row.quarterId})
+CREATE (a)-[m:ACTIVE_IN]->(q)
+SET m += row.props
+"""
+
+SET_ARCHIVED: Final[LiteralString] = """
+MATCH (a:Actor {id: $id})
+SET a.archived = $archived, a.archivedAt = CASE WHEN $archived THEN datetime() ELSE null END
+"""
+
+NAME_KEYS: Final[LiteralString] = """
+MATCH (a:Actor) WHERE a.nameKey = $key AND a.archived = false AND NOT a.id IN $exclude
+RETURN a.id AS id ORDER BY a.sortName LIMIT 10
+"""
+
+
+async def versions(tx: Transaction, ids: Sequence[str]) -> dict[str, tuple[int, bool]]:
+    rows = await tx.run(VERSIONS, ids=list(ids))
+    return {row["id"]: (row["version"], row["archived"]) for row in rows}
+
+
+async def bump(tx: Transaction, actor_id: str) -> int | None:
+    """Lock the actor, increment its version; the previous version, or None if missing."""
+    rows = await tx.run(BUMP, id=actor_id)
+    return rows[0]["previous"] if rows else None
+
+
+async def create(
+    tx: Transaction, actor_id: str, type_: str, props: dict[str, Any], location: tuple[float, float] | None
+) -> None:
+    lat, lon = location if location else (None, None)
+    await tx.run(CREATE, id=actor_id, type=type_, props=props, lat=lat, lon=lon)
+
+
+async def update(
+    tx: Transaction, actor_id: str, props: dict[str, Any], location: tuple[float, float] | None, set_location: bool
+) -> None:
+    lat, lon = location if location else (None, None)
+    await tx.run(UPDATE, id=actor_id, props=props, setLocation=set_location, lat=lat, lon=lon)
+
+
+async def set_action_fields(tx: Transaction, actor_id: str, keys: Sequence[str]) -> None:
+    await tx.run(SET_ACTION_FIELDS, id=actor_id, keys=list(keys))
+
+
+async def set_memberships(tx: Transaction, actor_id: str, rows: list[dict[str, Any]]) -> None:
+    await tx.run(SET_MEMBERSHIPS, id=actor_id, rows=rows)
+
+
+async def set_archived(tx: Transaction, actor_id: str, archived: bool) -> None:
+    await tx.run(SET_ARCHIVED, id=actor_id, archived=archived)
+
+
+async def same_name(tx: Transaction, name_key: str, exclude: Sequence[str] = ()) -> list[str]:
+    """Ids of live actors whose name is the same as people see it ("KITA Sonnenschein")."""
+    return [row["id"] for row in await tx.run(NAME_KEYS, key=name_key, exclude=list(exclude))]

@@ -1,0 +1,257 @@
+"""Cooperations: symmetric ties between two actors, stored once as ``COOPERATES_WITH``.
+
+The stored direction carries no meaning; every read matches undirected, and a new
+cooperation is refused when one of the same kind already covers the same time between
+the same two actors, in either direction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, LiteralString, cast
+
+from graph.actors import ActorRecord, projection, record as actor_record
+from graph.convert import date_or_none, datetime_or_none
+from graph.criteria import CooperationCriteria
+from graph.db import Database, Transaction
+from graph.filters import Compiler
+from graph.pagination import Page, SortField, order_by, seek
+
+# A cooperation as every read returns it, with the ids of its two actors.
+_PROJECTION = "{v} {{.*, a: startNode({v}).id, b: endNode({v}).id}}"
+
+
+def projection_of(v: str) -> LiteralString:
+    return cast(LiteralString, _PROJECTION.format(v=v))
+
+
+@dataclass(frozen=True)
+class CooperationRecord:
+    id: str
+    a_id: str
+    b_id: str
+    kind: str
+    action_fields: tuple[str, ...]
+    since: dt.date | None
+    until: dt.date | None
+    intensity: int | None
+    description: str | None
+    source: str | None
+    synthetic: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+    def other(self, actor_id: str) -> str:
+        return self.b_id if actor_id == self.a_id else self.a_id
+
+
+def record(c: dict[str, Any]) -> CooperationRecord:
+    created = datetime_or_none(c.get("createdAt")) or dt.datetime.now(dt.timezone.utc)
+    return CooperationRecord(
+        id=c["id"],
+        a_id=c["a"],
+        b_id=c["b"],
+        kind=c["kind"],
+        action_fields=tuple(c.get("actionFields") or ()),
+        since=date_or_none(c.get("since")),
+        until=date_or_none(c.get("until")),
+        intensity=c.get("intensity"),
+        description=c.get("description"),
+        source=c.get("source"),
+        synthetic=bool(c.get("synthetic")),
+        created_at=created,
+        updated_at=datetime_or_none(c.get("updatedAt")) or created,
+        version=int(c.get("version") or 1),
+    )
+
+
+COOPERATION_SORT: Final[dict[str, LiteralString]] = {
+    # ISO dates sort as text; unknown starts sort first.
+    "SINCE": "coalesce(toString({v}.since), '')",
+    "CREATED_AT": "{v}.createdAt.epochSeconds * 1000000000 + {v}.createdAt.nanosecond",
+    "INTENSITY": "coalesce({v}.intensity, 0)",
+}
+PARTNER_SORT: Final[dict[str, LiteralString]] = {"NAME": "{v}.sortName"}
+
+
+def sort_field(name: str, descending: bool) -> SortField:
+    return SortField(name, COOPERATION_SORT[name], descending)
+
+
+def partner_sort_field(name: str, descending: bool) -> SortField:
+    return SortField(name, PARTNER_SORT[name], descending)
+
+
+@dataclass(frozen=True)
+class CooperationPage:
+    total: int
+    rows: list[tuple[CooperationRecord, list[Any]]]
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Partner:
+    actor: ActorRecord
+    cooperations: tuple[CooperationRecord, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class PartnerPage:
+    total: int
+    rows: list[tuple[Partner, list[Any]]]
+    has_more: bool
+
+
+# ---- reads -------------------------------------------------------------------------------
+
+BY_IDS: Final[LiteralString] = (
+    "MATCH ()-[c:COOPERATES_WITH]->() WHERE c.id IN $ids RETURN " + projection_of("c") + " AS c"
+)
+
+
+async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, CooperationRecord]:
+    return {r.id: r for r in (record(row["c"]) for row in await db.read(BY_IDS, ids=list(ids)))}
+
+
+async def page(db: Database, criteria: CooperationCriteria, page: Page) -> CooperationPage:
+    """A page of cooperations across the network, with the total, in one query."""
+    compiler = Compiler()
+    where = compiler.cooperation(criteria, "c", "x", "y")
+    after = seek(page, "c", compiler)
+    keys = ", ".join(f.expression.format(v="c") for f in page.sort)
+    query = cast(
+        LiteralString,
+        f"CALL () {{ MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} RETURN count(c) AS total }} "
+        f"CALL (total) {{ MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} AND {after} "
+        f"  WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
+        f"  RETURN collect({{c: {projection_of('c')}, k: [{keys}]}}) AS rows }} "
+        "RETURN total, rows",
+    )
+    [row] = await db.read(query, limit=page.first + 1, **compiler.params)
+    rows = [(record(r["c"]), r["k"]) for r in row["rows"]]
+    return CooperationPage(total=row["total"], rows=rows[: page.first], has_more=len(rows) > page.first)
+
+
+async def count(db: Database, criteria: CooperationCriteria) -> int:
+    compiler = Compiler()
+    where = compiler.cooperation(criteria, "c", "x", "y")
+    query = cast(LiteralString, f"MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} RETURN count(c) AS n")
+    [row] = await db.read(query, **compiler.params)
+    return int(row["n"])
+
+
+async def of_actors(
+    db: Database, ids: Sequence[str], criteria: CooperationCriteria, page: Page
+) -> dict[str, CooperationPage]:
+    """For each actor, a page of its cooperations (one query for all actors)."""
+    compiler = Compiler()
+    where = compiler.cooperation(criteria, "c", "a", "b")
+    after = seek(page, "c", compiler)
+    keys = ", ".join(f.expression.format(v="c") for f in page.sort)
+    query = cast(
+        LiteralString,
+        "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
+        f"CALL (a) {{ MATCH (a)-[c:COOPERATES_WITH]-(b:Actor) WHERE {where} RETURN count(c) AS total }} "
+        f"CALL (a) {{ MATCH (a)-[c:COOPERATES_WITH]-(b:Actor) WHERE {where} AND {after} "
+        f"  WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
+        f"  RETURN collect({{c: {projection_of('c')}, k: [{keys}]}}) AS rows }} "
+        "RETURN id, total, rows",
+    )
+    pages = {i: CooperationPage(0, [], False) for i in ids}
+    for row in await db.read(query, ids=list(ids), limit=page.first + 1, **compiler.params):
+        rows = [(record(r["c"]), r["k"]) for r in row["rows"]]
+        pages[row["id"]] = CooperationPage(row["total"], rows[: page.first], len(rows) > page.first)
+    return pages
+
+
+async def partners_of(
+    db: Database, ids: Sequence[str], criteria: CooperationCriteria, page: Page
+) -> dict[str, PartnerPage]:
+    """For each actor, a page of its distinct partners with the cooperations to each."""
+    compiler = Compiler()
+    where = compiler.cooperation(criteria, "c", "a", "b")
+    after = seek(page, "b", compiler)
+    keys = ", ".join(f.expression.format(v="b") for f in page.sort)
+    query = cast(
+        LiteralString,
+        "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
+        f"CALL (a) {{ MATCH (a)-[c:COOPERATES_WITH]-(b:Actor) WHERE {where} RETURN count(DISTINCT b) AS total }} "
+        f"CALL (a) {{ MATCH (a)-[c:COOPERATES_WITH]-(b:Actor) WHERE {where} AND {after} "
+        f"  WITH b, collect({projection_of('c')}) AS cs ORDER BY {order_by(page.sort, 'b')} LIMIT $limit "
+        f"  RETURN collect({{b: {projection('b')}, cs: cs, k: [{keys}]}}) AS rows }} "
+        "RETURN id, total, rows",
+    )
+    pages = {i: PartnerPage(0, [], False) for i in ids}
+    for row in await db.read(query, ids=list(ids), limit=page.first + 1, **compiler.params):
+        rows = [
+            (Partner(actor_record(r["b"]), _newest_first(record(c) for c in r["cs"])), r["k"])
+            for r in row["rows"]
+        ]
+        pages[row["id"]] = PartnerPage(row["total"], rows[: page.first], len(rows) > page.first)
+    return pages
+
+
+def _newest_first(records: Any) -> tuple[CooperationRecord, ...]:
+    return tuple(sorted(records, key=lambda c: (c.since or dt.date.min, c.id), reverse=True))
+
+
+# ---- writes ------------------------------------------------------------------------------
+
+# Cooperations between two actors, in either direction (for duplicate checks).
+BETWEEN: Final[LiteralString] = """
+MATCH (x:Actor {id: $a})-[c:COOPERATES_WITH]-(y:Actor {id: $b})
+RETURN """ + projection_of("c") + " AS c"
+
+CREATE: Final[LiteralString] = """
+MATCH (x:Actor {id: $a}), (y:Actor {id: $b})
+CREATE (x)-[c:COOPERATES_WITH {id: $id}]->(y)
+SET c += $props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
+"""
+
+# Lock a cooperation and bump its version; returns the previous version and its state.
+BUMP: Final[LiteralString] = """
+MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
+SET c.version = c.version + 1, c.updatedAt = datetime()
+RETURN c.version - 1 AS previous, """ + projection_of("c") + " AS c"
+
+UPDATE: Final[LiteralString] = """
+MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
+SET c += $props
+"""
+
+DELETE: Final[LiteralString] = """
+MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
+WITH c, """ + projection_of("c") + """ AS snapshot
+DELETE c
+RETURN snapshot AS c
+"""
+
+
+async def between(tx: Transaction, a: str, b: str) -> list[CooperationRecord]:
+    return [record(row["c"]) for row in await tx.run(BETWEEN, a=a, b=b)]
+
+
+async def create(tx: Transaction, cooperation_id: str, a: str, b: str, props: dict[str, Any]) -> None:
+    await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=props)
+
+
+async def bump(tx: Transaction, cooperation_id: str) -> tuple[int, CooperationRecord] | None:
+    rows = await tx.run(BUMP, id=cooperation_id)
+    return (rows[0]["previous"], record(rows[0]["c"])) if rows else None
+
+
+async def update(tx: Transaction, cooperation_id: str, props: dict[str, Any]) -> None:
+    await tx.run(UPDATE, id=cooperation_id, props=props)
+
+
+async def delete(tx: Transaction, cooperation_id: str) -> CooperationRecord | None:
+    rows = await tx.run(DELETE, id=cooperation_id)
+    return record(rows[0]["c"]) if rows else None
+
+
+async def by_id_in(tx: Transaction, cooperation_id: str) -> CooperationRecord | None:
+    rows = await tx.run(BY_IDS, ids=[cooperation_id])
+    return record(rows[0]["c"]) if rows else None

@@ -1,0 +1,88 @@
+"""Reading actors: by id (following merges), filtered pages, and what hangs off an actor."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from graph import actors, cooperations
+from graph.actors import ActorRecord, MembershipRecord
+from graph.cooperations import Partner
+from graph.criteria import ActorCriteria, CooperationCriteria
+from graph.quarters import QuarterRecord
+from resolvers import ids
+from resolvers.context import Context
+from resolvers.filters import actor_criteria, cooperation_criteria
+from resolvers.ordering import actor_sort, cooperation_sort
+from resolvers.paging import Slice, page, slice_of
+
+if TYPE_CHECKING:
+    from graph.cooperations import CooperationRecord
+    from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
+
+
+async def by_local_id(ctx: Context, actor_id: str) -> ActorRecord | None:
+    """The actor, or, for a merged-away duplicate, the actor it was merged into."""
+    found = await ctx.loaders.actor_by_id.load(actor_id)
+    if found is None:
+        survivor = (await actors.merged_into(ctx.db, [actor_id])).get(actor_id)
+        if survivor is not None:
+            found = await ctx.loaders.actor_by_id.load(survivor)
+    return found
+
+
+async def by_global_id(ctx: Context, global_id: str) -> ActorRecord | None:
+    local = ids.decode_as(global_id, "Actor")
+    return await by_local_id(ctx, local) if local else None
+
+
+async def search(
+    ctx: Context,
+    filter_: ActorFilter | None,
+    order: list[ActorOrder] | None,
+    first: int | None,
+    after: str | None,
+    extra: ActorCriteria | None = None,
+) -> Slice[ActorRecord]:
+    criteria = await actor_criteria(ctx, filter_)
+    if extra is not None:  # a fixed condition from the caller, e.g. "in this quarter"
+        criteria = replace(criteria, all_of=(*criteria.all_of, extra))
+    p = page(actor_sort(order), first, after)
+    result = await actors.page(ctx.db, criteria, p)
+    ctx.loaders.prime_actors([r for r, _ in result.rows])
+    return slice_of(p, result.rows, [r.id for r, _ in result.rows], result.total, result.has_more)
+
+
+async def memberships(ctx: Context, actor: ActorRecord) -> list[tuple[MembershipRecord, QuarterRecord]]:
+    rows = await ctx.loaders.memberships.load(actor.id) or []
+    quarters = await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in rows])
+    return [(m, q) for m, q in zip(rows, quarters, strict=True) if q is not None]
+
+
+async def cooperations_of(
+    ctx: Context,
+    actor: ActorRecord,
+    filter_: CooperationFilter | None,
+    order: list[CooperationOrder] | None,
+    first: int | None,
+    after: str | None,
+) -> Slice[CooperationRecord]:
+    criteria = await cooperation_criteria(ctx, filter_)
+    p = page(cooperation_sort(order), first, after)
+    result = await ctx.loaders.cooperations_of.load((actor.id, (criteria, p)))
+    return slice_of(p, result.rows, [c.id for c, _ in result.rows], result.total, result.has_more)
+
+
+async def partners(
+    ctx: Context, actor: ActorRecord, filter_: CooperationFilter | None, first: int | None, after: str | None
+) -> Slice[Partner]:
+    criteria: CooperationCriteria = await cooperation_criteria(ctx, filter_)
+    p = page([cooperations.partner_sort_field("NAME", False)], first, after)
+    result = await ctx.loaders.partners.load((actor.id, (criteria, p)))
+    ctx.loaders.prime_actors([partner.actor for partner, _ in result.rows])
+    return slice_of(p, result.rows, [pt.actor.id for pt, _ in result.rows], result.total, result.has_more)
+
+
+async def counts(ctx: Context, actor: ActorRecord) -> tuple[int, int]:
+    """(cooperations, distinct partners), counting only partners that are not archived."""
+    return await ctx.loaders.cooperation_counts.load(actor.id) or (0, 0)

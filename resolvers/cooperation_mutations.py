@@ -1,0 +1,218 @@
+"""Writing cooperations: add, update, end (history stays), delete (for mistakes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Final, LiteralString
+
+import strawberry
+
+from graph import cooperations, revision
+from graph.cooperations import CooperationRecord
+from graph.db import Transaction
+from graph.ids import new_id
+from resolvers import ids
+from resolvers.context import Context
+from resolvers.references import unknown_action_fields
+from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
+from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, intensity, period, text
+
+if TYPE_CHECKING:
+    from schema.mutation_inputs import (
+        AddCooperationInput,
+        DeleteCooperationInput,
+        EndCooperationInput,
+        UpdateCooperationInput,
+    )
+
+
+def _overlaps(since: dt.date | None, until: dt.date | None, other: CooperationRecord) -> bool:
+    return (since or dt.date.min) <= (other.until or dt.date.max) and (other.since or dt.date.min) <= (
+        until or dt.date.max
+    )
+
+
+def _duplicate(existing: CooperationRecord) -> UserError:
+    return UserError(
+        "DUPLICATE_COOPERATION",
+        "these two actors already have a cooperation of this kind over the same time; update or end that one",
+        ("input",),
+        {"existing": existing.id},
+    )
+
+
+async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[CooperationRecord]:
+    if len(data.actor_ids) != 2:
+        return Outcome(errors=[invalid("a cooperation joins exactly two actors", "input", "actorIds")])
+    errors: list[UserError] = []
+    locals_: list[str] = []
+    for i, global_id in enumerate(data.actor_ids):
+        local = ids.decode_as(global_id, "Actor")
+        if local is None:
+            errors.append(not_found("actor", global_id, "input", "actorIds", str(i)))
+        else:
+            locals_.append(local)
+    if len(locals_) == 2 and locals_[0] == locals_[1]:
+        errors.append(UserError("SELF_COOPERATION", "an actor cannot cooperate with itself", ("input", "actorIds")))
+    errors += period(data.since, data.until, "input")
+    errors += intensity(data.intensity, "input", "intensity")
+    errors += text(data.description, MAX_TEXT, "input", "description")
+    errors += text(data.source, MAX_SHORT, "input", "source")
+    errors += await unknown_action_fields(ctx, data.action_fields, "input", "actionFields")
+    if errors:
+        return Outcome(errors=errors)
+    a, b = locals_
+    cooperation_id = new_id()
+    props: dict[str, Any] = {
+        "kind": data.kind.value,
+        "actionFields": list(dict.fromkeys(data.action_fields or [])),
+        "since": data.since,
+        "until": data.until,
+        "intensity": data.intensity,
+        "description": data.description,
+        "source": clean_text(data.source) if data.source else None,
+        "synthetic": data.synthetic,
+    }
+
+    async def work(tx: Transaction) -> None:
+        present = await _lock_actors(tx, sorted({a, b}))
+        for i, local in enumerate((a, b)):
+            if local not in present:
+                raise Rejected(not_found("actor", data.actor_ids[i], "input", "actorIds", str(i)))
+            if present[local]:
+                raise Rejected(invalid("archived actors take no new cooperations; restore it first",
+                                       "input", "actorIds", str(i)))
+        for existing in await cooperations.between(tx, a, b):
+            if existing.kind == props["kind"] and _overlaps(data.since, data.until, existing):
+                raise Rejected(_duplicate(existing))
+        await cooperations.create(tx, cooperation_id, a, b, props)
+        await revision.bump(tx)
+
+    try:
+        await ctx.db.write_transaction(work)
+    except Rejected as rejected:
+        return Outcome(errors=rejected.errors)
+    return Outcome(value=await _reload(ctx, cooperation_id))
+
+
+# Lock both actors (in id order, so concurrent adds cannot deadlock) without changing them:
+# two clients adding the same cooperation at once are serialised, and the second sees the first.
+LOCK_ACTORS: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+SET a._lock = true
+REMOVE a._lock
+RETURN a.id AS id, a.archived AS archived
+"""
+
+
+async def _lock_actors(tx: Transaction, actor_ids: list[str]) -> dict[str, bool]:
+    return {row["id"]: row["archived"] for row in await tx.run(LOCK_ACTORS, ids=actor_ids)}
+
+
+async def _reload(ctx: Context, cooperation_id: str) -> CooperationRecord | None:
+    ctx.loaders.forget_cooperation(cooperation_id)
+    return await ctx.loaders.cooperation_by_id.load(cooperation_id)
+
+
+def _given(value: Any) -> bool:
+    return value is not strawberry.UNSET
+
+
+async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outcome[CooperationRecord]:
+    local = ids.decode_as(data.id, "Cooperation")
+    if local is None:
+        return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
+    errors: list[UserError] = []
+    if _given(data.kind) and data.kind is None:
+        errors.append(invalid("a cooperation's kind cannot be cleared", "input", "kind"))
+    if _given(data.intensity):
+        errors += intensity(data.intensity, "input", "intensity")
+    if _given(data.description):
+        errors += text(data.description, MAX_TEXT, "input", "description")
+    if _given(data.source):
+        errors += text(data.source, MAX_SHORT, "input", "source")
+    if _given(data.action_fields):
+        errors += await unknown_action_fields(ctx, data.action_fields, "input", "actionFields")
+    if errors:
+        return Outcome(errors=errors)
+
+    async def work(tx: Transaction) -> None:
+        current = await _locked(tx, local, data.id, data.version)
+        kind = data.kind.value if _given(data.kind) and data.kind else current.kind
+        since = data.since if _given(data.since) else current.since
+        until = data.until if _given(data.until) else current.until
+        problems = period(since, until, "input")
+        if problems:
+            raise Rejected(*problems)
+        for other in await cooperations.between(tx, current.a_id, current.b_id):
+            if other.id != current.id and other.kind == kind and _overlaps(since, until, other):
+                raise Rejected(_duplicate(other))
+        props: dict[str, Any] = {"kind": kind, "since": since, "until": until}
+        if _given(data.action_fields):
+            props["actionFields"] = list(dict.fromkeys(data.action_fields or []))
+        if _given(data.intensity):
+            props["intensity"] = data.intensity
+        if _given(data.description):
+            props["description"] = data.description
+        if _given(data.source):
+            props["source"] = clean_text(data.source) if data.source else None
+        await cooperations.update(tx, local, props)
+        await revision.bump(tx)
+
+    try:
+        await ctx.db.write_transaction(work)
+    except Rejected as rejected:
+        return Outcome(errors=rejected.errors)
+    return Outcome(value=await _reload(ctx, local))
+
+
+async def _locked(tx: Transaction, local: str, global_id: str, version: int | None) -> CooperationRecord:
+    bumped = await cooperations.bump(tx, local)
+    if bumped is None:
+        raise Rejected(not_found("cooperation", global_id, "input", "id"))
+    previous, current = bumped
+    if version is not None and previous != version:
+        raise Rejected(stale(version, previous))
+    return current
+
+
+async def end_cooperation(ctx: Context, data: EndCooperationInput) -> Outcome[CooperationRecord]:
+    local = ids.decode_as(data.id, "Cooperation")
+    if local is None:
+        return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
+
+    async def work(tx: Transaction) -> None:
+        current = await _locked(tx, local, data.id, data.version)
+        problems = period(current.since, data.until, "input")
+        if problems:
+            raise Rejected(*problems)
+        await cooperations.update(tx, local, {"until": data.until})
+        await revision.bump(tx)
+
+    try:
+        await ctx.db.write_transaction(work)
+    except Rejected as rejected:
+        return Outcome(errors=rejected.errors)
+    return Outcome(value=await _reload(ctx, local))
+
+
+async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outcome[CooperationRecord]:
+    local = ids.decode_as(data.id, "Cooperation")
+    if local is None:
+        return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
+    deleted: list[CooperationRecord] = []
+
+    async def work(tx: Transaction) -> None:
+        gone = await cooperations.delete(tx, local)
+        if gone is None:
+            raise Rejected(not_found("cooperation", data.id, "input", "id"))
+        deleted.append(gone)
+        await revision.bump(tx)
+
+    try:
+        await ctx.db.write_transaction(work)
+    except Rejected as rejected:
+        return Outcome(errors=rejected.errors)
+    ctx.loaders.forget_cooperation(local)
+    return Outcome(value=deleted[0])

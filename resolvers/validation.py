@@ -1,0 +1,85 @@
+"""Checks on mutation input that need no database: lengths, ranges, dates, URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from resolvers.outcomes import UserError, invalid
+
+MAX_NAME = 200
+MAX_TEXT = 5000
+MAX_SHORT = 300
+MAX_LIST = 50
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def clean_text(value: str) -> str:
+    """Trim, and normalise to NFC so that visually equal names compare equal."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def name(value: str, *path: str) -> list[UserError]:
+    cleaned = clean_text(value)
+    if not cleaned:
+        return [UserError("EMPTY_NAME", "a name must not be empty", path)]
+    if len(cleaned) > MAX_NAME:
+        return [invalid(f"a name is limited to {MAX_NAME} characters", *path)]
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+        return [invalid("a name must not contain control characters", *path)]
+    return []
+
+
+def text(value: str | None, limit: int, *path: str) -> list[UserError]:
+    if value is not None and len(value) > limit:
+        return [invalid(f"limited to {limit} characters", *path)]
+    return []
+
+
+def strings(values: Sequence[str] | None, *path: str) -> list[UserError]:
+    if values is None:
+        return []
+    if len(values) > MAX_LIST:
+        return [invalid(f"at most {MAX_LIST} entries", *path)]
+    errors = []
+    for i, value in enumerate(values):
+        if not clean_text(value):
+            errors.append(invalid("entries must not be empty", *path, str(i)))
+        elif len(value) > MAX_SHORT:
+            errors.append(invalid(f"entries are limited to {MAX_SHORT} characters", *path, str(i)))
+    return errors
+
+
+def url(value: str | None, *path: str) -> list[UserError]:
+    if value is None:
+        return []
+    if len(value) > MAX_SHORT or not _URL.match(value.strip()):
+        return [invalid("a website must be an http(s) URL", *path)]
+    return []
+
+
+def coordinates(latitude: float, longitude: float, *path: str) -> list[UserError]:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return [invalid("latitude must lie in [-90, 90] and longitude in [-180, 180]", *path)]
+    return []
+
+
+def period(since: dt.date | None, until: dt.date | None, *path: str) -> list[UserError]:
+    if since is not None and until is not None and until < since:
+        return [
+            UserError(
+                "INVALID_DATE_RANGE",
+                f"`until` ({until.isoformat()}) lies before `since` ({since.isoformat()})",
+                (*path, "until"),
+                {"since": since, "until": until},
+            )
+        ]
+    return []
+
+
+def intensity(value: int | None, *path: str) -> list[UserError]:
+    if value is not None and not 1 <= value <= 3:
+        return [invalid("intensity is 1 (loose), 2 or 3 (close)", *path)]
+    return []

@@ -1,0 +1,122 @@
+"""Enumerations of the domain; each value's string is what Neo4j stores."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="The four kinds of actor in a quarter's network.")
+class ActorType(Enum):
+    INSTITUTION = strawberry.enum_value(
+        "Institution", description="Public or church institution: school, Kita, library, youth club, district office..."
+    )
+    INITIATIVE = strawberry.enum_value(
+        "Initiative", description="Resident initiative, association (e.V.), parents' group or informal group."
+    )
+    COMPANY = strawberry.enum_value(
+        "Company", description="Local business, social enterprise (gGmbH), or a QM Träger company."
+    )
+    HOUSING_ASSOCIATION = strawberry.enum_value(
+        "HousingAssociation",
+        description="Housing company or owner (Wohnungsbaugesellschaft, Genossenschaft, private owner).",
+    )
+
+
+@strawberry.enum(description="What kind of institution an actor is.")
+class InstitutionKind(Enum):
+    SCHOOL = strawberry.enum_value("school", description="School (Schule).")
+    KITA = strawberry.enum_value("kita", description="Day-care centre for children (Kindertagesstätte, Kita).")
+    LIBRARY = strawberry.enum_value("library", description="Public library (Bibliothek).")
+    YOUTH_CLUB = strawberry.enum_value("youth_club", description="Youth club (Jugendfreizeiteinrichtung).")
+    FAMILY_CENTRE = strawberry.enum_value("family_centre", description="Family centre (Familienzentrum).")
+    NEIGHBOURHOOD_CENTRE = strawberry.enum_value(
+        "neighbourhood_centre", description="Neighbourhood centre (Nachbarschaftszentrum, Stadtteilzentrum)."
+    )
+    HEALTH_SERVICE = strawberry.enum_value("health_service", description="Health service or counselling centre.")
+    DISTRICT_OFFICE_DEPARTMENT = strawberry.enum_value(
+        "district_office_department", description="A department of the district office (Bezirksamt)."
+    )
+    RELIGIOUS_COMMUNITY = strawberry.enum_value(
+        "religious_community", description="Church, mosque or other religious community."
+    )
+    OTHER = strawberry.enum_value("other", description="Another kind of institution.")
+
+
+@strawberry.enum(description="Legal form of an initiative.")
+class LegalForm(Enum):
+    EV = strawberry.enum_value("ev", description="Registered association (eingetragener Verein, e.V.).")
+    INFORMAL_GROUP = strawberry.enum_value("informal_group", description="Informal group without legal form.")
+    FOUNDATION = strawberry.enum_value("foundation", description="Foundation (Stiftung).")
+    GGMBH = strawberry.enum_value("ggmbh", description="Non-profit limited company (gGmbH).")
+    COOPERATIVE = strawberry.enum_value("cooperative", description="Cooperative (eingetragene Genossenschaft, eG).")
+    OTHER = strawberry.enum_value("other", description="Another legal form.")
+
+
+@strawberry.enum(description="Who owns a housing association.")
+class Ownership(Enum):
+    MUNICIPAL = strawberry.enum_value(
+        "municipal", description="Owned by the state of Berlin (landeseigene Wohnungsbaugesellschaft)."
+    )
+    COOPERATIVE = strawberry.enum_value("cooperative", description="Housing cooperative (Wohnungsbaugenossenschaft).")
+    PRIVATE = strawberry.enum_value("private", description="Private owner or listed company.")
+    NON_PROFIT = strawberry.enum_value("non_profit", description="Non-profit or church-related owner.")
+    UNKNOWN = strawberry.enum_value("unknown", description="Not documented by a source.")
+
+
+@strawberry.enum(description="What a cooperation between two actors consists of.")
+class CooperationKind(Enum):
+    PROJECT_PARTNERSHIP = strawberry.enum_value(
+        "project_partnership", description="Partners in a common project."
+    )
+    WORKING_GROUP = strawberry.enum_value(
+        "working_group", description="Members of the same working group or network (AG, Netzwerk, Runder Tisch)."
+    )
+    FUNDING = strawberry.enum_value("funding", description="One funds the other's work.")
+    SPACE_PROVISION = strawberry.enum_value("space_provision", description="One provides rooms or space to the other.")
+    REGULAR_EXCHANGE = strawberry.enum_value("regular_exchange", description="Regular exchange of information.")
+    PROJECT_SPONSORSHIP = strawberry.enum_value(
+        "project_sponsorship",
+        description="One is the sponsor (Projektträger) of a QM project carried out with the other.",
+    )
+    DONATION = strawberry.enum_value("donation", description="Donations in money or kind.")
+    OTHER = strawberry.enum_value("other", description="Another kind of cooperation (say which in the description).")
+
+
+@strawberry.enum(description="An actor's role in a quarter.")
+class MembershipRole(Enum):
+    MEMBER = strawberry.enum_value("member", description="Active in the quarter.")
+    QM_OPERATOR = strawberry.enum_value(
+        "qm_operator", description="Runs the quarter's QM office on behalf of the Senate (QM Träger)."
+    )
+    HOUSING_OWNER = strawberry.enum_value("housing_owner", description="Owns housing in the quarter.")
+
+
+@strawberry.enum(description="The generation of IHEK action fields a field belongs to.")
+class ActionFieldEra(Enum):
+    CURRENT = strawberry.enum_value("current", description="IHEKs since about 2020/21.")
+    GENERATION_2010S = strawberry.enum_value("2010s", description="IHEKs of the 2010s.")
+
+
+@strawberry.enum(description="Sort direction.")
+class SortDirection(Enum):
+    ASC = strawberry.enum_value("asc", description="Ascending: A to Z, oldest first, fewest first.")
+    DESC = strawberry.enum_value("desc", description="Descending: Z to A, newest first, most first.")
+
+
+@strawberry.enum(description="What actors can be sorted by.")
+class ActorOrderField(Enum):
+    NAME = strawberry.enum_value("NAME", description="Name, ignoring case and accents.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the actor was recorded.")
+    UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="When the actor was last changed.")
+    COOPERATION_COUNT = strawberry.enum_value(
+        "COOPERATION_COUNT", description="Number of cooperations (with actors that are not archived)."
+    )
+
+
+@strawberry.enum(description="What cooperations can be sorted by.")
+class CooperationOrderField(Enum):
+    SINCE = strawberry.enum_value("SINCE", description="Start date (unknown starts count as earliest).")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the cooperation was recorded.")
+    INTENSITY = strawberry.enum_value("INTENSITY", description="Intensity (1 loose to 3 close).")

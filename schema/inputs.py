@@ -1,0 +1,122 @@
+"""Filter and ordering inputs for queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from schema.enums import ActorOrderField, ActorType, CooperationKind, CooperationOrderField, SortDirection
+
+
+@strawberry.input(description="A range of dates; either end may be left open. Both ends are inclusive.")
+class DateRangeInput:
+    start: dt.date | None = strawberry.field(default=None, description="First day of the range.")
+    end: dt.date | None = strawberry.field(default=None, description="Last day of the range.")
+
+
+@strawberry.input(description="A circle around a point, for 'actors within 500 m of here'.")
+class NearInput:
+    latitude: float = strawberry.field(description="WGS 84 latitude of the centre, -90 to 90.")
+    longitude: float = strawberry.field(description="WGS 84 longitude of the centre, -180 to 180.")
+    within_metres: float = strawberry.field(description="Radius in metres (up to 100 km).")
+
+
+@strawberry.input(
+    description="Which cooperations to include. All given conditions must hold; `and`, `or` and `not` nest. "
+    "By default cooperations of archived actors are left out."
+)
+class CooperationFilter:
+    kinds: list[CooperationKind] | None = strawberry.field(default=None, description="Any of these kinds.")
+    action_fields: list[str] | None = strawberry.field(
+        default=None,
+        description="Any of these action-field keys (e.g. `bildung`); a key also matches the fields of other "
+        "generations that map onto it.",
+    )
+    active_on: dt.date | None = strawberry.field(default=None, description="Active on this day.")
+    active_during: DateRangeInput | None = strawberry.field(
+        default=None, description="Active at some time within this range."
+    )
+    started: DateRangeInput | None = strawberry.field(default=None, description="Started within this range.")
+    current: bool | None = strawberry.field(
+        default=None, description="true: not ended as of today; false: ended before today."
+    )
+    quarters: list[str] | None = strawberry.field(
+        default=None, description="Involving an actor active in one of these quarters (slugs)."
+    )
+    both_in_quarters: bool = strawberry.field(
+        default=False, description="With `quarters`: both actors must be active in them, not just one."
+    )
+    actor_types: list[ActorType] | None = strawberry.field(
+        default=None, description="Involving at least one actor of these types."
+    )
+    between_types: list[ActorType] | None = strawberry.field(
+        default=None,
+        description="Exactly two types: one actor of each, e.g. `[HOUSING_ASSOCIATION, INITIATIVE]`.",
+    )
+    min_intensity: int | None = strawberry.field(default=None, description="Intensity at least this (1–3).")
+    synthetic: bool | None = strawberry.field(default=None, description="Only synthetic (true) or only real (false).")
+    include_archived: bool = strawberry.field(
+        default=False, description="Also cooperations whose actors are archived (top level only)."
+    )
+    and_: list[CooperationFilter] | None = strawberry.field(
+        default=None, name="and", description="All of these filters must hold."
+    )
+    or_: list[CooperationFilter] | None = strawberry.field(
+        default=None, name="or", description="At least one of these filters must hold."
+    )
+    not_: CooperationFilter | None = strawberry.field(default=None, name="not", description="This filter must not hold.")
+
+
+@strawberry.input(
+    description="Which actors to include. All given conditions must hold; `and`, `or` and `not` nest. "
+    "Archived actors are left out unless `archived` says otherwise."
+)
+class ActorFilter:
+    types: list[ActorType] | None = strawberry.field(default=None, description="Any of these types.")
+    quarters: list[str] | None = strawberry.field(
+        default=None, description="Active in one of these quarters (slugs, e.g. `rollberg`)."
+    )
+    active_on: dt.date | None = strawberry.field(
+        default=None, description="Active (in one of `quarters`, if given) on this day."
+    )
+    action_fields: list[str] | None = strawberry.field(
+        default=None, description="Working on any of these action fields (keys; generations are mapped)."
+    )
+    text: str | None = strawberry.field(
+        default=None,
+        description="Name search the way people type: case, accents, umlauts written out (oe) and legal forms "
+        "(e.V., gGmbH) do not matter; every word must occur in a name or alternative name.",
+    )
+    tags: list[str] | None = strawberry.field(default=None, description="Carrying any of these tags.")
+    has_cooperation: CooperationFilter | None = strawberry.field(
+        default=None, description="Having at least one cooperation that matches this filter."
+    )
+    lacks_cooperation: CooperationFilter | None = strawberry.field(
+        default=None, description="Having no cooperation that matches this filter (e.g. none on Bildung)."
+    )
+    near: NearInput | None = strawberry.field(
+        default=None, description="Located within a distance of a point (actors without location never match)."
+    )
+    synthetic: bool | None = strawberry.field(default=None, description="Only synthetic (true) or only real (false).")
+    archived: bool | None = strawberry.field(
+        default=False,
+        description="false (default): live actors only; true: archived ones only; null: both (top level only).",
+    )
+    and_: list[ActorFilter] | None = strawberry.field(default=None, name="and", description="All of these must hold.")
+    or_: list[ActorFilter] | None = strawberry.field(
+        default=None, name="or", description="At least one of these must hold."
+    )
+    not_: ActorFilter | None = strawberry.field(default=None, name="not", description="This filter must not hold.")
+
+
+@strawberry.input(description="One key to sort actors by.")
+class ActorOrder:
+    field: ActorOrderField = strawberry.field(description="What to sort by.")
+    direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Ascending or descending.")
+
+
+@strawberry.input(description="One key to sort cooperations by.")
+class CooperationOrder:
+    field: CooperationOrderField = strawberry.field(description="What to sort by.")
+    direction: SortDirection = strawberry.field(default=SortDirection.DESC, description="Ascending or descending.")

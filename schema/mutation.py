@@ -1,0 +1,77 @@
+"""The Mutation root: every field delegates to ``resolvers/`` and wraps the outcome."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers.context import Context
+
+from resolvers import actor_mutations, cooperation_mutations
+from schema.mutation_inputs import (
+    ActorStateInput,
+    AddCooperationInput,
+    CreateActorInput,
+    DeleteCooperationInput,
+    EndCooperationInput,
+    MergeActorsInput,
+    SetActorQuartersInput,
+    UpdateActorInput,
+    UpdateCooperationInput,
+)
+from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(
+    description="Extend and correct the network. Each mutation runs in one transaction: it changes everything it "
+    "says, or nothing, and reports refusals as typed `errors` in its payload."
+)
+class Mutation:
+    @strawberry.mutation(description="Record a new actor. Refused if a live actor has the same name as people see it.")
+    async def create_actor(self, info: Info, input: Annotated[CreateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+        return ActorPayload.of(await actor_mutations.create_actor(info.context, input))
+
+    @strawberry.mutation(description="Change an actor. Send the `version` you read; a stale one is refused.")
+    async def update_actor(self, info: Info, input: Annotated[UpdateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+        return ActorPayload.of(await actor_mutations.update_actor(info.context, input))
+
+    @strawberry.mutation(description="Archive an actor: it leaves default queries but keeps its history.")
+    async def archive_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+        return ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=True))
+
+    @strawberry.mutation(description="Bring an archived actor back into default queries.")
+    async def restore_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+        return ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=False))
+
+    @strawberry.mutation(description="Replace the quarters an actor is active in (with since/until and role).")
+    async def set_actor_quarters(self, info: Info, input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+        return ActorPayload.of(await actor_mutations.set_quarters(info.context, input))
+
+    @strawberry.mutation(
+        description="Merge duplicates into one actor: cooperations, quarters and action fields move to the survivor, "
+        "the duplicates' names become alternative names, their old ids lead to the survivor. Nothing is lost."
+    )
+    async def merge_actors(self, info: Info, input: Annotated[MergeActorsInput, strawberry.argument(description="What to do; see the input type.")]) -> MergeActorsPayload:
+        return MergeActorsPayload.of(await actor_mutations.merge_actors(info.context, input))
+
+    @strawberry.mutation(
+        description="Record a cooperation between two actors. Refused if they already have one of the same kind "
+        "over an overlapping time (in either direction)."
+    )
+    async def add_cooperation(self, info: Info, input: Annotated[AddCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+        return CooperationPayload.of(await cooperation_mutations.add_cooperation(info.context, input))
+
+    @strawberry.mutation(description="Change a cooperation. Send the `version` you read; a stale one is refused.")
+    async def update_cooperation(self, info: Info, input: Annotated[UpdateCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+        return CooperationPayload.of(await cooperation_mutations.update_cooperation(info.context, input))
+
+    @strawberry.mutation(description="End a cooperation on a day; it stays in the history.")
+    async def end_cooperation(self, info: Info, input: Annotated[EndCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+        return CooperationPayload.of(await cooperation_mutations.end_cooperation(info.context, input))
+
+    @strawberry.mutation(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
+    async def delete_cooperation(self, info: Info, input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+        return CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input))

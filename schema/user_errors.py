@@ -1,0 +1,136 @@
+"""Typed errors that mutations return as data: why nothing changed, and where in the input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers.context import Context
+
+from resolvers.outcomes import UserError as UserErrorData
+
+if TYPE_CHECKING:
+    from schema.actor import Actor
+    from schema.cooperation import Cooperation
+
+
+@strawberry.interface(description="A reason a mutation was refused. A refused mutation changes nothing.")
+class UserError:
+    code: str = strawberry.field(description="Stable machine-readable code, e.g. `STALE_VERSION`.")
+    message: str = strawberry.field(description="What went wrong, in English, for people.")
+    path: list[str] | None = strawberry.field(
+        description="Where in the mutation's arguments the problem lies, e.g. `[\"input\", \"name\"]`."
+    )
+
+
+@strawberry.type(description="Something addressed by id does not exist.")
+class NotFoundError(UserError):
+    id: str = strawberry.field(description="The id that was not found.")
+
+
+@strawberry.type(description="Input that breaks a rule: a wrong field for the actor type, a bad URL, a range...")
+class ValidationError(UserError):
+    pass
+
+
+@strawberry.type(description="A name that is empty (or only spaces).")
+class EmptyNameError(UserError):
+    pass
+
+
+@strawberry.type(description="The object changed since you read it; read it again and reapply your change.")
+class StaleVersionError(UserError):
+    expected_version: int = strawberry.field(description="The version you sent.")
+    current_version: int = strawberry.field(description="The version it has now.")
+
+
+@strawberry.type(description="An `until` date that lies before the `since` date.")
+class InvalidDateRangeError(UserError):
+    since: dt.date | None = strawberry.field(description="The start given or stored.")
+    until: dt.date | None = strawberry.field(description="The end given.")
+
+
+@strawberry.type(description="An action-field key that does not exist (see `actionFields`).")
+class UnknownActionFieldError(UserError):
+    key: str = strawberry.field(description="The unknown key.")
+
+
+@strawberry.type(description="A quarter slug that does not exist (see `quarters`).")
+class UnknownQuarterError(UserError):
+    slug: str = strawberry.field(description="The unknown slug.")
+
+
+@strawberry.type(description="An actor cannot cooperate with itself.")
+class SelfCooperationError(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The two actors already have a cooperation of this kind over an overlapping time, recorded in "
+    "either direction. Update or end that one instead."
+)
+class DuplicateCooperationError(UserError):
+    existing_id: strawberry.Private[str]
+
+    @strawberry.field(description="The cooperation that exists already.")
+    async def existing(
+        self, info: strawberry.Info[Context, None]
+    ) -> Annotated[Cooperation, strawberry.lazy("schema.cooperation")] | None:
+        from schema.cooperation import Cooperation
+
+        found = await info.context.loaders.cooperation_by_id.load(self.existing_id)
+        return Cooperation.of(found) if found else None
+
+
+@strawberry.type(
+    description="A live actor already has this name as people see it (case, accents and legal forms aside). "
+    "Merge or rename, or create it anyway with `allowDuplicateName: true`."
+)
+class DuplicateActorError(UserError):
+    existing_ids: strawberry.Private[list[str]]
+
+    @strawberry.field(description="The actors with the same name.")
+    async def existing(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[Annotated["Actor", strawberry.lazy("schema.actor")]]:
+        from schema.actor import actor_of
+
+        found = await info.context.loaders.actor_by_id.load_many(self.existing_ids)
+        return [actor_of(a) for a in found if a is not None]
+
+
+ERROR_TYPES: tuple[type, ...] = (
+    NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
+    UnknownActionFieldError, UnknownQuarterError, SelfCooperationError, DuplicateCooperationError,
+    DuplicateActorError,
+)
+
+
+def user_error(e: UserErrorData) -> UserError:
+    """The GraphQL error type for an error the resolvers reported."""
+    common = {"code": e.code, "message": e.message, "path": list(e.path) if e.path else None}
+    d = e.details
+    match e.code:
+        case "NOT_FOUND":
+            return NotFoundError(**common, id=d.get("id", ""))
+        case "EMPTY_NAME":
+            return EmptyNameError(**common)
+        case "STALE_VERSION":
+            return StaleVersionError(**common, expected_version=d["expected"], current_version=d["current"])
+        case "INVALID_DATE_RANGE":
+            return InvalidDateRangeError(**common, since=d.get("since"), until=d.get("until"))
+        case "UNKNOWN_ACTION_FIELD":
+            return UnknownActionFieldError(**common, key=d["key"])
+        case "UNKNOWN_QUARTER":
+            return UnknownQuarterError(**common, slug=d["slug"])
+        case "SELF_COOPERATION":
+            return SelfCooperationError(**common)
+        case "DUPLICATE_COOPERATION":
+            return DuplicateCooperationError(**common, existing_id=d["existing"])
+        case "DUPLICATE_ACTOR":
+            return DuplicateActorError(**common, existing_ids=list(d["existing"]))
+        case _:
+            return ValidationError(**common)
+
