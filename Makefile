@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate seed demo-load demo-remove schema bench clean
+.PHONY: run test migrate seed demo-load demo-remove schema bench-api clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -36,6 +36,9 @@ demo-remove: $(STAMP)
 
 schema: $(STAMP)  ## rewrite schema.graphql from the code
 	$(PY) -m kiezgraph schema > schema.graphql
+
+bench-api: $(STAMP)  ## issue #3: API latency vs the Cypher floor on the Berlin-scale network
+	$(PY) -m bench.api
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

@@ -39,6 +39,12 @@ class Neo4jSettings:
     connect_timeout: float = 2.0
 
 
+def _row(record: neo4j.Record) -> Row:
+    # Record.data() walks every nested value to convert graph types; our queries return maps
+    # and scalars only, so a shallow dict is the same thing at a third of the cost.
+    return dict(zip(record.keys(), record, strict=True))
+
+
 class Transaction:
     """A write transaction handed to :meth:`Database.write_transaction` work functions."""
 
@@ -49,7 +55,7 @@ class Transaction:
     async def run(self, query: LiteralString, **params: Any) -> list[Row]:
         self._db.round_trips += 1
         result = await self._tx.run(query, params)
-        return [record.data() for record in await result.fetch(2**31 - 1)]
+        return [_row(record) for record in await result.fetch(2**31 - 1)]
 
 
 class Database:
@@ -84,6 +90,14 @@ class Database:
     async def schema(self, query: LiteralString) -> None:
         """Run a schema command (constraints, indexes), which needs its own transaction."""
         await self._execute(query, {}, neo4j.RoutingControl.WRITE)
+
+    async def implicit(self, query: LiteralString, **params: Any) -> None:
+        """Run a query in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
+        self.round_trips += 1
+        async with self._mapped_errors():
+            async with self._driver.session(database=self.settings.database) as session:
+                result = await self._bounded(session.run(query, params))
+                await self._bounded(result.consume())
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Run ``work`` in one write transaction: all of it commits, or none of it.
@@ -124,7 +138,7 @@ class Database:
                     routing_=routing,
                 )
             )
-        return [record.data() for record in records]
+        return [_row(record) for record in records]
 
     async def _bounded(self, call: Awaitable[T]) -> T:
         # The server-side timeout cannot fire when the server is gone; this bound always can.

@@ -61,15 +61,25 @@ def key_expressions(sort: Sequence[SortField], v: str) -> list[str]:
 
 
 def order_by(sort: Sequence[SortField], v: str) -> LiteralString:
-    keys = [f"{expr}{' DESC' if f.descending else ''}" for f, expr in zip(sort, key_expressions(sort, v), strict=True)]
-    return cast(LiteralString, ", ".join([*keys, f"{v}.id"]))
+    return order_by_keys(sort, key_expressions(sort, v), f"{v}.id")
+
+
+def order_by_keys(sort: Sequence[SortField], keys: Sequence[str], id_expr: str) -> LiteralString:
+    """ORDER BY items for already computed key expressions (``keys[i]`` belongs to ``sort[i]``)."""
+    items = [f"{expr}{' DESC' if f.descending else ''}" for f, expr in zip(sort, keys, strict=True)]
+    return cast(LiteralString, ", ".join([*items, id_expr]))
 
 
 def seek(page: Page, v: str, compiler: Compiler) -> LiteralString:
     """A predicate true for rows strictly after the cursor in the page's order."""
+    return seek_keys(page, key_expressions(page.sort, v), f"{v}.id", compiler)
+
+
+def seek_keys(page: Page, keys: Sequence[str], id_expr: str, compiler: Compiler) -> LiteralString:
+    """:func:`seek` over already computed key expressions."""
     if page.after is None:
         return "true"
-    exprs = [*key_expressions(page.sort, v), f"{v}.id"]
+    exprs = [*keys, id_expr]
     descending = [f.descending for f in page.sort] + [False]
     params = [compiler.param(value) for value in page.after]
     alternatives = []
@@ -79,6 +89,3 @@ def seek(page: Page, v: str, compiler: Compiler) -> LiteralString:
         alternatives.append("(" + " AND ".join([*equal, beyond]) + ")")
     return cast(LiteralString, "(" + " OR ".join(alternatives) + ")")
 
-
-def sort_values(sort: Sequence[SortField], row_keys: Sequence[Any], row_id: str) -> list[Any]:
-    return [*row_keys, row_id]

@@ -48,6 +48,7 @@ ON CREATE SET a += row.props,
     a.location = CASE WHEN row.lat IS NULL THEN null
                       ELSE point({latitude: row.lat, longitude: row.lon}) END,
     a.createdAt = datetime(), a.updatedAt = datetime(), a.version = 1, a.archived = false
+SET a.type = row.type
 FOREACH (_ IN CASE WHEN row.type = 'Institution' THEN [1] ELSE [] END | SET a:Institution)
 FOREACH (_ IN CASE WHEN row.type = 'Initiative' THEN [1] ELSE [] END | SET a:Initiative)
 FOREACH (_ IN CASE WHEN row.type = 'Company' THEN [1] ELSE [] END | SET a:Company)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from schema.actor import ACTOR_TYPES
@@ -19,7 +20,9 @@ def build_schema() -> strawberry.Schema:
         # Types reachable only through interfaces must be named so clients can select on them.
         types=[*ACTOR_TYPES, *ERROR_TYPES],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[ErrorCodes],
+        # Parsing and validating a query costs milliseconds; clients repeat the same queries.
+        # Both caches live at module level (keyed by size), so per-request factories share them.
+        extensions=[ErrorCodes, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )
 
 

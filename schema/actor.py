@@ -249,10 +249,7 @@ class PartnerEdge:
     cooperations: list[CooperationRef] = strawberry.field(
         description="The cooperations between the two that match the filter, newest first."
     )
-
-    @strawberry.field(description="The most recent of `cooperations`.")
-    def cooperation(self) -> CooperationRef:
-        return self.cooperations[0]
+    cooperation: CooperationRef = strawberry.field(description="The most recent of `cooperations`.")
 
 
 @strawberry.type(description="A page of partners (Relay connection).")
@@ -265,11 +262,13 @@ class PartnerConnection:
     def of(cls, page: Slice[Partner]) -> PartnerConnection:
         from schema.cooperation import Cooperation
 
+        edges = []
+        for cursor, partner in page.items:
+            cooperations = [Cooperation.of(x) for x in partner.cooperations]
+            edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), cooperations=cooperations,
+                                     cooperation=cooperations[0]))
         return cls(
-            edges=[
-                PartnerEdge(cursor=c, node=actor_of(p.actor), cooperations=[Cooperation.of(x) for x in p.cooperations])
-                for c, p in page.items
-            ],
+            edges=edges,
             page_info=PageInfo.of(page),  # type: ignore[arg-type]
             total_count=page.total,
         )

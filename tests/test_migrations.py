@@ -69,3 +69,11 @@ def test_migration_files_are_named_by_version(tmp_path: Path) -> None:
     (tmp_path / "first.cypher").write_text("RETURN 1;")
     with pytest.raises(migrations.MigrationError, match="NNNN_name"):
         migrations.load_migrations(tmp_path)
+
+
+def test_actor_types_are_backfilled_from_labels(clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings) -> None:
+    clean_db.execute_query("CREATE (:Actor:HousingAssociation {id: 'old'})")
+    clean_db.execute_query("MATCH (m:Migration {version: 4}) DELETE m")
+    assert run_async(neo4j_settings, migrations.migrate) == [4]
+    records, _, _ = clean_db.execute_query("MATCH (a:Actor {id: 'old'}) RETURN a.type AS type")
+    assert records[0]["type"] == "HousingAssociation"

@@ -22,7 +22,7 @@ def _network(driver: neo4j.Driver, actors: int) -> None:
             for i in range(actors)]
     driver.execute_query(
         "UNWIND $rows AS row MATCH (q:Quarter {slug: row.q}) "
-        "CREATE (a:Actor:Initiative {id: row.id, name: row.name, sortName: toLower(row.name), archived: false, "
+        "CREATE (a:Actor:Initiative {id: row.id, type: 'Initiative', name: row.name, sortName: toLower(row.name), archived: false, "
         "synthetic: true, createdAt: datetime(), updatedAt: datetime(), version: 1})-[:ACTIVE_IN {role: 'member'}]->(q)",
         rows=rows,
     )
