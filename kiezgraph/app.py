@@ -23,7 +23,9 @@ from strawberry.asgi import GraphQL
 from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
+from kiezgraph.exports import export_routes
 from resolvers.context import Context
+from resolvers.services import Services
 from schema import build_schema
 
 log = logging.getLogger("kiezgraph")
@@ -32,12 +34,13 @@ log = logging.getLogger("kiezgraph")
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context and orjson encoding."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, services: Services) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")
         self.db = db
+        self.services = services
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context.for_request(self.db, request=request, response=response)
+        return Context.for_request(self.db, self.services, request=request, response=response)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -90,8 +93,9 @@ def _tune_gc() -> None:
 def create_app(neo4j: Neo4jSettings) -> Starlette:
     _tune_gc()
     db = Database(neo4j)
+    services = Services()
     readiness = Readiness(db)
-    graphql = GraphQLApp(db)
+    graphql = GraphQLApp(db, services)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "alive"})
@@ -109,6 +113,7 @@ def create_app(neo4j: Neo4jSettings) -> Starlette:
         try:
             yield
         finally:
+            services.workers.shutdown()
             await db.close()
 
     app = Starlette(
@@ -116,9 +121,11 @@ def create_app(neo4j: Neo4jSettings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *export_routes(lambda request: Context.for_request(db, services, request=request)),
         ],
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.services = services
     app.state.readiness = readiness
     return app

@@ -22,6 +22,7 @@ from graph.criteria import CooperationCriteria
 from graph.db import Database
 from graph.pagination import Page
 from graph.quarters import QuarterRecord
+from resolvers.services import Services
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -116,9 +117,12 @@ class Loaders:
 class Context:
     db: Database
     loaders: Loaders
+    services: Services
     request: Any = None
     response: Any = None
 
     @classmethod
-    def for_request(cls, db: Database, request: Any = None, response: Any = None) -> Context:
-        return cls(db=db, loaders=Loaders(db), request=request, response=response)
+    def for_request(
+        cls, db: Database, services: Services | None = None, request: Any = None, response: Any = None
+    ) -> Context:
+        return cls(db=db, loaders=Loaders(db), services=services or Services(), request=request, response=response)

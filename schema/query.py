@@ -8,14 +8,26 @@ import strawberry
 
 from resolvers.context import Context
 
-from resolvers import action_fields, actors, cooperations, nodes, quarters
+from resolvers.errors import bad_input
+from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions
 from schema.action_field import ActionField
 from schema.actor import Actor, ActorConnection, actor_of
 from schema.cooperation import Cooperation, CooperationConnection
-from schema.enums import ActionFieldEra
+from schema.enums import ActionFieldEra, ActorType
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
 from schema.node import Node
+from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, NetworkMetricsResult
+from schema.network import (
+    AsOfArg,
+    CooperationPath,
+    Network,
+    NetworkFilterArg,
+    Timeline,
+    network_of,
+    query_of,
+)
 from schema.quarter import Quarter
+from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 
 Info = strawberry.Info[Context, None]
 First = Annotated[int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")]
@@ -101,3 +113,119 @@ class Query:
     ) -> list[ActionField]:
         records = await action_fields.all_fields(info.context, era.value if era else None)
         return [ActionField.of(r) for r in records]
+
+    # ---- networks -----------------------------------------------------------------------------
+
+    @strawberry.field(description="An actor's ego network: the actors within `depth` cooperations, and the ties among them.")
+    async def ego_network(
+        self,
+        info: Info,
+        actor_id: Annotated[strawberry.ID, strawberry.argument(description="The actor in the centre.")],
+        depth: Annotated[int, strawberry.argument(description="How many steps out, 1 to 3.")] = 1,
+        filter: NetworkFilterArg = None,
+        as_of: AsOfArg = None,
+    ) -> Network:
+        return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of))
+
+    @strawberry.field(description="A quarter's network: its actors and the cooperations among them.")
+    async def quarter_network(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The quarter, e.g. `rollberg`.")],
+        filter: NetworkFilterArg = None,
+        as_of: AsOfArg = None,
+        include_outside_partners: Annotated[
+            bool, strawberry.argument(description="Also their partners outside the quarter, and those ties.")
+        ] = False,
+    ) -> Network:
+        q = query_of(filter)
+        sel = await networks.selection(info.context, q, as_of, boundary=include_outside_partners, quarter=slug)
+        return network_of(await networks.read(info.context, sel))
+
+    @strawberry.field(description="The whole network, or the part a filter selects.")
+    async def network(self, info: Info, filter: NetworkFilterArg = None, as_of: AsOfArg = None) -> Network:
+        sel = await networks.selection(info.context, query_of(filter), as_of)
+        return network_of(await networks.read(info.context, sel))
+
+    @strawberry.field(description="The shortest chains of cooperations between two actors, each with its ties.")
+    async def paths(
+        self,
+        info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from", description="Where the chain starts.")],
+        to: Annotated[strawberry.ID, strawberry.argument(description="The actor to reach.")],
+        max_length: Annotated[int, strawberry.argument(description="Longest chain to look for, 1 to 6.")] = 4,
+        as_of: AsOfArg = None,
+        first: Annotated[int, strawberry.argument(description="At most this many paths (1 to 50).")] = 10,
+    ) -> list[CooperationPath]:
+        found = await networks.shortest_paths(info.context, from_, to, max_length, as_of, first)
+        return [CooperationPath(length=len(p.cooperation_ids), record=p) for p in found]
+
+    @strawberry.field(description="Per year: actors and cooperations started, ended and active.")
+    async def timeline(self, info: Info, filter: NetworkFilterArg = None) -> Timeline:
+        return Timeline.of(await networks.timeline(info.context, query_of(filter)))
+
+    # ---- research metrics ---------------------------------------------------------------------
+
+    @strawberry.field(description="Per actor: degree, centralities, clustering, community and broker roles.")
+    async def actor_metrics(
+        self,
+        info: Info,
+        filter: NetworkFilterArg = None,
+        as_of: AsOfArg = None,
+        order_by: Annotated[
+            ActorMetricOrder | None, strawberry.argument(description="Sort (default: betweenness, highest first).")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="At most this many actors (1 to 10,000).")] = 100,
+    ) -> ActorMetricsResult:
+        if not 1 <= first <= 10_000:
+            raise bad_input("`first` must be between 1 and 10000")
+        analysed = await networks.analysed(info.context, await networks.selection(info.context, query_of(filter), as_of))
+        key = order_by.field.value if order_by else "betweenness"
+        descending = order_by is None or order_by.direction.value == "desc"
+        rows = sorted(analysed.metrics.actors, key=lambda m: (getattr(m, key), m.id), reverse=descending)
+        return ActorMetricsResult(total_count=len(rows), revision=analysed.revision, cached=analysed.cached,
+                                  nodes=[ActorMetric.of(m) for m in rows[:first]])
+
+    @strawberry.field(description="Density, components, path lengths, clustering, communities, cross-sector ties...")
+    async def network_metrics(
+        self, info: Info, filter: NetworkFilterArg = None, as_of: AsOfArg = None
+    ) -> NetworkMetricsResult:
+        analysed = await networks.analysed(info.context, await networks.selection(info.context, query_of(filter), as_of))
+        return NetworkMetricsResult.of(analysed.metrics.network, analysed.revision, analysed.cached)
+
+    # ---- partner suggestions ------------------------------------------------------------------
+
+    @strawberry.field(
+        description="Ranked actors the given one does not cooperate with yet, each with a score and reasons."
+    )
+    async def suggest_partners(
+        self,
+        info: Info,
+        actor_id: Annotated[strawberry.ID, strawberry.argument(description="The actor looking for partners.")],
+        action_field: Annotated[
+            str | None, strawberry.argument(description="Only partners working on this action field (key).")
+        ] = None,
+        quarter: Annotated[
+            str | None, strawberry.argument(description="The quarter in focus (default: the actor's own).")
+        ] = None,
+        types: Annotated[
+            list[ActorType] | None, strawberry.argument(description="Only partners of these types.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many suggestions (1 to 50).")] = 10,
+        weights: Annotated[
+            SuggestionWeightsInput | None, strawberry.argument(description="Relative weights of the signals.")
+        ] = None,
+    ) -> PartnerSuggestions:
+        chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
+        result = await suggestions.suggest(info.context, actor_id, action_field, quarter,
+                                           [t.value for t in types] if types else None, first, chosen)
+        return PartnerSuggestions.of(result)
+
+    @strawberry.field(description="Pairs in a quarter whose cooperation would most connect its network, with reasons.")
+    async def missing_links(
+        self,
+        info: Info,
+        quarter: Annotated[str, strawberry.argument(description="The quarter (slug).")],
+        first: Annotated[int, strawberry.argument(description="How many pairs (1 to 50).")] = 10,
+    ) -> list[MissingLink]:
+        return [MissingLink.of(g) for g in await suggestions.missing_links(info.context, quarter, first)]

@@ -1,0 +1,147 @@
+"""Export formats for network tools: GraphML, GEXF (with time intervals) and CSV.
+
+- GraphML (http://graphml.graphdrawing.org/) with typed attributes, read by networkx, Gephi,
+  Cytoscape and yEd.
+- GEXF 1.2 (https://gexf.net/) in dynamic mode with `timeformat="date"`: every node and edge
+  carries its start and end, so Gephi's timeline plays the network's history.
+- CSV: a node table and an edge table (RFC 4180, UTF-8, header row).
+
+Several cooperations between the same two actors stay separate edges (a multigraph); tools that
+want one edge per pair can merge them. Ids are the API's global ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
+
+from graph.networks import EdgeRow, NetworkData, NodeRow
+
+# Characters XML 1.0 cannot carry at all, not even escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A network with the ids and labels an export shows."""
+
+    data: NetworkData
+    node_id: Callable[[str], str]
+    edge_id: Callable[[str], str]
+    degree: dict[str, int]
+    description: str
+    type_name: Callable[[str], str] = str  # how actor types and cooperation kinds are spelled
+    kind_name: Callable[[str], str] = str
+
+
+def _attr(value: object) -> str:
+    return quoteattr(_XML_INVALID.sub("", str(value)))
+
+
+def _joined(values: list[str]) -> str:
+    return ";".join(values)
+
+
+NODE_KEYS = [("name", "string"), ("type", "string"), ("quarters", "string"), ("actionFields", "string"),
+             ("degree", "int"), ("synthetic", "boolean"), ("latitude", "double"), ("longitude", "double")]
+EDGE_KEYS = [("cooperationId", "string"), ("kind", "string"), ("since", "string"), ("until", "string"),
+             ("intensity", "int"), ("actionFields", "string"), ("synthetic", "boolean")]
+
+
+def _node_values(n: NodeRow, x: Labelled) -> dict[str, object]:
+    return {"name": n.name, "type": x.type_name(n.type), "quarters": _joined(n.quarters), "actionFields": _joined(n.action_fields),
+            "degree": x.degree.get(n.id, 0), "synthetic": "true" if n.synthetic else "false",
+            "latitude": n.latitude, "longitude": n.longitude}
+
+
+def _edge_values(e: EdgeRow, x: Labelled) -> dict[str, object]:
+    return {"cooperationId": x.edge_id(e.id), "kind": x.kind_name(e.kind), "since": e.since, "until": e.until,
+            "intensity": e.intensity, "actionFields": _joined(e.action_fields),
+            "synthetic": "true" if e.synthetic else "false"}
+
+
+def graphml(x: Labelled) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+           'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+           f"<!-- {_XML_INVALID.sub('', x.description).replace('--', '—')} -->"]
+    out += [f'<key id="n_{k}" for="node" attr.name="{k}" attr.type="{t}"/>' for k, t in NODE_KEYS]
+    out += [f'<key id="e_{k}" for="edge" attr.name="{k}" attr.type="{t}"/>' for k, t in EDGE_KEYS]
+    out.append('<graph id="kiezgraph" edgedefault="undirected">')
+    for n in x.data.nodes:
+        values = "".join(f'<data key="n_{k}">{_attr(v)[1:-1]}</data>' for k, v in _node_values(n, x).items()
+                         if v is not None)
+        out.append(f"<node id={_attr(x.node_id(n.id))}>{values}</node>")
+    for e in x.data.edges:
+        values = "".join(f'<data key="e_{k}">{_attr(v)[1:-1]}</data>' for k, v in _edge_values(e, x).items()
+                         if v is not None)
+        out.append(f"<edge id={_attr(x.edge_id(e.id))} source={_attr(x.node_id(e.source))} "
+                   f"target={_attr(x.node_id(e.target))}>{values}</edge>")
+    out += ["</graph>", "</graphml>", ""]
+    return "\n".join(out)
+
+
+def gexf(x: Labelled) -> str:
+    def interval(since: str | None, until: str | None) -> str:
+        return (f' start="{since}"' if since else "") + (f' end="{until}"' if until else "")
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
+           f'<meta lastmodifieddate="{dt.date.today().isoformat()}"><creator>kiezgraph</creator>'
+           f"<description>{_attr(x.description)[1:-1]}</description></meta>",
+           '<graph mode="dynamic" defaultedgetype="undirected" timeformat="date">',
+           '<attributes class="node" mode="static">']
+    out += [f'<attribute id="{k}" title="{k}" type="{t}"/>' for k, t in NODE_KEYS if k != "name"]
+    out += ["</attributes>", '<attributes class="edge" mode="static">']
+    out += [f'<attribute id="{k}" title="{k}" type="{t}"/>' for k, t in EDGE_KEYS]
+    out += ["</attributes>", "<nodes>"]
+    for n in x.data.nodes:
+        values = "".join(f'<attvalue for="{k}" value={_attr(v)}/>' for k, v in _node_values(n, x).items()
+                         if v is not None and k != "name")
+        out.append(f"<node id={_attr(x.node_id(n.id))} label={_attr(n.name)}{interval(n.since, n.until)}>"
+                   f"<attvalues>{values}</attvalues></node>")
+    out.append("</nodes><edges>")
+    for e in x.data.edges:
+        values = "".join(f'<attvalue for="{k}" value={_attr(v)}/>' for k, v in _edge_values(e, x).items()
+                         if v is not None)
+        out.append(f"<edge id={_attr(x.edge_id(e.id))} source={_attr(x.node_id(e.source))} "
+                   f"target={_attr(x.node_id(e.target))} weight=\"{e.intensity or 1}\"{interval(e.since, e.until)}>"
+                   f"<attvalues>{values}</attvalues></edge>")
+    out += ["</edges>", "</graph>", "</gexf>", ""]
+    return "\n".join(out)
+
+
+def nodes_csv(x: Labelled) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", *(k for k, _ in NODE_KEYS), "since", "until"])
+    for n in x.data.nodes:
+        v = _node_values(n, x)
+        writer.writerow([x.node_id(n.id), *(_csv(v[k]) for k, _ in NODE_KEYS), n.since or "", n.until or ""])
+    return buffer.getvalue()
+
+
+def edges_csv(x: Labelled) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "source", "target", *(k for k, _ in EDGE_KEYS if k != "cooperationId")])
+    for e in x.data.edges:
+        v = _edge_values(e, x)
+        writer.writerow([x.edge_id(e.id), x.node_id(e.source), x.node_id(e.target),
+                         *(_csv(v[k]) for k, _ in EDGE_KEYS if k != "cooperationId")])
+    return buffer.getvalue()
+
+
+def _csv(value: object) -> str:
+    if isinstance(value, int | float):
+        return str(value)
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ is a formula to spreadsheet programs (CSV injection, OWASP).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,130 @@
+"""Scoring partner suggestions: a weighted sum of explainable signals, each with its reason.
+
+Every signal lies in [0, 1]; the score is the weighted mean, so weights only say how much each
+signal matters relative to the others. Defaults favour what the link-prediction literature
+finds most predictive in social networks (shared partners, weighted by Adamic & Adar so that
+sharing a hub counts less than sharing a small partner) and what quarter managers ask for
+(the same theme, the same or a neighbouring quarter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, fields
+
+from graph.suggestions import Candidate, Subject
+
+DISTANCE_SCALE_M = 1000.0  # a partner 1 km away scores e^-1 on distance
+RECENCY_SCALE_YEARS = 3.0
+MIN_CONTRIBUTION = 0.01  # reasons that add less than one point in a hundred are noise to a reader
+
+
+@dataclass(frozen=True)
+class Weights:
+    shared_partners: float = 0.35
+    shared_action_fields: float = 0.25
+    same_quarter: float = 0.15
+    distance: float = 0.10
+    complementary_type: float = 0.05
+    recent_activity: float = 0.10
+
+    def total(self) -> float:
+        return sum(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # SHARED_PARTNERS, SHARED_ACTION_FIELDS, SAME_QUARTER, NEIGHBOURING_QUARTER, DISTANCE, ...
+    text: str
+    contribution: float  # share of the score this reason brought
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    candidate: Candidate
+    score: float
+    reasons: tuple[Reason, ...]
+    distance_m: float | None
+    shared_partner_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the scoring knows about the subject and the place in focus."""
+
+    subject: Subject
+    focus_quarters: frozenset[str]  # the quarter asked for, or the subject's quarters
+    neighbouring: frozenset[str]  # quarters next to those in focus
+    fields: frozenset[str]  # the subject's fields, generations mapped, plus the one in focus
+    field_names: dict[str, str]
+    quarter_names: dict[str, str]
+    today: dt.date
+
+
+def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def _names(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
+    total_weight = w.total() or 1.0
+    signals: list[tuple[str, float, float, str]] = []  # (kind, weight, value, text)
+
+    if c.shared:
+        adamic_adar = sum(1.0 / math.log(max(degree, 2)) for _, _, degree in c.shared)
+        ranked = sorted(c.shared, key=lambda s: (s[2], s[1]))  # small shared partners say most
+        signals.append(("SHARED_PARTNERS", w.shared_partners, 1 - math.exp(-adamic_adar / 2),
+                        f"shares {len(c.shared)} partner{'s' if len(c.shared) > 1 else ''}: "
+                        f"{_names([s[1] for s in ranked])}"))
+    common = sorted(ctx.fields & set(c.action_fields))
+    if common:
+        union = ctx.fields | set(c.action_fields)
+        signals.append(("SHARED_ACTION_FIELDS", w.shared_action_fields, len(common) / len(union),
+                        f"also works on {_names([ctx.field_names.get(k, k) for k in common])}"))
+    here = sorted(ctx.focus_quarters & set(c.quarters))
+    near = sorted(ctx.neighbouring & set(c.quarters))
+    if here:
+        signals.append(("SAME_QUARTER", w.same_quarter, 1.0,
+                        f"active in {_names([ctx.quarter_names.get(q, q) for q in here])}"))
+    elif near:
+        signals.append(("NEIGHBOURING_QUARTER", w.same_quarter, 0.5,
+                        f"active in the neighbouring {_names([ctx.quarter_names.get(q, q) for q in near])}"))
+    distance = None
+    if ctx.subject.location and c.location:
+        distance = haversine_m(ctx.subject.location, c.location)
+        signals.append(("DISTANCE", w.distance, math.exp(-distance / DISTANCE_SCALE_M),
+                        f"{distance:,.0f} m away"))
+    if c.type != ctx.subject.type:
+        signals.append(("COMPLEMENTARY_TYPE", w.complementary_type, 1.0,
+                        f"a different kind of actor ({_TYPE_NAMES[c.type]}), complementing "
+                        f"{_ARTICLE[ctx.subject.type]} {_TYPE_NAMES[ctx.subject.type]}"))
+    if c.latest_activity is not None:
+        years = max(0.0, (ctx.today - c.latest_activity).days / 365.25)
+        signals.append(("RECENT_ACTIVITY", w.recent_activity, math.exp(-years / RECENCY_SCALE_YEARS),
+                        f"latest cooperation started in {c.latest_activity.year}"))
+
+    value = sum(weight * v for _, weight, v, _ in signals) / total_weight
+    reasons = tuple(
+        Reason(kind, text, weight * v / total_weight)
+        for kind, weight, v, text in sorted(signals, key=lambda s: -s[1] * s[2])
+        if weight * v / total_weight >= MIN_CONTRIBUTION
+    )
+    return Suggestion(c, value, reasons, distance, tuple(s[0] for s in c.shared))
+
+
+def rank(candidates: list[Candidate], ctx: Context, w: Weights, first: int) -> list[Suggestion]:
+    scored = [score(c, ctx, w) for c in candidates]
+    scored.sort(key=lambda s: (-s.score, s.candidate.name, s.candidate.id))
+    return scored[:first]
+
+
+_TYPE_NAMES = {"Institution": "institution", "Initiative": "initiative", "Company": "company",
+               "HousingAssociation": "housing association"}
+_ARTICLE = {"Institution": "an", "Initiative": "an", "Company": "a", "HousingAssociation": "a"}

@@ -1,0 +1,177 @@
+"""Whole networks, quarter networks and ego networks, read in bulk.
+
+A network is read as two lists — nodes and edges — each returned by Cypher as a single
+collected value, so tens of thousands of ties cost one record each way rather than one
+driver record per tie. Rows are plain tuples; nothing here resolves fields one by one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import LiteralString, NamedTuple, cast
+
+from graph.criteria import ActorCriteria, CooperationCriteria
+from graph.db import Database
+from graph.filters import Compiler
+
+
+class NodeRow(NamedTuple):
+    id: str
+    name: str
+    type: str
+    quarters: list[str]  # slugs (active on the selection's date, if it has one)
+    action_fields: list[str]
+    synthetic: bool
+    latitude: float | None
+    longitude: float | None
+    since: str | None  # earliest membership start (ISO date), for timelines
+    until: str | None  # latest membership end, if every membership has ended
+
+
+class EdgeRow(NamedTuple):
+    id: str
+    source: str
+    target: str
+    kind: str
+    since: str | None  # ISO date
+    until: str | None
+    intensity: int | None
+    action_fields: list[str]
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which part of the network to read, and as of when."""
+
+    actors: ActorCriteria = field(default_factory=ActorCriteria)
+    cooperations: CooperationCriteria = field(default_factory=CooperationCriteria)
+    as_of: dt.date | None = None
+    ego: tuple[str, int] | None = None  # (actor id, depth 1–3)
+    boundary: bool = False  # also the outside partners of the selected actors
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    nodes: list[NodeRow]
+    edges: list[EdgeRow]
+
+
+_NODE_FIELDS = """[{v}.id, {v}.name, {v}.type,
+  [({v})-[m:ACTIVE_IN]->(q:Quarter) WHERE {period} | q.slug],
+  [({v})-[:WORKS_ON]->(f:ActionField) | f.key],
+  {v}.synthetic, {v}.location.latitude, {v}.location.longitude,
+  toString(reduce(s = null, d IN [({v})-[m1:ACTIVE_IN]->() | m1.since] | CASE WHEN s IS NULL OR d < s THEN d ELSE s END)),
+  CASE WHEN EXISTS {{ ({v})-[m2:ACTIVE_IN]->() WHERE m2.until IS NULL }} THEN null
+       ELSE toString(reduce(u = null, d IN [({v})-[m3:ACTIVE_IN]->() | m3.until] | CASE WHEN u IS NULL OR d > u THEN d ELSE u END))
+  END]"""
+_EDGE_FIELDS = ("[c.id, x.id, y.id, c.kind, toString(c.since), toString(c.until), c.intensity, c.actionFields, "
+                "c.synthetic]")
+
+# One hop out from a frontier of actors, along ties that pass the filter.
+_NEIGHBOURS = """
+UNWIND $frontier AS id
+MATCH (x:Actor {{id: id}})-[c:COOPERATES_WITH]-(y:Actor)
+WHERE {where}
+RETURN collect(DISTINCT y.id) AS next
+"""
+
+
+def _as_of(selection: Selection) -> tuple[ActorCriteria, CooperationCriteria]:
+    """Criteria narrowed to the selection's date: ties active then, actors present then."""
+    actors, ties = selection.actors, selection.cooperations
+    if selection.as_of is None:
+        return actors, ties
+    day = selection.as_of
+    ties = replace(ties, all_of=(*ties.all_of, CooperationCriteria(active_on=day)))
+    present = ActorCriteria(any_of=(ActorCriteria(active_on=day),
+                                    ActorCriteria(has_cooperation=CooperationCriteria(active_on=day))))
+    if actors.quarters is not None:  # in the quarter on that day
+        actors = replace(actors, active_on=day)
+    else:
+        actors = replace(actors, all_of=(*actors.all_of, present))
+    return actors, ties
+
+
+def _membership_period(compiler: Compiler, as_of: dt.date | None) -> str:
+    if as_of is None:
+        return "true"
+    d = compiler.param(as_of)
+    return f"(m.since IS NULL OR m.since <= {d}) AND (m.until IS NULL OR m.until >= {d})"
+
+
+async def read(db: Database, selection: Selection) -> NetworkData:
+    actors, ties = _as_of(selection)
+    node_ids: list[str] | None = None
+    if selection.ego is not None:
+        node_ids = await _ego_ids(db, selection.ego, actors, ties)
+    elif selection.boundary:
+        core = await _node_rows(db, actors, selection.as_of)
+        node_ids = await _with_neighbours(db, [n.id for n in core], actors, ties)
+    if node_ids is not None:
+        nodes = await _node_rows(db, ActorCriteria(ids=tuple(node_ids)), selection.as_of)
+    else:
+        nodes = await _node_rows(db, actors, selection.as_of)
+    restricted = node_ids is not None or actors != ActorCriteria()
+    edges = await _edge_rows(db, ties, [n.id for n in nodes] if restricted else None)
+    present = {n.id for n in nodes}
+    return NetworkData(nodes, [e for e in edges if e.source in present and e.target in present])
+
+
+async def _node_rows(db: Database, actors: ActorCriteria, as_of: dt.date | None) -> list[NodeRow]:
+    compiler = Compiler()
+    match = compiler.actor_match(actors, "a")
+    where = compiler.actor(actors, "a")
+    fields = _NODE_FIELDS.format(v="a", period=_membership_period(compiler, as_of))
+    query = cast(LiteralString, f"{match} WHERE {where} WITH a ORDER BY a.sortName, a.id "
+                                f"RETURN collect({fields}) AS nodes")
+    [row] = await db.read(query, **compiler.params)
+    return [NodeRow._make(n) for n in row["nodes"]]
+
+
+async def _edge_rows(db: Database, ties: CooperationCriteria, node_ids: Sequence[str] | None) -> list[EdgeRow]:
+    compiler = Compiler()
+    where = compiler.cooperation(ties, "c", "x", "y")
+    if node_ids is None:
+        query = cast(LiteralString, f"MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} "
+                                    f"RETURN collect({_EDGE_FIELDS}) AS edges")
+        [row] = await db.read(query, **compiler.params)
+        return [EdgeRow._make(e) for e in row["edges"]]
+    # From the selected actors outwards (each tie is met from both ends; keep it once).
+    query = cast(LiteralString, "UNWIND $ids AS id MATCH (x:Actor {id: id})-[c:COOPERATES_WITH]->(y:Actor) "
+                                f"WHERE {where} RETURN collect({_EDGE_FIELDS}) AS edges")
+    [row] = await db.read(query, ids=list(node_ids), **compiler.params)
+    return [EdgeRow._make(e) for e in row["edges"]]
+
+
+async def _neighbours(db: Database, frontier: Sequence[str], actors: ActorCriteria,
+                      ties: CooperationCriteria) -> list[str]:
+    compiler = Compiler()
+    where = f"({compiler.cooperation(ties, 'c', 'x', 'y')}) AND ({compiler.actor(actors, 'y')})"
+    query = cast(LiteralString, _NEIGHBOURS.format(where=where))
+    [row] = await db.read(query, frontier=list(frontier), **compiler.params)
+    return list(row["next"])
+
+
+async def _ego_ids(db: Database, ego: tuple[str, int], actors: ActorCriteria,
+                   ties: CooperationCriteria) -> list[str]:
+    """Breadth-first, one query per step: at most ``depth`` round trips, never a path explosion."""
+    start, depth = ego
+    reached = [start]
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        if not frontier:
+            break
+        frontier = [i for i in await _neighbours(db, frontier, actors, ties) if i not in seen]
+        seen.update(frontier)
+        reached += frontier
+    return reached
+
+
+async def _with_neighbours(db: Database, core: list[str], actors: ActorCriteria,
+                           ties: CooperationCriteria) -> list[str]:
+    outside = await _neighbours(db, core, ActorCriteria(), ties) if core else []
+    return list(dict.fromkeys([*core, *outside]))

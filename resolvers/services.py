@@ -1,0 +1,71 @@
+"""Long-lived helpers shared by all requests: the analysis cache and the worker processes.
+
+Derived data (the igraph projection, metrics) is cached per selection and per network
+revision: every write bumps the revision in its own transaction (:mod:`graph.revision`), so
+a cached value is never served after a write, whichever instance made it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class LruCache:
+    def __init__(self, size: int = 32) -> None:
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class WorkerPool:
+    """Worker processes for the all-pairs computations, started on first use."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ProcessPoolExecutor | None:
+        if self.workers < 2:
+            return None
+        with self._lock:
+            if self._pool is None:
+                # "spawn": the workers do not inherit the event loop, sockets or driver threads.
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+
+@dataclass
+class Services:
+    analysis: LruCache = field(default_factory=LruCache)
+    workers: WorkerPool = field(default_factory=WorkerPool)

@@ -1,0 +1,123 @@
+"""Partner suggestions and missing links: candidates from the graph, scoring from analysis/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from analysis import missing_links as gaps
+from analysis import suggestions as scoring
+from analysis.projection import project
+from analysis.suggestions import haversine_m
+from graph import suggestions
+from graph.actors import ActorRecord
+from graph.quarters import QuarterRecord
+from resolvers import ids, quarters
+from resolvers.context import Context
+from resolvers.errors import ApiError, bad_input
+from resolvers.filters import check_quarters, expand_action_fields
+from resolvers.networks import read, selection
+
+MAX_SUGGESTIONS = 50
+NEIGHBOUR_DISTANCE_M = 2500.0
+
+
+@dataclass(frozen=True)
+class Suggested:
+    actor: ActorRecord
+    suggestion: scoring.Suggestion
+    shared_partners: list[ActorRecord]
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    subject: ActorRecord
+    weights: scoring.Weights
+    suggestions: list[Suggested]
+
+
+def neighbouring(focus: set[str], all_quarters: list[QuarterRecord]) -> set[str]:
+    """Quarters next to those in focus: landmarks within 2.5 km, linked by a merger, or — where a
+    landmark is unknown — in the same district."""
+    by_slug = {q.slug: q for q in all_quarters}
+    near: set[str] = set()
+    for slug in focus:
+        here = by_slug.get(slug)
+        if here is None:
+            continue
+        for other in all_quarters:
+            if other.slug in focus:
+                continue
+            merged = other.id in here.merged_from_ids or other.merged_into_id == here.id \
+                or here.merged_into_id == other.id
+            if here.landmark and other.landmark:
+                close = haversine_m(here.landmark, other.landmark) <= NEIGHBOUR_DISTANCE_M
+            else:
+                close = here.district == other.district
+            if merged or close:
+                near.add(other.slug)
+    return near
+
+
+async def suggest(
+    ctx: Context,
+    actor_id: str,
+    action_field: str | None,
+    quarter: str | None,
+    types: list[str] | None,
+    first: int,
+    weights: scoring.Weights,
+) -> SuggestionResult:
+    local = ids.decode_as(actor_id, "Actor")
+    record = await ctx.loaders.actor_by_id.load(local) if local else None
+    if record is None:
+        raise ApiError("NOT_FOUND", f"no actor with id {actor_id!r}")
+    if record.archived:
+        raise bad_input("the actor is archived; restore it before looking for partners")
+    if not 1 <= first <= MAX_SUGGESTIONS:
+        raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
+    if any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0:
+        raise bad_input("weights must be non-negative and not all zero")
+    subject = await suggestions.subject(ctx.db, record.id)
+    assert subject is not None
+    focus = set(await check_quarters(ctx, [quarter])) if quarter else set(subject.quarters)
+    focus_fields = list(await expand_action_fields(ctx, [action_field])) if action_field else []
+    own_fields = list(await expand_action_fields(ctx, list(subject.action_fields))) if subject.action_fields else []
+    all_quarters = await quarters.all_quarters(ctx)
+    near = neighbouring(focus, all_quarters)
+    candidates = await suggestions.candidates(
+        ctx.db, record.id, sorted(focus), sorted(focus | near), focus_fields or own_fields,
+        require_field=bool(action_field), types=types,
+    )
+    field_names = {f.key: f.name for f in await ctx.loaders.action_fields()}
+    scoring_context = scoring.Context(
+        subject=subject, focus_quarters=frozenset(focus), neighbouring=frozenset(near),
+        fields=frozenset(own_fields) | frozenset(focus_fields), field_names=field_names,
+        quarter_names={q.slug: q.name for q in all_quarters}, today=dt.date.today(),
+    )
+    ranked = scoring.rank(candidates, scoring_context, weights, first)
+    wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
+    loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(sorted(wanted)) if a is not None}
+    result = [
+        Suggested(loaded[s.candidate.id], s, [loaded[p] for p in s.shared_partner_ids if p in loaded])
+        for s in ranked if s.candidate.id in loaded
+    ]
+    return SuggestionResult(record, weights, result)
+
+
+@dataclass(frozen=True)
+class Gap:
+    actors: tuple[ActorRecord, ActorRecord]
+    link: gaps.MissingLink
+
+
+async def missing_links(ctx: Context, quarter: str, first: int) -> list[Gap]:
+    if not 1 <= first <= MAX_SUGGESTIONS:
+        raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
+    network = await read(ctx, await selection(ctx, None, quarter=quarter))
+    p = project(network.data)
+    fields_by_id = {n.id: frozenset(n.action_fields) for n in network.data.nodes}
+    found = gaps.find(p, [fields_by_id[i] for i in p.ids], first)
+    wanted = sorted({p.ids[link.a] for link in found} | {p.ids[link.b] for link in found})
+    loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(wanted) if a is not None}
+    return [Gap((loaded[p.ids[link.a]], loaded[p.ids[link.b]]), link) for link in found]

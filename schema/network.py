@@ -1,0 +1,195 @@
+"""Networks for map frontends: nodes and edges in one response, typed or as one JSON value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from analysis.timeline import Timeline as TimelineData
+from graph.networks import EdgeRow, NodeRow
+from graph.paths import PathRecord
+from resolvers import ids
+from resolvers.context import Context
+from resolvers.networks import Network as NetworkView
+from resolvers.networks import NetworkQuery
+from schema.actor import Actor, actor_of
+from schema.cooperation import Cooperation
+from schema.enums import ActorType, CooperationKind
+
+_TYPE = {t.value: t.name for t in ActorType}
+_KIND = {k.value: k.name for k in CooperationKind}
+
+
+@strawberry.input(description="Which part of the network: all given conditions hold together.")
+class NetworkFilter:
+    quarters: list[str] | None = strawberry.field(default=None, description="Actors active in these quarters (slugs).")
+    actor_types: list[ActorType] | None = strawberry.field(default=None, description="Actors of these types.")
+    action_fields: list[str] | None = strawberry.field(
+        default=None, description="Actors working on these action fields (keys; generations mapped)."
+    )
+    cooperation_kinds: list[CooperationKind] | None = strawberry.field(
+        default=None, description="Only cooperations of these kinds."
+    )
+    cooperation_action_fields: list[str] | None = strawberry.field(
+        default=None, description="Only cooperations on these action fields."
+    )
+    min_intensity: int | None = strawberry.field(default=None, description="Only cooperations at least this intense.")
+    synthetic: bool | None = strawberry.field(default=None, description="Only synthetic (true) or only real (false).")
+
+    def query(self) -> NetworkQuery:
+        return NetworkQuery(
+            quarters=tuple(self.quarters) if self.quarters is not None else None,
+            actor_types=tuple(t.value for t in self.actor_types) if self.actor_types is not None else None,
+            action_fields=tuple(self.action_fields) if self.action_fields is not None else None,
+            cooperation_kinds=tuple(k.value for k in self.cooperation_kinds) if self.cooperation_kinds else None,
+            cooperation_action_fields=tuple(self.cooperation_action_fields)
+            if self.cooperation_action_fields is not None else None,
+            min_intensity=self.min_intensity,
+            synthetic=self.synthetic,
+        )
+
+
+def query_of(f: NetworkFilter | None) -> NetworkQuery | None:
+    return f.query() if f else None
+
+
+@strawberry.type(description="An actor as a map draws it.")
+class NetworkNode:
+    id: strawberry.ID = strawberry.field(description="The actor's global id.")
+    name: str = strawberry.field(description="Name.")
+    type: ActorType = strawberry.field(description="Actor type.")
+    quarters: list[str] = strawberry.field(description="Slugs of its quarters (on `asOf`, if given).")
+    action_fields: list[str] = strawberry.field(description="Keys of its action fields.")
+    degree: int = strawberry.field(description="Number of distinct partners within this network.")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+    latitude: float | None = strawberry.field(description="Latitude, if known.")
+    longitude: float | None = strawberry.field(description="Longitude, if known.")
+
+
+@strawberry.type(description="A cooperation as a map draws it (undirected: `source`/`target` carry no meaning).")
+class NetworkEdge:
+    id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
+    source: strawberry.ID = strawberry.field(description="Global id of one actor.")
+    target: strawberry.ID = strawberry.field(description="Global id of the other actor.")
+    kind: CooperationKind = strawberry.field(description="Kind of cooperation.")
+    since: dt.date | None = strawberry.field(description="Start, if known.")
+    until: dt.date | None = strawberry.field(description="End, if it has ended.")
+    intensity: int | None = strawberry.field(description="1 to 3, if assessed.")
+    action_fields: list[str] = strawberry.field(description="Keys of its action fields.")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+
+
+def _node(n: NodeRow, degree: dict[str, int]) -> dict[str, Any]:
+    return {"id": ids.encode("Actor", n.id), "name": n.name, "type": _TYPE[n.type], "quarters": n.quarters,
+            "actionFields": n.action_fields, "degree": degree.get(n.id, 0), "synthetic": n.synthetic,
+            "latitude": n.latitude, "longitude": n.longitude}
+
+
+def _edge(e: EdgeRow) -> dict[str, Any]:
+    return {"id": ids.encode("Cooperation", e.id), "source": ids.encode("Actor", e.source),
+            "target": ids.encode("Actor", e.target), "kind": _KIND[e.kind], "since": e.since, "until": e.until,
+            "intensity": e.intensity, "actionFields": e.action_fields, "synthetic": e.synthetic}
+
+
+@strawberry.type(
+    description="A network: actors and the cooperations between them. For large networks select `json`, "
+    "which carries the same nodes and edges as one value and is built without resolving each field."
+)
+class Network:
+    as_of: dt.date | None = strawberry.field(description="The day the network is shown as of, if one was asked for.")
+    view: strawberry.Private[NetworkView]
+
+    @strawberry.field(description="Number of actors.")
+    def node_count(self) -> int:
+        return len(self.view.data.nodes)
+
+    @strawberry.field(description="Number of cooperations (two actors may have several).")
+    def edge_count(self) -> int:
+        return len(self.view.data.edges)
+
+    @strawberry.field(description="The actors.")
+    def nodes(self) -> list[NetworkNode]:
+        degree = self.view.degree
+        return [NetworkNode(id=strawberry.ID(ids.encode("Actor", n.id)), name=n.name, type=ActorType(n.type),
+                            quarters=n.quarters, action_fields=n.action_fields, degree=degree.get(n.id, 0),
+                            synthetic=n.synthetic, latitude=n.latitude, longitude=n.longitude)
+                for n in self.view.data.nodes]
+
+    @strawberry.field(description="The cooperations.")
+    def edges(self) -> list[NetworkEdge]:
+        return [NetworkEdge(id=strawberry.ID(ids.encode("Cooperation", e.id)),
+                            source=strawberry.ID(ids.encode("Actor", e.source)),
+                            target=strawberry.ID(ids.encode("Actor", e.target)), kind=CooperationKind(e.kind),
+                            since=dt.date.fromisoformat(e.since) if e.since else None,
+                            until=dt.date.fromisoformat(e.until) if e.until else None, intensity=e.intensity,
+                            action_fields=e.action_fields, synthetic=e.synthetic)
+                for e in self.view.data.edges]
+
+    @strawberry.field(
+        description="`{nodes: [...], edges: [...]}` with the fields of `NetworkNode` and `NetworkEdge` (enum values "
+        "as names, dates as ISO text): the bulk path for whole networks."
+    )
+    def json(self) -> JSON:
+        degree = self.view.degree
+        return {"nodes": [_node(n, degree) for n in self.view.data.nodes],
+                "edges": [_edge(e) for e in self.view.data.edges]}
+
+
+def network_of(view: NetworkView) -> Network:
+    return Network(as_of=view.as_of, view=view)
+
+
+@strawberry.type(description="One year of a network's history.")
+class TimelineYear:
+    year: int = strawberry.field(description="The calendar year.")
+    actors_started: int = strawberry.field(description="Actors whose first membership began this year.")
+    actors_ended: int = strawberry.field(description="Actors whose last membership ended this year.")
+    actors_active: int = strawberry.field(description="Actors active at some time in the year.")
+    cooperations_started: int = strawberry.field(description="Cooperations that began this year.")
+    cooperations_ended: int = strawberry.field(description="Cooperations that ended this year.")
+    cooperations_active: int = strawberry.field(description="Cooperations active at some time in the year.")
+
+
+@strawberry.type(description="How a network changed over the years.")
+class Timeline:
+    years: list[TimelineYear] = strawberry.field(description="From the first recorded start to this year.")
+    undated_actors: int = strawberry.field(description="Actors without a membership start (counted from the first year).")
+    undated_cooperations: int = strawberry.field(
+        description="Cooperations without a start date (counted as active from the first year)."
+    )
+
+    @classmethod
+    def of(cls, t: TimelineData) -> Timeline:
+        return cls(
+            years=[TimelineYear(year=y.year, actors_started=y.actors_started, actors_ended=y.actors_ended,
+                                actors_active=y.actors_active, cooperations_started=y.cooperations_started,
+                                cooperations_ended=y.cooperations_ended, cooperations_active=y.cooperations_active)
+                   for y in t.years],
+            undated_actors=t.undated_actors,
+            undated_cooperations=t.undated_cooperations,
+        )
+
+
+@strawberry.type(description="A shortest chain of cooperations from one actor to another.")
+class CooperationPath:
+    length: int = strawberry.field(description="Number of cooperations on the path.")
+    record: strawberry.Private[PathRecord]
+
+    @strawberry.field(description="The actors along the path, from start to end.")
+    async def actors(self, info: strawberry.Info[Context, None]) -> list[Actor]:
+        found = await info.context.loaders.actor_by_id.load_many(list(self.record.actor_ids))
+        return [actor_of(a) for a in found if a is not None]
+
+    @strawberry.field(description="The cooperations along the path, in order.")
+    async def cooperations(self, info: strawberry.Info[Context, None]) -> list[Cooperation]:
+        found = await info.context.loaders.cooperation_by_id.load_many(list(self.record.cooperation_ids))
+        return [Cooperation.of(c) for c in found if c is not None]
+
+
+NetworkFilterArg = Annotated[NetworkFilter | None, strawberry.argument(description="Which part of the network.")]
+AsOfArg = Annotated[
+    dt.date | None, strawberry.argument(description="Show the network as it stood on this day.")
+]

@@ -1,0 +1,113 @@
+"""Partner suggestions with reasons, and missing links in a quarter."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from analysis.suggestions import Weights
+from resolvers.suggestions import Gap, SuggestionResult
+from schema.actor import Actor, actor_of
+
+
+@strawberry.enum(description="What a suggestion's reason rests on.")
+class ReasonKind(Enum):
+    SHARED_PARTNERS = strawberry.enum_value("SHARED_PARTNERS", description="Partners both already work with.")
+    SHARED_ACTION_FIELDS = strawberry.enum_value("SHARED_ACTION_FIELDS", description="Action fields both work on.")
+    SAME_QUARTER = strawberry.enum_value("SAME_QUARTER", description="Active in the quarter in focus.")
+    NEIGHBOURING_QUARTER = strawberry.enum_value(
+        "NEIGHBOURING_QUARTER", description="Active in a neighbouring quarter."
+    )
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Close by (both have a location).")
+    COMPLEMENTARY_TYPE = strawberry.enum_value("COMPLEMENTARY_TYPE", description="A different kind of actor.")
+    RECENT_ACTIVITY = strawberry.enum_value("RECENT_ACTIVITY", description="Started a cooperation recently.")
+
+
+@strawberry.type(description="How much each signal counts in a suggestion's score (relative weights).")
+class SuggestionWeights:
+    shared_partners: float = strawberry.field(description="Shared partners (Adamic–Adar weighted).")
+    shared_action_fields: float = strawberry.field(description="Shared action fields (Jaccard).")
+    same_quarter: float = strawberry.field(description="Same quarter (1) or neighbouring quarter (0.5).")
+    distance: float = strawberry.field(description="Closeness on the map (e^(-metres/1000)).")
+    complementary_type: float = strawberry.field(description="A different actor type.")
+    recent_activity: float = strawberry.field(description="Recent cooperation (e^(-years/3)).")
+
+
+@strawberry.input(description="Relative weights of the signals; omitted ones keep their defaults.")
+class SuggestionWeightsInput:
+    shared_partners: float = strawberry.field(default=Weights.shared_partners, description="Shared partners.")
+    shared_action_fields: float = strawberry.field(
+        default=Weights.shared_action_fields, description="Shared action fields."
+    )
+    same_quarter: float = strawberry.field(default=Weights.same_quarter, description="Same or neighbouring quarter.")
+    distance: float = strawberry.field(default=Weights.distance, description="Distance on the map.")
+    complementary_type: float = strawberry.field(
+        default=Weights.complementary_type, description="A different actor type."
+    )
+    recent_activity: float = strawberry.field(default=Weights.recent_activity, description="Recent activity.")
+
+    def weights(self) -> Weights:
+        return Weights(self.shared_partners, self.shared_action_fields, self.same_quarter, self.distance,
+                       self.complementary_type, self.recent_activity)
+
+
+@strawberry.type(description="One reason for a suggestion, in words a quarter manager can use.")
+class SuggestionReason:
+    kind: ReasonKind = strawberry.field(description="What the reason rests on.")
+    text: str = strawberry.field(description="The reason in words, e.g. 'shares 2 partners: …'.")
+    contribution: float = strawberry.field(description="The part of the score this reason brought (they add up).")
+
+
+@strawberry.type(description="An actor worth contacting, with the score and the reasons.")
+class PartnerSuggestion:
+    actor: Actor = strawberry.field(description="The suggested partner.")
+    score: float = strawberry.field(description="0 to 1: the weighted mean of the signals.")
+    reasons: list[SuggestionReason] = strawberry.field(description="Why, strongest first.")
+    shared_partners: list[Actor] = strawberry.field(description="Partners both already cooperate with.")
+    distance_metres: float | None = strawberry.field(description="Distance on the map, where both have a location.")
+
+
+@strawberry.type(description="Partner suggestions for an actor.")
+class PartnerSuggestions:
+    actor: Actor = strawberry.field(description="The actor looking for partners.")
+    weights: SuggestionWeights = strawberry.field(description="The weights used (send them back to adjust).")
+    suggestions: list[PartnerSuggestion] = strawberry.field(
+        description="Ranked: never the actor itself, its existing or former partners, or archived actors."
+    )
+
+    @classmethod
+    def of(cls, r: SuggestionResult) -> PartnerSuggestions:
+        w = r.weights
+        return cls(
+            actor=actor_of(r.subject),
+            weights=SuggestionWeights(shared_partners=w.shared_partners, shared_action_fields=w.shared_action_fields,
+                                      same_quarter=w.same_quarter, distance=w.distance,
+                                      complementary_type=w.complementary_type, recent_activity=w.recent_activity),
+            suggestions=[
+                PartnerSuggestion(
+                    actor=actor_of(s.actor), score=s.suggestion.score,
+                    reasons=[SuggestionReason(kind=ReasonKind(x.kind), text=x.text, contribution=x.contribution)
+                             for x in s.suggestion.reasons],
+                    shared_partners=[actor_of(p) for p in s.shared_partners],
+                    distance_metres=s.suggestion.distance_m,
+                )
+                for s in r.suggestions
+            ],
+        )
+
+
+@strawberry.type(description="A pair of actors whose cooperation would most connect a quarter's network.")
+class MissingLink:
+    actors: list[Actor] = strawberry.field(description="The two actors.")
+    score: float = strawberry.field(description="How much the tie would connect (share of pairs newly joined, "
+                                                "smaller for bridging communities).")
+    joins_components: bool = strawberry.field(
+        description="True if the two sit in parts of the network with no path between them yet."
+    )
+    reasons: list[str] = strawberry.field(description="Why this pair, in words.")
+
+    @classmethod
+    def of(cls, gap: Gap) -> MissingLink:
+        return cls(actors=[actor_of(a) for a in gap.actors], score=gap.link.score,
+                   joins_components=gap.link.joins_components, reasons=list(gap.link.reasons))
