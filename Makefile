@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate seed demo-load demo-remove schema bench-api clean
+.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -39,6 +39,12 @@ schema: $(STAMP)  ## rewrite schema.graphql from the code
 
 bench-api: $(STAMP)  ## issue #3: API latency vs the Cypher floor on the Berlin-scale network
 	$(PY) -m bench.api
+
+bench-networks: $(STAMP)  ## issue #4: networks, suggestions and metrics vs their Cypher floor
+	$(PY) -m bench.networks
+
+bench-suggestions: $(STAMP)  ## issue #4: precision@10 / recall@10 of suggestions on a planted network
+	$(PY) -m bench.evaluate_suggestions
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

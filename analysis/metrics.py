@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import random
 import threading
-import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -151,12 +150,7 @@ def compute(p: Projection, pool: Executor | None = None, seed: int = SEED) -> Me
     sizes = components.sizes()
     largest = max(range(len(sizes)), key=lambda c: (sizes[c], -c)) if sizes else -1
 
-    with warnings.catch_warnings():
-        # igraph warns that the measure is "not meaningful" for disconnected graphs: it is then
-        # concentrated on the part with the largest leading eigenvalue, as in networkx; the
-        # field's description says so, a log line per request would not help anyone.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        eigen = g.eigenvector_centrality(scale=True) if m else [0.0] * n
+    eigen = _eigenvector(g, components)
     pagerank = g.pagerank(damping=0.85) if n else []
     clustering = g.transitivity_local_undirected(mode="zero") if n else []
     strength = g.strength(weights="weight") if n else []
@@ -225,6 +219,28 @@ def compute(p: Projection, pool: Executor | None = None, seed: int = SEED) -> Me
         isolates=sum(1 for d in degrees if d == 0),
     )
     return Metrics(actors, network)
+
+
+def _eigenvector(g: igraph.Graph, components: igraph.VertexClustering) -> list[float]:
+    """Eigenvector centrality of the whole graph, scaled to a maximum of 1.
+
+    For a disconnected graph the leading eigenvector lives on the component with the largest
+    leading eigenvalue and is zero elsewhere (networkx gives the same). We compute it on that
+    component alone: igraph would otherwise warn on every call that the graph is disconnected.
+    """
+    values = [0.0] * g.vcount()
+    best: tuple[float, list[int], list[float]] | None = None
+    for members in components:
+        if len(members) < 2:
+            continue
+        sub = g.induced_subgraph(members)
+        centrality, eigenvalue = sub.eigenvector_centrality(scale=True, return_eigenvalue=True)
+        if best is None or eigenvalue > best[0] + 1e-12:
+            best = (eigenvalue, members, centrality)
+    if best is not None:
+        for v, c in zip(best[1], best[2], strict=True):
+            values[v] = float(c)
+    return values
 
 
 def _ranked_labels(membership: Sequence[int]) -> list[int]:

@@ -64,6 +64,9 @@ class Database:
     def __init__(self, settings: Neo4jSettings) -> None:
         self.settings = settings
         self.round_trips = 0
+        # When a list, every query sent is appended (text, parameters, routing): benchmarks replay
+        # a request's Cypher straight through the driver to measure its floor.
+        self.trace: list[tuple[str, dict[str, Any], str]] | None = None
         self._driver = neo4j.AsyncGraphDatabase.driver(
             settings.uri,
             auth=(settings.user, settings.password),
@@ -129,6 +132,8 @@ class Database:
         self, query: LiteralString, params: Mapping[str, Any], routing: neo4j.RoutingControl
     ) -> list[Row]:
         self.round_trips += 1
+        if self.trace is not None:
+            self.trace.append((query, dict(params), str(routing.value)))
         async with self._mapped_errors():
             records, _, _ = await self._bounded(
                 self._driver.execute_query(
