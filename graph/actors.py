@@ -335,6 +335,13 @@ MATCH (a:Actor {id: $id})
 SET a.archived = $archived, a.archivedAt = CASE WHEN $archived THEN datetime() ELSE null END
 """
 
+# The quarters actors are active in (for permission checks inside a write).
+QUARTER_SLUGS: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN id, [(a)-[:ACTIVE_IN]->(q:Quarter) | q.slug] AS slugs
+"""
+
 NAME_KEYS: Final[LiteralString] = """
 MATCH (a:Actor) WHERE a.nameKey = $key AND a.archived = false AND NOT a.id IN $exclude
 RETURN a.id AS id ORDER BY a.sortName LIMIT 10
@@ -376,6 +383,28 @@ async def set_memberships(tx: Transaction, actor_id: str, rows: list[dict[str, A
 
 async def set_archived(tx: Transaction, actor_id: str, archived: bool) -> None:
     await tx.run(SET_ARCHIVED, id=actor_id, archived=archived)
+
+
+async def quarter_slugs(tx: Transaction, ids: Sequence[str]) -> dict[str, list[str]]:
+    return {row["id"]: list(row["slugs"]) for row in await tx.run(QUARTER_SLUGS, ids=list(ids))}
+
+
+def snapshot(r: ActorRecord) -> dict[str, Any]:
+    """What the audit trail keeps of an actor: its user-visible fields."""
+    return {
+        "type": r.type, "name": r.name, "alternativeNames": list(r.alt_names), "description": r.description,
+        "street": r.street, "postalCode": r.postal_code, "city": r.city,
+        "location": list(r.location) if r.location else None, "website": r.website, "tags": list(r.tags),
+        "sources": list(r.sources), "actionFields": list(r.action_fields), "archived": r.archived,
+        "institutionKind": r.institution_kind, "legalForm": r.legal_form, "sector": r.sector,
+        "socialEnterprise": r.social_enterprise, "ownership": r.ownership, "synthetic": r.synthetic,
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, as (before, after)."""
+    changed = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
 
 
 async def same_name(tx: Transaction, name_key: str, exclude: Sequence[str] = ()) -> list[str]:

@@ -50,6 +50,13 @@ class CooperationRecord:
     def other(self, actor_id: str) -> str:
         return self.b_id if actor_id == self.a_id else self.a_id
 
+    def snapshot(self) -> dict[str, Any]:
+        """What the audit trail keeps of a cooperation."""
+        return {"actors": sorted([self.a_id, self.b_id]), "kind": self.kind, "actionFields": list(self.action_fields),
+                "since": self.since.isoformat() if self.since else None,
+                "until": self.until.isoformat() if self.until else None, "intensity": self.intensity,
+                "description": self.description, "source": self.source, "synthetic": self.synthetic}
+
 
 def record(c: dict[str, Any]) -> CooperationRecord:
     created = datetime_or_none(c.get("createdAt")) or dt.datetime.now(dt.timezone.utc)

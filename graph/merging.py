@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
-from graph import actors
+from graph import actors, persons
 from graph.actors import ActorRecord, MembershipRecord
 from graph.cooperations import CooperationRecord, projection_of, record as cooperation_record
 from graph.db import Transaction
@@ -168,6 +168,7 @@ async def merge(
             props[field] = other
     location = survivor.location or duplicate.location
     await actors.update(tx, survivor.id, props, location, set_location=survivor.location is None)
+    await persons.move(tx, duplicate.id, survivor.id)
     await tx.run(
         TOMBSTONE,
         duplicate=duplicate.id,

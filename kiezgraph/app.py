@@ -24,9 +24,12 @@ from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
 from kiezgraph.exports import export_routes
+from kiezgraph.guard import ASGIApp, Authenticator, Guard
+from kiezgraph.settings import ServiceOptions
 from resolvers.context import Context
-from resolvers.services import Services
-from schema import build_schema
+from resolvers.access import PUBLIC, Principal
+from resolvers.services import Services, WorkerPool
+from schema import Limits, build_schema
 
 log = logging.getLogger("kiezgraph")
 
@@ -34,13 +37,14 @@ log = logging.getLogger("kiezgraph")
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context and orjson encoding."""
 
-    def __init__(self, db: Database, services: Services) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+    def __init__(self, db: Database, services: Services, options: ServiceOptions) -> None:
+        limits = Limits(options.max_depth, options.max_aliases, options.max_tokens, options.introspection)
+        super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
         self.db = db
         self.services = services
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context.for_request(self.db, self.services, request=request, response=response)
+        return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -69,7 +73,7 @@ class Readiness:
         return True, "ready"
 
 
-def app_from_env() -> Starlette:
+def app_from_env() -> ASGIApp:
     """For ``uvicorn --factory kiezgraph.app:app_from_env`` against a Neo4j named by NEO4J_URI."""
     from kiezgraph.settings import Settings
 
@@ -78,7 +82,8 @@ def app_from_env() -> Starlette:
         raise RuntimeError("app_from_env needs NEO4J_URI and NEO4J_PASSWORD; `kiezgraph serve` runs a local Neo4j")
     return create_app(
         Neo4jSettings(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
-                      query_timeout=settings.query_timeout)
+                      query_timeout=settings.query_timeout),
+        settings.options,
     )
 
 
@@ -90,12 +95,19 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def create_app(neo4j: Neo4jSettings) -> Starlette:
+def principal_of(request: Any) -> Principal:
+    """Who is asking, as the guard found out (public if the request did not pass the guard)."""
+    return request.scope.get("state", {}).get("principal", PUBLIC) if request is not None else PUBLIC
+
+
+def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions()) -> ASGIApp:
     _tune_gc()
     db = Database(neo4j)
-    services = Services()
+    services = Services(workers=WorkerPool(options.metrics_workers))
     readiness = Readiness(db)
-    graphql = GraphQLApp(db, services)
+    graphql = GraphQLApp(db, services, options)
+    authenticator = Authenticator(db, options)
+    services.token_forgetters.append(authenticator.forget)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "alive"})
@@ -121,11 +133,14 @@ def create_app(neo4j: Neo4jSettings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *export_routes(lambda request: Context.for_request(db, services, request=request)),
+            *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
         ],
         lifespan=lifespan,
     )
     app.state.db = db
     app.state.services = services
     app.state.readiness = readiness
-    return app
+    app.state.authenticator = authenticator
+    guarded = Guard(app, authenticator, options)
+    guarded.state = app.state  # type: ignore[attr-defined]  # tests reach the app's state through it
+    return guarded

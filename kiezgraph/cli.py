@@ -17,8 +17,8 @@ from typing import TypeVar
 
 import uvicorn
 
-from graph import migrations
-from graph.db import Database, Neo4jSettings
+from graph import audit, migrations, quarters, tokens
+from graph.db import Database, Neo4jSettings, Transaction
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
 from kiezgraph.settings import Settings, SettingsError
@@ -102,8 +102,9 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with neo4j_for(settings) as neo4j:
         _with_db(neo4j, lambda db: prepare(db, demo=settings.load_demo))
+        _admin_hint(neo4j)
         print(f"kiezgraph serves http://{settings.host}:{settings.port}/graphql  (Ctrl-C stops)", flush=True)
-        uvicorn.run(create_app(neo4j), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(neo4j, settings.options), host=settings.host, port=settings.port, log_level="info")
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
@@ -132,6 +133,51 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     print(f"demo network {verb}: {summary.actors} synthetic actors, {summary.cooperations} cooperations")
 
 
+def cmd_token(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> str:
+        await migrations.migrate(db)
+        if args.action == "list":
+            rows = await tokens.all_tokens(db)
+            return "\n".join(
+                f"{t.id}  {t.role:<10} {','.join(t.quarters) or '-':<30} {t.name}"
+                + (f"  (revoked {t.revoked_at:%Y-%m-%d})" if t.revoked_at else "")
+                for t in rows
+            ) or "no tokens yet"
+        if args.action == "revoke":
+            async def revoke(tx: Transaction) -> bool:
+                record = await tokens.revoke(tx, args.id)
+                if record is not None:
+                    await audit.write(tx, "cli", "admin", "ApiToken", args.id, "revoke", None, {"revoked": True})
+                return record is not None
+            return f"revoked {args.id}" if await db.write_transaction(revoke) else f"no token {args.id}"
+        if args.role == "manager" and not args.quarter:
+            raise SettingsError("a manager token needs at least one --quarter")
+        known = {q.slug for q in await quarters.all_quarters(db)}
+        unknown = [q for q in args.quarter if q not in known]
+        if unknown:
+            raise SettingsError(f"unknown quarter {unknown[0]!r}; known: {', '.join(sorted(known))}")
+
+        async def create(tx: Transaction) -> tokens.IssuedToken:
+            issued = await tokens.create(tx, args.name, args.role, args.quarter)
+            await audit.write(tx, "cli", "admin", "ApiToken", issued.record.id, "create", None,
+                              {"name": args.name, "role": args.role, "quarters": args.quarter})
+            return issued
+
+        issued = await db.write_transaction(create)
+        return (f"{issued.secret}\n\nThe {args.role} token {issued.record.id} ({args.name}) is shown once; only its hash "
+                "is stored. Send it as `Authorization: Bearer <token>`.")
+
+    with neo4j_for(settings) as neo4j:
+        print(_with_db(neo4j, work))
+
+
+def _admin_hint(neo4j: Neo4jSettings) -> None:
+    if _with_db(neo4j, tokens.live_admins) == 0:
+        print("No admin token yet. While this runs, create one in another terminal with\n"
+              "    .venv/bin/kiezgraph token create --role admin --name <your name>\n"
+              "and send it as `Authorization: Bearer <token>` (GraphiQL: the Headers tab).", flush=True)
+
+
 def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
     from schema import export_sdl
 
@@ -152,6 +198,16 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("action", choices=["load", "remove"])
     demo.set_defaults(run=cmd_demo)
     commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(run=cmd_schema)
+    token = commands.add_parser("token", help="create, list or revoke API tokens")
+    token_actions = token.add_subparsers(dest="action", required=True)
+    create = token_actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("--role", required=True, choices=["researcher", "manager", "admin"])
+    create.add_argument("--name", required=True, help="whose token, or what for")
+    create.add_argument("--quarter", action="append", default=[], help="a manager's quarter (slug); repeatable")
+    token_actions.add_parser("list", help="list tokens (never their secrets)")
+    revoke = token_actions.add_parser("revoke", help="revoke a token")
+    revoke.add_argument("id", help="the token id (the part after kg_)")
+    token.set_defaults(run=cmd_token)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -23,6 +23,7 @@ from analysis import formats
 from graph.errors import GraphError
 from graph.networks import Selection
 from resolvers import ids, networks
+from resolvers.access import ANALYSIS_ROLES, require
 from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.networks import NetworkQuery
@@ -110,12 +111,14 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
     async def render(request: Request, kind: str) -> Response:
         ctx = context(request)
         try:
+            require(ctx.principal, ANALYSIS_ROLES, "exports")
             selection = await _selection(request, ctx)
             view = await networks.read(ctx, selection)
         except (BadParameter, ApiError) as exc:
             code = exc.code if isinstance(exc, ApiError) else "BAD_USER_INPUT"
             message = exc.message if isinstance(exc, ApiError) else str(exc)
-            return JSONResponse({"error": {"code": code, "message": message}}, status_code=404 if code == "NOT_FOUND" else 400)
+            status = {"NOT_FOUND": 404, "FORBIDDEN": 403}.get(code, 400)
+            return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
         except GraphError as exc:
             return JSONResponse({"error": {"code": exc.code, "message": str(exc)}}, status_code=503)
         labelled = _labelled(view, selection)

@@ -13,6 +13,15 @@
 | KIEZGRAPH_NEO4J_PAGECACHE | 256m                    | page cache of the local Neo4j                      |
 | KIEZGRAPH_QUERY_TIMEOUT   | 15                      | seconds any one Neo4j transaction may take         |
 | KIEZGRAPH_DEMO            | 1                       | `make run` loads the synthetic demo network        |
+| KIEZGRAPH_PUBLIC_ACCESS   | 1                       | `0`: every request needs a token                   |
+| KIEZGRAPH_INTROSPECTION   | 1                       | `0`: schema introspection is refused               |
+| KIEZGRAPH_JWT_SECRET[_FILE] | —                     | accept HS256 JWTs signed with this secret          |
+| KIEZGRAPH_JWT_PUBLIC_KEY_FILE | —                   | accept RS256 JWTs verified with this PEM key       |
+| KIEZGRAPH_RATE_LIMIT      | 600                     | requests per minute per token (burst: a tenth)     |
+| KIEZGRAPH_PUBLIC_RATE_LIMIT | 120                   | requests per minute per client address, no token   |
+| KIEZGRAPH_MAX_BODY_BYTES  | 1048576                 | largest request body                               |
+| KIEZGRAPH_MAX_DEPTH / _MAX_ALIASES / _MAX_TOKENS | 15 / 30 / 5000 | GraphQL document limits         |
+| KIEZGRAPH_METRICS_WORKERS | 2                       | processes for betweenness and closeness            |
 """
 
 from __future__ import annotations
@@ -30,6 +39,24 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class ServiceOptions:
+    """How the HTTP service guards itself: access, limits, rates."""
+
+    public_access: bool = True
+    introspection: bool = True
+    jwt_secret: str | None = None
+    jwt_public_key: str | None = None
+    token_cache_seconds: float = 10.0
+    rate_per_minute: int = 600
+    public_rate_per_minute: int = 120
+    max_body_bytes: int = 1_048_576
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    metrics_workers: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
@@ -43,6 +70,7 @@ class Settings:
     local_neo4j_pagecache: str = "256m"
     query_timeout: float = 15.0
     load_demo: bool = True
+    options: ServiceOptions = ServiceOptions()
 
     @property
     def uses_local_neo4j(self) -> bool:
@@ -66,7 +94,34 @@ class Settings:
             timeout = float(env.get("KIEZGRAPH_QUERY_TIMEOUT", 15.0))
         except ValueError as exc:
             raise SettingsError("KIEZGRAPH_QUERY_TIMEOUT must be a number of seconds") from exc
+        def flag(name: str, default: bool) -> bool:
+            return env.get(name, "1" if default else "0").lower() not in ("0", "false", "no", "off")
+
+        def secret(name: str) -> str | None:
+            if env.get(name):
+                return env[name]
+            if env.get(f"{name}_FILE"):
+                return Path(env[f"{name}_FILE"]).read_text().strip()
+            return None
+
+        public_key = None
+        if env.get("KIEZGRAPH_JWT_PUBLIC_KEY_FILE"):
+            public_key = Path(env["KIEZGRAPH_JWT_PUBLIC_KEY_FILE"]).read_text()
+        options = ServiceOptions(
+            public_access=flag("KIEZGRAPH_PUBLIC_ACCESS", True),
+            introspection=flag("KIEZGRAPH_INTROSPECTION", True),
+            jwt_secret=secret("KIEZGRAPH_JWT_SECRET"),
+            jwt_public_key=public_key,
+            rate_per_minute=integer("KIEZGRAPH_RATE_LIMIT", 600),
+            public_rate_per_minute=integer("KIEZGRAPH_PUBLIC_RATE_LIMIT", 120),
+            max_body_bytes=integer("KIEZGRAPH_MAX_BODY_BYTES", 1_048_576),
+            max_depth=integer("KIEZGRAPH_MAX_DEPTH", 15),
+            max_aliases=integer("KIEZGRAPH_MAX_ALIASES", 30),
+            max_tokens=integer("KIEZGRAPH_MAX_TOKENS", 5000),
+            metrics_workers=integer("KIEZGRAPH_METRICS_WORKERS", 2),
+        )
         return cls(
+            options=options,
             host=env.get("HOST", "127.0.0.1"),
             port=integer("PORT", 8000),
             neo4j_uri=uri,

@@ -1,7 +1,8 @@
 """Writing actors: create, update, archive, restore, set quarters, merge duplicates.
 
 Each mutation validates what it can without the database, then runs in one write
-transaction; any refusal inside it raises :class:`Rejected`, which rolls everything back.
+transaction that checks permissions, writes, and appends its audit record; any refusal
+inside it raises :class:`Rejected`, which rolls everything back.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
-from graph import actors, merging, revision
+from graph import actors, audit, merging
 from graph.actors import ActorRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.names import name_key, search_key, sort_key
 from resolvers import ids
+from resolvers.access import admin_error, write_error
 from resolvers.context import Context
-from resolvers.references import unknown_action_fields, unknown_quarters
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
+from resolvers.references import unknown_action_fields, unknown_quarters
+from resolvers.writes import record_change, run
 from resolvers.validation import MAX_TEXT, clean_text, coordinates, name, period, strings, text, url
 
 if TYPE_CHECKING:
@@ -98,7 +101,33 @@ async def _reload(ctx: Context, actor_id: str) -> ActorRecord | None:
     return await ctx.loaders.actor_by_id.load(actor_id)
 
 
+async def _current(tx: Transaction, actor_id: str) -> ActorRecord:
+    [row] = await tx.run(actors.BY_IDS, ids=[actor_id])
+    return actors.record(row["a"])
+
+
+async def _locked(ctx: Context, tx: Transaction, actor_id: str, global_id: str, version: int | None,
+                  what: str) -> tuple[ActorRecord, list[str]]:
+    """Lock the actor, check that it exists, that this principal may write it, and the version."""
+    previous = await actors.bump(tx, actor_id)
+    if previous is None:
+        raise Rejected(not_found("actor", global_id, "input", "id"))
+    quarters = (await actors.quarter_slugs(tx, [actor_id]))[actor_id]
+    refusal = write_error(ctx.principal, quarters, what)
+    if refusal is not None:
+        raise Rejected(refusal)
+    if version is not None and previous != version:
+        raise Rejected(stale(version, previous))
+    return await _current(tx, actor_id), quarters
+
+
 async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRecord]:
+    slugs = [r.quarter.strip().lower() for r in data.quarters or []]
+    refusal = write_error(ctx.principal, slugs or ["-"], "creating an actor")
+    if refusal is None and ctx.principal.role.value == "manager" and not set(slugs) <= ctx.principal.quarters:
+        refusal = write_error(ctx.principal, [], "placing an actor in other quarters")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
     errors = name(data.name, "input", "name")
     errors += strings(data.alternative_names, "input", "alternativeNames")
     errors += text(data.description, MAX_TEXT, "input", "description")
@@ -142,13 +171,12 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
         await actors.create(tx, actor_id, data.type.value, props, location)
         await actors.set_action_fields(tx, actor_id, data.action_fields or [])
         await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters or []))
-        await revision.bump(tx)
+        created = await _current(tx, actor_id)
+        await record_change(tx, ctx.principal, "Actor", actor_id, "create", None,
+                            {**actors.snapshot(created), "quarters": slugs})
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, actor_id))
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
 
 
 async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRecord]:
@@ -176,13 +204,7 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
         return Outcome(errors=errors)
 
     async def work(tx: Transaction) -> None:
-        previous = await actors.bump(tx, actor_id)
-        if previous is None:
-            raise Rejected(not_found("actor", data.id, "input", "id"))
-        if previous != data.version:
-            raise Rejected(stale(data.version, previous))
-        [row] = await tx.run(actors.BY_IDS, ids=[actor_id])
-        current = actors.record(row["a"])
+        current, _ = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor")
         type_errors = _type_field_errors(current.type, {f: getattr(data, f) for f in TYPE_FIELDS})
         if type_errors:
             raise Rejected(*type_errors)
@@ -212,23 +234,11 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
         await actors.update(tx, actor_id, props, location, set_location)
         if _given(data.action_fields):
             await actors.set_action_fields(tx, actor_id, data.action_fields or [])
-        await revision.bump(tx)
+        before, after = actors.diff(actors.snapshot(current), actors.snapshot(await _current(tx, actor_id)))
+        await record_change(tx, ctx.principal, "Actor", actor_id, "update", before, after)
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, actor_id))
-
-
-async def _locked(tx: Transaction, actor_id: str, global_id: str, version: int | None) -> ActorRecord:
-    previous = await actors.bump(tx, actor_id)
-    if previous is None:
-        raise Rejected(not_found("actor", global_id, "input", "id"))
-    if version is not None and previous != version:
-        raise Rejected(stale(version, previous))
-    [row] = await tx.run(actors.BY_IDS, ids=[actor_id])
-    return actors.record(row["a"])
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
 
 
 async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> Outcome[ActorRecord]:
@@ -237,16 +247,15 @@ async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> O
         return Outcome(errors=[not_found("actor", data.id, "input", "id")])
 
     async def work(tx: Transaction) -> None:
-        current = await _locked(tx, actor_id, data.id, data.version)
+        what = "archiving this actor" if archived else "restoring this actor"
+        current, _ = await _locked(ctx, tx, actor_id, data.id, data.version, what)
         if current.archived != archived:
             await actors.set_archived(tx, actor_id, archived)
-            await revision.bump(tx)
+            await record_change(tx, ctx.principal, "Actor", actor_id, "archive" if archived else "restore",
+                                {"archived": current.archived}, {"archived": archived})
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, actor_id))
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
 
 
 async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[ActorRecord]:
@@ -256,20 +265,24 @@ async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[Act
     errors = await _membership_errors(ctx, data.quarters, "input", "quarters")
     if errors:
         return Outcome(errors=errors)
+    new_slugs = [r.quarter.strip().lower() for r in data.quarters]
 
     async def work(tx: Transaction) -> None:
-        await _locked(tx, actor_id, data.id, data.version)
+        _, old_slugs = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor's quarters")
+        if ctx.principal.role.value == "manager" and not set(new_slugs) <= ctx.principal.quarters | set(old_slugs):
+            raise Rejected(write_error(ctx.principal, [], "adding other quarters") or invalid("forbidden"))
         await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters))
-        await revision.bump(tx)
+        await record_change(tx, ctx.principal, "Actor", actor_id, "set_quarters",
+                            {"quarters": sorted(old_slugs)}, {"quarters": sorted(new_slugs)})
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, actor_id))
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
 
 
 async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRecord]:
+    refusal = admin_error(ctx.principal, "merging actors")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
     survivor_id = ids.decode_as(data.survivor_id, "Actor")
     if survivor_id is None:
         return Outcome(errors=[not_found("actor", data.survivor_id, "input", "survivorId")])
@@ -289,30 +302,33 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
             duplicates.append((local, global_id))
     if errors:
         return Outcome(errors=errors)
-    summaries: list[merging.MergeSummary] = []
 
-    async def work(tx: Transaction) -> None:
-        survivor = await _locked(tx, survivor_id, data.survivor_id, data.survivor_version)
+    async def work(tx: Transaction) -> list[merging.MergeSummary]:
+        summaries = []
+        survivor, _ = await _locked(ctx, tx, survivor_id, data.survivor_id, data.survivor_version, "merging")
+        before = actors.snapshot(survivor)
         for i, (local, global_id) in enumerate(duplicates):
             if await actors.bump(tx, local) is None:
                 raise Rejected(not_found("actor", global_id, "input", "duplicateIds", str(i)))
-            [row] = await tx.run(actors.BY_IDS, ids=[local])
-            duplicate = actors.record(row["a"])
+            duplicate = await _current(tx, local)
             member_rows = await tx.run(actors.MEMBERSHIPS, ids=[survivor_id, local])
             memberships: dict[str, list[actors.MembershipRecord]] = {}
             for m in member_rows:
                 memberships.setdefault(m["id"], []).append(actors.membership(m["id"], m["quarter"], m["m"]))
             summaries.append(await merging.merge(tx, survivor, duplicate, memberships))
-            [row] = await tx.run(actors.BY_IDS, ids=[survivor_id])
-            survivor = actors.record(row["a"])
-        await revision.bump(tx)
+            await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Actor", local, "merged_away",
+                              actors.snapshot(duplicate), {"mergedInto": survivor_id})
+            survivor = await _current(tx, survivor_id)
+        changed_before, changed_after = actors.diff(before, actors.snapshot(survivor))
+        await record_change(tx, ctx.principal, "Actor", survivor_id, "merge",
+                            changed_before, {**changed_after, "merged": [d for d, _ in duplicates]})
+        return summaries
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
+    outcome = await run(ctx, work)
+    if outcome.errors:
+        return Outcome(errors=outcome.errors)
     for local, _ in duplicates:
         ctx.loaders.forget_actor(local)
-    outcome: Outcome[ActorRecord] = Outcome(value=await _reload(ctx, survivor_id))
-    outcome.extra["summaries"] = summaries
-    return outcome
+    result: Outcome[ActorRecord] = Outcome(value=await _reload(ctx, survivor_id))
+    result.extra["summaries"] = outcome.value
+    return result

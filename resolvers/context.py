@@ -14,14 +14,16 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import action_fields, actors, cooperations, quarters
+from graph import action_fields, actors, cooperations, persons, quarters
 from graph.action_fields import ActionFieldRecord
 from graph.actors import ActorRecord, MembershipRecord
 from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
 from graph.criteria import CooperationCriteria
 from graph.db import Database
+from graph.persons import PersonRecord
 from graph.pagination import Page
 from graph.quarters import QuarterRecord
+from resolvers.access import PUBLIC, Principal
 from resolvers.services import Services
 
 K = TypeVar("K", bound=Hashable)
@@ -77,6 +79,7 @@ class Loaders:
     memberships: DataLoader[str, list[MembershipRecord] | None] = field(init=False)
     cooperation_counts: DataLoader[str, tuple[int, int] | None] = field(init=False)
     key_organisations: DataLoader[str, list[tuple[ActorRecord, MembershipRecord]] | None] = field(init=False)
+    persons: DataLoader[str, list[PersonRecord] | None] = field(init=False)
     partners: DataLoader[tuple[str, CooperationArgs], PartnerPage] = field(init=False)
     cooperations_of: DataLoader[tuple[str, CooperationArgs], CooperationPage] = field(init=False)
     _action_fields: asyncio.Future[list[ActionFieldRecord]] | None = field(default=None, init=False)
@@ -90,6 +93,7 @@ class Loaders:
         self.memberships = by_key(lambda ids: actors.memberships(db, ids), missing=[])
         self.cooperation_counts = by_key(lambda ids: actors.cooperation_counts(db, ids), missing=(0, 0))
         self.key_organisations = by_key(lambda ids: actors.key_organisations(db, ids), missing=[])
+        self.persons = by_key(lambda ids: persons.of_actors(db, ids), missing=[])
         self.partners = by_key_and_args(lambda ids, args: cooperations.partners_of(db, ids, *args))
         self.cooperations_of = by_key_and_args(lambda ids, args: cooperations.of_actors(db, ids, *args))
 
@@ -102,7 +106,7 @@ class Loaders:
 
     def forget_actor(self, actor_id: str) -> None:
         """Drop cached reads of an actor after a write, so the payload shows the new state."""
-        for loader in (self.actor_by_id, self.memberships, self.cooperation_counts):
+        for loader in (self.actor_by_id, self.memberships, self.cooperation_counts, self.persons):
             _forget(loader, actor_id)
 
     def forget_cooperation(self, cooperation_id: str) -> None:
@@ -118,11 +122,18 @@ class Context:
     db: Database
     loaders: Loaders
     services: Services
+    principal: Principal = PUBLIC
     request: Any = None
     response: Any = None
 
     @classmethod
     def for_request(
-        cls, db: Database, services: Services | None = None, request: Any = None, response: Any = None
+        cls,
+        db: Database,
+        services: Services | None = None,
+        principal: Principal = PUBLIC,
+        request: Any = None,
+        response: Any = None,
     ) -> Context:
-        return cls(db=db, loaders=Loaders(db), services=services or Services(), request=request, response=response)
+        return cls(db=db, loaders=Loaders(db), services=services or Services(), principal=principal,
+                   request=request, response=response)

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any, Final, LiteralString
 
 import strawberry
 
-from graph import cooperations, revision
+from graph import actors, cooperations
 from graph.cooperations import CooperationRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from resolvers import ids
+from resolvers.access import admin_error, write_error
 from resolvers.context import Context
 from resolvers.references import unknown_action_fields
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
+from resolvers.writes import record_change, run
 from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, intensity, period, text
 
 if TYPE_CHECKING:
@@ -79,6 +81,8 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         for i, local in enumerate((a, b)):
             if local not in present:
                 raise Rejected(not_found("actor", data.actor_ids[i], "input", "actorIds", str(i)))
+        await _check_write(ctx, tx, a, b, "recording this cooperation")
+        for i, local in enumerate((a, b)):
             if present[local]:
                 raise Rejected(invalid("archived actors take no new cooperations; restore it first",
                                        "input", "actorIds", str(i)))
@@ -86,13 +90,12 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
             if existing.kind == props["kind"] and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
         await cooperations.create(tx, cooperation_id, a, b, props)
-        await revision.bump(tx)
+        created = await cooperations.by_id_in(tx, cooperation_id)
+        assert created is not None
+        await record_change(tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot())
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, cooperation_id))
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, cooperation_id))
 
 
 # Lock both actors (in id order, so concurrent adds cannot deadlock) without changing them:
@@ -108,6 +111,14 @@ RETURN a.id AS id, a.archived AS archived
 
 async def _lock_actors(tx: Transaction, actor_ids: list[str]) -> dict[str, bool]:
     return {row["id"]: row["archived"] for row in await tx.run(LOCK_ACTORS, ids=actor_ids)}
+
+
+async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, what: str) -> None:
+    """A manager may write a cooperation if one of its two actors is active in their quarters."""
+    slugs = await actors.quarter_slugs(tx, [a, b])
+    refusal = write_error(ctx.principal, [*slugs.get(a, []), *slugs.get(b, [])], what)
+    if refusal is not None:
+        raise Rejected(refusal)
 
 
 async def _reload(ctx: Context, cooperation_id: str) -> CooperationRecord | None:
@@ -138,7 +149,7 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
         return Outcome(errors=errors)
 
     async def work(tx: Transaction) -> None:
-        current = await _locked(tx, local, data.id, data.version)
+        current = await _locked(ctx, tx, local, data.id, data.version, "changing this cooperation")
         kind = data.kind.value if _given(data.kind) and data.kind else current.kind
         since = data.since if _given(data.since) else current.since
         until = data.until if _given(data.until) else current.until
@@ -158,20 +169,22 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
         if _given(data.source):
             props["source"] = clean_text(data.source) if data.source else None
         await cooperations.update(tx, local, props)
-        await revision.bump(tx)
+        changed = await cooperations.by_id_in(tx, local)
+        assert changed is not None
+        before, after = actors.diff(current.snapshot(), changed.snapshot())
+        await record_change(tx, ctx.principal, "Cooperation", local, "update", before, after)
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, local))
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, local))
 
 
-async def _locked(tx: Transaction, local: str, global_id: str, version: int | None) -> CooperationRecord:
+async def _locked(ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None,
+                  what: str) -> CooperationRecord:
     bumped = await cooperations.bump(tx, local)
     if bumped is None:
         raise Rejected(not_found("cooperation", global_id, "input", "id"))
     previous, current = bumped
+    await _check_write(ctx, tx, current.a_id, current.b_id, what)
     if version is not None and previous != version:
         raise Rejected(stale(version, previous))
     return current
@@ -183,36 +196,34 @@ async def end_cooperation(ctx: Context, data: EndCooperationInput) -> Outcome[Co
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
 
     async def work(tx: Transaction) -> None:
-        current = await _locked(tx, local, data.id, data.version)
+        current = await _locked(ctx, tx, local, data.id, data.version, "ending this cooperation")
         problems = period(current.since, data.until, "input")
         if problems:
             raise Rejected(*problems)
         await cooperations.update(tx, local, {"until": data.until})
-        await revision.bump(tx)
+        await record_change(tx, ctx.principal, "Cooperation", local, "end",
+                            {"until": current.until.isoformat() if current.until else None},
+                            {"until": data.until.isoformat()})
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
-    return Outcome(value=await _reload(ctx, local))
+    outcome = await run(ctx, work)
+    return outcome if outcome.errors else Outcome(value=await _reload(ctx, local))
 
 
 async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outcome[CooperationRecord]:
+    refusal = admin_error(ctx.principal, "deleting a cooperation (to end one, use endCooperation)")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
     local = ids.decode_as(data.id, "Cooperation")
     if local is None:
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
-    deleted: list[CooperationRecord] = []
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> CooperationRecord:
         gone = await cooperations.delete(tx, local)
         if gone is None:
             raise Rejected(not_found("cooperation", data.id, "input", "id"))
-        deleted.append(gone)
-        await revision.bump(tx)
+        await record_change(tx, ctx.principal, "Cooperation", local, "delete", gone.snapshot(), None)
+        return gone
 
-    try:
-        await ctx.db.write_transaction(work)
-    except Rejected as rejected:
-        return Outcome(errors=rejected.errors)
+    outcome = await run(ctx, work)
     ctx.loaders.forget_cooperation(local)
-    return Outcome(value=deleted[0])
+    return outcome

@@ -14,6 +14,7 @@ from graph import networks, paths, revision
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.networks import NetworkData, Selection
 from resolvers import ids
+from resolvers.access import ANALYSIS_ROLES, require
 from resolvers.context import Context
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
@@ -137,6 +138,7 @@ class Analysed:
 
 async def analysed(ctx: Context, sel: Selection) -> Analysed:
     """Metrics of a selection, from the cache while the network's revision is unchanged."""
+    require(ctx.principal, ANALYSIS_ROLES, "network metrics")
     current = await revision.current(ctx.db)
     key = ("metrics", sel, current)
     hit = ctx.services.analysis.get(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,3 +69,10 @@ class WorkerPool:
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
     workers: WorkerPool = field(default_factory=WorkerPool)
+    # Called after a token is revoked so this instance stops accepting it at once (other
+    # instances stop when their short token cache expires).
+    token_forgetters: list[Callable[[], None]] = field(default_factory=list)
+
+    def forget_tokens(self) -> None:
+        for forget in self.token_forgetters:
+            forget()

@@ -13,6 +13,7 @@ from graph import suggestions
 from graph.actors import ActorRecord
 from graph.quarters import QuarterRecord
 from resolvers import ids, quarters
+from resolvers.access import SUGGESTION_ROLES, require
 from resolvers.context import Context
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
@@ -68,6 +69,7 @@ async def suggest(
     first: int,
     weights: scoring.Weights,
 ) -> SuggestionResult:
+    require(ctx.principal, SUGGESTION_ROLES, "partner suggestions")
     local = ids.decode_as(actor_id, "Actor")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
@@ -112,6 +114,7 @@ class Gap:
 
 
 async def missing_links(ctx: Context, quarter: str, first: int) -> list[Gap]:
+    require(ctx.principal, SUGGESTION_ROLES, "missing links")
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
     network = await read(ctx, await selection(ctx, None, quarter=quarter))

@@ -11,7 +11,7 @@ from resolvers.context import Context
 
 from graph.actors import ActorRecord, MembershipRecord
 from graph.quarters import QuarterRecord
-from resolvers import action_fields, actors, ids
+from resolvers import action_fields, actors, ids, people
 from resolvers.paging import Slice
 from schema.action_field import ActionField
 from schema.enums import ActorType, InstitutionKind, LegalForm, MembershipRole, Ownership
@@ -23,8 +23,10 @@ from schema.quarter import Quarter
 if TYPE_CHECKING:
     from graph.cooperations import Partner
     from schema.cooperation import Cooperation, CooperationConnection
+    from schema.people import ContactPerson
 
 CooperationRef = Annotated["Cooperation", strawberry.lazy("schema.cooperation")]
+ContactPersonRef = Annotated["ContactPerson", strawberry.lazy("schema.people")]
 CooperationConnectionRef = Annotated["CooperationConnection", strawberry.lazy("schema.cooperation")]
 
 FirstArg = Annotated[
@@ -139,6 +141,16 @@ class Actor(Node):
         after: AfterArg = None,
     ) -> PartnerConnection:
         return PartnerConnection.of(await actors.partners(info.context, self.record, filter, first, after))
+
+    @strawberry.field(
+        description="Its contact persons (personal data): null unless your token is an admin's or a manager's of "
+        "one of its quarters."
+    )
+    async def contact_persons(self, info: strawberry.Info[Context, None]) -> list[ContactPersonRef] | None:
+        from schema.people import ContactPerson
+
+        found = await people.visible_for(info.context, self.record)
+        return None if found is None else [ContactPerson.of(p) for p in found]
 
     @strawberry.field(description="Number of its cooperations (with actors that are not archived).")
     async def cooperation_count(self, info: strawberry.Info[Context, None]) -> int:

@@ -120,3 +120,12 @@ class CooperationOrderField(Enum):
     SINCE = strawberry.enum_value("SINCE", description="Start date (unknown starts count as earliest).")
     CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the cooperation was recorded.")
     INTENSITY = strawberry.enum_value("INTENSITY", description="Intensity (1 loose to 3 close).")
+
+
+@strawberry.enum(description="What an API token may do (see the README's table of roles).")
+class TokenRole(Enum):
+    RESEARCHER = strawberry.enum_value("researcher", description="Reads all non-personal data, metrics, exports.")
+    MANAGER = strawberry.enum_value(
+        "manager", description="Public reads plus contact persons; writes actors and cooperations in its quarters."
+    )
+    ADMIN = strawberry.enum_value("admin", description="Everything, including tokens, merges and deletions.")

@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers.context import Context
 
-from resolvers import actor_mutations, cooperation_mutations
+from resolvers import actor_mutations, cooperation_mutations, people, tokens
 from schema.mutation_inputs import (
     ActorStateInput,
     AddCooperationInput,
@@ -19,8 +19,15 @@ from schema.mutation_inputs import (
     SetActorQuartersInput,
     UpdateActorInput,
     UpdateCooperationInput,
+    AddContactPersonInput,
+    CreateApiTokenInput,
+    PersonInput,
+    RevokeApiTokenInput,
+    UpdateContactPersonInput,
 )
 from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload
+from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload
+from schema.user_errors import user_error
 
 Info = strawberry.Info[Context, None]
 
@@ -75,3 +82,52 @@ class Mutation:
     @strawberry.mutation(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
     async def delete_cooperation(self, info: Info, input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
         return CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input))
+
+    @strawberry.mutation(description="Add a contact person to an actor (admins, and managers of its quarters).")
+    async def add_contact_person(
+        self, info: Info, input: Annotated[AddContactPersonInput, strawberry.argument(description="The person.")]
+    ) -> ContactPersonPayload:
+        return ContactPersonPayload.of(await people.add(info.context, input))
+
+    @strawberry.mutation(description="Change a contact person's data.")
+    async def update_contact_person(
+        self, info: Info, input: Annotated[UpdateContactPersonInput, strawberry.argument(description="The changes.")]
+    ) -> ContactPersonPayload:
+        return ContactPersonPayload.of(await people.update(info.context, input))
+
+    @strawberry.mutation(
+        description="Remove a contact person from an actor. The audit trail keeps what was removed; to erase a "
+        "person's data everywhere, an admin uses `erasePerson`."
+    )
+    async def remove_contact_person(
+        self, info: Info, input: Annotated[PersonInput, strawberry.argument(description="The person.")]
+    ) -> ContactPersonPayload:
+        return ContactPersonPayload.of(await people.remove(info.context, input))
+
+    @strawberry.mutation(
+        description="Erase a person and their personal data everywhere, the audit trail's payloads included, and "
+        "report what was erased (GDPR Art. 17). Admins only."
+    )
+    async def erase_person(
+        self, info: Info, input: Annotated[PersonInput, strawberry.argument(description="The person.")]
+    ) -> ErasePersonPayload:
+        return ErasePersonPayload.of(await people.erase(info.context, input))
+
+    @strawberry.mutation(description="Create an API token; its secret is returned once. Admins only.")
+    async def create_api_token(
+        self, info: Info, input: Annotated[CreateApiTokenInput, strawberry.argument(description="The token.")]
+    ) -> ApiTokenPayload:
+        outcome = await tokens.create(info.context, input)
+        issued = outcome.value if not outcome.errors else None
+        return ApiTokenPayload(token=ApiToken.of(issued.record) if issued else None,
+                               secret=issued.secret if issued else None,
+                               errors=[user_error(e) for e in outcome.errors])
+
+    @strawberry.mutation(description="Revoke an API token: it stops working at once. Admins only.")
+    async def revoke_api_token(
+        self, info: Info, input: Annotated[RevokeApiTokenInput, strawberry.argument(description="The token.")]
+    ) -> ApiTokenPayload:
+        outcome = await tokens.revoke(info.context, input)
+        record = outcome.value if not outcome.errors else None
+        return ApiTokenPayload(token=ApiToken.of(record) if record else None, secret=None,
+                               errors=[user_error(e) for e in outcome.errors])

@@ -13,6 +13,7 @@ from schema.enums import (
     LegalForm,
     MembershipRole,
     Ownership,
+    TokenRole,
 )
 
 
@@ -146,3 +147,38 @@ class EndCooperationInput:
 @strawberry.input(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
 class DeleteCooperationInput:
     id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
+
+
+@strawberry.input(description="A contact person of an actor (personal data: visible to admins and the actor's managers).")
+class AddContactPersonInput:
+    actor_id: strawberry.ID = strawberry.field(description="The actor the person speaks for.")
+    name: str = strawberry.field(description="Full name.")
+    function: str | None = strawberry.field(default=None, description="Function or role, e.g. `Kita-Leitung`.")
+    email: str | None = strawberry.field(default=None, description="Email address.")
+    phone: str | None = strawberry.field(default=None, description="Phone number.")
+
+
+@strawberry.input(description="Changes to a contact person. Omitted fields stay; `null` clears a field.")
+class UpdateContactPersonInput:
+    id: strawberry.ID = strawberry.field(description="The person's global id.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="Full name (cannot be cleared).")
+    function: str | None = strawberry.field(default=strawberry.UNSET, description="Function or role.")
+    email: str | None = strawberry.field(default=strawberry.UNSET, description="Email address.")
+    phone: str | None = strawberry.field(default=strawberry.UNSET, description="Phone number.")
+
+
+@strawberry.input(description="A contact person, by id.")
+class PersonInput:
+    id: strawberry.ID = strawberry.field(description="The person's global id.")
+
+
+@strawberry.input(description="A new API token.")
+class CreateApiTokenInput:
+    name: str = strawberry.field(description="Whose or what for, e.g. `QM Rollberg, laptop`.")
+    role: TokenRole = strawberry.field(description="What the token may do.")
+    quarters: list[str] | None = strawberry.field(default=None, description="Managers: the quarters they may write.")
+
+
+@strawberry.input(description="An API token, by id.")
+class RevokeApiTokenInput:
+    id: str = strawberry.field(description="The token's id (the part after `kg_`).")

@@ -9,7 +9,7 @@ import strawberry
 from resolvers.context import Context
 
 from resolvers.errors import bad_input
-from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions
+from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions, tokens
 from schema.action_field import ActionField
 from schema.actor import Actor, ActorConnection, actor_of
 from schema.cooperation import Cooperation, CooperationConnection
@@ -26,6 +26,7 @@ from schema.network import (
     network_of,
     query_of,
 )
+from schema.people import ApiToken, Change
 from schema.quarter import Quarter
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 
@@ -229,3 +230,19 @@ class Query:
         first: Annotated[int, strawberry.argument(description="How many pairs (1 to 50).")] = 10,
     ) -> list[MissingLink]:
         return [MissingLink.of(g) for g in await suggestions.missing_links(info.context, quarter, first)]
+
+    # ---- administration -----------------------------------------------------------------------
+
+    @strawberry.field(description="Who changed this entity, when and how (newest first): the audit trail. "
+                                  "Admins; managers for actors, cooperations and persons of their quarters.")
+    async def history(
+        self,
+        info: Info,
+        id: IdArg,
+        first: Annotated[int, strawberry.argument(description="At most this many records (1 to 500).")] = 50,
+    ) -> list[Change]:
+        return [Change.of(c) for c in await tokens.history(info.context, id, first)]
+
+    @strawberry.field(description="All API tokens (without secrets). Admins only.")
+    async def api_tokens(self, info: Info) -> list[ApiToken]:
+        return [ApiToken.of(t) for t in await tokens.listed(info.context)]

@@ -101,8 +101,13 @@ class DuplicateActorError(UserError):
         return [actor_of(a) for a in found if a is not None]
 
 
+@strawberry.type(description="Your token may not do this (wrong role, or outside your quarters).")
+class ForbiddenError(UserError):
+    pass
+
+
 ERROR_TYPES: tuple[type, ...] = (
-    NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
+    ForbiddenError, NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
     UnknownActionFieldError, UnknownQuarterError, SelfCooperationError, DuplicateCooperationError,
     DuplicateActorError,
 )
@@ -129,6 +134,8 @@ def user_error(e: UserErrorData) -> UserError:
             return SelfCooperationError(**common)
         case "DUPLICATE_COOPERATION":
             return DuplicateCooperationError(**common, existing_id=d["existing"])
+        case "FORBIDDEN":
+            return ForbiddenError(**common)
         case "DUPLICATE_ACTOR":
             return DuplicateActorError(**common, existing_ids=list(d["existing"]))
         case _:

@@ -15,13 +15,17 @@ import neo4j
 import pytest
 from starlette.testclient import TestClient
 
-from graph import migrations
+from graph import migrations, tokens
 from graph.db import Database, Neo4jSettings
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import LocalNeo4j, free_port
+from kiezgraph.settings import ServiceOptions
 from seeds import load
 
 T = TypeVar("T")
+
+# Rate limits would throttle a test suite that fires requests in tight loops; they have tests of their own.
+TEST_OPTIONS = ServiceOptions(rate_per_minute=0, public_rate_per_minute=0, metrics_workers=2)
 
 
 @pytest.fixture(scope="session")
@@ -88,10 +92,26 @@ def demo(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> neo4j.Driver
     return reference
 
 
+def issue_token(settings: Neo4jSettings, role: str, quarters: list[str] | None = None, name: str = "test") -> str:
+    """A bearer token of ``role`` (for managers: with ``quarters``), created straight in the database."""
+
+    async def work(db: Database) -> str:
+        issued = await db.write_transaction(lambda tx: tokens.create(tx, name, role, quarters or []))
+        return issued.secret
+
+    return run_async(settings, work)
+
+
 @pytest.fixture
-def client(neo4j_settings: Neo4jSettings, migrated: None) -> Iterator[TestClient]:
-    with TestClient(create_app(neo4j_settings)) as test_client:
-        yield test_client
+def admin_token(clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings) -> str:
+    return issue_token(neo4j_settings, "admin", name="test admin")
+
+
+@pytest.fixture
+def client(neo4j_settings: Neo4jSettings, admin_token: str) -> Iterator[TestClient]:
+    """The app over HTTP, sending an admin token unless a test sends other headers."""
+    with TestClient(create_app(neo4j_settings, TEST_OPTIONS), headers={"Authorization": f"Bearer {admin_token}"}) as c:
+        yield c
 
 
 def count(driver: neo4j.Driver, query: str, **params: Any) -> int:
@@ -100,12 +120,18 @@ def count(driver: neo4j.Driver, query: str, **params: Any) -> int:
 
 
 class GraphQLClient:
-    """Posts GraphQL over HTTP and returns the decoded JSON body."""
+    """Posts GraphQL over HTTP and returns the decoded JSON body (as admin unless ``token`` says)."""
 
-    def __init__(self, http: TestClient) -> None:
+    def __init__(self, http: TestClient, token: str | None = None) -> None:
         self.http = http
+        self.token = token
 
-    def __call__(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+    def as_(self, token: str | None) -> GraphQLClient:
+        """The same client with another bearer token; None for an anonymous (public) caller."""
+        return GraphQLClient(self.http, token or "")
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {} if self.token is None else {"Authorization": f"Bearer {self.token}" if self.token else ""}
         response = self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
         assert response.status_code in (200, 400), response.text
         body: dict[str, Any] = response.json()

@@ -1,0 +1,104 @@
+"""API tokens: created and revoked by admins, stored as a SHA-256 hash of their secret only.
+
+A token reads ``kg_<id>_<secret>``: the id finds the record, the secret is compared in
+constant time against the stored hash. Secrets are 256 random bits, so a fast hash suffices
+(a slow password hash protects low-entropy secrets, which these are not).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, LiteralString
+
+from graph.convert import datetime_or_none
+from graph.db import Database, Transaction
+
+PREFIX = "kg"
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    id: str
+    name: str
+    role: str
+    quarters: tuple[str, ...]
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    record: TokenRecord
+    secret: str  # shown once, never stored
+
+
+_PROJECTION = "t {.id, .name, .role, .quarters, createdAt: t.createdAt.epochMillis, revokedAt: t.revokedAt.epochMillis}"
+
+CREATE: Final[LiteralString] = """
+CREATE (t:ApiToken {id: $id, name: $name, role: $role, quarters: $quarters, hash: $hash, createdAt: datetime()})
+RETURN """ + _PROJECTION + " AS t"
+HASH: Final[LiteralString] = "MATCH (t:ApiToken {id: $id}) RETURN t.hash AS hash, " + _PROJECTION + " AS t"
+LIST: Final[LiteralString] = "MATCH (t:ApiToken) RETURN " + _PROJECTION + " AS t ORDER BY t.createdAt"
+REVOKE: Final[LiteralString] = """
+MATCH (t:ApiToken {id: $id})
+SET t.revokedAt = coalesce(t.revokedAt, datetime())
+RETURN """ + _PROJECTION + " AS t"
+ADMINS: Final[LiteralString] = "MATCH (t:ApiToken {role: 'admin'}) WHERE t.revokedAt IS NULL RETURN count(t) AS n"
+
+
+def _record(t: dict[str, Any]) -> TokenRecord:
+    created = datetime_or_none(t["createdAt"])
+    assert created is not None
+    return TokenRecord(t["id"], t["name"], t["role"], tuple(t.get("quarters") or ()), created,
+                       datetime_or_none(t.get("revokedAt")))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse(token: str) -> tuple[str, str] | None:
+    prefix, sep, rest = token.partition("_")
+    token_id, sep2, secret = rest.partition("_")
+    if prefix != PREFIX or not sep or not sep2 or not token_id or not secret:
+        return None
+    return token_id, secret
+
+
+async def create(tx: Transaction, name: str, role: str, quarters: Sequence[str]) -> IssuedToken:
+    token_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    [row] = await tx.run(CREATE, id=token_id, name=name, role=role, quarters=list(quarters), hash=_digest(secret))
+    return IssuedToken(_record(row["t"]), f"{PREFIX}_{token_id}_{secret}")
+
+
+async def verify(db: Database, token: str) -> TokenRecord | None:
+    """The live token a bearer string names, or None (unknown, wrong secret, revoked)."""
+    parts = parse(token)
+    if parts is None:
+        return None
+    token_id, secret = parts
+    rows = await db.read(HASH, id=token_id)
+    if not rows or not hmac.compare_digest(rows[0]["hash"], _digest(secret)):
+        return None
+    record = _record(rows[0]["t"])
+    return None if record.revoked_at else record
+
+
+async def all_tokens(db: Database) -> list[TokenRecord]:
+    return [_record(row["t"]) for row in await db.read(LIST)]
+
+
+async def revoke(tx: Transaction, token_id: str) -> TokenRecord | None:
+    rows = await tx.run(REVOKE, id=token_id)
+    return _record(rows[0]["t"]) if rows else None
+
+
+async def live_admins(db: Database) -> int:
+    [row] = await db.read(ADMINS)
+    return int(row["n"])

@@ -1,0 +1,155 @@
+"""Contact persons: personal data, visible and writable only where the principal may, and
+erasable everywhere (GDPR Art. 17) including the audit trail's payloads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+
+from graph import actors, audit, persons
+from graph.actors import ActorRecord
+from graph.db import Transaction
+from graph.ids import new_id
+from graph.persons import PersonRecord
+from resolvers import ids
+from resolvers.access import admin_error, write_error
+from resolvers.context import Context
+from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
+from resolvers.validation import MAX_SHORT, clean_text, name, text
+from resolvers.writes import record_change, run
+
+if TYPE_CHECKING:
+    from schema.mutation_inputs import AddContactPersonInput, PersonInput, UpdateContactPersonInput
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[0-9+()/ .\-]{3,40}$")
+
+
+@dataclass(frozen=True)
+class Erasure:
+    person_id: str
+    fields: tuple[str, ...]
+    audit_records_scrubbed: int
+
+
+async def visible_for(ctx: Context, actor: ActorRecord) -> list[PersonRecord] | None:
+    """The actor's contact persons, or None if this principal may not see them."""
+    memberships = await ctx.loaders.memberships.load(actor.id) or []
+    slugs = {q.slug for q in await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in memberships]) if q}
+    if not ctx.principal.covers(slugs):
+        return None
+    return await ctx.loaders.persons.load(actor.id) or []
+
+
+def _checks(values: dict[str, Any]) -> list[UserError]:
+    errors: list[UserError] = []
+    if "name" in values:
+        errors += name(values["name"] or "", "input", "name")
+    for field in ("function", "email", "phone"):
+        errors += text(values.get(field), MAX_SHORT, "input", field)
+    if values.get("email") and not _EMAIL.match(values["email"]):
+        errors.append(invalid("not an email address", "input", "email"))
+    if values.get("phone") and not _PHONE.match(values["phone"]):
+        errors.append(invalid("a phone number has digits, spaces and + ( ) / . - only", "input", "phone"))
+    return errors
+
+
+async def _may_write(ctx: Context, tx: Transaction, actor_id: str, what: str) -> None:
+    slugs = (await actors.quarter_slugs(tx, [actor_id])).get(actor_id, [])
+    refusal = write_error(ctx.principal, slugs, what)
+    if refusal is not None:
+        raise Rejected(refusal)
+
+
+async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord]:
+    actor_id = ids.decode_as(data.actor_id, "Actor")
+    if actor_id is None:
+        return Outcome(errors=[not_found("actor", data.actor_id, "input", "actorId")])
+    values = {"name": data.name, "function": data.function, "email": data.email, "phone": data.phone}
+    errors = _checks(values)
+    if errors:
+        return Outcome(errors=errors)
+    props = {k: clean_text(v) for k, v in values.items() if v is not None}
+
+    async def work(tx: Transaction) -> PersonRecord:
+        if not await actors.versions(tx, [actor_id]):
+            raise Rejected(not_found("actor", data.actor_id, "input", "actorId"))
+        await _may_write(ctx, tx, actor_id, "adding a contact person to this actor")
+        person = await persons.create(tx, new_id(), actor_id, props)
+        await record_change(tx, ctx.principal, "Person", person.id, "create", None,
+                            {**person.personal_data(), "actor": actor_id})
+        return person
+
+    return await run(ctx, work)
+
+
+async def _existing(ctx: Context, tx: Transaction, global_id: str, what: str) -> PersonRecord:
+    local = ids.decode_as(global_id, "Person")
+    person = await persons.by_id(tx, local) if local else None
+    if person is None:
+        raise Rejected(not_found("contact person", global_id, "input", "id"))
+    await _may_write(ctx, tx, person.actor_id, what)
+    return person
+
+
+async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[PersonRecord]:
+    values = {f: getattr(data, f) for f in ("name", "function", "email", "phone")
+              if getattr(data, f) is not strawberry.UNSET}
+    if "name" in values and values["name"] is None:
+        return Outcome(errors=[UserError("EMPTY_NAME", "a name must not be empty", ("input", "name"))])
+    errors = _checks(values)
+    if errors:
+        return Outcome(errors=errors)
+
+    async def work(tx: Transaction) -> PersonRecord:
+        person = await _existing(ctx, tx, data.id, "changing this contact person")
+        props = {k: clean_text(v) if v is not None else None for k, v in values.items()}
+        changed = await persons.update(tx, person.id, props)
+        before, after = actors.diff(person.personal_data(), changed.personal_data())
+        await record_change(tx, ctx.principal, "Person", person.id, "update", before, after)
+        return changed
+
+    return await run(ctx, work)
+
+
+async def remove(ctx: Context, data: PersonInput) -> Outcome[PersonRecord]:
+    async def work(tx: Transaction) -> PersonRecord:
+        person = await _existing(ctx, tx, data.id, "removing this contact person")
+        await persons.delete(tx, person.id)
+        await record_change(tx, ctx.principal, "Person", person.id, "delete", person.personal_data(), None)
+        return person
+
+    return await run(ctx, work)
+
+
+async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
+    refusal = admin_error(ctx.principal, "erasing a person")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+
+    async def work(tx: Transaction) -> Erasure:
+        local = ids.decode_as(data.id, "Person")
+        if local is None:
+            raise Rejected(not_found("person", data.id, "input", "id"))
+        person = await persons.by_id(tx, local)
+        erased_values: list[str] = []
+        fields: tuple[str, ...] = ()
+        if person is not None:
+            erased_values = [str(v) for v in person.personal_data().values()]
+            fields = tuple(person.personal_data())
+            await persons.delete(tx, local)
+        else:  # already removed: its data may still sit in the audit trail
+            for payload in await audit.payloads(tx, local):
+                erased_values += [str(v) for k, v in payload.items() if k in persons.FIELDS and v]
+            if not erased_values:
+                raise Rejected(not_found("person", data.id, "input", "id"))
+            fields = tuple(sorted({f for f in persons.FIELDS}))
+        scrubbed = await audit.scrub_person(tx, local, erased_values)
+        # The erasure itself is recorded, without any of the erased data.
+        await record_change(tx, ctx.principal, "Person", local, "erase", None, {"erasedFields": list(fields)})
+        return Erasure(local, fields, scrubbed)
+
+    return await run(ctx, work)

@@ -1,0 +1,103 @@
+"""API tokens through the API (admins), and the history of an entity (the audit trail)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from graph import audit, persons, tokens
+from graph.audit import ChangeRecord
+from graph.db import Transaction
+from graph.tokens import IssuedToken, TokenRecord
+from resolvers import ids
+from resolvers.access import ADMIN_ROLES, Role, admin_error, require
+from resolvers.context import Context
+from resolvers.errors import ApiError, bad_input
+from resolvers.outcomes import Outcome, Rejected, invalid, not_found
+from resolvers.validation import MAX_SHORT, clean_text
+from resolvers.writes import record_change, run
+
+if TYPE_CHECKING:
+    from schema.mutation_inputs import CreateApiTokenInput, RevokeApiTokenInput
+
+ISSUABLE = ("researcher", "manager", "admin")
+MAX_HISTORY = 500
+
+
+async def create(ctx: Context, data: CreateApiTokenInput) -> Outcome[IssuedToken]:
+    refusal = admin_error(ctx.principal, "creating tokens")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+    label = clean_text(data.name)
+    if not label or len(label) > MAX_SHORT:
+        return Outcome(errors=[invalid(f"a token needs a name of 1 to {MAX_SHORT} characters", "input", "name")])
+    role = data.role.value
+    if role not in ISSUABLE:
+        return Outcome(errors=[invalid(f"role must be one of {', '.join(ISSUABLE)}", "input", "role")])
+    quarters = [q.strip().lower() for q in data.quarters or []]
+    if role == "manager" and not quarters:
+        return Outcome(errors=[invalid("a manager token needs its quarters", "input", "quarters")])
+    known = {q.slug for q in await ctx.loaders.quarter_by_slug.load_many(quarters) if q}
+    unknown = [q for q in quarters if q not in known]
+    if unknown:
+        return Outcome(errors=[invalid(f"unknown quarter {unknown[0]!r}", "input", "quarters")])
+
+    async def work(tx: Transaction) -> IssuedToken:
+        issued = await tokens.create(tx, label, role, quarters)
+        await record_change(tx, ctx.principal, "ApiToken", issued.record.id, "create", None,
+                            {"name": label, "role": role, "quarters": quarters})
+        return issued
+
+    return await run(ctx, work)
+
+
+async def revoke(ctx: Context, data: RevokeApiTokenInput) -> Outcome[TokenRecord]:
+    refusal = admin_error(ctx.principal, "revoking tokens")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+
+    async def work(tx: Transaction) -> TokenRecord:
+        record = await tokens.revoke(tx, data.id)
+        if record is None:
+            raise Rejected(not_found("token", data.id, "input", "id"))
+        await record_change(tx, ctx.principal, "ApiToken", data.id, "revoke", None, {"revoked": True})
+        return record
+
+    outcome = await run(ctx, work)
+    ctx.services.forget_tokens()
+    return outcome
+
+
+async def listed(ctx: Context) -> list[TokenRecord]:
+    require(ctx.principal, ADMIN_ROLES, "listing tokens")
+    return await tokens.all_tokens(ctx.db)
+
+
+async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord]:
+    """The audit records of an entity. Admins see all; managers those of their quarters' actors,
+    cooperations and contact persons."""
+    if not 1 <= first <= MAX_HISTORY:
+        raise bad_input(f"`first` must be between 1 and {MAX_HISTORY}")
+    try:
+        entity, local = ids.decode(global_id)
+    except ids.InvalidGlobalId as exc:
+        raise ApiError("NOT_FOUND", f"no entity with id {global_id!r}") from exc
+    if ctx.principal.role is not Role.ADMIN:
+        require(ctx.principal, (Role.MANAGER, Role.ADMIN), "reading the history")
+        if not await _manager_may_read(ctx, entity, local):
+            raise ApiError("FORBIDDEN", "this history is outside your quarters")
+    return await audit.history(ctx.db, local, first)
+
+
+async def _manager_may_read(ctx: Context, entity: str, local: str) -> bool:
+    actor_ids: list[str] = []
+    if entity == "Actor":
+        actor_ids = [local]
+    elif entity == "Cooperation":
+        found = await ctx.loaders.cooperation_by_id.load(local)
+        actor_ids = [found.a_id, found.b_id] if found else []
+    elif entity == "Person":
+        owners = await persons.owner(ctx.db, local)
+        actor_ids = [owners] if owners else []
+    memberships = [m for a in actor_ids for m in await ctx.loaders.memberships.load(a) or []]
+    quarters = await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in memberships])
+    return ctx.principal.covers({q.slug for q in quarters if q})
