@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
@@ -36,7 +37,7 @@ class Neo4jSettings:
     password: str
     database: str = "neo4j"
     query_timeout: float = 15.0
-    connect_timeout: float = 2.0
+    connect_timeout: float = 1.0
 
 
 def _row(record: neo4j.Record) -> Row:
@@ -67,20 +68,54 @@ class Database:
         # When a list, every query sent is appended (text, parameters, routing): benchmarks replay
         # a request's Cypher straight through the driver to measure its floor.
         self.trace: list[tuple[str, dict[str, Any], str]] | None = None
+        # While Neo4j is unreachable, calls fail at once instead of each waiting for a timeout;
+        # a background probe notices when it is back.
+        self._down_since: float | None = None
+        self._probe: asyncio.Task[None] | None = None
         self._driver = neo4j.AsyncGraphDatabase.driver(
             settings.uri,
             auth=(settings.user, settings.password),
             connection_timeout=settings.connect_timeout,
             connection_acquisition_timeout=settings.connect_timeout + settings.query_timeout,
             # Retry transient failures briefly; a database that stays away is reported, not waited for.
-            max_transaction_retry_time=3.0,
+            max_transaction_retry_time=1.0,
             # Fail fast while the database is away instead of waiting for a pooled socket.
             liveness_check_timeout=30.0,
             notifications_min_severity="OFF",
         )
 
     async def close(self) -> None:
+        if self._probe is not None:
+            self._probe.cancel()
         await self._driver.close()
+
+    @property
+    def available(self) -> bool:
+        return self._down_since is None
+
+    def _fail_fast(self) -> None:
+        if self._down_since is not None:
+            raise DatabaseUnavailable(
+                f"Neo4j is not reachable (for {time.monotonic() - self._down_since:.0f} s); retry shortly"
+            )
+
+    def _went_down(self) -> None:
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            log.warning("Neo4j became unreachable; failing fast until it answers again")
+        if self._probe is None or self._probe.done():
+            self._probe = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while self._down_since is not None:
+            await asyncio.sleep(0.5)
+            try:
+                await self._driver.execute_query("RETURN 1", database_=self.settings.database,
+                                                  routing_=neo4j.RoutingControl.READ)
+            except Exception:  # noqa: BLE001 - any failure means "still away"
+                continue
+            log.info("Neo4j answers again after %.1f s", time.monotonic() - self._down_since)
+            self._down_since = None
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read query in its own transaction; rows as plain dicts."""
@@ -97,6 +132,7 @@ class Database:
     async def implicit(self, query: LiteralString, **params: Any) -> None:
         """Run a query in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
         self.round_trips += 1
+        self._fail_fast()
         async with self._mapped_errors():
             async with self._driver.session(database=self.settings.database) as session:
                 result = await self._bounded(session.run(query, params))
@@ -113,6 +149,7 @@ class Database:
         async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
             return await work(Transaction(tx, self))
 
+        self._fail_fast()
         async with self._mapped_errors():
             async with self._driver.session(database=self.settings.database) as session:
                 return await self._bounded(session.execute_write(unit))
@@ -127,11 +164,13 @@ class Database:
                     )
             except TimeoutError as exc:
                 raise DatabaseUnavailable("Neo4j did not answer in time") from exc
+        self._down_since = None  # it answered: whatever the probe thinks, it is back
 
     async def _execute(
         self, query: LiteralString, params: Mapping[str, Any], routing: neo4j.RoutingControl
     ) -> list[Row]:
         self.round_trips += 1
+        self._fail_fast()
         if self.trace is not None:
             self.trace.append((query, dict(params), str(routing.value)))
         async with self._mapped_errors():
@@ -162,6 +201,7 @@ class Database:
         except n4e.ConstraintError as exc:
             raise Conflict("the change collides with existing data") from exc
         except (n4e.ServiceUnavailable, n4e.SessionExpired, OSError) as exc:
+            self._went_down()
             raise DatabaseUnavailable("Neo4j is not reachable") from exc
         except n4e.AuthError as exc:
             raise DatabaseUnavailable("Neo4j refused the configured credentials") from exc

@@ -107,10 +107,14 @@ class Settings:
         public_key = None
         if env.get("KIEZGRAPH_JWT_PUBLIC_KEY_FILE"):
             public_key = Path(env["KIEZGRAPH_JWT_PUBLIC_KEY_FILE"]).read_text()
+        jwt_secret = secret("KIEZGRAPH_JWT_SECRET")
+        if jwt_secret is not None and len(jwt_secret.encode()) < 32:
+            # RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits).
+            raise SettingsError("KIEZGRAPH_JWT_SECRET must be at least 32 bytes long")
         options = ServiceOptions(
             public_access=flag("KIEZGRAPH_PUBLIC_ACCESS", True),
             introspection=flag("KIEZGRAPH_INTROSPECTION", True),
-            jwt_secret=secret("KIEZGRAPH_JWT_SECRET"),
+            jwt_secret=jwt_secret,
             jwt_public_key=public_key,
             rate_per_minute=integer("KIEZGRAPH_RATE_LIMIT", 600),
             public_rate_per_minute=integer("KIEZGRAPH_PUBLIC_RATE_LIMIT", 120),

@@ -139,7 +139,7 @@ async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
         fields: tuple[str, ...] = ()
         if person is not None:
             erased_values = [str(v) for v in person.personal_data().values()]
-            fields = tuple(person.personal_data())
+            fields = tuple(sorted(person.personal_data()))
             await persons.delete(tx, local)
         else:  # already removed: its data may still sit in the audit trail
             for payload in await audit.payloads(tx, local):
