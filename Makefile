@@ -1,6 +1,7 @@
 # Two commands matter: `make run` serves the API, `make test` runs the tests.
 # Both set up what they need: the virtual environment, Python packages, and the Neo4j jars
 # (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
+# `make test` also installs the npm package graphql-http (its HTTP audits run against the server).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -19,7 +20,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## serve http://127.0.0.1:8000/graphql (local Neo4j unless NEO4J_URI is set)
 	$(PY) -m kiezgraph serve
 
-test: $(STAMP)  ## run the tests against a Neo4j of their own
+AUDITS := tests/audits/node_modules/.installed-stamp
+
+$(AUDITS): tests/audits/package.json tests/audits/package-lock.json
+	npm ci --prefix tests/audits --no-audit --no-fund --silent
+	touch $@
+
+test: $(STAMP) $(AUDITS)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 migrate: $(STAMP)

@@ -60,10 +60,15 @@ async def _load(settings: Neo4jSettings, network: Network) -> None:
 
 
 @contextlib.contextmanager
-def api_server(neo4j: Neo4jSettings) -> Iterator[str]:
-    """The service under uvicorn in its own process, as in production; yields its base URL."""
+def api_server(neo4j: Neo4jSettings, **settings: str) -> Iterator[str]:
+    """The service under uvicorn in its own process, as in production; yields its base URL.
+
+    Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
+    and fault tests fire requests faster than any client should.
+    """
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password}
+    env = {**os.environ, "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password,
+           "KIEZGRAPH_RATE_LIMIT": "0", "KIEZGRAPH_PUBLIC_RATE_LIMIT": "0", **settings}
     with subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "kiezgraph.app:app_from_env", "--port", str(port),
          "--log-level", "warning", "--no-access-log"],

@@ -32,6 +32,7 @@ from resolvers.services import Services, WorkerPool
 from schema import Limits, build_schema
 
 log = logging.getLogger("kiezgraph")
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -44,7 +45,22 @@ class GraphQLApp(GraphQL[Context, None]):
         self.services = services
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        # GraphQL over HTTP: a client that accepts application/graphql-response+json gets that
+        # media type, and HTTP status codes that say whether the request itself failed.
+        accept = request.headers.get("accept", "") if request is not None else ""
+        response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept
         return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if getattr(sub_response, "graphql_response_json", False) and isinstance(response_data, dict):
+            errors = response_data.get("errors") or []
+            if response_data.get("data") is None and errors and all(not e.get("path") for e in errors):
+                # A request error (unparsable, invalid, or bad variables): nothing was executed.
+                response = Response(self.encode_json({"errors": errors}), status_code=400)
+                response.headers.raw.extend(sub_response.headers.raw)
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        return response
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -78,6 +94,8 @@ def app_from_env() -> ASGIApp:
     from kiezgraph.settings import Settings
 
     settings = Settings.from_env()
+    # The driver logs every retried transaction; the service reports outages itself.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     if settings.neo4j_uri is None or settings.neo4j_password is None:
         raise RuntimeError("app_from_env needs NEO4J_URI and NEO4J_PASSWORD; `kiezgraph serve` runs a local Neo4j")
     return create_app(

@@ -135,10 +135,6 @@ async def _reply(send: Send, status: int, code: str, message: str, headers: list
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class Guard:
     def __init__(self, app: ASGIApp, authenticator: Authenticator, options: ServiceOptions) -> None:
         self.app = app
@@ -172,26 +168,27 @@ class Guard:
                          [(b"retry-after", str(max(1, round(wait))).encode())])
             return
         scope.setdefault("state", {})["principal"] = principal
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        # Read the body here, counting as it streams (a missing or wrong Content-Length does not
+        # help), and hand the app the buffered copy: GraphQL requests are small.
+        body = bytearray()
+        more = True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # a disconnect: let the app see it
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
                 await _reply(send, 413, "PAYLOAD_TOO_LARGE", f"request bodies are limited to {limit} bytes")
+                return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

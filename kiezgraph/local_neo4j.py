@@ -208,7 +208,8 @@ class LocalNeo4j:
                 f"{self.home}/data holds a database but {password_file} is missing; "
                 "restore the file or delete the folder to start afresh"
             )
-        password = secrets.token_urlsafe(24)
+        # Hex, not urlsafe base64: a password starting with "-" would be read as an option.
+        password = secrets.token_hex(24)
         done = subprocess.run(
             ["java", "-cp", classpath, ADMIN_MAIN, "dbms", "set-initial-password", password],
             capture_output=True,
