@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions clean
+.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -52,6 +52,9 @@ bench-networks: $(STAMP)  ## issue #4: networks, suggestions and metrics vs thei
 
 bench-suggestions: $(STAMP)  ## issue #4: precision@10 / recall@10 of suggestions on a planted network
 	$(PY) -m bench.evaluate_suggestions
+
+bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

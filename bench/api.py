@@ -20,7 +20,7 @@ from typing import Any
 import httpx2 as httpx
 import neo4j
 
-from bench.common import Timing, api_server, neo4j_with_network, paired, report
+from bench.common import admin_token, Timing, api_server, neo4j_with_network, paired, report
 from graph import action_fields, actors, cooperations, quarters
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.db import Neo4jSettings
@@ -78,12 +78,12 @@ class Floor:
         await self.driver.close()
 
 
-async def measure(settings: Neo4jSettings, base: str, hubs: list[str], slugs: list[str], runs: int) -> list[
+async def measure(settings: Neo4jSettings, base: str, token: str, hubs: list[str], slugs: list[str], runs: int) -> list[
         tuple[Timing, Timing]]:
     rng = random.Random(7)
     detail_ids = [rng.choice(hubs) for _ in range(max(runs, 50))]
     floor = Floor(settings)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as client:
         async def detail_http(i: int) -> None:
             body = (await client.post("/graphql", json={
                 "query": DETAIL, "variables": {"id": ids.encode("Actor", detail_ids[i])}})).json()
@@ -107,14 +107,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2027)
     args = parser.parse_args()
     with neo4j_with_network(args.seed) as (settings, network):
-        degree: dict[str, int] = {}
-        for c in network.cooperations:
-            degree[c["a"]] = degree.get(c["a"], 0) + 1
-            degree[c["b"]] = degree.get(c["b"], 0) + 1
+        degree = network.degrees()
         hubs = [a for a, d in degree.items() if d >= 25][:200]
         slugs = [q["props"]["slug"] for q in network.quarters[:16]]  # the larger quarters: 50+ actors each
+        token = admin_token(settings)
         with api_server(settings) as base:
-            rows = asyncio.run(measure(settings, base, hubs, slugs, args.runs))
+            rows = asyncio.run(measure(settings, base, token, hubs, slugs, args.runs))
     print(f"\nBerlin-scale synthetic network (seed {args.seed}: 32 quarters, 10,000 actors, 50,000 cooperations), "
           f"{args.runs} runs each, alternating with the floor, after 50 warm-up pairs:\n")
     print(report(rows))

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from bench.generate import Network, generate
-from graph import bulk, migrations, revision
+from graph import bulk, migrations, revision, tokens
 from graph.db import Database, Neo4jSettings
 from kiezgraph.local_neo4j import LocalNeo4j, free_port
 from seeds import load
@@ -28,24 +28,26 @@ ROOT = BENCH_DIR.parent
 
 @contextlib.contextmanager
 def neo4j_with_network(seed: int = 2027, actors: int = 10_000, cooperations: int = 50_000,
-                       heap: str = "1g", pagecache: str = "512m") -> Iterator[tuple[Neo4jSettings, Network]]:
-    """A fresh Neo4j in bench/data holding the reference seeds and the generated network."""
+                       heap: str = "1g", pagecache: str = "512m", network: Network | None = None,
+                       ties: list[dict] | None = None) -> Iterator[tuple[Neo4jSettings, Network]]:
+    """A fresh Neo4j in bench/data holding the reference seeds and a generated network (or the
+    one given, optionally with only ``ties`` of its cooperations loaded)."""
     home = BENCH_DIR / "data" / "neo4j"
     server = LocalNeo4j(home, port=free_port(), heap=heap, pagecache=pagecache)
     server.start()
     try:
         settings = Neo4jSettings(server.uri, server.user, server.password, query_timeout=600.0)
-        network = generate(seed, actors=actors, cooperations=cooperations)
+        network = network or generate(seed, actors=actors, cooperations=cooperations)
         started = time.perf_counter()
-        asyncio.run(_load(settings, network))
-        print(f"loaded {len(network.actors)} actors and {len(network.cooperations)} cooperations "
+        asyncio.run(_load(settings, network, network.cooperations if ties is None else ties))
+        print(f"loaded {len(network.actors)} actors and {len(network.cooperations if ties is None else ties)} cooperations "
               f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         yield settings, network
     finally:
         server.stop()
 
 
-async def _load(settings: Neo4jSettings, network: Network) -> None:
+async def _load(settings: Neo4jSettings, network: Network, ties: list[dict]) -> None:
     db = Database(settings)
     try:
         await migrations.migrate(db)
@@ -53,10 +55,24 @@ async def _load(settings: Neo4jSettings, network: Network) -> None:
         await load.load_reference(db)
         await bulk.load(db, bulk.QUARTERS, network.quarters)
         await bulk.load(db, bulk.ACTORS, network.actors)
-        await bulk.load(db, bulk.COOPERATIONS, network.cooperations)
+        await bulk.load(db, bulk.COOPERATIONS, ties)
         await revision.bump_now(db)
     finally:
         await db.close()
+
+
+def admin_token(settings: Neo4jSettings) -> str:
+    """A fresh admin token for the benchmark's HTTP clients."""
+
+    async def issue() -> str:
+        db = Database(settings)
+        try:
+            issued = await db.write_transaction(lambda tx: tokens.create(tx, "benchmark", "admin", []))
+            return issued.secret
+        finally:
+            await db.close()
+
+    return asyncio.run(issue())
 
 
 @contextlib.contextmanager

@@ -25,14 +25,12 @@ from collections import Counter
 from collections.abc import Callable
 
 from analysis.suggestions import Weights
-from bench.common import BENCH_DIR
+from bench.common import neo4j_with_network
 from bench.generate import Network, generate
-from graph import bulk, migrations, revision
 from graph.db import Database, Neo4jSettings
-from kiezgraph.local_neo4j import LocalNeo4j, free_port
 from resolvers import ids, suggestions
+from resolvers.access import Principal, Role
 from resolvers.context import Context
-from seeds import load
 
 K = 10
 
@@ -84,26 +82,12 @@ async def ours(settings: Neo4jSettings, test: list[str]) -> dict[str, list[str]]
     picks = {}
     try:
         for actor in test:
-            result = await suggestions.suggest(Context.for_request(db), ids.encode("Actor", actor), None, None, None, K,
-                                               Weights())
+            ctx = Context.for_request(db, principal=Principal(Role.RESEARCHER, token_id="evaluation"))
+            result = await suggestions.suggest(ctx, ids.encode("Actor", actor), None, None, None, K, Weights())
             picks[actor] = [s.actor.id for s in result.suggestions]
     finally:
         await db.close()
     return picks
-
-
-async def load_visible(settings: Neo4jSettings, net: Network, visible: list[dict]) -> None:
-    db = Database(settings)
-    try:
-        await migrations.migrate(db)
-        await bulk.clear_synthetic(db)
-        await load.load_reference(db)
-        await bulk.load(db, bulk.QUARTERS, net.quarters)
-        await bulk.load(db, bulk.ACTORS, net.actors)
-        await bulk.load(db, bulk.COOPERATIONS, visible)
-        await revision.bump_now(db)
-    finally:
-        await db.close()
 
 
 def main() -> None:
@@ -121,14 +105,8 @@ def main() -> None:
     test = sorted(hidden)
     rng.shuffle(test)
     test = sorted(test[: args.test_actors])
-    server = LocalNeo4j(BENCH_DIR / "data" / "neo4j", port=free_port(), heap="1g", pagecache="512m")
-    server.start()
-    try:
-        settings = Neo4jSettings(server.uri, server.user, server.password, query_timeout=600.0)
-        asyncio.run(load_visible(settings, net, visible))
+    with neo4j_with_network(network=net, ties=visible) as (settings, _):
         method = asyncio.run(ours(settings, test))
-    finally:
-        server.stop()
     everyone = net.actor_ids()
     rows = [
         ("kiezgraph suggestPartners (default weights)", scores(method, hidden)),

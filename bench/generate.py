@@ -47,6 +47,14 @@ class Network:
     def actor_ids(self) -> list[str]:
         return [a["id"] for a in self.actors]
 
+    def degrees(self) -> dict[str, int]:
+        """Cooperations per actor id (actors without any are absent)."""
+        degree: dict[str, int] = {}
+        for c in self.cooperations:
+            degree[c["a"]] = degree.get(c["a"], 0) + 1
+            degree[c["b"]] = degree.get(c["b"], 0) + 1
+        return degree
+
 
 def _weighted(rng: random.Random, options: list[tuple[str, float]]) -> str:
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
@@ -138,10 +146,7 @@ def generate(seed: int = 2027, quarters: int = 32, actors: int = 10_000, coopera
 
 
 def summary(net: Network) -> str:
-    degrees: dict[str, int] = {}
-    for c in net.cooperations:
-        degrees[c["a"]] = degrees.get(c["a"], 0) + 1
-        degrees[c["b"]] = degrees.get(c["b"], 0) + 1
+    degrees = net.degrees()
     top = sorted(degrees.values(), reverse=True)
     mean = 2 * len(net.cooperations) / max(1, len(net.actors))
     return (f"seed {net.seed}: {len(net.quarters)} quarters, {len(net.actors)} actors, "

@@ -26,10 +26,11 @@ import httpx2 as httpx
 import neo4j
 
 from analysis.suggestions import Weights
-from bench.common import Timing, api_server, neo4j_with_network, paired, report
+from bench.common import admin_token, Timing, api_server, neo4j_with_network, paired, report
 from graph import revision
 from graph.db import Database, Neo4jSettings
 from resolvers import ids, networks, suggestions
+from resolvers.access import Principal, Role
 from resolvers.context import Context
 
 EGO = "query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodeCount edgeCount json } }"
@@ -48,7 +49,7 @@ async def record(settings: Neo4jSettings, work: Callable[[Context], Awaitable[ob
     db = Database(settings)
     db.trace = []
     try:
-        await work(Context.for_request(db))
+        await work(Context.for_request(db, principal=Principal(Role.ADMIN, token_id="benchmark")))
         return db.trace
     finally:
         await db.close()
@@ -76,7 +77,7 @@ async def once(label: str, runs: int, call: Callable[[], Awaitable[object]]) -> 
     return Timing(label, samples)
 
 
-async def measure(settings: Neo4jSettings, base: str, centres: list[str], runs: int) -> tuple[list, list[str]]:
+async def measure(settings: Neo4jSettings, base: str, token: str, centres: list[str], runs: int) -> tuple[list, list[str]]:
     replay = Replay(settings)
     notes: list[str] = []
     ego_traces = [await record(settings, lambda ctx, c=c: networks.ego(ctx, ids.encode("Actor", c), 2, None, None))
@@ -89,7 +90,7 @@ async def measure(settings: Neo4jSettings, base: str, centres: list[str], runs: 
 
     whole_trace = await record(settings, whole_read)
     rows = []
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
         async def post(query: str, variables: dict | None = None) -> dict:
             body = (await client.post("/graphql", json={"query": query, "variables": variables or {}})).json()
             assert "errors" not in body, body
@@ -154,16 +155,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2027)
     args = parser.parse_args()
     with neo4j_with_network(args.seed) as (settings, network):
-        degree: dict[str, int] = {}
-        for c in network.cooperations:
-            degree[c["a"]] = degree.get(c["a"], 0) + 1
-            degree[c["b"]] = degree.get(c["b"], 0) + 1
+        degree = network.degrees()
         median = sorted(degree.values())[len(degree) // 2]
         rng = random.Random(args.seed)
         typical = [a for a, d in degree.items() if abs(d - median) <= 2]
         centres = rng.sample(typical, 100)
+        token = admin_token(settings)
         with api_server(settings) as base:
-            rows, notes = asyncio.run(measure(settings, base, centres, args.runs))
+            rows, notes = asyncio.run(measure(settings, base, token, centres, args.runs))
     print(f"\nBerlin-scale synthetic network (seed {args.seed}: 32 quarters, 10,000 actors, 50,000 cooperations; "
           f"centres of median degree {median}), {args.runs} runs for the per-actor requests:\n")
     print(report(rows))

@@ -306,26 +306,14 @@ MATCH (f:ActionField {key: key})
 MERGE (a)-[:WORKS_ON]->(f)
 """
 
-# Replace an actor's quarter memberships.
+# Replace an actor's quarter memberships; each row names its quarter by slug or by id.
 SET_MEMBERSHIPS: Final[LiteralString] = """
 MATCH (a:Actor {id: $id})
 OPTIONAL MATCH (a)-[old:ACTIVE_IN]->()
 DELETE old
 WITH DISTINCT a
 UNWIND $rows AS row
-MATCH (q:Quarter {slug: row.slug})
-CREATE (a)-[m:ACTIVE_IN]->(q)
-SET m += row.props
-"""
-
-# Replace an actor's memberships, quarters given by id (used when merging).
-SET_MEMBERSHIPS_BY_QUARTER_ID: Final[LiteralString] = """
-MATCH (a:Actor {id: $id})
-OPTIONAL MATCH (a)-[old:ACTIVE_IN]->()
-DELETE old
-WITH DISTINCT a
-UNWIND $rows AS row
-MATCH (q:Quarter {id: row.quarterId})
+MATCH (q:Quarter) WHERE q.slug = row.quarter OR q.id = row.quarter
 CREATE (a)-[m:ACTIVE_IN]->(q)
 SET m += row.props
 """
@@ -378,6 +366,7 @@ async def set_action_fields(tx: Transaction, actor_id: str, keys: Sequence[str])
 
 
 async def set_memberships(tx: Transaction, actor_id: str, rows: list[dict[str, Any]]) -> None:
+    """Rows: ``{"quarter": slug or id, "props": {...}}``."""
     await tx.run(SET_MEMBERSHIPS, id=actor_id, rows=rows)
 
 

@@ -129,13 +129,14 @@ async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, CooperationRecor
 async def page(db: Database, criteria: CooperationCriteria, page: Page) -> CooperationPage:
     """A page of cooperations across the network, with the total, in one query."""
     compiler = Compiler()
+    match = compiler.cooperation_match(criteria, "c", "x", "y")
     where = compiler.cooperation(criteria, "c", "x", "y")
     after = seek(page, "c", compiler)
     keys = ", ".join(f.expression.format(v="c") for f in page.sort)
     query = cast(
         LiteralString,
-        f"CALL () {{ MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} RETURN count(c) AS total }} "
-        f"CALL (total) {{ MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} AND {after} "
+        f"CALL () {{ {match} WHERE {where} RETURN count(c) AS total }} "
+        f"CALL (total) {{ {match} WHERE {where} AND {after} "
         f"  WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
         f"  RETURN collect({{c: {projection_of('c')}, k: [{keys}]}}) AS rows }} "
         "RETURN total, rows",
@@ -147,8 +148,9 @@ async def page(db: Database, criteria: CooperationCriteria, page: Page) -> Coope
 
 async def count(db: Database, criteria: CooperationCriteria) -> int:
     compiler = Compiler()
+    match = compiler.cooperation_match(criteria, "c", "x", "y")
     where = compiler.cooperation(criteria, "c", "x", "y")
-    query = cast(LiteralString, f"MATCH (x:Actor)-[c:COOPERATES_WITH]->(y:Actor) WHERE {where} RETURN count(c) AS n")
+    query = cast(LiteralString, f"{match} WHERE {where} RETURN count(c) AS n")
     [row] = await db.read(query, **compiler.params)
     return int(row["n"])
 

@@ -65,6 +65,22 @@ class Compiler:
             f"WITH DISTINCT {a}",
         )
 
+    def cooperation_match(self, c: CooperationCriteria, rel: str, x: str, y: str) -> LiteralString:
+        """The MATCH that finds candidate cooperations; a WHERE with :meth:`cooperation` must follow.
+
+        With quarters at the top level, candidates come from the quarters' actors instead of a
+        scan of every cooperation; each is then bound once, in its stored direction.
+        """
+        if c.quarters is None:
+            return cast(LiteralString, f"MATCH ({x}:Actor)-[{rel}:COOPERATES_WITH]->({y}:Actor)")
+        q, m = self.var("q"), self.var("a")
+        return cast(
+            LiteralString,
+            f"MATCH ({q}:Quarter)<-[:ACTIVE_IN]-({m}:Actor)-[{rel}:COOPERATES_WITH]-(:Actor) "
+            f"WHERE {q}.slug IN {self.param(list(c.quarters))} WITH DISTINCT {rel} "
+            f"MATCH ({x}:Actor)-[{rel}]->({y}:Actor)",
+        )
+
     def _actor_own(self, c: ActorCriteria, a: str) -> str:
         parts: list[str] = []
         if c.ids is not None:

@@ -121,7 +121,7 @@ def _merged_memberships(rows: list[MembershipRecord]) -> list[dict[str, Any]]:
         kept["sources"] = list(dict.fromkeys(kept["sources"] + list(m.sources)))
         for field in ("flats", "shareNote", "note"):
             kept[field] = kept[field] if kept[field] is not None else props[field]
-    return [{"quarterId": q, "props": p} for (q, _), p in by_key.items()]
+    return [{"quarter": q, "props": p} for (q, _), p in by_key.items()]
 
 
 async def merge(
@@ -147,7 +147,7 @@ async def merge(
     await tx.run(MOVE_COOPERATIONS, rows=move, survivor=survivor.id)
 
     united = _merged_memberships(memberships.get(survivor.id, []) + memberships.get(duplicate.id, []))
-    await tx.run(actors.SET_MEMBERSHIPS_BY_QUARTER_ID, id=survivor.id, rows=united)
+    await actors.set_memberships(tx, survivor.id, united)
     await actors.set_action_fields(tx, survivor.id, sorted(set(survivor.action_fields) | set(duplicate.action_fields)))
 
     names = [n for n in dict.fromkeys([*survivor.alt_names, duplicate.name, *duplicate.alt_names]) if n != survivor.name]

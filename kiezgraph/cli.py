@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # retried transactions are not news
     try:
         args.run(Settings.from_env(), args)
     except (SettingsError, LocalNeo4jError, migrations.MigrationError) as exc:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import strawberry
-
 from graph import actors, audit, merging
 from graph.actors import ActorRecord
 from graph.db import Transaction
@@ -22,7 +20,7 @@ from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
 from resolvers.writes import record_change, run
-from resolvers.validation import MAX_TEXT, clean_text, coordinates, name, period, strings, text, url
+from resolvers.validation import MAX_TEXT, given, clean_text, coordinates, name, period, strings, text, url
 
 if TYPE_CHECKING:
     from schema.mutation_inputs import (
@@ -42,10 +40,6 @@ TYPE_FIELDS = {
     "social_enterprise": ("Company", "socialEnterprise"),
     "ownership": ("HousingAssociation", "ownership"),
 }
-
-
-def _given(value: Any) -> bool:
-    return value is not strawberry.UNSET
 
 
 async def _membership_errors(ctx: Context, rows: list[QuarterMembershipInput] | None, *path: str) -> list[UserError]:
@@ -69,7 +63,7 @@ async def _membership_errors(ctx: Context, rows: list[QuarterMembershipInput] | 
 def _membership_rows(rows: list[QuarterMembershipInput]) -> list[dict[str, Any]]:
     return [
         {
-            "slug": r.quarter.strip().lower(),
+            "quarter": r.quarter.strip().lower(),
             "props": {"role": r.role.value, "since": r.since, "until": r.until, "flats": r.flats,
                       "note": r.note, "sources": [clean_text(s) for s in r.sources or []]},
         }
@@ -81,7 +75,7 @@ def _type_field_errors(actor_type: str, values: dict[str, Any]) -> list[UserErro
     errors = []
     for field, (owner, _) in TYPE_FIELDS.items():
         value = values.get(field)
-        if _given(value) and value is not None and owner != actor_type:
+        if given(value) and value is not None and owner != actor_type:
             errors.append(invalid(f"`{field}` applies to {owner} actors only", "input", field))
     return errors
 
@@ -184,21 +178,21 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
     if actor_id is None:
         return Outcome(errors=[not_found("actor", data.id, "input", "id")])
     errors: list[UserError] = []
-    if _given(data.name):
+    if given(data.name):
         errors += name(data.name or "", "input", "name")
-    if _given(data.alternative_names):
+    if given(data.alternative_names):
         errors += strings(data.alternative_names, "input", "alternativeNames")
-    if _given(data.description):
+    if given(data.description):
         errors += text(data.description, MAX_TEXT, "input", "description")
-    if _given(data.website):
+    if given(data.website):
         errors += url(data.website, "input", "website")
-    if _given(data.tags):
+    if given(data.tags):
         errors += strings(data.tags, "input", "tags")
-    if _given(data.sources):
+    if given(data.sources):
         errors += strings(data.sources, "input", "sources")
-    if _given(data.location) and data.location is not None:
+    if given(data.location) and data.location is not None:
         errors += coordinates(data.location.latitude, data.location.longitude, "input", "location")
-    if _given(data.action_fields):
+    if given(data.action_fields):
         errors += await unknown_action_fields(ctx, data.action_fields, "input", "actionFields")
     if errors:
         return Outcome(errors=errors)
@@ -209,30 +203,30 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
         if type_errors:
             raise Rejected(*type_errors)
         props: dict[str, Any] = {}
-        if _given(data.name) or _given(data.alternative_names):
-            primary = clean_text(data.name) if _given(data.name) and data.name else current.name
-            alts = data.alternative_names if _given(data.alternative_names) else list(current.alt_names)
+        if given(data.name) or given(data.alternative_names):
+            primary = clean_text(data.name) if given(data.name) and data.name else current.name
+            alts = data.alternative_names if given(data.alternative_names) else list(current.alt_names)
             props.update(_names(primary, alts or []))
-        if _given(data.description):
+        if given(data.description):
             props["description"] = data.description
-        if _given(data.website):
+        if given(data.website):
             props["website"] = data.website.strip() if data.website else None
-        if _given(data.tags):
+        if given(data.tags):
             props["tags"] = [clean_text(t) for t in data.tags or []]
-        if _given(data.sources):
+        if given(data.sources):
             props["sources"] = [clean_text(s) for s in data.sources or []]
-        if _given(data.address):
+        if given(data.address):
             address = data.address
             props.update({"street": address.street if address else None,
                           "postalCode": address.postal_code if address else None,
                           "city": address.city if address else None})
         for field, (_, prop) in TYPE_FIELDS.items():
-            if _given(getattr(data, field)):
+            if given(getattr(data, field)):
                 props[prop] = _enum_value(getattr(data, field))
-        set_location = _given(data.location)
+        set_location = given(data.location)
         location = (data.location.latitude, data.location.longitude) if set_location and data.location else None
         await actors.update(tx, actor_id, props, location, set_location)
-        if _given(data.action_fields):
+        if given(data.action_fields):
             await actors.set_action_fields(tx, actor_id, data.action_fields or [])
         before, after = actors.diff(actors.snapshot(current), actors.snapshot(await _current(tx, actor_id)))
         await record_change(tx, ctx.principal, "Actor", actor_id, "update", before, after)

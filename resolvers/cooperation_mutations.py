@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Final, LiteralString
 
-import strawberry
-
 from graph import actors, cooperations
 from graph.cooperations import CooperationRecord
 from graph.db import Transaction
@@ -17,7 +15,7 @@ from resolvers.context import Context
 from resolvers.references import unknown_action_fields
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.writes import record_change, run
-from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, intensity, period, text
+from resolvers.validation import MAX_SHORT, MAX_TEXT, given, clean_text, intensity, period, text
 
 if TYPE_CHECKING:
     from schema.mutation_inputs import (
@@ -126,33 +124,29 @@ async def _reload(ctx: Context, cooperation_id: str) -> CooperationRecord | None
     return await ctx.loaders.cooperation_by_id.load(cooperation_id)
 
 
-def _given(value: Any) -> bool:
-    return value is not strawberry.UNSET
-
-
 async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outcome[CooperationRecord]:
     local = ids.decode_as(data.id, "Cooperation")
     if local is None:
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
     errors: list[UserError] = []
-    if _given(data.kind) and data.kind is None:
+    if given(data.kind) and data.kind is None:
         errors.append(invalid("a cooperation's kind cannot be cleared", "input", "kind"))
-    if _given(data.intensity):
+    if given(data.intensity):
         errors += intensity(data.intensity, "input", "intensity")
-    if _given(data.description):
+    if given(data.description):
         errors += text(data.description, MAX_TEXT, "input", "description")
-    if _given(data.source):
+    if given(data.source):
         errors += text(data.source, MAX_SHORT, "input", "source")
-    if _given(data.action_fields):
+    if given(data.action_fields):
         errors += await unknown_action_fields(ctx, data.action_fields, "input", "actionFields")
     if errors:
         return Outcome(errors=errors)
 
     async def work(tx: Transaction) -> None:
         current = await _locked(ctx, tx, local, data.id, data.version, "changing this cooperation")
-        kind = data.kind.value if _given(data.kind) and data.kind else current.kind
-        since = data.since if _given(data.since) else current.since
-        until = data.until if _given(data.until) else current.until
+        kind = data.kind.value if given(data.kind) and data.kind else current.kind
+        since = data.since if given(data.since) else current.since
+        until = data.until if given(data.until) else current.until
         problems = period(since, until, "input")
         if problems:
             raise Rejected(*problems)
@@ -160,13 +154,13 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
             if other.id != current.id and other.kind == kind and _overlaps(since, until, other):
                 raise Rejected(_duplicate(other))
         props: dict[str, Any] = {"kind": kind, "since": since, "until": until}
-        if _given(data.action_fields):
+        if given(data.action_fields):
             props["actionFields"] = list(dict.fromkeys(data.action_fields or []))
-        if _given(data.intensity):
+        if given(data.intensity):
             props["intensity"] = data.intensity
-        if _given(data.description):
+        if given(data.description):
             props["description"] = data.description
-        if _given(data.source):
+        if given(data.source):
             props["source"] = clean_text(data.source) if data.source else None
         await cooperations.update(tx, local, props)
         changed = await cooperations.by_id_in(tx, local)

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import strawberry
-
 from graph import actors, audit, persons
 from graph.actors import ActorRecord
 from graph.db import Transaction
@@ -18,7 +16,7 @@ from resolvers import ids
 from resolvers.access import admin_error, write_error
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
-from resolvers.validation import MAX_SHORT, clean_text, name, text
+from resolvers.validation import MAX_SHORT, clean_text, given, name, text
 from resolvers.writes import record_change, run
 
 if TYPE_CHECKING:
@@ -96,8 +94,7 @@ async def _existing(ctx: Context, tx: Transaction, global_id: str, what: str) ->
 
 
 async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[PersonRecord]:
-    values = {f: getattr(data, f) for f in ("name", "function", "email", "phone")
-              if getattr(data, f) is not strawberry.UNSET}
+    values = {f: getattr(data, f) for f in ("name", "function", "email", "phone") if given(getattr(data, f))}
     if "name" in values and values["name"] is None:
         return Outcome(errors=[UserError("EMPTY_NAME", "a name must not be empty", ("input", "name"))])
     errors = _checks(values)

@@ -6,6 +6,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
+
+import strawberry
 
 from resolvers.outcomes import UserError, invalid
 
@@ -14,6 +17,11 @@ MAX_TEXT = 5000
 MAX_SHORT = 300
 MAX_LIST = 50
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def given(value: Any) -> bool:
+    """Whether an optional update field was sent at all (``null`` counts: it clears the field)."""
+    return value is not strawberry.UNSET
 
 
 def clean_text(value: str) -> str:

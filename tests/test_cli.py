@@ -17,12 +17,12 @@ from kiezgraph.local_neo4j import free_port
 COUNTS = "{ quarters { name } }"
 
 
-def _serve_once(home: Path) -> list[str]:
+def _serve_once(home: Path) -> tuple[list[str], str]:
     port, bolt = free_port(), free_port()
     env = {**os.environ, "PORT": str(port), "KIEZGRAPH_NEO4J_PORT": str(bolt), "KIEZGRAPH_NEO4J_HOME": str(home)}
     env.pop("NEO4J_URI", None)
     with subprocess.Popen(
-        [sys.executable, "-m", "kiezgraph", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-m", "kiezgraph", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as server:
         try:
             base = f"http://127.0.0.1:{port}"
@@ -41,15 +41,18 @@ def _serve_once(home: Path) -> list[str]:
             body = httpx.post(f"{base}/graphql", json={"query": COUNTS}).json()
         finally:
             server.send_signal(signal.SIGINT)
-            assert server.wait(60) == 0
+            out, _ = server.communicate(timeout=60)
+            assert server.returncode == 0
     pid_file = home / "neo4j.pid"
     assert not pid_file.exists(), "the local Neo4j was not stopped"
-    return [q["name"] for q in body["data"]["quarters"]]
+    return [q["name"] for q in body["data"]["quarters"]], out.decode()
 
 
 @pytest.mark.slow
 def test_run_twice_on_the_same_data_keeps_one_of_each(tmp_path: Path) -> None:
-    first = _serve_once(tmp_path)
-    second = _serve_once(tmp_path)
+    first, printed = _serve_once(tmp_path)
+    second, _ = _serve_once(tmp_path)
     assert len(first) == 12 and "Rixdorf" in first
     assert second == first
+    # A first-time user is told how to get an admin token.
+    assert "kiezgraph token create --role admin" in printed

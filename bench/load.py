@@ -1,0 +1,168 @@
+"""Load test: concurrent clients on loopback against a uvicorn process (issue #5).
+
+Data: the Berlin-scale synthetic network. Clients authenticate with an admin token (rate
+limits off, as for any benchmark). Two mixes, each run for a fixed time with a fixed number of
+clients that send their next request as soon as the previous one is answered:
+
+- read mix: actor detail 30 %, a filtered actor page 20 %, an ego network 20 %, filtered
+  cooperations 15 %, partner suggestions 10 %, a quarter network 5 %;
+- read/write mix: the same reads 80 %, writes 20 % (actor updates with the version just read,
+  new cooperations, ended cooperations).
+
+Reported: requests per second, p50 and p99 latency, errors (transport errors, 5xx, GraphQL
+errors) and refusals (typed mutation errors such as a stale version under concurrency, which
+are correct answers, not failures).
+
+Run: ``make bench-load`` (or ``python -m bench.load --clients 16 --seconds 30``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx2 as httpx
+
+from bench.common import admin_token, api_server, neo4j_with_network
+from resolvers import ids
+
+DETAIL = """query($id: ID!) { actor(id: $id) { id name version quarters { quarter { slug } }
+  partners(first: 10) { edges { node { name } cooperation { id kind version } } } } }"""
+PAGE = """query($q: [String!]) { actors(first: 20, filter: {quarters: $q, actionFields: ["bildung"]}) {
+  totalCount edges { node { id name type } } } }"""
+EGO = "query($id: ID!) { egoNetwork(actorId: $id, depth: 1) { nodeCount json } }"
+COOPS = """query($q: [String!]) { cooperations(first: 20, filter: {quarters: $q, current: true}) {
+  totalCount nodes { id kind since } } }"""
+SUGGEST = "query($id: ID!) { suggestPartners(actorId: $id, first: 5) { suggestions { score actor { name } } } }"
+QUARTER = "query($s: String!) { quarterNetwork(slug: $s) { nodeCount edgeCount } }"
+UPDATE = """mutation($i: UpdateActorInput!) { updateActor(input: $i) { actor { version } errors { code } } }"""
+ADD = """mutation($i: AddCooperationInput!) { addCooperation(input: $i) { cooperation { id } errors { code } } }"""
+END = """mutation($i: EndCooperationInput!) { endCooperation(input: $i) { cooperation { id } errors { code } } }"""
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    refusals: Counter[str] = field(default_factory=Counter)
+
+
+async def client(http: httpx.AsyncClient, rng: random.Random, actors: list[str], slugs: list[str], writes: float,
+                 until: float, tally: Tally) -> None:
+    while time.monotonic() < until:
+        actor = ids.encode("Actor", rng.choice(actors))
+        roll = rng.random()
+        if roll < writes:
+            kind = rng.random()
+            if kind < 0.5:
+                detail = await post(http, DETAIL, {"id": actor}, tally)
+                if detail and detail["actor"]:
+                    await post(http, UPDATE, {"i": {"id": actor, "version": detail["actor"]["version"],
+                                                    "description": f"load {rng.random():.6f}"}}, tally, "updateActor")
+            elif kind < 0.8:
+                other = ids.encode("Actor", rng.choice(actors))
+                await post(http, ADD, {"i": {"actorIds": [actor, other], "kind": "REGULAR_EXCHANGE",
+                                             "since": dt.date.today().isoformat()}}, tally, "addCooperation")
+            else:
+                detail = await post(http, DETAIL, {"id": actor}, tally)
+                edges = detail["actor"]["partners"]["edges"] if detail and detail["actor"] else []
+                if edges:
+                    await post(http, END, {"i": {"id": edges[0]["cooperation"]["id"],
+                                                 "until": dt.date.today().isoformat()}}, tally, "endCooperation")
+            continue
+        r = rng.random()
+        if r < 0.30:
+            await post(http, DETAIL, {"id": actor}, tally)
+        elif r < 0.50:
+            await post(http, PAGE, {"q": [rng.choice(slugs)]}, tally)
+        elif r < 0.70:
+            await post(http, EGO, {"id": actor}, tally)
+        elif r < 0.85:
+            await post(http, COOPS, {"q": [rng.choice(slugs)]}, tally)
+        elif r < 0.95:
+            await post(http, SUGGEST, {"id": actor}, tally)
+        else:
+            await post(http, QUARTER, {"s": rng.choice(slugs)}, tally)
+
+
+async def post(http: httpx.AsyncClient, query: str, variables: dict, tally: Tally,
+               mutation: str | None = None) -> dict | None:
+    started = time.perf_counter()
+    try:
+        response = await http.post("/graphql", json={"query": query, "variables": variables})
+    except httpx.HTTPError as exc:
+        tally.errors[type(exc).__name__] += 1
+        return None
+    tally.latencies.append((time.perf_counter() - started) * 1000)
+    if response.status_code >= 500:
+        tally.errors[f"HTTP {response.status_code}"] += 1
+        return None
+    body = response.json()
+    if body.get("errors"):
+        tally.errors[body["errors"][0].get("extensions", {}).get("code", "GraphQL error")] += 1
+        return None
+    data = body.get("data") or {}
+    if mutation and data.get(mutation, {}).get("errors"):
+        tally.refusals[data[mutation]["errors"][0]["code"]] += 1
+    return data
+
+
+async def run(base: str, token: str, actors: list[str], slugs: list[str], clients: int, seconds: float,
+              writes: float) -> tuple[Tally, float]:
+    tally = Tally()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits,
+                                 headers={"Authorization": f"Bearer {token}"}) as http:
+        warm = time.monotonic() + 3
+        await asyncio.gather(*(client(http, random.Random(i), actors, slugs, writes, warm, Tally())
+                               for i in range(clients)))
+        started = time.monotonic()
+        until = started + seconds
+        await asyncio.gather(*(client(http, random.Random(100 + i), actors, slugs, writes, until, tally)
+                               for i in range(clients)))
+        elapsed = time.monotonic() - started
+    return tally, elapsed
+
+
+def row(label: str, clients: int, tally: Tally, elapsed: float) -> str:
+    ordered = sorted(tally.latencies)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] if ordered else float("nan")
+    errors = sum(tally.errors.values())
+    refusals = ", ".join(f"{k} {v}" for k, v in tally.refusals.most_common()) or "0"
+    return (f"| {label} | {clients} | {elapsed:.0f} s | {len(ordered)} | {len(ordered) / elapsed:.0f} | "
+            f"{statistics.median(ordered):.1f} | {p99:.1f} | {errors} | {refusals} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seed", type=int, default=2027)
+    args = parser.parse_args()
+    with neo4j_with_network(args.seed) as (settings, network):
+        token = admin_token(settings)
+        rng = random.Random(args.seed)
+        actors = rng.sample(network.actor_ids(), 2000)
+        slugs = [q["props"]["slug"] for q in network.quarters]
+        with api_server(settings) as base:
+            reads = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.0))
+            mixed = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.2))
+    print(f"\nBerlin-scale synthetic network (seed {args.seed}); {args.clients} concurrent clients on loopback, "
+          f"{args.seconds:.0f} s per mix after a 3 s warm-up:\n")
+    print("| mix | clients | duration | requests | req/s | p50 ms | p99 ms | errors | refusals |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(row("read", args.clients, *reads))
+    print(row("read/write (20 % writes)", args.clients, *mixed))
+    for label, (tally, _) in (("read", reads), ("read/write", mixed)):
+        if tally.errors:
+            print(f"- {label} errors: {dict(tally.errors)}")
+
+
+if __name__ == "__main__":
+    main()
