@@ -7,6 +7,7 @@ nested GraphQL selection costs one round trip per level, whatever the number of 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -60,10 +61,8 @@ def by_key_and_args(
 
 
 def _forget(loader: DataLoader[Any, Any], key: Any) -> None:
-    try:
+    with contextlib.suppress(KeyError):  # strawberry's loader raises for keys it never cached
         loader.clear(key)
-    except KeyError:  # strawberry's loader raises for keys it never cached
-        pass
 
 
 CooperationArgs = tuple[CooperationCriteria, Page]

@@ -94,7 +94,7 @@ class DuplicateActorError(UserError):
     @strawberry.field(description="The actors with the same name.")
     async def existing(
         self, info: strawberry.Info[Context, None]
-    ) -> list[Annotated["Actor", strawberry.lazy("schema.actor")]]:
+    ) -> list[Annotated[Actor, strawberry.lazy("schema.actor")]]:
         from schema.actor import actor_of
 
         found = await info.context.loaders.actor_by_id.load_many(self.existing_ids)

@@ -44,7 +44,7 @@ def test_no_server_error_anywhere(demo: neo4j.Driver, neo4j_settings: Neo4jSetti
             body = response.json() if response.content else {}
             codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors") or []]
             if response.status_code >= 500 or "INTERNAL_SERVER_ERROR" in codes:
-                failures.append(f"{operation.label}: {case.body} -> {response.status_code} {response.text[:300]}")
+                failures.append(f"{case.operation.label}: {case.body} -> {response.status_code} {response.text[:300]}")
 
         check()
     assert failures == []

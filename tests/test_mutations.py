@@ -245,8 +245,8 @@ def test_a_duplicate_cooperation_is_refused_in_either_direction(pair: tuple[str,
     first = factories.cooperation(gql, a, b, "FUNDING", since="2020-01-01")
     before = snapshot(reference)
     for ids in ([a, b], [b, a]):
-        payload = gql.data(f"mutation($i: AddCooperationInput!) {{ addCooperation(input: $i) {{ errors {{ code "
-                           f"... on DuplicateCooperationError {{ existing {{ id }} }} }} }} }}",
+        payload = gql.data("mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code "
+                           "... on DuplicateCooperationError { existing { id } } } } }",
                            {"i": {"actorIds": ids, "kind": "FUNDING", "since": "2023-01-01"}})["addCooperation"]
         assert payload["errors"] == [{"code": "DUPLICATE_COOPERATION", "existing": {"id": first["id"]}}]
     assert snapshot(reference) == before
