@@ -274,16 +274,22 @@ SET a.version = a.version + 1, a.updatedAt = datetime()
 RETURN a.version - 1 AS previous
 """
 
+# Give actor `a` the label of its `type` property (labels cannot be parameters; these four are
+# the allow-list). Every statement that creates actors uses it.
+TYPE_LABELS: Final[LiteralString] = """
+FOREACH (_ IN CASE WHEN a.type = 'Institution' THEN [1] ELSE [] END | SET a:Institution)
+FOREACH (_ IN CASE WHEN a.type = 'Initiative' THEN [1] ELSE [] END | SET a:Initiative)
+FOREACH (_ IN CASE WHEN a.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
+FOREACH (_ IN CASE WHEN a.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
+"""
+
 CREATE: Final[LiteralString] = """
 CREATE (a:Actor {id: $id})
 SET a += $props,
     a.location = CASE WHEN $lat IS NULL THEN null ELSE point({latitude: $lat, longitude: $lon}) END,
     a.createdAt = datetime(), a.updatedAt = a.createdAt, a.version = 1, a.archived = false
 SET a.type = $type
-FOREACH (_ IN CASE WHEN $type = 'Institution' THEN [1] ELSE [] END | SET a:Institution)
-FOREACH (_ IN CASE WHEN $type = 'Initiative' THEN [1] ELSE [] END | SET a:Initiative)
-FOREACH (_ IN CASE WHEN $type = 'Company' THEN [1] ELSE [] END | SET a:Company)
-FOREACH (_ IN CASE WHEN $type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
+""" + TYPE_LABELS + """
 RETURN a.id AS id
 """
 
@@ -334,6 +340,22 @@ NAME_KEYS: Final[LiteralString] = """
 MATCH (a:Actor) WHERE a.nameKey = $key AND a.archived = false AND NOT a.id IN $exclude
 RETURN a.id AS id ORDER BY a.sortName LIMIT 10
 """
+
+
+# Lock actors (in id order, so concurrent writers cannot deadlock) without changing them: two
+# clients adding the same cooperation at once are serialised, and the second sees the first.
+LOCK: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+SET a._lock = true
+REMOVE a._lock
+RETURN a.id AS id, a.archived AS archived
+"""
+
+
+async def lock(tx: Transaction, ids: Sequence[str]) -> dict[str, bool]:
+    """Lock the actors that exist; their ids with whether each is archived."""
+    return {row["id"]: row["archived"] for row in await tx.run(LOCK, ids=sorted(ids))}
 
 
 async def versions(tx: Transaction, ids: Sequence[str]) -> dict[str, tuple[int, bool]]:

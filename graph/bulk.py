@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final, LiteralString
 
+from graph.actors import TYPE_LABELS
 from graph.db import Database
 
 BATCH = 5000
@@ -26,10 +27,7 @@ SET a += row.props, a.location = CASE WHEN row.lat IS NULL THEN null
     a.createdAt = datetime(row.createdAt), a.updatedAt = datetime(row.createdAt), a.version = 1,
     a.archived = false, a.synthetic = true
 SET a.type = row.type
-FOREACH (_ IN CASE WHEN row.type = 'Institution' THEN [1] ELSE [] END | SET a:Institution)
-FOREACH (_ IN CASE WHEN row.type = 'Initiative' THEN [1] ELSE [] END | SET a:Initiative)
-FOREACH (_ IN CASE WHEN row.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
-FOREACH (_ IN CASE WHEN row.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
+""" + TYPE_LABELS + """
 WITH a, row
 CALL (a, row) {
   UNWIND row.quarters AS m

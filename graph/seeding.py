@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final, LiteralString
 
+from graph.actors import TYPE_LABELS
 from graph.db import Database
 
 # Quarters and their facts; the landmark point only where a source gives one.
@@ -49,11 +50,7 @@ ON CREATE SET a += row.props,
                       ELSE point({latitude: row.lat, longitude: row.lon}) END,
     a.createdAt = datetime(), a.updatedAt = datetime(), a.version = 1, a.archived = false
 SET a.type = row.type
-FOREACH (_ IN CASE WHEN row.type = 'Institution' THEN [1] ELSE [] END | SET a:Institution)
-FOREACH (_ IN CASE WHEN row.type = 'Initiative' THEN [1] ELSE [] END | SET a:Initiative)
-FOREACH (_ IN CASE WHEN row.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
-FOREACH (_ IN CASE WHEN row.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
-"""
+""" + TYPE_LABELS
 
 # An actor's documented role in a quarter (QM Träger, housing owner, or plain membership).
 UPSERT_MEMBERSHIPS: Final[LiteralString] = """

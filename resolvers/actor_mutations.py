@@ -15,7 +15,7 @@ from graph.db import Transaction
 from graph.ids import new_id
 from graph.names import name_key, search_key, sort_key
 from resolvers import ids
-from resolvers.access import admin_error, write_error
+from resolvers.access import Role, admin_error, forbidden, write_error
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
@@ -118,8 +118,8 @@ async def _locked(ctx: Context, tx: Transaction, actor_id: str, global_id: str, 
 async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRecord]:
     slugs = [r.quarter.strip().lower() for r in data.quarters or []]
     refusal = write_error(ctx.principal, slugs or ["-"], "creating an actor")
-    if refusal is None and ctx.principal.role.value == "manager" and not set(slugs) <= ctx.principal.quarters:
-        refusal = write_error(ctx.principal, [], "placing an actor in other quarters")
+    if refusal is None and ctx.principal.role is Role.MANAGER and not set(slugs) <= ctx.principal.quarters:
+        refusal = forbidden("a manager may place actors in their own quarters only")
     if refusal is not None:
         return Outcome(errors=[refusal])
     errors = name(data.name, "input", "name")
@@ -263,8 +263,8 @@ async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[Act
 
     async def work(tx: Transaction) -> None:
         _, old_slugs = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor's quarters")
-        if ctx.principal.role.value == "manager" and not set(new_slugs) <= ctx.principal.quarters | set(old_slugs):
-            raise Rejected(write_error(ctx.principal, [], "adding other quarters") or invalid("forbidden"))
+        if ctx.principal.role is Role.MANAGER and not set(new_slugs) <= ctx.principal.quarters | set(old_slugs):
+            raise Rejected(forbidden("a manager may add only their own quarters"))
         await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters))
         await record_change(tx, ctx.principal, "Actor", actor_id, "set_quarters",
                             {"quarters": sorted(old_slugs)}, {"quarters": sorted(new_slugs)})

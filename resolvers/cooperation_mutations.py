@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Final, LiteralString
+from typing import TYPE_CHECKING, Any
 
 from graph import actors, cooperations
 from graph.cooperations import CooperationRecord
@@ -75,7 +75,7 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
     }
 
     async def work(tx: Transaction) -> None:
-        present = await _lock_actors(tx, sorted({a, b}))
+        present = await actors.lock(tx, [a, b])
         for i, local in enumerate((a, b)):
             if local not in present:
                 raise Rejected(not_found("actor", data.actor_ids[i], "input", "actorIds", str(i)))
@@ -94,21 +94,6 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
 
     outcome = await run(ctx, work)
     return outcome if outcome.errors else Outcome(value=await _reload(ctx, cooperation_id))
-
-
-# Lock both actors (in id order, so concurrent adds cannot deadlock) without changing them:
-# two clients adding the same cooperation at once are serialised, and the second sees the first.
-LOCK_ACTORS: Final[LiteralString] = """
-UNWIND $ids AS id
-MATCH (a:Actor {id: id})
-SET a._lock = true
-REMOVE a._lock
-RETURN a.id AS id, a.archived AS archived
-"""
-
-
-async def _lock_actors(tx: Transaction, actor_ids: list[str]) -> dict[str, bool]:
-    return {row["id"]: row["archived"] for row in await tx.run(LOCK_ACTORS, ids=actor_ids)}
 
 
 async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, what: str) -> None:
