@@ -1,55 +1,124 @@
 """The composition root: Starlette routes, the GraphQL endpoint, health, and the lifespan.
 
-A request travels: ``/graphql`` → :class:`GraphQLApp` (builds the per-request
-:class:`resolvers.context.Context`) → ``schema/`` root field → ``resolvers/`` function →
-``graph/`` query → Neo4j, and back as records that ``schema/`` types wrap.
+A request travels: ``/graphql`` → :class:`GraphQLApp` (decodes the body strictly, builds the
+per-request :class:`resolvers.context.Context`, runs the operation in an execution lane under
+the request's deadline) → ``schema/`` root field → ``resolvers/`` function → ``graph/`` query →
+Neo4j, and back as records that ``schema/`` types wrap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 import orjson
+from cross_web import HTTPException  # what Strawberry's views raise for an unreadable request
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
 from kiezgraph.exports import export_routes
+from kiezgraph import wire
 from kiezgraph.guard import ASGIApp, Authenticator, Guard
+from kiezgraph.lanes import HomeDatabase, Lanes
 from kiezgraph.settings import ServiceOptions
 from resolvers.context import Context
-from resolvers.access import PUBLIC, Principal
+from resolvers.access import PUBLIC, Principal, Role
 from resolvers.services import Services, WorkerPool
-from schema import Limits, build_schema
+from schema import Limits, build_schema, deadline
 
 log = logging.getLogger("kiezgraph")
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
+# HTTP statuses of refused requests, and the code their GraphQL-style body carries.
+_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and orjson encoding."""
+    """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson."""
 
     def __init__(self, db: Database, services: Services, options: ServiceOptions) -> None:
-        limits = Limits(options.max_depth, options.max_aliases, options.max_tokens, options.introspection)
+        budgets = {Role.PUBLIC: options.cost_public, Role.RESEARCHER: options.cost_researcher,
+                   Role.MANAGER: options.cost_manager, Role.ADMIN: options.cost_admin}
+        limits = Limits(options.max_depth, options.max_aliases, options.max_tokens, options.introspection, budgets)
         super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
         self.db = db
         self.services = services
+        self.lanes = Lanes(options.execution_threads)
+        weakref.finalize(self, self.lanes.stop)  # apps built without a lifespan (tests) stop theirs too
+        self.request_timeout = options.request_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            if scope.get("query_string"):
+                self._check_query_string(scope["query_string"])
+            response = await self.run(request)
+        except HTTPException as exc:
+            # Strawberry answers these in plain text; clients get the same coded errors as elsewhere.
+            response = self._refusal(request, exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def _refusal(self, request: Request, status: int, message: str) -> Response:
+        code = _HTTP_CODES.get(status, "BAD_REQUEST")
+        media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") \
+            else "application/json"
+        return Response(self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]}),
+                        status_code=status, media_type=media_type)
+
+    @staticmethod
+    def _check_query_string(raw: bytes) -> None:
+        try:
+            wire.check_query_string(raw)
+        except wire.MalformedRequest as exc:
+            raise HTTPException(400, str(exc)) from exc
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return wire.decode(data)
+        except wire.MalformedRequest as exc:
+            raise HTTPException(400, str(exc)) from exc
 
     async def get_context(self, request: Any, response: Any) -> Context:
         # GraphQL over HTTP: a client that accepts application/graphql-response+json gets that
         # media type, and HTTP status codes that say whether the request itself failed.
         accept = request.headers.get("accept", "") if request is not None else ""
         response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept
-        return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+        # Resolvers run in a lane; the database stays with the loop that owns its driver.
+        db = HomeDatabase.for_running_loop(self.db)
+        return Context.for_request(db, self.services, principal_of(request), request=request, response=response)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return await self.lanes.run(self._within_deadline(super().execute_single(*args, **kwargs)))
+
+    async def _within_deadline(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+        limit = deadline.Limit(self.request_timeout)
+        deadline.CURRENT.set(limit)  # this task's own context: a lane runs each operation as a task
+        try:
+            async with asyncio.timeout(self.request_timeout) as limit.timeout:
+                result = await execution
+        except TimeoutError:
+            if limit.timeout is None or not limit.timeout.expired():
+                raise
+            return ExecutionResult(data=None, errors=[limit.error()])
+        # Stopped between fields: what was completed is not an answer.
+        return ExecutionResult(data=None, errors=[limit.error()]) if limit.tripped else result
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -144,6 +213,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
             yield
         finally:
             services.workers.shutdown()
+            graphql.lanes.stop()
             await db.close()
 
     app = Starlette(
@@ -156,6 +226,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.lanes = graphql.lanes
     app.state.services = services
     app.state.readiness = readiness
     app.state.authenticator = authenticator
