@@ -1,21 +1,22 @@
-"""Execution lanes: event loops in threads of their own that run GraphQL operations.
+"""Event loops in threads of their own: execution lanes for GraphQL, and the driver's home.
 
 Executing a large response is pure-Python CPU work (graphql-core completes each field in
-~10 µs; 60,000 network objects take seconds). Done on the server's event loop it stalls every
-other connection, `/healthz` included. A lane is a thread with its own event loop; the view
-hands each operation to the least busy lane and awaits the answer, so the server's loop stays
-free to accept and answer. CPython's GIL still serialises the Python work, but it is handed
-over every few milliseconds (:func:`sys.getswitchinterval`), which is what lets the server's
-loop breathe.
-
-The Neo4j driver belongs to the server's loop (its sockets and locks are bound to it), so
-resolvers running in a lane reach the database through :class:`HomeDatabase`, which runs each
-coroutine method of :class:`graph.db.Database` on the loop that owns the driver.
+~10 µs; 60,000 network objects take seconds), and so is decoding a large result from Neo4j.
+Done on the server's event loop, either stalls every other connection, `/healthz` included.
+So the server's loop only speaks HTTP:
+- a lane (:class:`Lanes`) is a thread with its own event loop; the view hands each operation
+  to the least busy lane and awaits the answer;
+- the Neo4j driver lives on a loop of its own (its sockets and locks are bound to the loop that
+  first uses them), and everyone — lanes, the health checks, the guard — reaches it through
+  :class:`HomeDatabase`, which runs each coroutine method of :class:`graph.db.Database` there.
+CPython's GIL still serialises the Python work, but it is handed over every few milliseconds
+(:func:`sys.getswitchinterval`), which is what lets the server's loop breathe.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import threading
@@ -39,16 +40,17 @@ async def on_loop(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any
 
 
 class HomeDatabase:
-    """A :class:`Database` as seen from a lane: every coroutine method runs on the home loop.
+    """A :class:`Database` usable from any thread: every coroutine method runs on its home loop.
 
-    Other attributes (``settings``, ``round_trips``, ``available``) are the database's own.
-    Work functions given to ``write_transaction`` run on the home loop as well; they use only
-    the transaction they are handed (as they must: a DataLoader would read outside it).
+    Other attributes (``settings``, ``round_trips``, ``trace``) are the database's own, read and
+    written through. Work functions given to ``write_transaction`` run on the home loop as well;
+    they use only the transaction they are handed (as they must: a DataLoader would read
+    outside it).
     """
 
     def __init__(self, db: Database, home: asyncio.AbstractEventLoop) -> None:
-        self._db = db
-        self._home = home
+        object.__setattr__(self, "_db", db)
+        object.__setattr__(self, "_home", home)
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._db, name)
@@ -61,13 +63,18 @@ class HomeDatabase:
 
         return at_home
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._db, name, value)
+
     @classmethod
-    def for_running_loop(cls, db: Database) -> Database:
-        """``db`` usable from any lane; typed as a Database, which it stands in for."""
-        return cast(Database, cls(db, asyncio.get_running_loop()))
+    def on(cls, db: Database, home: asyncio.AbstractEventLoop) -> Database:
+        """``db``, run on ``home``; typed as the Database it stands in for."""
+        return cast(Database, cls(db, home))
 
 
-class _Lane:
+class LoopThread:
+    """A daemon thread running an event loop until :meth:`stop`."""
+
     def __init__(self, name: str) -> None:
         self.loop = asyncio.new_event_loop()
         self.busy = 0
@@ -88,7 +95,7 @@ class _Lane:
             self.loop.close()
 
     def stop(self) -> None:
-        if not self.loop.is_closed():
+        with contextlib.suppress(RuntimeError):  # closed already
             self.loop.call_soon_threadsafe(self.loop.stop)
         if threading.current_thread() is not self.thread:
             self.thread.join(timeout=10)
@@ -103,13 +110,13 @@ class Lanes:
 
     def __init__(self, count: int = 4) -> None:
         self.count = max(0, count)
-        self._lanes: list[_Lane] = []
+        self._lanes: list[LoopThread] = []
         self._lock = threading.Lock()
 
-    def _started(self) -> list[_Lane]:
+    def _started(self) -> list[LoopThread]:
         with self._lock:
             if not self._lanes:
-                self._lanes = [_Lane(f"kiezgraph-lane-{i}") for i in range(self.count)]
+                self._lanes = [LoopThread(f"kiezgraph-lane-{i}") for i in range(self.count)]
             return self._lanes
 
     async def run(self, coroutine: Coroutine[Any, Any, T]) -> T:

@@ -89,7 +89,7 @@ def test_a_cancelled_query_stops_its_neo4j_transaction(migrated: None, driver: n
         db = Database(patient)
         lanes = Lanes(1)
         try:
-            home = HomeDatabase.for_running_loop(db)
+            home = HomeDatabase.on(db, asyncio.get_running_loop())
             query = asyncio.ensure_future(lanes.run(home.read(slow)))  # type: ignore[arg-type]
             await asyncio.to_thread(wait_for, lambda: running(driver, "deadline_test"), "the query running")
             query.cancel()
