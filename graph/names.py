@@ -30,8 +30,12 @@ as "mauer".
 Partial words keep working. A search key holds, per name, the words folded with and without
 step 4, spaced and run together, so "korner", "Kita Sonn", "highdeck" and a compound's inner
 part ("ersatzteile" in "Autoersatzteile", which step 4 alone would turn into "autorsatzteile")
-are all found. What is not found: a fragment that begins in the middle of a folded pair *and*
-itself contains one (rare; whole words and word beginnings always match).
+are all found. What is not found: a fragment that begins with the ``e`` of a folded pair inside a
+compound and further on meets a pair the stored name writes out ("ersaetze" in "Autoersaetze";
+rare). Whole words and word beginnings always match.
+
+The keys are stored (``searchKey``, ``nameKey``, ``sortName``): a change to this folding needs a
+new migration that recomputes them, as ``graph/migrations/0006_refold_names.py`` does.
 """
 
 from __future__ import annotations

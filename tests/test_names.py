@@ -173,8 +173,9 @@ def test_every_spelling_of_a_name_finds_it_and_is_its_duplicate(case: tuple[str,
     assert name_key(variant) == name_key(name)
     assert matches(variant, name)
     if not folded_seam:
-        # The documented limit: stored as one word "Kitaeltern…", the fragment "eltern…" is
-        # found only if typed the way it is stored (step 4 swallowed its e in the run-together form).
+        # The documented limit: stored run together ("Kitaeltern…"), step 4 swallows the e where
+        # the words meet, so "eltern…" is found only in the plain spelling, which fails when the
+        # stored name writes a later umlaut out.
         assert matches(name, variant)
 
 
