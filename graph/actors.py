@@ -336,6 +336,7 @@ MATCH (a:Actor {id: id})
 RETURN id, [(a)-[:ACTIVE_IN]->(q:Quarter) | q.slug] AS slugs
 """
 
+# Live actors with the same name as people see it (the duplicate check; `nameKey` is indexed).
 NAME_KEYS: Final[LiteralString] = """
 MATCH (a:Actor) WHERE a.nameKey = $key AND a.archived = false AND NOT a.id IN $exclude
 RETURN a.id AS id ORDER BY a.sortName LIMIT 10

@@ -90,6 +90,18 @@ def _enum_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
+async def _refuse_duplicate_name(tx: Transaction, primary: str, key: str, actor_id: str | None = None) -> None:
+    """Refuse a name that another live actor already has as people see it (see graph/names.py)."""
+    same = await actors.same_name(tx, key, exclude=[actor_id] if actor_id else [])
+    if same:
+        raise Rejected(UserError(
+            "DUPLICATE_ACTOR",
+            f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
+            ("input", "name"),
+            {"existing": same},
+        ))
+
+
 async def _reload(ctx: Context, actor_id: str) -> ActorRecord | None:
     ctx.loaders.forget_actor(actor_id)
     return await ctx.loaders.actor_by_id.load(actor_id)
@@ -154,14 +166,7 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
 
     async def work(tx: Transaction) -> None:
         if not data.allow_duplicate_name:
-            same = await actors.same_name(tx, props["nameKey"])
-            if same:
-                raise Rejected(UserError(
-                    "DUPLICATE_ACTOR",
-                    f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
-                    ("input", "name"),
-                    {"existing": same},
-                ))
+            await _refuse_duplicate_name(tx, primary, props["nameKey"])
         await actors.create(tx, actor_id, data.type.value, props, location)
         await actors.set_action_fields(tx, actor_id, data.action_fields or [])
         await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters or []))
@@ -207,6 +212,9 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
             primary = clean_text(data.name) if given(data.name) and data.name else current.name
             alts = data.alternative_names if given(data.alternative_names) else list(current.alt_names)
             props.update(_names(primary, alts or []))
+            # Only a new name as people see it is checked: "KITA X" → "Kita X e.V." is no new duplicate.
+            if not data.allow_duplicate_name and props["nameKey"] != name_key(current.name):
+                await _refuse_duplicate_name(tx, primary, props["nameKey"], actor_id)
         if given(data.description):
             props["description"] = data.description
         if given(data.website):

@@ -89,6 +89,10 @@ class UpdateActorInput:
     sector: str | None = strawberry.field(default=strawberry.UNSET, description="Companies.")
     social_enterprise: bool | None = strawberry.field(default=strawberry.UNSET, description="Companies.")
     ownership: Ownership | None = strawberry.field(default=strawberry.UNSET, description="Housing associations.")
+    allow_duplicate_name: bool = strawberry.field(
+        default=False,
+        description="Rename it even if another live actor already has the new name as people see it.",
+    )
 
 
 @strawberry.input(description="Archive or restore an actor.")

@@ -85,8 +85,9 @@ class DuplicateCooperationError(UserError):
 
 
 @strawberry.type(
-    description="A live actor already has this name as people see it (case, accents and legal forms aside). "
-    "Merge or rename, or create it anyway with `allowDuplicateName: true`."
+    description="A live actor already has this name as people see it (case, accents, umlaut spellings and legal forms "
+    "aside). "
+    "Merge or rename, or create or rename it anyway with `allowDuplicateName: true`."
 )
 class DuplicateActorError(UserError):
     existing_ids: strawberry.Private[list[str]]
