@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -216,10 +217,18 @@ class Query:
         weights: Annotated[
             SuggestionWeightsInput | None, strawberry.argument(description="Relative weights of the signals.")
         ] = None,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description="Ask as of this day instead of today: shared partners and partners of partners "
+                "through ties active on that day, recency counted up to it, quarters those of that day. "
+                "Anyone who ever cooperated with the actor is still left out."
+            ),
+        ] = None,
     ) -> PartnerSuggestions:
         chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
         result = await suggestions.suggest(info.context, actor_id, action_field, quarter,
-                                           [t.value for t in types] if types else None, first, chosen)
+                                           [t.value for t in types] if types else None, first, chosen, as_of)
         return PartnerSuggestions.of(result)
 
     @strawberry.field(description="Pairs in a quarter whose cooperation would most connect its network, with reasons.")
