@@ -149,7 +149,10 @@ class Query:
         sel = await networks.selection(info.context, query_of(filter), as_of)
         return network_of(await networks.read(info.context, sel))
 
-    @strawberry.field(description="The shortest chains of cooperations between two actors, each with its ties.")
+    @strawberry.field(
+        description="The shortest chains of cooperations between two actors: each sequence of actors once, "
+        "with the cooperations of each hop."
+    )
     async def paths(
         self,
         info: Info,
@@ -157,10 +160,12 @@ class Query:
         to: Annotated[strawberry.ID, strawberry.argument(description="The actor to reach.")],
         max_length: Annotated[int, strawberry.argument(description="Longest chain to look for, 1 to 6.")] = 4,
         as_of: AsOfArg = None,
-        first: Annotated[int, strawberry.argument(description="At most this many paths (1 to 50).")] = 10,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many paths (distinct actor sequences), 1 to 50.")
+        ] = 10,
     ) -> list[CooperationPath]:
         found = await networks.shortest_paths(info.context, from_, to, max_length, as_of, first)
-        return [CooperationPath(length=len(p.cooperation_ids), record=p) for p in found]
+        return [CooperationPath(length=len(p.hops), record=p) for p in found]
 
     @strawberry.field(description="Per year: actors and cooperations started, ended and active.")
     async def timeline(self, info: Info, filter: NetworkFilterArg = None) -> Timeline:
