@@ -26,7 +26,7 @@ class ReasonKind(Enum):
     DISTANCE = strawberry.enum_value("DISTANCE", description="Close by (both have a location).")
     COMPLEMENTARY_TYPE = strawberry.enum_value("COMPLEMENTARY_TYPE", description="A different kind of actor.")
     RECENT_ACTIVITY = strawberry.enum_value(
-        "RECENT_ACTIVITY", description="Started a cooperation recently (before today, or before `asOf`)."
+        "RECENT_ACTIVITY", description="Started a cooperation recently (up to today, or up to `asOf`)."
     )
 
 
