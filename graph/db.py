@@ -232,17 +232,23 @@ class Database:
         await self._execute(query, {}, neo4j.RoutingControl.WRITE)
 
     async def implicit(self, query: LiteralString, **params: Any) -> None:
-        """Run a query in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
+        """Run a query in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``).
+
+        The server commits as it goes, so a failure here may leave part of it applied: it is
+        reported as :class:`OutcomeUnknown` unless the database was known to be away beforehand.
+        """
         self.round_trips += 1
         self._fail_fast()
+        commit = _Commit()
+        commit.requested = True
 
         async def attempt() -> None:
             async with self._driver.session(database=self.settings.database) as session:
                 result = await session.run(query, params)
                 await result.consume()
 
-        async with self._mapped_errors():
-            await self._bounded(attempt())
+        async with self._mapped_errors(commit):
+            await self._bounded(attempt(), commit)
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Run ``work`` in one write transaction: all of it commits, or none of it.
