@@ -96,3 +96,8 @@ async def delete(tx: Transaction, person_id: str) -> None:
 
 async def move(tx: Transaction, source: str, target: str) -> None:
     await tx.run(MOVE, **{"from": source, "to": target})
+
+
+async def one(db: Database, person_id: str) -> PersonRecord | None:
+    rows = await db.read(BY_ID, id=person_id)
+    return record(rows[0]["p"]) if rows else None

@@ -7,6 +7,7 @@ inside it raises :class:`Rejected`, which rolls everything back.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from graph import actors, audit, merging
@@ -19,7 +20,7 @@ from resolvers.access import Role, admin_error, forbidden, write_error
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
-from resolvers.writes import record_change, run
+from resolvers.writes import Call, record_change, run
 from resolvers.validation import MAX_TEXT, given, clean_text, coordinates, name, period, strings, text, url
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
         props[prop] = _enum_value(getattr(data, field))
     location = (data.location.latitude, data.location.longitude) if data.location else None
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> str:
         if not data.allow_duplicate_name:
             await _refuse_duplicate_name(tx, primary, props["nameKey"])
         await actors.create(tx, actor_id, data.type.value, props, location)
@@ -173,9 +174,10 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
         created = await _current(tx, actor_id)
         await record_change(tx, ctx.principal, "Actor", actor_id, "create", None,
                             {**actors.snapshot(created), "quarters": slugs})
+        return actor_id
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    # A replayed key answers with the actor its first call created, not with this call's new id.
+    return await run(ctx, work, Call("createActor", data), then=lambda created: _reload(ctx, created))
 
 
 async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRecord]:
@@ -239,8 +241,7 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
         before, after = actors.diff(actors.snapshot(current), actors.snapshot(await _current(tx, actor_id)))
         await record_change(tx, ctx.principal, "Actor", actor_id, "update", before, after)
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    return await run(ctx, work, Call("updateActor", data), then=lambda _: _reload(ctx, actor_id))
 
 
 async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> Outcome[ActorRecord]:
@@ -256,8 +257,8 @@ async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> O
             await record_change(tx, ctx.principal, "Actor", actor_id, "archive" if archived else "restore",
                                 {"archived": current.archived}, {"archived": archived})
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    call = Call("archiveActor" if archived else "restoreActor", data)
+    return await run(ctx, work, call, then=lambda _: _reload(ctx, actor_id))
 
 
 async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[ActorRecord]:
@@ -277,8 +278,7 @@ async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[Act
         await record_change(tx, ctx.principal, "Actor", actor_id, "set_quarters",
                             {"quarters": sorted(old_slugs)}, {"quarters": sorted(new_slugs)})
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    return await run(ctx, work, Call("setActorQuarters", data), then=lambda _: _reload(ctx, actor_id))
 
 
 async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRecord]:
@@ -305,7 +305,7 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
     if errors:
         return Outcome(errors=errors)
 
-    async def work(tx: Transaction) -> list[merging.MergeSummary]:
+    async def work(tx: Transaction) -> list[dict[str, int]]:
         summaries = []
         survivor, _ = await _locked(ctx, tx, survivor_id, data.survivor_id, data.survivor_version, "merging")
         before = actors.snapshot(survivor)
@@ -324,13 +324,14 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
         changed_before, changed_after = actors.diff(before, actors.snapshot(survivor))
         await record_change(tx, ctx.principal, "Actor", survivor_id, "merge",
                             changed_before, {**changed_after, "merged": [d for d, _ in duplicates]})
-        return summaries
+        return [dataclasses.asdict(s) for s in summaries]  # the receipt: JSON
 
-    outcome = await run(ctx, work)
-    if outcome.errors:
-        return Outcome(errors=outcome.errors)
-    for local, _ in duplicates:
-        ctx.loaders.forget_actor(local)
-    result: Outcome[ActorRecord] = Outcome(value=await _reload(ctx, survivor_id))
-    result.extra["summaries"] = outcome.value
-    return result
+    async def merged(_: list[dict[str, int]]) -> ActorRecord | None:
+        for local, _ in duplicates:
+            ctx.loaders.forget_actor(local)
+        return await _reload(ctx, survivor_id)
+
+    outcome = await run(ctx, work, Call("mergeActors", data), then=merged)
+    if not outcome.errors:
+        outcome.extra["summaries"] = [merging.MergeSummary(**s) for s in outcome.receipt]
+    return outcome

@@ -14,7 +14,7 @@ from resolvers.access import admin_error, write_error
 from resolvers.context import Context
 from resolvers.references import unknown_action_fields
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
-from resolvers.writes import record_change, run
+from resolvers.writes import Call, record_change, run
 from resolvers.validation import MAX_SHORT, MAX_TEXT, given, clean_text, intensity, period, text
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         "synthetic": data.synthetic,
     }
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> str:
         present = await actors.lock(tx, [a, b])
         for i, local in enumerate((a, b)):
             if local not in present:
@@ -91,9 +91,10 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         created = await cooperations.by_id_in(tx, cooperation_id)
         assert created is not None
         await record_change(tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot())
+        return cooperation_id
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, cooperation_id))
+    # A replayed key answers with the cooperation its first call created.
+    return await run(ctx, work, Call("addCooperation", data), then=lambda created: _reload(ctx, created))
 
 
 async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, what: str) -> None:
@@ -153,8 +154,7 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
         before, after = actors.diff(current.snapshot(), changed.snapshot())
         await record_change(tx, ctx.principal, "Cooperation", local, "update", before, after)
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, local))
+    return await run(ctx, work, Call("updateCooperation", data), then=lambda _: _reload(ctx, local))
 
 
 async def _locked(ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None,
@@ -184,8 +184,7 @@ async def end_cooperation(ctx: Context, data: EndCooperationInput) -> Outcome[Co
                             {"until": current.until.isoformat() if current.until else None},
                             {"until": data.until.isoformat()})
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, local))
+    return await run(ctx, work, Call("endCooperation", data), then=lambda _: _reload(ctx, local))
 
 
 async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outcome[CooperationRecord]:
@@ -196,13 +195,17 @@ async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outc
     if local is None:
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
 
-    async def work(tx: Transaction) -> CooperationRecord:
+    deleted: list[CooperationRecord] = []  # the payload shows it as it was; a replay has nothing to show
+
+    async def work(tx: Transaction) -> None:
         gone = await cooperations.delete(tx, local)
         if gone is None:
             raise Rejected(not_found("cooperation", data.id, "input", "id"))
         await record_change(tx, ctx.principal, "Cooperation", local, "delete", gone.snapshot(), None)
-        return gone
+        deleted[:] = [gone]
 
-    outcome = await run(ctx, work)
-    ctx.loaders.forget_cooperation(local)
-    return outcome
+    async def as_it_was(_: None) -> CooperationRecord | None:
+        ctx.loaders.forget_cooperation(local)
+        return deleted[0] if deleted else None
+
+    return await run(ctx, work, Call("deleteCooperation", data), then=as_it_was)

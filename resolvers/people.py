@@ -4,7 +4,7 @@ erasable everywhere (GDPR Art. 17) including the audit trail's payloads."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph import actors, audit, persons
@@ -17,7 +17,7 @@ from resolvers.access import admin_error, write_error
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text, given, name, text
-from resolvers.writes import record_change, run
+from resolvers.writes import Call, record_change, run
 
 if TYPE_CHECKING:
     from schema.mutation_inputs import AddContactPersonInput, PersonInput, UpdateContactPersonInput
@@ -62,6 +62,11 @@ async def _may_write(ctx: Context, tx: Transaction, actor_id: str, what: str) ->
         raise Rejected(refusal)
 
 
+async def _answer(ctx: Context, person_id: str, written: list[PersonRecord]) -> PersonRecord | None:
+    """The person as this call wrote it; for a replayed key, as the person is now."""
+    return written[-1] if written else await persons.one(ctx.db, person_id)
+
+
 async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord]:
     actor_id = ids.decode_as(data.actor_id, "Actor")
     if actor_id is None:
@@ -72,16 +77,19 @@ async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord
         return Outcome(errors=errors)
     props = {k: clean_text(v) for k, v in values.items() if v is not None}
 
-    async def work(tx: Transaction) -> PersonRecord:
+    written: list[PersonRecord] = []
+
+    async def work(tx: Transaction) -> str:
         if not await actors.versions(tx, [actor_id]):
             raise Rejected(not_found("actor", data.actor_id, "input", "actorId"))
         await _may_write(ctx, tx, actor_id, "adding a contact person to this actor")
         person = await persons.create(tx, new_id(), actor_id, props)
         await record_change(tx, ctx.principal, "Person", person.id, "create", None,
                             {**person.personal_data(), "actor": actor_id})
-        return person
+        written[:] = [person]
+        return person.id
 
-    return await run(ctx, work)
+    return await run(ctx, work, Call("addContactPerson", data), then=lambda pid: _answer(ctx, pid, written))
 
 
 async def _existing(ctx: Context, tx: Transaction, global_id: str, what: str) -> PersonRecord:
@@ -101,25 +109,34 @@ async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[Person
     if errors:
         return Outcome(errors=errors)
 
-    async def work(tx: Transaction) -> PersonRecord:
+    written: list[PersonRecord] = []
+
+    async def work(tx: Transaction) -> str:
         person = await _existing(ctx, tx, data.id, "changing this contact person")
         props = {k: clean_text(v) if v is not None else None for k, v in values.items()}
         changed = await persons.update(tx, person.id, props)
         before, after = actors.diff(person.personal_data(), changed.personal_data())
         await record_change(tx, ctx.principal, "Person", person.id, "update", before, after)
-        return changed
+        written[:] = [changed]
+        return changed.id
 
-    return await run(ctx, work)
+    return await run(ctx, work, Call("updateContactPerson", data), then=lambda pid: _answer(ctx, pid, written))
 
 
 async def remove(ctx: Context, data: PersonInput) -> Outcome[PersonRecord]:
-    async def work(tx: Transaction) -> PersonRecord:
+    removed: list[PersonRecord] = []  # shown as it was; a replayed key keeps no personal data to show
+
+    async def work(tx: Transaction) -> str:
         person = await _existing(ctx, tx, data.id, "removing this contact person")
         await persons.delete(tx, person.id)
         await record_change(tx, ctx.principal, "Person", person.id, "delete", person.personal_data(), None)
-        return person
+        removed[:] = [person]
+        return person.id
 
-    return await run(ctx, work)
+    async def as_it_was(_: str) -> PersonRecord | None:
+        return removed[-1] if removed else None
+
+    return await run(ctx, work, Call("removeContactPerson", data), then=as_it_was)
 
 
 async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
@@ -127,7 +144,7 @@ async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
     if refusal is not None:
         return Outcome(errors=[refusal])
 
-    async def work(tx: Transaction) -> Erasure:
+    async def work(tx: Transaction) -> dict[str, Any]:
         local = ids.decode_as(data.id, "Person")
         if local is None:
             raise Rejected(not_found("person", data.id, "input", "id"))
@@ -147,6 +164,9 @@ async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
         scrubbed = await audit.scrub_person(tx, local, erased_values)
         # The erasure itself is recorded, without any of the erased data.
         await record_change(tx, ctx.principal, "Person", local, "erase", None, {"erasedFields": list(fields)})
-        return Erasure(local, fields, scrubbed)
+        return asdict(Erasure(local, fields, scrubbed))  # the receipt: JSON, field names and counts only
 
-    return await run(ctx, work)
+    async def report(receipt: dict[str, Any]) -> Erasure:
+        return Erasure(**{**receipt, "fields": tuple(receipt["fields"])})
+
+    return await run(ctx, work, Call("erasePerson", data), then=report)

@@ -107,10 +107,18 @@ class ForbiddenError(UserError):
     pass
 
 
+@strawberry.type(
+    description="The `clientMutationId` was used within the last 24 hours for another mutation or another input. "
+    "Nothing changed; send a new key for a new change."
+)
+class IdempotencyKeyReusedError(UserError):
+    pass
+
+
 ERROR_TYPES: tuple[type, ...] = (
     ForbiddenError, NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
     UnknownActionFieldError, UnknownQuarterError, SelfCooperationError, DuplicateCooperationError,
-    DuplicateActorError,
+    DuplicateActorError, IdempotencyKeyReusedError,
 )
 
 
@@ -139,6 +147,8 @@ def user_error(e: UserErrorData) -> UserError:
             return ForbiddenError(**common)
         case "DUPLICATE_ACTOR":
             return DuplicateActorError(**common, existing_ids=list(d["existing"]))
+        case "IDEMPOTENCY_KEY_REUSED":
+            return IdempotencyKeyReusedError(**common)
         case _:
             return ValidationError(**common)
 
