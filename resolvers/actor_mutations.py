@@ -309,7 +309,11 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
             memberships: dict[str, list[actors.MembershipRecord]] = {}
             for m in member_rows:
                 memberships.setdefault(m["id"], []).append(actors.membership(m["id"], m["quarter"], m["m"]))
-            summaries.append(await merging.merge(tx, survivor, duplicate, memberships))
+            summary = await merging.merge(tx, survivor, duplicate, memberships)
+            summaries.append(summary)
+            for person in summary.moved_persons:  # by id only: personal data stays in the person's records
+                await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Person", person, "move",
+                                  {"actor": local}, {"actor": survivor_id})
             await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Actor", local, "merged_away",
                               actors.snapshot(duplicate), {"mergedInto": survivor_id})
             survivor = await _current(tx, survivor_id)

@@ -1,5 +1,12 @@
 """Contact persons: personal data, visible and writable only where the principal may, and
-erasable everywhere (GDPR Art. 17) including the audit trail's payloads."""
+erasable everywhere (GDPR Art. 17) including the audit trail's payloads.
+
+A person's data is kept in two places only: the ``:Person`` node and the audit records about
+that person (``entity: 'Person'``, ``entityId``: its id). Records about actors, cooperations and
+merges refer to persons by id, never by their data. Erasure therefore deletes the node and
+strips the personal fields from the person's own records, found by id; it reads and changes no
+other record, and it refuses ids that do not name a person.
+"""
 
 from __future__ import annotations
 
@@ -126,25 +133,19 @@ async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
     refusal = admin_error(ctx.principal, "erasing a person")
     if refusal is not None:
         return Outcome(errors=[refusal])
+    local = ids.decode_as(data.id, "Person")
+    if local is None:  # an actor's id, anything not issued for a person
+        return Outcome(errors=[not_found("person", data.id, "input", "id")])
 
     async def work(tx: Transaction) -> Erasure:
-        local = ids.decode_as(data.id, "Person")
-        if local is None:
-            raise Rejected(not_found("person", data.id, "input", "id"))
+        # Personal data lives in the person's node and its own audit records only (graph.audit
+        # says why), so both are found by the person's id and nothing else is looked at.
         person = await persons.by_id(tx, local)
-        erased_values: list[str] = []
-        fields: tuple[str, ...] = ()
-        if person is not None:
-            erased_values = [str(v) for v in person.personal_data().values()]
-            fields = tuple(sorted(person.personal_data()))
-            await persons.delete(tx, local)
-        else:  # already removed: its data may still sit in the audit trail
-            for payload in await audit.payloads(tx, local):
-                erased_values += [str(v) for k, v in payload.items() if k in persons.FIELDS and v]
-            if not erased_values:
-                raise Rejected(not_found("person", data.id, "input", "id"))
-            fields = tuple(sorted({f for f in persons.FIELDS}))
-        scrubbed = await audit.scrub_person(tx, local, erased_values)
+        scrubbed, in_records = await audit.erase_fields(tx, local, frozenset(persons.FIELDS))
+        if person is None and not scrubbed:  # no such person, or nothing of it left to erase
+            raise Rejected(not_found("person", data.id, "input", "id"))
+        await persons.delete(tx, local)
+        fields = tuple(sorted(set(person.personal_data() if person else ()) | in_records))
         # The erasure itself is recorded, without any of the erased data.
         await record_change(tx, ctx.principal, "Person", local, "erase", None, {"erasedFields": list(fields)})
         return Erasure(local, fields, scrubbed)
