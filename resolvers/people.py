@@ -20,7 +20,7 @@ from graph.db import Transaction
 from graph.ids import new_id
 from graph.persons import PersonRecord
 from resolvers import ids
-from resolvers.access import admin_error, write_error
+from resolvers.access import Role, actor_write_error, admin_error, may_read_personal
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text, given, name, text
@@ -42,9 +42,10 @@ class Erasure:
 
 async def visible_for(ctx: Context, actor: ActorRecord) -> list[PersonRecord] | None:
     """The actor's contact persons, or None if this principal may not see them."""
-    memberships = await ctx.loaders.memberships.load(actor.id) or []
-    slugs = {q.slug for q in await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in memberships]) if q}
-    if not ctx.principal.covers(slugs):
+    ties = []
+    if ctx.principal.role is Role.MANAGER:  # only a manager's right depends on the actor's quarters
+        ties = await ctx.loaders.quarter_ties.load(actor.id) or []
+    if not may_read_personal(ctx.principal, ties):
         return None
     return await ctx.loaders.persons.load(actor.id) or []
 
@@ -63,8 +64,8 @@ def _checks(values: dict[str, Any]) -> list[UserError]:
 
 
 async def _may_write(ctx: Context, tx: Transaction, actor_id: str, what: str) -> None:
-    slugs = (await actors.quarter_slugs(tx, [actor_id])).get(actor_id, [])
-    refusal = write_error(ctx.principal, slugs, what)
+    ties = (await actors.quarter_ties_in(tx, [actor_id])).get(actor_id, [])
+    refusal = actor_write_error(ctx.principal, ties, what)
     if refusal is not None:
         raise Rejected(refusal)
 
