@@ -33,8 +33,7 @@ from tests import factories
 from tests.conftest import TEST_OPTIONS, GraphQLClient, count, issue_token, run_async
 from tests.test_mutations import snapshot
 
-TODAY = dt.date.today()
-YESTERDAY = TODAY - dt.timedelta(days=1)
+YESTERDAY = dt.date.today() - dt.timedelta(days=1)  # for ending a membership: any past day will do
 ERR = "errors { __typename code message }"
 S_FLUGHAFEN = {"quarter": "flughafenstrasse", "role": "HOUSING_OWNER", "since": "2012-01-01", "flats": 300,
                "note": "Bestand seit 2012", "sources": ["https://example.org/s"]}
@@ -58,11 +57,12 @@ def _person(gql: GraphQLClient, actor: str, name: str) -> str:
 def build_world(driver: neo4j.Driver, neo4j_settings: Neo4jSettings, gql: GraphQLClient, admin_token: str) -> World:
     """The world of the module docstring, on the reference data, created through the API as admin."""
     driver.execute_query("MATCH (q:Quarter {slug: 'donaustrasse-nord'}) SET q.endDate = date('2020-06-30')")
+    today = dt.date.today()  # read when the world is built, right before it is used
     memberships: dict[str, list[dict[str, Any]]] = {
         "X": [{"quarter": "rollberg", "since": "2015-01-01"}],
         "E": [{"quarter": "rollberg", "since": "2012-01-01", "until": "2019-12-31"}, {"quarter": "flughafenstrasse"}],
-        "T": [{"quarter": "rollberg", "until": TODAY.isoformat()}],
-        "Y": [{"quarter": "rollberg", "until": YESTERDAY.isoformat()}],
+        "T": [{"quarter": "rollberg", "until": today.isoformat()}],
+        "Y": [{"quarter": "rollberg", "until": (today - dt.timedelta(days=1)).isoformat()}],
         "K": [{"quarter": "koernerpark"}],
         "G": [{"quarter": "ganghoferstrasse"}],
         "D": [{"quarter": "donaustrasse-nord"}],
@@ -83,7 +83,8 @@ def build_world(driver: neo4j.Driver, neo4j_settings: Neo4jSettings, gql: GraphQ
     for key in ("E", "K", "X"):
         ids[f"person_{key}"] = _person(gql, ids[key], f"Kontakt {key}")
     tokens = {
-        "a": issue_token(neo4j_settings, "manager", ["rollberg", "koernerpark", "ganghoferstrasse", "donaustrasse-nord"]),
+        "a": issue_token(neo4j_settings, "manager",
+                         ["rollberg", "koernerpark", "ganghoferstrasse", "donaustrasse-nord"]),
         "b": issue_token(neo4j_settings, "manager", ["flughafenstrasse"]),
         "admin": admin_token,
     }
