@@ -11,12 +11,19 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from graph import actors, audit, merging
-from graph.actors import ActorRecord
+from graph.actors import ActorRecord, QuarterTie
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.names import name_key, search_key, sort_key
 from resolvers import ids
-from resolvers.access import Role, admin_error, forbidden, write_error
+from resolvers.access import (
+    WRITER_ROLES,
+    actor_write_error,
+    admin_error,
+    memberships_change_error,
+    placement_error,
+    role_error,
+)
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
@@ -114,25 +121,38 @@ async def _current(tx: Transaction, actor_id: str) -> ActorRecord:
 
 
 async def _locked(ctx: Context, tx: Transaction, actor_id: str, global_id: str, version: int | None,
-                  what: str) -> tuple[ActorRecord, list[str]]:
+                  what: str) -> tuple[ActorRecord, list[QuarterTie]]:
     """Lock the actor, check that it exists, that this principal may write it, and the version."""
     previous = await actors.bump(tx, actor_id)
     if previous is None:
         raise Rejected(not_found("actor", global_id, "input", "id"))
-    quarters = (await actors.quarter_slugs(tx, [actor_id]))[actor_id]
-    refusal = write_error(ctx.principal, quarters, what)
+    ties = (await actors.quarter_ties_in(tx, [actor_id]))[actor_id]
+    refusal = actor_write_error(ctx.principal, ties, what)
     if refusal is not None:
         raise Rejected(refusal)
     if version is not None and previous != version:
         raise Rejected(stale(version, previous))
-    return await _current(tx, actor_id), quarters
+    return await _current(tx, actor_id), ties
+
+
+async def _asked_ties(ctx: Context, rows: list[QuarterMembershipInput]) -> list[QuarterTie]:
+    """The memberships an input asks for, with their quarters' state, for access decisions
+    (after validation: every quarter is known)."""
+    found = await ctx.loaders.quarter_by_slug.load_many([r.quarter.strip().lower() for r in rows])
+    ties = []
+    for row, quarter in zip(rows, found, strict=True):
+        assert quarter is not None, "validated before"
+        ties.append(QuarterTie(
+            actor_id="", quarter=quarter.slug, role=row.role.value, since=row.since, until=row.until,
+            flats=row.flats, share_note=None, note=row.note, sources=tuple(clean_text(s) for s in row.sources or []),
+            quarter_status=quarter.status, quarter_end=quarter.end_date,
+        ))
+    return ties
 
 
 async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRecord]:
     slugs = [r.quarter.strip().lower() for r in data.quarters or []]
-    refusal = write_error(ctx.principal, slugs or ["-"], "creating an actor")
-    if refusal is None and ctx.principal.role is Role.MANAGER and not set(slugs) <= ctx.principal.quarters:
-        refusal = forbidden("a manager may place actors in their own quarters only")
+    refusal = role_error(ctx.principal, WRITER_ROLES, "creating an actor")
     if refusal is not None:
         return Outcome(errors=[refusal])
     errors = name(data.name, "input", "name")
@@ -147,6 +167,9 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
     errors += await _membership_errors(ctx, data.quarters, "input", "quarters")
     if errors:
         return Outcome(errors=errors)
+    refusal = placement_error(ctx.principal, await _asked_ties(ctx, data.quarters or []), "creating an actor")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
 
     actor_id = new_id()
     primary = clean_text(data.name)
@@ -269,14 +292,22 @@ async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[Act
     if errors:
         return Outcome(errors=errors)
     new_slugs = [r.quarter.strip().lower() for r in data.quarters]
+    new = await _asked_ties(ctx, data.quarters)
 
     async def work(tx: Transaction) -> None:
-        _, old_slugs = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor's quarters")
-        if ctx.principal.role is Role.MANAGER and not set(new_slugs) <= ctx.principal.quarters | set(old_slugs):
-            raise Rejected(forbidden("a manager may add only their own quarters"))
-        await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters))
+        _, old = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor's quarters")
+        refusal = memberships_change_error(ctx.principal, old, new)
+        if refusal is not None:
+            raise Rejected(refusal)
+        rows = _membership_rows(data.quarters)
+        # The input cannot carry a share note: a membership handed back unchanged keeps its own.
+        notes = {t.content(): t.share_note for t in old if t.share_note is not None}
+        for row, tie in zip(rows, new, strict=True):
+            if tie.content() in notes:
+                row["props"]["shareNote"] = notes[tie.content()]
+        await actors.set_memberships(tx, actor_id, rows)
         await record_change(tx, ctx.principal, "Actor", actor_id, "set_quarters",
-                            {"quarters": sorted(old_slugs)}, {"quarters": sorted(new_slugs)})
+                            {"quarters": sorted(t.quarter for t in old)}, {"quarters": sorted(new_slugs)})
 
     return await run(ctx, work, Call("setActorQuarters", data), then=lambda _: _reload(ctx, actor_id))
 
@@ -317,7 +348,11 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
             memberships: dict[str, list[actors.MembershipRecord]] = {}
             for m in member_rows:
                 memberships.setdefault(m["id"], []).append(actors.membership(m["id"], m["quarter"], m["m"]))
-            summaries.append(await merging.merge(tx, survivor, duplicate, memberships))
+            summary = await merging.merge(tx, survivor, duplicate, memberships)
+            summaries.append(summary)
+            for person in summary.moved_persons:  # by id only: personal data stays in the person's records
+                await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Person", person, "move",
+                                  {"actor": local}, {"actor": survivor_id})
             await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Actor", local, "merged_away",
                               actors.snapshot(duplicate), {"mergedInto": survivor_id})
             survivor = await _current(tx, survivor_id)

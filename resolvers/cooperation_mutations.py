@@ -10,7 +10,7 @@ from graph.cooperations import CooperationRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from resolvers import ids
-from resolvers.access import admin_error, write_error
+from resolvers.access import admin_error, cooperation_write_error
 from resolvers.context import Context
 from resolvers.references import unknown_action_fields
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
@@ -98,9 +98,9 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
 
 
 async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, what: str) -> None:
-    """A manager may write a cooperation if one of its two actors is active in their quarters."""
-    slugs = await actors.quarter_slugs(tx, [a, b])
-    refusal = write_error(ctx.principal, [*slugs.get(a, []), *slugs.get(b, [])], what)
+    """Whether this principal may write a cooperation between ``a`` and ``b`` (access.py decides)."""
+    ties = await actors.quarter_ties_in(tx, [a, b])
+    refusal = cooperation_write_error(ctx.principal, ties.get(a, []), ties.get(b, []), what)
     if refusal is not None:
         raise Rejected(refusal)
 

@@ -1,5 +1,12 @@
 """Contact persons: personal data, visible and writable only where the principal may, and
-erasable everywhere (GDPR Art. 17) including the audit trail's payloads."""
+erasable everywhere (GDPR Art. 17) including the audit trail's payloads.
+
+A person's data is kept in two places only: the ``:Person`` node and the audit records about
+that person (``entity: 'Person'``, ``entityId``: its id). Records about actors, cooperations and
+merges refer to persons by id, never by their data. Erasure therefore deletes the node and
+strips the personal fields from the person's own records, found by id; it reads and changes no
+other record, and it refuses ids that do not name a person.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from graph.db import Transaction
 from graph.ids import new_id
 from graph.persons import PersonRecord
 from resolvers import ids
-from resolvers.access import admin_error, write_error
+from resolvers.access import Role, actor_write_error, admin_error, may_read_personal
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text, given, name, text
@@ -35,9 +42,10 @@ class Erasure:
 
 async def visible_for(ctx: Context, actor: ActorRecord) -> list[PersonRecord] | None:
     """The actor's contact persons, or None if this principal may not see them."""
-    memberships = await ctx.loaders.memberships.load(actor.id) or []
-    slugs = {q.slug for q in await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in memberships]) if q}
-    if not ctx.principal.covers(slugs):
+    ties = []
+    if ctx.principal.role is Role.MANAGER:  # only a manager's right depends on the actor's quarters
+        ties = await ctx.loaders.quarter_ties.load(actor.id) or []
+    if not may_read_personal(ctx.principal, ties):
         return None
     return await ctx.loaders.persons.load(actor.id) or []
 
@@ -56,8 +64,8 @@ def _checks(values: dict[str, Any]) -> list[UserError]:
 
 
 async def _may_write(ctx: Context, tx: Transaction, actor_id: str, what: str) -> None:
-    slugs = (await actors.quarter_slugs(tx, [actor_id])).get(actor_id, [])
-    refusal = write_error(ctx.principal, slugs, what)
+    ties = (await actors.quarter_ties_in(tx, [actor_id])).get(actor_id, [])
+    refusal = actor_write_error(ctx.principal, ties, what)
     if refusal is not None:
         raise Rejected(refusal)
 
@@ -143,25 +151,19 @@ async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
     refusal = admin_error(ctx.principal, "erasing a person")
     if refusal is not None:
         return Outcome(errors=[refusal])
+    local = ids.decode_as(data.id, "Person")
+    if local is None:  # an actor's id, anything not issued for a person
+        return Outcome(errors=[not_found("person", data.id, "input", "id")])
 
     async def work(tx: Transaction) -> dict[str, Any]:
-        local = ids.decode_as(data.id, "Person")
-        if local is None:
-            raise Rejected(not_found("person", data.id, "input", "id"))
+        # Personal data lives in the person's node and its own audit records only (graph.audit
+        # says why), so both are found by the person's id and nothing else is looked at.
         person = await persons.by_id(tx, local)
-        erased_values: list[str] = []
-        fields: tuple[str, ...] = ()
-        if person is not None:
-            erased_values = [str(v) for v in person.personal_data().values()]
-            fields = tuple(sorted(person.personal_data()))
-            await persons.delete(tx, local)
-        else:  # already removed: its data may still sit in the audit trail
-            for payload in await audit.payloads(tx, local):
-                erased_values += [str(v) for k, v in payload.items() if k in persons.FIELDS and v]
-            if not erased_values:
-                raise Rejected(not_found("person", data.id, "input", "id"))
-            fields = tuple(sorted({f for f in persons.FIELDS}))
-        scrubbed = await audit.scrub_person(tx, local, erased_values)
+        scrubbed, in_records = await audit.erase_fields(tx, local, frozenset(persons.FIELDS))
+        if person is None and not scrubbed:  # no such person, or nothing of it left to erase
+            raise Rejected(not_found("person", data.id, "input", "id"))
+        await persons.delete(tx, local)
+        fields = tuple(sorted(set(person.personal_data() if person else ()) | in_records))
         # The erasure itself is recorded, without any of the erased data.
         await record_change(tx, ctx.principal, "Person", local, "erase", None, {"erasedFields": list(fields)})
         return asdict(Erasure(local, fields, scrubbed))  # the receipt: JSON, field names and counts only

@@ -54,7 +54,10 @@ class Mutation:
     async def restore_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=False)), input)
 
-    @strawberry.mutation(description="Replace the quarters an actor is active in (with since/until and role).")
+    @strawberry.mutation(
+        description="Replace the quarters an actor is active in (with since/until and role). A manager changes only "
+        "memberships in their own active quarters: every other membership must be sent back exactly as read."
+    )
     async def set_actor_quarters(self, info: Info, input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.set_quarters(info.context, input)), input)
 

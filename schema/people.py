@@ -52,7 +52,8 @@ class ErasureReport:
     person_id: strawberry.ID = strawberry.field(description="The erased person's global id.")
     fields: list[str] = strawberry.field(description="The kinds of personal data erased (name, email...).")
     audit_records_scrubbed: int = strawberry.field(
-        description="Audit records whose payloads held the person's data and now read `{\"erased\": true}`."
+        description="The person's own audit records that held personal data: those fields are gone from them, "
+        "the rest (such as the actor's id) stays. No other record is changed."
     )
 
 
