@@ -3,8 +3,10 @@
 - GraphML (http://graphml.graphdrawing.org/) with typed attributes, read by networkx, Gephi,
   Cytoscape and yEd.
 - GEXF 1.2 (https://gexf.net/) in dynamic mode with `timeformat="date"`: every node and edge
-  carries its start and end, so Gephi's timeline plays the network's history.
-- CSV: a node table and an edge table (RFC 4180, UTF-8, header row).
+  carries its start and end, so Gephi's timeline plays the network's history. Attribute types
+  are those of the GEXF 1.2 schema (`integer`, not `int`); tests validate against it.
+- CSV: a node table and an edge table (RFC 4180, UTF-8, header row), columns in the order of
+  ``NODE_KEYS`` and ``EDGE_KEYS``.
 
 Several cooperations between the same two actors stay separate edges (a multigraph); tools that
 want one edge per pair can merge them. Ids are the API's global ids.
@@ -47,16 +49,25 @@ def _joined(values: list[str]) -> str:
     return ";".join(values)
 
 
+# Attributes with a neutral type, spelled per format below; the CSV tables have these columns in this order.
 NODE_KEYS = [("name", "string"), ("type", "string"), ("quarters", "string"), ("actionFields", "string"),
-             ("degree", "int"), ("synthetic", "boolean"), ("latitude", "double"), ("longitude", "double")]
+             ("degree", "int"), ("synthetic", "boolean"), ("latitude", "double"), ("longitude", "double"),
+             ("since", "string"), ("until", "string")]
 EDGE_KEYS = [("cooperationId", "string"), ("kind", "string"), ("since", "string"), ("until", "string"),
              ("intensity", "int"), ("actionFields", "string"), ("synthetic", "boolean")]
+# GraphML's attr.type: boolean, int, long, float, double, string (GraphML specification, attributes extension).
+GRAPHML_TYPES = {"string": "string", "int": "int", "boolean": "boolean", "double": "double"}
+# GEXF 1.2's attribute types: integer, long, double, float, boolean, liststring, string, anyURI (data.xsd,
+# attrtype-type). GEXF has no "int".
+GEXF_TYPES = {"string": "string", "int": "integer", "boolean": "boolean", "double": "double"}
+# In GEXF the name is the node's label and a node's period its start and end, not attributes.
+_GEXF_NODE_KEYS = [(k, t) for k, t in NODE_KEYS if k not in ("name", "since", "until")]
 
 
 def _node_values(n: NodeRow, x: Labelled) -> dict[str, object]:
     return {"name": n.name, "type": x.type_name(n.type), "quarters": _joined(n.quarters), "actionFields": _joined(n.action_fields),
             "degree": x.degree.get(n.id, 0), "synthetic": "true" if n.synthetic else "false",
-            "latitude": n.latitude, "longitude": n.longitude}
+            "latitude": n.latitude, "longitude": n.longitude, "since": n.since, "until": n.until}
 
 
 def _edge_values(e: EdgeRow, x: Labelled) -> dict[str, object]:
@@ -72,8 +83,8 @@ def graphml(x: Labelled) -> str:
            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
            f"<!-- {_XML_INVALID.sub('', x.description).replace('--', '—')} -->"]
-    out += [f'<key id="n_{k}" for="node" attr.name="{k}" attr.type="{t}"/>' for k, t in NODE_KEYS]
-    out += [f'<key id="e_{k}" for="edge" attr.name="{k}" attr.type="{t}"/>' for k, t in EDGE_KEYS]
+    out += [f'<key id="n_{k}" for="node" attr.name="{k}" attr.type="{GRAPHML_TYPES[t]}"/>' for k, t in NODE_KEYS]
+    out += [f'<key id="e_{k}" for="edge" attr.name="{k}" attr.type="{GRAPHML_TYPES[t]}"/>' for k, t in EDGE_KEYS]
     out.append('<graph id="kiezgraph" edgedefault="undirected">')
     for n in x.data.nodes:
         values = "".join(f'<data key="n_{k}">{_attr(v)[1:-1]}</data>' for k, v in _node_values(n, x).items()
@@ -93,18 +104,20 @@ def gexf(x: Labelled) -> str:
         return (f' start="{since}"' if since else "") + (f' end="{until}"' if until else "")
 
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
+           '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">',
            f'<meta lastmodifieddate="{dt.date.today().isoformat()}"><creator>kiezgraph</creator>'
            f"<description>{_attr(x.description)[1:-1]}</description></meta>",
            '<graph mode="dynamic" defaultedgetype="undirected" timeformat="date">',
            '<attributes class="node" mode="static">']
-    out += [f'<attribute id="{k}" title="{k}" type="{t}"/>' for k, t in NODE_KEYS if k != "name"]
+    out += [f'<attribute id="{k}" title="{k}" type="{GEXF_TYPES[t]}"/>' for k, t in _GEXF_NODE_KEYS]
     out += ["</attributes>", '<attributes class="edge" mode="static">']
-    out += [f'<attribute id="{k}" title="{k}" type="{t}"/>' for k, t in EDGE_KEYS]
+    out += [f'<attribute id="{k}" title="{k}" type="{GEXF_TYPES[t]}"/>' for k, t in EDGE_KEYS]
     out += ["</attributes>", "<nodes>"]
     for n in x.data.nodes:
-        values = "".join(f'<attvalue for="{k}" value={_attr(v)}/>' for k, v in _node_values(n, x).items()
-                         if v is not None and k != "name")
+        node_values = _node_values(n, x)
+        values = "".join(f'<attvalue for="{k}" value={_attr(node_values[k])}/>' for k, _ in _GEXF_NODE_KEYS
+                         if node_values[k] is not None)
         out.append(f"<node id={_attr(x.node_id(n.id))} label={_attr(n.name)}{interval(n.since, n.until)}>"
                    f"<attvalues>{values}</attvalues></node>")
     out.append("</nodes><edges>")
@@ -121,10 +134,10 @@ def gexf(x: Labelled) -> str:
 def nodes_csv(x: Labelled) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", *(k for k, _ in NODE_KEYS), "since", "until"])
+    writer.writerow(["id", *(k for k, _ in NODE_KEYS)])
     for n in x.data.nodes:
         v = _node_values(n, x)
-        writer.writerow([x.node_id(n.id), *(_csv(v[k]) for k, _ in NODE_KEYS), n.since or "", n.until or ""])
+        writer.writerow([x.node_id(n.id), *(_csv(v[k]) for k, _ in NODE_KEYS)])
     return buffer.getvalue()
 
 

@@ -1,16 +1,30 @@
 """Scoring partner suggestions: a weighted sum of explainable signals, each with its reason.
 
 Every signal lies in [0, 1]; the score is the weighted mean, so weights only say how much each
-signal matters relative to the others. Defaults favour what the link-prediction literature
-finds most predictive in social networks (shared partners, weighted by Adamic & Adar so that
-sharing a hub counts less than sharing a small partner) and what quarter managers ask for
-(the same theme, the same or a neighbouring quarter).
+signal matters relative to the others (with all weight on one signal, the score is that
+signal's value). Defaults favour what the link-prediction literature finds most predictive in
+social networks (shared partners, weighted by Adamic & Adar so that sharing a hub counts less
+than sharing a small partner) and what quarter managers ask for (the same theme, the same or a
+neighbouring quarter).
+
+The signals, each 0 where it does not apply:
+- shared partners: 1 - e^(-AA/2), AA = sum over shared partners of 1/ln(max(degree, 2)),
+  degree being the shared partner's number of partners (ties of the day, like the sharing);
+- shared action fields: the Jaccard index |A ∩ B| / |A ∪ B| of the two actors' action fields
+  (A also holds the field in focus), both mapped onto today's generation first, so that
+  "Bildung, Ausbildung, Jugend" (2010s) and "Bildung" are one field on either side;
+- same quarter 1, neighbouring quarter 0.5;
+- distance: e^(-metres/1000), where both have a location;
+- complementary type: 1 if the two are of different types;
+- recent activity: e^(-years/3), years from the candidate's latest cooperation start (up to
+  the day asked about) to that day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
 from graph.suggestions import Candidate, Subject
@@ -56,10 +70,17 @@ class Context:
     subject: Subject
     focus_quarters: frozenset[str]  # the quarter asked for, or the subject's quarters
     neighbouring: frozenset[str]  # quarters next to those in focus
-    fields: frozenset[str]  # the subject's fields, generations mapped, plus the one in focus
+    fields: frozenset[str]  # the subject's fields plus the one in focus, mapped onto today's generation
     field_names: dict[str, str]
     quarter_names: dict[str, str]
-    today: dt.date
+    day: dt.date  # the day asked about (`asOf`, else today): recency counts up to it
+    successors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # old field → today's fields
+
+
+def current_fields(keys: Iterable[str], successors: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    """Action fields mapped onto today's generation: an old field becomes the field(s) that took it
+    over; a current field, or an old one nothing took over, stays itself."""
+    return frozenset(new for key in keys for new in (successors.get(key) or (key,)))
 
 
 def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -83,9 +104,10 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
         signals.append(("SHARED_PARTNERS", w.shared_partners, 1 - math.exp(-adamic_adar / 2),
                         f"shares {len(c.shared)} partner{'s' if len(c.shared) > 1 else ''}: "
                         f"{_names([s[1] for s in ranked])}"))
-    common = sorted(ctx.fields & set(c.action_fields))
+    theirs = current_fields(c.action_fields, ctx.successors)
+    common = sorted(ctx.fields & theirs)
     if common:
-        union = ctx.fields | set(c.action_fields)
+        union = ctx.fields | theirs
         signals.append(("SHARED_ACTION_FIELDS", w.shared_action_fields, len(common) / len(union),
                         f"also works on {_names([ctx.field_names.get(k, k) for k in common])}"))
     here = sorted(ctx.focus_quarters & set(c.quarters))
@@ -106,7 +128,7 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
                         f"a different kind of actor ({_TYPE_NAMES[c.type]}), complementing "
                         f"{_ARTICLE[ctx.subject.type]} {_TYPE_NAMES[ctx.subject.type]}"))
     if c.latest_activity is not None:
-        years = max(0.0, (ctx.today - c.latest_activity).days / 365.25)
+        years = max(0.0, (ctx.day - c.latest_activity).days / 365.25)
         signals.append(("RECENT_ACTIVITY", w.recent_activity, math.exp(-years / RECENCY_SCALE_YEARS),
                         f"latest cooperation started in {c.latest_activity.year}"))
 

@@ -75,6 +75,27 @@ class MembershipRecord:
     sources: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class QuarterTie:
+    """A membership as access control sees it: the membership, and the state of its quarter."""
+
+    actor_id: str
+    quarter: str  # the quarter's slug
+    role: str
+    since: dt.date | None
+    until: dt.date | None
+    flats: int | None
+    share_note: str | None
+    note: str | None
+    sources: tuple[str, ...]
+    quarter_status: str  # active | ended | merged
+    quarter_end: dt.date | None
+
+    def content(self) -> tuple[Any, ...]:
+        """What a client sends of a membership (all but ``share_note``): equal means unchanged."""
+        return (self.quarter, self.role, self.since, self.until, self.flats, self.note, self.sources)
+
+
 def record(a: dict[str, Any]) -> ActorRecord:
     created = datetime_or_none(a["createdAt"])
     assert created is not None
@@ -123,6 +144,16 @@ MATCH (a:Actor {id: id})-[m:ACTIVE_IN]->(q:Quarter)
 RETURN id, q.id AS quarter, m {.role, .flats, .shareNote, .note, .sources,
                                 since: toString(m.since), until: toString(m.until)} AS m
 ORDER BY q.sortName, m.role
+"""
+
+# Every membership of many actors with its quarter's slug, status and end date: what access
+# control needs (it decides which memberships are current and which quarters have ended).
+QUARTER_TIES: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})-[m:ACTIVE_IN]->(q:Quarter)
+RETURN id, m {.role, .flats, .shareNote, .note, .sources, since: toString(m.since), until: toString(m.until),
+              quarter: q.slug, status: q.status, end: toString(q.endDate)} AS m
+ORDER BY q.slug, m.role
 """
 
 # Number of cooperations of many actors at once (with non-archived partners).
@@ -175,6 +206,29 @@ async def memberships(db: Database, ids: Sequence[str]) -> dict[str, list[Member
     for row in await db.read(MEMBERSHIPS, ids=list(ids)):
         found[row["id"]].append(membership(row["id"], row["quarter"], row["m"]))
     return found
+
+
+def _ties(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
+    found: dict[str, list[QuarterTie]] = {i: [] for i in ids}
+    for row in rows:
+        m = row["m"]
+        found[row["id"]].append(QuarterTie(
+            actor_id=row["id"], quarter=m["quarter"], role=m.get("role") or "member",
+            since=date_or_none(m.get("since")), until=date_or_none(m.get("until")), flats=m.get("flats"),
+            share_note=m.get("shareNote"), note=m.get("note"), sources=tuple(m.get("sources") or ()),
+            quarter_status=m.get("status") or "active", quarter_end=date_or_none(m.get("end")),
+        ))
+    return found
+
+
+async def quarter_ties(db: Database, ids: Sequence[str]) -> dict[str, list[QuarterTie]]:
+    """The memberships of many actors with their quarters' state (for guarded reads)."""
+    return _ties(ids, await db.read(QUARTER_TIES, ids=list(ids)))
+
+
+async def quarter_ties_in(tx: Transaction, ids: Sequence[str]) -> dict[str, list[QuarterTie]]:
+    """The same inside a write transaction (permission checks see the transaction's own state)."""
+    return _ties(ids, await tx.run(QUARTER_TIES, ids=list(ids)))
 
 
 def membership(actor_id: str, quarter_id: str, m: dict[str, Any]) -> MembershipRecord:
@@ -329,13 +383,8 @@ MATCH (a:Actor {id: $id})
 SET a.archived = $archived, a.archivedAt = CASE WHEN $archived THEN datetime() ELSE null END
 """
 
-# The quarters actors are active in (for permission checks inside a write).
-QUARTER_SLUGS: Final[LiteralString] = """
-UNWIND $ids AS id
-MATCH (a:Actor {id: id})
-RETURN id, [(a)-[:ACTIVE_IN]->(q:Quarter) | q.slug] AS slugs
-"""
 
+# Live actors with the same name as people see it (the duplicate check; `nameKey` is indexed).
 NAME_KEYS: Final[LiteralString] = """
 MATCH (a:Actor) WHERE a.nameKey = $key AND a.archived = false AND NOT a.id IN $exclude
 RETURN a.id AS id ORDER BY a.sortName LIMIT 10
@@ -394,10 +443,6 @@ async def set_memberships(tx: Transaction, actor_id: str, rows: list[dict[str, A
 
 async def set_archived(tx: Transaction, actor_id: str, archived: bool) -> None:
     await tx.run(SET_ARCHIVED, id=actor_id, archived=archived)
-
-
-async def quarter_slugs(tx: Transaction, ids: Sequence[str]) -> dict[str, list[str]]:
-    return {row["id"]: list(row["slugs"]) for row in await tx.run(QUARTER_SLUGS, ids=list(ids))}
 
 
 def snapshot(r: ActorRecord) -> dict[str, Any]:

@@ -1,15 +1,20 @@
 """The audit trail: one append-only ``(:Change)`` per entity a mutation changed, written in the
 mutation's own transaction (so a refused mutation leaves none).
 
-``before`` and ``after`` hold the changed fields as JSON. Records about contact persons carry
-personal data; :func:`scrub_person` replaces those payloads when a person is erased.
+``before`` and ``after`` hold the changed fields as JSON. Personal data lives in the records of
+the person it belongs to and nowhere else: a record about a contact person has ``entity:
+'Person'`` and the person's id as ``entityId``; every other writer (actor snapshots and merges,
+cooperation snapshots, tokens) refers to persons by id only, never by name or contact data.
+Erasing a person (:func:`erase_fields`) therefore finds its data by structure — the person's
+own records, through the ``(entityId, at)`` index — and removes the personal fields from their
+payloads, keeping the rest (such as the actor's id). No other record is read or changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
@@ -21,27 +26,31 @@ WRITE: Final[LiteralString] = """
 CREATE (c:Change {id: $id, at: datetime(), principal: $principal, role: $role, entity: $entity,
                   entityId: $entityId, operation: $operation, fields: $fields, before: $before, after: $after})
 """
+# Every lookup names both keys of the (entityId, at) index: with `entityId` alone the planner
+# scans all :Change nodes instead (every record has an `at`, so the condition drops none).
+# An entity's records, newest first.
 HISTORY: Final[LiteralString] = """
-MATCH (c:Change {entityId: $id})
+MATCH (c:Change {entityId: $id}) WHERE c.at IS NOT NULL
 RETURN c {.id, .principal, .role, .entity, .entityId, .operation, .fields, .before, .after,
           at: c.at.epochMillis, erased: c.erasedAt IS NOT NULL} AS c
 ORDER BY c.at DESC, c.id
 LIMIT $limit
 """
-# Replace personal payloads: the person's own records, and any other record that mentions
-# one of the erased values (e.g. a merge snapshot).
-SCRUB: Final[LiteralString] = """
-MATCH (c:Change)
-WHERE c.entityId = $id OR any(v IN $values WHERE c.before CONTAINS v OR c.after CONTAINS v)
-SET c.before = CASE WHEN c.before IS NULL THEN null ELSE '{"erased": true}' END,
-    c.after = CASE WHEN c.after IS NULL THEN null ELSE '{"erased": true}' END,
-    c.erasedAt = datetime()
+# The records about one person (the only ones that may hold its personal data), by index.
+PERSON_RECORDS: Final[LiteralString] = """
+MATCH (c:Change {entityId: $id})
+WHERE c.at IS NOT NULL AND c.entity = 'Person'
+RETURN c.id AS id, c.before AS before, c.after AS after
+"""
+# Rewrite payloads of one person's records (found by index again; `id` only picks among them).
+ERASE_FIELDS: Final[LiteralString] = """
+MATCH (c:Change {entityId: $id})
+WHERE c.at IS NOT NULL AND c.entity = 'Person'
+WITH c, [row IN $rows WHERE row.id = c.id] AS found
+UNWIND found AS row
+SET c.before = row.before, c.after = row.after, c.erasedAt = datetime()
 RETURN count(c) AS n
 """
-
-
-# The payloads recorded about one entity (to find a removed person's data before erasing it).
-PAYLOADS: Final[LiteralString] = "MATCH (c:Change {entityId: $id}) RETURN c.before AS before, c.after AS after"
 
 
 @dataclass(frozen=True)
@@ -91,13 +100,31 @@ async def history(db: Database, entity_id: str, limit: int) -> list[ChangeRecord
     return out
 
 
-async def payloads(tx: Transaction, entity_id: str) -> list[dict[str, Any]]:
-    out = []
-    for row in await tx.run(PAYLOADS, id=entity_id):
-        out += [json.loads(p) for p in (row["before"], row["after"]) if p]
-    return out
+def _without(payload: str | None, fields: AbstractSet[str]) -> tuple[str | None, set[str]] | None:
+    """The payload without ``fields`` and which of them held a value; None if it had none of them."""
+    data = json.loads(payload) if payload else None
+    if not isinstance(data, dict) or fields.isdisjoint(data):
+        return None
+    held = {k for k in fields if data.get(k) is not None}
+    return _json({k: v for k, v in data.items() if k not in fields}), held
 
 
-async def scrub_person(tx: Transaction, person_id: str, values: Sequence[str]) -> int:
-    [row] = await tx.run(SCRUB, id=person_id, values=[v for v in values if v and len(v) >= 3])
-    return int(row["n"])
+async def erase_fields(tx: Transaction, person_id: str, fields: AbstractSet[str]) -> tuple[int, set[str]]:
+    """Remove ``fields`` from the payloads of the person's own records.
+
+    Returns how many records changed and which of the fields held a value in them. Records that
+    hold none of the fields (an earlier erasure, a move between actors) stay as they are.
+    """
+    rows: list[dict[str, str | None]] = []
+    held: set[str] = set()
+    for row in await tx.run(PERSON_RECORDS, id=person_id):
+        before, after = _without(row["before"], fields), _without(row["after"], fields)
+        if before is None and after is None:
+            continue
+        rows.append({"id": row["id"], "before": before[0] if before else row["before"],
+                     "after": after[0] if after else row["after"]})
+        held |= (before[1] if before else set()) | (after[1] if after else set())
+    if not rows:
+        return 0, held
+    [result] = await tx.run(ERASE_FIELDS, id=person_id, rows=rows)
+    return int(result["n"]), held

@@ -3,8 +3,22 @@
 Every query of the service goes through :class:`Database`, which
 - passes ``database_`` explicitly and routes reads as READ (so a cluster can serve them),
 - puts a server-side timeout on every transaction and a client-side bound on every call,
+- notices a Neo4j that stops answering (a paused or hung JVM) within seconds: when a call has
+  waited ``stall_after``, it asks Neo4j a trivial question; no answer within ``probe_timeout``
+  ends every call in flight with a coded error and makes new calls fail at once until a
+  background probe hears from Neo4j again,
+- tells a write that certainly changed nothing (:class:`DatabaseUnavailable`) from one whose
+  commit was under way when the connection failed (:class:`OutcomeUnknown`),
 - counts round trips (tests use the count to prove a request costs a bounded number of queries),
 - maps neo4j driver exceptions onto :mod:`graph.errors`.
+
+What the driver does on failure (neo4j 6.x, ``neo4j/_async/work/session.py`` and
+``io/_bolt/_base.py``): ``execute_write`` calls the work function and then commits; it retries the
+whole function on retryable errors (``ServiceUnavailable``, ``SessionExpired``, transient server
+errors) for ``max_transaction_retry_time``, but never after a connection broke while a COMMIT was
+outstanding: that raises ``IncompleteCommit`` ("the data in an unknown state"). A cancelled call
+(our own time bound) kills its connection, so an uncommitted transaction is rolled back by the
+server; one cancelled after the work function returned may have committed.
 """
 
 from __future__ import annotations
@@ -13,19 +27,38 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString, TypeVar
+from typing import Any, Final, LiteralString, TypeVar
 
 import neo4j
 import neo4j.exceptions as n4e
 
-from graph.errors import Conflict, DatabaseUnavailable, GraphError, InvalidData
+from graph.errors import Conflict, DatabaseUnavailable, GraphError, InvalidData, OutcomeUnknown
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Row = dict[str, Any]
+
+# What clients read when the database fails them (English today; one place to translate).
+GONE: Final = "Neo4j is not reachable"
+STOPPED: Final = "Neo4j stopped answering"
+SLOW: Final = "Neo4j did not answer in time"
+TIMED_OUT: Final = "the query took longer than the configured timeout"
+BUSY: Final = "Neo4j is temporarily unavailable"
+CREDENTIALS: Final = "Neo4j refused the configured credentials"
+DRIVER: Final = "the Neo4j driver failed"
+COLLISION: Final = "the change collides with existing data"
+REFUSED: Final = "the database refused the request"
+NOT_APPLIED: Final = "; nothing was changed, retry shortly"
+UNKNOWN: Final = (" while the change was being committed: it may or may not have been applied. Read it again, or "
+                  "repeat the mutation with the same clientMutationId to get its result without applying it twice")
+
+# How often the watchers look (seconds): at in-flight calls, and at a probe's progress.
+_TICK: Final = 0.25
+# A probe is a question any live Neo4j answers at once.
+_PROBE: Final[LiteralString] = "RETURN 1"
 
 
 @dataclass(frozen=True)
@@ -38,6 +71,20 @@ class Neo4jSettings:
     database: str = "neo4j"
     query_timeout: float = 15.0
     connect_timeout: float = 1.0
+    # A call that has waited this long makes the service ask Neo4j whether it is still there;
+    stall_after: float = 1.0
+    # a Neo4j that does not answer that within this long is taken to be gone.
+    probe_timeout: float = 2.0
+
+
+class _Commit:
+    """Whether a write transaction's work is done and the driver is committing it: the line
+    between "nothing was written" and "the outcome is unknown"."""
+
+    __slots__ = ("requested",)
+
+    def __init__(self) -> None:
+        self.requested = False
 
 
 def _row(record: neo4j.Record) -> Row:
@@ -72,6 +119,11 @@ class Database:
         # a background probe notices when it is back.
         self._down_since: float | None = None
         self._probe: asyncio.Task[None] | None = None
+        # Calls waiting for Neo4j: their deadlines (which the stall watch can bring forward) and
+        # when each began (event-loop time); the last time a probe was answered.
+        self._in_flight: dict[asyncio.Timeout, float] = {}
+        self._stall_watch: asyncio.Task[None] | None = None
+        self._answered_at = float("-inf")
         self._driver = neo4j.AsyncGraphDatabase.driver(
             settings.uri,
             auth=(settings.user, settings.password),
@@ -85,8 +137,9 @@ class Database:
         )
 
     async def close(self) -> None:
-        if self._probe is not None:
-            self._probe.cancel()
+        for task in (self._probe, self._stall_watch):
+            if task is not None:
+                task.cancel()
         await self._driver.close()
 
     @property
@@ -96,26 +149,73 @@ class Database:
     def _fail_fast(self) -> None:
         if self._down_since is not None:
             raise DatabaseUnavailable(
-                f"Neo4j is not reachable (for {time.monotonic() - self._down_since:.0f} s); retry shortly"
+                f"{GONE} (for {time.monotonic() - self._down_since:.0f} s){NOT_APPLIED}"
             )
 
     def _went_down(self) -> None:
         if self._down_since is None:
             self._down_since = time.monotonic()
             log.warning("Neo4j became unreachable; failing fast until it answers again")
-        if self._probe is None or self._probe.done():
+        if not _alive_here(self._probe):
             self._probe = asyncio.get_running_loop().create_task(self._watch())
 
     async def _watch(self) -> None:
         while self._down_since is not None:
             await asyncio.sleep(0.5)
-            try:
-                await self._driver.execute_query("RETURN 1", database_=self.settings.database,
-                                                  routing_=neo4j.RoutingControl.READ)
-            except Exception:  # noqa: BLE001 - any failure means "still away"
+            if await self._answers(self.settings.probe_timeout):
+                log.info("Neo4j answers again after %.1f s", time.monotonic() - self._down_since)
+                self._down_since = None
+
+    async def _answers(self, budget: float) -> bool:
+        """Whether Neo4j answers a trivial query within ``budget`` seconds.
+
+        Only time this process spent listening counts: if the event loop itself was blocked (a
+        long computation, a starved CPU), the answer may be waiting unread, and that is not
+        Neo4j's silence.
+        """
+        loop = asyncio.get_running_loop()
+        probe = loop.create_task(self._driver.execute_query(
+            _PROBE, database_=self.settings.database, routing_=neo4j.RoutingControl.READ))
+        waited = 0.0
+        try:
+            while waited < budget:
+                before = loop.time()
+                done, _ = await asyncio.wait({probe}, timeout=_TICK)
+                if done:
+                    if probe.exception() is None:
+                        self._answered_at = before
+                        return True
+                    return False
+                waited += min(loop.time() - before, 2 * _TICK)
+            return False
+        finally:
+            if not probe.done():
+                probe.cancel()  # the driver kills the probe's connection
+                with contextlib.suppress(BaseException):
+                    await probe
+
+    def _watch_stalls(self) -> None:
+        if not _alive_here(self._stall_watch):
+            self._stall_watch = asyncio.get_running_loop().create_task(self._stalls())
+
+    async def _stalls(self) -> None:
+        """While calls are in flight: if one has waited ``stall_after`` and Neo4j has not answered
+        a probe for as long, probe it; if it stays silent, end every call in flight now."""
+        loop = asyncio.get_running_loop()
+        stall_after = self.settings.stall_after
+        while self._in_flight:
+            await asyncio.sleep(_TICK)
+            oldest = min(self._in_flight.values(), default=loop.time())
+            now = loop.time()
+            if now - oldest < stall_after or now - self._answered_at < stall_after:
                 continue
-            log.info("Neo4j answers again after %.1f s", time.monotonic() - self._down_since)
-            self._down_since = None
+            if await self._answers(self.settings.probe_timeout):
+                continue
+            self._went_down()
+            log.warning("Neo4j did not answer a probe; ending %d calls in flight", len(self._in_flight))
+            for deadline in list(self._in_flight):
+                if not deadline.expired():
+                    deadline.reschedule(loop.time())
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read query in its own transaction; rows as plain dicts."""
@@ -123,36 +223,59 @@ class Database:
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one write query in its own (retried on transient errors) transaction."""
-        return await self._execute(query, params, neo4j.RoutingControl.WRITE)
+        if self.trace is not None:
+            self.trace.append((query, dict(params), str(neo4j.RoutingControl.WRITE.value)))
+        return await self.write_transaction(lambda tx: tx.run(query, **params))
 
     async def schema(self, query: LiteralString) -> None:
         """Run a schema command (constraints, indexes), which needs its own transaction."""
         await self._execute(query, {}, neo4j.RoutingControl.WRITE)
 
     async def implicit(self, query: LiteralString, **params: Any) -> None:
-        """Run a query in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
+        """Run a query in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``).
+
+        The server commits as it goes, so a failure here may leave part of it applied: it is
+        reported as :class:`OutcomeUnknown` unless the database was known to be away beforehand.
+        """
         self.round_trips += 1
         self._fail_fast()
-        async with self._mapped_errors():
+        commit = _Commit()
+        commit.requested = True
+
+        async def attempt() -> None:
             async with self._driver.session(database=self.settings.database) as session:
-                result = await self._bounded(session.run(query, params))
-                await self._bounded(result.consume())
+                result = await session.run(query, params)
+                await result.consume()
+
+        async with self._mapped_errors(commit):
+            await self._bounded(attempt(), commit)
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Run ``work`` in one write transaction: all of it commits, or none of it.
 
         An exception raised by ``work`` rolls the transaction back and propagates; the driver
         retries the whole function only on its transient errors (deadlocks, leader switches).
+        A failure raises :class:`DatabaseUnavailable` if the transaction cannot have committed,
+        :class:`OutcomeUnknown` if it failed while committing.
         """
+        commit = _Commit()
 
         @neo4j.unit_of_work(timeout=self.settings.query_timeout)
         async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
-            return await work(Transaction(tx, self))
+            # A retried attempt starts afresh: the driver retries only attempts that failed
+            # before committing or whose COMMIT the server refused (an answer, not a silence).
+            commit.requested = False
+            result = await work(Transaction(tx, self))
+            commit.requested = True  # the driver sends COMMIT as soon as this returns
+            return result
+
+        async def attempt() -> T:
+            async with self._driver.session(database=self.settings.database) as session:
+                return await session.execute_write(unit)
 
         self._fail_fast()
-        async with self._mapped_errors():
-            async with self._driver.session(database=self.settings.database) as session:
-                return await self._bounded(session.execute_write(unit))
+        async with self._mapped_errors(commit):
+            return await self._bounded(attempt(), commit)
 
     async def ping(self, timeout: float = 1.0) -> None:
         """Raise :class:`DatabaseUnavailable` unless the database answers within ``timeout``."""
@@ -160,10 +283,10 @@ class Database:
             try:
                 async with asyncio.timeout(timeout):
                     await self._driver.execute_query(
-                        "RETURN 1", database_=self.settings.database, routing_=neo4j.RoutingControl.READ
+                        _PROBE, database_=self.settings.database, routing_=neo4j.RoutingControl.READ
                     )
             except TimeoutError as exc:
-                raise DatabaseUnavailable("Neo4j did not answer in time") from exc
+                raise DatabaseUnavailable(SLOW) from exc
         self._down_since = None  # it answered: whatever the probe thinks, it is back
 
     async def _execute(
@@ -184,33 +307,57 @@ class Database:
             )
         return [_row(record) for record in records]
 
-    async def _bounded(self, call: Awaitable[T]) -> T:
-        # The server-side timeout cannot fire when the server is gone; this bound always can.
+    async def _bounded(self, call: Coroutine[Any, Any, T], commit: _Commit | None = None) -> T:
+        # The server-side timeout cannot fire when the server is gone; this bound always can,
+        # and the stall watch brings it forward when Neo4j stops answering.
+        loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.settings.query_timeout + self.settings.connect_timeout + 1):
-                return await call
+            async with asyncio.timeout(self.settings.query_timeout + self.settings.connect_timeout + 1) as deadline:
+                self._in_flight[deadline] = loop.time()
+                self._watch_stalls()
+                try:
+                    return await call
+                finally:
+                    del self._in_flight[deadline]
         except TimeoutError as exc:
-            raise DatabaseUnavailable("Neo4j did not answer in time") from exc
+            reason = STOPPED if self._down_since is not None else SLOW
+            if commit is not None and commit.requested:
+                raise OutcomeUnknown(reason + UNKNOWN) from exc
+            raise DatabaseUnavailable(reason + NOT_APPLIED) from exc
 
     @contextlib.asynccontextmanager
-    async def _mapped_errors(self) -> AsyncIterator[None]:
+    async def _mapped_errors(self, commit: _Commit | None = None) -> AsyncIterator[None]:
         try:
             yield
         except GraphError:
             raise
-        except n4e.ConstraintError as exc:
-            raise Conflict("the change collides with existing data") from exc
-        except (n4e.ServiceUnavailable, n4e.SessionExpired, OSError) as exc:
-            self._went_down()
-            raise DatabaseUnavailable("Neo4j is not reachable") from exc
-        except n4e.AuthError as exc:
-            raise DatabaseUnavailable("Neo4j refused the configured credentials") from exc
-        except n4e.Neo4jError as exc:
+        except n4e.ConstraintError as exc:  # refused by the server: rolled back, whenever it came
+            raise Conflict(COLLISION) from exc
+        except (n4e.DriverError, n4e.Neo4jError, OSError) as exc:
+            if isinstance(exc, (n4e.ServiceUnavailable, n4e.SessionExpired, OSError)):
+                self._went_down()
+            if commit is not None and commit.requested:
+                # IncompleteCommit says so outright; any other failure once COMMIT was due is no
+                # proof that it was not applied either.
+                raise OutcomeUnknown((STOPPED if self._down_since else GONE) + UNKNOWN) from exc
+            raise self._mapped(exc) from exc
+
+    def _mapped(self, exc: Exception) -> GraphError:
+        """The error for a call that failed before anything could be committed."""
+        if isinstance(exc, (n4e.ServiceUnavailable, n4e.SessionExpired, OSError)):
+            return DatabaseUnavailable(GONE + NOT_APPLIED)
+        if isinstance(exc, n4e.AuthError):
+            return DatabaseUnavailable(CREDENTIALS)
+        if isinstance(exc, n4e.Neo4jError):
             if exc.code and "TransactionTimedOut" in exc.code:
-                raise DatabaseUnavailable("the query took longer than the configured timeout") from exc
+                return DatabaseUnavailable(TIMED_OUT)
             if isinstance(exc, n4e.TransientError) or (exc.code and "DatabaseUnavailable" in exc.code):
-                raise DatabaseUnavailable("Neo4j is temporarily unavailable") from exc
-            log.exception("Neo4j refused a query")
-            raise InvalidData("the database refused the request") from exc
-        except n4e.DriverError as exc:
-            raise DatabaseUnavailable("the Neo4j driver failed") from exc
+                return DatabaseUnavailable(BUSY + NOT_APPLIED)
+            log.error("Neo4j refused a query", exc_info=exc)
+            return InvalidData(REFUSED)
+        return DatabaseUnavailable(DRIVER)
+
+
+def _alive_here(task: asyncio.Task[None] | None) -> bool:
+    """Whether ``task`` still runs on the current event loop (tests run apps on several loops)."""
+    return task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop()

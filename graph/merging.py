@@ -73,6 +73,7 @@ class MergeSummary:
     combined_cooperations: int
     dropped_cooperations: int
     memberships: int
+    moved_persons: tuple[str, ...] = ()  # ids of the contact persons that moved to the survivor
 
 
 def _overlap(a: CooperationRecord, b: CooperationRecord) -> bool:
@@ -168,7 +169,7 @@ async def merge(
             props[field] = other
     location = survivor.location or duplicate.location
     await actors.update(tx, survivor.id, props, location, set_location=survivor.location is None)
-    await persons.move(tx, duplicate.id, survivor.id)
+    moved_persons = await persons.move(tx, duplicate.id, survivor.id)
     await tx.run(
         TOMBSTONE,
         duplicate=duplicate.id,
@@ -177,4 +178,4 @@ async def merge(
         dropped=json.dumps([_snapshot(c) for c in dropped], ensure_ascii=False),
         combined=json.dumps({row["gone"]: row["keep"] for row in combine}),
     )
-    return MergeSummary(len(move), len(combine), len(dropped), len(united))
+    return MergeSummary(len(move), len(combine), len(dropped), len(united), tuple(moved_persons))

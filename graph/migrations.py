@@ -1,14 +1,24 @@
-"""Versioned, idempotent schema migrations, applied at start-up and by ``kiezgraph migrate``.
+"""Versioned, idempotent migrations, applied at start-up and by ``kiezgraph migrate``.
 
-Each ``graph/migrations/NNNN_name.cypher`` file holds statements separated by ``;``, each
-written so that running it twice changes nothing (``IF NOT EXISTS``). A ``(:Migration)`` node
-records every version that ran, with its checksum, so a changed file after the fact is noticed.
+A migration is a file in ``graph/migrations/`` named ``NNNN_name`` with one of two endings:
+
+- ``.cypher``: statements separated by ``;``, each written so that running it twice changes
+  nothing (``IF NOT EXISTS``);
+- ``.py``: a module with ``async def apply(db: Database) -> None``, for what Cypher alone cannot
+  do, such as recomputing stored keys with Python code (``graph.names``). It must be idempotent
+  too: it may run again if the process stops before the version is recorded.
+
+A ``(:Migration)`` node records every version that ran, with the checksum of its file, so a file
+changed after the fact is noticed; a change is a new migration.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import inspect
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import LiteralString, cast
@@ -30,30 +40,67 @@ ON CREATE SET m.name = $name, m.checksum = $checksum, m.appliedAt = datetime()
 """
 
 
+# A Python migration's entry point: ``apply(db)`` (keyword options with defaults are allowed).
+Apply = Callable[..., Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
     checksum: str
+    apply: Apply | None = None  # Python migrations only
+
+    async def run(self, db: Database) -> None:
+        for statement in self.statements:
+            # Statements come from files in this package, never from input.
+            await db.schema(cast(LiteralString, statement))
+        if self.apply is not None:
+            await self.apply(db)
 
 
 class MigrationError(RuntimeError):
     pass
 
 
+def _cypher(path: Path, version: int, name: str, text: str, checksum: str) -> Migration:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    statements = tuple(s.strip() for s in body.split(";") if s.strip())
+    return Migration(version, name, statements, checksum)
+
+
+def _python(path: Path, version: int, name: str, text: str, checksum: str) -> Migration:
+    # Not importable by name (a module name cannot start with a digit, and this folder shares
+    # its name with this module), so it is loaded from its file.
+    spec = importlib.util.spec_from_file_location(f"graph._migration_{version:04d}_{name}", path)
+    if spec is None or spec.loader is None:
+        raise MigrationError(f"migration {path.name} cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    apply = getattr(module, "apply", None)
+    if not inspect.iscoroutinefunction(apply):
+        raise MigrationError(f"migration {path.name} has no `async def apply(db)`")
+    return Migration(version, name, (), checksum, apply)
+
+
+_LOADERS = {"cypher": _cypher, "py": _python}
+
+
 def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    migrations = []
-    for path in sorted(directory.glob("*.cypher")):
-        match = re.fullmatch(r"(\d{4})_(\w+)\.cypher", path.name)
+    """Every migration in ``directory``, by version; a misnamed file or a doubled version is an error."""
+    migrations: dict[int, Migration] = {}
+    for path in sorted(p for p in directory.iterdir() if p.suffix in (".cypher", ".py")):
+        match = re.fullmatch(r"(\d{4})_(\w+)\.(cypher|py)", path.name)
         if not match:
-            raise MigrationError(f"migration file {path.name} is not named NNNN_name.cypher")
+            raise MigrationError(f"migration file {path.name} is not named NNNN_name.cypher or NNNN_name.py")
+        version = int(match[1])
+        if version in migrations:
+            raise MigrationError(f"two migrations have version {version}")
         text = path.read_text(encoding="utf-8")
-        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
-        statements = tuple(s.strip() for s in body.split(";") if s.strip())
         checksum = hashlib.sha256(text.encode()).hexdigest()[:16]
-        migrations.append(Migration(int(match[1]), match[2], statements, checksum))
-    return migrations
+        migrations[version] = _LOADERS[match[3]](path, version, match[2], text, checksum)
+    return [migrations[v] for v in sorted(migrations)]
 
 
 LATEST_VERSION = max(m.version for m in load_migrations())
@@ -75,9 +122,7 @@ async def migrate(db: Database) -> list[int]:
                     f"migration {migration.version} changed after it was applied; add a new one instead"
                 )
             continue
-        for statement in migration.statements:
-            # Statements come from files in this package, never from input.
-            await db.schema(cast(LiteralString, statement))
+        await migration.run(db)
         await db.write(RECORD, version=migration.version, name=migration.name, checksum=migration.checksum)
         applied_now.append(migration.version)
     return applied_now

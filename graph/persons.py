@@ -1,4 +1,9 @@
-"""Contact persons of actors: personal data (name, function, email, phone) under the GDPR."""
+"""Contact persons of actors: personal data (name, function, email, phone) under the GDPR.
+
+The ``:Person`` node holds that data; the audit trail holds it in the person's own records only
+(see :mod:`graph.audit`). Anything else that concerns a person — a merge moving it to another
+actor — refers to it by id.
+"""
 
 from __future__ import annotations
 
@@ -47,11 +52,12 @@ SET p += $props, p.updatedAt = datetime()
 RETURN """ + _PROJECTION + " AS p"
 OWNER: Final[LiteralString] = "MATCH (p:Person {id: $id})-[:CONTACT_FOR]->(a:Actor) RETURN a.id AS actor"
 DELETE: Final[LiteralString] = "MATCH (p:Person {id: $id}) DETACH DELETE p"
-# Contact persons move with their actor when duplicates are merged.
+# Contact persons move with their actor when duplicates are merged; returns their ids.
 MOVE: Final[LiteralString] = """
 MATCH (p:Person)-[r:CONTACT_FOR]->(:Actor {id: $from}), (to:Actor {id: $to})
 DELETE r
 CREATE (p)-[:CONTACT_FOR]->(to)
+RETURN p.id AS id ORDER BY id
 """
 
 
@@ -94,5 +100,11 @@ async def delete(tx: Transaction, person_id: str) -> None:
     await tx.run(DELETE, id=person_id)
 
 
-async def move(tx: Transaction, source: str, target: str) -> None:
-    await tx.run(MOVE, **{"from": source, "to": target})
+async def move(tx: Transaction, source: str, target: str) -> list[str]:
+    """Move the contact persons of actor ``source`` to ``target``; the ids of those moved."""
+    return [row["id"] for row in await tx.run(MOVE, **{"from": source, "to": target})]
+
+
+async def one(db: Database, person_id: str) -> PersonRecord | None:
+    rows = await db.read(BY_ID, id=person_id)
+    return record(rows[0]["p"]) if rows else None

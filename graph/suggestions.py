@@ -1,10 +1,16 @@
 """Candidates for partner suggestions, with the features the scoring needs.
 
-Candidates are actors the given one has no cooperation with (current or past): partners of
-its partners, actors in the quarters in focus, and, when an action field is in focus, actors
-working on it there. Each comes with its quarters, action fields, location, type, latest
-activity and the partners it shares with the given actor (with their degrees, for
-Adamic–Adar weighting).
+Candidates are actors the given one has never cooperated with (no cooperation at any time, not
+even an ended one): partners of its partners, actors in the quarters in focus, and, when an
+action field is in focus, actors working on it there. Each comes with its quarters, action
+fields, location, type, latest activity and the partners it shares with the given actor (with
+their degrees, for Adamic–Adar weighting).
+
+Everything that rests on ties is read as of one day, ``$day`` (the question's `asOf`, else
+today): a tie counts if it had started by then (or has no start) and had not ended before
+then. So a partner whose tie to the actor ended years ago is no shared partner, its partners
+are not found through it, and a shared partner's degree counts its partners of that day.
+With `asOf` (``$asOf`` not null), quarters are the memberships of that day, as in networks.
 """
 
 from __future__ import annotations
@@ -39,51 +45,74 @@ class Candidate:
     shared: tuple[tuple[str, str, int], ...]  # (id, name, degree) of shared partners
 
 
+# The subject's type, location, fields and quarters (those of $asOf, if given).
 SUBJECT: Final[LiteralString] = """
 MATCH (a:Actor {id: $id})
 RETURN a.type AS type, a.archived AS archived, a.location.latitude AS lat, a.location.longitude AS lon,
-       [(a)-[:ACTIVE_IN]->(q:Quarter) | q.slug] AS quarters, [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields
+       [(a)-[m:ACTIVE_IN]->(q:Quarter)
+        WHERE $asOf IS NULL OR ((m.since IS NULL OR m.since <= $asOf) AND (m.until IS NULL OR m.until >= $asOf))
+        | q.slug] AS quarters,
+       [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields
 """
 
-# Up to $pool candidates from each source; scoring happens in Python.
+# Up to $pool candidates from each source, with their features; scoring happens in Python. The actor's
+# partners of the day (with their degrees) are read once and checked against each candidate.
+# "Active on $day" is spelled out at each tie: since <= $day (or none), until >= $day (or none).
 CANDIDATES: Final[LiteralString] = """
 MATCH (a:Actor {id: $id})
+WITH a, COLLECT {
+  MATCH (a)-[r:COOPERATES_WITH]-(m:Actor)
+  WHERE m.archived = false AND (r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until >= $day)
+  WITH DISTINCT m
+  RETURN {node: m, degree: size(COLLECT {
+    MATCH (m)-[k:COOPERATES_WITH]-(p:Actor)
+    WHERE (k.since IS NULL OR k.since <= $day) AND (k.until IS NULL OR k.until >= $day)
+    RETURN DISTINCT p })}
+} AS partners
 CALL (a) {
-  MATCH (a)-[:COOPERATES_WITH]-(m:Actor)-[:COOPERATES_WITH]-(c:Actor)
+  MATCH (a)-[r:COOPERATES_WITH]-(m:Actor)-[s:COOPERATES_WITH]-(c:Actor)
   WHERE c <> a AND m.archived = false
-  WITH c, collect(DISTINCT m) AS via
-  ORDER BY size(via) DESC LIMIT $pool
-  RETURN c, via
+    AND (r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until >= $day)
+    AND (s.since IS NULL OR s.since <= $day) AND (s.until IS NULL OR s.until >= $day)
+  WITH c, count(DISTINCT m) AS via
+  ORDER BY via DESC LIMIT $pool
+  RETURN c
   UNION
-  MATCH (q:Quarter)<-[:ACTIVE_IN]-(c:Actor)
+  MATCH (q:Quarter)<-[m:ACTIVE_IN]-(c:Actor)
   WHERE q.slug IN $quarters AND c <> a
+    AND ($asOf IS NULL OR ((m.since IS NULL OR m.since <= $asOf) AND (m.until IS NULL OR m.until >= $asOf)))
   WITH DISTINCT c LIMIT $pool
-  RETURN c, [] AS via
+  RETURN c
   UNION
-  MATCH (f:ActionField)<-[:WORKS_ON]-(c:Actor)-[:ACTIVE_IN]->(q:Quarter)
+  MATCH (f:ActionField)<-[:WORKS_ON]-(c:Actor)-[m:ACTIVE_IN]->(q:Quarter)
   WHERE f.key IN $fields AND q.slug IN $nearby AND c <> a
+    AND ($asOf IS NULL OR ((m.since IS NULL OR m.since <= $asOf) AND (m.until IS NULL OR m.until >= $asOf)))
   WITH DISTINCT c LIMIT $pool
-  RETURN c, [] AS via
+  RETURN c
 }
-WITH a, c, collect(via) AS vias
+WITH DISTINCT a, partners, c
 WHERE c.archived = false AND NOT EXISTS { (a)-[:COOPERATES_WITH]-(c) }
   AND ($types IS NULL OR c.type IN $types)
   AND ($fields = [] OR $requireField = false OR EXISTS { (c)-[:WORKS_ON]->(g:ActionField) WHERE g.key IN $fields })
-WITH c, reduce(acc = [], v IN vias | acc + v) AS via
-UNWIND (CASE WHEN via = [] THEN [null] ELSE via END) AS m
-WITH c, collect(DISTINCT m) AS shared
+WITH c, [p IN partners WHERE EXISTS {
+           WITH p.node AS m
+           MATCH (m)-[s:COOPERATES_WITH]-(c)
+           WHERE (s.since IS NULL OR s.since <= $day) AND (s.until IS NULL OR s.until >= $day) }] AS shared
 RETURN c.id AS id, c.name AS name, c.type AS type,
-       [(c)-[:ACTIVE_IN]->(q:Quarter) | q.slug] AS quarters,
+       [(c)-[m:ACTIVE_IN]->(q:Quarter)
+        WHERE $asOf IS NULL OR ((m.since IS NULL OR m.since <= $asOf) AND (m.until IS NULL OR m.until >= $asOf))
+        | q.slug] AS quarters,
        [(c)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields,
        c.location.latitude AS lat, c.location.longitude AS lon,
-       toString(reduce(x = null, d IN [(c)-[k:COOPERATES_WITH]-() | coalesce(k.since, date(k.createdAt))] |
+       toString(reduce(x = null, d IN [(c)-[k:COOPERATES_WITH]-() WHERE coalesce(k.since, date(k.createdAt)) <= $day
+                                      | coalesce(k.since, date(k.createdAt))] |
                 CASE WHEN x IS NULL OR d > x THEN d ELSE x END)) AS latest,
-       [m IN shared | [m.id, m.name, COUNT { (m)-[:COOPERATES_WITH]-() }]] AS shared
+       [p IN shared | [p.node.id, p.node.name, p.degree]] AS shared
 """
 
 
-async def subject(db: Database, actor_id: str) -> Subject | None:
-    rows = await db.read(SUBJECT, id=actor_id)
+async def subject(db: Database, actor_id: str, as_of: dt.date | None = None) -> Subject | None:
+    rows = await db.read(SUBJECT, id=actor_id, asOf=as_of)
     if not rows:
         return None
     r = rows[0]
@@ -99,10 +128,13 @@ async def candidates(
     fields: list[str],
     require_field: bool,
     types: list[str] | None,
+    day: dt.date,
+    as_of: dt.date | None = None,
     pool: int = 400,
 ) -> list[Candidate]:
+    """Candidates with ties read as of ``day``; memberships as of ``as_of`` if given, else all."""
     rows = await db.read(CANDIDATES, id=actor_id, quarters=quarters, nearby=nearby, fields=fields,
-                         requireField=require_field, types=types, pool=pool)
+                         requireField=require_field, types=types, day=day, asOf=as_of, pool=pool)
     return [
         Candidate(
             id=r["id"], name=r["name"], type=r["type"], quarters=tuple(r["quarters"]),

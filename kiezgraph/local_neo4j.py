@@ -6,12 +6,14 @@ jars, so only the first start downloads anything. :class:`LocalNeo4j` then
 - writes a ``neo4j.conf`` bound to 127.0.0.1 on the chosen port, sized by the settings,
 - sets a generated initial password before the very first start (stored 0600 beside the data),
 - starts the JVM, returns once Bolt answers a query, and stops it gracefully;
+- pauses and resumes the JVM (SIGSTOP/SIGCONT) for fault tests: a Neo4j that hangs, not one that is gone;
 - asks the kernel to stop the JVM when its parent dies (``PR_SET_PDEATHSIG``), so no run or
   test session — passed, failed, interrupted or killed — leaves a JVM behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -21,6 +23,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +79,12 @@ def _port_taken(port: int) -> bool:
         except OSError:
             return True
     return False
+
+
+def _is_stopped(pid: int) -> bool:
+    # /proc/<pid>/stat: "pid (comm) state ..."; comm may hold spaces, so split after its ")".
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0] in ("T", "t")
 
 
 def _die_with_parent() -> None:
@@ -151,11 +160,43 @@ class LocalNeo4j:
             self.stop()
             raise
 
+    def pause(self, timeout: float = 30.0) -> None:
+        """Freeze the JVM (SIGSTOP), as a hung machine or a long GC pause would; for fault tests.
+
+        Returns once the kernel reports the process stopped, so nothing sent afterwards is answered
+        until :meth:`resume`. Its sockets stay open: clients see silence, not a refused connection.
+        """
+        self._signal_and_wait(signal.SIGSTOP, stopped=True, timeout=timeout)
+
+    def resume(self, timeout: float = 30.0) -> None:
+        """Let a paused JVM run on (SIGCONT)."""
+        self._signal_and_wait(signal.SIGCONT, stopped=False, timeout=timeout)
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Neo4j frozen for the ``with`` block, and running again after it, however it ends."""
+        self.pause()
+        try:
+            yield
+        finally:
+            self.resume()
+
+    def _signal_and_wait(self, signum: signal.Signals, stopped: bool, timeout: float) -> None:
+        if self._process is None or self._process.poll() is not None:
+            raise LocalNeo4jError("Neo4j is not running")
+        self._process.send_signal(signum)
+        deadline = time.monotonic() + timeout
+        while _is_stopped(self._process.pid) != stopped:
+            if time.monotonic() > deadline:
+                raise LocalNeo4jError(f"Neo4j did not {'stop' if stopped else 'continue'} within {timeout:.0f} s")
+            time.sleep(0.01)
+
     def stop(self, timeout: float = 60.0) -> None:
         process, self._process = self._process, None
         if process is None:
             return
         if process.poll() is None:
+            process.send_signal(signal.SIGCONT)  # a paused JVM would not act on SIGTERM
             process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout)

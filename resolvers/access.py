@@ -1,21 +1,49 @@
-"""Who may do what. Every resolver asks here before it reads or writes.
+"""Who may do what: the one place that decides. Every mutation, the contact-person reads and
+``history`` ask here; resolvers bring the facts (an actor's quarter memberships with the state
+of each quarter, from :func:`graph.actors.quarter_ties_in`) and never decide themselves.
 
 | role       | reads                                           | writes                                      |
 |------------|--------------------------------------------------|---------------------------------------------|
 | public     | quarters, actors, cooperations, networks         | —                                           |
 |            | (no contact persons; can be switched off)        |                                             |
 | researcher | public reads, metrics, exports, suggestions      | —                                           |
-| manager    | public reads, suggestions, contact persons and   | actors, cooperations and contact persons in |
-|            | history of actors in their quarters              | their quarters                              |
+| manager    | public reads, suggestions; contact persons and   | actors with a current membership in one of  |
+|            | history of actors with a current membership in   | its active quarters, their contact persons, |
+|            | one of its quarters (active or ended)            | and cooperations where one of the two       |
+|            |                                                  | actors is such an actor (rules below)       |
 | admin      | everything                                       | everything, incl. merges, deletions, tokens |
+
+The rules for managers, in plain words:
+
+1. **Only current memberships count.** A membership is current until its ``until`` day has
+   passed (no ``until``, or ``until`` today or later; one that starts later counts already). An
+   actor whose membership in your quarter has ended is no longer yours: you can neither change
+   it nor read its contact persons or history.
+2. **An ended quarter is read-only.** A quarter has ended when its status is ``ended`` or
+   ``merged`` or its end date is before today. Its managers still read what their quarter held
+   (contact persons, history) but change nothing through it: no new actors there, no changes to
+   its actors or their cooperations on the strength of that quarter. Admins still may.
+3. **You change only the memberships of your own active quarters.** ``setActorQuarters`` must
+   hand back every membership in any other quarter (another team's, or your ended one) exactly
+   as it is — same quarter, role, since, until, flats, note and sources — or it is refused.
+4. **New actors go into your own active quarters** only, with at least one current membership
+   there (otherwise nobody but an admin could change them afterwards).
+5. **Cooperations** may be recorded, changed and ended when one of the two actors is yours by
+   rule 1 and 2. Deleting one (for mistakes) is for admins.
+
+A refusal is a ``FORBIDDEN`` error that says which rule refused; the mutation changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
+from graph.actors import QuarterTie
 from resolvers.errors import ApiError
 from resolvers.outcomes import UserError
 
@@ -37,44 +65,155 @@ class Principal:
     def label(self) -> str:
         return self.token_id or "public"
 
-    def covers(self, quarters: Iterable[str]) -> bool:
-        """Whether a manager's quarters include one of ``quarters`` (admins cover everything)."""
-        if self.role is Role.ADMIN:
-            return True
-        return self.role is Role.MANAGER and not self.quarters.isdisjoint(quarters)
-
 
 PUBLIC = Principal(Role.PUBLIC)
 ADMIN_ROLES = (Role.ADMIN,)
 ANALYSIS_ROLES = (Role.RESEARCHER, Role.ADMIN)
 SUGGESTION_ROLES = (Role.RESEARCHER, Role.MANAGER, Role.ADMIN)
 WRITER_ROLES = (Role.MANAGER, Role.ADMIN)
+# Quarter statuses whose QM has ended (a merged quarter lives on in its successor).
+ENDED_STATUSES = frozenset({"ended", "merged"})
 
 
-def _needs(roles: Iterable[Role]) -> str:
-    names = [r.value for r in roles]
-    return " or ".join(names)
+def today() -> dt.date:
+    """The day rights are judged on (the server's date, as everywhere in the API)."""
+    return dt.date.today()
 
 
-def require(principal: Principal, roles: Iterable[Role], what: str) -> None:
-    """Raise FORBIDDEN (a GraphQL error with ``extensions.code``) unless the role is among ``roles``."""
-    roles = tuple(roles)
-    if principal.role not in roles:
-        raise ApiError("FORBIDDEN", f"{what} needs a {_needs(roles)} token")
+def is_current(tie: QuarterTie, day: dt.date) -> bool:
+    """Rule 1: a membership counts until its ``until`` day has passed."""
+    return tie.until is None or tie.until >= day
 
+
+def quarter_open(tie: QuarterTie, day: dt.date) -> bool:
+    """Rule 2: a quarter is open for its managers' changes until its QM has ended."""
+    return tie.quarter_status not in ENDED_STATUSES and (tie.quarter_end is None or tie.quarter_end >= day)
+
+
+# ---- messages (all user-facing text of this module, kept together for translation) ------------
 
 def forbidden(message: str) -> UserError:
     return UserError("FORBIDDEN", message, None)
 
 
-def write_error(principal: Principal, quarters: Iterable[str], what: str) -> UserError | None:
-    """Why ``principal`` may not write ``what`` touching ``quarters``; None if it may."""
-    if principal.role not in WRITER_ROLES:
-        return forbidden(f"{what} needs a manager or admin token")
-    if not principal.covers(quarters):
-        return forbidden(f"{what} is outside your quarters ({', '.join(sorted(principal.quarters)) or 'none'})")
-    return None
+def _needs_role(what: str, roles: Iterable[Role]) -> str:
+    return f"{what} needs a {' or '.join(r.value for r in roles)} token"
+
+
+def _outside(what: str, principal: Principal) -> str:
+    return f"{what} is outside your quarters ({', '.join(sorted(principal.quarters)) or 'none'})"
+
+
+def _membership_ended(what: str, tie: QuarterTie) -> str:
+    return (f"{what}: the actor's membership in {tie.quarter} ended on {tie.until}; "
+            "only current memberships give rights")
+
+
+def _quarter_ended(what: str, quarter: str) -> str:
+    return f"{what}: quarter {quarter} has ended and is read-only for managers; an admin can still change it"
+
+
+def _foreign_memberships(quarters: Iterable[str]) -> str:
+    return (f"a manager changes only the memberships of their own active quarters; keep those in "
+            f"{', '.join(sorted(set(quarters)))} exactly as they are")
+
+
+_NOT_OWN = "a manager may place actors in their own quarters only"
+_NO_CURRENT = "a new actor needs a current membership in one of your quarters"
+
+
+# ---- decisions ----------------------------------------------------------------------------
+
+def require(principal: Principal, roles: Iterable[Role], what: str) -> None:
+    """Raise FORBIDDEN (a GraphQL error with ``extensions.code``) unless the role is among ``roles``."""
+    roles = tuple(roles)
+    if principal.role not in roles:
+        raise ApiError("FORBIDDEN", _needs_role(what, roles))
+
+
+def role_error(principal: Principal, roles: Iterable[Role], what: str) -> UserError | None:
+    """FORBIDDEN as data unless the role is among ``roles``."""
+    roles = tuple(roles)
+    return None if principal.role in roles else forbidden(_needs_role(what, roles))
 
 
 def admin_error(principal: Principal, what: str) -> UserError | None:
-    return None if principal.role is Role.ADMIN else forbidden(f"{what} needs an admin token")
+    return role_error(principal, ADMIN_ROLES, what)
+
+
+def may_read_personal(principal: Principal, ties: Iterable[QuarterTie], day: dt.date | None = None) -> bool:
+    """Contact persons and history of the actor(s) with ``ties``: admins always; managers where
+    one of the memberships is current and in one of their quarters (ended quarters included)."""
+    if principal.role is Role.ADMIN:
+        return True
+    day = day or today()
+    return principal.role is Role.MANAGER and any(
+        t.quarter in principal.quarters and is_current(t, day) for t in ties)
+
+
+def actor_write_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
+                      day: dt.date | None = None) -> UserError | None:
+    """Why ``principal`` may not write an actor with ``ties`` (or a cooperation whose two actors
+    have ``ties`` together); None if it may."""
+    if principal.role not in WRITER_ROLES:
+        return forbidden(_needs_role(what, WRITER_ROLES))
+    if principal.role is Role.ADMIN:
+        return None
+    day = day or today()
+    own = [t for t in ties if t.quarter in principal.quarters]
+    if any(is_current(t, day) and quarter_open(t, day) for t in own):
+        return None
+    current = [t for t in own if is_current(t, day)]
+    if current:
+        return forbidden(_quarter_ended(what, current[0].quarter))
+    if own:
+        return forbidden(_membership_ended(what, max(own, key=lambda t: t.until or day)))
+    return forbidden(_outside(what, principal))
+
+
+def cooperation_write_error(principal: Principal, a: Sequence[QuarterTie], b: Sequence[QuarterTie], what: str,
+                            day: dt.date | None = None) -> UserError | None:
+    """Rule 5: a cooperation is writable when one of its two actors is."""
+    return actor_write_error(principal, [*a, *b], what, day)
+
+
+def placement_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
+                    day: dt.date | None = None) -> UserError | None:
+    """Rule 4: where a new actor may go (``ties``: its memberships as asked for)."""
+    if principal.role not in WRITER_ROLES:
+        return forbidden(_needs_role(what, WRITER_ROLES))
+    if principal.role is Role.ADMIN:
+        return None
+    day = day or today()
+    if not ties:
+        return forbidden(_outside(what, principal))
+    if any(t.quarter not in principal.quarters for t in ties):
+        return forbidden(_NOT_OWN)
+    closed = [t.quarter for t in ties if not quarter_open(t, day)]
+    if closed:
+        return forbidden(_quarter_ended(what, closed[0]))
+    if not any(is_current(t, day) for t in ties):
+        return forbidden(_NO_CURRENT)
+    return None
+
+
+def memberships_change_error(principal: Principal, old: Sequence[QuarterTie], new: Sequence[QuarterTie],
+                             day: dt.date | None = None) -> UserError | None:
+    """Rule 3: a manager's ``setActorQuarters`` may change only memberships in quarters that are
+    theirs and open; all others must come back as they were. (Whether the principal may write
+    the actor at all is :func:`actor_write_error`'s question, asked first.)"""
+    if principal.role is Role.ADMIN:
+        return None
+    if principal.role not in WRITER_ROLES:
+        return forbidden(_needs_role("changing an actor's quarters", WRITER_ROLES))
+    day = day or today()
+
+    def foreign(ties: Sequence[QuarterTie]) -> Counter[tuple[Any, ...]]:
+        return Counter(t.content() for t in ties
+                       if t.quarter not in principal.quarters or not quarter_open(t, day))
+
+    before, after = foreign(old), foreign(new)
+    if before == after:
+        return None
+    changed = [str(content[0]) for content in (before - after) + (after - before)]
+    return forbidden(_foreign_memberships(changed))

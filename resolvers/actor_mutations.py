@@ -7,19 +7,27 @@ inside it raises :class:`Rejected`, which rolls everything back.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from graph import actors, audit, merging
-from graph.actors import ActorRecord
+from graph.actors import ActorRecord, QuarterTie
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.names import name_key, search_key, sort_key
 from resolvers import ids
-from resolvers.access import Role, admin_error, forbidden, write_error
+from resolvers.access import (
+    WRITER_ROLES,
+    actor_write_error,
+    admin_error,
+    memberships_change_error,
+    placement_error,
+    role_error,
+)
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
-from resolvers.writes import record_change, run
+from resolvers.writes import Call, record_change, run
 from resolvers.validation import MAX_TEXT, given, clean_text, coordinates, name, period, strings, text, url
 
 if TYPE_CHECKING:
@@ -90,6 +98,18 @@ def _enum_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
+async def _refuse_duplicate_name(tx: Transaction, primary: str, key: str, actor_id: str | None = None) -> None:
+    """Refuse a name that another live actor already has as people see it (see graph/names.py)."""
+    same = await actors.same_name(tx, key, exclude=[actor_id] if actor_id else [])
+    if same:
+        raise Rejected(UserError(
+            "DUPLICATE_ACTOR",
+            f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
+            ("input", "name"),
+            {"existing": same},
+        ))
+
+
 async def _reload(ctx: Context, actor_id: str) -> ActorRecord | None:
     ctx.loaders.forget_actor(actor_id)
     return await ctx.loaders.actor_by_id.load(actor_id)
@@ -101,25 +121,38 @@ async def _current(tx: Transaction, actor_id: str) -> ActorRecord:
 
 
 async def _locked(ctx: Context, tx: Transaction, actor_id: str, global_id: str, version: int | None,
-                  what: str) -> tuple[ActorRecord, list[str]]:
+                  what: str) -> tuple[ActorRecord, list[QuarterTie]]:
     """Lock the actor, check that it exists, that this principal may write it, and the version."""
     previous = await actors.bump(tx, actor_id)
     if previous is None:
         raise Rejected(not_found("actor", global_id, "input", "id"))
-    quarters = (await actors.quarter_slugs(tx, [actor_id]))[actor_id]
-    refusal = write_error(ctx.principal, quarters, what)
+    ties = (await actors.quarter_ties_in(tx, [actor_id]))[actor_id]
+    refusal = actor_write_error(ctx.principal, ties, what)
     if refusal is not None:
         raise Rejected(refusal)
     if version is not None and previous != version:
         raise Rejected(stale(version, previous))
-    return await _current(tx, actor_id), quarters
+    return await _current(tx, actor_id), ties
+
+
+async def _asked_ties(ctx: Context, rows: list[QuarterMembershipInput]) -> list[QuarterTie]:
+    """The memberships an input asks for, with their quarters' state, for access decisions
+    (after validation: every quarter is known)."""
+    found = await ctx.loaders.quarter_by_slug.load_many([r.quarter.strip().lower() for r in rows])
+    ties = []
+    for row, quarter in zip(rows, found, strict=True):
+        assert quarter is not None, "validated before"
+        ties.append(QuarterTie(
+            actor_id="", quarter=quarter.slug, role=row.role.value, since=row.since, until=row.until,
+            flats=row.flats, share_note=None, note=row.note, sources=tuple(clean_text(s) for s in row.sources or []),
+            quarter_status=quarter.status, quarter_end=quarter.end_date,
+        ))
+    return ties
 
 
 async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRecord]:
     slugs = [r.quarter.strip().lower() for r in data.quarters or []]
-    refusal = write_error(ctx.principal, slugs or ["-"], "creating an actor")
-    if refusal is None and ctx.principal.role is Role.MANAGER and not set(slugs) <= ctx.principal.quarters:
-        refusal = forbidden("a manager may place actors in their own quarters only")
+    refusal = role_error(ctx.principal, WRITER_ROLES, "creating an actor")
     if refusal is not None:
         return Outcome(errors=[refusal])
     errors = name(data.name, "input", "name")
@@ -134,6 +167,9 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
     errors += await _membership_errors(ctx, data.quarters, "input", "quarters")
     if errors:
         return Outcome(errors=errors)
+    refusal = placement_error(ctx.principal, await _asked_ties(ctx, data.quarters or []), "creating an actor")
+    if refusal is not None:
+        return Outcome(errors=[refusal])
 
     actor_id = new_id()
     primary = clean_text(data.name)
@@ -152,25 +188,19 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
         props[prop] = _enum_value(getattr(data, field))
     location = (data.location.latitude, data.location.longitude) if data.location else None
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> str:
         if not data.allow_duplicate_name:
-            same = await actors.same_name(tx, props["nameKey"])
-            if same:
-                raise Rejected(UserError(
-                    "DUPLICATE_ACTOR",
-                    f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
-                    ("input", "name"),
-                    {"existing": same},
-                ))
+            await _refuse_duplicate_name(tx, primary, props["nameKey"])
         await actors.create(tx, actor_id, data.type.value, props, location)
         await actors.set_action_fields(tx, actor_id, data.action_fields or [])
         await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters or []))
         created = await _current(tx, actor_id)
         await record_change(tx, ctx.principal, "Actor", actor_id, "create", None,
                             {**actors.snapshot(created), "quarters": slugs})
+        return actor_id
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    # A replayed key answers with the actor its first call created, not with this call's new id.
+    return await run(ctx, work, Call("createActor", data), then=lambda created: _reload(ctx, created))
 
 
 async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRecord]:
@@ -207,6 +237,9 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
             primary = clean_text(data.name) if given(data.name) and data.name else current.name
             alts = data.alternative_names if given(data.alternative_names) else list(current.alt_names)
             props.update(_names(primary, alts or []))
+            # Only a new name as people see it is checked: "KITA X" → "Kita X e.V." is no new duplicate.
+            if not data.allow_duplicate_name and props["nameKey"] != name_key(current.name):
+                await _refuse_duplicate_name(tx, primary, props["nameKey"], actor_id)
         if given(data.description):
             props["description"] = data.description
         if given(data.website):
@@ -231,8 +264,7 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
         before, after = actors.diff(actors.snapshot(current), actors.snapshot(await _current(tx, actor_id)))
         await record_change(tx, ctx.principal, "Actor", actor_id, "update", before, after)
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    return await run(ctx, work, Call("updateActor", data), then=lambda _: _reload(ctx, actor_id))
 
 
 async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> Outcome[ActorRecord]:
@@ -248,8 +280,8 @@ async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> O
             await record_change(tx, ctx.principal, "Actor", actor_id, "archive" if archived else "restore",
                                 {"archived": current.archived}, {"archived": archived})
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    call = Call("archiveActor" if archived else "restoreActor", data)
+    return await run(ctx, work, call, then=lambda _: _reload(ctx, actor_id))
 
 
 async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[ActorRecord]:
@@ -260,17 +292,24 @@ async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[Act
     if errors:
         return Outcome(errors=errors)
     new_slugs = [r.quarter.strip().lower() for r in data.quarters]
+    new = await _asked_ties(ctx, data.quarters)
 
     async def work(tx: Transaction) -> None:
-        _, old_slugs = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor's quarters")
-        if ctx.principal.role is Role.MANAGER and not set(new_slugs) <= ctx.principal.quarters | set(old_slugs):
-            raise Rejected(forbidden("a manager may add only their own quarters"))
-        await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters))
+        _, old = await _locked(ctx, tx, actor_id, data.id, data.version, "changing this actor's quarters")
+        refusal = memberships_change_error(ctx.principal, old, new)
+        if refusal is not None:
+            raise Rejected(refusal)
+        rows = _membership_rows(data.quarters)
+        # The input cannot carry a share note: a membership handed back unchanged keeps its own.
+        notes = {t.content(): t.share_note for t in old if t.share_note is not None}
+        for row, tie in zip(rows, new, strict=True):
+            if tie.content() in notes:
+                row["props"]["shareNote"] = notes[tie.content()]
+        await actors.set_memberships(tx, actor_id, rows)
         await record_change(tx, ctx.principal, "Actor", actor_id, "set_quarters",
-                            {"quarters": sorted(old_slugs)}, {"quarters": sorted(new_slugs)})
+                            {"quarters": sorted(t.quarter for t in old)}, {"quarters": sorted(new_slugs)})
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, actor_id))
+    return await run(ctx, work, Call("setActorQuarters", data), then=lambda _: _reload(ctx, actor_id))
 
 
 async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRecord]:
@@ -297,7 +336,7 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
     if errors:
         return Outcome(errors=errors)
 
-    async def work(tx: Transaction) -> list[merging.MergeSummary]:
+    async def work(tx: Transaction) -> list[dict[str, int]]:
         summaries = []
         survivor, _ = await _locked(ctx, tx, survivor_id, data.survivor_id, data.survivor_version, "merging")
         before = actors.snapshot(survivor)
@@ -309,20 +348,25 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
             memberships: dict[str, list[actors.MembershipRecord]] = {}
             for m in member_rows:
                 memberships.setdefault(m["id"], []).append(actors.membership(m["id"], m["quarter"], m["m"]))
-            summaries.append(await merging.merge(tx, survivor, duplicate, memberships))
+            summary = await merging.merge(tx, survivor, duplicate, memberships)
+            summaries.append(summary)
+            for person in summary.moved_persons:  # by id only: personal data stays in the person's records
+                await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Person", person, "move",
+                                  {"actor": local}, {"actor": survivor_id})
             await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Actor", local, "merged_away",
                               actors.snapshot(duplicate), {"mergedInto": survivor_id})
             survivor = await _current(tx, survivor_id)
         changed_before, changed_after = actors.diff(before, actors.snapshot(survivor))
         await record_change(tx, ctx.principal, "Actor", survivor_id, "merge",
                             changed_before, {**changed_after, "merged": [d for d, _ in duplicates]})
-        return summaries
+        return [dataclasses.asdict(s) for s in summaries]  # the receipt: JSON
 
-    outcome = await run(ctx, work)
-    if outcome.errors:
-        return Outcome(errors=outcome.errors)
-    for local, _ in duplicates:
-        ctx.loaders.forget_actor(local)
-    result: Outcome[ActorRecord] = Outcome(value=await _reload(ctx, survivor_id))
-    result.extra["summaries"] = outcome.value
-    return result
+    async def merged(_: list[dict[str, int]]) -> ActorRecord | None:
+        for local, _ in duplicates:
+            ctx.loaders.forget_actor(local)
+        return await _reload(ctx, survivor_id)
+
+    outcome = await run(ctx, work, Call("mergeActors", data), then=merged)
+    if not outcome.errors:
+        outcome.extra["summaries"] = [merging.MergeSummary(**s) for s in outcome.receipt]
+    return outcome

@@ -17,7 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from graph import action_fields, actors, cooperations, persons, quarters
 from graph.action_fields import ActionFieldRecord
-from graph.actors import ActorRecord, MembershipRecord
+from graph.actors import ActorRecord, MembershipRecord, QuarterTie
 from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
 from graph.criteria import CooperationCriteria
 from graph.db import Database
@@ -76,6 +76,7 @@ class Loaders:
     actor_by_id: DataLoader[str, ActorRecord | None] = field(init=False)
     cooperation_by_id: DataLoader[str, CooperationRecord | None] = field(init=False)
     memberships: DataLoader[str, list[MembershipRecord] | None] = field(init=False)
+    quarter_ties: DataLoader[str, list[QuarterTie] | None] = field(init=False)  # for access decisions
     cooperation_counts: DataLoader[str, tuple[int, int] | None] = field(init=False)
     key_organisations: DataLoader[str, list[tuple[ActorRecord, MembershipRecord]] | None] = field(init=False)
     persons: DataLoader[str, list[PersonRecord] | None] = field(init=False)
@@ -90,6 +91,7 @@ class Loaders:
         self.actor_by_id = by_key(lambda ids: actors.by_ids(db, ids))
         self.cooperation_by_id = by_key(lambda ids: cooperations.by_ids(db, ids))
         self.memberships = by_key(lambda ids: actors.memberships(db, ids), missing=[])
+        self.quarter_ties = by_key(lambda ids: actors.quarter_ties(db, ids), missing=[])
         self.cooperation_counts = by_key(lambda ids: actors.cooperation_counts(db, ids), missing=(0, 0))
         self.key_organisations = by_key(lambda ids: actors.key_organisations(db, ids), missing=[])
         self.persons = by_key(lambda ids: persons.of_actors(db, ids), missing=[])
@@ -105,7 +107,7 @@ class Loaders:
 
     def forget_actor(self, actor_id: str) -> None:
         """Drop cached reads of an actor after a write, so the payload shows the new state."""
-        for loader in (self.actor_by_id, self.memberships, self.cooperation_counts, self.persons):
+        for loader in (self.actor_by_id, self.memberships, self.quarter_ties, self.cooperation_counts, self.persons):
             _forget(loader, actor_id)
 
     def forget_cooperation(self, cooperation_id: str) -> None:

@@ -10,11 +10,11 @@ from graph.cooperations import CooperationRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from resolvers import ids
-from resolvers.access import admin_error, write_error
+from resolvers.access import admin_error, cooperation_write_error
 from resolvers.context import Context
 from resolvers.references import unknown_action_fields
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
-from resolvers.writes import record_change, run
+from resolvers.writes import Call, record_change, run
 from resolvers.validation import MAX_SHORT, MAX_TEXT, given, clean_text, intensity, period, text
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         "synthetic": data.synthetic,
     }
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> str:
         present = await actors.lock(tx, [a, b])
         for i, local in enumerate((a, b)):
             if local not in present:
@@ -91,15 +91,16 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         created = await cooperations.by_id_in(tx, cooperation_id)
         assert created is not None
         await record_change(tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot())
+        return cooperation_id
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, cooperation_id))
+    # A replayed key answers with the cooperation its first call created.
+    return await run(ctx, work, Call("addCooperation", data), then=lambda created: _reload(ctx, created))
 
 
 async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, what: str) -> None:
-    """A manager may write a cooperation if one of its two actors is active in their quarters."""
-    slugs = await actors.quarter_slugs(tx, [a, b])
-    refusal = write_error(ctx.principal, [*slugs.get(a, []), *slugs.get(b, [])], what)
+    """Whether this principal may write a cooperation between ``a`` and ``b`` (access.py decides)."""
+    ties = await actors.quarter_ties_in(tx, [a, b])
+    refusal = cooperation_write_error(ctx.principal, ties.get(a, []), ties.get(b, []), what)
     if refusal is not None:
         raise Rejected(refusal)
 
@@ -153,8 +154,7 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
         before, after = actors.diff(current.snapshot(), changed.snapshot())
         await record_change(tx, ctx.principal, "Cooperation", local, "update", before, after)
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, local))
+    return await run(ctx, work, Call("updateCooperation", data), then=lambda _: _reload(ctx, local))
 
 
 async def _locked(ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None,
@@ -184,8 +184,7 @@ async def end_cooperation(ctx: Context, data: EndCooperationInput) -> Outcome[Co
                             {"until": current.until.isoformat() if current.until else None},
                             {"until": data.until.isoformat()})
 
-    outcome = await run(ctx, work)
-    return outcome if outcome.errors else Outcome(value=await _reload(ctx, local))
+    return await run(ctx, work, Call("endCooperation", data), then=lambda _: _reload(ctx, local))
 
 
 async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outcome[CooperationRecord]:
@@ -196,13 +195,17 @@ async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outc
     if local is None:
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
 
-    async def work(tx: Transaction) -> CooperationRecord:
+    deleted: list[CooperationRecord] = []  # the payload shows it as it was; a replay has nothing to show
+
+    async def work(tx: Transaction) -> None:
         gone = await cooperations.delete(tx, local)
         if gone is None:
             raise Rejected(not_found("cooperation", data.id, "input", "id"))
         await record_change(tx, ctx.principal, "Cooperation", local, "delete", gone.snapshot(), None)
-        return gone
+        deleted[:] = [gone]
 
-    outcome = await run(ctx, work)
-    ctx.loaders.forget_cooperation(local)
-    return outcome
+    async def as_it_was(_: None) -> CooperationRecord | None:
+        ctx.loaders.forget_cooperation(local)
+        return deleted[0] if deleted else None
+
+    return await run(ctx, work, Call("deleteCooperation", data), then=as_it_was)

@@ -103,9 +103,8 @@ async def actor_criteria(ctx: Context, f: ActorFilter | None, *, depth: int = 0,
     if f.text is not None:
         if len(f.text) > 200:
             raise bad_input("`text` is limited to 200 characters")
-        tokens = tuple(query_tokens(f.text))
-        if not tokens:
-            raise bad_input("`text` needs at least one letter or digit")
+        # A cleared search box sends "" (or only spaces): no words, so no text condition.
+        tokens = tuple(query_tokens(f.text)) or None
     near = None
     if f.near is not None:
         if not (-90 <= f.near.latitude <= 90 and -180 <= f.near.longitude <= 180):

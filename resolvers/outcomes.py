@@ -23,6 +23,7 @@ class Outcome(Generic[T]):
     value: T | None = None
     errors: list[UserError] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    receipt: Any = None  # what the write transaction returned (see resolvers.writes.run)
 
 
 class Rejected(Exception):

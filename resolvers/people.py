@@ -1,10 +1,17 @@
 """Contact persons: personal data, visible and writable only where the principal may, and
-erasable everywhere (GDPR Art. 17) including the audit trail's payloads."""
+erasable everywhere (GDPR Art. 17) including the audit trail's payloads.
+
+A person's data is kept in two places only: the ``:Person`` node and the audit records about
+that person (``entity: 'Person'``, ``entityId``: its id). Records about actors, cooperations and
+merges refer to persons by id, never by their data. Erasure therefore deletes the node and
+strips the personal fields from the person's own records, found by id; it reads and changes no
+other record, and it refuses ids that do not name a person.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph import actors, audit, persons
@@ -13,11 +20,11 @@ from graph.db import Transaction
 from graph.ids import new_id
 from graph.persons import PersonRecord
 from resolvers import ids
-from resolvers.access import admin_error, write_error
+from resolvers.access import Role, actor_write_error, admin_error, may_read_personal
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text, given, name, text
-from resolvers.writes import record_change, run
+from resolvers.writes import Call, record_change, run
 
 if TYPE_CHECKING:
     from schema.mutation_inputs import AddContactPersonInput, PersonInput, UpdateContactPersonInput
@@ -35,9 +42,10 @@ class Erasure:
 
 async def visible_for(ctx: Context, actor: ActorRecord) -> list[PersonRecord] | None:
     """The actor's contact persons, or None if this principal may not see them."""
-    memberships = await ctx.loaders.memberships.load(actor.id) or []
-    slugs = {q.slug for q in await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in memberships]) if q}
-    if not ctx.principal.covers(slugs):
+    ties = []
+    if ctx.principal.role is Role.MANAGER:  # only a manager's right depends on the actor's quarters
+        ties = await ctx.loaders.quarter_ties.load(actor.id) or []
+    if not may_read_personal(ctx.principal, ties):
         return None
     return await ctx.loaders.persons.load(actor.id) or []
 
@@ -56,10 +64,15 @@ def _checks(values: dict[str, Any]) -> list[UserError]:
 
 
 async def _may_write(ctx: Context, tx: Transaction, actor_id: str, what: str) -> None:
-    slugs = (await actors.quarter_slugs(tx, [actor_id])).get(actor_id, [])
-    refusal = write_error(ctx.principal, slugs, what)
+    ties = (await actors.quarter_ties_in(tx, [actor_id])).get(actor_id, [])
+    refusal = actor_write_error(ctx.principal, ties, what)
     if refusal is not None:
         raise Rejected(refusal)
+
+
+async def _answer(ctx: Context, person_id: str, written: list[PersonRecord]) -> PersonRecord | None:
+    """The person as this call wrote it; for a replayed key, as the person is now."""
+    return written[-1] if written else await persons.one(ctx.db, person_id)
 
 
 async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord]:
@@ -72,16 +85,19 @@ async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord
         return Outcome(errors=errors)
     props = {k: clean_text(v) for k, v in values.items() if v is not None}
 
-    async def work(tx: Transaction) -> PersonRecord:
+    written: list[PersonRecord] = []
+
+    async def work(tx: Transaction) -> str:
         if not await actors.versions(tx, [actor_id]):
             raise Rejected(not_found("actor", data.actor_id, "input", "actorId"))
         await _may_write(ctx, tx, actor_id, "adding a contact person to this actor")
         person = await persons.create(tx, new_id(), actor_id, props)
         await record_change(tx, ctx.principal, "Person", person.id, "create", None,
                             {**person.personal_data(), "actor": actor_id})
-        return person
+        written[:] = [person]
+        return person.id
 
-    return await run(ctx, work)
+    return await run(ctx, work, Call("addContactPerson", data), then=lambda pid: _answer(ctx, pid, written))
 
 
 async def _existing(ctx: Context, tx: Transaction, global_id: str, what: str) -> PersonRecord:
@@ -101,52 +117,58 @@ async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[Person
     if errors:
         return Outcome(errors=errors)
 
-    async def work(tx: Transaction) -> PersonRecord:
+    written: list[PersonRecord] = []
+
+    async def work(tx: Transaction) -> str:
         person = await _existing(ctx, tx, data.id, "changing this contact person")
         props = {k: clean_text(v) if v is not None else None for k, v in values.items()}
         changed = await persons.update(tx, person.id, props)
         before, after = actors.diff(person.personal_data(), changed.personal_data())
         await record_change(tx, ctx.principal, "Person", person.id, "update", before, after)
-        return changed
+        written[:] = [changed]
+        return changed.id
 
-    return await run(ctx, work)
+    return await run(ctx, work, Call("updateContactPerson", data), then=lambda pid: _answer(ctx, pid, written))
 
 
 async def remove(ctx: Context, data: PersonInput) -> Outcome[PersonRecord]:
-    async def work(tx: Transaction) -> PersonRecord:
+    removed: list[PersonRecord] = []  # shown as it was; a replayed key keeps no personal data to show
+
+    async def work(tx: Transaction) -> str:
         person = await _existing(ctx, tx, data.id, "removing this contact person")
         await persons.delete(tx, person.id)
         await record_change(tx, ctx.principal, "Person", person.id, "delete", person.personal_data(), None)
-        return person
+        removed[:] = [person]
+        return person.id
 
-    return await run(ctx, work)
+    async def as_it_was(_: str) -> PersonRecord | None:
+        return removed[-1] if removed else None
+
+    return await run(ctx, work, Call("removeContactPerson", data), then=as_it_was)
 
 
 async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
     refusal = admin_error(ctx.principal, "erasing a person")
     if refusal is not None:
         return Outcome(errors=[refusal])
+    local = ids.decode_as(data.id, "Person")
+    if local is None:  # an actor's id, anything not issued for a person
+        return Outcome(errors=[not_found("person", data.id, "input", "id")])
 
-    async def work(tx: Transaction) -> Erasure:
-        local = ids.decode_as(data.id, "Person")
-        if local is None:
-            raise Rejected(not_found("person", data.id, "input", "id"))
+    async def work(tx: Transaction) -> dict[str, Any]:
+        # Personal data lives in the person's node and its own audit records only (graph.audit
+        # says why), so both are found by the person's id and nothing else is looked at.
         person = await persons.by_id(tx, local)
-        erased_values: list[str] = []
-        fields: tuple[str, ...] = ()
-        if person is not None:
-            erased_values = [str(v) for v in person.personal_data().values()]
-            fields = tuple(sorted(person.personal_data()))
-            await persons.delete(tx, local)
-        else:  # already removed: its data may still sit in the audit trail
-            for payload in await audit.payloads(tx, local):
-                erased_values += [str(v) for k, v in payload.items() if k in persons.FIELDS and v]
-            if not erased_values:
-                raise Rejected(not_found("person", data.id, "input", "id"))
-            fields = tuple(sorted({f for f in persons.FIELDS}))
-        scrubbed = await audit.scrub_person(tx, local, erased_values)
+        scrubbed, in_records = await audit.erase_fields(tx, local, frozenset(persons.FIELDS))
+        if person is None and not scrubbed:  # no such person, or nothing of it left to erase
+            raise Rejected(not_found("person", data.id, "input", "id"))
+        await persons.delete(tx, local)
+        fields = tuple(sorted(set(person.personal_data() if person else ()) | in_records))
         # The erasure itself is recorded, without any of the erased data.
         await record_change(tx, ctx.principal, "Person", local, "erase", None, {"erasedFields": list(fields)})
-        return Erasure(local, fields, scrubbed)
+        return asdict(Erasure(local, fields, scrubbed))  # the receipt: JSON, field names and counts only
 
-    return await run(ctx, work)
+    async def report(receipt: dict[str, Any]) -> Erasure:
+        return Erasure(**{**receipt, "fields": tuple(receipt["fields"])})
+
+    return await run(ctx, work, Call("erasePerson", data), then=report)

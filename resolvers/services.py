@@ -15,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.idempotency import Sweeper
+
 
 class LruCache:
     def __init__(self, size: int = 32) -> None:
@@ -69,6 +71,8 @@ class WorkerPool:
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
     workers: WorkerPool = field(default_factory=WorkerPool)
+    # Deletes expired idempotency keys now and then, after keyed writes.
+    key_sweeper: Sweeper = field(default_factory=Sweeper)
     # Called after a token is revoked so this instance stops accepting it at once (other
     # instances stop when their short token cache expires).
     token_forgetters: list[Callable[[], None]] = field(default_factory=list)

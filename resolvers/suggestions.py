@@ -68,7 +68,11 @@ async def suggest(
     types: list[str] | None,
     first: int,
     weights: scoring.Weights,
+    as_of: dt.date | None = None,
 ) -> SuggestionResult:
+    """Ranked partners for an actor. Ties count as of ``as_of`` (else today): shared partners and
+    partners of partners through ties of that day only; recency up to that day. Any cooperation
+    ever recorded with the actor rules a candidate out, whatever the day."""
     require(ctx.principal, SUGGESTION_ROLES, "partner suggestions")
     local = ids.decode_as(actor_id, "Actor")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
@@ -80,22 +84,27 @@ async def suggest(
         raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
     if any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0:
         raise bad_input("weights must be non-negative and not all zero")
-    subject = await suggestions.subject(ctx.db, record.id)
+    day = as_of or dt.date.today()
+    subject = await suggestions.subject(ctx.db, record.id, as_of)
     assert subject is not None
     focus = set(await check_quarters(ctx, [quarter])) if quarter else set(subject.quarters)
+    # Candidates are looked for under every generation of the fields (the 2010s ones too) ...
     focus_fields = list(await expand_action_fields(ctx, [action_field])) if action_field else []
     own_fields = list(await expand_action_fields(ctx, list(subject.action_fields))) if subject.action_fields else []
     all_quarters = await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
     candidates = await suggestions.candidates(
         ctx.db, record.id, sorted(focus), sorted(focus | near), focus_fields or own_fields,
-        require_field=bool(action_field), types=types,
+        require_field=bool(action_field), types=types, day=day, as_of=as_of,
     )
-    field_names = {f.key: f.name for f in await ctx.loaders.action_fields()}
+    known_fields = await ctx.loaders.action_fields()
+    successors = {f.key: f.successors for f in known_fields}
+    # ... but compared on today's generation, the same way on both sides (a true Jaccard index).
+    wanted_fields = [*subject.action_fields, *([action_field.strip()] if action_field else [])]
     scoring_context = scoring.Context(
         subject=subject, focus_quarters=frozenset(focus), neighbouring=frozenset(near),
-        fields=frozenset(own_fields) | frozenset(focus_fields), field_names=field_names,
-        quarter_names={q.slug: q.name for q in all_quarters}, today=dt.date.today(),
+        fields=scoring.current_fields(wanted_fields, successors), field_names={f.key: f.name for f in known_fields},
+        quarter_names={q.slug: q.name for q in all_quarters}, day=day, successors=successors,
     )
     ranked = scoring.rank(candidates, scoring_context, weights, first)
     wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}

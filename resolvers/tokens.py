@@ -9,7 +9,7 @@ from graph.audit import ChangeRecord
 from graph.db import Transaction
 from graph.tokens import IssuedToken, TokenRecord
 from resolvers import ids
-from resolvers.access import ADMIN_ROLES, Role, admin_error, require
+from resolvers.access import ADMIN_ROLES, Role, admin_error, may_read_personal, require
 from resolvers.context import Context
 from resolvers.errors import ApiError, bad_input
 from resolvers.outcomes import Outcome, Rejected, invalid, not_found
@@ -73,8 +73,8 @@ async def listed(ctx: Context) -> list[TokenRecord]:
 
 
 async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord]:
-    """The audit records of an entity. Admins see all; managers those of their quarters' actors,
-    cooperations and contact persons."""
+    """The audit records of an entity. Admins see all; managers those of actors with a current
+    membership in one of their quarters, of their cooperations and contact persons (access.py)."""
     if not 1 <= first <= MAX_HISTORY:
         raise bad_input(f"`first` must be between 1 and {MAX_HISTORY}")
     try:
@@ -98,6 +98,5 @@ async def _manager_may_read(ctx: Context, entity: str, local: str) -> bool:
     elif entity == "Person":
         owners = await persons.owner(ctx.db, local)
         actor_ids = [owners] if owners else []
-    memberships = [m for a in actor_ids for m in await ctx.loaders.memberships.load(a) or []]
-    quarters = await ctx.loaders.quarter_by_id.load_many([m.quarter_id for m in memberships])
-    return ctx.principal.covers({q.slug for q in quarters if q})
+    ties = [t for found in await ctx.loaders.quarter_ties.load_many(actor_ids) for t in found or []]
+    return may_read_personal(ctx.principal, ties)

@@ -1,25 +1,127 @@
-"""What every mutation shares: one transaction, refusals as data, the audit record."""
+"""What every mutation shares: one transaction, refusals as data, the audit record, and the
+idempotency key (``clientMutationId``) that makes a retry safe.
+
+A mutation runs in three steps: it validates its input (no writes), runs ``work`` in one write
+transaction, and builds its answer with ``then`` after the commit. ``work`` returns a *receipt*:
+a small JSON value (usually the id of what it wrote) from which ``then`` builds the answer.
+
+With a key, :func:`run` claims the key at the start of the transaction and stores it with the
+receipt (:mod:`graph.idempotency`): the key exists if and only if the mutation committed. A
+retry with the same key and the same input skips ``work`` and answers from the stored receipt;
+the same key with another input is refused. So a client told ``OUTCOME_UNKNOWN`` sends the same
+mutation again and gets the first result, whether or not the first attempt was applied.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar, overload
 
-from graph import audit, revision
+from strawberry import UNSET
+
+from graph import audit, idempotency, revision
 from graph.db import Transaction
+from graph.errors import DatabaseUnavailable
 from resolvers.access import Principal
 from resolvers.context import Context
-from resolvers.outcomes import Outcome, Rejected
+from resolvers.errors import ApiError
+from resolvers.outcomes import Outcome, Rejected, UserError, invalid
 
+R = TypeVar("R")
 T = TypeVar("T")
 
+MAX_KEY: Final = 128
+BAD_KEY: Final = f"clientMutationId must be 1 to {MAX_KEY} printable characters (a UUID is a good choice)"
+REUSED_KEY: Final = (f"this clientMutationId was used in the last {idempotency.LIFETIME_HOURS} h for another mutation "
+                     "or another input; send a new one for a new change")
+APPLIED_UNREAD: Final = ("the change was applied, but reading it back failed ({reason}); read it again, or repeat the "
+                         "mutation with the same clientMutationId to get its result")
 
-async def run(ctx: Context, work: Callable[[Transaction], Awaitable[T]]) -> Outcome[T]:
-    """Run ``work`` in one write transaction; a :class:`Rejected` rolls it back and becomes the errors."""
+
+@dataclass(frozen=True)
+class Call:
+    """A mutation as the client sent it: its name and its input, whose ``clientMutationId`` is the key."""
+
+    mutation: str
+    input: Any
+
+    @property
+    def key(self) -> str | None:
+        key = getattr(self.input, "client_mutation_id", None)
+        return key if isinstance(key, str) else None
+
+
+def fingerprint(call: Call) -> str:
+    """A digest of the mutation and its input (the key itself left out): same call ⇔ same digest."""
+    canonical = json.dumps([call.mutation, _plain(call.input)], sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name != "client_mutation_id" and getattr(value, f.name) is not UNSET}
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, dt.date):  # dates and datetimes
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@overload
+async def run(ctx: Context, work: Callable[[Transaction], Awaitable[R]], call: Call | None = None) -> Outcome[R]: ...
+
+
+@overload
+async def run(ctx: Context, work: Callable[[Transaction], Awaitable[R]], call: Call | None = None, *,
+              then: Callable[[R], Awaitable[T]]) -> Outcome[T]: ...
+
+
+async def run(ctx: Context, work: Callable[[Transaction], Awaitable[Any]], call: Call | None = None, *,
+              then: Callable[[Any], Awaitable[Any]] | None = None) -> Outcome[Any]:
+    """Run ``work`` in one write transaction, guarded by the call's key if it has one, and build
+    the answer from its receipt with ``then``. A :class:`Rejected` rolls everything back (the key
+    too) and becomes the payload's errors."""
+    key = call.key if call is not None else None
+    if call is not None and key is not None:
+        if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
+            return Outcome(errors=[invalid(BAD_KEY, "input", "clientMutationId")])
+        work = _guarded(work, call, idempotency.key_id(ctx.principal.label, key), ctx.principal)
     try:
-        return Outcome(value=await ctx.db.write_transaction(work))
+        receipt = await ctx.db.write_transaction(work)
     except Rejected as rejected:
         return Outcome(errors=rejected.errors)
+    try:
+        value = receipt if then is None else await then(receipt)
+    except DatabaseUnavailable as exc:  # committed: "unavailable" would tell the client it was not
+        raise ApiError("OUTCOME_UNKNOWN", APPLIED_UNREAD.format(reason=exc)) from exc
+    await ctx.services.key_sweeper.maybe(ctx.db)  # expired keys go while the service is in use
+    return Outcome(value=value, receipt=receipt)
+
+
+def _guarded(work: Callable[[Transaction], Awaitable[Any]], call: Call, key_id: str,
+             who: Principal) -> Callable[[Transaction], Awaitable[Any]]:
+    digest = fingerprint(call)
+
+    async def guarded(tx: Transaction) -> Any:
+        found = await idempotency.claim(tx, key_id, who.label, call.mutation, digest)
+        if not found.fresh:
+            if not found.same_call:
+                raise Rejected(UserError("IDEMPOTENCY_KEY_REUSED", REUSED_KEY, ("input", "clientMutationId")))
+            return found.receipt
+        receipt = await work(tx)
+        await idempotency.settle(tx, key_id, receipt)
+        return receipt
+
+    return guarded
 
 
 async def record_change(tx: Transaction, who: Principal, entity: str, entity_id: str, operation: str,

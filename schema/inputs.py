@@ -85,8 +85,9 @@ class ActorFilter:
     )
     text: str | None = strawberry.field(
         default=None,
-        description="Name search the way people type: case, accents, umlauts written out (oe) and legal forms "
-        "(e.V., gGmbH) do not matter; every word must occur in a name or alternative name.",
+        description="Name search the way people type: case, accents, umlauts (ö, oe or o, either way round), "
+        "ß/ss, legal forms (e.V., eV, gGmbH), und/&/+, hyphens and apostrophes do not matter; every word, or the "
+        "beginning of a word, must occur in a name or alternative name. Blank text is no condition.",
     )
     tags: list[str] | None = strawberry.field(default=None, description="Carrying any of these tags.")
     has_cooperation: CooperationFilter | None = strawberry.field(

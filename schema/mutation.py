@@ -25,6 +25,7 @@ from schema.mutation_inputs import (
     RevokeApiTokenInput,
     UpdateContactPersonInput,
 )
+from schema.keyed import echo
 from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload
 from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload
 from schema.user_errors import user_error
@@ -39,61 +40,64 @@ Info = strawberry.Info[Context, None]
 class Mutation:
     @strawberry.mutation(description="Record a new actor. Refused if a live actor has the same name as people see it.")
     async def create_actor(self, info: Info, input: Annotated[CreateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return ActorPayload.of(await actor_mutations.create_actor(info.context, input))
+        return echo(ActorPayload.of(await actor_mutations.create_actor(info.context, input)), input)
 
     @strawberry.mutation(description="Change an actor. Send the `version` you read; a stale one is refused.")
     async def update_actor(self, info: Info, input: Annotated[UpdateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return ActorPayload.of(await actor_mutations.update_actor(info.context, input))
+        return echo(ActorPayload.of(await actor_mutations.update_actor(info.context, input)), input)
 
     @strawberry.mutation(description="Archive an actor: it leaves default queries but keeps its history.")
     async def archive_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=True))
+        return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=True)), input)
 
     @strawberry.mutation(description="Bring an archived actor back into default queries.")
     async def restore_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=False))
+        return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=False)), input)
 
-    @strawberry.mutation(description="Replace the quarters an actor is active in (with since/until and role).")
+    @strawberry.mutation(
+        description="Replace the quarters an actor is active in (with since/until and role). A manager changes only "
+        "memberships in their own active quarters: every other membership must be sent back exactly as read."
+    )
     async def set_actor_quarters(self, info: Info, input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return ActorPayload.of(await actor_mutations.set_quarters(info.context, input))
+        return echo(ActorPayload.of(await actor_mutations.set_quarters(info.context, input)), input)
 
     @strawberry.mutation(
         description="Merge duplicates into one actor: cooperations, quarters and action fields move to the survivor, "
         "the duplicates' names become alternative names, their old ids lead to the survivor. Nothing is lost."
     )
     async def merge_actors(self, info: Info, input: Annotated[MergeActorsInput, strawberry.argument(description="What to do; see the input type.")]) -> MergeActorsPayload:
-        return MergeActorsPayload.of(await actor_mutations.merge_actors(info.context, input))
+        return echo(MergeActorsPayload.of(await actor_mutations.merge_actors(info.context, input)), input)
 
     @strawberry.mutation(
         description="Record a cooperation between two actors. Refused if they already have one of the same kind "
         "over an overlapping time (in either direction)."
     )
     async def add_cooperation(self, info: Info, input: Annotated[AddCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return CooperationPayload.of(await cooperation_mutations.add_cooperation(info.context, input))
+        return echo(CooperationPayload.of(await cooperation_mutations.add_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="Change a cooperation. Send the `version` you read; a stale one is refused.")
     async def update_cooperation(self, info: Info, input: Annotated[UpdateCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return CooperationPayload.of(await cooperation_mutations.update_cooperation(info.context, input))
+        return echo(CooperationPayload.of(await cooperation_mutations.update_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="End a cooperation on a day; it stays in the history.")
     async def end_cooperation(self, info: Info, input: Annotated[EndCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return CooperationPayload.of(await cooperation_mutations.end_cooperation(info.context, input))
+        return echo(CooperationPayload.of(await cooperation_mutations.end_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
     async def delete_cooperation(self, info: Info, input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input))
+        return echo(CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="Add a contact person to an actor (admins, and managers of its quarters).")
     async def add_contact_person(
         self, info: Info, input: Annotated[AddContactPersonInput, strawberry.argument(description="The person.")]
     ) -> ContactPersonPayload:
-        return ContactPersonPayload.of(await people.add(info.context, input))
+        return echo(ContactPersonPayload.of(await people.add(info.context, input)), input)
 
     @strawberry.mutation(description="Change a contact person's data.")
     async def update_contact_person(
         self, info: Info, input: Annotated[UpdateContactPersonInput, strawberry.argument(description="The changes.")]
     ) -> ContactPersonPayload:
-        return ContactPersonPayload.of(await people.update(info.context, input))
+        return echo(ContactPersonPayload.of(await people.update(info.context, input)), input)
 
     @strawberry.mutation(
         description="Remove a contact person from an actor. The audit trail keeps what was removed; to erase a "
@@ -102,7 +106,7 @@ class Mutation:
     async def remove_contact_person(
         self, info: Info, input: Annotated[PersonInput, strawberry.argument(description="The person.")]
     ) -> ContactPersonPayload:
-        return ContactPersonPayload.of(await people.remove(info.context, input))
+        return echo(ContactPersonPayload.of(await people.remove(info.context, input)), input)
 
     @strawberry.mutation(
         description="Erase a person and their personal data everywhere, the audit trail's payloads included, and "
@@ -111,7 +115,7 @@ class Mutation:
     async def erase_person(
         self, info: Info, input: Annotated[PersonInput, strawberry.argument(description="The person.")]
     ) -> ErasePersonPayload:
-        return ErasePersonPayload.of(await people.erase(info.context, input))
+        return echo(ErasePersonPayload.of(await people.erase(info.context, input)), input)
 
     @strawberry.mutation(description="Create an API token; its secret is returned once. Admins only.")
     async def create_api_token(

@@ -17,6 +17,18 @@ from schema.enums import (
 )
 
 
+@strawberry.input(description="What every mutation input shares.")
+class KeyedInput:
+    client_mutation_id: str | None = strawberry.field(
+        default=None,
+        description="An idempotency key of your choice (1 to 128 characters; a UUID is a good choice), echoed in "
+        "the payload. Sent again with the same input within 24 hours, the mutation is not applied a second time: "
+        "the answer is the first call's result (the object as it is now). Send it when a retry must not write "
+        "twice, e.g. after an `OUTCOME_UNKNOWN` error. The same key with another input is refused "
+        "(`IDEMPOTENCY_KEY_REUSED`). Keys are per token.",
+    )
+
+
 @strawberry.input(description="A postal address.")
 class AddressInput:
     street: str | None = strawberry.field(default=None, description="Street and number.")
@@ -42,7 +54,7 @@ class QuarterMembershipInput:
 
 
 @strawberry.input(description="A new actor.")
-class CreateActorInput:
+class CreateActorInput(KeyedInput):
     type: ActorType = strawberry.field(description="Institution, initiative, company or housing association.")
     name: str = strawberry.field(description="The actor's name, e.g. `Kita Sonnenschein e.V.`.")
     alternative_names: list[str] | None = strawberry.field(default=None, description="Other names in use.")
@@ -70,7 +82,7 @@ class CreateActorInput:
 
 
 @strawberry.input(description="Changes to an actor. Omitted fields stay; `null` clears a field.")
-class UpdateActorInput:
+class UpdateActorInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The actor's global id.")
     version: int = strawberry.field(description="The version you read; a stale one is refused.")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="New name (cannot be cleared).")
@@ -89,30 +101,34 @@ class UpdateActorInput:
     sector: str | None = strawberry.field(default=strawberry.UNSET, description="Companies.")
     social_enterprise: bool | None = strawberry.field(default=strawberry.UNSET, description="Companies.")
     ownership: Ownership | None = strawberry.field(default=strawberry.UNSET, description="Housing associations.")
+    allow_duplicate_name: bool = strawberry.field(
+        default=False,
+        description="Rename it even if another live actor already has the new name as people see it.",
+    )
 
 
 @strawberry.input(description="Archive or restore an actor.")
-class ActorStateInput:
+class ActorStateInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The actor's global id.")
     version: int | None = strawberry.field(default=None, description="If given, the version you read.")
 
 
 @strawberry.input(description="Replace the quarters an actor is active in.")
-class SetActorQuartersInput:
+class SetActorQuartersInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The actor's global id.")
     quarters: list[QuarterMembershipInput] = strawberry.field(description="The complete new list.")
     version: int | None = strawberry.field(default=None, description="If given, the version you read.")
 
 
 @strawberry.input(description="Merge duplicates into one actor.")
-class MergeActorsInput:
+class MergeActorsInput(KeyedInput):
     survivor_id: strawberry.ID = strawberry.field(description="The actor that remains.")
     duplicate_ids: list[strawberry.ID] = strawberry.field(description="The actors merged into it (1 to 10).")
     survivor_version: int | None = strawberry.field(default=None, description="If given, the survivor's version.")
 
 
 @strawberry.input(description="A new cooperation between two actors.")
-class AddCooperationInput:
+class AddCooperationInput(KeyedInput):
     actor_ids: list[strawberry.ID] = strawberry.field(description="The two actors (order does not matter).")
     kind: CooperationKind = strawberry.field(description="What the cooperation consists of.")
     action_fields: list[str] | None = strawberry.field(default=None, description="Action-field keys it serves.")
@@ -125,7 +141,7 @@ class AddCooperationInput:
 
 
 @strawberry.input(description="Changes to a cooperation. Omitted fields stay; `null` clears a field.")
-class UpdateCooperationInput:
+class UpdateCooperationInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
     version: int = strawberry.field(description="The version you read; a stale one is refused.")
     kind: CooperationKind | None = strawberry.field(default=strawberry.UNSET, description="Kind (cannot be cleared).")
@@ -138,19 +154,19 @@ class UpdateCooperationInput:
 
 
 @strawberry.input(description="End a cooperation: it stays in the history with its `until` date.")
-class EndCooperationInput:
+class EndCooperationInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
     until: dt.date = strawberry.field(description="Last day of the cooperation.")
     version: int | None = strawberry.field(default=None, description="If given, the version you read.")
 
 
 @strawberry.input(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
-class DeleteCooperationInput:
+class DeleteCooperationInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
 
 
 @strawberry.input(description="A contact person of an actor (personal data: visible to admins and the actor's managers).")
-class AddContactPersonInput:
+class AddContactPersonInput(KeyedInput):
     actor_id: strawberry.ID = strawberry.field(description="The actor the person speaks for.")
     name: str = strawberry.field(description="Full name.")
     function: str | None = strawberry.field(default=None, description="Function or role, e.g. `Kita-Leitung`.")
@@ -159,7 +175,7 @@ class AddContactPersonInput:
 
 
 @strawberry.input(description="Changes to a contact person. Omitted fields stay; `null` clears a field.")
-class UpdateContactPersonInput:
+class UpdateContactPersonInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The person's global id.")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="Full name (cannot be cleared).")
     function: str | None = strawberry.field(default=strawberry.UNSET, description="Function or role.")
@@ -168,7 +184,7 @@ class UpdateContactPersonInput:
 
 
 @strawberry.input(description="A contact person, by id.")
-class PersonInput:
+class PersonInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The person's global id.")
 
 

@@ -173,9 +173,40 @@ class Timeline:
         )
 
 
-@strawberry.type(description="A shortest chain of cooperations from one actor to another.")
+@strawberry.type(description="One step of a chain: two neighbouring actors and every cooperation between them.")
+class PathHop:
+    position: int = strawberry.field(description="Where the hop lies on the chain: 0 for the first.")
+    from_id: strawberry.Private[str]
+    to_id: strawberry.Private[str]
+    cooperation_ids: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field(name="from", description="The actor this hop starts from (nearer the chain's start); null only if it was "
+                      "deleted while the request ran.")
+    async def from_(self, info: strawberry.Info[Context, None]) -> Actor | None:
+        found = await info.context.loaders.actor_by_id.load(self.from_id)
+        return actor_of(found) if found else None
+
+    @strawberry.field(description="The actor this hop leads to (nearer the chain's end); null only if it was deleted "
+                      "while the request ran.")
+    async def to(self, info: strawberry.Info[Context, None]) -> Actor | None:
+        found = await info.context.loaders.actor_by_id.load(self.to_id)
+        return actor_of(found) if found else None
+
+    @strawberry.field(
+        description="The cooperations between the two (active on `asOf`, if given): newest start first, "
+        "undated last. Parallel cooperations are listed here, not repeated as separate paths."
+    )
+    async def cooperations(self, info: strawberry.Info[Context, None]) -> list[Cooperation]:
+        found = await info.context.loaders.cooperation_by_id.load_many(list(self.cooperation_ids))
+        return [Cooperation.of(c) for c in found if c is not None]
+
+
+@strawberry.type(
+    description="A shortest chain of cooperations from one actor to another. Each sequence of actors comes "
+    "once; where two neighbours on it have several cooperations, `hops` lists them all."
+)
 class CooperationPath:
-    length: int = strawberry.field(description="Number of cooperations on the path.")
+    length: int = strawberry.field(description="Number of hops (steps from actor to actor) on the path.")
     record: strawberry.Private[PathRecord]
 
     @strawberry.field(description="The actors along the path, from start to end.")
@@ -183,10 +214,19 @@ class CooperationPath:
         found = await info.context.loaders.actor_by_id.load_many(list(self.record.actor_ids))
         return [actor_of(a) for a in found if a is not None]
 
-    @strawberry.field(description="The cooperations along the path, in order.")
+    @strawberry.field(
+        description="Every cooperation along the path, hop by hop from start to end, and within a hop newest "
+        "first (as in `hops`); more than `length` where two neighbours have several cooperations."
+    )
     async def cooperations(self, info: strawberry.Info[Context, None]) -> list[Cooperation]:
         found = await info.context.loaders.cooperation_by_id.load_many(list(self.record.cooperation_ids))
         return [Cooperation.of(c) for c in found if c is not None]
+
+    @strawberry.field(description="The hops from start to end, each with all the cooperations between its two actors.")
+    def hops(self) -> list[PathHop]:
+        chain = self.record.actor_ids
+        return [PathHop(position=i, from_id=chain[i], to_id=chain[i + 1], cooperation_ids=ties)
+                for i, ties in enumerate(self.record.hops)]
 
 
 NetworkFilterArg = Annotated[NetworkFilter | None, strawberry.argument(description="Which part of the network.")]

@@ -10,11 +10,12 @@ from graph.merging import MergeSummary
 from resolvers.outcomes import Outcome
 from schema.actor import Actor, actor_of
 from schema.cooperation import Cooperation
+from schema.keyed import KeyedPayload
 from schema.user_errors import UserError, user_error
 
 
 @strawberry.type(description="The result of a mutation on an actor.")
-class ActorPayload:
+class ActorPayload(KeyedPayload):
     actor: Actor | None = strawberry.field(description="The actor after the change; null if it was refused.")
     errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
 
@@ -38,7 +39,7 @@ class MergeSummaryInfo:
 
 
 @strawberry.type(description="The result of merging duplicates.")
-class MergeActorsPayload:
+class MergeActorsPayload(KeyedPayload):
     actor: Actor | None = strawberry.field(description="The surviving actor; null if the merge was refused.")
     merged: list[MergeSummaryInfo] = strawberry.field(description="What happened per duplicate, in input order.")
     errors: list[UserError] = strawberry.field(description="Why the merge was refused; empty on success.")
@@ -59,7 +60,7 @@ class MergeActorsPayload:
 
 
 @strawberry.type(description="The result of a mutation on a cooperation.")
-class CooperationPayload:
+class CooperationPayload(KeyedPayload):
     cooperation: Cooperation | None = strawberry.field(
         description="The cooperation after the change (for a deletion: as it was); null if refused."
     )

@@ -13,6 +13,7 @@ from graph.tokens import TokenRecord
 from resolvers import ids
 from resolvers.outcomes import Outcome
 from resolvers.people import Erasure
+from schema.keyed import KeyedPayload
 from schema.user_errors import UserError, user_error
 
 
@@ -36,7 +37,7 @@ class ContactPerson:
 
 
 @strawberry.type(description="The result of a change to a contact person.")
-class ContactPersonPayload:
+class ContactPersonPayload(KeyedPayload):
     person: ContactPerson | None = strawberry.field(description="The person (for a removal: as it was).")
     errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
 
@@ -51,12 +52,13 @@ class ErasureReport:
     person_id: strawberry.ID = strawberry.field(description="The erased person's global id.")
     fields: list[str] = strawberry.field(description="The kinds of personal data erased (name, email...).")
     audit_records_scrubbed: int = strawberry.field(
-        description="Audit records whose payloads held the person's data and now read `{\"erased\": true}`."
+        description="The person's own audit records that held personal data: those fields are gone from them, "
+        "the rest (such as the actor's id) stays. No other record is changed."
     )
 
 
 @strawberry.type(description="The result of erasing a person (GDPR Art. 17).")
-class ErasePersonPayload:
+class ErasePersonPayload(KeyedPayload):
     erased: ErasureReport | None = strawberry.field(description="What was erased; null if refused.")
     errors: list[UserError] = strawberry.field(description="Why the erasure was refused; empty on success.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -148,7 +149,10 @@ class Query:
         sel = await networks.selection(info.context, query_of(filter), as_of)
         return network_of(await networks.read(info.context, sel))
 
-    @strawberry.field(description="The shortest chains of cooperations between two actors, each with its ties.")
+    @strawberry.field(
+        description="The shortest chains of cooperations between two actors: each sequence of actors once, "
+        "with the cooperations of each hop."
+    )
     async def paths(
         self,
         info: Info,
@@ -156,10 +160,12 @@ class Query:
         to: Annotated[strawberry.ID, strawberry.argument(description="The actor to reach.")],
         max_length: Annotated[int, strawberry.argument(description="Longest chain to look for, 1 to 6.")] = 4,
         as_of: AsOfArg = None,
-        first: Annotated[int, strawberry.argument(description="At most this many paths (1 to 50).")] = 10,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many paths (distinct actor sequences), 1 to 50.")
+        ] = 10,
     ) -> list[CooperationPath]:
         found = await networks.shortest_paths(info.context, from_, to, max_length, as_of, first)
-        return [CooperationPath(length=len(p.cooperation_ids), record=p) for p in found]
+        return [CooperationPath(length=len(p.hops), record=p) for p in found]
 
     @strawberry.field(description="Per year: actors and cooperations started, ended and active.")
     async def timeline(self, info: Info, filter: NetworkFilterArg = None) -> Timeline:
@@ -216,10 +222,18 @@ class Query:
         weights: Annotated[
             SuggestionWeightsInput | None, strawberry.argument(description="Relative weights of the signals.")
         ] = None,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description="Ask as of this day instead of today: shared partners and partners of partners "
+                "through ties active on that day, recency counted up to it, quarters those of that day. "
+                "Anyone who ever cooperated with the actor is still left out."
+            ),
+        ] = None,
     ) -> PartnerSuggestions:
         chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
         result = await suggestions.suggest(info.context, actor_id, action_field, quarter,
-                                           [t.value for t in types] if types else None, first, chosen)
+                                           [t.value for t in types] if types else None, first, chosen, as_of)
         return PartnerSuggestions.of(result)
 
     @strawberry.field(description="Pairs in a quarter whose cooperation would most connect its network, with reasons.")

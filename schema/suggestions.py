@@ -13,25 +13,45 @@ from schema.actor import Actor, actor_of
 
 @strawberry.enum(description="What a suggestion's reason rests on.")
 class ReasonKind(Enum):
-    SHARED_PARTNERS = strawberry.enum_value("SHARED_PARTNERS", description="Partners both already work with.")
-    SHARED_ACTION_FIELDS = strawberry.enum_value("SHARED_ACTION_FIELDS", description="Action fields both work on.")
+    SHARED_PARTNERS = strawberry.enum_value(
+        "SHARED_PARTNERS", description="Partners both work with now (or on `asOf`): ended ties do not count."
+    )
+    SHARED_ACTION_FIELDS = strawberry.enum_value(
+        "SHARED_ACTION_FIELDS", description="Action fields both work on (generations mapped onto today's)."
+    )
     SAME_QUARTER = strawberry.enum_value("SAME_QUARTER", description="Active in the quarter in focus.")
     NEIGHBOURING_QUARTER = strawberry.enum_value(
         "NEIGHBOURING_QUARTER", description="Active in a neighbouring quarter."
     )
     DISTANCE = strawberry.enum_value("DISTANCE", description="Close by (both have a location).")
     COMPLEMENTARY_TYPE = strawberry.enum_value("COMPLEMENTARY_TYPE", description="A different kind of actor.")
-    RECENT_ACTIVITY = strawberry.enum_value("RECENT_ACTIVITY", description="Started a cooperation recently.")
+    RECENT_ACTIVITY = strawberry.enum_value(
+        "RECENT_ACTIVITY", description="Started a cooperation recently (up to today, or up to `asOf`)."
+    )
 
 
-@strawberry.type(description="How much each signal counts in a suggestion's score (relative weights).")
+@strawberry.type(
+    description="How much each signal counts in a suggestion's score (relative weights). Each signal lies in "
+    "[0, 1] and is 0 where it does not apply; the score is the weighted mean, so with all weight on one "
+    "signal the score is exactly that signal's value as described here."
+)
 class SuggestionWeights:
-    shared_partners: float = strawberry.field(description="Shared partners (Adamic–Adar weighted).")
-    shared_action_fields: float = strawberry.field(description="Shared action fields (Jaccard).")
+    shared_partners: float = strawberry.field(
+        description="Shared partners, Adamic–Adar weighted: 1 - e^(-AA/2), AA = the sum over the partners both "
+        "have of 1/ln(max(degree, 2)), degree = that partner's number of partners. Only ties active today "
+        "(or on `asOf`) count, in the sharing and in the degrees."
+    )
+    shared_action_fields: float = strawberry.field(
+        description="Shared action fields: the Jaccard index |A ∩ B| / |A ∪ B| of the actor's fields (plus the "
+        "one in focus) and the candidate's, 2010s fields mapped onto today's on both sides."
+    )
     same_quarter: float = strawberry.field(description="Same quarter (1) or neighbouring quarter (0.5).")
-    distance: float = strawberry.field(description="Closeness on the map (e^(-metres/1000)).")
-    complementary_type: float = strawberry.field(description="A different actor type.")
-    recent_activity: float = strawberry.field(description="Recent cooperation (e^(-years/3)).")
+    distance: float = strawberry.field(description="Closeness on the map: e^(-metres/1000).")
+    complementary_type: float = strawberry.field(description="A different actor type: 1.")
+    recent_activity: float = strawberry.field(
+        description="Recent cooperation: e^(-years/3), years from the candidate's latest cooperation start to "
+        "today (or `asOf`; later starts are not counted)."
+    )
 
 
 @strawberry.input(description="Relative weights of the signals; omitted ones keep their defaults.")
@@ -64,7 +84,9 @@ class PartnerSuggestion:
     actor: Actor = strawberry.field(description="The suggested partner.")
     score: float = strawberry.field(description="0 to 1: the weighted mean of the signals.")
     reasons: list[SuggestionReason] = strawberry.field(description="Why, strongest first.")
-    shared_partners: list[Actor] = strawberry.field(description="Partners both already cooperate with.")
+    shared_partners: list[Actor] = strawberry.field(
+        description="Partners both cooperate with today (or on `asOf`); ended ties do not make a shared partner."
+    )
     distance_metres: float | None = strawberry.field(description="Distance on the map, where both have a location.")
 
 
@@ -73,7 +95,8 @@ class PartnerSuggestions:
     actor: Actor = strawberry.field(description="The actor looking for partners.")
     weights: SuggestionWeights = strawberry.field(description="The weights used (send them back to adjust).")
     suggestions: list[PartnerSuggestion] = strawberry.field(
-        description="Ranked: never the actor itself, its existing or former partners, or archived actors."
+        description="Ranked: never the actor itself, its existing or former partners (a cooperation at any time, "
+        "also after `asOf`), or archived actors."
     )
 
     @classmethod

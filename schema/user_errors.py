@@ -85,8 +85,9 @@ class DuplicateCooperationError(UserError):
 
 
 @strawberry.type(
-    description="A live actor already has this name as people see it (case, accents and legal forms aside). "
-    "Merge or rename, or create it anyway with `allowDuplicateName: true`."
+    description="A live actor already has this name as people see it (case, accents, umlaut spellings and legal forms "
+    "aside). "
+    "Merge or rename, or create or rename it anyway with `allowDuplicateName: true`."
 )
 class DuplicateActorError(UserError):
     existing_ids: strawberry.Private[list[str]]
@@ -106,10 +107,18 @@ class ForbiddenError(UserError):
     pass
 
 
+@strawberry.type(
+    description="The `clientMutationId` was used within the last 24 hours for another mutation or another input. "
+    "Nothing changed; send a new key for a new change."
+)
+class IdempotencyKeyReusedError(UserError):
+    pass
+
+
 ERROR_TYPES: tuple[type, ...] = (
     ForbiddenError, NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
     UnknownActionFieldError, UnknownQuarterError, SelfCooperationError, DuplicateCooperationError,
-    DuplicateActorError,
+    DuplicateActorError, IdempotencyKeyReusedError,
 )
 
 
@@ -138,6 +147,8 @@ def user_error(e: UserErrorData) -> UserError:
             return ForbiddenError(**common)
         case "DUPLICATE_ACTOR":
             return DuplicateActorError(**common, existing_ids=list(d["existing"]))
+        case "IDEMPOTENCY_KEY_REUSED":
+            return IdempotencyKeyReusedError(**common)
         case _:
             return ValidationError(**common)
 

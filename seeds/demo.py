@@ -69,6 +69,13 @@ ACTORS: tuple[DemoActor, ...] = (
     DemoActor("wohnbau-huegel", "HousingAssociation", "Wohnbau Hügel eG", ("rollberg",),
               ("oeffentlicher-raum", "nachbarschaft-integration"), date(1990, 1, 1),
               f"{NOTE} A fictional housing cooperative.", ownership="cooperative"),
+    # Two on Bildung without a cooperation on it yet: what the README's first example looks for.
+    DemoActor("kita-huegelnest", "Institution", "Kita Hügelnest", ("rollberg",), ("bildung",), date(2024, 8, 1),
+              f"{NOTE} A new Kita, not yet connected.", kind="kita", location=(52.4772, 13.4318),
+              tags=("sprachförderung",)),
+    DemoActor("hausaufgabenhilfe-huegel", "Initiative", "Hausaufgabenhilfe Hügel", ("rollberg",),
+              ("bildung", "nachbarschaft-integration"), date(2020, 9, 1), f"{NOTE} Volunteers helping with homework.",
+              legal_form="informal_group", tags=("ehrenamt",)),
     # Flughafenstraße
     DemoActor("stadtteilbibliothek-flughafen", "Institution", "Stadtteilbibliothek Am Feld", ("flughafenstrasse",),
               ("bildung",), date(1995, 1, 1), f"{NOTE} A district library.", kind="library",
@@ -153,6 +160,8 @@ COOPERATIONS: tuple[DemoCooperation, ...] = (
                     date(2012, 6, 1), 1),
     DemoCooperation("elterncafe-rollberg", "nachbarschaftstreff-rollberg", "space_provision",
                     ("nachbarschaft-integration",), date(2015, 2, 1), 2),
+    DemoCooperation("hausaufgabenhilfe-huegel", "nachbarschaftstreff-rollberg", "space_provision",
+                    ("nachbarschaft-integration",), date(2020, 9, 1), 2, description="A room twice a week"),
     DemoCooperation("bezirksamt-jugend", "jugendclub-kiste", "funding", ("bildung",), date(2006, 3, 1), 3),
     DemoCooperation("bezirksamt-jugend", "gemeinschaftsschule-deck", "working_group", ("bildung",), date(2014, 1, 1), 1),
     DemoCooperation("bezirksamt-jugend", "stadtteilmuetter-damm", "funding", ("nachbarschaft-integration",),

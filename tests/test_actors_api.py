@@ -94,11 +94,6 @@ def test_text_search_finds_names_the_way_people_type(town: dict, gql: GraphQLCli
     assert names(gql, {"text": typed}) == [expected]
 
 
-def test_text_search_rejects_text_without_letters(town: dict, gql: GraphQLClient) -> None:
-    body = gql(NAMES, {"f": {"text": " ... "}})
-    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-
-
 def test_actors_in_a_quarter_lacking_a_cooperation_on_bildung(town: dict, gql: GraphQLClient) -> None:
     lacking = names(gql, {"quarters": ["rollberg"], "lacksCooperation": {"actionFields": ["bildung"]},
                           "synthetic": False, "types": ["INSTITUTION", "COMPANY", "INITIATIVE"]})

@@ -30,15 +30,15 @@ def _serve_once(home: Path) -> tuple[list[str], str]:
             while True:
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 try:
-                    if httpx.get(f"{base}/readyz").status_code == 200:
+                    if httpx.get(f"{base}/readyz", timeout=30).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 assert time.monotonic() < deadline, "the service did not become ready"
                 time.sleep(0.3)
-            page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
+            page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=30)
             assert page.status_code == 200 and "graphiql" in page.text.lower()
-            body = httpx.post(f"{base}/graphql", json={"query": COUNTS}).json()
+            body = httpx.post(f"{base}/graphql", json={"query": COUNTS}, timeout=30).json()
         finally:
             server.send_signal(signal.SIGINT)
             out, _ = server.communicate(timeout=60)

@@ -49,7 +49,8 @@ def test_hostile_strings_are_stored_and_returned_verbatim(reference: neo4j.Drive
 
 
 @given(text=st.text(max_size=60))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_any_search_text_is_answered_without_a_server_error(reference: neo4j.Driver, gql: GraphQLClient,
                                                             text: str) -> None:
     body = gql("query($t: String) { actors(filter: {text: $t}) { totalCount } }", {"t": text})
@@ -96,7 +97,9 @@ def test_large_bodies_are_refused(reference: neo4j.Driver, neo4j_settings: Neo4j
 
 
 def test_rate_limits_answer_429_with_retry_after(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> None:
-    with _client(neo4j_settings, public_rate_per_minute=60) as http:
+    # One request a minute sustained (bursts of 10): the bucket refills too slowly for a busy machine's
+    # slow requests to earn a token back during the test.
+    with _client(neo4j_settings, public_rate_per_minute=1) as http:
         statuses = [http.post("/graphql", json={"query": "{ __typename }"}).status_code for _ in range(15)]
         assert statuses[:10] == [200] * 10  # the burst
         assert 429 in statuses[10:]

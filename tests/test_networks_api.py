@@ -105,6 +105,46 @@ def test_shortest_chains_between_two_actors(demo: neo4j.Driver, gql: GraphQLClie
     assert gql.data(PATHS, {"a": kita, "b": housing, "n": 6, "d": "2012-01-01"})["paths"] == []
 
 
+HOPS = ("query($a: ID!, $b: ID!, $d: Date, $first: Int!) { paths(from: $a, to: $b, maxLength: 4, asOf: $d, "
+        "first: $first) { length actors { name } cooperations { kind since } "
+        "hops { position from { name } to { name } cooperations { kind since until } } } }")
+
+
+def test_parallel_cooperations_make_one_path_with_every_tie_of_each_hop(reference: neo4j.Driver,
+                                                                        gql: GraphQLClient) -> None:
+    made = {key: factories.actor(gql, name, quarters=[{"quarter": "rixdorf"}])["id"]
+            for key, name in (("kita", "Pfad Kita"), ("school", "Pfad Schule"), ("club", "Pfad Verein"),
+                              ("housing", "Pfad Wohnbau"))}
+    factories.cooperation(gql, made["kita"], made["school"], "PROJECT_PARTNERSHIP", since="2019-01-01")
+    factories.cooperation(gql, made["kita"], made["school"], "FUNDING", since="2022-05-01")
+    factories.cooperation(gql, made["school"], made["housing"], "REGULAR_EXCHANGE", since="2020-01-01")
+    factories.cooperation(gql, made["kita"], made["club"], "WORKING_GROUP", since="2014-01-01")
+    factories.cooperation(gql, made["club"], made["housing"], "DONATION", since="2015-01-01", until="2016-12-31")
+    factories.cooperation(gql, made["club"], made["housing"], "DONATION", since="2018-01-01")
+
+    plain = gql.data(PATHS, {"a": made["kita"], "b": made["housing"], "n": 4})["paths"]
+    chains = [[a["name"] for a in p["actors"]] for p in plain]
+    assert sorted(chains) == [["Pfad Kita", "Pfad Schule", "Pfad Wohnbau"], ["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"]]
+    found = gql.data(HOPS, {"a": made["kita"], "b": made["housing"], "first": 10})["paths"]
+    chains = [[a["name"] for a in p["actors"]] for p in found]
+    via_school = found[chains.index(["Pfad Kita", "Pfad Schule", "Pfad Wohnbau"])]
+    assert via_school["length"] == 2
+    assert [(h["position"], h["from"]["name"], h["to"]["name"]) for h in via_school["hops"]] == [
+        (0, "Pfad Kita", "Pfad Schule"), (1, "Pfad Schule", "Pfad Wohnbau")]
+    assert [c["kind"] for c in via_school["hops"][0]["cooperations"]] == ["FUNDING", "PROJECT_PARTNERSHIP"]
+    assert [c["kind"] for c in via_school["cooperations"]] == ["FUNDING", "PROJECT_PARTNERSHIP", "REGULAR_EXCHANGE"]
+    via_club = found[chains.index(["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"])]
+    assert [c["since"] for c in via_club["hops"][1]["cooperations"]] == ["2018-01-01", "2015-01-01"]
+    # `first` counts actor sequences, not combinations of parallel ties.
+    assert len(gql.data(HOPS, {"a": made["kita"], "b": made["housing"], "first": 2})["paths"]) == 2
+    assert len(gql.data(HOPS, {"a": made["kita"], "b": made["housing"], "first": 1})["paths"]) == 1
+    # In 2016 only the club's first donation ran: one chain, with that tie alone on its second hop.
+    [then] = gql.data(HOPS, {"a": made["kita"], "b": made["housing"], "first": 10, "d": "2016-06-01"})["paths"]
+    assert [a["name"] for a in then["actors"]] == ["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"]
+    assert [[(c["kind"], c["until"]) for c in h["cooperations"]] for h in then["hops"]] == [
+        [("WORKING_GROUP", None)], [("DONATION", "2016-12-31")]]
+
+
 def test_path_arguments_are_checked(demo: neo4j.Driver, gql: GraphQLClient) -> None:
     kita = actor_id(gql, "Kita Sonnenschein e.V.")
     for variables, code in (({"a": kita, "b": kita, "n": 3}, "BAD_USER_INPUT"),

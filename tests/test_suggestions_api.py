@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 import neo4j
 import pytest
 
@@ -108,3 +111,110 @@ def test_missing_links_join_separate_groups_first(kiez: dict, gql: GraphQLClient
     assert len(pair) == 2 and pair & {"Neue Kita Rollberg", "Schule am Rollberg", "Lesepaten Rollberg e.V.",
                                       "Früherer Partner"}
     assert "no path between them" in links[0]["reasons"][0]
+
+
+SUGGEST_ON = """query($id: ID!, $first: Int!, $w: SuggestionWeightsInput, $types: [ActorType!]%s) {
+  suggestPartners(actorId: $id, first: $first, weights: $w, types: $types%s) {
+    suggestions { actor { name } score sharedPartners { name } reasons { kind text contribution } } } }"""
+SUGGEST_TODAY, SUGGEST_AS_OF = SUGGEST_ON % ("", ""), SUGGEST_ON % (", $day: Date", ", asOf: $day")
+
+
+def by_name(gql: GraphQLClient, actor: str, **variables: object) -> dict[str, dict]:
+    """All suggestions for ``actor`` (at most 50) by name; ``day`` asks as of that day."""
+    query = SUGGEST_AS_OF if "day" in variables else SUGGEST_TODAY
+    found = gql.data(query, {"id": actor, "first": 50, **variables})["suggestPartners"]["suggestions"]
+    return {s["actor"]["name"]: s for s in found}
+
+
+def test_a_partner_whose_tie_ended_is_shared_with_nobody(kiez: dict, gql: GraphQLClient) -> None:
+    """The Kita worked with a Träger in 2014–2016; that Träger is no shared partner today, nor a bridge to
+    its own partners. As of a day in 2016 it was both."""
+    former = factories.actor(gql, "Ehemaliger Träger", "COMPANY", quarters=[{"quarter": "gropiusstadt"}])["id"]
+    neighbour = factories.actor(gql, "Nachbarschaftsverein Rollberg", "INITIATIVE", actionFields=["bildung"],
+                                quarters=[{"quarter": "rollberg"}])["id"]
+    beyond = factories.actor(gql, "Stadtteilzentrum Gropiusstadt", "INSTITUTION",
+                             quarters=[{"quarter": "gropiusstadt"}])["id"]
+    factories.cooperation(gql, kiez["kita"], former, since="2014-01-01", until="2016-12-31")
+    factories.cooperation(gql, former, neighbour, since="2013-05-01")
+    factories.cooperation(gql, former, beyond, since="2015-03-01")
+
+    today = by_name(gql, kiez["kita"])
+    assert today["Nachbarschaftsverein Rollberg"]["sharedPartners"] == []  # still suggested: same quarter, field
+    assert all("Ehemaliger Träger" not in r["text"] for s in today.values() for r in s["reasons"])
+    assert all(r["kind"] != "SHARED_PARTNERS" for r in today["Nachbarschaftsverein Rollberg"]["reasons"])
+    assert "Stadtteilzentrum Gropiusstadt" not in today  # reached only through the ended tie, 6 km away
+    assert "Ehemaliger Träger" not in today  # a former partner is never suggested
+    assert [p["name"] for p in today["Lesepaten Rollberg e.V."]["sharedPartners"]] == ["Schule am Rollberg"]
+
+    then = by_name(gql, kiez["kita"], day="2016-06-01")
+    for name in ("Nachbarschaftsverein Rollberg", "Stadtteilzentrum Gropiusstadt"):
+        assert [p["name"] for p in then[name]["sharedPartners"]] == ["Ehemaliger Träger"], name
+        assert any(r["kind"] == "SHARED_PARTNERS" and "Ehemaliger Träger" in r["text"] for r in then[name]["reasons"])
+    assert then["Lesepaten Rollberg e.V."]["sharedPartners"] == []  # the Kita met the school only in 2024
+    assert "Ehemaliger Träger" not in then and "Schule am Rollberg" not in then and "Früherer Partner" not in then
+
+
+def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance on a sphere of the Earth's mean radius, 6,371 km."""
+    (lat1, lon1), (lat2, lon2) = map(lambda p: (math.radians(p[0]), math.radians(p[1])), (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+SIGNALS = ("sharedPartners", "sharedActionFields", "sameQuarter", "distance", "complementaryType", "recentActivity")
+
+
+def only(signal: str) -> dict[str, float]:
+    return {s: (1.0 if s == signal else 0.0) for s in SIGNALS}
+
+
+def test_each_signal_alone_scores_exactly_its_documented_value(kiez: dict, gql: GraphQLClient) -> None:
+    # The school also has an ended tie, and second ties with the Lesepaten and the Kita (one current, one
+    # ended): it is still one shared partner, and its degree is still 2.
+    factories.cooperation(gql, kiez["kita"], kiez["school"], "FUNDING", since="2012-01-01", until="2013-12-31")
+    factories.cooperation(gql, kiez["kita"], kiez["school"], "SPACE_PROVISION", since="2025-01-01")
+    after_school = factories.actor(gql, "Ehemalige Hortgruppe", "INITIATIVE", quarters=[{"quarter": "gropiusstadt"}])
+    factories.cooperation(gql, kiez["school"], after_school["id"], since="2016-01-01", until="2018-07-31")
+    factories.cooperation(gql, kiez["school"], kiez["readers"], "SPACE_PROVISION", since="2023-03-01")
+    factories.actor(gql, "Familienzentrum Rollberg", "INITIATIVE", quarters=[{"quarter": "rollberg"}],
+                    actionFields=["bildung-ausbildung-jugend", "gesundheit-bewegung"])
+    factories.actor(gql, "Kiezladen Flughafenstraße", "INITIATIVE", quarters=[{"quarter": "flughafenstrasse"}],
+                    actionFields=["bildung"])
+    today = dt.date.today()
+    years = (today - dt.date(2023, 3, 1)).days / 365.25
+    expected = {  # by hand, from the descriptions of `SuggestionWeights`
+        "Lesepaten Rollberg e.V.": {
+            "sharedPartners": 1 - math.exp(-(1 / math.log(2)) / 2),  # the school: partners Kita and Lesepaten
+            "sharedActionFields": 1.0,  # {Bildung} and {Bildung}
+            "sameQuarter": 1.0,
+            "distance": math.exp(-haversine_m((52.4772, 13.4322), (52.4778, 13.4330)) / 1000),
+            "complementaryType": 1.0,
+            "recentActivity": math.exp(-years / 3),
+        },
+        # {Bildung} and {Bildung, Ausbildung, Jugend (2010s) → Bildung; Gesundheit und Bewegung}: 1 / 2
+        "Familienzentrum Rollberg": {"sharedPartners": 0.0, "sharedActionFields": 0.5, "sameQuarter": 1.0,
+                                     "distance": 0.0, "complementaryType": 1.0, "recentActivity": 0.0},
+        "Kiezladen Flughafenstraße": {"sharedPartners": 0.0, "sharedActionFields": 1.0, "sameQuarter": 0.5,
+                                      "distance": 0.0, "complementaryType": 1.0, "recentActivity": 0.0},
+    }
+    wrong = {}  # every mismatch at once, so a failure shows which signals are off
+    for signal in SIGNALS:
+        found = by_name(gql, kiez["kita"], w=only(signal), types=["INITIATIVE"])
+        for name, values in expected.items():
+            score = found[name]["score"] if name in found else 0.0
+            if score != pytest.approx(values[signal], rel=1e-9, abs=1e-12):
+                wrong[(signal, name)] = (score, values[signal])
+            elif values[signal] >= 0.01:  # the one reason carries the whole score
+                assert sum(r["contribution"] for r in found[name]["reasons"]) == pytest.approx(score, rel=1e-9)
+    assert wrong == {}
+    assert [p["name"] for p in found["Lesepaten Rollberg e.V."]["sharedPartners"]] == ["Schule am Rollberg"]
+
+
+def test_recency_counts_up_to_the_day_asked_about(kiez: dict, gql: GraphQLClient) -> None:
+    factories.cooperation(gql, kiez["school"], kiez["readers"], "SPACE_PROVISION", since="2025-02-01")
+    found = by_name(gql, kiez["kita"], w=only("recentActivity"), day="2024-01-01")
+    # On 2024-01-01 the Lesepaten's latest start was 2022-01-01; the one of 2025 had not happened yet.
+    years = (dt.date(2024, 1, 1) - dt.date(2022, 1, 1)).days / 365.25
+    assert found["Lesepaten Rollberg e.V."]["score"] == pytest.approx(math.exp(-years / 3), rel=1e-9)
+    [reason] = found["Lesepaten Rollberg e.V."]["reasons"]
+    assert reason["kind"] == "RECENT_ACTIVITY" and "2022" in reason["text"]
