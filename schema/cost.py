@@ -183,7 +183,9 @@ SIZES: dict[str, Size] = {
                                                          + scope.get("edges", WHOLE_NETWORK[1])) // BULK_DISCOUNT)),
     "Timeline.years": fixed(TIMELINE_YEARS),
     "CooperationPath.actors": fixed(MAX_PATH_LENGTH + 1),
-    "CooperationPath.cooperations": fixed(MAX_PATH_LENGTH),
+    "CooperationPath.hops": fixed(MAX_PATH_LENGTH),
+    "PathHop.cooperations": fixed(SMALL),  # the cooperations between two neighbours on the path
+    "CooperationPath.cooperations": fixed(MAX_PATH_LENGTH * SMALL),
     "PartnerSuggestion.reasons": fixed(SMALL),
     "PartnerSuggestion.sharedPartners": fixed(SHARED_PARTNERS),
     "MissingLink.actors": fixed(2),
