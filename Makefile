@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load clean
+.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -55,6 +55,9 @@ bench-suggestions: $(STAMP)  ## issue #4: precision@10 / recall@10 of suggestion
 
 bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients
 	$(PY) -m bench.load
+
+bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
+	$(PY) -m bench.health_under_load
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

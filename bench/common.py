@@ -76,11 +76,12 @@ def admin_token(settings: Neo4jSettings) -> str:
 
 
 @contextlib.contextmanager
-def api_server(neo4j: Neo4jSettings, **settings: str) -> Iterator[str]:
+def api_server(neo4j: Neo4jSettings, checkout: Path = ROOT, **settings: str) -> Iterator[str]:
     """The service under uvicorn in its own process, as in production; yields its base URL.
 
     Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
-    and fault tests fire requests faster than any client should.
+    and fault tests fire requests faster than any client should. ``checkout`` serves the code
+    of another checkout (an earlier commit, for a before/after comparison).
     """
     port = free_port()
     env = {**os.environ, "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password,
@@ -88,7 +89,7 @@ def api_server(neo4j: Neo4jSettings, **settings: str) -> Iterator[str]:
     with subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "kiezgraph.app:app_from_env", "--port", str(port),
          "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=ROOT,
+        env={**env, "PYTHONPATH": str(checkout)} if checkout != ROOT else env, cwd=checkout,
     ) as server:
         base = f"http://127.0.0.1:{port}"
         try:

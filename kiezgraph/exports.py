@@ -10,6 +10,7 @@ Query parameters (all optional, lists comma-separated): ``quarters``, ``actorTyp
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import zipfile
@@ -121,25 +122,13 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
         except GraphError as exc:
             return JSONResponse({"error": {"code": exc.code, "message": str(exc)}}, status_code=503)
-        labelled = _labelled(view, selection)
-        if kind == "graphml":
-            return _file(formats.graphml(labelled), "application/graphml+xml", "kiezgraph.graphml")
-        if kind == "gexf":
-            return _file(formats.gexf(labelled), "application/gexf+xml", "kiezgraph.gexf")
         part = request.query_params.get("part")
-        if part == "nodes":
-            return _file(formats.nodes_csv(labelled), "text/csv; charset=utf-8", "nodes.csv")
-        if part == "edges":
-            return _file(formats.edges_csv(labelled), "text/csv; charset=utf-8", "edges.csv")
-        if part is not None:
+        if kind == "csv" and part not in (None, "nodes", "edges"):
             return JSONResponse({"error": {"code": "BAD_USER_INPUT", "message": "part must be nodes or edges"}},
                                 status_code=400)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("nodes.csv", formats.nodes_csv(labelled))
-            archive.writestr("edges.csv", formats.edges_csv(labelled))
-        return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": 'attachment; filename="kiezgraph-csv.zip"'})
+        # Writing a whole network out is seconds of pure Python: in a thread, the event loop
+        # (and so every other request, health checks included) goes on being served meanwhile.
+        return await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
 
     async def graphml(request: Request) -> Response:
         return await render(request, "graphml")
@@ -151,6 +140,23 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
         return await render(request, "csv")
 
     return [Route("/export/graphml", graphml), Route("/export/gexf", gexf), Route("/export/csv", csv)]
+
+
+def _export(labelled: formats.Labelled, kind: str, part: str | None) -> Response:
+    if kind == "graphml":
+        return _file(formats.graphml(labelled), "application/graphml+xml", "kiezgraph.graphml")
+    if kind == "gexf":
+        return _file(formats.gexf(labelled), "application/gexf+xml", "kiezgraph.gexf")
+    if part == "nodes":
+        return _file(formats.nodes_csv(labelled), "text/csv; charset=utf-8", "nodes.csv")
+    if part == "edges":
+        return _file(formats.edges_csv(labelled), "text/csv; charset=utf-8", "edges.csv")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", formats.nodes_csv(labelled))
+        archive.writestr("edges.csv", formats.edges_csv(labelled))
+    return Response(buffer.getvalue(), media_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="kiezgraph-csv.zip"'})
 
 
 def _file(text: str, media_type: str, filename: str) -> Response:

@@ -21,6 +21,9 @@
 | KIEZGRAPH_PUBLIC_RATE_LIMIT | 120                   | requests per minute per client address, no token   |
 | KIEZGRAPH_MAX_BODY_BYTES  | 1048576                 | largest request body                               |
 | KIEZGRAPH_MAX_DEPTH / _MAX_ALIASES / _MAX_TOKENS | 15 / 30 / 5000 | GraphQL document limits         |
+| KIEZGRAPH_COST_PUBLIC / _RESEARCHER / _MANAGER / _ADMIN | 25000 / 100000 / 100000 / 500000 | most objects one operation may ask for, per role |
+| KIEZGRAPH_REQUEST_TIMEOUT | 20                      | seconds a GraphQL query may run before it is stopped |
+| KIEZGRAPH_EXECUTION_THREADS | 4                     | threads that execute GraphQL operations            |
 | KIEZGRAPH_METRICS_WORKERS | 2                       | processes for betweenness and closeness            |
 """
 
@@ -32,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiezgraph.local_neo4j import PROJECT_DIR
+from resolvers.access import Role
+from schema import DEFAULT_BUDGETS
 
 
 class SettingsError(ValueError):
@@ -53,6 +58,13 @@ class ServiceOptions:
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 5000
+    # Cost budgets (schema/cost.py): the most objects one operation may ask for, per role.
+    cost_public: int = DEFAULT_BUDGETS[Role.PUBLIC]
+    cost_researcher: int = DEFAULT_BUDGETS[Role.RESEARCHER]
+    cost_manager: int = DEFAULT_BUDGETS[Role.MANAGER]
+    cost_admin: int = DEFAULT_BUDGETS[Role.ADMIN]
+    request_timeout: float = 20.0  # seconds
+    execution_threads: int = 4
     metrics_workers: int = 2
 
 
@@ -94,6 +106,12 @@ class Settings:
             timeout = float(env.get("KIEZGRAPH_QUERY_TIMEOUT", 15.0))
         except ValueError as exc:
             raise SettingsError("KIEZGRAPH_QUERY_TIMEOUT must be a number of seconds") from exc
+        try:
+            request_timeout = float(env.get("KIEZGRAPH_REQUEST_TIMEOUT", 20.0))
+        except ValueError as exc:
+            raise SettingsError("KIEZGRAPH_REQUEST_TIMEOUT must be a number of seconds") from exc
+        if not 0 < request_timeout < float("inf"):
+            raise SettingsError("KIEZGRAPH_REQUEST_TIMEOUT must be a positive number of seconds")
         def flag(name: str, default: bool) -> bool:
             return env.get(name, "1" if default else "0").lower() not in ("0", "false", "no", "off")
 
@@ -122,6 +140,12 @@ class Settings:
             max_depth=integer("KIEZGRAPH_MAX_DEPTH", 15),
             max_aliases=integer("KIEZGRAPH_MAX_ALIASES", 30),
             max_tokens=integer("KIEZGRAPH_MAX_TOKENS", 5000),
+            cost_public=integer("KIEZGRAPH_COST_PUBLIC", ServiceOptions.cost_public),
+            cost_researcher=integer("KIEZGRAPH_COST_RESEARCHER", ServiceOptions.cost_researcher),
+            cost_manager=integer("KIEZGRAPH_COST_MANAGER", ServiceOptions.cost_manager),
+            cost_admin=integer("KIEZGRAPH_COST_ADMIN", ServiceOptions.cost_admin),
+            request_timeout=request_timeout,
+            execution_threads=integer("KIEZGRAPH_EXECUTION_THREADS", 4),
             metrics_workers=integer("KIEZGRAPH_METRICS_WORKERS", 2),
         )
         return cls(
