@@ -73,8 +73,10 @@ class Neo4jSettings:
     connect_timeout: float = 1.0
     # A call that has waited this long makes the service ask Neo4j whether it is still there;
     stall_after: float = 1.0
-    # a Neo4j that does not answer that within this long is taken to be gone.
-    probe_timeout: float = 2.0
+    # a Neo4j that does not answer that within this long is taken to be gone. Generous: a Neo4j
+    # busy with heavy reads on a starved two-core machine can take seconds to answer even
+    # `RETURN 1`, and ending every call in flight on a false alarm costs more than waiting.
+    probe_timeout: float = 5.0
 
 
 class _Commit:
