@@ -264,9 +264,9 @@ class Database:
 
         @neo4j.unit_of_work(timeout=self.settings.query_timeout)
         async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
-            # A retried attempt starts afresh: the driver retries only attempts that failed
-            # before committing or whose COMMIT the server refused (an answer, not a silence).
-            commit.requested = False
+            # Once any attempt has sent COMMIT, a later failure cannot prove that nothing was
+            # applied: the driver also retries a COMMIT the server answered with a transient
+            # failure (a Neo4j shutting down can do that after writing), so the flag stays set.
             result = await work(Transaction(tx, self))
             commit.requested = True  # the driver sends COMMIT as soon as this returns
             return result
