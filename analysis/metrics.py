@@ -191,12 +191,23 @@ def compute(p: Projection, pool: Executor | None = None, seed: int = SEED) -> Me
             roles.append("COMMUNITY_CONNECTOR")
         if len(reached) >= 2:
             roles.append("QUARTER_BRIDGE")
-        actors.append(ActorMetrics(
-            id=p.ids[v], degree=degrees[v], weighted_degree=float(strength[v]), betweenness=between[v] * scale,
-            closeness=closeness[v], eigenvector=float(eigen[v]), pagerank=float(pagerank[v]),
-            clustering=float(clustering[v]), community=labels[v], participation=participation,
-            cut_vertex=v in cut_vertices, other_quarters_reached=len(reached), broker_roles=tuple(roles),
-        ))
+        actors.append(
+            ActorMetrics(
+                id=p.ids[v],
+                degree=degrees[v],
+                weighted_degree=float(strength[v]),
+                betweenness=between[v] * scale,
+                closeness=closeness[v],
+                eigenvector=float(eigen[v]),
+                pagerank=float(pagerank[v]),
+                clustering=float(clustering[v]),
+                community=labels[v],
+                participation=participation,
+                cut_vertex=v in cut_vertices,
+                other_quarters_reached=len(reached),
+                broker_roles=tuple(roles),
+            )
+        )
 
     average_path = None
     if len(members) > 1:
@@ -206,14 +217,21 @@ def compute(p: Projection, pool: Executor | None = None, seed: int = SEED) -> Me
     cross_sector = sum(p.types[a] != p.types[b] for a, b in p.pairs)
     cross_quarter = sum(not (p.quarters[a] & p.quarters[b]) for a, b in p.pairs)
     network = NetworkMetrics(
-        nodes=n, edges=m, cooperations=p.ties,
+        nodes=n,
+        edges=m,
+        cooperations=p.ties,
         density=(2 * m / (n * (n - 1))) if n > 1 else 0.0,
-        components=len(sizes), largest_component_share=(sizes[largest] / n) if n else 0.0,
-        average_path_length=average_path, diameter=diameter,
+        components=len(sizes),
+        largest_component_share=(sizes[largest] / n) if n else 0.0,
+        average_path_length=average_path,
+        diameter=diameter,
         transitivity=g.transitivity_undirected() if m else 0.0,
         average_clustering=(sum(clustering) / n) if n else 0.0,
-        communities=len(set(labels)), modularity=modularity,
-        community_method=COMMUNITY_METHOD, resolution=RESOLUTION, seed=seed,
+        communities=len(set(labels)),
+        modularity=modularity,
+        community_method=COMMUNITY_METHOD,
+        resolution=RESOLUTION,
+        seed=seed,
         cross_sector_share=cross_sector / m if m else 0.0,
         cross_quarter_share=cross_quarter / m if m else 0.0,
         isolates=sum(1 for d in degrees if d == 0),
@@ -252,4 +270,3 @@ def _ranked_labels(membership: Sequence[int]) -> list[int]:
     order = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
     rank = {c: i for i, c in enumerate(order)}
     return [rank[c] for c in membership]
-

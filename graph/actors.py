@@ -165,14 +165,18 @@ RETURN id, COUNT { (a)-[:COOPERATES_WITH]-(b:Actor) WHERE b.archived = false } A
 """
 
 # The documented organisations of many quarters at once (QM Träger, housing owners).
-KEY_ORGANISATIONS: Final[LiteralString] = """
+KEY_ORGANISATIONS: Final[LiteralString] = (
+    """
 UNWIND $ids AS id
 MATCH (a:Actor)-[m:ACTIVE_IN]->(q:Quarter {id: id})
 WHERE m.role <> 'member' AND a.archived = false
-RETURN id, """ + projection("a") + """ AS a,
+RETURN id, """
+    + projection("a")
+    + """ AS a,
        m {.role, .flats, .shareNote, .note, .sources, since: toString(m.since), until: toString(m.until)} AS m
 ORDER BY m.role DESC, a.sortName
 """
+)
 
 ACTOR_SORT: Final[dict[str, LiteralString]] = {
     "NAME": "{v}.sortName",
@@ -212,12 +216,21 @@ def _ties(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
     found: dict[str, list[QuarterTie]] = {i: [] for i in ids}
     for row in rows:
         m = row["m"]
-        found[row["id"]].append(QuarterTie(
-            actor_id=row["id"], quarter=m["quarter"], role=m.get("role") or "member",
-            since=date_or_none(m.get("since")), until=date_or_none(m.get("until")), flats=m.get("flats"),
-            share_note=m.get("shareNote"), note=m.get("note"), sources=tuple(m.get("sources") or ()),
-            quarter_status=m.get("status") or "active", quarter_end=date_or_none(m.get("end")),
-        ))
+        found[row["id"]].append(
+            QuarterTie(
+                actor_id=row["id"],
+                quarter=m["quarter"],
+                role=m.get("role") or "member",
+                since=date_or_none(m.get("since")),
+                until=date_or_none(m.get("until")),
+                flats=m.get("flats"),
+                share_note=m.get("shareNote"),
+                note=m.get("note"),
+                sources=tuple(m.get("sources") or ()),
+                quarter_status=m.get("status") or "active",
+                quarter_end=date_or_none(m.get("end")),
+            )
+        )
     return found
 
 
@@ -306,8 +319,7 @@ async def count_by_type(db: Database, criteria: ActorCriteria) -> dict[str, int]
     where = compiler.actor(criteria, "a")
     query = cast(
         LiteralString,
-        f"MATCH (a:Actor) WHERE {where} "
-        "RETURN a.type AS type, count(a) AS n",
+        f"MATCH (a:Actor) WHERE {where} RETURN a.type AS type, count(a) AS n",
     )
     return {row["type"]: row["n"] for row in await db.read(query, **compiler.params)}
 
@@ -337,15 +349,19 @@ FOREACH (_ IN CASE WHEN a.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
 FOREACH (_ IN CASE WHEN a.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
 """
 
-CREATE: Final[LiteralString] = """
+CREATE: Final[LiteralString] = (
+    """
 CREATE (a:Actor {id: $id})
 SET a += $props,
     a.location = CASE WHEN $lat IS NULL THEN null ELSE point({latitude: $lat, longitude: $lon}) END,
     a.createdAt = datetime(), a.updatedAt = a.createdAt, a.version = 1, a.archived = false
 SET a.type = $type
-""" + TYPE_LABELS + """
+"""
+    + TYPE_LABELS
+    + """
 RETURN a.id AS id
 """
+)
 
 # Overwrite the given properties (null removes one); location only when asked.
 UPDATE: Final[LiteralString] = """
@@ -448,12 +464,25 @@ async def set_archived(tx: Transaction, actor_id: str, archived: bool) -> None:
 def snapshot(r: ActorRecord) -> dict[str, Any]:
     """What the audit trail keeps of an actor: its user-visible fields."""
     return {
-        "type": r.type, "name": r.name, "alternativeNames": list(r.alt_names), "description": r.description,
-        "street": r.street, "postalCode": r.postal_code, "city": r.city,
-        "location": list(r.location) if r.location else None, "website": r.website, "tags": list(r.tags),
-        "sources": list(r.sources), "actionFields": list(r.action_fields), "archived": r.archived,
-        "institutionKind": r.institution_kind, "legalForm": r.legal_form, "sector": r.sector,
-        "socialEnterprise": r.social_enterprise, "ownership": r.ownership, "synthetic": r.synthetic,
+        "type": r.type,
+        "name": r.name,
+        "alternativeNames": list(r.alt_names),
+        "description": r.description,
+        "street": r.street,
+        "postalCode": r.postal_code,
+        "city": r.city,
+        "location": list(r.location) if r.location else None,
+        "website": r.website,
+        "tags": list(r.tags),
+        "sources": list(r.sources),
+        "actionFields": list(r.action_fields),
+        "archived": r.archived,
+        "institutionKind": r.institution_kind,
+        "legalForm": r.legal_form,
+        "sector": r.sector,
+        "socialEnterprise": r.social_enterprise,
+        "ownership": r.ownership,
+        "synthetic": r.synthetic,
     }
 
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
-from graph.actors import ActorRecord, projection, record as actor_record
+from graph.actors import ActorRecord, projection
+from graph.actors import record as actor_record
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import CooperationCriteria
 from graph.db import Database, Transaction
@@ -52,14 +53,21 @@ class CooperationRecord:
 
     def snapshot(self) -> dict[str, Any]:
         """What the audit trail keeps of a cooperation."""
-        return {"actors": sorted([self.a_id, self.b_id]), "kind": self.kind, "actionFields": list(self.action_fields),
-                "since": self.since.isoformat() if self.since else None,
-                "until": self.until.isoformat() if self.until else None, "intensity": self.intensity,
-                "description": self.description, "source": self.source, "synthetic": self.synthetic}
+        return {
+            "actors": sorted([self.a_id, self.b_id]),
+            "kind": self.kind,
+            "actionFields": list(self.action_fields),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "intensity": self.intensity,
+            "description": self.description,
+            "source": self.source,
+            "synthetic": self.synthetic,
+        }
 
 
 def record(c: dict[str, Any]) -> CooperationRecord:
-    created = datetime_or_none(c.get("createdAt")) or dt.datetime.now(dt.timezone.utc)
+    created = datetime_or_none(c.get("createdAt")) or dt.datetime.now(dt.UTC)
     return CooperationRecord(
         id=c["id"],
         a_id=c["a"],
@@ -214,10 +222,7 @@ async def partners_of(
     query, params = partners_query(ids, criteria, page)
     pages = {i: PartnerPage(0, [], False) for i in ids}
     for row in await db.read(query, **params):
-        rows = [
-            (Partner(actor_record(r["b"]), _newest_first(record(c) for c in r["cs"])), r["k"])
-            for r in row["rows"]
-        ]
+        rows = [(Partner(actor_record(r["b"]), _newest_first(record(c) for c in r["cs"])), r["k"]) for r in row["rows"]]
         pages[row["id"]] = PartnerPage(row["total"], rows[: page.first], len(rows) > page.first)
     return pages
 
@@ -229,9 +234,13 @@ def _newest_first(records: Any) -> tuple[CooperationRecord, ...]:
 # ---- writes ------------------------------------------------------------------------------
 
 # Cooperations between two actors, in either direction (for duplicate checks).
-BETWEEN: Final[LiteralString] = """
+BETWEEN: Final[LiteralString] = (
+    """
 MATCH (x:Actor {id: $a})-[c:COOPERATES_WITH]-(y:Actor {id: $b})
-RETURN """ + projection_of("c") + " AS c"
+RETURN """
+    + projection_of("c")
+    + " AS c"
+)
 
 CREATE: Final[LiteralString] = """
 MATCH (x:Actor {id: $a}), (y:Actor {id: $b})
@@ -240,22 +249,30 @@ SET c += $props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version 
 """
 
 # Lock a cooperation and bump its version; returns the previous version and its state.
-BUMP: Final[LiteralString] = """
+BUMP: Final[LiteralString] = (
+    """
 MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
 SET c.version = c.version + 1, c.updatedAt = datetime()
-RETURN c.version - 1 AS previous, """ + projection_of("c") + " AS c"
+RETURN c.version - 1 AS previous, """
+    + projection_of("c")
+    + " AS c"
+)
 
 UPDATE: Final[LiteralString] = """
 MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
 SET c += $props
 """
 
-DELETE: Final[LiteralString] = """
+DELETE: Final[LiteralString] = (
+    """
 MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
-WITH c, """ + projection_of("c") + """ AS snapshot
+WITH c, """
+    + projection_of("c")
+    + """ AS snapshot
 DELETE c
 RETURN snapshot AS c
 """
+)
 
 
 async def between(tx: Transaction, a: str, b: str) -> list[CooperationRecord]:

@@ -52,8 +52,10 @@ DRIVER: Final = "the Neo4j driver failed"
 COLLISION: Final = "the change collides with existing data"
 REFUSED: Final = "the database refused the request"
 NOT_APPLIED: Final = "; nothing was changed, retry shortly"
-UNKNOWN: Final = (" while the change was being committed: it may or may not have been applied. Read it again, or "
-                  "repeat the mutation with the same clientMutationId to get its result without applying it twice")
+UNKNOWN: Final = (
+    " while the change was being committed: it may or may not have been applied. Read it again, or "
+    "repeat the mutation with the same clientMutationId to get its result without applying it twice"
+)
 
 # How often the watchers look (seconds): at in-flight calls, and at a probe's progress.
 _TICK: Final = 0.25
@@ -150,9 +152,7 @@ class Database:
 
     def _fail_fast(self) -> None:
         if self._down_since is not None:
-            raise DatabaseUnavailable(
-                f"{GONE} (for {time.monotonic() - self._down_since:.0f} s){NOT_APPLIED}"
-            )
+            raise DatabaseUnavailable(f"{GONE} (for {time.monotonic() - self._down_since:.0f} s){NOT_APPLIED}")
 
     def _went_down(self) -> None:
         if self._down_since is None:
@@ -176,8 +176,9 @@ class Database:
         Neo4j's silence.
         """
         loop = asyncio.get_running_loop()
-        probe = loop.create_task(self._driver.execute_query(
-            _PROBE, database_=self.settings.database, routing_=neo4j.RoutingControl.READ))
+        probe = loop.create_task(
+            self._driver.execute_query(_PROBE, database_=self.settings.database, routing_=neo4j.RoutingControl.READ)
+        )
         waited = 0.0
         try:
             while waited < budget:

@@ -32,13 +32,13 @@ from strawberry.types import ExecutionResult
 from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
-from kiezgraph.exports import export_routes
 from kiezgraph import wire
+from kiezgraph.exports import export_routes
 from kiezgraph.guard import ASGIApp, Authenticator, Guard
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.settings import ServiceOptions
-from resolvers.context import Context
 from resolvers.access import PUBLIC, Principal, Role
+from resolvers.context import Context
 from resolvers.services import Services, WorkerPool
 from schema import Limits, build_schema, deadline
 
@@ -54,8 +54,12 @@ class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson."""
 
     def __init__(self, db: Database, services: Services, options: ServiceOptions) -> None:
-        budgets = {Role.PUBLIC: options.cost_public, Role.RESEARCHER: options.cost_researcher,
-                   Role.MANAGER: options.cost_manager, Role.ADMIN: options.cost_admin}
+        budgets = {
+            Role.PUBLIC: options.cost_public,
+            Role.RESEARCHER: options.cost_researcher,
+            Role.MANAGER: options.cost_manager,
+            Role.ADMIN: options.cost_admin,
+        }
         limits = Limits(options.max_depth, options.max_aliases, options.max_tokens, options.introspection, budgets)
         super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
         self.db = db
@@ -80,10 +84,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def _refusal(self, request: Request, status: int, message: str) -> Response:
         code = _HTTP_CODES.get(status, "BAD_REQUEST")
-        media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") \
-            else "application/json"
-        return Response(self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]}),
-                        status_code=status, media_type=media_type)
+        media_type = (
+            GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") else "application/json"
+        )
+        return Response(
+            self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]}),
+            status_code=status,
+            media_type=media_type,
+        )
 
     @staticmethod
     def _check_query_string(raw: bytes) -> None:
@@ -200,8 +208,13 @@ def app_from_env() -> ASGIApp:
     if settings.neo4j_uri is None or settings.neo4j_password is None:
         raise RuntimeError("app_from_env needs NEO4J_URI and NEO4J_PASSWORD; `kiezgraph serve` runs a local Neo4j")
     return create_app(
-        Neo4jSettings(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
-                      query_timeout=settings.query_timeout),
+        Neo4jSettings(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+            query_timeout=settings.query_timeout,
+        ),
         settings.options,
     )
 
@@ -244,8 +257,9 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
 
     async def readyz(_: Request) -> Response:
         ready, reason = await readiness.check()
-        return JSONResponse({"status": "ready" if ready else "unavailable", "reason": reason},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "unavailable", "reason": reason}, status_code=200 if ready else 503
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -78,8 +78,9 @@ class Authenticator:
         return principal
 
     def _jwt(self, credential: str) -> Principal:
-        key, algorithm = (self.options.jwt_secret, "HS256") if self.options.jwt_secret else \
-            (self.options.jwt_public_key, "RS256")
+        key, algorithm = (
+            (self.options.jwt_secret, "HS256") if self.options.jwt_secret else (self.options.jwt_public_key, "RS256")
+        )
         if key is None:
             raise Unauthorized("the token is not an API token, and JWTs are not configured")
         try:
@@ -129,9 +130,13 @@ class RateLimiter:
 
 async def _reply(send: Send, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -164,8 +169,13 @@ class Guard:
         per_minute = self.options.rate_per_minute if principal.token_id else self.options.public_rate_per_minute
         wait = self.limiter.take(key, per_minute)
         if wait is not None:
-            await _reply(send, 429, "RATE_LIMITED", f"too many requests; retry in {wait:.1f} s",
-                         [(b"retry-after", str(max(1, round(wait))).encode())])
+            await _reply(
+                send,
+                429,
+                "RATE_LIMITED",
+                f"too many requests; retry in {wait:.1f} s",
+                [(b"retry-after", str(max(1, round(wait))).encode())],
+            )
             return
         scope.setdefault("state", {})["principal"] = principal
         # Read the body here, counting as it streams (a missing or wrong Content-Length does not

@@ -265,9 +265,7 @@ class LocalNeo4j:
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        with neo4j.GraphDatabase.driver(
-            self.uri, auth=(self.user, self.password), connection_timeout=1.0
-        ) as driver:
+        with neo4j.GraphDatabase.driver(self.uri, auth=(self.user, self.password), connection_timeout=1.0) as driver:
             while True:
                 assert self._process is not None
                 if self._process.poll() is not None:

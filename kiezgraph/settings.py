@@ -112,6 +112,7 @@ class Settings:
             raise SettingsError("KIEZGRAPH_REQUEST_TIMEOUT must be a number of seconds") from exc
         if not 0 < request_timeout < float("inf"):
             raise SettingsError("KIEZGRAPH_REQUEST_TIMEOUT must be a positive number of seconds")
+
         def flag(name: str, default: bool) -> bool:
             return env.get(name, "1" if default else "0").lower() not in ("0", "false", "no", "off")
 

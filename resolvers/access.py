@@ -92,6 +92,7 @@ def quarter_open(tie: QuarterTie, day: dt.date) -> bool:
 
 # ---- messages (all user-facing text of this module, kept together for translation) ------------
 
+
 def forbidden(message: str) -> UserError:
     return UserError("FORBIDDEN", message, None)
 
@@ -105,8 +106,7 @@ def _outside(what: str, principal: Principal) -> str:
 
 
 def _membership_ended(what: str, tie: QuarterTie) -> str:
-    return (f"{what}: the actor's membership in {tie.quarter} ended on {tie.until}; "
-            "only current memberships give rights")
+    return f"{what}: the actor's membership in {tie.quarter} ended on {tie.until}; only current memberships give rights"
 
 
 def _quarter_ended(what: str, quarter: str) -> str:
@@ -114,8 +114,10 @@ def _quarter_ended(what: str, quarter: str) -> str:
 
 
 def _foreign_memberships(quarters: Iterable[str]) -> str:
-    return (f"a manager changes only the memberships of their own active quarters; keep those in "
-            f"{', '.join(sorted(set(quarters)))} exactly as they are")
+    return (
+        f"a manager changes only the memberships of their own active quarters; keep those in "
+        f"{', '.join(sorted(set(quarters)))} exactly as they are"
+    )
 
 
 _NOT_OWN = "a manager may place actors in their own quarters only"
@@ -123,6 +125,7 @@ _NO_CURRENT = "a new actor needs a current membership in one of your quarters"
 
 
 # ---- decisions ----------------------------------------------------------------------------
+
 
 def require(principal: Principal, roles: Iterable[Role], what: str) -> None:
     """Raise FORBIDDEN (a GraphQL error with ``extensions.code``) unless the role is among ``roles``."""
@@ -147,12 +150,12 @@ def may_read_personal(principal: Principal, ties: Iterable[QuarterTie], day: dt.
     if principal.role is Role.ADMIN:
         return True
     day = day or today()
-    return principal.role is Role.MANAGER and any(
-        t.quarter in principal.quarters and is_current(t, day) for t in ties)
+    return principal.role is Role.MANAGER and any(t.quarter in principal.quarters and is_current(t, day) for t in ties)
 
 
-def actor_write_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
-                      day: dt.date | None = None) -> UserError | None:
+def actor_write_error(
+    principal: Principal, ties: Sequence[QuarterTie], what: str, day: dt.date | None = None
+) -> UserError | None:
     """Why ``principal`` may not write an actor with ``ties`` (or a cooperation whose two actors
     have ``ties`` together); None if it may."""
     if principal.role not in WRITER_ROLES:
@@ -171,14 +174,16 @@ def actor_write_error(principal: Principal, ties: Sequence[QuarterTie], what: st
     return forbidden(_outside(what, principal))
 
 
-def cooperation_write_error(principal: Principal, a: Sequence[QuarterTie], b: Sequence[QuarterTie], what: str,
-                            day: dt.date | None = None) -> UserError | None:
+def cooperation_write_error(
+    principal: Principal, a: Sequence[QuarterTie], b: Sequence[QuarterTie], what: str, day: dt.date | None = None
+) -> UserError | None:
     """Rule 5: a cooperation is writable when one of its two actors is."""
     return actor_write_error(principal, [*a, *b], what, day)
 
 
-def placement_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
-                    day: dt.date | None = None) -> UserError | None:
+def placement_error(
+    principal: Principal, ties: Sequence[QuarterTie], what: str, day: dt.date | None = None
+) -> UserError | None:
     """Rule 4: where a new actor may go (``ties``: its memberships as asked for)."""
     if principal.role not in WRITER_ROLES:
         return forbidden(_needs_role(what, WRITER_ROLES))
@@ -197,8 +202,9 @@ def placement_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
     return None
 
 
-def memberships_change_error(principal: Principal, old: Sequence[QuarterTie], new: Sequence[QuarterTie],
-                             day: dt.date | None = None) -> UserError | None:
+def memberships_change_error(
+    principal: Principal, old: Sequence[QuarterTie], new: Sequence[QuarterTie], day: dt.date | None = None
+) -> UserError | None:
     """Rule 3: a manager's ``setActorQuarters`` may change only memberships in quarters that are
     theirs and open; all others must come back as they were. (Whether the principal may write
     the actor at all is :func:`actor_write_error`'s question, asked first.)"""
@@ -209,8 +215,7 @@ def memberships_change_error(principal: Principal, old: Sequence[QuarterTie], ne
     day = day or today()
 
     def foreign(ties: Sequence[QuarterTie]) -> Counter[tuple[Any, ...]]:
-        return Counter(t.content() for t in ties
-                       if t.quarter not in principal.quarters or not quarter_open(t, day))
+        return Counter(t.content() for t in ties if t.quarter not in principal.quarters or not quarter_open(t, day))
 
     before, after = foreign(old), foreign(new)
     if before == after:

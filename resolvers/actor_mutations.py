@@ -27,8 +27,8 @@ from resolvers.access import (
 from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
+from resolvers.validation import MAX_TEXT, clean_text, coordinates, given, name, period, strings, text, url
 from resolvers.writes import Call, record_change, run
-from resolvers.validation import MAX_TEXT, given, clean_text, coordinates, name, period, strings, text, url
 
 if TYPE_CHECKING:
     from schema.mutation_inputs import (
@@ -72,8 +72,14 @@ def _membership_rows(rows: list[QuarterMembershipInput]) -> list[dict[str, Any]]
     return [
         {
             "quarter": r.quarter.strip().lower(),
-            "props": {"role": r.role.value, "since": r.since, "until": r.until, "flats": r.flats,
-                      "note": r.note, "sources": [clean_text(s) for s in r.sources or []]},
+            "props": {
+                "role": r.role.value,
+                "since": r.since,
+                "until": r.until,
+                "flats": r.flats,
+                "note": r.note,
+                "sources": [clean_text(s) for s in r.sources or []],
+            },
         }
         for r in rows
     ]
@@ -90,8 +96,13 @@ def _type_field_errors(actor_type: str, values: dict[str, Any]) -> list[UserErro
 
 def _names(primary: str, alternatives: list[str]) -> dict[str, Any]:
     alts = [n for n in dict.fromkeys(clean_text(a) for a in alternatives) if n and n != primary]
-    return {"name": primary, "altNames": alts, "searchKey": search_key([primary, *alts]),
-            "nameKey": name_key(primary), "sortName": sort_key(primary)}
+    return {
+        "name": primary,
+        "altNames": alts,
+        "searchKey": search_key([primary, *alts]),
+        "nameKey": name_key(primary),
+        "sortName": sort_key(primary),
+    }
 
 
 def _enum_value(value: Any) -> Any:
@@ -102,12 +113,14 @@ async def _refuse_duplicate_name(tx: Transaction, primary: str, key: str, actor_
     """Refuse a name that another live actor already has as people see it (see graph/names.py)."""
     same = await actors.same_name(tx, key, exclude=[actor_id] if actor_id else [])
     if same:
-        raise Rejected(UserError(
-            "DUPLICATE_ACTOR",
-            f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
-            ("input", "name"),
-            {"existing": same},
-        ))
+        raise Rejected(
+            UserError(
+                "DUPLICATE_ACTOR",
+                f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
+                ("input", "name"),
+                {"existing": same},
+            )
+        )
 
 
 async def _reload(ctx: Context, actor_id: str) -> ActorRecord | None:
@@ -120,8 +133,9 @@ async def _current(tx: Transaction, actor_id: str) -> ActorRecord:
     return actors.record(row["a"])
 
 
-async def _locked(ctx: Context, tx: Transaction, actor_id: str, global_id: str, version: int | None,
-                  what: str) -> tuple[ActorRecord, list[QuarterTie]]:
+async def _locked(
+    ctx: Context, tx: Transaction, actor_id: str, global_id: str, version: int | None, what: str
+) -> tuple[ActorRecord, list[QuarterTie]]:
     """Lock the actor, check that it exists, that this principal may write it, and the version."""
     previous = await actors.bump(tx, actor_id)
     if previous is None:
@@ -142,11 +156,21 @@ async def _asked_ties(ctx: Context, rows: list[QuarterMembershipInput]) -> list[
     ties = []
     for row, quarter in zip(rows, found, strict=True):
         assert quarter is not None, "validated before"
-        ties.append(QuarterTie(
-            actor_id="", quarter=quarter.slug, role=row.role.value, since=row.since, until=row.until,
-            flats=row.flats, share_note=None, note=row.note, sources=tuple(clean_text(s) for s in row.sources or []),
-            quarter_status=quarter.status, quarter_end=quarter.end_date,
-        ))
+        ties.append(
+            QuarterTie(
+                actor_id="",
+                quarter=quarter.slug,
+                role=row.role.value,
+                since=row.since,
+                until=row.until,
+                flats=row.flats,
+                share_note=None,
+                note=row.note,
+                sources=tuple(clean_text(s) for s in row.sources or []),
+                quarter_status=quarter.status,
+                quarter_end=quarter.end_date,
+            )
+        )
     return ties
 
 
@@ -195,8 +219,9 @@ async def create_actor(ctx: Context, data: CreateActorInput) -> Outcome[ActorRec
         await actors.set_action_fields(tx, actor_id, data.action_fields or [])
         await actors.set_memberships(tx, actor_id, _membership_rows(data.quarters or []))
         created = await _current(tx, actor_id)
-        await record_change(tx, ctx.principal, "Actor", actor_id, "create", None,
-                            {**actors.snapshot(created), "quarters": slugs})
+        await record_change(
+            tx, ctx.principal, "Actor", actor_id, "create", None, {**actors.snapshot(created), "quarters": slugs}
+        )
         return actor_id
 
     # A replayed key answers with the actor its first call created, not with this call's new id.
@@ -250,9 +275,13 @@ async def update_actor(ctx: Context, data: UpdateActorInput) -> Outcome[ActorRec
             props["sources"] = [clean_text(s) for s in data.sources or []]
         if given(data.address):
             address = data.address
-            props.update({"street": address.street if address else None,
-                          "postalCode": address.postal_code if address else None,
-                          "city": address.city if address else None})
+            props.update(
+                {
+                    "street": address.street if address else None,
+                    "postalCode": address.postal_code if address else None,
+                    "city": address.city if address else None,
+                }
+            )
         for field, (_, prop) in TYPE_FIELDS.items():
             if given(getattr(data, field)):
                 props[prop] = _enum_value(getattr(data, field))
@@ -277,8 +306,15 @@ async def set_archived(ctx: Context, data: ActorStateInput, archived: bool) -> O
         current, _ = await _locked(ctx, tx, actor_id, data.id, data.version, what)
         if current.archived != archived:
             await actors.set_archived(tx, actor_id, archived)
-            await record_change(tx, ctx.principal, "Actor", actor_id, "archive" if archived else "restore",
-                                {"archived": current.archived}, {"archived": archived})
+            await record_change(
+                tx,
+                ctx.principal,
+                "Actor",
+                actor_id,
+                "archive" if archived else "restore",
+                {"archived": current.archived},
+                {"archived": archived},
+            )
 
     call = Call("archiveActor" if archived else "restoreActor", data)
     return await run(ctx, work, call, then=lambda _: _reload(ctx, actor_id))
@@ -306,8 +342,15 @@ async def set_quarters(ctx: Context, data: SetActorQuartersInput) -> Outcome[Act
             if tie.content() in notes:
                 row["props"]["shareNote"] = notes[tie.content()]
         await actors.set_memberships(tx, actor_id, rows)
-        await record_change(tx, ctx.principal, "Actor", actor_id, "set_quarters",
-                            {"quarters": sorted(t.quarter for t in old)}, {"quarters": sorted(new_slugs)})
+        await record_change(
+            tx,
+            ctx.principal,
+            "Actor",
+            actor_id,
+            "set_quarters",
+            {"quarters": sorted(t.quarter for t in old)},
+            {"quarters": sorted(new_slugs)},
+        )
 
     return await run(ctx, work, Call("setActorQuarters", data), then=lambda _: _reload(ctx, actor_id))
 
@@ -351,14 +394,37 @@ async def merge_actors(ctx: Context, data: MergeActorsInput) -> Outcome[ActorRec
             summary = await merging.merge(tx, survivor, duplicate, memberships)
             summaries.append(summary)
             for person in summary.moved_persons:  # by id only: personal data stays in the person's records
-                await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Person", person, "move",
-                                  {"actor": local}, {"actor": survivor_id})
-            await audit.write(tx, ctx.principal.label, ctx.principal.role.value, "Actor", local, "merged_away",
-                              actors.snapshot(duplicate), {"mergedInto": survivor_id})
+                await audit.write(
+                    tx,
+                    ctx.principal.label,
+                    ctx.principal.role.value,
+                    "Person",
+                    person,
+                    "move",
+                    {"actor": local},
+                    {"actor": survivor_id},
+                )
+            await audit.write(
+                tx,
+                ctx.principal.label,
+                ctx.principal.role.value,
+                "Actor",
+                local,
+                "merged_away",
+                actors.snapshot(duplicate),
+                {"mergedInto": survivor_id},
+            )
             survivor = await _current(tx, survivor_id)
         changed_before, changed_after = actors.diff(before, actors.snapshot(survivor))
-        await record_change(tx, ctx.principal, "Actor", survivor_id, "merge",
-                            changed_before, {**changed_after, "merged": [d for d, _ in duplicates]})
+        await record_change(
+            tx,
+            ctx.principal,
+            "Actor",
+            survivor_id,
+            "merge",
+            changed_before,
+            {**changed_after, "merged": [d for d, _ in duplicates]},
+        )
         return [dataclasses.asdict(s) for s in summaries]  # the receipt: JSON
 
     async def merged(_: list[dict[str, int]]) -> ActorRecord | None:

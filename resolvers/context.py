@@ -21,8 +21,8 @@ from graph.actors import ActorRecord, MembershipRecord, QuarterTie
 from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
 from graph.criteria import CooperationCriteria
 from graph.db import Database
-from graph.persons import PersonRecord
 from graph.pagination import Page
+from graph.persons import PersonRecord
 from graph.quarters import QuarterRecord
 from resolvers.access import PUBLIC, Principal
 from resolvers.services import Services
@@ -136,5 +136,11 @@ class Context:
         request: Any = None,
         response: Any = None,
     ) -> Context:
-        return cls(db=db, loaders=Loaders(db), services=services or Services(), principal=principal,
-                   request=request, response=response)
+        return cls(
+            db=db,
+            loaders=Loaders(db),
+            services=services or Services(),
+            principal=principal,
+            request=request,
+            response=response,
+        )

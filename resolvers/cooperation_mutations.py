@@ -12,10 +12,10 @@ from graph.ids import new_id
 from resolvers import ids
 from resolvers.access import admin_error, cooperation_write_error
 from resolvers.context import Context
-from resolvers.references import unknown_action_fields
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
+from resolvers.references import unknown_action_fields
+from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, given, intensity, period, text
 from resolvers.writes import Call, record_change, run
-from resolvers.validation import MAX_SHORT, MAX_TEXT, given, clean_text, intensity, period, text
 
 if TYPE_CHECKING:
     from schema.mutation_inputs import (
@@ -82,8 +82,9 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         await _check_write(ctx, tx, a, b, "recording this cooperation")
         for i, local in enumerate((a, b)):
             if present[local]:
-                raise Rejected(invalid("archived actors take no new cooperations; restore it first",
-                                       "input", "actorIds", str(i)))
+                raise Rejected(
+                    invalid("archived actors take no new cooperations; restore it first", "input", "actorIds", str(i))
+                )
         for existing in await cooperations.between(tx, a, b):
             if existing.kind == props["kind"] and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
@@ -157,8 +158,9 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
     return await run(ctx, work, Call("updateCooperation", data), then=lambda _: _reload(ctx, local))
 
 
-async def _locked(ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None,
-                  what: str) -> CooperationRecord:
+async def _locked(
+    ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None, what: str
+) -> CooperationRecord:
     bumped = await cooperations.bump(tx, local)
     if bumped is None:
         raise Rejected(not_found("cooperation", global_id, "input", "id"))
@@ -180,9 +182,15 @@ async def end_cooperation(ctx: Context, data: EndCooperationInput) -> Outcome[Co
         if problems:
             raise Rejected(*problems)
         await cooperations.update(tx, local, {"until": data.until})
-        await record_change(tx, ctx.principal, "Cooperation", local, "end",
-                            {"until": current.until.isoformat() if current.until else None},
-                            {"until": data.until.isoformat()})
+        await record_change(
+            tx,
+            ctx.principal,
+            "Cooperation",
+            local,
+            "end",
+            {"until": current.until.isoformat() if current.until else None},
+            {"until": data.until.isoformat()},
+        )
 
     return await run(ctx, work, Call("endCooperation", data), then=lambda _: _reload(ctx, local))
 

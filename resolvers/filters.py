@@ -96,8 +96,12 @@ async def actor_criteria(ctx: Context, f: ActorFilter | None, *, depth: int = 0,
         return ActorCriteria()
     if depth > MAX_DEPTH:
         raise bad_input(f"filters nest at most {MAX_DEPTH} levels deep")
-    for values, what in ((f.types, "types"), (f.quarters, "quarters"), (f.action_fields, "action fields"),
-                         (f.tags, "tags")):
+    for values, what in (
+        (f.types, "types"),
+        (f.quarters, "quarters"),
+        (f.action_fields, "action fields"),
+        (f.tags, "tags"),
+    ):
         _limited(values, what)  # type: ignore[arg-type]
     tokens = None
     if f.text is not None:
@@ -120,9 +124,11 @@ async def actor_criteria(ctx: Context, f: ActorFilter | None, *, depth: int = 0,
         text_tokens=tokens,
         tags=tuple(t.strip() for t in f.tags) if f.tags is not None else None,
         has_cooperation=await cooperation_criteria(ctx, f.has_cooperation, depth=depth + 1, top=False)
-        if f.has_cooperation is not None else None,
+        if f.has_cooperation is not None
+        else None,
         lacks_cooperation=await cooperation_criteria(ctx, f.lacks_cooperation, depth=depth + 1, top=False)
-        if f.lacks_cooperation is not None else None,
+        if f.lacks_cooperation is not None
+        else None,
         near=near,
         synthetic=f.synthetic,
         include_archived=top and f.archived is not False,

@@ -66,8 +66,9 @@ async def selection(
     )
     ties = CooperationCriteria(
         kinds=q.cooperation_kinds,
-        action_fields=(await expand_action_fields(ctx, list(q.cooperation_action_fields))
-                       if q.cooperation_action_fields else None),
+        action_fields=(
+            await expand_action_fields(ctx, list(q.cooperation_action_fields)) if q.cooperation_action_fields else None
+        ),
         min_intensity=q.min_intensity,
         synthetic=q.synthetic,
     )
@@ -150,4 +151,3 @@ async def analysed(ctx: Context, sel: Selection) -> Analysed:
     result = await asyncio.to_thread(metric_analysis.compute, projection, pool)
     ctx.services.analysis.put(key, (projection, result))
     return Analysed(projection, result, current, False)
-

@@ -25,5 +25,3 @@ async def node(ctx: Context, global_id: str) -> tuple[str, Any] | None:
     else:
         return None
     return (type_name, record) if record is not None else None
-
-

@@ -92,8 +92,9 @@ async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord
             raise Rejected(not_found("actor", data.actor_id, "input", "actorId"))
         await _may_write(ctx, tx, actor_id, "adding a contact person to this actor")
         person = await persons.create(tx, new_id(), actor_id, props)
-        await record_change(tx, ctx.principal, "Person", person.id, "create", None,
-                            {**person.personal_data(), "actor": actor_id})
+        await record_change(
+            tx, ctx.principal, "Person", person.id, "create", None, {**person.personal_data(), "actor": actor_id}
+        )
         written[:] = [person]
         return person.id
 

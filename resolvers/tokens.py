@@ -43,8 +43,15 @@ async def create(ctx: Context, data: CreateApiTokenInput) -> Outcome[IssuedToken
 
     async def work(tx: Transaction) -> IssuedToken:
         issued = await tokens.create(tx, label, role, quarters)
-        await record_change(tx, ctx.principal, "ApiToken", issued.record.id, "create", None,
-                            {"name": label, "role": role, "quarters": quarters})
+        await record_change(
+            tx,
+            ctx.principal,
+            "ApiToken",
+            issued.record.id,
+            "create",
+            None,
+            {"name": label, "role": role, "quarters": quarters},
+        )
         return issued
 
     return await run(ctx, work)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
 import strawberry
-
-from resolvers.context import Context
 
 from graph.action_fields import ActionFieldRecord
 from resolvers import action_fields, ids
+from resolvers.context import Context
 from schema.enums import ActionFieldEra
 from schema.node import Node
 

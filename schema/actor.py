@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers.context import Context
-
 from graph.actors import ActorRecord, MembershipRecord
 from graph.quarters import QuarterRecord
 from resolvers import action_fields, actors, ids, people
+from resolvers.context import Context
 from resolvers.paging import Slice
 from schema.action_field import ActionField
 from schema.enums import ActorType, InstitutionKind, LegalForm, MembershipRole, Ownership
@@ -29,15 +28,11 @@ CooperationRef = Annotated["Cooperation", strawberry.lazy("schema.cooperation")]
 ContactPersonRef = Annotated["ContactPerson", strawberry.lazy("schema.people")]
 CooperationConnectionRef = Annotated["CooperationConnection", strawberry.lazy("schema.cooperation")]
 
-FirstArg = Annotated[
-    int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
-]
+FirstArg = Annotated[int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")]
 AfterArg = Annotated[
     str | None, strawberry.argument(description="Return items after this cursor (`pageInfo.endCursor`).")
 ]
-CooperationFilterArg = Annotated[
-    CooperationFilter | None, strawberry.argument(description="Which cooperations count.")
-]
+CooperationFilterArg = Annotated[CooperationFilter | None, strawberry.argument(description="Which cooperations count.")]
 
 
 @strawberry.type(description="A postal address.")
@@ -66,8 +61,16 @@ class ActorQuarter:
 
     @classmethod
     def of(cls, m: MembershipRecord, q: QuarterRecord) -> ActorQuarter:
-        return cls(quarter=Quarter.of(q), role=MembershipRole(m.role), since=m.since, until=m.until, flats=m.flats,
-                   share_note=m.share_note, note=m.note, sources=list(m.sources))
+        return cls(
+            quarter=Quarter.of(q),
+            role=MembershipRole(m.role),
+            since=m.since,
+            until=m.until,
+            flats=m.flats,
+            share_note=m.share_note,
+            note=m.note,
+            sources=list(m.sources),
+        )
 
 
 @strawberry.interface(
@@ -169,7 +172,8 @@ def _common(r: ActorRecord) -> dict[str, object]:
         "alternative_names": list(r.alt_names),
         "description": r.description,
         "address": Address(street=r.street, postal_code=r.postal_code, city=r.city)
-        if (r.street or r.postal_code or r.city) else None,
+        if (r.street or r.postal_code or r.city)
+        else None,
         "location": GeoPoint(latitude=r.location[0], longitude=r.location[1]) if r.location else None,
         "website": r.website,
         "tags": list(r.tags),
@@ -277,8 +281,11 @@ class PartnerConnection:
         edges = []
         for cursor, partner in page.items:
             cooperations = [Cooperation.of(x) for x in partner.cooperations]
-            edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), cooperations=cooperations,
-                                     cooperation=cooperations[0]))
+            edges.append(
+                PartnerEdge(
+                    cursor=cursor, node=actor_of(partner.actor), cooperations=cooperations, cooperation=cooperations[0]
+                )
+            )
         return cls(
             edges=edges,
             page_info=PageInfo.of(page),  # type: ignore[arg-type]

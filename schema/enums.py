@@ -67,9 +67,7 @@ class Ownership(Enum):
 
 @strawberry.enum(description="What a cooperation between two actors consists of.")
 class CooperationKind(Enum):
-    PROJECT_PARTNERSHIP = strawberry.enum_value(
-        "project_partnership", description="Partners in a common project."
-    )
+    PROJECT_PARTNERSHIP = strawberry.enum_value("project_partnership", description="Partners in a common project.")
     WORKING_GROUP = strawberry.enum_value(
         "working_group", description="Members of the same working group or network (AG, Netzwerk, Runder Tisch)."
     )

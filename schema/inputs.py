@@ -65,7 +65,9 @@ class CooperationFilter:
     or_: list[CooperationFilter] | None = strawberry.field(
         default=None, name="or", description="At least one of these filters must hold."
     )
-    not_: CooperationFilter | None = strawberry.field(default=None, name="not", description="This filter must not hold.")
+    not_: CooperationFilter | None = strawberry.field(
+        default=None, name="not", description="This filter must not hold."
+    )
 
 
 @strawberry.input(

@@ -6,26 +6,25 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.context import Context
-
 from resolvers import actor_mutations, cooperation_mutations, people, tokens
+from resolvers.context import Context
+from schema.keyed import echo
 from schema.mutation_inputs import (
     ActorStateInput,
+    AddContactPersonInput,
     AddCooperationInput,
     CreateActorInput,
+    CreateApiTokenInput,
     DeleteCooperationInput,
     EndCooperationInput,
     MergeActorsInput,
-    SetActorQuartersInput,
-    UpdateActorInput,
-    UpdateCooperationInput,
-    AddContactPersonInput,
-    CreateApiTokenInput,
     PersonInput,
     RevokeApiTokenInput,
+    SetActorQuartersInput,
+    UpdateActorInput,
     UpdateContactPersonInput,
+    UpdateCooperationInput,
 )
-from schema.keyed import echo
 from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload
 from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload
 from schema.user_errors import user_error
@@ -39,52 +38,92 @@ Info = strawberry.Info[Context, None]
 )
 class Mutation:
     @strawberry.mutation(description="Record a new actor. Refused if a live actor has the same name as people see it.")
-    async def create_actor(self, info: Info, input: Annotated[CreateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+    async def create_actor(
+        self,
+        info: Info,
+        input: Annotated[CreateActorInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.create_actor(info.context, input)), input)
 
     @strawberry.mutation(description="Change an actor. Send the `version` you read; a stale one is refused.")
-    async def update_actor(self, info: Info, input: Annotated[UpdateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+    async def update_actor(
+        self,
+        info: Info,
+        input: Annotated[UpdateActorInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.update_actor(info.context, input)), input)
 
     @strawberry.mutation(description="Archive an actor: it leaves default queries but keeps its history.")
-    async def archive_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+    async def archive_actor(
+        self,
+        info: Info,
+        input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=True)), input)
 
     @strawberry.mutation(description="Bring an archived actor back into default queries.")
-    async def restore_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+    async def restore_actor(
+        self,
+        info: Info,
+        input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=False)), input)
 
     @strawberry.mutation(
         description="Replace the quarters an actor is active in (with since/until and role). A manager changes only "
         "memberships in their own active quarters: every other membership must be sent back exactly as read."
     )
-    async def set_actor_quarters(self, info: Info, input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
+    async def set_actor_quarters(
+        self,
+        info: Info,
+        input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
         return echo(ActorPayload.of(await actor_mutations.set_quarters(info.context, input)), input)
 
     @strawberry.mutation(
         description="Merge duplicates into one actor: cooperations, quarters and action fields move to the survivor, "
         "the duplicates' names become alternative names, their old ids lead to the survivor. Nothing is lost."
     )
-    async def merge_actors(self, info: Info, input: Annotated[MergeActorsInput, strawberry.argument(description="What to do; see the input type.")]) -> MergeActorsPayload:
+    async def merge_actors(
+        self,
+        info: Info,
+        input: Annotated[MergeActorsInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> MergeActorsPayload:
         return echo(MergeActorsPayload.of(await actor_mutations.merge_actors(info.context, input)), input)
 
     @strawberry.mutation(
         description="Record a cooperation between two actors. Refused if they already have one of the same kind "
         "over an overlapping time (in either direction)."
     )
-    async def add_cooperation(self, info: Info, input: Annotated[AddCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+    async def add_cooperation(
+        self,
+        info: Info,
+        input: Annotated[AddCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
         return echo(CooperationPayload.of(await cooperation_mutations.add_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="Change a cooperation. Send the `version` you read; a stale one is refused.")
-    async def update_cooperation(self, info: Info, input: Annotated[UpdateCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+    async def update_cooperation(
+        self,
+        info: Info,
+        input: Annotated[UpdateCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
         return echo(CooperationPayload.of(await cooperation_mutations.update_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="End a cooperation on a day; it stays in the history.")
-    async def end_cooperation(self, info: Info, input: Annotated[EndCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+    async def end_cooperation(
+        self,
+        info: Info,
+        input: Annotated[EndCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
         return echo(CooperationPayload.of(await cooperation_mutations.end_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
-    async def delete_cooperation(self, info: Info, input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
+    async def delete_cooperation(
+        self,
+        info: Info,
+        input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
         return echo(CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input)), input)
 
     @strawberry.mutation(description="Add a contact person to an actor (admins, and managers of its quarters).")
@@ -123,9 +162,11 @@ class Mutation:
     ) -> ApiTokenPayload:
         outcome = await tokens.create(info.context, input)
         issued = outcome.value if not outcome.errors else None
-        return ApiTokenPayload(token=ApiToken.of(issued.record) if issued else None,
-                               secret=issued.secret if issued else None,
-                               errors=[user_error(e) for e in outcome.errors])
+        return ApiTokenPayload(
+            token=ApiToken.of(issued.record) if issued else None,
+            secret=issued.secret if issued else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
 
     @strawberry.mutation(description="Revoke an API token: it stops working at once. Admins only.")
     async def revoke_api_token(
@@ -133,5 +174,6 @@ class Mutation:
     ) -> ApiTokenPayload:
         outcome = await tokens.revoke(info.context, input)
         record = outcome.value if not outcome.errors else None
-        return ApiTokenPayload(token=ApiToken.of(record) if record else None, secret=None,
-                               errors=[user_error(e) for e in outcome.errors])
+        return ApiTokenPayload(
+            token=ApiToken.of(record) if record else None, secret=None, errors=[user_error(e) for e in outcome.errors]
+        )

@@ -165,7 +165,9 @@ class DeleteCooperationInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
 
 
-@strawberry.input(description="A contact person of an actor (personal data: visible to admins and the actor's managers).")
+@strawberry.input(
+    description="A contact person of an actor (personal data: visible to admins and the actor's managers)."
+)
 class AddContactPersonInput(KeyedInput):
     actor_id: strawberry.ID = strawberry.field(description="The actor the person speaks for.")
     name: str = strawberry.field(description="Full name.")

@@ -50,9 +50,11 @@ class MergeActorsPayload(KeyedPayload):
         return cls(
             actor=actor_of(outcome.value) if outcome.value and not outcome.errors else None,
             merged=[
-                MergeSummaryInfo(moved_cooperations=s.moved_cooperations,
-                                 combined_cooperations=s.combined_cooperations,
-                                 dropped_cooperations=s.dropped_cooperations)
+                MergeSummaryInfo(
+                    moved_cooperations=s.moved_cooperations,
+                    combined_cooperations=s.combined_cooperations,
+                    dropped_cooperations=s.dropped_cooperations,
+                )
                 for s in summaries
             ],
             errors=[user_error(e) for e in outcome.errors],

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers.context import Context
-
 from graph.quarters import QuarterRecord
 from resolvers import actors as actor_resolvers
 from resolvers import cooperations as cooperation_resolvers
 from resolvers import ids, quarters
+from resolvers.context import Context
 from schema.enums import ActorType, MembershipRole
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
 from schema.node import Node
@@ -57,7 +56,9 @@ class ResidentsFact:
     sources: list[str] = strawberry.field(description="URLs of the public sources for this fact.")
 
 
-@strawberry.type(description="An approximate landmark point in a quarter (not its centre); only where a source gives one.")
+@strawberry.type(
+    description="An approximate landmark point in a quarter (not its centre); only where a source gives one."
+)
 class Landmark:
     latitude: float = strawberry.field(description="WGS 84 latitude in degrees.")
     longitude: float = strawberry.field(description="WGS 84 longitude in degrees.")
@@ -158,7 +159,9 @@ class Quarter(Node):
     ) -> ActorConnectionRef:
         from schema.actor import ActorConnection
 
-        page = await actor_resolvers.search(info.context, filter, order_by, first, after, extra=quarters.in_quarter(self.record))
+        page = await actor_resolvers.search(
+            info.context, filter, order_by, first, after, extra=quarters.in_quarter(self.record)
+        )
         return ActorConnection.of(page)
 
     @strawberry.field(description="Cooperations with at least one actor active in this quarter.")
@@ -195,24 +198,30 @@ class Quarter(Node):
         from schema.actor import actor_of
 
         return [
-            QuarterOrganisation(actor=actor_of(a), role=MembershipRole(m.role), until=m.until, flats=m.flats,
-                                share_note=m.share_note, note=m.note, sources=list(m.sources))
+            QuarterOrganisation(
+                actor=actor_of(a),
+                role=MembershipRole(m.role),
+                until=m.until,
+                flats=m.flats,
+                share_note=m.share_note,
+                note=m.note,
+                sources=list(m.sources),
+            )
             for a, m in await quarters.key_organisations(info.context, self.record)
         ]
 
-    @strawberry.field(description="The areas that were merged into this one (Rixdorf: Ganghoferstraße, Richardplatz Süd).")
+    @strawberry.field(
+        description="The areas that were merged into this one (Rixdorf: Ganghoferstraße, Richardplatz Süd)."
+    )
     async def merged_from(self, info: strawberry.Info[Context, None]) -> list[Quarter]:
         records = await quarters.many_by_id(info.context, self.record.merged_from_ids)
         return [Quarter.of(r) for r in sorted(records, key=lambda r: r.name)]
 
 
-
 @strawberry.type(description="An organisation with a documented role in a quarter: its QM Träger or a housing owner.")
 class QuarterOrganisation:
     actor: Annotated[Actor, strawberry.lazy("schema.actor")] = strawberry.field(description="The organisation.")
-    role: MembershipRole = strawberry.field(
-        description="QM Träger or housing owner."
-    )
+    role: MembershipRole = strawberry.field(description="QM Träger or housing owner.")
     until: dt.date | None = strawberry.field(description="Until when, if the role has ended.")
     flats: int | None = strawberry.field(description="Housing owners: flats in the quarter, where a source says.")
     share_note: str | None = strawberry.field(description="Housing owners: their share, as the source puts it.")

@@ -7,16 +7,14 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.context import Context
-
-from resolvers.errors import bad_input
 from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions, tokens
+from resolvers.context import Context
+from resolvers.errors import bad_input
 from schema.action_field import ActionField
 from schema.actor import Actor, ActorConnection, actor_of
 from schema.cooperation import Cooperation, CooperationConnection
 from schema.enums import ActionFieldEra, ActorType
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
-from schema.node import Node
 from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, NetworkMetricsResult
 from schema.network import (
     AsOfArg,
@@ -27,6 +25,7 @@ from schema.network import (
     network_of,
     query_of,
 )
+from schema.node import Node
 from schema.people import ApiToken, Change
 from schema.quarter import Quarter
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
@@ -80,7 +79,8 @@ class Query:
         info: Info,
         filter: Annotated[ActorFilter | None, strawberry.argument(description="Which actors.")] = None,
         order_by: Annotated[
-            list[ActorOrder] | None, strawberry.argument(description="Sort keys, most significant first (default: name).")
+            list[ActorOrder] | None,
+            strawberry.argument(description="Sort keys, most significant first (default: name)."),
         ] = None,
         first: First = None,
         after: After = None,
@@ -118,7 +118,9 @@ class Query:
 
     # ---- networks -----------------------------------------------------------------------------
 
-    @strawberry.field(description="An actor's ego network: the actors within `depth` cooperations, and the ties among them.")
+    @strawberry.field(
+        description="An actor's ego network: the actors within `depth` cooperations, and the ties among them."
+    )
     async def ego_network(
         self,
         info: Info,
@@ -186,18 +188,26 @@ class Query:
     ) -> ActorMetricsResult:
         if not 1 <= first <= 10_000:
             raise bad_input("`first` must be between 1 and 10000")
-        analysed = await networks.analysed(info.context, await networks.selection(info.context, query_of(filter), as_of))
+        analysed = await networks.analysed(
+            info.context, await networks.selection(info.context, query_of(filter), as_of)
+        )
         key = order_by.field.value if order_by else "betweenness"
         descending = order_by is None or order_by.direction.value == "desc"
         rows = sorted(analysed.metrics.actors, key=lambda m: (getattr(m, key), m.id), reverse=descending)
-        return ActorMetricsResult(total_count=len(rows), revision=analysed.revision, cached=analysed.cached,
-                                  nodes=[ActorMetric.of(m) for m in rows[:first]])
+        return ActorMetricsResult(
+            total_count=len(rows),
+            revision=analysed.revision,
+            cached=analysed.cached,
+            nodes=[ActorMetric.of(m) for m in rows[:first]],
+        )
 
     @strawberry.field(description="Density, components, path lengths, clustering, communities, cross-sector ties...")
     async def network_metrics(
         self, info: Info, filter: NetworkFilterArg = None, as_of: AsOfArg = None
     ) -> NetworkMetricsResult:
-        analysed = await networks.analysed(info.context, await networks.selection(info.context, query_of(filter), as_of))
+        analysed = await networks.analysed(
+            info.context, await networks.selection(info.context, query_of(filter), as_of)
+        )
         return NetworkMetricsResult.of(analysed.metrics.network, analysed.revision, analysed.cached)
 
     # ---- partner suggestions ------------------------------------------------------------------
@@ -232,8 +242,16 @@ class Query:
         ] = None,
     ) -> PartnerSuggestions:
         chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
-        result = await suggestions.suggest(info.context, actor_id, action_field, quarter,
-                                           [t.value for t in types] if types else None, first, chosen, as_of)
+        result = await suggestions.suggest(
+            info.context,
+            actor_id,
+            action_field,
+            quarter,
+            [t.value for t in types] if types else None,
+            first,
+            chosen,
+            as_of,
+        )
         return PartnerSuggestions.of(result)
 
     @strawberry.field(description="Pairs in a quarter whose cooperation would most connect its network, with reasons.")
@@ -247,8 +265,10 @@ class Query:
 
     # ---- administration -----------------------------------------------------------------------
 
-    @strawberry.field(description="Who changed this entity, when and how (newest first): the audit trail. "
-                                  "Admins; managers for actors, cooperations and persons of their quarters.")
+    @strawberry.field(
+        description="Who changed this entity, when and how (newest first): the audit trail. "
+        "Admins; managers for actors, cooperations and persons of their quarters."
+    )
     async def history(
         self,
         info: Info,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers.context import Context
-
 from resolvers.outcomes import UserError as UserErrorData
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ class UserError:
     code: str = strawberry.field(description="Stable machine-readable code, e.g. `STALE_VERSION`.")
     message: str = strawberry.field(description="What went wrong, in English, for people.")
     path: list[str] | None = strawberry.field(
-        description="Where in the mutation's arguments the problem lies, e.g. `[\"input\", \"name\"]`."
+        description='Where in the mutation\'s arguments the problem lies, e.g. `["input", "name"]`.'
     )
 
 
@@ -116,9 +115,18 @@ class IdempotencyKeyReusedError(UserError):
 
 
 ERROR_TYPES: tuple[type, ...] = (
-    ForbiddenError, NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
-    UnknownActionFieldError, UnknownQuarterError, SelfCooperationError, DuplicateCooperationError,
-    DuplicateActorError, IdempotencyKeyReusedError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+    EmptyNameError,
+    StaleVersionError,
+    InvalidDateRangeError,
+    UnknownActionFieldError,
+    UnknownQuarterError,
+    SelfCooperationError,
+    DuplicateCooperationError,
+    DuplicateActorError,
+    IdempotencyKeyReusedError,
 )
 
 
@@ -151,4 +159,3 @@ def user_error(e: UserErrorData) -> UserError:
             return IdempotencyKeyReusedError(**common)
         case _:
             return ValidationError(**common)
-
