@@ -27,10 +27,10 @@ from collections.abc import Callable
 from analysis.suggestions import Weights
 from bench.common import neo4j_with_network
 from bench.generate import Network, generate
+from core.access import Principal, Role
+from core.context import Context
 from graph.db import Database, Neo4jSettings
 from resolvers import ids, suggestions
-from resolvers.access import Principal, Role
-from resolvers.context import Context
 
 K = 10
 

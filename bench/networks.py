@@ -27,11 +27,11 @@ import neo4j
 
 from analysis.suggestions import Weights
 from bench.common import Timing, admin_token, api_server, neo4j_with_network, paired, report
+from core.access import Principal, Role
+from core.context import Context
 from graph import revision
 from graph.db import Database, Neo4jSettings
 from resolvers import ids, networks, suggestions
-from resolvers.access import Principal, Role
-from resolvers.context import Context
 
 EGO = "query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodeCount edgeCount json } }"
 SUGGEST = """query($id: ID!) { suggestPartners(actorId: $id, first: 10) { suggestions { score actor { id name type }

@@ -1,7 +1,7 @@
 """The composition root: Starlette routes, the GraphQL endpoint, health, and the lifespan.
 
 A request travels: ``/graphql`` → :class:`GraphQLApp` (decodes the body strictly, builds the
-per-request :class:`resolvers.context.Context`, runs the operation in an execution lane under
+per-request :class:`core.context.Context`, runs the operation in an execution lane under
 the request's deadline) → ``schema/`` root field → ``resolvers/`` function → ``graph/`` query →
 Neo4j, and back as records that ``schema/`` types wrap.
 """
@@ -29,6 +29,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import process_result
 from strawberry.types import ExecutionResult
 
+from core.access import PUBLIC, Principal, Role
+from core.context import Context
+from core.services import Services, WorkerPool
 from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
@@ -37,9 +40,6 @@ from kiezgraph.exports import export_routes
 from kiezgraph.guard import ASGIApp, Authenticator, Guard
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.settings import ServiceOptions
-from resolvers.access import PUBLIC, Principal, Role
-from resolvers.context import Context
-from resolvers.services import Services, WorkerPool
 from schema import Limits, build_schema, deadline
 
 log = logging.getLogger("kiezgraph")

@@ -21,11 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from analysis import formats
+from core.context import Context
 from graph.errors import GraphError
 from graph.networks import Selection
 from resolvers import ids, networks
 from resolvers.access import ANALYSIS_ROLES, require
-from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.networks import NetworkQuery
 from schema.enums import ActorType, CooperationKind

@@ -22,11 +22,11 @@ from typing import Any
 
 import jwt
 
+from core.access import PUBLIC, Principal, Role
 from graph import tokens
 from graph.db import Database
 from graph.errors import GraphError
 from kiezgraph.settings import ServiceOptions
-from resolvers.access import PUBLIC, Principal, Role
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

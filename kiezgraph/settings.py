@@ -34,8 +34,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.access import Role
 from kiezgraph.local_neo4j import PROJECT_DIR
-from resolvers.access import Role
 from schema import DEFAULT_BUDGETS
 
 

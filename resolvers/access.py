@@ -39,34 +39,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
+from core.access import Principal, Role
 from graph.actors import QuarterTie
 from resolvers.errors import ApiError
 from resolvers.outcomes import UserError
 
-
-class Role(str, Enum):
-    PUBLIC = "public"
-    RESEARCHER = "researcher"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: Role
-    quarters: frozenset[str] = field(default_factory=frozenset)  # a manager's quarters (slugs)
-    token_id: str | None = None  # "token:<id>" or "jwt:<sub>"; recorded in the audit trail
-
-    @property
-    def label(self) -> str:
-        return self.token_id or "public"
-
-
-PUBLIC = Principal(Role.PUBLIC)
 ADMIN_ROLES = (Role.ADMIN,)
 ANALYSIS_ROLES = (Role.RESEARCHER, Role.ADMIN)
 SUGGESTION_ROLES = (Role.RESEARCHER, Role.MANAGER, Role.ADMIN)

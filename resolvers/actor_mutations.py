@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from core.context import Context
 from graph import actors, audit, merging
 from graph.actors import ActorRecord, QuarterTie
 from graph.db import Transaction
@@ -24,7 +25,6 @@ from resolvers.access import (
     placement_error,
     role_error,
 )
-from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields, unknown_quarters
 from resolvers.validation import MAX_TEXT, clean_text, coordinates, given, name, period, strings, text, url

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from core.context import Context
 from graph import actors, cooperations
 from graph.actors import ActorRecord, MembershipRecord
 from graph.cooperations import Partner
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.quarters import QuarterRecord
 from resolvers import ids
-from resolvers.context import Context
 from resolvers.filters import actor_criteria, cooperation_criteria
 from resolvers.ordering import actor_sort, cooperation_sort
 from resolvers.paging import Slice, page, slice_of

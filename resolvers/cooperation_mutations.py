@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from core.context import Context
 from graph import actors, cooperations
 from graph.cooperations import CooperationRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from resolvers import ids
 from resolvers.access import admin_error, cooperation_write_error
-from resolvers.context import Context
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
 from resolvers.references import unknown_action_fields
 from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, given, intensity, period, text

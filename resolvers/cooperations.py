@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.context import Context
 from graph import cooperations
 from graph.actors import ActorRecord
 from graph.cooperations import CooperationRecord
 from graph.criteria import CooperationCriteria
 from resolvers import ids
-from resolvers.context import Context
 from resolvers.filters import cooperation_criteria
 from resolvers.ordering import cooperation_sort
 from resolvers.paging import Slice, page, slice_of

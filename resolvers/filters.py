@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from core.context import Context
 from graph.criteria import ActorCriteria, CooperationCriteria, DateRange, Near
 from graph.names import query_tokens
-from resolvers.context import Context
 from resolvers.errors import bad_input
 
 if TYPE_CHECKING:

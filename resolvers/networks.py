@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from analysis import metrics as metric_analysis
 from analysis import timeline as timeline_analysis
 from analysis.projection import Projection, project
+from core.context import Context
 from graph import networks, paths, revision
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.networks import NetworkData, Selection
 from resolvers import ids
 from resolvers.access import ANALYSIS_ROLES, require
-from resolvers.context import Context
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.context import Context
 from resolvers import action_fields, actors, ids, quarters
-from resolvers.context import Context
 
 
 async def node(ctx: Context, global_id: str) -> tuple[str, Any] | None:

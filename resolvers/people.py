@@ -14,14 +14,15 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.access import Role
+from core.context import Context
 from graph import actors, audit, persons
 from graph.actors import ActorRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.persons import PersonRecord
 from resolvers import ids
-from resolvers.access import Role, actor_write_error, admin_error, may_read_personal
-from resolvers.context import Context
+from resolvers.access import actor_write_error, admin_error, may_read_personal
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text, given, name, text
 from resolvers.writes import Call, record_change, run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.context import Context
+from core.context import Context
 from resolvers.outcomes import UserError
 
 

@@ -9,12 +9,12 @@ from analysis import missing_links as gaps
 from analysis import suggestions as scoring
 from analysis.projection import project
 from analysis.suggestions import haversine_m
+from core.context import Context
 from graph import suggestions
 from graph.actors import ActorRecord
 from graph.quarters import QuarterRecord
 from resolvers import ids, quarters
 from resolvers.access import SUGGESTION_ROLES, require
-from resolvers.context import Context
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
 from resolvers.networks import read, selection

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.access import Role
+from core.context import Context
 from graph import audit, persons, tokens
 from graph.audit import ChangeRecord
 from graph.db import Transaction
 from graph.tokens import IssuedToken, TokenRecord
 from resolvers import ids
-from resolvers.access import ADMIN_ROLES, Role, admin_error, may_read_personal, require
-from resolvers.context import Context
+from resolvers.access import ADMIN_ROLES, admin_error, may_read_personal, require
 from resolvers.errors import ApiError, bad_input
 from resolvers.outcomes import Outcome, Rejected, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text

@@ -25,11 +25,11 @@ from typing import Any, Final, TypeVar, overload
 
 from strawberry import UNSET
 
+from core.access import Principal
+from core.context import Context
 from graph import audit, idempotency, revision
 from graph.db import Transaction
 from graph.errors import DatabaseUnavailable
-from resolvers.access import Principal
-from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.outcomes import Outcome, Rejected, UserError, invalid
 

@@ -13,7 +13,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers.access import Role
+from core.access import Role
 from schema.actor import ACTOR_TYPES
 from schema.cost import CostLimit
 from schema.deadline import Deadline, DeadlineExecution

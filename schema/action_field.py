@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from core.context import Context
 from graph.action_fields import ActionFieldRecord
 from resolvers import action_fields, ids
-from resolvers.context import Context
 from schema.enums import ActionFieldEra
 from schema.node import Node
 

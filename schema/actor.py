@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from core.context import Context
 from graph.actors import ActorRecord, MembershipRecord
 from graph.quarters import QuarterRecord
 from resolvers import action_fields, actors, ids, people
-from resolvers.context import Context
 from resolvers.paging import Slice
 from schema.action_field import ActionField
 from schema.enums import ActorType, InstitutionKind, LegalForm, MembershipRole, Ownership

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import strawberry
 
+from core.context import Context
 from graph.cooperations import CooperationRecord
 from resolvers import action_fields, cooperations, ids
-from resolvers.context import Context
 from resolvers.paging import Slice
 from schema.action_field import ActionField
 from schema.actor import Actor, actor_of

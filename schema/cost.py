@@ -51,8 +51,8 @@ from graphql import (
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
+from core.access import Role
 from graph.paths import MAX_LENGTH as MAX_PATH_LENGTH
-from resolvers.access import Role
 from resolvers.networks import MAX_PATHS
 from resolvers.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 

@@ -8,8 +8,8 @@ import strawberry
 
 from analysis.metrics import ActorMetrics as ActorMetricsData
 from analysis.metrics import NetworkMetrics
+from core.context import Context
 from resolvers import ids
-from resolvers.context import Context
 from schema.actor import Actor, actor_of
 from schema.enums import SortDirection
 

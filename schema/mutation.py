@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
+from core.context import Context
 from resolvers import actor_mutations, cooperation_mutations, people, tokens
-from resolvers.context import Context
 from schema.keyed import echo
 from schema.mutation_inputs import (
     ActorStateInput,

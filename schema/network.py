@@ -9,10 +9,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from analysis.timeline import Timeline as TimelineData
+from core.context import Context
 from graph.networks import EdgeRow, NodeRow
 from graph.paths import PathRecord
 from resolvers import ids
-from resolvers.context import Context
 from resolvers.networks import Network as NetworkView
 from resolvers.networks import NetworkQuery
 from schema.actor import Actor, actor_of

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from core.context import Context
 from graph.quarters import QuarterRecord
 from resolvers import actors as actor_resolvers
 from resolvers import cooperations as cooperation_resolvers
 from resolvers import ids, quarters
-from resolvers.context import Context
 from schema.enums import ActorType, MembershipRole
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
 from schema.node import Node

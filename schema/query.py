@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
+from core.context import Context
 from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions, tokens
-from resolvers.context import Context
 from resolvers.errors import bad_input
 from schema.action_field import ActionField
 from schema.actor import Actor, ActorConnection, actor_of

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers.context import Context
+from core.context import Context
 from resolvers.outcomes import UserError as UserErrorData
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ from graphql import (
 )
 from starlette.testclient import TestClient
 
+from core.access import Role
 from graph.db import Neo4jSettings
 from kiezgraph.app import create_app
 from kiezgraph.settings import ServiceOptions
-from resolvers.access import Role
 from schema import DEFAULT_BUDGETS, build_schema
 from schema.cost import ACTION_FIELDS, INTROSPECTION_SCHEMA, PART_NETWORK, SIZES, SMALL, WHOLE_NETWORK, estimate
 from tests.conftest import ROOT, TEST_OPTIONS, GraphQLClient, issue_token

@@ -25,13 +25,13 @@ import neo4j
 import pytest
 
 from bench.common import api_server
+from core.access import Principal, Role
+from core.context import Context
 from graph import migrations
 from graph.db import Database, Neo4jSettings, Transaction
 from graph.errors import DatabaseUnavailable, OutcomeUnknown
 from kiezgraph.local_neo4j import LocalNeo4j, free_port
 from resolvers import ids
-from resolvers.access import Principal, Role
-from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.writes import Call, run
 from seeds import load

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from core.access import PUBLIC, Principal
+from core.services import Services
 from graph import action_fields, actors, cooperations, persons, quarters
 from graph.action_fields import ActionFieldRecord
 from graph.actors import ActorRecord, MembershipRecord, QuarterTie
@@ -24,8 +26,6 @@ from graph.db import Database
 from graph.pagination import Page
 from graph.persons import PersonRecord
 from graph.quarters import QuarterRecord
-from resolvers.access import PUBLIC, Principal
-from resolvers.services import Services
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
