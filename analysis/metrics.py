@@ -90,11 +90,13 @@ def _betweenness_part(n: int, pairs: Sequence[tuple[int, int]], sources: Sequenc
     return list(igraph.Graph(n=n, edges=pairs).betweenness(directed=False, sources=sources))
 
 
-def _closeness_part(n: int, pairs: Sequence[tuple[int, int]], vertices: Sequence[int]) -> list[float]:
+def _closeness_part(n: int, pairs: Sequence[tuple[int, int]], vertices: Sequence[int]) -> list[float | None]:
     return list(igraph.Graph(n=n, edges=pairs).closeness(vertices=vertices, normalized=True))
 
 
-def _all_pairs(p: Projection, g: igraph.Graph, pool: Executor | None) -> Callable[[], tuple[list[float], list[float]]]:
+def _all_pairs(
+    p: Projection, g: igraph.Graph, pool: Executor | None
+) -> Callable[[], tuple[list[float], list[float | None]]]:
     """Start raw betweenness and reachable-only closeness of every vertex; call the result to
     collect them (meanwhile the caller computes the cheap measures)."""
     n = p.size
@@ -212,7 +214,7 @@ def compute(p: Projection, pool: Executor | None = None, seed: int = SEED) -> Me
     average_path = None
     if len(members) > 1:
         r = len(members)
-        total = sum((r - 1) / closeness_raw[v] for v in members if closeness_raw[v])
+        total = sum((r - 1) / c for c in (closeness_raw[v] for v in members) if c)
         average_path = total / (r * (r - 1))
     cross_sector = sum(p.types[a] != p.types[b] for a, b in p.pairs)
     cross_quarter = sum(not (p.quarters[a] & p.quarters[b]) for a, b in p.pairs)

@@ -44,7 +44,7 @@ class Weights:
     recent_activity: float = 0.10
 
     def total(self) -> float:
-        return sum(getattr(self, f.name) for f in fields(self))
+        return float(sum(getattr(self, f.name) for f in fields(self)))
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class Floor:
         return records
 
     async def detail(self, actor_id: str) -> None:
-        [row] = await self.run(actors.BY_IDS, ids=[actor_id])
+        await self.run(actors.BY_IDS, ids=[actor_id])
         partner_query, partner_params = cooperations.partners_query(
             [actor_id], CooperationCriteria(), Page((cooperations.partner_sort_field("NAME", False),), 20)
         )

@@ -47,7 +47,8 @@ def neo4j_with_network(
         started = time.perf_counter()
         asyncio.run(_load(settings, network, network.cooperations if ties is None else ties))
         print(
-            f"loaded {len(network.actors)} actors and {len(network.cooperations if ties is None else ties)} cooperations "
+            f"loaded {len(network.actors)} actors and "
+            f"{len(network.cooperations if ties is None else ties)} cooperations "
             f"in {time.perf_counter() - started:.1f} s",
             file=sys.stderr,
         )

@@ -27,9 +27,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Final, LiteralString, TypeVar
+from typing import Any, Final, LiteralString, Protocol, TypeVar
 
 import neo4j
 import neo4j.exceptions as n4e
@@ -95,6 +95,14 @@ def _row(record: neo4j.Record) -> Row:
     # Record.data() walks every nested value to convert graph types; our queries return maps
     # and scalars only, so a shallow dict is the same thing at a third of the cost.
     return dict(zip(record.keys(), record, strict=True))
+
+
+class Runner(Protocol):
+    """What graph functions read with: a :class:`Database` (each query a read transaction of its
+    own) or a :class:`Transaction` (the write transaction's own state, locks included). Functions
+    that take a Runner serve both, so a mutation reads through the same code as a query."""
+
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]: ...
 
 
 class Transaction:
@@ -224,6 +232,10 @@ class Database:
         """Run one read query in its own transaction; rows as plain dicts."""
         return await self._execute(query, params, neo4j.RoutingControl.READ)
 
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        """:meth:`read`, under the name :class:`Runner` gives it."""
+        return await self._execute(query, params, neo4j.RoutingControl.READ)
+
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one write query in its own (retried on transient errors) transaction."""
         if self.trace is not None:
@@ -292,9 +304,7 @@ class Database:
                 raise DatabaseUnavailable(SLOW) from exc
         self._down_since = None  # it answered: whatever the probe thinks, it is back
 
-    async def _execute(
-        self, query: LiteralString, params: Mapping[str, Any], routing: neo4j.RoutingControl
-    ) -> list[Row]:
+    async def _execute(self, query: LiteralString, params: dict[str, Any], routing: neo4j.RoutingControl) -> list[Row]:
         self.round_trips += 1
         self._fail_fast()
         if self.trace is not None:

@@ -161,7 +161,7 @@ async def merge(
     await tx.run(MOVE_COOPERATIONS, rows=move, survivor=survivor.id)
 
     united = _merged_memberships(memberships.get(survivor.id, []) + memberships.get(duplicate.id, []))
-    await actors.set_memberships(tx, survivor.id, united)
+    await actors.set_membership_rows(tx, survivor.id, united)
     await actors.set_action_fields(tx, survivor.id, sorted(set(survivor.action_fields) | set(duplicate.action_fields)))
 
     names = [
@@ -183,7 +183,7 @@ async def merge(
         if mine is None and other is not None:
             props[field] = other
     location = survivor.location or duplicate.location
-    await actors.update(tx, survivor.id, props, location, set_location=survivor.location is None)
+    await actors.set_props(tx, survivor.id, props, location, set_location=survivor.location is None)
     moved_persons = await persons.move(tx, duplicate.id, survivor.id)
     await tx.run(
         TOMBSTONE,

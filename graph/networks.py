@@ -66,9 +66,11 @@ _NODE_FIELDS = """[{v}.id, {v}.name, {v}.type,
   [({v})-[m:ACTIVE_IN]->(q:Quarter) WHERE {period} | q.slug],
   [({v})-[:WORKS_ON]->(f:ActionField) | f.key],
   {v}.synthetic, {v}.location.latitude, {v}.location.longitude,
-  toString(reduce(s = null, d IN [({v})-[m1:ACTIVE_IN]->() | m1.since] | CASE WHEN s IS NULL OR d < s THEN d ELSE s END)),
+  toString(reduce(s = null, d IN [({v})-[m1:ACTIVE_IN]->() | m1.since] |
+    CASE WHEN s IS NULL OR d < s THEN d ELSE s END)),
   CASE WHEN EXISTS {{ ({v})-[m2:ACTIVE_IN]->() WHERE m2.until IS NULL }} THEN null
-       ELSE toString(reduce(u = null, d IN [({v})-[m3:ACTIVE_IN]->() | m3.until] | CASE WHEN u IS NULL OR d > u THEN d ELSE u END))
+       ELSE toString(reduce(u = null, d IN [({v})-[m3:ACTIVE_IN]->() | m3.until] |
+         CASE WHEN u IS NULL OR d > u THEN d ELSE u END))
   END]"""
 _EDGE_FIELDS = (
     "[c.id, x.id, y.id, c.kind, toString(c.since), toString(c.until), c.intensity, c.actionFields, c.synthetic]"

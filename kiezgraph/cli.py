@@ -21,7 +21,8 @@ from graph import audit, migrations, quarters, tokens
 from graph.db import Database, Neo4jSettings, Transaction
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
-from kiezgraph.settings import Settings, SettingsError
+from kiezgraph.settings import Settings, SettingsError, help_epilog, markdown_table
+from schema import export_sdl
 from seeds import load
 
 log = logging.getLogger("kiezgraph")
@@ -200,13 +201,20 @@ def _admin_hint(neo4j: Neo4jSettings) -> None:
 
 
 def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
-    from schema import export_sdl
-
     sys.stdout.write(export_sdl())
 
 
+def cmd_settings(_: Settings, __: argparse.Namespace) -> None:
+    sys.stdout.write(markdown_table())
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kiezgraph", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="kiezgraph",
+        description=__doc__.splitlines()[0],
+        epilog=help_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="start Neo4j if local, migrate, seed, and serve the API").set_defaults(
         run=cmd_serve
@@ -219,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("action", choices=["load", "remove"])
     demo.set_defaults(run=cmd_demo)
     commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(run=cmd_schema)
+    commands.add_parser("settings", help="print the settings as the README's table").set_defaults(run=cmd_settings)
     token = commands.add_parser("token", help="create, list or revoke API tokens")
     token_actions = token.add_subparsers(dest="action", required=True)
     create = token_actions.add_parser("create", help="create a token and print it once")

@@ -21,17 +21,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from analysis import formats
+from core import access as rules
 from core.context import Context
 from graph.errors import GraphError
 from graph.networks import Selection
 from resolvers import ids, networks
-from resolvers.access import ANALYSIS_ROLES, require
+from resolvers.access import require
 from resolvers.errors import ApiError
 from resolvers.networks import NetworkQuery
-from schema.enums import ActorType, CooperationKind
+from schema.enums import ActorType, CooperationKind, value
 
-_TYPES = {t.name: t.value for t in ActorType}
-_KINDS = {k.name: k.value for k in CooperationKind}
+_TYPES = {t.name: value(t) for t in ActorType}
+_KINDS = {k.name: value(k) for k in CooperationKind}
 # Exports spell types and kinds as the GraphQL API does (INSTITUTION, PROJECT_PARTNERSHIP).
 _TYPE_NAMES = {v: k for k, v in _TYPES.items()}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
@@ -120,7 +121,7 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
     async def render(request: Request, kind: str) -> Response:
         ctx = context(request)
         try:
-            require(ctx.principal, ANALYSIS_ROLES, "exports")
+            require(ctx.principal, rules.EXPORTS)
             selection = await _selection(request, ctx)
             view = await networks.read(ctx, selection)
         except (BadParameter, ApiError) as exc:

@@ -54,7 +54,7 @@ def decode(data: bytes | str) -> dict[str, Any] | list[Any]:
         except UnicodeDecodeError as exc:
             raise MalformedRequest(NOT_UTF8.format(byte=data[exc.start], position=exc.start)) from exc
     try:
-        value = orjson.loads(data)
+        value: object = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise MalformedRequest(NOT_JSON.format(reason=exc.msg)) from exc
     if isinstance(value, dict):

@@ -9,12 +9,13 @@ from analysis import missing_links as gaps
 from analysis import suggestions as scoring
 from analysis.projection import project
 from analysis.suggestions import haversine_m
+from core import access as rules
 from core.context import Context
 from graph import suggestions
 from graph.actors import ActorRecord
 from graph.quarters import QuarterRecord
 from resolvers import ids, quarters
-from resolvers.access import SUGGESTION_ROLES, require
+from resolvers.access import require
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
 from resolvers.networks import read, selection
@@ -74,7 +75,7 @@ async def suggest(
     """Ranked partners for an actor. Ties count as of ``as_of`` (else today): shared partners and
     partners of partners through ties of that day only; recency up to that day. Any cooperation
     ever recorded with the actor rules a candidate out, whatever the day."""
-    require(ctx.principal, SUGGESTION_ROLES, "partner suggestions")
+    require(ctx.principal, rules.SUGGEST_PARTNERS)
     local = ids.decode_as(actor_id, "Actor")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
@@ -137,7 +138,7 @@ class Gap:
 
 
 async def missing_links(ctx: Context, quarter: str, first: int) -> list[Gap]:
-    require(ctx.principal, SUGGESTION_ROLES, "missing links")
+    require(ctx.principal, rules.MISSING_LINKS)
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
     network = await read(ctx, await selection(ctx, None, quarter=quarter))

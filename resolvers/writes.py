@@ -23,15 +23,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar, overload
 
-from strawberry import UNSET
-
 from core.access import Principal
 from core.context import Context
 from graph import audit, idempotency, revision
 from graph.db import Transaction
 from graph.errors import DatabaseUnavailable
+from resolvers.commands import UNSET
 from resolvers.errors import ApiError
-from resolvers.outcomes import Outcome, Rejected, UserError, invalid
+from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -93,7 +92,7 @@ async def run(
     work: Callable[[Transaction], Awaitable[R]],
     call: Call | None = None,
     *,
-    then: Callable[[R], Awaitable[T]],
+    then: Callable[[R], Awaitable[T | None]],
 ) -> Outcome[T]: ...
 
 
@@ -133,7 +132,7 @@ def _guarded(
         found = await idempotency.claim(tx, key_id, who.label, call.mutation, digest)
         if not found.fresh:
             if not found.same_call:
-                raise Rejected(UserError("IDEMPOTENCY_KEY_REUSED", REUSED_KEY, ("input", "clientMutationId")))
+                raise Rejected(Refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, REUSED_KEY, ("input", "clientMutationId")))
             return found.receipt
         receipt = await work(tx)
         await idempotency.settle(tx, key_id, receipt)

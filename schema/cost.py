@@ -251,7 +251,7 @@ class Estimate:
         key = (tuple(id(s) for s in sets), parent.name, tuple(sorted(scope.items())))
         if key not in self._memo:
             if is_abstract_type(parent):
-                possible = self.schema.get_possible_types(parent)  # type: ignore[arg-type]
+                possible = self.schema.get_possible_types(parent)
                 self._memo[key] = max((self._for_type(sets, t, scope) for t in possible), default=0)
             else:
                 self._memo[key] = self._for_type(sets, parent, scope)
@@ -271,7 +271,7 @@ class Estimate:
         definition = self._definition(parent, name)
         if definition is None:  # __typename, or a field validation let through for another type
             return 0
-        returns_list = is_list_type(get_nullable_type(definition.type))  # type: ignore[arg-type]
+        returns_list = is_list_type(get_nullable_type(definition.type))
         size = size_of(parent, name, returns_list)
         args = self._arguments(nodes[0])
         cost = size.weight(args, scope) if size.weight is not None else 0
@@ -313,7 +313,7 @@ class Estimate:
             and is_abstract_type(conditional)
             and isinstance(runtime, GraphQLObjectType)
             and self.schema.is_sub_type(conditional, runtime)
-        )  # type: ignore[arg-type]
+        )
 
     def _included(self, selection: Any) -> bool:
         for directive in selection.directives or ():

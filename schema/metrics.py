@@ -10,8 +10,8 @@ from analysis.metrics import ActorMetrics as ActorMetricsData
 from analysis.metrics import NetworkMetrics
 from core.context import Context
 from resolvers import ids
-from schema.actor import Actor, actor_of
 from schema.enums import SortDirection
+from schema.types import Actor, actor_of
 
 
 @strawberry.enum(description="Why an actor counts as a broker.")

@@ -15,12 +15,11 @@ from graph.paths import PathRecord
 from resolvers import ids
 from resolvers.networks import Network as NetworkView
 from resolvers.networks import NetworkQuery
-from schema.actor import Actor, actor_of
-from schema.cooperation import Cooperation
-from schema.enums import ActorType, CooperationKind
+from schema.enums import ActorType, CooperationKind, value, values
+from schema.types import Actor, Cooperation, actor_of
 
-_TYPE = {t.value: t.name for t in ActorType}
-_KIND = {k.value: k.name for k in CooperationKind}
+_TYPE = {value(t): t.name for t in ActorType}
+_KIND = {value(k): k.name for k in CooperationKind}
 
 
 @strawberry.input(description="Which part of the network: all given conditions hold together.")
@@ -42,9 +41,9 @@ class NetworkFilter:
     def query(self) -> NetworkQuery:
         return NetworkQuery(
             quarters=tuple(self.quarters) if self.quarters is not None else None,
-            actor_types=tuple(t.value for t in self.actor_types) if self.actor_types is not None else None,
+            actor_types=values(self.actor_types),
             action_fields=tuple(self.action_fields) if self.action_fields is not None else None,
-            cooperation_kinds=tuple(k.value for k in self.cooperation_kinds) if self.cooperation_kinds else None,
+            cooperation_kinds=values(self.cooperation_kinds) if self.cooperation_kinds else None,
             cooperation_action_fields=tuple(self.cooperation_action_fields)
             if self.cooperation_action_fields is not None
             else None,
@@ -168,10 +167,12 @@ class Network:
     )
     def json(self) -> JSON:
         degree = self.view.degree
-        return {
-            "nodes": [_node(n, degree) for n in self.view.data.nodes],
-            "edges": [_edge(e) for e in self.view.data.edges],
-        }
+        return JSON(
+            {
+                "nodes": [_node(n, degree) for n in self.view.data.nodes],
+                "edges": [_edge(e) for e in self.view.data.edges],
+            }
+        )
 
 
 def network_of(view: NetworkView) -> Network:

@@ -8,9 +8,8 @@ from graph.actors import ActorRecord
 from graph.cooperations import CooperationRecord
 from graph.merging import MergeSummary
 from resolvers.outcomes import Outcome
-from schema.actor import Actor, actor_of
-from schema.cooperation import Cooperation
 from schema.keyed import KeyedPayload
+from schema.types import Actor, Cooperation, actor_of
 from schema.user_errors import UserError, user_error
 
 

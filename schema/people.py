@@ -14,33 +14,8 @@ from resolvers import ids
 from resolvers.outcomes import Outcome
 from resolvers.people import Erasure
 from schema.keyed import KeyedPayload
+from schema.types import ContactPerson
 from schema.user_errors import UserError, user_error
-
-
-@strawberry.type(
-    description="A contact person of an actor. Personal data (GDPR): visible only to admins and to managers of "
-    "the actor's quarters, never in exports; `erasePerson` removes it everywhere."
-)
-class ContactPerson:
-    id: strawberry.ID = strawberry.field(description="Global id.")
-    name: str = strawberry.field(description="Full name.")
-    function: str | None = strawberry.field(description="Function or role, e.g. `Kita-Leitung`.")
-    email: str | None = strawberry.field(description="Email address.")
-    phone: str | None = strawberry.field(description="Phone number.")
-    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
-    updated_at: dt.datetime = strawberry.field(description="When it was last changed.")
-
-    @classmethod
-    def of(cls, p: PersonRecord) -> ContactPerson:
-        return cls(
-            id=strawberry.ID(ids.encode("Person", p.id)),
-            name=p.name,
-            function=p.function,
-            email=p.email,
-            phone=p.phone,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-        )
 
 
 @strawberry.type(description="The result of a change to a contact person.")

@@ -8,7 +8,7 @@ import strawberry
 
 from analysis.suggestions import Weights
 from resolvers.suggestions import Gap, SuggestionResult
-from schema.actor import Actor, actor_of
+from schema.types import Actor, actor_of
 
 
 @strawberry.enum(description="What a suggestion's reason rests on.")

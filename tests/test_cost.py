@@ -22,8 +22,8 @@ from starlette.testclient import TestClient
 from core.access import Role
 from graph.db import Neo4jSettings
 from kiezgraph.app import create_app
-from kiezgraph.settings import ServiceOptions
-from schema import DEFAULT_BUDGETS, build_schema
+from kiezgraph.settings import DEFAULT_BUDGETS, ServiceOptions, Settings, SettingsError
+from schema import build_schema
 from schema.cost import ACTION_FIELDS, INTROSPECTION_SCHEMA, PART_NETWORK, SIZES, SMALL, WHOLE_NETWORK, estimate
 from tests.conftest import ROOT, TEST_OPTIONS, GraphQLClient, issue_token
 
@@ -276,8 +276,6 @@ def test_readme_is_where_the_budgets_are_documented() -> None:
 
 
 def test_budgets_and_deadline_come_from_the_environment() -> None:
-    from kiezgraph.settings import Settings, SettingsError
-
     options = Settings.from_env(
         {
             "KIEZGRAPH_COST_PUBLIC": "1000",

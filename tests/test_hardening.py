@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 from urllib.parse import quote
 
@@ -38,8 +39,6 @@ def test_hostile_strings_are_stored_and_returned_verbatim(
         {"i": {"type": "INITIATIVE", "name": name, "description": name, "allowDuplicateName": True}},
     )["createActor"]
     assert created["errors"] == []
-    import unicodedata
-
     assert created["actor"]["name"] == unicodedata.normalize("NFC", name).strip()
     assert created["actor"]["description"] == name
     found = gql.data("query($id: ID!) { actor(id: $id) { description } }", {"id": created["actor"]["id"]})
