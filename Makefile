@@ -27,11 +27,12 @@ $(AUDITS): tests/audits/package.json tests/audits/package-lock.json
 	npm ci --prefix tests/audits --no-audit --no-fund --silent
 	touch $@
 
-lint: $(STAMP)  ## ruff (lint, format), mypy, the import contracts
+lint: $(STAMP)  ## ruff (lint, format), mypy, the import contracts, the schema's breaking changes
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) -m tools.schema_changes
 
 test: $(STAMP) $(AUDITS)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)
