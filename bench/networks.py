@@ -63,7 +63,7 @@ class Replay:
 
     async def __call__(self, trace: Trace) -> None:
         for query, params, routing in trace:
-            await self.driver.execute_query(query, params, routing_=routing)  # type: ignore[arg-type]
+            await self.driver.execute_query(query, params, routing_=routing)  # type: ignore[arg-type]  # replayed text
 
     async def close(self) -> None:
         await self.driver.close()

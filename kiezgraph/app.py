@@ -121,7 +121,7 @@ class GraphQLApp(GraphQL[Context, None]):
         result = await execution
         response = Encoded(process_result(result))
         response.body = wire.encode(response)
-        result.encoded = response  # type: ignore[attr-defined]
+        result.encoded = response  # type: ignore[attr-defined]  # carried to process_result below
         return result
 
     async def process_result(self, request: Any, result: Any) -> Any:

@@ -150,7 +150,7 @@ class LocalNeo4j:
             stderr=subprocess.STDOUT,
             env=self._java_env(),
             # Runs only prctl() between fork and exec; the service starts the JVM before any thread of its own.
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - see the line above
             # Its own process group: a terminal's Ctrl-C reaches us, and we stop it in order.
             start_new_session=True,
         )

@@ -150,11 +150,11 @@ def connection(noun: Noun, edge_type: type[Edge[Any]], *, nodes: bool = True) ->
             def shortcut(self: Connection[Any]) -> list[Any]:
                 return [e.node for e in self.edges]
 
-            shortcut.__annotations__ = {"self": cls, "return": list[node_type]}  # type: ignore[valid-type]
-            cls.nodes = strawberry.field(  # type: ignore[attr-defined]
+            shortcut.__annotations__ = {"self": cls, "return": list[node_type]}  # type: ignore[valid-type]  # as above
+            cls.nodes = strawberry.field(  # type: ignore[attr-defined]  # declared here, for strawberry
                 resolver=shortcut, description=f"The {noun.plural} on this page (shortcut for `edges {{ node }}`)."
             )
-        cls._edge_type = edge_type  # type: ignore[attr-defined]
+        cls._edge_type = edge_type  # type: ignore[attr-defined]  # read by Connection.of
         return strawberry.type(cls, description=f"A page of {noun.plural} (Relay connection).")
 
     return declare
