@@ -203,7 +203,8 @@ async def _quarter_states(db: Runner, slugs: Sequence[str], *path: str) -> tuple
 
 
 def _slugs(raw: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(s.strip().lower() for s in raw))
+    """Quarter slugs as typed, cleaned and each once (at most MAX_LIST are looked at: more is refused)."""
+    return list(dict.fromkeys(s.strip().lower() for s in raw[: MAX_LIST + 1]))
 
 
 async def _check_actors(
@@ -242,6 +243,8 @@ async def _reload(ctx: Context, project_id: str) -> ProjectRecord | None:
 async def create_project(ctx: Context, data: CreateProject) -> Outcome[ProjectRecord]:
     slugs = _slugs(data.quarters)
     errors: list[Refusal] = [] if slugs else [invalid(_NO_QUARTER, "input", "quarters")]
+    if len(slugs) > MAX_LIST:
+        return Outcome(errors=[invalid(f"at most {MAX_LIST} quarters", "input", "quarters")])
     errors += name(data.title, "input", "title")
     errors += fund_errors(data.fund, data.programme, len(slugs), "input")
     cents, problems = amount_cents(data.amount, "input", "amount")
@@ -337,6 +340,8 @@ async def update_project(ctx: Context, data: UpdateProject) -> Outcome[ProjectRe
     new_slugs = _slugs(data.quarters or ()) if given(data.quarters) else None
     if new_slugs is not None and not new_slugs:
         errors.append(invalid(_NO_QUARTER, "input", "quarters"))
+    if new_slugs is not None and len(new_slugs) > MAX_LIST:
+        return Outcome(errors=[invalid(f"at most {MAX_LIST} quarters", "input", "quarters")])
     new_states, problems = await _quarter_states(ctx.db, new_slugs or [], "input", "quarters")
     errors += problems
     if errors:

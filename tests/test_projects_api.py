@@ -55,9 +55,9 @@ def manager(
 
 
 def _create(gql: GraphQLClient, **fields: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = gql.data(
-        CREATE, {"i": {"title": "Sprachcafé", "fund": "PROJEKTFONDS", "quarters": ["rollberg"], **fields}}
-    )["createProject"]
+    # Steps are dated in the past (before any day a test advances to); the default would be today.
+    base = {"title": "Sprachcafé", "fund": "PROJEKTFONDS", "quarters": ["rollberg"], "statusDate": "2020-01-01"}
+    payload: dict[str, Any] = gql.data(CREATE, {"i": {**base, **fields}})["createProject"]
     return payload
 
 
