@@ -12,6 +12,7 @@ import neo4j
 import pytest
 from starlette.testclient import TestClient
 
+from graph import projects as graph_projects
 from graph.db import Neo4jSettings
 from seeds import load
 from tests import factories
@@ -444,6 +445,18 @@ def test_the_demo_network_has_synthetic_projects_flagged(
     sponsors = gql.data("{ multiQuarterSponsors { actor { name } } }")["multiQuarterSponsors"]
     assert sponsors, "the demo has a sponsor active in more than one quarter"
     assert gql.data("{ projectTiesWithoutCooperation { actors { name } } }")["projectTiesWithoutCooperation"]
+    # What the handover dossier (issue 15) reuses: a quarter's projects with sponsors, and sums per year.
+    dossier = run_async(neo4j_settings, lambda db: graph_projects.of_quarter(db, "rollberg"))
+    assert [(p.title, sponsor) for p, sponsor in dossier.projects] == [
+        ("Sprachbrücke Hügel", "Nachbarschaftstreff Hügel"),
+        ("Hofgarten am Hang", "Gartenfreunde am Hang e.V."),
+        ("Lesen verbindet", "Lesepaten Am Feld e.V."),
+    ]
+    assert [(f.year, f.fund, f.projects, f.amount_cents) for f in dossier.funding] == [
+        (2021, "projektfonds", 1, 4_800_000),
+        (2022, "aktionsfonds", 1, 140_000),
+        (2023, "netzwerkfonds", 1, 18_000_000),
+    ]
     # Loading again changes nothing; removing the demo removes its projects.
     run_async(neo4j_settings, load.load_demo)
     assert gql.data("{ projects { totalCount } }")["projects"]["totalCount"] == projects["totalCount"]
