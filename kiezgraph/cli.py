@@ -134,7 +134,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     with neo4j_for(settings) as neo4j:
         summary = _with_db(neo4j, work)
     verb = "loaded" if args.action == "load" else "removed"
-    print(f"demo network {verb}: {summary.actors} synthetic actors, {summary.cooperations} cooperations")
+    print(
+        f"demo network {verb}: {summary.actors} synthetic actors, {summary.cooperations} cooperations, "
+        f"{summary.projects} projects"
+    )
 
 
 def cmd_token(settings: Settings, args: argparse.Namespace) -> None:

@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final, TypeVar, overload
 
 from core.access import Principal
@@ -75,6 +76,8 @@ def _plain(value: Any) -> Any:
         }
     if isinstance(value, enum.Enum):
         return _plain(value.value)
+    if isinstance(value, Decimal):  # amounts in euros, exact
+        return str(value)
     if isinstance(value, dt.date):  # dates and datetimes
         return value.isoformat()
     if isinstance(value, list | tuple):
