@@ -79,9 +79,26 @@ TUNING = Growth(name="growth A (tuning)", seed=21)
 # Decided before any tuning and never tuned on: fewer projects, more popularity and noise, a longer
 # proximity reach, weaker themes, poorer records, faster growth, more endings, fewer and larger quarters.
 HELD_OUT = Growth(
-    name="growth B (held out)", seed=58, actors=4000, cooperations=16_000, quarters=24, project=0.25,
-    closure=0.15, proximity=0.20, popularity=0.20, noise=0.20, reach_m=1500.0, theme=0.4, network_recruit=0.25,
-    founders=0.25, leaving=0.18, ending=0.35, located=0.65, field_drop=0.35, field_add=0.3, spread_m=800.0,
+    name="growth B (held out)",
+    seed=58,
+    actors=4000,
+    cooperations=16_000,
+    quarters=24,
+    project=0.25,
+    closure=0.15,
+    proximity=0.20,
+    popularity=0.20,
+    noise=0.20,
+    reach_m=1500.0,
+    theme=0.4,
+    network_recruit=0.25,
+    founders=0.25,
+    leaving=0.18,
+    ending=0.35,
+    located=0.65,
+    field_drop=0.35,
+    field_add=0.3,
+    spread_m=800.0,
 )
 
 
@@ -113,13 +130,21 @@ class _Grower:
         sizes = list(itertools.accumulate(1.0 / (1 + i) ** 0.6 for i in range(p.quarters)))
         home = [rng.choices(range(p.quarters), cum_weights=sizes)[0] for _ in range(p.actors)]
         lat0 = math.radians(52.5)
-        self.xy = np.array([
-            ((self.centres[q][1] - 13.28) * METRES_PER_DEGREE_LAT * math.cos(lat0) + rng.gauss(0, p.spread_m),
-             (self.centres[q][0] - 52.45) * METRES_PER_DEGREE_LAT + rng.gauss(0, p.spread_m))
-            for q in home
-        ])
-        self.centre_xy = np.array([((lon - 13.28) * METRES_PER_DEGREE_LAT * math.cos(lat0),
-                                    (lat - 52.45) * METRES_PER_DEGREE_LAT) for lat, lon in self.centres])
+        self.xy = np.array(
+            [
+                (
+                    (self.centres[q][1] - 13.28) * METRES_PER_DEGREE_LAT * math.cos(lat0) + rng.gauss(0, p.spread_m),
+                    (self.centres[q][0] - 52.45) * METRES_PER_DEGREE_LAT + rng.gauss(0, p.spread_m),
+                )
+                for q in home
+            ]
+        )
+        self.centre_xy = np.array(
+            [
+                ((lon - 13.28) * METRES_PER_DEGREE_LAT * math.cos(lat0), (lat - 52.45) * METRES_PER_DEGREE_LAT)
+                for lat, lon in self.centres
+            ]
+        )
         self.activity = np.array([min(rng.paretovariate(1.6), 60.0) for _ in range(p.actors)])
         self.interests = [sorted(rng.sample(CURRENT_FIELDS, rng.choice([1, 1, 2, 2, 3]))) for _ in range(p.actors)]
         self.entry = [0 if rng.random() < p.founders else rng.randrange(self.months) for _ in range(p.actors)]
@@ -155,9 +180,17 @@ class _Grower:
         if end < self.months:
             self.ends.setdefault(end, []).append((len(self.ties), a, b))
         shared = sorted(set(self.interests[a]) & set(self.interests[b])) or self.interests[a]
-        self.ties.append({"a": a, "b": b, "since": _day_in(rng, self.p.first_year, month), "until": None,
-                          "end": end, "kind": kind or rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0],
-                          "field": theme or rng.choice(shared)})
+        self.ties.append(
+            {
+                "a": a,
+                "b": b,
+                "since": _day_in(rng, self.p.first_year, month),
+                "until": None,
+                "end": end,
+                "kind": kind or rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0],
+                "field": theme or rng.choice(shared),
+            }
+        )
         return True
 
     def close(self, month: int) -> None:
@@ -245,12 +278,26 @@ class _Grower:
         net = Network(seed=p.seed)
         for q, (lat, lon) in enumerate(self.centres):
             name = f"Wachsendes Quartier {q + 1:02d}"
-            net.quarters.append({
-                "id": seed_id("growth-quarter", f"{p.seed}:{q}"), "lat": lat, "lon": lon,
-                "props": {"slug": f"grow-{q + 1:02d}", "name": name, "altNames": [], "searchKey": search_key([name]),
-                          "sortName": sort_key(name), "district": "Synthetic", "city": "Berlin", "status": "active",
-                          "startYear": p.first_year, "sources": ["synthetic benchmark data"], "synthetic": True},
-            })
+            net.quarters.append(
+                {
+                    "id": seed_id("growth-quarter", f"{p.seed}:{q}"),
+                    "lat": lat,
+                    "lon": lon,
+                    "props": {
+                        "slug": f"grow-{q + 1:02d}",
+                        "name": name,
+                        "altNames": [],
+                        "searchKey": search_key([name]),
+                        "sortName": sort_key(name),
+                        "district": "Synthetic",
+                        "city": "Berlin",
+                        "status": "active",
+                        "startYear": p.first_year,
+                        "sources": ["synthetic benchmark data"],
+                        "synthetic": True,
+                    },
+                }
+            )
         lat0 = math.radians(52.5)
         for i in range(p.actors):
             actor_type = rng.choices([t for t, _ in TYPES], [w for _, w in TYPES])[0]
@@ -264,25 +311,44 @@ class _Grower:
                 recorded.add(rng.choice(CURRENT_FIELDS))
             x, y = self.xy[i]
             located = rng.random() < p.located
-            net.actors.append({
-                "id": seed_id("growth-actor", f"{p.seed}:{i}"), "type": actor_type,
-                "lat": 52.45 + y / METRES_PER_DEGREE_LAT if located else None,
-                "lon": 13.28 + x / (METRES_PER_DEGREE_LAT * math.cos(lat0)) if located else None,
-                "createdAt": dt.datetime.combine(entered, dt.time(9), dt.timezone.utc).isoformat(),
-                "entered": entered,
-                "quarters": [{"quarter": net.quarters[q]["id"], "since": entered, "until": None} for q in quarters],
-                "fields": sorted(recorded),
-                "props": {"name": name, "altNames": [], "searchKey": search_key([name]), "nameKey": name_key(name),
-                          "sortName": sort_key(name), "tags": [], "sources": ["synthetic benchmark data"]},
-            })
+            net.actors.append(
+                {
+                    "id": seed_id("growth-actor", f"{p.seed}:{i}"),
+                    "type": actor_type,
+                    "lat": 52.45 + y / METRES_PER_DEGREE_LAT if located else None,
+                    "lon": 13.28 + x / (METRES_PER_DEGREE_LAT * math.cos(lat0)) if located else None,
+                    "createdAt": dt.datetime.combine(entered, dt.time(9), dt.UTC).isoformat(),
+                    "entered": entered,
+                    "quarters": [{"quarter": net.quarters[q]["id"], "since": entered, "until": None} for q in quarters],
+                    "fields": sorted(recorded),
+                    "props": {
+                        "name": name,
+                        "altNames": [],
+                        "searchKey": search_key([name]),
+                        "nameKey": name_key(name),
+                        "sortName": sort_key(name),
+                        "tags": [],
+                        "sources": ["synthetic benchmark data"],
+                    },
+                }
+            )
         for t in self.ties:
             a, b = sorted((t["a"], t["b"]))
-            net.cooperations.append({
-                "id": seed_id("growth-cooperation", f"{p.seed}:{a}~{b}"),
-                "a": net.actors[a]["id"], "b": net.actors[b]["id"],
-                "props": {"kind": t["kind"], "actionFields": [t["field"]], "since": t["since"], "until": t["until"],
-                          "intensity": rng.choice([1, 1, 2, 2, 2, 3]), "source": "synthetic benchmark data"},
-            })
+            net.cooperations.append(
+                {
+                    "id": seed_id("growth-cooperation", f"{p.seed}:{a}~{b}"),
+                    "a": net.actors[a]["id"],
+                    "b": net.actors[b]["id"],
+                    "props": {
+                        "kind": t["kind"],
+                        "actionFields": [t["field"]],
+                        "since": t["since"],
+                        "until": t["until"],
+                        "intensity": rng.choice([1, 1, 2, 2, 2, 3]),
+                        "source": "synthetic benchmark data",
+                    },
+                }
+            )
         return net
 
 
@@ -299,10 +365,12 @@ def summary(net: Network) -> str:
     top = sorted(degrees.values(), reverse=True)
     ended = sum(c["props"]["until"] is not None for c in net.cooperations)
     years = sorted(c["props"]["since"].year for c in net.cooperations)
-    return (f"seed {net.seed}: {len(net.quarters)} quarters, {len(net.actors)} actors, {len(net.cooperations)} "
-            f"cooperations ({ended} ended); mean degree {2 * len(net.cooperations) / len(net.actors):.1f}, max "
-            f"{top[0]}, isolates {len(net.actors) - len(degrees)}; ties from {years[0]} to {years[-1]}, "
-            f"median {years[len(years) // 2]}")
+    return (
+        f"seed {net.seed}: {len(net.quarters)} quarters, {len(net.actors)} actors, {len(net.cooperations)} "
+        f"cooperations ({ended} ended); mean degree {2 * len(net.cooperations) / len(net.actors):.1f}, max "
+        f"{top[0]}, isolates {len(net.actors) - len(degrees)}; ties from {years[0]} to {years[-1]}, "
+        f"median {years[len(years) // 2]}"
+    )
 
 
 if __name__ == "__main__":

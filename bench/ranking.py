@@ -45,8 +45,9 @@ class Visible:
     ever: dict[str, set[str]]  # partners through any recorded tie, active or ended
 
     @classmethod
-    def of(cls, actor_ids: Iterable[str], active_pairs: Iterable[tuple[str, str]],
-           all_pairs: Iterable[tuple[str, str]]) -> Visible:
+    def of(
+        cls, actor_ids: Iterable[str], active_pairs: Iterable[tuple[str, str]], all_pairs: Iterable[tuple[str, str]]
+    ) -> Visible:
         def adjacency(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
             out: dict[str, set[str]] = {}
             for a, b in pairs:
@@ -116,8 +117,12 @@ class Walk:
 
     def __init__(self, v: Visible) -> None:
         self.index = {a: i for i, a in enumerate(v.ids)}
-        rows = [(self.index[a], self.index[b]) for a, bs in v.active.items() for b in bs
-                if a in self.index and b in self.index]
+        rows = [
+            (self.index[a], self.index[b])
+            for a, bs in v.active.items()
+            for b in bs
+            if a in self.index and b in self.index
+        ]
         n = len(v.ids)
         src, dst = (np.array(x, dtype=np.int64) for x in zip(*rows, strict=True)) if rows else (np.zeros(0, int),) * 2
         self.degree = np.bincount(src, minlength=n).astype(float)
@@ -184,8 +189,7 @@ def per_actor(ranked: list[str], relevant: set[str], k: int = K) -> tuple[float,
     hits = [i for i, c in enumerate(ranked[:k]) if c in relevant]
     dcg = sum(1 / math.log2(i + 2) for i in hits)
     ideal = sum(1 / math.log2(i + 2) for i in range(min(k, len(relevant))))
-    return (len(hits) / k, len(hits) / len(relevant), 1 / (hits[0] + 1) if hits else 0.0,
-            dcg / ideal if ideal else 0.0)
+    return (len(hits) / k, len(hits) / len(relevant), 1 / (hits[0] + 1) if hits else 0.0, dcg / ideal if ideal else 0.0)
 
 
 def evaluate(rankings: Mapping[str, list[str]], relevant: Mapping[str, set[str]], test: list[str]) -> np.ndarray:
@@ -206,8 +210,9 @@ class Interval:
         return f"{self.mean:+.3f} ({self.low:+.3f} to {self.high:+.3f})"
 
 
-def bootstrap(results: Mapping[str, np.ndarray], reference: str, resamples: int = 2000,
-              seed: int = 2027) -> tuple[dict[str, list[Interval]], dict[str, list[Interval]]]:
+def bootstrap(
+    results: Mapping[str, np.ndarray], reference: str, resamples: int = 2000, seed: int = 2027
+) -> tuple[dict[str, list[Interval]], dict[str, list[Interval]]]:
     """Means with 95 % percentile intervals, and differences to ``reference`` with theirs.
 
     Paired: each resample draws the same test actors for every method, so the interval of a
@@ -219,12 +224,12 @@ def bootstrap(results: Mapping[str, np.ndarray], reference: str, resamples: int 
     def interval(values: np.ndarray) -> list[Interval]:
         means = values[draws].mean(axis=1)  # (resamples, metrics)
         low, high = np.percentile(means, [2.5, 97.5], axis=0)
-        return [Interval(float(m), float(lo), float(hi)) for m, lo, hi in zip(values.mean(axis=0), low, high,
-                                                                              strict=True)]
+        return [
+            Interval(float(m), float(lo), float(hi)) for m, lo, hi in zip(values.mean(axis=0), low, high, strict=True)
+        ]
 
     levels = {name: interval(values) for name, values in results.items()}
-    differences = {name: interval(values - results[reference]) for name, values in results.items()
-                   if name != reference}
+    differences = {name: interval(values - results[reference]) for name, values in results.items() if name != reference}
     return levels, differences
 
 
@@ -233,7 +238,11 @@ def tables(results: Mapping[str, np.ndarray], reference: str, resamples: int = 2
     levels, differences = bootstrap(results, reference, resamples)
     head = "| method | " + " | ".join(METRICS) + " |\n|---|" + "---:|" * len(METRICS)
     lines = [head] + [f"| {name} | " + " | ".join(str(i) for i in row) + " |" for name, row in levels.items()]
-    lines += ["", f"Difference to {reference} (paired bootstrap, 95 % interval):", "",
-              head.replace("| method |", "| method − reference |")]
+    lines += [
+        "",
+        f"Difference to {reference} (paired bootstrap, 95 % interval):",
+        "",
+        head.replace("| method |", "| method − reference |"),
+    ]
     lines += [f"| {name} | " + " | ".join(i.signed() for i in row) + " |" for name, row in differences.items()]
     return "\n".join(lines)
