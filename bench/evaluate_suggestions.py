@@ -41,7 +41,7 @@ import numpy as np
 from analysis import suggestions as scoring
 from analysis.suggestions import DEFAULT_MODEL, Model, Weights
 from bench import ranking
-from bench.common import neo4j_with_network
+from bench.common import BENCH_DIR, neo4j_with_network
 from bench.generate import Network, generate
 from bench.grow import HELD_OUT, TUNING, Growth, grow
 from core.access import Principal, Role
@@ -58,6 +58,7 @@ REFERENCE = "personalized PageRank (α 0.85)"
 
 @dataclass
 class Task:
+    key: str  # planted, A or B: names the task's Neo4j home, so tasks can run at once
     name: str
     network: Network  # what is loaded into Neo4j
     visible: ranking.Visible
@@ -98,7 +99,7 @@ def planted(seed: int, test_actors: int) -> Task:
     shown = Network(net.seed, net.quarters, net.actors, visible)
     view = ranking.Visible.of(net.actor_ids(), _pairs(_active(visible, dt.date.today())), _pairs(visible))
     test = _sample(list(relevant), test_actors, seed)
-    return Task(f"planted, random hold-out (seed {seed})", shown, view, relevant, test, None, None)
+    return Task("planted", f"planted, random hold-out (seed {seed})", shown, view, relevant, test, None, None)
 
 
 def temporal(growth: Growth, test_actors: int) -> Task:
@@ -124,7 +125,7 @@ def temporal(growth: Growth, test_actors: int) -> Task:
     view = ranking.Visible.of(sorted(present), _pairs(_active(snapshot_ties, CUT)), _pairs(snapshot_ties))
     test = _sample(list(relevant), test_actors, growth.seed)
     window = (CUT.replace(year=CUT.year - 1), CUT)
-    return Task(f"temporal split, {growth.name}", snapshot, view, relevant, test, CUT, window)
+    return Task(growth.name.split()[1], f"temporal split, {growth.name}", snapshot, view, relevant, test, CUT, window)
 
 
 @dataclass
@@ -197,7 +198,8 @@ def _latency(run: Run, task: Task) -> str:
 
 
 def evaluate(task: Task, learn_only: bool = False, learn_actors: int = TRAIN_ACTORS) -> Model | None:
-    with neo4j_with_network(network=task.network) as (settings, _):
+    home = BENCH_DIR / "data" / f"neo4j-{task.key}"
+    with neo4j_with_network(network=task.network, home=home) as (settings, _):
         runs, refitted = asyncio.run(_methods(settings, task, learn_only, learn_actors))
     if learn_only:
         return refitted

@@ -37,6 +37,8 @@ from typing import Any, Final, LiteralString
 from graph.convert import date_or_none
 from graph.db import Database
 
+# ``$types`` is a list ([] for every type); ``$here`` is always a point's map, the nearby source being off
+# when ``$radius`` is 0: parameters of one type each, so Neo4j plans each query once, not per combination.
 # Candidates are cut per source at this many; the walk expands at most this many second-step actors.
 POOL = 400
 EXPAND = 200
@@ -137,7 +139,7 @@ UNWIND second + third AS e
 WITH a, e.node AS c, e.mass AS mass, e.via AS via
 WHERE c.archived = false
   AND NOT EXISTS { (a)-[k:COOPERATES_WITH]-(c) WHERE $excludeAll OR coalesce(k.since, date(k.createdAt)) <= $day }
-  AND ($types IS NULL OR c.type IN $types)
+  AND ($types = [] OR c.type IN $types)
   AND ($fields = [] OR $requireField = false OR EXISTS { (c)-[:WORKS_ON]->(g:ActionField) WHERE g.key IN $fields })
 RETURN c.id AS id, mass, via
 """
@@ -176,7 +178,7 @@ CALL (a, excluded) {
   ORDER BY degree DESC, c.id LIMIT $pool
   RETURN c
   UNION
-  WITH a WHERE $here IS NOT NULL
+  WITH a WHERE $radius > 0
   MATCH (c:Actor)
   WHERE point.distance(c.location, point($here)) <= $radius AND c.archived = false AND NOT c IN excluded
   WITH c ORDER BY point.distance(c.location, point($here)), c.id LIMIT $pool
@@ -184,7 +186,7 @@ CALL (a, excluded) {
 }
 WITH c
 WHERE c.archived = false
-  AND ($types IS NULL OR c.type IN $types)
+  AND ($types = [] OR c.type IN $types)
   AND ($fields = [] OR $requireField = false OR EXISTS { (c)-[:WORKS_ON]->(g:ActionField) WHERE g.key IN $fields })
   AND ($asOf IS NULL OR date(c.createdAt) <= $asOf
        OR EXISTS { (c)-[m:ACTIVE_IN]->(:Quarter) WHERE m.since IS NULL OR m.since <= $asOf }
@@ -278,7 +280,7 @@ async def candidates(
         "id": actor_id,
         "fields": fields,
         "requireField": require_field,
-        "types": types,
+        "types": types or [],  # one parameter type for every request: Neo4j plans each combination once
         "day": day,
         "excludeAll": exclude_all,
     }
@@ -296,8 +298,8 @@ async def candidates(
         nearby=nearby,
         asOf=as_of,
         pool=pool,
-        radius=NEARBY_RADIUS_M,
-        here={"latitude": here[0], "longitude": here[1]} if here else None,
+        radius=NEARBY_RADIUS_M if here else 0.0,  # 0: no nearby source (a map all the same, for the plan cache)
+        here={"latitude": here[0], "longitude": here[1]} if here else {"latitude": 0.0, "longitude": 0.0},
         recentYears=RECENT_YEARS,
         **common,
     )
