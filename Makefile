@@ -58,7 +58,7 @@ bench-api: $(STAMP)  ## issue #3: API latency vs the Cypher floor on the Berlin-
 bench-networks: $(STAMP)  ## issue #4: networks, suggestions and metrics vs their Cypher floor
 	$(PY) -m bench.networks
 
-bench-suggestions: $(STAMP)  ## issue #4: precision@10 / recall@10 of suggestions on a planted network
+bench-suggestions: $(STAMP)  ## issues #4, #17: suggestions vs link-prediction baselines, random and temporal splits
 	$(PY) -m bench.evaluate_suggestions
 
 bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients

@@ -35,14 +35,18 @@ def neo4j_with_network(
     pagecache: str = "512m",
     network: Network | None = None,
     ties: list[dict] | None = None,
+    home: Path | None = None,
 ) -> Iterator[tuple[Neo4jSettings, Network]]:
     """A fresh Neo4j in bench/data holding the reference seeds and a generated network (or the
     one given, optionally with only ``ties`` of its cooperations loaded)."""
-    home = BENCH_DIR / "data" / "neo4j"
+    home = home or BENCH_DIR / "data" / "neo4j"  # another home lets two benchmarks run at once
     server = LocalNeo4j(home, port=free_port(), heap=heap, pagecache=pagecache)
-    server.start()
+    server.start(timeout=600.0)  # a busy shared machine can take minutes to start a JVM
     try:
-        settings = Neo4jSettings(server.uri, server.user, server.password, query_timeout=600.0)
+        # Generous stall detection: on a shared two-core machine a bulk load can keep Neo4j silent for long.
+        settings = Neo4jSettings(
+            server.uri, server.user, server.password, query_timeout=600.0, stall_after=60.0, probe_timeout=120.0
+        )
         network = network or generate(seed, actors=actors, cooperations=cooperations)
         started = time.perf_counter()
         asyncio.run(_load(settings, network, network.cooperations if ties is None else ties))

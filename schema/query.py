@@ -382,7 +382,11 @@ class Query:
         ] = None,
         first: Annotated[int, strawberry.argument(description="How many suggestions (1 to 50).")] = 10,
         weights: Annotated[
-            SuggestionWeightsInput | None, strawberry.argument(description="Relative weights of the signals.")
+            SuggestionWeightsInput | None,
+            strawberry.argument(
+                description="Relative weights of the six original signals; given, they replace the learned model "
+                "by their weighted mean."
+            ),
         ] = None,
         as_of: Annotated[
             dt.date | None,
@@ -393,7 +397,7 @@ class Query:
             ),
         ] = None,
     ) -> PartnerSuggestions:
-        chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
+        chosen = weights.weights() if weights else None  # None: the learned model ranks
         result = await suggestions.suggest(
             info.context,
             actor_id,
