@@ -44,6 +44,7 @@ class Network:
     data: NetworkData
     as_of: dt.date | None
     degree: dict[str, int] = field(default_factory=dict)
+    revision: int = 0  # read before the network: every commit up to it is in it
 
 
 async def selection(
@@ -88,8 +89,11 @@ def _degrees(data: NetworkData) -> dict[str, int]:
 
 
 async def read(ctx: Context, sel: Selection) -> Network:
+    # Read first: a commit after it may or may not be in the network, and applying its change
+    # again is harmless; one before it is certainly in.
+    current = await revision.current(ctx.db)
     data = await networks.read(ctx.db, sel)
-    return Network(data, sel.as_of, _degrees(data))
+    return Network(data, sel.as_of, _degrees(data), current)
 
 
 async def ego_selection(

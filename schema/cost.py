@@ -150,6 +150,8 @@ SIZES: dict[str, Size] = {
     "Query.missingLinks": listing("first", 10, 50),
     "Query.history": listing("first", 50, 500),
     "Query.apiTokens": fixed(API_TOKENS),
+    "Query.changes": page("first", 50, 200),  # commits; a merge's commit holds a few events
+    "ChangeFeed.events": ON_PAGE,
     "Query.__schema": Size(weight=lambda args, scope: INTROSPECTION_SCHEMA, descend=False),
     "Query.__type": Size(weight=lambda args, scope: INTROSPECTION_TYPE, descend=False),
     # connections

@@ -9,8 +9,9 @@ import strawberry
 
 from core import access as rules
 from core.context import Context
-from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions, tokens
+from resolvers import action_fields, actors, changes, cooperations, networks, nodes, quarters, suggestions, tokens
 from resolvers.errors import bad_input
+from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_query
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, value, values
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
@@ -275,6 +276,26 @@ class Query:
         first: Annotated[int, strawberry.argument(description="How many pairs (1 to 50).")] = 10,
     ) -> list[MissingLink]:
         return [MissingLink.of(g) for g in await suggestions.missing_links(info.context, quarter, first)]
+
+    # ---- the change feed ------------------------------------------------------------------------
+
+    @strawberry.field(
+        description="What changed after a revision, whole commits in revision order (the change feed). Keep "
+        "`next` and ask again with it as `after` to catch up after any outage without loss or duplicates; "
+        "the `changes` subscription delivers the same events live. Contact persons' changes appear only for "
+        "those who may read that actor's contact persons."
+    )
+    async def changes(
+        self,
+        info: Info,
+        after: AfterArg = None,
+        quarter: QuarterArg = None,
+        entity: EntitiesArg = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="At most this many commits (1 to 200, default 50).")
+        ] = None,
+    ) -> ChangeFeed:
+        return ChangeFeed.of(await changes.feed(info.context, feed_query(after, quarter, entity, first)))
 
     # ---- administration -----------------------------------------------------------------------
 
