@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from bench.generate import Network, generate
-from graph import bulk, migrations, revision, tokens
+from graph import bulk, changes, migrations, tokens
 from graph.db import Database, Neo4jSettings
 from kiezgraph.local_neo4j import LocalNeo4j, free_port
 from seeds import load
@@ -70,7 +70,7 @@ async def _load(settings: Neo4jSettings, network: Network, ties: list[dict]) -> 
         await bulk.load(db, bulk.QUARTERS, network.quarters)
         await bulk.load(db, bulk.ACTORS, network.actors)
         await bulk.load(db, bulk.COOPERATIONS, ties)
-        await revision.bump_now(db)
+        await changes.record_reload(db, "benchmark network loaded")
     finally:
         await db.close()
 
@@ -90,12 +90,15 @@ def admin_token(settings: Neo4jSettings) -> str:
 
 
 @contextlib.contextmanager
-def api_server(neo4j: Neo4jSettings, checkout: Path = ROOT, **settings: str) -> Iterator[str]:
+def api_server(
+    neo4j: Neo4jSettings, checkout: Path = ROOT, pids: list[int] | None = None, **settings: str
+) -> Iterator[str]:
     """The service under uvicorn in its own process, as in production; yields its base URL.
 
     Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
     and fault tests fire requests faster than any client should. ``checkout`` serves the code
-    of another checkout (an earlier commit, for a before/after comparison).
+    of another checkout (an earlier commit, for a before/after comparison); ``pids`` receives the
+    server's process id (to measure its CPU).
     """
     port = free_port()
     env = {
@@ -124,6 +127,8 @@ def api_server(neo4j: Neo4jSettings, checkout: Path = ROOT, **settings: str) -> 
         cwd=checkout,
     ) as server:
         base = f"http://127.0.0.1:{port}"
+        if pids is not None:
+            pids.append(server.pid)
         try:
             deadline = time.monotonic() + 60
             while True:

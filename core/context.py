@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -122,9 +122,13 @@ class Loaders:
         for loader in (self.project_by_id, self.decisions):
             _forget(loader, project_id)
 
-    def prime_actors(self, records: Sequence[ActorRecord]) -> None:
+    def prime_actors(self, records: Iterable[ActorRecord]) -> None:
         for r in records:
             self.actor_by_id.prime(r.id, r)
+
+    def prime_cooperations(self, records: Iterable[CooperationRecord]) -> None:
+        for r in records:
+            self.cooperation_by_id.prime(r.id, r)
 
 
 @dataclass
@@ -135,6 +139,25 @@ class Context:
     principal: Principal = PUBLIC
     request: Any = None
     response: Any = None
+    # Over a WebSocket: what the client sent in connection_init (Strawberry sets it), the client's
+    # address, and how to close the connection (set by the app; None over HTTP).
+    connection_params: dict[str, Any] | None = None
+    client_address: str | None = None
+    close_connection: Callable[[int, str], Awaitable[None]] | None = None
+
+    def refresh(self, actors: Iterable[ActorRecord] = (), cooperations: Iterable[CooperationRecord] = ()) -> None:
+        """Forget what earlier events of a long-lived subscription loaded, and know these records."""
+        self.loaders = Loaders(self.db)
+        self.loaders.prime_actors(actors)
+        self.loaders.prime_cooperations(cooperations)
+
+    async def end_connection(self, code: int, reason: str) -> None:
+        """Close the WebSocket this operation runs on, then wait: ending the connection cancels
+        its operations. Over HTTP (no connection to close) it returns at once."""
+        if self.close_connection is None:
+            return
+        await self.close_connection(code, reason)
+        await asyncio.Event().wait()
 
     @classmethod
     def for_request(

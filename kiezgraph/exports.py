@@ -33,6 +33,9 @@ from resolvers.networks import NetworkQuery
 from schema.enums import ActorType, CooperationKind, value
 from schema.network import edge_id
 
+# The response header that names the revision an export reflects.
+REVISION_HEADER = "Kiezgraph-Revision"
+
 _TYPES = {t.name: value(t) for t in ActorType}
 _KINDS = {k.name: value(k) for k in CooperationKind}
 # Exports spell types and kinds as the GraphQL API does (INSTITUTION, PROJECT_PARTNERSHIP).
@@ -115,7 +118,7 @@ _TIES_SAID = {
 def _labelled(view: networks.Network, selection: Selection) -> formats.Labelled:
     synthetic = any(n.synthetic for n in view.data.nodes)
     description = (
-        f"kiezgraph network export, {dt.date.today().isoformat()}"
+        f"kiezgraph network export, {dt.date.today().isoformat()}, revision {view.revision}"
         + (f", as of {selection.as_of.isoformat()}" if selection.as_of else "")
         + f"; {_TIES_SAID[selection.ties]}"
         + ("; contains synthetic (fictional) demo data, flagged per node and edge" if synthetic else "")
@@ -152,7 +155,10 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             )
         # Writing a whole network out is seconds of pure Python: in a thread, the event loop
         # (and so every other request, health checks included) goes on being served meanwhile.
-        return await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
+        response = await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
+        # The revision the file reflects: every change up to it is in it (the change feed goes on from there).
+        response.headers[REVISION_HEADER] = str(view.revision)
+        return response
 
     async def graphml(request: Request) -> Response:
         return await render(request, "graphml")

@@ -45,6 +45,7 @@ class Network:
     as_of: dt.date | None
     degree: dict[str, int] = field(default_factory=dict)
     ties: str = networks.COOPERATIONS  # where its ties come from (graph.networks.TIE_SOURCES)
+    revision: int = 0  # read before the network: every commit up to it is in it
 
 
 async def selection(
@@ -92,8 +93,11 @@ def _degrees(data: NetworkData) -> dict[str, int]:
 
 
 async def read(ctx: Context, sel: Selection) -> Network:
+    # Read first: a commit after it may or may not be in the network, and applying its change
+    # again is harmless; one before it is certainly in.
+    current = await revision.current(ctx.db)
     data = await networks.read(ctx.db, sel)
-    return Network(data, sel.as_of, _degrees(data), sel.ties)
+    return Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
 
 
 async def ego_selection(

@@ -157,6 +157,8 @@ SIZES: dict[str, Size] = {
     "Query.projectFunding": fixed(FUNDING_ROWS),
     "Query.multiQuarterSponsors": listing("first", 50, 200),
     "Query.projectTiesWithoutCooperation": listing("first", 50, 200),
+    "Query.changes": page("first", 50, 200),  # commits; a merge's commit holds a few events
+    "ChangeFeed.events": ON_PAGE,
     "Query.__schema": Size(weight=lambda args, scope: INTROSPECTION_SCHEMA, descend=False),
     "Query.__type": Size(weight=lambda args, scope: INTROSPECTION_TYPE, descend=False),
     # connections

@@ -15,6 +15,7 @@ from graph.paths import PathRecord
 from resolvers import ids
 from resolvers.networks import Network as NetworkView
 from resolvers.networks import NetworkQuery
+from schema.changes import Revision
 from schema.enums import ActorType, CooperationKind, TieSource, value, values
 from schema.types import Actor, Cooperation, actor_of
 
@@ -133,6 +134,13 @@ class Network:
     as_of: dt.date | None = strawberry.field(description="The day the network is shown as of, if one was asked for.")
     tie_source: TieSource = strawberry.field(description="Where its ties come from, as asked for.")
     view: strawberry.Private[NetworkView]
+
+    @strawberry.field(
+        description="The revision this network reflects: every change up to it is in it. Apply the `changes` "
+        "feed or subscription after it to keep the network current."
+    )
+    def revision(self) -> Revision:
+        return Revision(self.view.revision)
 
     @strawberry.field(description="Number of actors.")
     def node_count(self) -> int:

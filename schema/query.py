@@ -12,6 +12,7 @@ from core.context import Context
 from resolvers import (
     action_fields,
     actors,
+    changes,
     cooperations,
     networks,
     nodes,
@@ -21,6 +22,7 @@ from resolvers import (
     tokens,
 )
 from resolvers.errors import bad_input
+from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_query
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, TieSource, value, values
 from schema.inputs import (
@@ -418,6 +420,26 @@ class Query:
         first: Annotated[int, strawberry.argument(description="How many pairs (1 to 50).")] = 10,
     ) -> list[MissingLink]:
         return [MissingLink.of(g) for g in await suggestions.missing_links(info.context, quarter, first)]
+
+    # ---- the change feed ------------------------------------------------------------------------
+
+    @strawberry.field(
+        description="What changed after a revision, whole commits in revision order (the change feed). Keep "
+        "`next` and ask again with it as `after` to catch up after any outage without loss or duplicates; "
+        "the `changes` subscription delivers the same events live. Contact persons' changes appear only for "
+        "those who may read that actor's contact persons."
+    )
+    async def changes(
+        self,
+        info: Info,
+        after: AfterArg = None,
+        quarter: QuarterArg = None,
+        entity: EntitiesArg = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="At most this many commits (1 to 200, default 50).")
+        ] = None,
+    ) -> ChangeFeed:
+        return ChangeFeed.of(await changes.feed(info.context, feed_query(after, quarter, entity, first)))
 
     # ---- administration -----------------------------------------------------------------------
 
