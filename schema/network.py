@@ -122,7 +122,8 @@ def _edge(e: EdgeRow) -> dict[str, Any]:
         "intensity": e.intensity,
         "actionFields": e.action_fields,
         "synthetic": e.synthetic,
-        "projectId": ids.encode("Project", e.project) if e.project else None,
+        # Only ties from projects carry it: cooperation edges stay as they were for existing clients.
+        **({"projectId": ids.encode("Project", e.project)} if e.project else {}),
     }
 
 
