@@ -96,15 +96,16 @@ COOPERATION_HEADERS: Final[dict[str, tuple[str, ...]]] = {
                 "Kooperationspartner B", "mit"),
     "actor_a_id": ("ID A", "ID A", "ID 1", "Akteur A ID", "Akteur 1 ID", "Source Id", "Actor A ID"),
     "actor_b_id": ("ID B", "ID B", "ID 2", "Akteur B ID", "Akteur 2 ID", "Target Id", "Actor B ID"),
+    # Gephi's edge table has "Type" (Undirected) and "Label"; our Gephi export writes the kind as the label.
     "kind": ("Art der Zusammenarbeit", "Kind of cooperation", "Art", "Typ", "Type", "Kooperationsart",
-             "Form der Zusammenarbeit", "Kind", "Form"),
+             "Form der Zusammenarbeit", "Kind", "Form", "Label"),
     "since": ("seit", "since", "von", "ab", "Beginn", "Start", "Start date", "Startdatum"),
     "until": ("bis", "until", "Ende", "End", "End date", "Enddatum"),
     "action_fields": ACTOR_HEADERS["action_fields"],
     "intensity": ("Intensität", "Intensity", "Gewicht", "Weight", "Stärke", "Enge", "Intensität (1-3)",
                   "Intensität (1–3)", "Strength"),
     "note": ("Notiz", "Note", "Bemerkung", "Bemerkungen", "Beschreibung", "Description", "Anmerkung", "Kommentar",
-             "Notizen", "Label", "Was"),
+             "Notizen", "Was"),
     "synthetic": ACTOR_HEADERS["synthetic"],
 }
 
@@ -130,7 +131,7 @@ _GROUP_WORDS: Final[dict[str, str]] = {label_key(w): g for g, words in {
     "period": ("Zeitraum", "Dauer", "Period", "Laufzeit", "Zeit"),
 }.items() for w in words}
 # Fields that may stand in more than one column; the values are combined.
-_REPEATABLE: Final = frozenset({"type", "action_fields", "tags", "description", "partners", "note", "quarters",
+_REPEATABLE: Final = frozenset({"type", "kind", "action_fields", "tags", "description", "partners", "note", "quarters",
                                 "since", "until", "contact_name", "contact_function", "contact_email",
                                 "contact_phone", "alt_names"})
 # Fields that form groups (a membership; a contact person): a later column of the group starts a new one.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Final, TypeVar
 
@@ -35,16 +35,19 @@ from exchange.model import (
 )
 from exchange.sources import Sheet, open_workbook
 from exchange.values import Raw, ValueProblem
-from exchange.vocabulary import KIND_NOISE, TypeGuess, Vocabulary, guess_from_words, label_key
+from exchange.vocabulary import (
+    KIND_NOISE,
+    TypeGuess,
+    Vocabulary,
+    guess_from_words,
+    institution_kind_of,
+    label_key,
+    legal_form_of,
+    ownership_of,
+)
 
 MAX_NAME: Final = 200  # as the mutations allow (resolvers/validation.py)
 MAX_TEXT: Final = 5000
-_OWNERSHIP: Final = {label_key(k): v for k, v in {
-    "kommunal": "municipal", "landeseigen": "municipal", "städtisch": "municipal", "municipal": "municipal",
-    "genossenschaft": "cooperative", "genossenschaftlich": "cooperative", "cooperative": "cooperative",
-    "privat": "private", "private": "private", "gemeinnützig": "non_profit", "kirchlich": "non_profit",
-    "non_profit": "non_profit", "unbekannt": "unknown", "unknown": "unknown",
-}.items()}
 _PERIOD_IN_CELL: Final = re.compile(r"^(?P<name>.*?)\s*\((?P<period>[^()]*)\)\s*$")
 _PERIOD_SPLIT: Final = re.compile(r"\s*(?:–|—|\s-\s|\sbis\s|(?<=\d{4})-(?=\d{4}$))\s*")
 T = TypeVar("T")
@@ -245,12 +248,10 @@ def _type(row: _Row, shape: Layout, vocab: Vocabulary, name: str | None) -> Type
         elif found.type == guess.type:
             guess = _fill(guess, found)
     if guess is None and not any(i.code is Code.TYPE_UNKNOWN for i in row.issues):
-        for detail in ("institution_kind", "legal_form"):
-            column = _first(shape, detail)
-            label = values.text(row.raw(column)) if column else None
-            if label and (found := vocab.type_of(label)):
-                guess = found
-                break
+        column = _first(shape, "institution_kind")
+        label = values.text(row.raw(column)) if column else None
+        if label and (kind := institution_kind_of(label)):
+            guess = TypeGuess("Institution", institution_kind=kind)
         if guess is None and name:
             inferred = guess_from_words(name)
             if inferred:
@@ -260,7 +261,7 @@ def _type(row: _Row, shape: Layout, vocab: Vocabulary, name: str | None) -> Type
         if guess is None:
             row.find(Code.TYPE_MISSING, Severity.ERROR, type_columns[0] if type_columns else _first(shape, "name"))
     if guess is not None:
-        guess = _details(row, shape, vocab, guess)
+        guess = _details(row, shape, guess)
     return guess
 
 
@@ -270,27 +271,22 @@ def _fill(base: TypeGuess, more: TypeGuess) -> TypeGuess:
                      base.social_enterprise if base.social_enterprise is not None else more.social_enterprise)
 
 
-def _details(row: _Row, shape: Layout, vocab: Vocabulary, guess: TypeGuess) -> TypeGuess:
+def _details(row: _Row, shape: Layout, guess: TypeGuess) -> TypeGuess:
     """Institution kind, legal form and ownership columns, where they fit the type."""
-    for detail in ("institution_kind", "legal_form"):
-        for column in _columns(shape, detail):
+    details = {"institution_kind": (institution_kind_of, "Institution"),
+               "legal_form": (legal_form_of, "Initiative"), "ownership": (ownership_of, "HousingAssociation")}
+    for name, (lookup, fits) in details.items():
+        for column in _columns(shape, name):
             label = values.text(row.raw(column))
             if label is None:
                 continue
-            found = vocab.type_of(label)
-            if found is not None and found.type == guess.type:
-                guess = _fill(guess, found)
+            value = lookup(label)
+            if value is not None and guess.type == fits:
+                guess = replace(guess, **{name: value})
+            elif name == "legal_form" and value == "ggmbh" and guess.type == "Company":
+                guess = replace(guess, social_enterprise=True)
             else:
                 row.find(Code.TYPE_CONFLICT, Severity.WARNING, column, value=label, type=guess.type)
-    for column in _columns(shape, "ownership"):
-        label = values.text(row.raw(column))
-        if label is None:
-            continue
-        ownership = _OWNERSHIP.get(label_key(label))
-        if ownership and guess.type == "HousingAssociation":
-            guess = TypeGuess(guess.type, ownership=ownership)
-        else:
-            row.find(Code.TYPE_CONFLICT, Severity.WARNING, column, value=label, type=guess.type)
     return guess
 
 
@@ -415,8 +411,7 @@ def _contacts(row: _Row, shape: Layout) -> tuple[Contact, ...]:
 
 def _partners(row: _Row, shape: Layout, vocab: Vocabulary, actor: SheetActor) -> list[CooperationRow]:
     """A "Partner" column on an actors sheet: one cooperation per partner named."""
-    kind_col = _first(shape, "kind")
-    kind, note = _kind(row, kind_col, vocab)
+    kind, note = _kind(row, _columns(shape, "kind"), vocab)
     found: list[CooperationRow] = []
     for column in _columns(shape, "partners"):
         for partner in values.items(row.raw(column)):
@@ -430,15 +425,18 @@ def _partners(row: _Row, shape: Layout, vocab: Vocabulary, actor: SheetActor) ->
 
 # ---- cooperations --------------------------------------------------------------------------
 
-def _kind(row: _Row, column: Column | None, vocab: Vocabulary) -> tuple[str, str | None]:
-    label = values.text(row.raw(column)) if column else None
-    if label is None or label_key(label) in KIND_NOISE:
-        return "other", None
-    kind = vocab.kind_of(label)
-    if kind is None:
-        row.find(Code.KIND_UNKNOWN, Severity.WARNING, column, value=label)
-        return "other", label
-    return kind, None
+def _kind(row: _Row, columns: list[Column], vocab: Vocabulary) -> tuple[str, str | None]:
+    """The kind from the first kind column that says one (Gephi's "Type: Undirected" says none)."""
+    for column in columns:
+        label = values.text(row.raw(column))
+        if label is None or label_key(label) in KIND_NOISE:
+            continue
+        kind = vocab.kind_of(label)
+        if kind is None:
+            row.find(Code.KIND_UNKNOWN, Severity.WARNING, column, value=label)
+            return "other", label
+        return kind, None
+    return "other", None
 
 
 def _ends(row: _Row, shape: Layout, side: str) -> tuple[list[ActorRef], Column | None]:
@@ -459,7 +457,7 @@ def _cooperations(row: _Row, shape: Layout, vocab: Vocabulary) -> list[Cooperati
         row.find(Code.PARTNER_MISSING, Severity.ERROR, a_col)
     if not b_refs:
         row.find(Code.PARTNER_MISSING, Severity.ERROR, b_col)
-    kind, kind_note = _kind(row, _first(shape, "kind"), vocab)
+    kind, kind_note = _kind(row, _columns(shape, "kind"), vocab)
     since, until = _period(row, _first(shape, "since"), _first(shape, "until"))
     intensity = _read_first(row, shape, "intensity", values.intensity, Severity.ERROR)
     note = "\n".join(t for t in (kind_note, _long_text(row, shape, "note")) if t) or None

@@ -167,15 +167,16 @@ def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[Raw]]:
 
 
 def sniff_encoding(head: bytes) -> str:
+    """UTF-8 unless the first bytes look like Windows-1252: more bytes that are not UTF-8 than
+    characters that are (one stray byte in a UTF-8 file does not make it Windows-1252)."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=False)
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return "utf-8" if bad == 0 or good >= bad else "cp1252"
 
 
 def sniff_delimiter(sample: str) -> str:

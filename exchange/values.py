@@ -42,7 +42,7 @@ _MONTHS: Final = {
     "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10,
     "october": 10, "nov": 11, "november": 11, "dez": 12, "dezember": 12, "dec": 12, "december": 12,
 }
-_NUMBER: Final = re.compile(r"[-+−]?\d+(?:[.,]\d+)*")
+_NUMBER: Final = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 _EMAIL: Final = re.compile(r"^[^@\s<>(),;:]+@[^@\s<>(),;:]+\.[^@\s<>(),;:]{2,}$")
 _URL: Final = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _DOMAIN: Final = re.compile(r"^(?:www\.)?[a-z0-9äöüß-]+(?:\.[a-z0-9äöüß-]+)+(?:[/?#]\S*)?$", re.IGNORECASE)
@@ -160,7 +160,7 @@ def date_span(value: Raw) -> Span | None:
         return _month(int(m[2]), int(m[1]), raw)
     if m := _ISO_MONTH.match(s):
         return _month(int(m[1]), int(m[2]), raw)
-    if m := _YEAR.match(s):
+    if m := _YEAR.match(s):  # four digits typed are a year, never a serial (serial 9999 is 1927)
         return _year(int(m[1]), raw)
     if (m := _NAMED_MONTH.match(s)) and m[1] in _MONTHS:
         return _month(int(m[2]), _MONTHS[m[1]], raw)

@@ -73,6 +73,7 @@ def _housing(ownership: str | None = None) -> TypeGuess:
 
 # Whole labels, as they stand in a type column.
 _TYPE_WORDS: Final[dict[str, TypeGuess]] = {
+    **{k: _inst("other") for k in ("sonstige einrichtung", "other institution")},
     **{k: _inst() for k in ("institution", "einrichtung", "offentlicheeinrichtung", "offentlicheinstitution",
                             "soziale einrichtung", "behorde", "verwaltung", "amt")},
     **{k: _inst("school") for k in ("schule", "grundschule", "gs", "oberschule", "sekundarschule", "iss",
@@ -93,7 +94,7 @@ _TYPE_WORDS: Final[dict[str, TypeGuess]] = {
                                                         "ordnungsamt", "district office")},
     **{k: _inst("religious_community") for k in ("kirche", "kirchengemeinde", "gemeinde", "moschee",
                                                  "moscheegemeinde", "moscheeverein", "synagoge", "pfarrei",
-                                                 "religionsgemeinschaft", "church", "mosque")},
+                                                 "religionsgemeinschaft", "religious community", "church", "mosque")},
     **{k: _init() for k in ("initiative", "initiativen", "burgerinitiative", "nachbarschaftsinitiative",
                             "mieterinitiative", "mieterbeirat", "ehrenamt")},
     **{k: _init("ev") for k in ("verein", "ev", "e v", "eingetragener verein", "forderverein", "association")},
@@ -166,6 +167,76 @@ def guess_from_words(text: str) -> TypeGuess | None:
     if words and words[-1] in _LEGAL_FORM_AT_END:
         return _LEGAL_FORM_AT_END[words[-1]]
     return None
+
+
+# How the export writes types and their details, per language; the reader reads all of these back.
+TYPE_NAMES: Final = {
+    "de": {"Institution": "Einrichtung", "Initiative": "Initiative", "Company": "Unternehmen",
+           "HousingAssociation": "Wohnungsunternehmen"},
+    "en": {"Institution": "Institution", "Initiative": "Initiative", "Company": "Company",
+           "HousingAssociation": "Housing association"},
+}
+INSTITUTION_KIND_NAMES: Final = {
+    "de": {"school": "Schule", "kita": "Kita", "library": "Bibliothek", "youth_club": "Jugendclub",
+           "family_centre": "Familienzentrum", "neighbourhood_centre": "Stadtteilzentrum",
+           "health_service": "Gesundheitsdienst", "district_office_department": "Bezirksamt",
+           "religious_community": "Religionsgemeinschaft", "other": "sonstige Einrichtung"},
+    "en": {"school": "school", "kita": "Kita", "library": "library", "youth_club": "youth club",
+           "family_centre": "family centre", "neighbourhood_centre": "neighbourhood centre",
+           "health_service": "health service", "district_office_department": "district office",
+           "religious_community": "religious community", "other": "other institution"},
+}
+LEGAL_FORM_NAMES: Final = {
+    "de": {"ev": "e.V.", "informal_group": "informelle Gruppe", "foundation": "Stiftung", "ggmbh": "gGmbH",
+           "cooperative": "Genossenschaft", "other": "sonstige Rechtsform"},
+    "en": {"ev": "registered association", "informal_group": "informal group", "foundation": "foundation",
+           "ggmbh": "gGmbH", "cooperative": "cooperative", "other": "other legal form"},
+}
+OWNERSHIP_NAMES: Final = {
+    "de": {"municipal": "landeseigen", "cooperative": "genossenschaftlich", "private": "privat",
+           "non_profit": "gemeinnützig", "unknown": "unbekannt"},
+    "en": {"municipal": "municipal", "cooperative": "cooperative", "private": "private", "non_profit": "non-profit",
+           "unknown": "unknown"},
+}
+KIND_NAMES: Final = {
+    "de": {"project_partnership": "Projektpartnerschaft", "working_group": "Arbeitsgruppe", "funding": "Förderung",
+           "space_provision": "Raumüberlassung", "regular_exchange": "regelmäßiger Austausch",
+           "project_sponsorship": "Projektträgerschaft", "donation": "Spende", "other": "Sonstiges"},
+    "en": {k: k.replace("_", " ") for k in COOPERATION_KINDS},
+}
+
+
+def _detail_table(names: Mapping[str, Mapping[str, str]], *extra: tuple[str, str]) -> dict[str, str]:
+    table = {label_key(v): v for v in next(iter(names.values()))}
+    for language in names.values():
+        table.update({label_key(label): value for value, label in language.items()})
+    table.update({label_key(label): value for label, value in extra})
+    return table
+
+
+_INSTITUTION_KINDS: Final = _detail_table(INSTITUTION_KIND_NAMES)
+_LEGAL_FORMS: Final = _detail_table(
+    LEGAL_FORM_NAMES, ("eV", "ev"), ("eingetragener Verein", "ev"), ("Verein", "ev"), ("eG", "cooperative"),
+    ("Gruppe", "informal_group"), ("ohne Rechtsform", "informal_group"), ("g.GmbH", "ggmbh"))
+_OWNERSHIPS: Final = _detail_table(
+    OWNERSHIP_NAMES, ("kommunal", "municipal"), ("städtisch", "municipal"), ("Genossenschaft", "cooperative"),
+    ("kirchlich", "non_profit"), ("privat", "private"), ("non_profit", "non_profit"))
+
+
+def institution_kind_of(label: str) -> str | None:
+    found = _INSTITUTION_KINDS.get(label_key(label))
+    if found:
+        return found
+    guess = TYPE_LABELS.get(label_key(label)) or guess_from_words(label)
+    return guess.institution_kind if guess and guess.type == "Institution" else None
+
+
+def legal_form_of(label: str) -> str | None:
+    return _LEGAL_FORMS.get(label_key(label))
+
+
+def ownership_of(label: str) -> str | None:
+    return _OWNERSHIPS.get(label_key(label))
 
 
 # Kinds of cooperation.
