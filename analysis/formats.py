@@ -30,7 +30,7 @@ from xml.sax.saxutils import quoteattr
 from graph.networks import EdgeRow, NetworkData, NodeRow
 
 if TYPE_CHECKING:
-    from _csv import _writer as CsvWriter
+    from _csv import Writer as CsvWriter
 
 # Characters XML 1.0 cannot carry at all, not even escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -89,11 +89,11 @@ ACTOR_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 COOPERATION_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "ref": ("ID", "ID", "Kooperations-ID", "Nr", "Nr.", "Nummer", "lfd. Nr.", "Id"),
     "actor_a": ("Akteur A", "Actor A", "Akteur 1", "Partner A", "Partner 1", "Organisation A", "Organisation 1",
-                "Einrichtung A", "Einrichtung 1", "Name A", "Name 1", "Actor 1", "Source", "Quelle", "Kooperationspartner 1",
-                "Kooperationspartner A"),
+                "Einrichtung A", "Einrichtung 1", "Name A", "Name 1", "Actor 1", "Source", "Quelle",
+                "Kooperationspartner 1", "Kooperationspartner A"),
     "actor_b": ("Akteur B", "Actor B", "Akteur 2", "Partner B", "Partner 2", "Organisation B", "Organisation 2",
-                "Einrichtung B", "Einrichtung 2", "Name B", "Name 2", "Actor 2", "Target", "Ziel", "Kooperationspartner 2",
-                "Kooperationspartner B", "mit"),
+                "Einrichtung B", "Einrichtung 2", "Name B", "Name 2", "Actor 2", "Target", "Ziel",
+                "Kooperationspartner 2", "Kooperationspartner B", "mit"),
     "actor_a_id": ("ID A", "ID A", "ID 1", "Akteur A ID", "Akteur 1 ID", "Source Id", "Actor A ID"),
     "actor_b_id": ("ID B", "ID B", "ID 2", "Akteur B ID", "Akteur 2 ID", "Target Id", "Actor B ID"),
     # Gephi's edge table has "Type" (Undirected) and "Label"; our Gephi export writes the kind as the label.
@@ -327,7 +327,7 @@ def detect(rows: Sequence[Sequence[Raw]], merged: Sequence[tuple[int, int, int, 
             found, score = _classify(labels, overrides)
             if kind is not None and found not in (kind, SheetKind.SKIP):
                 found = kind
-            if found is SheetKind.SKIP or score < 2 and found in (SheetKind.ACTORS, SheetKind.COOPERATIONS):
+            if found is SheetKind.SKIP or (score < 2 and found in (SheetKind.ACTORS, SheetKind.COOPERATIONS)):
                 continue
             # More recognised columns win; at equal count one header row beats two, and earlier beats later.
             rank = (score, -len(header_rows))

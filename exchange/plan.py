@@ -271,12 +271,13 @@ def _target(end: End, rows: _Rows) -> tuple[str | None, str | None, RowKey | Non
 
 def _unknown(c: CooperationRow, side: int, ref: ActorRef, known: _Known, ambiguous: list[str]) -> Issue:
     column, header = c.columns[side], c.headers[side]
-    where = {"sheet": c.key.sheet, "row": c.key.row, "column": column, "header": header}
     if ambiguous:
-        return issue(Code.PARTNER_AMBIGUOUS, Severity.ERROR, **where, value=ref, candidates="; ".join(ambiguous))
+        return issue(Code.PARTNER_AMBIGUOUS, Severity.ERROR, sheet=c.key.sheet, row=c.key.row, column=column,
+                     header=header, value=ref, candidates="; ".join(ambiguous))
     hint = known.index.closest(str(ref)) if ref.name else None
     extra = {"hint_name": hint.name} if hint else {}
-    return issue(Code.PARTNER_UNKNOWN, Severity.ERROR, **where, value=ref, **extra)
+    return issue(Code.PARTNER_UNKNOWN, Severity.ERROR, sheet=c.key.sheet, row=c.key.row, column=column,
+                 header=header, value=ref, **extra)
 
 
 def _cooperation_steps(rows_in: Sequence[CooperationRow], actors: Sequence[ActorStep], known: _Known,
@@ -311,7 +312,7 @@ def _cooperation(c: CooperationRow, n: int, coop: SheetCooperation, rows: _Rows,
     if a is None or b is None:
         return CooperationStep(c, n, CooperationOutcome.UNKNOWN_PARTNER, a, b, issues=tuple(found))
     targets = [_target(a, rows), _target(b, rows)]
-    for (ident, reason, row), end in zip(targets, (a, b), strict=True):
+    for (_, reason, row), end in zip(targets, (a, b), strict=True):
         if reason is not None and row is not None:
             found.append(issue(Code.PARTNER_NOT_IMPORTED, Severity.WARNING, sheet=c.key.sheet, row=c.key.row,
                                value=end.ref, other_sheet=row.sheet, other_row=row.row, reason_key=reason))

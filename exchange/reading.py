@@ -134,18 +134,18 @@ def _read_sheet(sheet: Sheet, options: Options, vocab: Vocabulary, actors: list[
     for number, cells in _numbered(head, rows, shape.first_data_row):
         if not any(values.text(v) for v in cells):
             continue
-        row = _Row(sheet.name, number, cells)
+        current = _Row(sheet.name, number, cells)
         if [values.text(v) for v in cells[:len(header_texts)]] == header_texts:
-            row.find(Code.REPEATED_HEADER, Severity.NOTICE, None)
-            file_issues.extend(row.issues)
+            current.find(Code.REPEATED_HEADER, Severity.NOTICE, None)
+            file_issues.extend(current.issues)
             continue
         count += 1
         if kind is SheetKind.ACTORS:
-            actor_row, partner_rows = _actor(row, shape, vocab, options)
+            actor_row, partner_rows = _actor(current, shape, vocab, options)
             actors.append(actor_row)
             cooperations.extend(partner_rows)
         else:
-            cooperations.extend(_cooperations(row, shape, vocab))
+            cooperations.extend(_cooperations(current, shape, vocab))
     reports.append(SheetReport(
         sheet.name, kind.value, shape.header_rows,
         tuple((column_letter(c.index), c.header, c.field) for c in shape.columns), count,
@@ -217,7 +217,7 @@ def _text(row: _Row, shape: Layout, name: str) -> str | None:
 
 
 def _long_text(row: _Row, shape: Layout, name: str) -> str | None:
-    parts = [t for c in _columns(shape, name) if (t := values.text(row.raw(c)))]
+    parts = [t for c in _columns(shape, name) if (t := values.paragraphs(row.raw(c)))]
     joined = "\n".join(parts) or None
     if joined and len(joined) > MAX_TEXT:
         row.find(Code.TEXT_TOO_LONG, Severity.ERROR, _first(shape, name), limit=MAX_TEXT)
@@ -248,8 +248,8 @@ def _type(row: _Row, shape: Layout, vocab: Vocabulary, name: str | None) -> Type
         elif found.type == guess.type:
             guess = _fill(guess, found)
     if guess is None and not any(i.code is Code.TYPE_UNKNOWN for i in row.issues):
-        column = _first(shape, "institution_kind")
-        label = values.text(row.raw(column)) if column else None
+        kind_column = _first(shape, "institution_kind")
+        label = values.text(row.raw(kind_column)) if kind_column else None
         if label and (kind := institution_kind_of(label)):
             guess = TypeGuess("Institution", institution_kind=kind)
         if guess is None and name:
@@ -282,12 +282,20 @@ def _details(row: _Row, shape: Layout, guess: TypeGuess) -> TypeGuess:
                 continue
             value = lookup(label)
             if value is not None and guess.type == fits:
-                guess = replace(guess, **{name: value})
+                guess = _with_detail(guess, name, value)
             elif name == "legal_form" and value == "ggmbh" and guess.type == "Company":
                 guess = replace(guess, social_enterprise=True)
             else:
                 row.find(Code.TYPE_CONFLICT, Severity.WARNING, column, value=label, type=guess.type)
     return guess
+
+
+def _with_detail(guess: TypeGuess, name: str, value: str) -> TypeGuess:
+    if name == "institution_kind":
+        return replace(guess, institution_kind=value)
+    if name == "legal_form":
+        return replace(guess, legal_form=value)
+    return replace(guess, ownership=value)
 
 
 def _address(row: _Row, shape: Layout) -> tuple[str | None, str | None, str | None]:
@@ -417,9 +425,10 @@ def _partners(row: _Row, shape: Layout, vocab: Vocabulary, actor: SheetActor) ->
         for partner in values.items(row.raw(column)):
             cooperation = SheetCooperation(ActorRef(name=actor.name, id=actor.ref), ActorRef(name=partner), kind,
                                            note=note, synthetic=actor.synthetic)
+            name_col = _first(shape, "name")
             found.append(CooperationRow(RowKey(row.sheet, row.number), cooperation, (),
-                                        (_first(shape, "name").index if _first(shape, "name") else None,
-                                         column.index), (None, column.header), from_partners=True))
+                                        (name_col.index if name_col else None, column.index),
+                                        (None, column.header), from_partners=True))
     return found
 
 

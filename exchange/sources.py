@@ -79,16 +79,17 @@ class Sheet:
             for r in range(r0, r1 + 1):
                 covering.setdefault(r, []).append((r0, c0, c1))
         anchors: dict[tuple[int, int], Raw] = {}
-        for r, row in enumerate(self._rows):
+        for r, cells in enumerate(self._rows):
+            filled = cells
             for r0, c0, c1 in covering.pop(r, ()):
                 if r == r0:
-                    anchors[(r0, c0)] = row[c0] if c0 < len(row) else ""
+                    anchors[(r0, c0)] = filled[c0] if c0 < len(filled) else ""
                 value = anchors.get((r0, c0), "")
-                if len(row) <= c1:
-                    row = row + [""] * (c1 + 1 - len(row))
+                if len(filled) <= c1:
+                    filled = filled + [""] * (c1 + 1 - len(filled))
                 for c in range(c0, c1 + 1):
-                    row[c] = value
-            yield row
+                    filled[c] = value
+            yield filled
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[Raw]]:
         return
     pad: list[Raw] = [""] * sheet.start[1]
     for row in sheet.iter_rows():
-        yield pad + row if pad else list(row)
+        yield [*pad, *row]
 
 
 def sniff_encoding(head: bytes) -> str:

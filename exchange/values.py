@@ -85,6 +85,14 @@ def text(value: Raw) -> str | None:
     return cleaned or None
 
 
+def paragraphs(value: Raw) -> str | None:
+    """Longer text (a description, a note): like :func:`text`, but line breaks stay."""
+    if not isinstance(value, str):
+        return text(value)
+    lines = (_SPACES.sub(" ", line).strip() for line in unicodedata.normalize("NFC", value).splitlines())
+    return "\n".join(line for line in lines if line) or None
+
+
 def _day(year: int, month: int, day: int, raw: object) -> dt.date:
     try:
         return dt.date(year, month, day)
@@ -129,7 +137,7 @@ def date_span(value: Raw) -> Span | None:
         return Span(value.date(), value.date())
     if isinstance(value, dt.date):
         return Span(value, value)
-    if isinstance(value, bool) or isinstance(value, dt.time | dt.timedelta):
+    if isinstance(value, bool | dt.time | dt.timedelta):
         raise ValueProblem(Code.DATE_INVALID, value=value)
     if isinstance(value, int | float):
         return _serial(float(value), value)

@@ -240,23 +240,24 @@ def ownership_of(label: str) -> str | None:
 
 
 # Kinds of cooperation.
-KIND_LABELS: Final[dict[str, str]] = {label_key(k): v for k, v in {
-    **{k: "project_partnership" for k in ("projektpartnerschaft", "projekt", "projektpartner", "gemeinsames projekt",
-                                          "kooperationsprojekt", "projektkooperation", "project partnership",
-                                          "project")},
-    **{k: "working_group" for k in ("arbeitsgruppe", "ag", "arbeitskreis", "ak", "netzwerk", "runder tisch",
-                                    "gremium", "steuerungsrunde", "quartiersrat", "working group", "network")},
-    **{k: "funding" for k in ("förderung", "finanzierung", "zuwendung", "fördermittel", "funding")},
-    **{k: "space_provision" for k in ("raumnutzung", "räume", "raumüberlassung", "raumvergabe", "raum",
-                                      "raumbereitstellung", "space provision", "rooms")},
-    **{k: "regular_exchange" for k in ("austausch", "regelmäßiger austausch", "informationsaustausch",
-                                       "fachaustausch", "regular exchange", "exchange")},
-    **{k: "project_sponsorship" for k in ("projektträgerschaft", "projektträger", "trägerschaft",
-                                          "project sponsorship")},
-    **{k: "donation" for k in ("spende", "spenden", "sachspende", "geldspende", "donation")},
-    **{k: "other" for k in ("sonstiges", "sonstige", "andere", "anderes", "other")},
-    **{k: k for k in COOPERATION_KINDS},
-}.items()}
+_KIND_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "project_partnership": ("projektpartnerschaft", "projekt", "projektpartner", "gemeinsames projekt",
+                            "kooperationsprojekt", "projektkooperation", "project partnership", "project"),
+    "working_group": ("arbeitsgruppe", "ag", "arbeitskreis", "ak", "netzwerk", "runder tisch", "gremium",
+                      "steuerungsrunde", "quartiersrat", "working group", "network"),
+    "funding": ("förderung", "finanzierung", "zuwendung", "fördermittel", "funding"),
+    "space_provision": ("raumnutzung", "räume", "raumüberlassung", "raumvergabe", "raum", "raumbereitstellung",
+                        "space provision", "rooms"),
+    "regular_exchange": ("austausch", "regelmäßiger austausch", "informationsaustausch", "fachaustausch",
+                         "regular exchange", "exchange"),
+    "project_sponsorship": ("projektträgerschaft", "projektträger", "trägerschaft", "project sponsorship"),
+    "donation": ("spende", "spenden", "sachspende", "geldspende", "donation"),
+    "other": ("sonstiges", "sonstige", "andere", "anderes", "other"),
+}
+KIND_LABELS: Final[dict[str, str]] = {
+    **{label_key(word): kind for kind, words in _KIND_WORDS.items() for word in words},
+    **{label_key(kind): kind for kind in COOPERATION_KINDS},
+}
 # Gephi's edge "Type" column holds these; they say nothing about the kind of cooperation.
 KIND_NOISE: Final = frozenset({"undirected", "directed", "ungerichtet", "gerichtet"})
 
@@ -303,7 +304,8 @@ class Vocabulary:
     era: str = "current"  # which generation a name both generations use ("Öffentlicher Raum") means
 
     @classmethod
-    def build(cls, quarters: Iterable[Quarter], action_fields: Iterable[ActionField], era: str = "current") -> Vocabulary:
+    def build(cls, quarters: Iterable[Quarter], action_fields: Iterable[ActionField],
+              era: str = "current") -> Vocabulary:
         q = tuple(quarters)
         f = tuple(action_fields)
         return cls(quarters=q, action_fields=f, quarter_labels=_quarter_labels(q),

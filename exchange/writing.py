@@ -50,7 +50,8 @@ ACTOR_COLUMNS: Final = ("ref", "name", "type", "institution_kind", "legal_form",
 COOPERATION_COLUMNS: Final = ("ref", "actor_a", "actor_a_id", "actor_b", "actor_b_id", "kind", "since", "until",
                               "action_fields", "intensity", "note", "synthetic")
 SHEET_NAMES: Final = {
-    "de": {"actors": "Akteure", "cooperations": "Kooperationen", "quarters": "Quartiere", "properties": "Eigenschaften"},
+    "de": {"actors": "Akteure", "cooperations": "Kooperationen", "quarters": "Quartiere",
+           "properties": "Eigenschaften"},
     "en": {"actors": "Actors", "cooperations": "Cooperations", "quarters": "Quarters", "properties": "Properties"},
 }
 _QUARTER_HEADERS: Final = {
@@ -173,7 +174,7 @@ class _Sheet:
                 # Text is text: a name starting with "=" must not become a formula (CSV/XLSX injection).
                 self.ws.write_string(self.rows, col, str(value))
 
-    def finish(self, choices: Mapping[int, Sequence[str]] = {}) -> None:  # noqa: B006  (read only)
+    def finish(self, choices: Mapping[int, Sequence[str]] = {}) -> None:
         self.ws.autofilter(0, 0, max(self.rows, 1), self.width - 1)
         for col, options in choices.items():
             # A drop-down as a hint, not a rule: other labels are accepted (the reader knows many).

@@ -28,7 +28,8 @@ TITLE = "Partnerliste QM Rollberg – Stand 03/2024 (fiktive Beispieldaten)"
 # Quartier (Name, seit, bis), Handlungsfeld(er), Breitengrad, Längengrad, Partner.
 ACTOR_ROWS: list[list[Cell]] = [
     ["Kita Sonnenschein e.V.  ", "Kita", "Erika Beispiel", "Leitung", "kita@sonnenschein.example", "030 1234567",
-     "Rollbergsiedlung", "01.09.2012", None, "Bildung", "52,4772", "13,4322", "Grundschule am Hang; Lesepaten Rollberg"],
+     "Rollbergsiedlung", "01.09.2012", None, "Bildung", "52,4772", "13,4322",
+     "Grundschule am Hang; Lesepaten Rollberg"],
     [],  # an empty row in the middle
     ["KITA Sonnenschein e. V.", "Kita", None, None, "keine Angabe", None, "Rollberg", dt.date(2012, 9, 1), None,
      "Bildung; Gesundheit und Bewegung", None, None, None],

@@ -238,7 +238,8 @@ def test_a_mapping_file_overrides_columns_types_and_quarters(tmp_path: Path) -> 
     mapping.write_text(
         "# QM Rollberg: unsere Spalten\n"
         "columns:\n  Einrichtung: name\n  Kategorie: type\n  Kiez: quarters\n  intern: ignore\n"
-        "types:\n  Stadtteilmütter: Initiative\n  Seniorentreff: {type: Institution, institution_kind: neighbourhood_centre}\n"
+        "types:\n  Stadtteilmütter: Initiative\n"
+        "  Seniorentreff: {type: Institution, institution_kind: neighbourhood_centre}\n"
         "quarters:\n  Rollberg-Kiez: rollberg\n"
         "action_fields:\n  Sprachförderung: bildung\n", encoding="utf-8")
     options = load(mapping)
