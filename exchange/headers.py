@@ -15,6 +15,7 @@ actors sheet and the kind of cooperation on a cooperations sheet.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -185,6 +186,15 @@ class Layout:
 
     def fields(self) -> set[str]:
         return {c.field for c in self.columns if c.field}
+
+    @functools.cached_property
+    def by_field(self) -> dict[str, list[Column]]:
+        """Columns per field, in sheet order (looked up for every row, so built once)."""
+        found: dict[str, list[Column]] = {}
+        for c in self.columns:
+            if c.field:
+                found.setdefault(c.field, []).append(c)
+        return found
 
 
 @dataclass(frozen=True)

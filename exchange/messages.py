@@ -179,8 +179,8 @@ CATALOGUE: Final[dict[Code, tuple[str, str]]] = {
         "Action field '{value}' in {cell} is unknown; known are: {known}.",
     ),
     Code.QUARTER_UNKNOWN: (
-        "Quartier „{value}“ in {cell} ist unbekannt; bekannt sind: {known}.",
-        "Quarter '{value}' in {cell} is unknown; known are: {known}.",
+        "Quartier „{value}“ in {cell} ist unbekannt{suggestion}; bekannt sind: {known}.",
+        "Quarter '{value}' in {cell} is unknown{suggestion}; known are: {known}.",
     ),
     Code.KIND_UNKNOWN: (
         "Art der Zusammenarbeit „{value}“ in {cell} ist unbekannt; übernommen als „Sonstiges“, "
@@ -240,6 +240,7 @@ CATALOGUE: Final[dict[Code, tuple[str, str]]] = {
 # Words that messages put into {reason}, {hint} and the like, in both languages.
 PHRASES: Final[dict[str, tuple[str, str]]] = {
     "did_you_mean": (" Gemeint: „{name}“ ({other})?", " Did you mean '{name}' ({other})?"),
+    "perhaps": (" (gemeint: „{name}“?)", " (did you mean '{name}'?)"),
     "row": ("Zeile {row}", "row {row}"),
     "sheet_row": ("„{sheet}“ Zeile {row}", "'{sheet}' row {row}"),
     "skipped": ("übersprungen", "skipped"),
@@ -308,6 +309,7 @@ class Issue:
         if "kind_key" in values:
             values["kind"] = phrase(values["kind_key"], language)
         values.setdefault("hint", "")
+        values["suggestion"] = phrase("perhaps", language, name=values["suggest"]) if "suggest" in values else ""
         if "hint_name" in values:
             other = phrase("sheet_row", language, sheet=values.get("hint_sheet", ""), row=values.get("hint_row", ""))
             values["hint"] = phrase("did_you_mean", language, name=values["hint_name"], other=other) \

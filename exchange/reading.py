@@ -130,12 +130,13 @@ def _read_sheet(sheet: Sheet, options: Options, vocab: Vocabulary, actors: list[
     shape, column_issues = layout(kind, header_rows, labels, options.columns, sheet.name)
     file_issues.extend(column_issues)
     header_texts = [values.text(v) for v in head[shape.header_rows[-1] - 1]]
+    head_start = head[shape.header_rows[-1] - 1][:1]  # a cheap first check for repeated header rows
     count = 0
     for number, cells in _numbered(head, rows, shape.first_data_row):
         if not any(values.text(v) for v in cells):
             continue
         current = _Row(sheet.name, number, cells)
-        if [values.text(v) for v in cells[:len(header_texts)]] == header_texts:
+        if cells[:1] == head_start and [values.text(v) for v in cells[:len(header_texts)]] == header_texts:
             current.find(Code.REPEATED_HEADER, Severity.NOTICE, None)
             file_issues.extend(current.issues)
             continue
@@ -165,11 +166,11 @@ def _numbered(head: list[list[Raw]], rest: Iterator[list[Raw]], first: int) -> I
 
 
 def _columns(shape: Layout, name: str) -> list[Column]:
-    return [c for c in shape.columns if c.field == name]
+    return shape.by_field.get(name, [])
 
 
 def _first(shape: Layout, name: str) -> Column | None:
-    found = _columns(shape, name)
+    found = shape.by_field.get(name)
     return found[0] if found else None
 
 
@@ -391,7 +392,9 @@ def _memberships(row: _Row, shape: Layout, vocab: Vocabulary, options: Options) 
                              since=own_since.strftime("%d.%m.%Y"), until=own_until.strftime("%d.%m.%Y"))
             slug = vocab.quarter_of(name)
             if slug is None:
-                row.find(Code.QUARTER_UNKNOWN, Severity.ERROR, quarter_col, value=name, known=vocab.known_quarters())
+                near = vocab.closest_quarter(name)
+                row.find(Code.QUARTER_UNKNOWN, Severity.ERROR, quarter_col, value=name, known=vocab.known_quarters(),
+                         **({"suggest": near} if near else {}))
             else:
                 memberships.append(Membership(slug, own_since, own_until))
     if not memberships and options.quarter:

@@ -26,6 +26,7 @@ _SERIAL_MAX: Final = 73050  # 2099-12-31: later serials in a date column are not
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 
 _SPACES: Final = re.compile(r"\s+")
+_SETTLED: Final = re.compile(r"\S+(?: \S+)*")  # no leading, trailing, doubled or unusual whitespace
 _TIME_TAIL: Final = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _DMY: Final = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2}|\d{4})$")
 _ISO: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -73,6 +74,9 @@ def text(value: Raw) -> str | None:
     """A cell as clean text: NFC, whitespace runs (tabs, non-breaking spaces, line breaks) as one space."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and _SETTLED.fullmatch(value) and (value.isascii() or
+                                                                 unicodedata.is_normalized("NFC", value)):
+        return value  # the common case, checked in C: nothing to trim, fold or normalise
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, float) and value.is_integer():

@@ -13,10 +13,13 @@ it; ``tests/test_exchange_vocabulary.py`` checks that both agree).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
+
+from rapidfuzz import fuzz, process
 
 from graph.names import collapse_umlauts, fold
 from seeds.action_fields import ACTION_FIELDS
@@ -31,8 +34,11 @@ COOPERATION_KINDS: Final = ("project_partnership", "working_group", "funding", "
                             "regular_exchange", "project_sponsorship", "donation", "other")
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
-    """A label folded for lookup: "Handlungsfeld(er)" → "handlungsfelder", "E-Mail" → "email"."""
+    """A label folded for lookup: "Handlungsfeld(er)" → "handlungsfelder", "E-Mail" → "email".
+
+    Cached: a sheet repeats the same few labels in thousands of rows."""
     return re.sub(r"[\W_]+", "", collapse_umlauts(fold(label)))
 
 
@@ -302,6 +308,8 @@ class Vocabulary:
     quarter_labels: Mapping[str, str] = field(default_factory=dict)  # label key → slug
     field_labels: Mapping[str, str] = field(default_factory=dict)  # label key → action-field key
     era: str = "current"  # which generation a name both generations use ("Öffentlicher Raum") means
+    # Cells already looked up (a sheet repeats the same few values); not part of the vocabulary's identity.
+    _cells: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, quarters: Iterable[Quarter], action_fields: Iterable[ActionField],
@@ -357,6 +365,12 @@ class Vocabulary:
                                     flags=re.IGNORECASE))
         return self.quarter_labels.get(stripped)
 
+    def closest_quarter(self, label: str) -> str | None:
+        """The name of the quarter a mistyped label most likely means ("Rolberg" → "Rollberg")."""
+        names = {label_key(n): q.name for q in self.quarters for n in (q.name, q.slug, *q.alt_names)}
+        hit = process.extractOne(label_key(label), list(names), scorer=fuzz.ratio, score_cutoff=80)
+        return names[hit[0]] if hit else None
+
     def action_field_of(self, label: str) -> str | None:
         return self.field_labels.get(label_key(label))
 
@@ -367,6 +381,9 @@ class Vocabulary:
         on ``;``, ``|`` and line breaks first, and each part on commas only where the pieces
         are names of their own (longest match first).
         """
+        if cell in self._cells:
+            cached = self._cells[cell]
+            return list(cached[0]), list(cached[1])
         found: list[str] = []
         unknown: list[str] = []
         for part in re.split(r"[;|\n\r•/]+", cell):
@@ -388,7 +405,10 @@ class Vocabulary:
                 else:
                     unknown.append(pieces[i].strip())
                     i += 1
-        return list(dict.fromkeys(found)), unknown
+        result = list(dict.fromkeys(found)), unknown
+        if len(self._cells) < 10_000:
+            self._cells[cell] = (list(result[0]), list(result[1]))
+        return result
 
     def known_quarters(self) -> str:
         return ", ".join(q.name for q in self.quarters)

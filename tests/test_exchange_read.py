@@ -77,6 +77,16 @@ def test_a_missing_type_is_taken_from_the_name_with_a_warning_or_refused(office:
     assert message.text("en").startswith("The type is missing (B11 (Art))")
 
 
+def test_a_mistyped_quarter_is_an_error_that_suggests_the_quarter_meant() -> None:
+    rows: list[list[object]] = [["Name", "Typ", "Quartier"], ["Kita A", "Kita", "Rolberg"], ["Kita B", "Kita", "Mars"]]
+    parsed = read(_book({"Liste": rows}), name="l.xlsx")
+    typo, nowhere = (r.issues[0] for r in parsed.actors)
+    assert typo.code is Code.QUARTER_UNKNOWN and not parsed.actors[0].ok
+    assert typo.text("de").startswith("Quartier „Rolberg“ in C2 (Quartier) ist unbekannt (gemeint: „Rollberg“?)")
+    assert "(did you mean 'Rollberg'?)" in typo.text("en")
+    assert "gemeint" not in nowhere.text("de")
+
+
 def test_wrong_cells_are_errors_with_their_place(office: ParsedFile) -> None:
     housing = office.actors[6]
     assert not housing.ok
