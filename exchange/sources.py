@@ -60,26 +60,30 @@ class ReadError(Exception):
         self.issue = found
 
 
+Merged = list[tuple[int, int, int, int]]  # 0-based (first row, first column, last row, last column)
+
+
 @dataclass
 class Sheet:
-    """One sheet (a CSV file is one sheet): its name and its rows, read on demand."""
+    """One sheet (a CSV file is one sheet): its name, and its rows read when asked for."""
 
     name: str
     hidden: bool
-    _rows: Iterator[list[Raw]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1)
+    # Loads the sheet only when its rows are wanted: one sheet's cells in memory at a time.
+    _load: Callable[[], tuple[Iterator[list[Raw]], Merged]]
 
     def rows(self) -> Iterator[list[Raw]]:
         """Rows from row 1, cells from column A, merged cells filled. Read once."""
-        if not self.merged:
-            yield from self._rows
+        source, merged = self._load()
+        if not merged:
+            yield from source
             return
         covering: dict[int, list[tuple[int, int, int]]] = {}
-        for r0, c0, r1, c1 in self.merged:
+        for r0, c0, r1, c1 in merged:
             for r in range(r0, r1 + 1):
                 covering.setdefault(r, []).append((r0, c0, c1))
         anchors: dict[tuple[int, int], Raw] = {}
-        for r, cells in enumerate(self._rows):
+        for r, cells in enumerate(source):
             filled = cells
             for r0, c0, c1 in covering.pop(r, ()):
                 if r == r0:
@@ -146,14 +150,19 @@ def _calamine(stream: BinaryIO, own: bool) -> Workbook:
         book = python_calamine.CalamineWorkbook.from_filelike(stream)
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise ReadError(issue(Code.FILE_UNREADABLE, Severity.ERROR, reason=str(exc) or type(exc).__name__)) from exc
-    sheets = []
-    for meta in book.sheets_metadata:
-        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue
-        sheet = book.get_sheet_by_name(meta.name)
-        merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-        hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-        sheets.append(Sheet(meta.name, hidden, _calamine_rows(sheet), merged))
+    def loader(name: str) -> Callable[[], tuple[Iterator[list[Raw]], Merged]]:
+        def load() -> tuple[Iterator[list[Raw]], Merged]:
+            try:
+                sheet = book.get_sheet_by_name(name)
+            except (python_calamine.CalamineError, ValueError) as exc:
+                raise ReadError(issue(Code.FILE_UNREADABLE, Severity.ERROR, reason=str(exc))) from exc
+            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+            return _calamine_rows(sheet), merged
+
+        return load
+
+    sheets = [Sheet(meta.name, meta.visible != python_calamine.SheetVisibleEnum.Visible, loader(meta.name))
+              for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
     return Workbook(sheets, [book.close, stream.close] if own else [book.close])
 
 
@@ -207,8 +216,14 @@ def _csv(stream: BinaryIO, name: str, own: bool) -> Workbook:
     reader = io.TextIOWrapper(stream, encoding=encoding, errors=_FALLBACK, newline="")
 
     def rows() -> Iterator[list[Raw]]:
-        for row in csv.reader(reader, delimiter=delimiter):
-            yield list(row)
+        try:
+            for row in csv.reader(reader, delimiter=delimiter):
+                yield list(row)
+        except csv.Error as exc:  # a NUL byte, a field beyond csv's size limit: not a text table
+            raise ReadError(issue(Code.FILE_UNREADABLE, Severity.ERROR, reason=str(exc))) from exc
+
+    def load() -> tuple[Iterator[list[Raw]], Merged]:
+        return rows(), []
 
     # A caller's own stream (an upload) stays open: detach the wrapper instead of closing it.
-    return Workbook([Sheet(name, False, rows())], [reader.close if own else reader.detach])
+    return Workbook([Sheet(name, False, load)], [reader.close if own else reader.detach])

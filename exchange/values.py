@@ -26,7 +26,8 @@ _SERIAL_MAX: Final = 73050  # 2099-12-31: later serials in a date column are not
 _YEAR_MIN, _YEAR_MAX = 1900, 2100
 
 _SPACES: Final = re.compile(r"\s+")
-_SETTLED: Final = re.compile(r"\S+(?: \S+)*")  # no leading, trailing, doubled or unusual whitespace
+_SETTLED: Final = re.compile(r"[^\s\x00-\x1f\x7f]+(?: [^\s\x00-\x1f\x7f]+)*")  # nothing to trim or remove
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never meant in a cell (tabs and breaks are spaces)
 _TIME_TAIL: Final = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _DMY: Final = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2}|\d{4})$")
 _ISO: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -85,7 +86,7 @@ def text(value: Raw) -> str | None:
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    cleaned = _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    cleaned = _SPACES.sub(" ", _CONTROL.sub("", unicodedata.normalize("NFC", str(value)))).strip()
     return cleaned or None
 
 
@@ -93,7 +94,8 @@ def paragraphs(value: Raw) -> str | None:
     """Longer text (a description, a note): like :func:`text`, but line breaks stay."""
     if not isinstance(value, str):
         return text(value)
-    lines = (_SPACES.sub(" ", line).strip() for line in unicodedata.normalize("NFC", value).splitlines())
+    lines = (_SPACES.sub(" ", _CONTROL.sub("", line)).strip()
+             for line in unicodedata.normalize("NFC", value).splitlines())
     return "\n".join(line for line in lines if line) or None
 
 

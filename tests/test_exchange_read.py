@@ -296,6 +296,16 @@ def test_unreadable_files_raise_a_read_error(tmp_path: Path) -> None:
     assert raised.value.issue.code is Code.FILE_UNREADABLE
     with pytest.raises(ReadError):
         read(tmp_path / "fehlt.xlsx")
+    huge = tmp_path / "daten.csv"
+    huge.write_bytes(b"Name;Typ\r\n\"" + b"x" * 200_000 + b"\";Kita\r\n")  # beyond csv's field limit
+    with pytest.raises(ReadError):
+        read(huge)
+
+
+def test_control_characters_never_reach_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "daten.csv"
+    path.write_bytes(b"Name;Typ\r\nKita\x00 Am\x07 Hang;Kita\r\n")
+    assert read(path).actors[0].actor.name == "Kita Am Hang"  # type: ignore[union-attr]
     with pytest.raises(ReadError) as unknown:
         read(tmp_path / "bild.png")
     assert unknown.value.issue.code in (Code.FILE_FORMAT_UNKNOWN, Code.FILE_UNREADABLE)
