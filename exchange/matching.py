@@ -60,7 +60,7 @@ def address_key(street: str | None) -> str | None:
     return re.sub(r"[\W_]+", "", folded)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExistingActor:
     """An actor kiezgraph has, as much of it as matching needs (keys computed when not given)."""
 
@@ -81,7 +81,7 @@ class ExistingActor:
             object.__setattr__(self, "folded", folded_name(self.name))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExistingCooperation:
     id: str
     a_id: str
@@ -97,7 +97,7 @@ def overlaps(a_since: dt.date | None, a_until: dt.date | None, b_since: dt.date 
     return (a_since or dt.date.min) <= (b_until or dt.date.max) and (b_since or dt.date.min) <= (a_until or dt.date.max)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """An existing actor a row may be."""
 
@@ -194,7 +194,7 @@ class ActorIndex:
         return self.actors[hit[0][0]] if hit else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileDuplicate:
     """An earlier row of the same file that seems to be the same actor."""
 

@@ -274,7 +274,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A finding about a cell, a row, a sheet or the file, shown in either language."""
 

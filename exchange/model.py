@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from exchange.messages import Issue
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class RowKey:
     """Where a record comes from: the sheet and the row number Excel shows."""
 
@@ -25,14 +25,14 @@ class RowKey:
         return f"{self.sheet}!{self.row}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     quarter: str  # slug
     since: dt.date | None = None
     until: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """A contact person (personal data: only imported for those who may see it; never exported)."""
 
@@ -42,7 +42,7 @@ class Contact:
     phone: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetActor:
     name: str
     type: str | None  # None only on rows with an error
@@ -67,7 +67,7 @@ class SheetActor:
     synthetic: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorRef:
     """One end of a cooperation as the sheet names it: by id, by name, or both."""
 
@@ -78,7 +78,7 @@ class ActorRef:
         return self.name or self.id or ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetCooperation:
     a: ActorRef
     b: ActorRef
@@ -92,7 +92,7 @@ class SheetCooperation:
     synthetic: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorRow:
     """An actors-sheet row: the actor it describes (if it could be read) and what was found."""
 
@@ -106,7 +106,7 @@ class ActorRow:
         return self.actor is not None and not any(i.is_error for i in self.issues)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CooperationRow:
     """A cooperation from a cooperations sheet, or from an actors sheet's "Partner" column."""
 
@@ -122,7 +122,7 @@ class CooperationRow:
         return self.cooperation is not None and not any(i.is_error for i in self.issues)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetReport:
     """What the reader made of a sheet."""
 
@@ -133,7 +133,7 @@ class SheetReport:
     rows: int  # data rows read (empty rows not counted)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     """Everything read from a file, before it is compared with the database."""
 

@@ -25,6 +25,7 @@ cooperations out again; the result is a plan too, so review can go round as ofte
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,9 @@ from exchange.matching import (
 from exchange.messages import Code, Issue, Severity, issue
 from exchange.model import ActorRef, ActorRow, CooperationRow, ParsedFile, RowKey, SheetCooperation, SheetReport
 from graph.names import name_key
+
+# Cooperations name the same actors again and again: fold each name once.
+_key = functools.lru_cache(maxsize=65_536)(name_key)
 
 
 class ActorOutcome(StrEnum):
@@ -70,7 +74,7 @@ class DecisionKind(StrEnum):
     SKIP = "skip"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     kind: DecisionKind
     into_actor: str | None = None
@@ -89,7 +93,7 @@ CREATE = Decision(DecisionKind.CREATE)
 SKIP = Decision(DecisionKind.SKIP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorStep:
     row: ActorRow
     outcome: ActorOutcome
@@ -102,7 +106,7 @@ class ActorStep:
         return self.row.key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class End:
     """Where one end of a cooperation leads: an existing actor, a row of the file, or nowhere."""
 
@@ -111,7 +115,7 @@ class End:
     row: RowKey | None = None  # a row of the file that names it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CooperationStep:
     row: CooperationRow
     index: int  # a row may hold several cooperations (a "Partner" cell naming three)
@@ -128,7 +132,7 @@ class CooperationStep:
         return self.row.key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Known:
     """What the plan was compared with, kept so that :func:`review` can work cooperations out again."""
 
@@ -136,7 +140,7 @@ class _Known:
     cooperations: Mapping[frozenset[str], tuple[ExistingCooperation, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportPlan:
     actors: tuple[ActorStep, ...]
     cooperations: tuple[CooperationStep, ...]
@@ -215,7 +219,7 @@ class _Rows:
                 if s.row.actor.ref:
                     by_ref.setdefault(s.row.actor.ref, s.key)
                 if s.row.actor.name:
-                    by_name[name_key(s.row.actor.name)].append(s.key)
+                    by_name[_key(s.row.actor.name)].append(s.key)
         return cls({s.key: s for s in actors}, by_ref, dict(by_name))
 
     def follow(self, key: RowKey) -> tuple[ActorStep, str | None]:
@@ -242,7 +246,7 @@ def _resolve(ref: ActorRef, rows: _Rows, known: _Known) -> tuple[End | None, lis
         if ident and (actor := known.index.get(ident)) is not None:
             return End(ref, actor_id=actor.id), []
     if ref.name:
-        in_file = rows.by_name.get(name_key(ref.name), [])
+        in_file = rows.by_name.get(_key(ref.name), [])
         distinct = {rows.follow(k)[0].key for k in in_file}
         if len(distinct) == 1:
             return End(ref, row=next(iter(distinct))), []
