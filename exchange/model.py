@@ -103,7 +103,8 @@ class ActorRow:
 
     @property
     def ok(self) -> bool:
-        return self.actor is not None and not any(i.is_error for i in self.issues)
+        """Whether the row can be imported: an actor with a name and a type, and no errors."""
+        return self.actor is not None and self.actor.type is not None and not any(i.is_error for i in self.issues)
 
 
 @dataclass(frozen=True, slots=True)

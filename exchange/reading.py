@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Final, TypeVar
@@ -208,8 +208,10 @@ def _actor(row: _Row, shape: Layout, vocab: Vocabulary, options: Options) -> tup
         synthetic=bool(_read_first(row, shape, "synthetic", values.flag, Severity.WARNING)),
     )
     partners = _partners(row, shape, vocab, actor) if name else []
-    ok = name is not None and len(name) <= MAX_NAME and guess is not None
-    return ActorRow(key, actor if ok else None, tuple(row.issues), name_col.index if name_col else None), partners
+    # A row with a name keeps its record even when it has errors: cooperations that name it then
+    # say "not imported (row with errors)" rather than "unknown partner".
+    readable = name is not None and len(name) <= MAX_NAME
+    return ActorRow(key, actor if readable else None, tuple(row.issues), name_col.index if name_col else None), partners
 
 
 def _text(row: _Row, shape: Layout, name: str) -> str | None:
@@ -486,5 +488,3 @@ def _cooperations(row: _Row, shape: Layout, vocab: Vocabulary) -> list[Cooperati
         for a in a_refs for b in b_refs
     ]
 
-
-__all__: Sequence[str] = ("quarter_and_period", "read")

@@ -176,6 +176,17 @@ def test_cooperation_outcomes() -> None:
     assert plan.cooperations[5].issues[0].code is Code.SELF_COOPERATION
 
 
+def test_a_partner_whose_row_has_errors_is_named_as_such() -> None:
+    broken = ActorRow(RowKey(S, 3), SheetActor("Lesecafé am Hang", None), ())
+    plan = build(parsed([actor_row(2, "Kita Sonnenschein", "Institution"), broken],
+                        [tie(2, "Kita Sonnenschein", "Lesecafé am Hang")]), EXISTING)
+    assert plan.actor(RowKey(S, 3)).outcome is ActorOutcome.ERROR  # type: ignore[union-attr]
+    [step] = plan.cooperations
+    assert step.outcome is CooperationOutcome.PARTNER_NOT_IMPORTED
+    assert step.issues[0].text("de") == "Partner „Lesecafé am Hang“ („Partner“ Zeile 3) wird nicht importiert " \
+                                        "(Zeile mit Fehlern)."
+
+
 def test_an_unknown_partner_gets_a_hint_when_a_similar_actor_exists() -> None:
     plan = build(parsed([actor_row(2, "Lesecafé am Hang")], [tie(2, "Lesecafé am Hang", "Lesepaten im Felde")]),
                  EXISTING)

@@ -69,7 +69,7 @@ def test_a_missing_type_is_taken_from_the_name_with_a_warning_or_refused(office:
     assert muetter.actor is not None and muetter.actor.type == "Initiative" and muetter.actor.legal_form == "ev"
     assert codes(office, muetter.key) == {Code.TYPE_INFERRED: Severity.WARNING}
     garden = office.actors[5]
-    assert garden.actor is None and not garden.ok
+    assert garden.actor is not None and garden.actor.type is None and not garden.ok
     assert codes(office, garden.key) == {Code.TYPE_MISSING: Severity.ERROR}
     message = garden.issues[0]
     assert (message.row, message.column) == (11, 2)
@@ -321,3 +321,12 @@ def test_control_characters_never_reach_a_name(tmp_path: Path) -> None:
 ])
 def test_a_quarter_cell_may_carry_its_period(cell: str, expected: tuple[str, D | None, D | None] | None) -> None:
     assert quarter_and_period(cell) == expected
+
+
+def test_arguments_override_the_mapping_file(tmp_path: Path) -> None:
+    mapping = tmp_path / "m.json"
+    mapping.write_text('{"quarter": "rollberg", "sheet": "Tabelle1", "quarters": {"Kiez": "rollberg"}}',
+                       encoding="utf-8")
+    merged = load(mapping).merged(Options(quarter="rixdorf", quarters={"Dorf": "rixdorf"}))
+    assert (merged.quarter, merged.sheet) == ("rixdorf", "Tabelle1")
+    assert merged.quarters == {"Kiez": "rollberg", "Dorf": "rixdorf"}

@@ -147,3 +147,14 @@ def test_the_default_csv_is_unchanged_by_the_new_options() -> None:
 def test_a_properties_table_accompanies_csv_exports() -> None:
     table = formats.properties_csv([("revision", 4711), ("exportedAt", "2026-03-01T09:30:00Z")], formats.GERMAN_EXCEL)
     assert table == "\ufeffproperty;value\r\nrevision;4711\r\nexportedAt;2026-03-01T09:30:00Z\r\n"
+
+
+def test_metric_columns_on_request_in_the_workbook() -> None:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, ACTORS[:2], [], INFO, metrics={"Grad": {"QWN0b3I6MQ": 7}, "Community": {"QWN0b3I6Mg": "2"}})
+    buffer.seek(0)
+    rows = python_calamine.CalamineWorkbook.from_filelike(buffer).get_sheet_by_name("Akteure").to_python()
+    assert rows[0][-2:] == ["Grad", "Community"]
+    assert rows[1][-2:] == [7, ""] and rows[2][-2:] == ["", "2"]
+    buffer.seek(0)
+    assert [r.actor for r in read(buffer, name="x.xlsx").actors] == ACTORS[:2]  # metric columns are not imported
