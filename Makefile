@@ -1,4 +1,5 @@
-# Two commands matter: `make run` serves the API, `make test` runs the tests.
+# Three commands matter: `make run` serves the API, `make lint` checks the code without running it,
+# `make test` runs the tests.
 # Both set up what they need: the virtual environment, Python packages, and the Neo4j jars
 # (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
 # `make test` also installs the npm package graphql-http (its HTTP audits run against the server).
@@ -8,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-exchange clean
+.PHONY: run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-exchange clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -25,6 +26,13 @@ AUDITS := tests/audits/node_modules/.installed-stamp
 $(AUDITS): tests/audits/package.json tests/audits/package-lock.json
 	npm ci --prefix tests/audits --no-audit --no-fund --silent
 	touch $@
+
+lint: $(STAMP)  ## ruff (lint, format), mypy, the import contracts, the schema's breaking changes
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m tools.schema_changes
 
 test: $(STAMP) $(AUDITS)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -51,15 +51,29 @@ def records(net: Network) -> tuple[list[SheetActor], list[SheetCooperation]]:
     slugs = {q["id"]: q["props"]["slug"] for q in net.quarters}
     names = {a["id"]: a["props"]["name"] for a in net.actors}
     actors = [
-        SheetActor(a["props"]["name"], a["type"], ref=a["id"], action_fields=tuple(a["fields"]),
-                   memberships=tuple(Membership(slugs[m["quarter"]], m["since"], m["until"]) for m in a["quarters"]),
-                   location=(a["lat"], a["lon"]) if a["lat"] is not None else None, synthetic=True)
+        SheetActor(
+            a["props"]["name"],
+            a["type"],
+            ref=a["id"],
+            action_fields=tuple(a["fields"]),
+            memberships=tuple(Membership(slugs[m["quarter"]], m["since"], m["until"]) for m in a["quarters"]),
+            location=(a["lat"], a["lon"]) if a["lat"] is not None else None,
+            synthetic=True,
+        )
         for a in net.actors
     ]
     cooperations = [
-        SheetCooperation(ActorRef(names[c["a"]], c["a"]), ActorRef(names[c["b"]], c["b"]), c["props"]["kind"],
-                         c["props"]["since"], c["props"]["until"], tuple(c["props"]["actionFields"]),
-                         c["props"]["intensity"], ref=c["id"], synthetic=True)
+        SheetCooperation(
+            ActorRef(names[c["a"]], c["a"]),
+            ActorRef(names[c["b"]], c["b"]),
+            c["props"]["kind"],
+            c["props"]["since"],
+            c["props"]["until"],
+            tuple(c["props"]["actionFields"]),
+            c["props"]["intensity"],
+            ref=c["id"],
+            synthetic=True,
+        )
         for c in net.cooperations
     ]
     return actors, cooperations
@@ -67,10 +81,14 @@ def records(net: Network) -> tuple[list[SheetActor], list[SheetCooperation]]:
 
 def existing(net: Network) -> tuple[list[ExistingActor], list[ExistingCooperation]]:
     slugs = {q["id"]: q["props"]["slug"] for q in net.quarters}
-    actors = [ExistingActor(a["id"], a["props"]["name"], a["type"], tuple(slugs[m["quarter"]] for m in a["quarters"]))
-              for a in net.actors]
-    ties = [ExistingCooperation(c["id"], c["a"], c["b"], c["props"]["kind"], c["props"]["since"], c["props"]["until"])
-            for c in net.cooperations]
+    actors = [
+        ExistingActor(a["id"], a["props"]["name"], a["type"], tuple(slugs[m["quarter"]] for m in a["quarters"]))
+        for a in net.actors
+    ]
+    ties = [
+        ExistingCooperation(c["id"], c["a"], c["b"], c["props"]["kind"], c["props"]["since"], c["props"]["until"])
+        for c in net.cooperations
+    ]
     return actors, ties
 
 
@@ -90,9 +108,12 @@ def run(path: str, situation: str, seed: int, actors: int, cooperations: int, tr
         plan = build(parsed, known, ties)
         rounds.append((read_s, time.perf_counter() - start - read_s))
         del parsed
-    result: dict[str, object] = {"rounds": rounds, "rows": actors + cooperations,
-                                 "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                                 "summary": plan.summary()}
+    result: dict[str, object] = {
+        "rounds": rounds,
+        "rows": actors + cooperations,
+        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "summary": plan.summary(),
+    }
     if traced:
         result["heap_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
@@ -100,8 +121,21 @@ def run(path: str, situation: str, seed: int, actors: int, cooperations: int, tr
 
 
 def _child(args: argparse.Namespace, path: str, situation: str, traced: bool) -> dict[str, object]:
-    command = [sys.executable, "-m", "bench.exchange", "--child", path, "--situation", situation,
-               "--seed", str(args.seed), "--actors", str(args.actors), "--cooperations", str(args.cooperations)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.exchange",
+        "--child",
+        path,
+        "--situation",
+        situation,
+        "--seed",
+        str(args.seed),
+        "--actors",
+        str(args.actors),
+        "--cooperations",
+        str(args.cooperations),
+    ]
     if traced:
         command.append("--traced")
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -129,8 +163,10 @@ def main() -> None:
         write_xlsx(path, actors, cooperations, info, vocabulary=vocabulary(net))
         write_s = time.perf_counter() - start
         size = Path(path).stat().st_size / 2**20
-        print(f"wrote {len(actors):,} actors and {len(cooperations):,} cooperations: {size:.1f} MiB in {write_s:.1f} s "
-              f"({(len(actors) + len(cooperations)) / write_s:,.0f} rows/s)")
+        print(
+            f"wrote {len(actors):,} actors and {len(cooperations):,} cooperations: {size:.1f} MiB in {write_s:.1f} s "
+            f"({(len(actors) + len(cooperations)) / write_s:,.0f} rows/s)"
+        )
         print("| situation | read s | plan s | total s (fastest) | rows/s | peak RSS MiB | Python heap peak MiB |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for situation in ("empty", "reimport"):
@@ -140,9 +176,11 @@ def main() -> None:
             reads, plans = [r for r, _ in rounds], [p for _, p in rounds]
             totals = sorted(r + p for r, p in rounds)
             rows = int(timed["rows"])  # type: ignore[call-overload]
-            print(f"| {situation} | {statistics.median(reads):.1f} | {statistics.median(plans):.1f} "
-                  f"| {statistics.median(totals):.1f} ({totals[0]:.1f}) | {rows / statistics.median(totals):,.0f} "
-                  f"| {timed['maxrss_mib']:.0f} | {traced['heap_peak_mib']:.0f} |")
+            print(
+                f"| {situation} | {statistics.median(reads):.1f} | {statistics.median(plans):.1f} "
+                f"| {statistics.median(totals):.1f} ({totals[0]:.1f}) | {rows / statistics.median(totals):,.0f} "
+                f"| {timed['maxrss_mib']:.0f} | {traced['heap_peak_mib']:.0f} |"
+            )
             print(f"<!-- {situation}: {timed['summary']} -->")
 
 

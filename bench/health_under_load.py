@@ -34,8 +34,8 @@ import httpx2 as httpx
 
 from bench.common import ROOT, admin_token, api_server, neo4j_with_network
 from bench.generate import Network
-from graph.db import Database, Neo4jSettings
 from graph import tokens
+from graph.db import Database, Neo4jSettings
 from resolvers import ids
 
 NESTED = """{ actors(first: 100) { edges { node { name partners(first: 100) {
@@ -75,8 +75,9 @@ class Heavy:
     seconds: dict[str, list[float]] = field(default_factory=dict)
 
 
-async def _heavy_client(http: httpx.AsyncClient, work: list[tuple[str, str, dict, dict]], until: float,
-                        tally: Heavy, offset: int) -> None:
+async def _heavy_client(
+    http: httpx.AsyncClient, work: list[tuple[str, str, dict, dict]], until: float, tally: Heavy, offset: int
+) -> None:
     i = offset
     while time.monotonic() < until:
         label, query, variables, headers = work[i % len(work)]
@@ -126,8 +127,9 @@ async def _load(base: str, work: list[tuple[str, str, dict, dict]], clients: int
     return tally
 
 
-def measure(base: str, work: list[tuple[str, str, dict, dict]], clients: int, seconds: float
-            ) -> tuple[dict[str, list[float]], Counter[str], Heavy]:
+def measure(
+    base: str, work: list[tuple[str, str, dict, dict]], clients: int, seconds: float
+) -> tuple[dict[str, list[float]], Counter[str], Heavy]:
     context = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue = context.Queue()
     poller = context.Process(target=_poll, args=(base, seconds, 0.05, queue))
@@ -149,14 +151,21 @@ def main() -> None:
         admin = {"Authorization": f"Bearer {admin_token(settings)}"}
         researcher = {"Authorization": f"Bearer {_researcher_token(settings)}"}
         hubs = _hubs(network, 5)
-        work = [("public: 100 actors x 100 partners", NESTED, {}, {}),
-                *[("public: typed ego network, depth 2, of a hub", EGO, {"id": ids.encode("Actor", h)}, {})
-                  for h in hubs[:2]],
-                ("public: whole network as json", JSON_NETWORK, {}, {}),
-                ("researcher: whole network, typed", TYPED_NETWORK, {}, researcher),
-                ("admin: whole network as json", JSON_NETWORK, {}, admin)]
-        runs = [("no load", ROOT, "4", 0), ("heavy queries, executed in lanes", ROOT, "4", args.clients),
-                ("heavy queries, executed on the event loop (KIEZGRAPH_EXECUTION_THREADS=0)", ROOT, "0", args.clients)]
+        work = [
+            ("public: 100 actors x 100 partners", NESTED, {}, {}),
+            *[
+                ("public: typed ego network, depth 2, of a hub", EGO, {"id": ids.encode("Actor", h)}, {})
+                for h in hubs[:2]
+            ],
+            ("public: whole network as json", JSON_NETWORK, {}, {}),
+            ("researcher: whole network, typed", TYPED_NETWORK, {}, researcher),
+            ("admin: whole network as json", JSON_NETWORK, {}, admin),
+        ]
+        runs = [
+            ("no load", ROOT, "4", 0),
+            ("heavy queries, executed in lanes", ROOT, "4", args.clients),
+            ("heavy queries, executed on the event loop (KIEZGRAPH_EXECUTION_THREADS=0)", ROOT, "0", args.clients),
+        ]
         if args.before:
             runs.append((f"heavy queries, {args.before.name} (before)", args.before.resolve(), "0", args.clients))
         for label, checkout, threads, clients in runs:
@@ -170,8 +179,10 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, samples, _, tally in rows:
         h, r = _stats(samples["/healthz"]), _stats(samples["/readyz"])
-        print(f"| {label} | {h[0]:.1f} | {h[1]:.1f} | {h[2]:.1f} | {r[0]:.1f} | {r[1]:.1f} | {r[2]:.1f} | "
-              f"{sum(tally.answered.values())} |")
+        print(
+            f"| {label} | {h[0]:.1f} | {h[1]:.1f} | {h[2]:.1f} | {r[0]:.1f} | {r[1]:.1f} | {r[2]:.1f} | "
+            f"{sum(tally.answered.values())} |"
+        )
     for label, _, other, tally in rows[1:]:
         print(f"\n{label}:")
         for what, times in sorted(tally.seconds.items()):

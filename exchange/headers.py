@@ -39,20 +39,68 @@ class SheetKind(StrEnum):
 
 # Fields an actors sheet may have, each with the header the export writes (German, English) first.
 ACTOR_HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    "ref": ("ID", "ID", "kiezgraph-ID", "Kennung", "Nr", "Nr.", "Nummer", "lfd. Nr.", "laufende Nummer", "Id",
-            "Schlüssel"),
-    "name": ("Name", "Name", "Organisation", "Einrichtung", "Institution", "Akteur", "Akteurin", "Akteur*in",
-             "Akteur:in", "Bezeichnung", "Name der Einrichtung", "Name der Organisation", "Organisationsname",
-             "Einrichtung/Träger", "Label", "Actor", "Organisation name", "Partnerorganisation"),
-    "type": ("Typ", "Type", "Art", "Kategorie", "Akteurstyp", "Akteursart", "Organisationsform", "Sektor",
-             "Art der Organisation", "Category", "Actor type"),
+    "ref": (
+        "ID",
+        "ID",
+        "kiezgraph-ID",
+        "Kennung",
+        "Nr",
+        "Nr.",
+        "Nummer",
+        "lfd. Nr.",
+        "laufende Nummer",
+        "Id",
+        "Schlüssel",
+    ),
+    "name": (
+        "Name",
+        "Name",
+        "Organisation",
+        "Einrichtung",
+        "Institution",
+        "Akteur",
+        "Akteurin",
+        "Akteur*in",
+        "Akteur:in",
+        "Bezeichnung",
+        "Name der Einrichtung",
+        "Name der Organisation",
+        "Organisationsname",
+        "Einrichtung/Träger",
+        "Label",
+        "Actor",
+        "Organisation name",
+        "Partnerorganisation",
+    ),
+    "type": (
+        "Typ",
+        "Type",
+        "Art",
+        "Kategorie",
+        "Akteurstyp",
+        "Akteursart",
+        "Organisationsform",
+        "Sektor",
+        "Art der Organisation",
+        "Category",
+        "Actor type",
+    ),
     "institution_kind": ("Art der Einrichtung", "Institution kind", "Einrichtungsart", "Einrichtungstyp"),
     "legal_form": ("Rechtsform", "Legal form"),
     "ownership": ("Eigentümer", "Ownership", "Eigentumsform", "Eigentum"),
     "sector": ("Branche", "Sector", "Gewerbe", "Geschäftsfeld"),
     "operator": ("Träger", "Operator", "Trägerin", "Träger*in", "Betreiber"),
-    "alt_names": ("Andere Namen", "Other names", "Alternativname", "Alternative Namen", "auch bekannt als",
-                  "Kurzname", "Abkürzung", "Alias", "Alternative names"),
+    "alt_names": (
+        "Andere Namen",
+        "Other names",
+        "Alternativname",
+        "Alternative Namen",
+        "auch bekannt als",
+        "Kurzname",
+        "Abkürzung",
+        "Alias",
+        "Alternative names",
+    ),
     "street": ("Straße", "Street", "Strasse", "Str.", "Straße und Hausnummer", "Straße, Nr.", "Straße/Hausnummer"),
     "house_number": ("Hausnummer", "House number", "Hausnr.", "Hnr."),
     "postal_code": ("PLZ", "Postal code", "Postleitzahl", "Zip", "Zip code", "Postcode"),
@@ -61,58 +109,203 @@ ACTOR_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "latitude": ("Breitengrad", "Latitude", "Breite", "Lat", "geogr. Breite", "N"),
     "longitude": ("Längengrad", "Longitude", "Länge", "Lon", "Lng", "Long", "geogr. Länge", "E", "O"),
     "coordinates": ("Koordinaten", "Coordinates", "Geokoordinaten", "Lage", "GPS", "Geodaten"),
-    "website": ("Webseite", "Website", "Internet", "Homepage", "URL", "Web", "Internetseite", "Internetadresse",
-                "Webadresse", "Link"),
-    "action_fields": ("Handlungsfelder", "Action fields", "Handlungsfeld", "Handlungsfeld(er)", "Themenfeld",
-                      "Themenfelder", "Action field", "HF"),
-    "quarters": ("Quartiere", "Quarters", "Quartier", "QM-Gebiet", "QM-Gebiete", "Gebiet", "Kiez", "Quarter",
-                 "Quartiersmanagement", "QM"),
+    "website": (
+        "Webseite",
+        "Website",
+        "Internet",
+        "Homepage",
+        "URL",
+        "Web",
+        "Internetseite",
+        "Internetadresse",
+        "Webadresse",
+        "Link",
+    ),
+    "action_fields": (
+        "Handlungsfelder",
+        "Action fields",
+        "Handlungsfeld",
+        "Handlungsfeld(er)",
+        "Themenfeld",
+        "Themenfelder",
+        "Action field",
+        "HF",
+    ),
+    "quarters": (
+        "Quartiere",
+        "Quarters",
+        "Quartier",
+        "QM-Gebiet",
+        "QM-Gebiete",
+        "Gebiet",
+        "Kiez",
+        "Quarter",
+        "Quartiersmanagement",
+        "QM",
+    ),
     "since": ("seit", "since", "aktiv seit", "von", "ab", "Beginn", "Start", "Mitglied seit", "dabei seit"),
     "until": ("bis", "until", "aktiv bis", "Ende", "End", "bis einschließlich"),
-    "tags": ("Schlagworte", "Tags", "Schlagwörter", "Stichworte", "Stichwörter", "Themen", "Schwerpunkte",
-             "Schwerpunkt", "Keywords"),
-    "description": ("Beschreibung", "Description", "Angebot", "Angebote", "Tätigkeit", "Notiz", "Notizen",
-                    "Bemerkung", "Bemerkungen", "Anmerkung", "Anmerkungen", "Kommentar", "Hinweis", "Note", "Notes",
-                    "Info"),
-    "contact_name": ("Ansprechperson", "Contact person", "Ansprechpartner", "Ansprechpartnerin",
-                     "Ansprechpartner*in", "Ansprechpartner:in", "Ansprechpartner/in", "Kontaktperson", "Kontakt",
-                     "Contact", "Name Ansprechperson", "Ansprechperson Name"),
+    "tags": (
+        "Schlagworte",
+        "Tags",
+        "Schlagwörter",
+        "Stichworte",
+        "Stichwörter",
+        "Themen",
+        "Schwerpunkte",
+        "Schwerpunkt",
+        "Keywords",
+    ),
+    "description": (
+        "Beschreibung",
+        "Description",
+        "Angebot",
+        "Angebote",
+        "Tätigkeit",
+        "Notiz",
+        "Notizen",
+        "Bemerkung",
+        "Bemerkungen",
+        "Anmerkung",
+        "Anmerkungen",
+        "Kommentar",
+        "Hinweis",
+        "Note",
+        "Notes",
+        "Info",
+    ),
+    "contact_name": (
+        "Ansprechperson",
+        "Contact person",
+        "Ansprechpartner",
+        "Ansprechpartnerin",
+        "Ansprechpartner*in",
+        "Ansprechpartner:in",
+        "Ansprechpartner/in",
+        "Kontaktperson",
+        "Kontakt",
+        "Contact",
+        "Name Ansprechperson",
+        "Ansprechperson Name",
+    ),
     "contact_function": ("Funktion", "Function", "Position", "Rolle", "Role", "Stelle"),
     "contact_email": ("E-Mail", "Email", "Mail", "E-Mail-Adresse", "Emailadresse", "E-Mail Adresse", "Mailadresse"),
-    "contact_phone": ("Telefon", "Phone", "Tel", "Tel.", "Telefonnummer", "Mobil", "Handy", "Fon", "Telephone",
-                      "Mobilnummer", "Rufnummer"),
-    "partners": ("Partner", "Partners", "Kooperationspartner", "Kooperationspartner*innen", "Kooperationspartner:innen",
-                 "Partnerinnen", "Kooperationen", "Zusammenarbeit mit", "arbeitet zusammen mit", "Netzwerkpartner"),
+    "contact_phone": (
+        "Telefon",
+        "Phone",
+        "Tel",
+        "Tel.",
+        "Telefonnummer",
+        "Mobil",
+        "Handy",
+        "Fon",
+        "Telephone",
+        "Mobilnummer",
+        "Rufnummer",
+    ),
+    "partners": (
+        "Partner",
+        "Partners",
+        "Kooperationspartner",
+        "Kooperationspartner*innen",
+        "Kooperationspartner:innen",
+        "Partnerinnen",
+        "Kooperationen",
+        "Zusammenarbeit mit",
+        "arbeitet zusammen mit",
+        "Netzwerkpartner",
+    ),
     "kind": ("Art der Zusammenarbeit", "Kind of cooperation", "Kooperationsart", "Form der Zusammenarbeit"),
     "synthetic": ("fiktiv", "synthetic", "synthetisch", "Beispieldaten", "Testdaten"),
 }
 
 COOPERATION_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "ref": ("ID", "ID", "Kooperations-ID", "Nr", "Nr.", "Nummer", "lfd. Nr.", "Id"),
-    "actor_a": ("Akteur A", "Actor A", "Akteur 1", "Partner A", "Partner 1", "Organisation A", "Organisation 1",
-                "Einrichtung A", "Einrichtung 1", "Name A", "Name 1", "Actor 1", "Source", "Quelle",
-                "Kooperationspartner 1", "Kooperationspartner A"),
-    "actor_b": ("Akteur B", "Actor B", "Akteur 2", "Partner B", "Partner 2", "Organisation B", "Organisation 2",
-                "Einrichtung B", "Einrichtung 2", "Name B", "Name 2", "Actor 2", "Target", "Ziel",
-                "Kooperationspartner 2", "Kooperationspartner B", "mit"),
+    "actor_a": (
+        "Akteur A",
+        "Actor A",
+        "Akteur 1",
+        "Partner A",
+        "Partner 1",
+        "Organisation A",
+        "Organisation 1",
+        "Einrichtung A",
+        "Einrichtung 1",
+        "Name A",
+        "Name 1",
+        "Actor 1",
+        "Source",
+        "Quelle",
+        "Kooperationspartner 1",
+        "Kooperationspartner A",
+    ),
+    "actor_b": (
+        "Akteur B",
+        "Actor B",
+        "Akteur 2",
+        "Partner B",
+        "Partner 2",
+        "Organisation B",
+        "Organisation 2",
+        "Einrichtung B",
+        "Einrichtung 2",
+        "Name B",
+        "Name 2",
+        "Actor 2",
+        "Target",
+        "Ziel",
+        "Kooperationspartner 2",
+        "Kooperationspartner B",
+        "mit",
+    ),
     "actor_a_id": ("ID A", "ID A", "ID 1", "Akteur A ID", "Akteur 1 ID", "Source Id", "Actor A ID"),
     "actor_b_id": ("ID B", "ID B", "ID 2", "Akteur B ID", "Akteur 2 ID", "Target Id", "Actor B ID"),
     # Gephi's edge table has "Type" (Undirected) and "Label"; our Gephi export writes the kind as the label.
-    "kind": ("Art der Zusammenarbeit", "Kind of cooperation", "Art", "Typ", "Type", "Kooperationsart",
-             "Form der Zusammenarbeit", "Kind", "Form", "Label"),
+    "kind": (
+        "Art der Zusammenarbeit",
+        "Kind of cooperation",
+        "Art",
+        "Typ",
+        "Type",
+        "Kooperationsart",
+        "Form der Zusammenarbeit",
+        "Kind",
+        "Form",
+        "Label",
+    ),
     "since": ("seit", "since", "von", "ab", "Beginn", "Start", "Start date", "Startdatum"),
     "until": ("bis", "until", "Ende", "End", "End date", "Enddatum"),
     "action_fields": ACTOR_HEADERS["action_fields"],
-    "intensity": ("Intensität", "Intensity", "Gewicht", "Weight", "Stärke", "Enge", "Intensität (1-3)",
-                  "Intensität (1–3)", "Strength"),
-    "note": ("Notiz", "Note", "Bemerkung", "Bemerkungen", "Beschreibung", "Description", "Anmerkung", "Kommentar",
-             "Notizen", "Was"),
+    "intensity": (
+        "Intensität",
+        "Intensity",
+        "Gewicht",
+        "Weight",
+        "Stärke",
+        "Enge",
+        "Intensität (1-3)",
+        "Intensität (1–3)",
+        "Strength",
+    ),
+    "note": (
+        "Notiz",
+        "Note",
+        "Bemerkung",
+        "Bemerkungen",
+        "Beschreibung",
+        "Description",
+        "Anmerkung",
+        "Kommentar",
+        "Notizen",
+        "Was",
+    ),
     "synthetic": ACTOR_HEADERS["synthetic"],
 }
 
 # Headers the XLSX export writes on its other sheets (recognised, so those sheets are skipped quietly).
-_QUARTER_SIGNS: Final = frozenset(label_key(h) for h in ("Slug", "Status", "Einwohner", "Residents", "Fläche (ha)",
-                                                         "Area (ha)", "Bezirk", "District"))
+_QUARTER_SIGNS: Final = frozenset(
+    label_key(h) for h in ("Slug", "Status", "Einwohner", "Residents", "Fläche (ha)", "Area (ha)", "Bezirk", "District")
+)
 _PROPERTY_SIGNS: Final = frozenset(label_key(h) for h in ("Eigenschaft", "Property", "Wert", "Value"))
 
 # Words that stand over a group of columns, and what a detail header below them means there.
@@ -123,27 +316,83 @@ _GROUPS: Final[dict[str, dict[str, str]]] = {
     "coordinates": {},
     "period": {},
 }
-_GROUP_WORDS: Final[dict[str, str]] = {label_key(w): g for g, words in {
-    "contact": ("Ansprechperson", "Ansprechpartner", "Ansprechpartnerin", "Ansprechpartner*in", "Ansprechpartner:in",
-                "Ansprechpartner/in", "Kontakt", "Kontaktperson", "Contact", "Contact person"),
-    "quarter": ("Quartier", "Quartiere", "Quarter", "QM-Gebiet", "Gebiet", "Mitgliedschaft", "Membership"),
-    "address": ("Adresse", "Anschrift", "Address", "Standort"),
-    "coordinates": ("Koordinaten", "Geokoordinaten", "Coordinates", "Lage", "GPS"),
-    "period": ("Zeitraum", "Dauer", "Period", "Laufzeit", "Zeit"),
-}.items() for w in words}
+_GROUP_WORDS: Final[dict[str, str]] = {
+    label_key(w): g
+    for g, words in {
+        "contact": (
+            "Ansprechperson",
+            "Ansprechpartner",
+            "Ansprechpartnerin",
+            "Ansprechpartner*in",
+            "Ansprechpartner:in",
+            "Ansprechpartner/in",
+            "Kontakt",
+            "Kontaktperson",
+            "Contact",
+            "Contact person",
+        ),
+        "quarter": ("Quartier", "Quartiere", "Quarter", "QM-Gebiet", "Gebiet", "Mitgliedschaft", "Membership"),
+        "address": ("Adresse", "Anschrift", "Address", "Standort"),
+        "coordinates": ("Koordinaten", "Geokoordinaten", "Coordinates", "Lage", "GPS"),
+        "period": ("Zeitraum", "Dauer", "Period", "Laufzeit", "Zeit"),
+    }.items()
+    for w in words
+}
 # Fields that may stand in more than one column; the values are combined.
-_REPEATABLE: Final = frozenset({"type", "kind", "action_fields", "tags", "description", "partners", "note", "quarters",
-                                "since", "until", "contact_name", "contact_function", "contact_email",
-                                "contact_phone", "alt_names"})
+_REPEATABLE: Final = frozenset(
+    {
+        "type",
+        "kind",
+        "action_fields",
+        "tags",
+        "description",
+        "partners",
+        "note",
+        "quarters",
+        "since",
+        "until",
+        "contact_name",
+        "contact_function",
+        "contact_email",
+        "contact_phone",
+        "alt_names",
+    }
+)
 # Fields that form groups (a membership; a contact person): a later column of the group starts a new one.
-_GROUP_FIELDS: Final = {"quarters": "membership", "since": "membership", "until": "membership",
-                        "contact_name": "contact", "contact_function": "contact", "contact_email": "contact",
-                        "contact_phone": "contact"}
+_GROUP_FIELDS: Final = {
+    "quarters": "membership",
+    "since": "membership",
+    "until": "membership",
+    "contact_name": "contact",
+    "contact_function": "contact",
+    "contact_email": "contact",
+    "contact_phone": "contact",
+}
 # A sheet of names with a "Partner" column and nothing that describes the actors is a list of
 # cooperations ("Akteur | Partner | Art der Zusammenarbeit"), not a list of actors.
-_DESCRIPTIVE: Final = frozenset({"type", "institution_kind", "legal_form", "ownership", "sector", "operator",
-                                 "street", "postal_code", "city", "address", "latitude", "longitude", "coordinates",
-                                 "website", "quarters", "contact_name", "contact_email", "contact_phone", "tags"})
+_DESCRIPTIVE: Final = frozenset(
+    {
+        "type",
+        "institution_kind",
+        "legal_form",
+        "ownership",
+        "sector",
+        "operator",
+        "street",
+        "postal_code",
+        "city",
+        "address",
+        "latitude",
+        "longitude",
+        "coordinates",
+        "website",
+        "quarters",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "tags",
+    }
+)
 _AS_COOPERATION: Final = {"name": "actor_a", "partners": "actor_b", "description": "note", "ref": "ref"}
 
 
@@ -232,7 +481,7 @@ def _field(label: _Label, lookup: Mapping[str, str], overrides: Mapping[str, str
     for i, word in enumerate(words):
         group = _GROUP_WORDS.get(word)
         if group and len(words) > 1:
-            rest = "".join(words[:i] + words[i + 1:])
+            rest = "".join(words[:i] + words[i + 1 :])
             rest = re.sub(r"\d+$", "", rest)
             if rest in _GROUPS[group]:
                 return _GROUPS[group][rest]
@@ -311,9 +560,13 @@ def _cooperation_field(label: _Label, overrides: Mapping[str, str]) -> str | Non
     return found
 
 
-def detect(rows: Sequence[Sequence[Raw]], merged: Sequence[tuple[int, int, int, int]] = (),
-           overrides: Mapping[str, str] | None = None, kind: SheetKind | None = None,
-           header_row: int | None = None) -> tuple[SheetKind, list[int], list[_Label | None]] | None:
+def detect(
+    rows: Sequence[Sequence[Raw]],
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    overrides: Mapping[str, str] | None = None,
+    kind: SheetKind | None = None,
+    header_row: int | None = None,
+) -> tuple[SheetKind, list[int], list[_Label | None]] | None:
     """Find the header among the first rows: the row (or pair of rows) that recognises most columns.
 
     ``rows`` are the sheet's first rows from row 1; ``merged`` are merged ranges as 0-based
@@ -348,8 +601,9 @@ def detect(rows: Sequence[Sequence[Raw]], merged: Sequence[tuple[int, int, int, 
     return best[2], best[3], best[4]
 
 
-def layout(kind: SheetKind, header_rows: list[int], labels: Sequence[_Label | None],
-           overrides: Mapping[str, str], sheet: str) -> tuple[Layout, list[Issue]]:
+def layout(
+    kind: SheetKind, header_rows: list[int], labels: Sequence[_Label | None], overrides: Mapping[str, str], sheet: str
+) -> tuple[Layout, list[Issue]]:
     """Columns with their fields, groups numbered; unknown and repeated columns reported."""
     if kind is SheetKind.COOPERATIONS:
         fields = [_cooperation_field(lab, overrides) if lab else None for lab in labels]
@@ -372,8 +626,7 @@ def layout(kind: SheetKind, header_rows: list[int], labels: Sequence[_Label | No
             continue
         if f is None:
             if kind in (SheetKind.ACTORS, SheetKind.COOPERATIONS):
-                issues.append(issue(Code.COLUMN_UNKNOWN, Severity.WARNING, sheet=sheet, column=index,
-                                    header=lab.text))
+                issues.append(issue(Code.COLUMN_UNKNOWN, Severity.WARNING, sheet=sheet, column=index, header=lab.text))
             columns.append(Column(index, header, None))
             continue
         group = 0
@@ -389,8 +642,16 @@ def layout(kind: SheetKind, header_rows: list[int], labels: Sequence[_Label | No
                 group = groups[name]
             seen_in_group[name].add(f)
         elif f in first and f not in _REPEATABLE:
-            issues.append(issue(Code.COLUMN_TWICE, Severity.WARNING, sheet=sheet, column=index, header=lab.text,
-                                first=column_letter(first[f])))
+            issues.append(
+                issue(
+                    Code.COLUMN_TWICE,
+                    Severity.WARNING,
+                    sheet=sheet,
+                    column=index,
+                    header=lab.text,
+                    first=column_letter(first[f]),
+                )
+            )
             columns.append(Column(index, header, None))
             continue
         first.setdefault(f, index)

@@ -77,18 +77,24 @@ class Options:
     era: str = "current"
 
     def vocabulary(self, base: Vocabulary) -> Vocabulary:
-        return base.with_overrides(types=self.types, kinds=self.kinds, quarters=self.quarters,
-                                   action_fields=self.action_fields, era=self.era)
+        return base.with_overrides(
+            types=self.types, kinds=self.kinds, quarters=self.quarters, action_fields=self.action_fields, era=self.era
+        )
 
     def merged(self, other: Options) -> Options:
         """These options with ``other``'s set values on top (arguments over the file)."""
         return replace(
             self,
-            columns={**self.columns, **other.columns}, types={**self.types, **other.types},
-            kinds={**self.kinds, **other.kinds}, action_fields={**self.action_fields, **other.action_fields},
-            quarters={**self.quarters, **other.quarters}, sheets={**self.sheets, **other.sheets},
-            sheet=other.sheet or self.sheet, header_row=other.header_row or self.header_row,
-            quarter=other.quarter or self.quarter, era=other.era if other.era != "current" else self.era,
+            columns={**self.columns, **other.columns},
+            types={**self.types, **other.types},
+            kinds={**self.kinds, **other.kinds},
+            action_fields={**self.action_fields, **other.action_fields},
+            quarters={**self.quarters, **other.quarters},
+            sheets={**self.sheets, **other.sheets},
+            sheet=other.sheet or self.sheet,
+            header_row=other.header_row or self.header_row,
+            quarter=other.quarter or self.quarter,
+            era=other.era if other.era != "current" else self.era,
         )
 
 
@@ -124,7 +130,8 @@ def _type(value: Any, where: str) -> TypeGuess:
     return TypeGuess(
         _choice(value.get("type"), ACTOR_TYPES, f"{where}.type"),
         institution_kind=_choice(value["institution_kind"], INSTITUTION_KINDS, f"{where}.institution_kind")
-        if "institution_kind" in value else None,
+        if "institution_kind" in value
+        else None,
         legal_form=_choice(value["legal_form"], LEGAL_FORMS, f"{where}.legal_form") if "legal_form" in value else None,
         ownership=_choice(value["ownership"], OWNERSHIPS, f"{where}.ownership") if "ownership" in value else None,
         social_enterprise=bool(value["social_enterprise"]) if "social_enterprise" in value else None,
@@ -137,15 +144,26 @@ def options_from(data: Any, vocabulary: Vocabulary | None = None) -> Options:
         return Options()
     if not isinstance(data, dict):
         raise _fail("(file)", "expected sections such as 'columns:' and 'types:'")
-    known = {"columns", "types", "kinds", "action_fields", "quarters", "sheets", "sheet", "header_row", "quarter",
-             "era"}
+    known = {
+        "columns",
+        "types",
+        "kinds",
+        "action_fields",
+        "quarters",
+        "sheets",
+        "sheet",
+        "header_row",
+        "quarter",
+        "era",
+    }
     for section in data:
         if section not in known:
             raise _fail(str(section), f"unknown section; known are {', '.join(sorted(known))}")
     slugs = {q.slug for q in vocabulary.quarters} if vocabulary else None
     fields = {f.key for f in vocabulary.action_fields} if vocabulary else None
-    columns = {label_key(k): _choice(v, FIELDS, f"columns: {k}") for k, v in _text_map(data.get("columns"),
-                                                                                       "columns").items()}
+    columns = {
+        label_key(k): _choice(v, FIELDS, f"columns: {k}") for k, v in _text_map(data.get("columns"), "columns").items()
+    }
     quarters = _text_map(data.get("quarters"), "quarters")
     action_fields = _text_map(data.get("action_fields"), "action_fields")
     for label, slug in quarters.items():
@@ -163,12 +181,15 @@ def options_from(data: Any, vocabulary: Vocabulary | None = None) -> Options:
     return Options(
         columns=columns,
         types={k: _type(v, f"types: {k}") for k, v in _text_map(data.get("types"), "types").items()},
-        kinds={k: _choice(v, COOPERATION_KINDS, f"kinds: {k}") for k, v in _text_map(data.get("kinds"),
-                                                                                     "kinds").items()},
+        kinds={
+            k: _choice(v, COOPERATION_KINDS, f"kinds: {k}") for k, v in _text_map(data.get("kinds"), "kinds").items()
+        },
         action_fields={str(k): str(v) for k, v in action_fields.items()},
         quarters={str(k): str(v) for k, v in quarters.items()},
-        sheets={k: SheetKind(_choice(v, ("actors", "cooperations", "skip"), f"sheets: {k}"))
-                for k, v in _text_map(data.get("sheets"), "sheets").items()},
+        sheets={
+            k: SheetKind(_choice(v, ("actors", "cooperations", "skip"), f"sheets: {k}"))
+            for k, v in _text_map(data.get("sheets"), "sheets").items()
+        },
         sheet=data.get("sheet"),
         header_row=header_row,
         quarter=quarter,

@@ -91,8 +91,9 @@ class ExistingCooperation:
     until: dt.date | None = None
 
 
-def overlaps(a_since: dt.date | None, a_until: dt.date | None, b_since: dt.date | None,
-             b_until: dt.date | None) -> bool:
+def overlaps(
+    a_since: dt.date | None, a_until: dt.date | None, b_since: dt.date | None, b_until: dt.date | None
+) -> bool:
     """Whether two periods share a day (an open end runs forever), as the cooperation mutations check."""
     return (a_since or dt.date.min) <= (b_until or dt.date.max) and (b_since or dt.date.min) <= (a_until or dt.date.max)
 

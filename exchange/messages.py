@@ -163,8 +163,7 @@ CATALOGUE: Final[dict[Code, tuple[str, str]]] = {
     Code.COORDINATES_INVALID: (
         "Koordinaten in {cell} liegen außerhalb des Gültigen (Breite −90 bis 90, Länge −180 bis 180) "
         "oder sind nicht lesbar: „{value}“.",
-        "Coordinates in {cell} are out of range (latitude −90 to 90, longitude −180 to 180) or "
-        "unreadable: '{value}'.",
+        "Coordinates in {cell} are out of range (latitude −90 to 90, longitude −180 to 180) or unreadable: '{value}'.",
     ),
     Code.COORDINATES_INCOMPLETE: (
         "Nur eine Koordinate angegeben ({cell}); es braucht Breiten- und Längengrad. Ort wird nicht übernommen.",
@@ -302,8 +301,9 @@ class Issue:
         values.setdefault("sheet", self.sheet or "")
         # Parameters that are themselves words are stored as keys and put in the language here.
         if "other_row" in values:
-            values["other"] = phrase("sheet_row", language, sheet=values.get("other_sheet", ""),
-                                     row=values["other_row"])
+            values["other"] = phrase(
+                "sheet_row", language, sheet=values.get("other_sheet", ""), row=values["other_row"]
+            )
         if "reason_key" in values:
             values["reason"] = phrase(values["reason_key"], language)
         if "kind_key" in values:
@@ -312,9 +312,11 @@ class Issue:
         values["suggestion"] = phrase("perhaps", language, name=values["suggest"]) if "suggest" in values else ""
         if "hint_name" in values:
             other = phrase("sheet_row", language, sheet=values.get("hint_sheet", ""), row=values.get("hint_row", ""))
-            values["hint"] = phrase("did_you_mean", language, name=values["hint_name"], other=other) \
-                if values.get("hint_row") else phrase("did_you_mean", language, name=values["hint_name"],
-                                                      other="kiezgraph")
+            values["hint"] = (
+                phrase("did_you_mean", language, name=values["hint_name"], other=other)
+                if values.get("hint_row")
+                else phrase("did_you_mean", language, name=values["hint_name"], other="kiezgraph")
+            )
         return template.format(**values)
 
     def _cell_en(self) -> str:
@@ -327,7 +329,15 @@ class Issue:
         return self.severity is Severity.ERROR
 
 
-def issue(code: Code, severity: Severity, *, sheet: str | None = None, row: int | None = None,
-          column: int | None = None, header: str | None = None, **params: object) -> Issue:
+def issue(
+    code: Code,
+    severity: Severity,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: int | None = None,
+    header: str | None = None,
+    **params: object,
+) -> Issue:
     """An :class:`Issue` with its parameters as text (so that plans stay hashable and printable)."""
     return Issue(code, severity, sheet, row, column, header, tuple((k, str(v)) for k, v in params.items()))

@@ -166,6 +166,7 @@ class ImportPlan:
 
 # ---- building -------------------------------------------------------------------------------
 
+
 def _actor_step(row: ActorRow, index: ActorIndex, duplicate: FileDuplicate | None) -> ActorStep:
     if not row.ok or row.actor is None:
         return ActorStep(row, ActorOutcome.ERROR, decision=SKIP)
@@ -186,8 +187,13 @@ def _actor_step(row: ActorRow, index: ActorIndex, duplicate: FileDuplicate | Non
     return ActorStep(row, ActorOutcome.NEW, candidates, None, CREATE)
 
 
-def build(parsed: ParsedFile, existing: Iterable[ExistingActor] = (),
-          existing_cooperations: Iterable[ExistingCooperation] = (), *, cutoff: int = FUZZY_CUTOFF) -> ImportPlan:
+def build(
+    parsed: ParsedFile,
+    existing: Iterable[ExistingActor] = (),
+    existing_cooperations: Iterable[ExistingCooperation] = (),
+    *,
+    cutoff: int = FUZZY_CUTOFF,
+) -> ImportPlan:
     """The plan for a file read with :func:`exchange.reading.read` against what kiezgraph has."""
     index = ActorIndex(existing, cutoff)
     pairs: dict[frozenset[str], list[ExistingCooperation]] = defaultdict(list)
@@ -201,6 +207,7 @@ def build(parsed: ParsedFile, existing: Iterable[ExistingActor] = (),
 
 
 # ---- cooperations ---------------------------------------------------------------------------
+
 
 @dataclass
 class _Rows:
@@ -276,16 +283,36 @@ def _target(end: End, rows: _Rows) -> tuple[str | None, str | None, RowKey | Non
 def _unknown(c: CooperationRow, side: int, ref: ActorRef, known: _Known, ambiguous: list[str]) -> Issue:
     column, header = c.columns[side], c.headers[side]
     if ambiguous:
-        return issue(Code.PARTNER_AMBIGUOUS, Severity.ERROR, sheet=c.key.sheet, row=c.key.row, column=column,
-                     header=header, value=ref, candidates="; ".join(ambiguous))
+        return issue(
+            Code.PARTNER_AMBIGUOUS,
+            Severity.ERROR,
+            sheet=c.key.sheet,
+            row=c.key.row,
+            column=column,
+            header=header,
+            value=ref,
+            candidates="; ".join(ambiguous),
+        )
     hint = known.index.closest(str(ref)) if ref.name else None
     extra = {"hint_name": hint.name} if hint else {}
-    return issue(Code.PARTNER_UNKNOWN, Severity.ERROR, sheet=c.key.sheet, row=c.key.row, column=column,
-                 header=header, value=ref, **extra)
+    return issue(
+        Code.PARTNER_UNKNOWN,
+        Severity.ERROR,
+        sheet=c.key.sheet,
+        row=c.key.row,
+        column=column,
+        header=header,
+        value=ref,
+        **extra,
+    )
 
 
-def _cooperation_steps(rows_in: Sequence[CooperationRow], actors: Sequence[ActorStep], known: _Known,
-                       skipped: frozenset[tuple[RowKey, int]]) -> tuple[CooperationStep, ...]:
+def _cooperation_steps(
+    rows_in: Sequence[CooperationRow],
+    actors: Sequence[ActorStep],
+    known: _Known,
+    skipped: frozenset[tuple[RowKey, int]],
+) -> tuple[CooperationStep, ...]:
     rows = _Rows.of(actors)
     seen: dict[tuple[frozenset[str], str], list[tuple[SheetCooperation, RowKey]]] = defaultdict(list)
     steps: list[CooperationStep] = []
@@ -303,8 +330,14 @@ def _cooperation_steps(rows_in: Sequence[CooperationRow], actors: Sequence[Actor
     return tuple(steps)
 
 
-def _cooperation(c: CooperationRow, n: int, coop: SheetCooperation, rows: _Rows, known: _Known,
-                 seen: dict[tuple[frozenset[str], str], list[tuple[SheetCooperation, RowKey]]]) -> CooperationStep:
+def _cooperation(
+    c: CooperationRow,
+    n: int,
+    coop: SheetCooperation,
+    rows: _Rows,
+    known: _Known,
+    seen: dict[tuple[frozenset[str], str], list[tuple[SheetCooperation, RowKey]]],
+) -> CooperationStep:
     ends: list[End | None] = []
     found: list[Issue] = []
     for side, ref in enumerate((coop.a, coop.b)):
@@ -318,15 +351,31 @@ def _cooperation(c: CooperationRow, n: int, coop: SheetCooperation, rows: _Rows,
     targets = [_target(a, rows), _target(b, rows)]
     for (_, reason, row), end in zip(targets, (a, b), strict=True):
         if reason is not None and row is not None:
-            found.append(issue(Code.PARTNER_NOT_IMPORTED, Severity.WARNING, sheet=c.key.sheet, row=c.key.row,
-                               value=end.ref, other_sheet=row.sheet, other_row=row.row, reason_key=reason))
+            found.append(
+                issue(
+                    Code.PARTNER_NOT_IMPORTED,
+                    Severity.WARNING,
+                    sheet=c.key.sheet,
+                    row=c.key.row,
+                    value=end.ref,
+                    other_sheet=row.sheet,
+                    other_row=row.row,
+                    reason_key=reason,
+                )
+            )
     if found:
         return CooperationStep(c, n, CooperationOutcome.PARTNER_NOT_IMPORTED, a, b, issues=tuple(found))
     ta, tb = targets[0][0], targets[1][0]
     assert ta is not None and tb is not None
     if ta == tb:
-        self_issue = issue(Code.SELF_COOPERATION, Severity.ERROR, sheet=c.key.sheet, row=c.key.row,
-                           column=c.columns[1], header=c.headers[1])
+        self_issue = issue(
+            Code.SELF_COOPERATION,
+            Severity.ERROR,
+            sheet=c.key.sheet,
+            row=c.key.row,
+            column=c.columns[1],
+            header=c.headers[1],
+        )
         return CooperationStep(c, n, CooperationOutcome.ERROR, a, b, issues=(self_issue,))
     pair = frozenset((ta, tb))
     for other in known.cooperations.get(pair, ()):
@@ -341,6 +390,7 @@ def _cooperation(c: CooperationRow, n: int, coop: SheetCooperation, rows: _Rows,
 
 # ---- review ---------------------------------------------------------------------------------
 
+
 class InvalidDecision(ValueError):
     """A decision the plan cannot take; ``issues`` say which and why, in either language."""
 
@@ -350,12 +400,22 @@ class InvalidDecision(ValueError):
 
 
 def _refusal(key: RowKey, reason: str) -> Issue:
-    return issue(Code.DECISION_INVALID, Severity.ERROR, sheet=key.sheet, row=key.row, other_sheet=key.sheet,
-                 other_row=key.row, reason_key=reason)
+    return issue(
+        Code.DECISION_INVALID,
+        Severity.ERROR,
+        sheet=key.sheet,
+        row=key.row,
+        other_sheet=key.sheet,
+        other_row=key.row,
+        reason_key=reason,
+    )
 
 
-def review(plan: ImportPlan, decisions: Mapping[RowKey, Decision],
-           cooperation_decisions: Mapping[tuple[RowKey, int], Decision] | None = None) -> ImportPlan:
+def review(
+    plan: ImportPlan,
+    decisions: Mapping[RowKey, Decision],
+    cooperation_decisions: Mapping[tuple[RowKey, int], Decision] | None = None,
+) -> ImportPlan:
     """The plan with a reviewer's decisions on actor rows (and skips of cooperations) taken.
 
     Merging into an existing actor may name any id (phase 2's apply checks it exists and may be
@@ -386,7 +446,10 @@ def review(plan: ImportPlan, decisions: Mapping[RowKey, Decision],
         raise InvalidDecision(problems)
     actors = tuple(replace(s, decision=decisions.get(s.key, s.decision)) for s in plan.actors)
     skipped = frozenset(k for k, d in (cooperation_decisions or {}).items() if d.kind is DecisionKind.SKIP)
-    skipped |= frozenset((s.key, s.index) for s in plan.cooperations
-                         if s.skipped and (s.key, s.index) not in (cooperation_decisions or {}))
+    skipped |= frozenset(
+        (s.key, s.index)
+        for s in plan.cooperations
+        if s.skipped and (s.key, s.index) not in (cooperation_decisions or {})
+    )
     rows = tuple(s.row for s in plan.cooperations)
     return replace(plan, actors=actors, cooperations=_cooperation_steps(rows, actors, plan.known, skipped))

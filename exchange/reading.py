@@ -68,9 +68,17 @@ class _Row:
         return self.cells[i] if i < len(self.cells) else None
 
     def find(self, code: Code, severity: Severity, column: Column | None, **params: object) -> None:
-        self.issues.append(issue(code, severity, sheet=self.sheet, row=self.number,
-                                 column=column.index if column else None,
-                                 header=column.header if column else None, **params))
+        self.issues.append(
+            issue(
+                code,
+                severity,
+                sheet=self.sheet,
+                row=self.number,
+                column=column.index if column else None,
+                header=column.header if column else None,
+                **params,
+            )
+        )
 
     def read(self, column: Column, parse: _Parser[T], severity: Severity = Severity.ERROR) -> T | None:
         try:
@@ -80,8 +88,13 @@ class _Row:
             return None
 
 
-def read(source: str | Path | BinaryIO, options: Options | None = None, vocabulary: Vocabulary | None = None,
-         *, name: str | None = None) -> ParsedFile:
+def read(
+    source: str | Path | BinaryIO,
+    options: Options | None = None,
+    vocabulary: Vocabulary | None = None,
+    *,
+    name: str | None = None,
+) -> ParsedFile:
     """Read every sheet of a workbook or CSV file (or the one ``options.sheet`` names)."""
     options = options or Options()
     vocab = options.vocabulary(vocabulary or Vocabulary.from_seeds())
@@ -92,8 +105,9 @@ def read(source: str | Path | BinaryIO, options: Options | None = None, vocabula
     with open_workbook(source, name) as book:
         names = [s.name for s in book.sheets]
         if options.sheet is not None and options.sheet not in names:
-            file_issues.append(issue(Code.SHEET_NOT_FOUND, Severity.ERROR, sheet=options.sheet,
-                                     sheets=", ".join(names)))
+            file_issues.append(
+                issue(Code.SHEET_NOT_FOUND, Severity.ERROR, sheet=options.sheet, sheets=", ".join(names))
+            )
         for sheet in book.sheets:
             if options.sheet is not None and sheet.name != options.sheet:
                 continue
@@ -106,8 +120,15 @@ def read(source: str | Path | BinaryIO, options: Options | None = None, vocabula
     return ParsedFile(tuple(actors), tuple(cooperations), tuple(reports), tuple(file_issues))
 
 
-def _read_sheet(sheet: Sheet, options: Options, vocab: Vocabulary, actors: list[ActorRow],
-                cooperations: list[CooperationRow], reports: list[SheetReport], file_issues: list[Issue]) -> None:
+def _read_sheet(
+    sheet: Sheet,
+    options: Options,
+    vocab: Vocabulary,
+    actors: list[ActorRow],
+    cooperations: list[CooperationRow],
+    reports: list[SheetReport],
+    file_issues: list[Issue],
+) -> None:
     rows = sheet.rows()
     head: list[list[Raw]] = []
     for row in rows:
@@ -136,7 +157,7 @@ def _read_sheet(sheet: Sheet, options: Options, vocab: Vocabulary, actors: list[
         if not any(values.text(v) for v in cells):
             continue
         current = _Row(sheet.name, number, cells)
-        if cells[:1] == head_start and [values.text(v) for v in cells[:len(header_texts)]] == header_texts:
+        if cells[:1] == head_start and [values.text(v) for v in cells[: len(header_texts)]] == header_texts:
             current.find(Code.REPEATED_HEADER, Severity.NOTICE, None)
             file_issues.extend(current.issues)
             continue
@@ -147,10 +168,15 @@ def _read_sheet(sheet: Sheet, options: Options, vocab: Vocabulary, actors: list[
             cooperations.extend(partner_rows)
         else:
             cooperations.extend(_cooperations(current, shape, vocab))
-    reports.append(SheetReport(
-        sheet.name, kind.value, shape.header_rows,
-        tuple((column_letter(c.index), c.header, c.field) for c in shape.columns), count,
-    ))
+    reports.append(
+        SheetReport(
+            sheet.name,
+            kind.value,
+            shape.header_rows,
+            tuple((column_letter(c.index), c.header, c.field) for c in shape.columns),
+            count,
+        )
+    )
 
 
 def _numbered(head: list[list[Raw]], rest: Iterator[list[Raw]], first: int) -> Iterator[tuple[int, list[Raw]]]:
@@ -176,6 +202,7 @@ def _first(shape: Layout, name: str) -> Column | None:
 
 # ---- actors --------------------------------------------------------------------------------
 
+
 def _actor(row: _Row, shape: Layout, vocab: Vocabulary, options: Options) -> tuple[ActorRow, list[CooperationRow]]:
     key = RowKey(row.sheet, row.number)
     name_col = _first(shape, "name")
@@ -197,7 +224,9 @@ def _actor(row: _Row, shape: Layout, vocab: Vocabulary, options: Options) -> tup
         social_enterprise=guess.social_enterprise if guess else None,
         operator=_text(row, shape, "operator"),
         alt_names=tuple(dict.fromkeys(v for c in _columns(shape, "alt_names") for v in values.items(row.raw(c)))),
-        street=street, postal_code=postal_code, city=city,
+        street=street,
+        postal_code=postal_code,
+        city=city,
         location=_location(row, shape),
         website=_read_first(row, shape, "website", values.website, Severity.WARNING),
         action_fields=_action_fields(row, shape, vocab),
@@ -259,8 +288,12 @@ def _type(row: _Row, shape: Layout, vocab: Vocabulary, name: str | None) -> Type
             inferred = guess_from_words(name)
             if inferred:
                 guess = inferred
-                row.find(Code.TYPE_INFERRED, Severity.WARNING, type_columns[0] if type_columns else None,
-                         type=inferred.label())
+                row.find(
+                    Code.TYPE_INFERRED,
+                    Severity.WARNING,
+                    type_columns[0] if type_columns else None,
+                    type=inferred.label(),
+                )
         if guess is None:
             row.find(Code.TYPE_MISSING, Severity.ERROR, type_columns[0] if type_columns else _first(shape, "name"))
     if guess is not None:
@@ -269,15 +302,22 @@ def _type(row: _Row, shape: Layout, vocab: Vocabulary, name: str | None) -> Type
 
 
 def _fill(base: TypeGuess, more: TypeGuess) -> TypeGuess:
-    return TypeGuess(base.type, base.institution_kind or more.institution_kind, base.legal_form or more.legal_form,
-                     base.ownership or more.ownership,
-                     base.social_enterprise if base.social_enterprise is not None else more.social_enterprise)
+    return TypeGuess(
+        base.type,
+        base.institution_kind or more.institution_kind,
+        base.legal_form or more.legal_form,
+        base.ownership or more.ownership,
+        base.social_enterprise if base.social_enterprise is not None else more.social_enterprise,
+    )
 
 
 def _details(row: _Row, shape: Layout, guess: TypeGuess) -> TypeGuess:
     """Institution kind, legal form and ownership columns, where they fit the type."""
-    details = {"institution_kind": (institution_kind_of, "Institution"),
-               "legal_form": (legal_form_of, "Initiative"), "ownership": (ownership_of, "HousingAssociation")}
+    details = {
+        "institution_kind": (institution_kind_of, "Institution"),
+        "legal_form": (legal_form_of, "Initiative"),
+        "ownership": (ownership_of, "HousingAssociation"),
+    }
     for name, (lookup, fits) in details.items():
         for column in _columns(shape, name):
             label = values.text(row.raw(column))
@@ -345,8 +385,13 @@ def _period(row: _Row, since_col: Column | None, until_col: Column | None) -> tu
     since = row.read(since_col, values.since) if since_col else None
     until = row.read(until_col, values.until) if until_col else None
     if since and until and until < since:
-        row.find(Code.PERIOD_INVALID, Severity.ERROR, until_col, since=since.strftime("%d.%m.%Y"),
-                 until=until.strftime("%d.%m.%Y"))
+        row.find(
+            Code.PERIOD_INVALID,
+            Severity.ERROR,
+            until_col,
+            since=since.strftime("%d.%m.%Y"),
+            until=until.strftime("%d.%m.%Y"),
+        )
     return since, until
 
 
@@ -380,8 +425,11 @@ def _memberships(row: _Row, shape: Layout, vocab: Vocabulary, options: Options) 
     for group in groups:
         in_group = [c for c in shape.columns if c.group == group]
         quarter_col = next((c for c in in_group if c.field == "quarters"), None)
-        since, until = _period(row, next((c for c in in_group if c.field == "since"), None),
-                               next((c for c in in_group if c.field == "until"), None))
+        since, until = _period(
+            row,
+            next((c for c in in_group if c.field == "since"), None),
+            next((c for c in in_group if c.field == "until"), None),
+        )
         if group == groups[0]:
             default_period = (since, until)
         raw = row.raw(quarter_col) if quarter_col else None
@@ -390,13 +438,24 @@ def _memberships(row: _Row, shape: Layout, vocab: Vocabulary, options: Options) 
             if parsed := quarter_and_period(item):
                 name, own_since, own_until = parsed[0], parsed[1] or since, parsed[2] or until
                 if own_since and own_until and own_until < own_since:
-                    row.find(Code.PERIOD_INVALID, Severity.ERROR, quarter_col,
-                             since=own_since.strftime("%d.%m.%Y"), until=own_until.strftime("%d.%m.%Y"))
+                    row.find(
+                        Code.PERIOD_INVALID,
+                        Severity.ERROR,
+                        quarter_col,
+                        since=own_since.strftime("%d.%m.%Y"),
+                        until=own_until.strftime("%d.%m.%Y"),
+                    )
             slug = vocab.quarter_of(name)
             if slug is None:
                 near = vocab.closest_quarter(name)
-                row.find(Code.QUARTER_UNKNOWN, Severity.ERROR, quarter_col, value=name, known=vocab.known_quarters(),
-                         **({"suggest": near} if near else {}))
+                row.find(
+                    Code.QUARTER_UNKNOWN,
+                    Severity.ERROR,
+                    quarter_col,
+                    value=name,
+                    known=vocab.known_quarters(),
+                    **({"suggest": near} if near else {}),
+                )
             else:
                 memberships.append(Membership(slug, own_since, own_until))
     if not memberships and options.quarter:
@@ -411,12 +470,17 @@ def _contacts(row: _Row, shape: Layout) -> tuple[Contact, ...]:
     groups = sorted({c.group for c in shape.columns if c.field and c.field.startswith("contact_")})
     contacts: list[Contact] = []
     for group in groups:
+
         def cell(name: str, parse: _Parser[str] = values.text, g: int = group) -> str | None:
             column = next((c for c in shape.columns if c.group == g and c.field == name), None)
             return row.read(column, parse, Severity.WARNING) if column else None
 
-        contact = Contact(cell("contact_name"), cell("contact_function"), cell("contact_email", values.email),
-                          cell("contact_phone", values.phone))
+        contact = Contact(
+            cell("contact_name"),
+            cell("contact_function"),
+            cell("contact_email", values.email),
+            cell("contact_phone", values.phone),
+        )
         if any((contact.name, contact.function, contact.email, contact.phone)):
             contacts.append(contact)
     return tuple(contacts)
@@ -428,16 +492,29 @@ def _partners(row: _Row, shape: Layout, vocab: Vocabulary, actor: SheetActor) ->
     found: list[CooperationRow] = []
     for column in _columns(shape, "partners"):
         for partner in values.items(row.raw(column)):
-            cooperation = SheetCooperation(ActorRef(name=actor.name, id=actor.ref), ActorRef(name=partner), kind,
-                                           note=note, synthetic=actor.synthetic)
+            cooperation = SheetCooperation(
+                ActorRef(name=actor.name, id=actor.ref),
+                ActorRef(name=partner),
+                kind,
+                note=note,
+                synthetic=actor.synthetic,
+            )
             name_col = _first(shape, "name")
-            found.append(CooperationRow(RowKey(row.sheet, row.number), cooperation, (),
-                                        (name_col.index if name_col else None, column.index),
-                                        (None, column.header), from_partners=True))
+            found.append(
+                CooperationRow(
+                    RowKey(row.sheet, row.number),
+                    cooperation,
+                    (),
+                    (name_col.index if name_col else None, column.index),
+                    (None, column.header),
+                    from_partners=True,
+                )
+            )
     return found
 
 
 # ---- cooperations --------------------------------------------------------------------------
+
 
 def _kind(row: _Row, columns: list[Column], vocab: Vocabulary) -> tuple[str, str | None]:
     """The kind from the first kind column that says one (Gephi's "Type: Undirected" says none)."""
@@ -483,8 +560,13 @@ def _cooperations(row: _Row, shape: Layout, vocab: Vocabulary) -> list[Cooperati
     if not a_refs or not b_refs:
         return [CooperationRow(key, None, tuple(row.issues), columns, headers)]
     return [
-        CooperationRow(key, SheetCooperation(a, b, kind, since, until, fields, intensity, note, ref, synthetic),
-                       tuple(row.issues), columns, headers)
-        for a in a_refs for b in b_refs
+        CooperationRow(
+            key,
+            SheetCooperation(a, b, kind, since, until, fields, intensity, note, ref, synthetic),
+            tuple(row.issues),
+            columns,
+            headers,
+        )
+        for a in a_refs
+        for b in b_refs
     ]
-

@@ -45,7 +45,7 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     """A byte that is not UTF-8 is read as Windows-1252 (its five unused bytes as Latin-1)."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    bad = exc.object[exc.start:exc.end]
+    bad = exc.object[exc.start : exc.end]
     return "".join(chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in bad), exc.end
 
 
@@ -150,6 +150,7 @@ def _calamine(stream: BinaryIO, own: bool) -> Workbook:
         book = python_calamine.CalamineWorkbook.from_filelike(stream)
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise ReadError(issue(Code.FILE_UNREADABLE, Severity.ERROR, reason=str(exc) or type(exc).__name__)) from exc
+
     def loader(name: str) -> Callable[[], tuple[Iterator[list[Raw]], Merged]]:
         def load() -> tuple[Iterator[list[Raw]], Merged]:
             try:
@@ -161,8 +162,11 @@ def _calamine(stream: BinaryIO, own: bool) -> Workbook:
 
         return load
 
-    sheets = [Sheet(meta.name, meta.visible != python_calamine.SheetVisibleEnum.Visible, loader(meta.name))
-              for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    sheets = [
+        Sheet(meta.name, meta.visible != python_calamine.SheetVisibleEnum.Visible, loader(meta.name))
+        for meta in book.sheets_metadata
+        if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
     return Workbook(sheets, [book.close, stream.close] if own else [book.close])
 
 
@@ -194,8 +198,9 @@ def sniff_delimiter(sample: str) -> str:
     lines = sample.splitlines()[:-1] or sample.splitlines()  # the last line may be cut off
     best, best_rank = ",", (0.0, 0)
     for delimiter in _DELIMITERS:
-        counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-                  if any(c.strip() for c in r)]
+        counts = [
+            len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter) if any(c.strip() for c in r)
+        ]
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)

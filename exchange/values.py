@@ -38,11 +38,44 @@ _YEAR: Final = re.compile(r"^(\d{4})$")
 _NAMED_MONTH: Final = re.compile(r"^([a-zäöü]+)\.?\s+(\d{4})$")
 _PREFIX: Final = re.compile(r"^(?:seit|ab|since|from|bis|until|to|ca\.?|etwa|circa)\s+", re.IGNORECASE)
 _MONTHS: Final = {
-    "jan": 1, "januar": 1, "jänner": 1, "january": 1, "feb": 2, "februar": 2, "february": 2,
-    "mär": 3, "mrz": 3, "märz": 3, "maerz": 3, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "mai": 5, "may": 5, "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7, "july": 7,
-    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10,
-    "october": 10, "nov": 11, "november": 11, "dez": 12, "dezember": 12, "dec": 12, "december": 12,
+    "jan": 1,
+    "januar": 1,
+    "jänner": 1,
+    "january": 1,
+    "feb": 2,
+    "februar": 2,
+    "february": 2,
+    "mär": 3,
+    "mrz": 3,
+    "märz": 3,
+    "maerz": 3,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "mai": 5,
+    "may": 5,
+    "jun": 6,
+    "juni": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dez": 12,
+    "dezember": 12,
+    "dec": 12,
+    "december": 12,
 }
 _NUMBER: Final = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 _EMAIL: Final = re.compile(r"^[^@\s<>(),;:]+@[^@\s<>(),;:]+\.[^@\s<>(),;:]{2,}$")
@@ -75,8 +108,11 @@ def text(value: Raw) -> str | None:
     """A cell as clean text: NFC, whitespace runs (tabs, non-breaking spaces, line breaks) as one space."""
     if value is None or value == "":
         return None
-    if isinstance(value, str) and _SETTLED.fullmatch(value) and (value.isascii() or
-                                                                 unicodedata.is_normalized("NFC", value)):
+    if (
+        isinstance(value, str)
+        and _SETTLED.fullmatch(value)
+        and (value.isascii() or unicodedata.is_normalized("NFC", value))
+    ):
         return value  # the common case, checked in C: nothing to trim, fold or normalise
     if isinstance(value, bool):
         return "ja" if value else "nein"
@@ -94,8 +130,9 @@ def paragraphs(value: Raw) -> str | None:
     """Longer text (a description, a note): like :func:`text`, but line breaks stay."""
     if not isinstance(value, str):
         return text(value)
-    lines = (_SPACES.sub(" ", _CONTROL.sub("", line)).strip()
-             for line in unicodedata.normalize("NFC", value).splitlines())
+    lines = (
+        _SPACES.sub(" ", _CONTROL.sub("", line)).strip() for line in unicodedata.normalize("NFC", value).splitlines()
+    )
     return "\n".join(line for line in lines if line) or None
 
 

@@ -26,12 +26,30 @@ from seeds.action_fields import ACTION_FIELDS
 from seeds.quarters import QUARTERS
 
 ACTOR_TYPES: Final = ("Institution", "Initiative", "Company", "HousingAssociation")
-INSTITUTION_KINDS: Final = ("school", "kita", "library", "youth_club", "family_centre", "neighbourhood_centre",
-                            "health_service", "district_office_department", "religious_community", "other")
+INSTITUTION_KINDS: Final = (
+    "school",
+    "kita",
+    "library",
+    "youth_club",
+    "family_centre",
+    "neighbourhood_centre",
+    "health_service",
+    "district_office_department",
+    "religious_community",
+    "other",
+)
 LEGAL_FORMS: Final = ("ev", "informal_group", "foundation", "ggmbh", "cooperative", "other")
 OWNERSHIPS: Final = ("municipal", "cooperative", "private", "non_profit", "unknown")
-COOPERATION_KINDS: Final = ("project_partnership", "working_group", "funding", "space_provision",
-                            "regular_exchange", "project_sponsorship", "donation", "other")
+COOPERATION_KINDS: Final = (
+    "project_partnership",
+    "working_group",
+    "funding",
+    "space_provision",
+    "regular_exchange",
+    "project_sponsorship",
+    "donation",
+    "other",
+)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -80,71 +98,253 @@ def _housing(ownership: str | None = None) -> TypeGuess:
 # Whole labels, as they stand in a type column.
 _TYPE_WORDS: Final[dict[str, TypeGuess]] = {
     **{k: _inst("other") for k in ("sonstige einrichtung", "other institution")},
-    **{k: _inst() for k in ("institution", "einrichtung", "offentlicheeinrichtung", "offentlicheinstitution",
-                            "soziale einrichtung", "behorde", "verwaltung", "amt")},
-    **{k: _inst("school") for k in ("schule", "grundschule", "gs", "oberschule", "sekundarschule", "iss",
-                                    "gemeinschaftsschule", "gymnasium", "berufsschule", "osz", "forderschule",
-                                    "school", "primary school")},
-    **{k: _inst("kita") for k in ("kita", "kitas", "kindertagesstatte", "kindergarten", "krippe", "kinderladen",
-                                  "hort", "day care", "daycare")},
+    **{
+        k: _inst()
+        for k in (
+            "institution",
+            "einrichtung",
+            "offentlicheeinrichtung",
+            "offentlicheinstitution",
+            "soziale einrichtung",
+            "behorde",
+            "verwaltung",
+            "amt",
+        )
+    },
+    **{
+        k: _inst("school")
+        for k in (
+            "schule",
+            "grundschule",
+            "gs",
+            "oberschule",
+            "sekundarschule",
+            "iss",
+            "gemeinschaftsschule",
+            "gymnasium",
+            "berufsschule",
+            "osz",
+            "forderschule",
+            "school",
+            "primary school",
+        )
+    },
+    **{
+        k: _inst("kita")
+        for k in (
+            "kita",
+            "kitas",
+            "kindertagesstatte",
+            "kindergarten",
+            "krippe",
+            "kinderladen",
+            "hort",
+            "day care",
+            "daycare",
+        )
+    },
     **{k: _inst("library") for k in ("bibliothek", "bucherei", "stadtbibliothek", "stadtteilbibliothek", "library")},
-    **{k: _inst("youth_club") for k in ("jugendclub", "jugendzentrum", "jugendfreizeiteinrichtung", "jfe",
-                                        "jugendtreff", "jugendeinrichtung", "youth club")},
+    **{
+        k: _inst("youth_club")
+        for k in (
+            "jugendclub",
+            "jugendzentrum",
+            "jugendfreizeiteinrichtung",
+            "jfe",
+            "jugendtreff",
+            "jugendeinrichtung",
+            "youth club",
+        )
+    },
     **{k: _inst("family_centre") for k in ("familienzentrum", "familientreff", "family centre", "family center")},
-    **{k: _inst("neighbourhood_centre") for k in ("nachbarschaftszentrum", "stadtteilzentrum", "nachbarschaftshaus",
-                                                  "nachbarschaftstreff", "kiezzentrum", "neighbourhood centre")},
-    **{k: _inst("health_service") for k in ("gesundheitsdienst", "gesundheitszentrum", "beratungsstelle", "praxis",
-                                            "arztpraxis", "health service")},
-    **{k: _inst("district_office_department") for k in ("bezirksamt", "ba", "jugendamt", "gesundheitsamt",
-                                                        "sozialamt", "schulamt", "stadtentwicklungsamt",
-                                                        "ordnungsamt", "district office")},
-    **{k: _inst("religious_community") for k in ("kirche", "kirchengemeinde", "gemeinde", "moschee",
-                                                 "moscheegemeinde", "moscheeverein", "synagoge", "pfarrei",
-                                                 "religionsgemeinschaft", "religious community", "church", "mosque")},
-    **{k: _init() for k in ("initiative", "initiativen", "burgerinitiative", "nachbarschaftsinitiative",
-                            "mieterinitiative", "mieterbeirat", "ehrenamt")},
+    **{
+        k: _inst("neighbourhood_centre")
+        for k in (
+            "nachbarschaftszentrum",
+            "stadtteilzentrum",
+            "nachbarschaftshaus",
+            "nachbarschaftstreff",
+            "kiezzentrum",
+            "neighbourhood centre",
+        )
+    },
+    **{
+        k: _inst("health_service")
+        for k in (
+            "gesundheitsdienst",
+            "gesundheitszentrum",
+            "beratungsstelle",
+            "praxis",
+            "arztpraxis",
+            "health service",
+        )
+    },
+    **{
+        k: _inst("district_office_department")
+        for k in (
+            "bezirksamt",
+            "ba",
+            "jugendamt",
+            "gesundheitsamt",
+            "sozialamt",
+            "schulamt",
+            "stadtentwicklungsamt",
+            "ordnungsamt",
+            "district office",
+        )
+    },
+    **{
+        k: _inst("religious_community")
+        for k in (
+            "kirche",
+            "kirchengemeinde",
+            "gemeinde",
+            "moschee",
+            "moscheegemeinde",
+            "moscheeverein",
+            "synagoge",
+            "pfarrei",
+            "religionsgemeinschaft",
+            "religious community",
+            "church",
+            "mosque",
+        )
+    },
+    **{
+        k: _init()
+        for k in (
+            "initiative",
+            "initiativen",
+            "burgerinitiative",
+            "nachbarschaftsinitiative",
+            "mieterinitiative",
+            "mieterbeirat",
+            "ehrenamt",
+        )
+    },
     **{k: _init("ev") for k in ("verein", "ev", "e v", "eingetragener verein", "forderverein", "association")},
-    **{k: _init("informal_group") for k in ("elterngruppe", "elterninitiative", "gruppe", "informelle gruppe",
-                                            "selbsthilfegruppe", "nachbarschaftsgruppe", "informal group")},
+    **{
+        k: _init("informal_group")
+        for k in (
+            "elterngruppe",
+            "elterninitiative",
+            "gruppe",
+            "informelle gruppe",
+            "selbsthilfegruppe",
+            "nachbarschaftsgruppe",
+            "informal group",
+        )
+    },
     **{k: _init("foundation") for k in ("stiftung", "foundation")},
-    **{k: _comp() for k in ("company", "unternehmen", "firma", "gewerbe", "gewerbetreibende", "betrieb",
-                            "einzelhandel", "handel", "handwerk", "laden", "geschaft", "gmbh", "ug", "ag", "kg",
-                            "ohg", "gbr", "einzelunternehmen", "gastronomie", "business")},
+    **{
+        k: _comp()
+        for k in (
+            "company",
+            "unternehmen",
+            "firma",
+            "gewerbe",
+            "gewerbetreibende",
+            "betrieb",
+            "einzelhandel",
+            "handel",
+            "handwerk",
+            "laden",
+            "geschaft",
+            "gmbh",
+            "ug",
+            "ag",
+            "kg",
+            "ohg",
+            "gbr",
+            "einzelunternehmen",
+            "gastronomie",
+            "business",
+        )
+    },
     **{k: _comp(True) for k in ("ggmbh", "sozialunternehmen", "sozialbetrieb", "social enterprise")},
-    **{k: _housing() for k in ("housingassociation", "housing association", "wohnungsunternehmen",
-                               "wohnungsbaugesellschaft", "wohnungsgesellschaft", "wohnungswirtschaft",
-                               "hausverwaltung", "vermieter", "vermieterin", "eigentumer", "immobilien",
-                               "wohnungseigentumer", "housing")},
-    **{k: _housing("municipal") for k in ("landeseigene wohnungsbaugesellschaft", "stadtische wohnungsbaugesellschaft",
-                                          "kommunale wohnungsbaugesellschaft", "landeseigene")},
-    **{k: _housing("cooperative") for k in ("genossenschaft", "wohnungsgenossenschaft", "wohnungsbaugenossenschaft",
-                                            "baugenossenschaft", "eg")},
+    **{
+        k: _housing()
+        for k in (
+            "housingassociation",
+            "housing association",
+            "wohnungsunternehmen",
+            "wohnungsbaugesellschaft",
+            "wohnungsgesellschaft",
+            "wohnungswirtschaft",
+            "hausverwaltung",
+            "vermieter",
+            "vermieterin",
+            "eigentumer",
+            "immobilien",
+            "wohnungseigentumer",
+            "housing",
+        )
+    },
+    **{
+        k: _housing("municipal")
+        for k in (
+            "landeseigene wohnungsbaugesellschaft",
+            "stadtische wohnungsbaugesellschaft",
+            "kommunale wohnungsbaugesellschaft",
+            "landeseigene",
+        )
+    },
+    **{
+        k: _housing("cooperative")
+        for k in ("genossenschaft", "wohnungsgenossenschaft", "wohnungsbaugenossenschaft", "baugenossenschaft", "eg")
+    },
 }
 TYPE_LABELS: Final[dict[str, TypeGuess]] = {
-    **{label_key(k): v for k, v in _TYPE_WORDS.items()}, **{label_key(t): TypeGuess(t) for t in ACTOR_TYPES},
+    **{label_key(k): v for k, v in _TYPE_WORDS.items()},
+    **{label_key(t): TypeGuess(t) for t in ACTOR_TYPES},
 }
 
 # Word stems that tell the type inside a longer label or a name ("Evangelische Kirchengemeinde",
 # "Stadtteilbibliothek Flughafenstraße"). Looked at in this order, so a Kita run by an e.V. is a
 # Kita (the domain counts Kitas as institutions) and a "Wohnbau eG" a housing cooperative.
 _STEMS: Final[tuple[tuple[str, TypeGuess], ...]] = (
-    ("grundschule", _inst("school")), ("schule", _inst("school")), ("gymnasium", _inst("school")),
-    ("kita", _inst("kita")), ("kindertagesstatte", _inst("kita")), ("kindergarten", _inst("kita")),
-    ("kinderladen", _inst("kita")), ("bibliothek", _inst("library")), ("bucherei", _inst("library")),
-    ("jugendclub", _inst("youth_club")), ("jugendzentrum", _inst("youth_club")),
-    ("jugendfreizeit", _inst("youth_club")), ("jugendtreff", _inst("youth_club")),
-    ("familienzentrum", _inst("family_centre")), ("nachbarschaftszentrum", _inst("neighbourhood_centre")),
-    ("stadtteilzentrum", _inst("neighbourhood_centre")), ("nachbarschaftshaus", _inst("neighbourhood_centre")),
-    ("bezirksamt", _inst("district_office_department")), ("jugendamt", _inst("district_office_department")),
-    ("gesundheitsamt", _inst("district_office_department")), ("kirche", _inst("religious_community")),
-    ("moschee", _inst("religious_community")), ("synagoge", _inst("religious_community")),
-    ("wohnungsbaugesellschaft", _housing()), ("wohnungsbaugenossenschaft", _housing("cooperative")),
-    ("wohnungsgenossenschaft", _housing("cooperative")), ("baugenossenschaft", _housing("cooperative")),
-    ("hausverwaltung", _housing()), ("wohnungsunternehmen", _housing()), ("wohnbau", _housing()),
-    ("degewo", _housing("municipal")), ("howoge", _housing("municipal")), ("gewobag", _housing("municipal")),
-    ("gesobau", _housing("municipal")), ("wbm", _housing("municipal")),
-    ("ggmbh", _comp(True)), ("gmbh", _comp()), ("mbh", _comp()),
-    ("verein", _init("ev")), ("ev", _init("ev")), ("initiative", _init()), ("elterngruppe", _init("informal_group")),
+    ("grundschule", _inst("school")),
+    ("schule", _inst("school")),
+    ("gymnasium", _inst("school")),
+    ("kita", _inst("kita")),
+    ("kindertagesstatte", _inst("kita")),
+    ("kindergarten", _inst("kita")),
+    ("kinderladen", _inst("kita")),
+    ("bibliothek", _inst("library")),
+    ("bucherei", _inst("library")),
+    ("jugendclub", _inst("youth_club")),
+    ("jugendzentrum", _inst("youth_club")),
+    ("jugendfreizeit", _inst("youth_club")),
+    ("jugendtreff", _inst("youth_club")),
+    ("familienzentrum", _inst("family_centre")),
+    ("nachbarschaftszentrum", _inst("neighbourhood_centre")),
+    ("stadtteilzentrum", _inst("neighbourhood_centre")),
+    ("nachbarschaftshaus", _inst("neighbourhood_centre")),
+    ("bezirksamt", _inst("district_office_department")),
+    ("jugendamt", _inst("district_office_department")),
+    ("gesundheitsamt", _inst("district_office_department")),
+    ("kirche", _inst("religious_community")),
+    ("moschee", _inst("religious_community")),
+    ("synagoge", _inst("religious_community")),
+    ("wohnungsbaugesellschaft", _housing()),
+    ("wohnungsbaugenossenschaft", _housing("cooperative")),
+    ("wohnungsgenossenschaft", _housing("cooperative")),
+    ("baugenossenschaft", _housing("cooperative")),
+    ("hausverwaltung", _housing()),
+    ("wohnungsunternehmen", _housing()),
+    ("wohnbau", _housing()),
+    ("degewo", _housing("municipal")),
+    ("howoge", _housing("municipal")),
+    ("gewobag", _housing("municipal")),
+    ("gesobau", _housing("municipal")),
+    ("wbm", _housing("municipal")),
+    ("ggmbh", _comp(True)),
+    ("gmbh", _comp()),
+    ("mbh", _comp()),
+    ("verein", _init("ev")),
+    ("ev", _init("ev")),
+    ("initiative", _init()),
+    ("elterngruppe", _init("informal_group")),
     ("stiftung", _init("foundation")),
 )
 # Names of known housing companies written as two words.
@@ -168,7 +368,7 @@ def guess_from_words(text: str) -> TypeGuess | None:
             return guess
     for pattern in _HOUSING_NAMES:
         n = len(pattern)
-        if any(tuple(words[i:i + n]) == pattern for i in range(len(words) - n + 1)):
+        if any(tuple(words[i : i + n]) == pattern for i in range(len(words) - n + 1)):
             return _housing("municipal" if pattern[0] == "stadt" else "private")
     if words and words[-1] in _LEGAL_FORM_AT_END:
         return _LEGAL_FORM_AT_END[words[-1]]
@@ -177,37 +377,90 @@ def guess_from_words(text: str) -> TypeGuess | None:
 
 # How the export writes types and their details, per language; the reader reads all of these back.
 TYPE_NAMES: Final = {
-    "de": {"Institution": "Einrichtung", "Initiative": "Initiative", "Company": "Unternehmen",
-           "HousingAssociation": "Wohnungsunternehmen"},
-    "en": {"Institution": "Institution", "Initiative": "Initiative", "Company": "Company",
-           "HousingAssociation": "Housing association"},
+    "de": {
+        "Institution": "Einrichtung",
+        "Initiative": "Initiative",
+        "Company": "Unternehmen",
+        "HousingAssociation": "Wohnungsunternehmen",
+    },
+    "en": {
+        "Institution": "Institution",
+        "Initiative": "Initiative",
+        "Company": "Company",
+        "HousingAssociation": "Housing association",
+    },
 }
 INSTITUTION_KIND_NAMES: Final = {
-    "de": {"school": "Schule", "kita": "Kita", "library": "Bibliothek", "youth_club": "Jugendclub",
-           "family_centre": "Familienzentrum", "neighbourhood_centre": "Stadtteilzentrum",
-           "health_service": "Gesundheitsdienst", "district_office_department": "Bezirksamt",
-           "religious_community": "Religionsgemeinschaft", "other": "sonstige Einrichtung"},
-    "en": {"school": "school", "kita": "Kita", "library": "library", "youth_club": "youth club",
-           "family_centre": "family centre", "neighbourhood_centre": "neighbourhood centre",
-           "health_service": "health service", "district_office_department": "district office",
-           "religious_community": "religious community", "other": "other institution"},
+    "de": {
+        "school": "Schule",
+        "kita": "Kita",
+        "library": "Bibliothek",
+        "youth_club": "Jugendclub",
+        "family_centre": "Familienzentrum",
+        "neighbourhood_centre": "Stadtteilzentrum",
+        "health_service": "Gesundheitsdienst",
+        "district_office_department": "Bezirksamt",
+        "religious_community": "Religionsgemeinschaft",
+        "other": "sonstige Einrichtung",
+    },
+    "en": {
+        "school": "school",
+        "kita": "Kita",
+        "library": "library",
+        "youth_club": "youth club",
+        "family_centre": "family centre",
+        "neighbourhood_centre": "neighbourhood centre",
+        "health_service": "health service",
+        "district_office_department": "district office",
+        "religious_community": "religious community",
+        "other": "other institution",
+    },
 }
 LEGAL_FORM_NAMES: Final = {
-    "de": {"ev": "e.V.", "informal_group": "informelle Gruppe", "foundation": "Stiftung", "ggmbh": "gGmbH",
-           "cooperative": "Genossenschaft", "other": "sonstige Rechtsform"},
-    "en": {"ev": "registered association", "informal_group": "informal group", "foundation": "foundation",
-           "ggmbh": "gGmbH", "cooperative": "cooperative", "other": "other legal form"},
+    "de": {
+        "ev": "e.V.",
+        "informal_group": "informelle Gruppe",
+        "foundation": "Stiftung",
+        "ggmbh": "gGmbH",
+        "cooperative": "Genossenschaft",
+        "other": "sonstige Rechtsform",
+    },
+    "en": {
+        "ev": "registered association",
+        "informal_group": "informal group",
+        "foundation": "foundation",
+        "ggmbh": "gGmbH",
+        "cooperative": "cooperative",
+        "other": "other legal form",
+    },
 }
 OWNERSHIP_NAMES: Final = {
-    "de": {"municipal": "landeseigen", "cooperative": "genossenschaftlich", "private": "privat",
-           "non_profit": "gemeinnützig", "unknown": "unbekannt"},
-    "en": {"municipal": "municipal", "cooperative": "cooperative", "private": "private", "non_profit": "non-profit",
-           "unknown": "unknown"},
+    "de": {
+        "municipal": "landeseigen",
+        "cooperative": "genossenschaftlich",
+        "private": "privat",
+        "non_profit": "gemeinnützig",
+        "unknown": "unbekannt",
+    },
+    "en": {
+        "municipal": "municipal",
+        "cooperative": "cooperative",
+        "private": "private",
+        "non_profit": "non-profit",
+        "unknown": "unknown",
+    },
 }
 KIND_NAMES: Final = {
-    "de": {"project_partnership": "Projektpartnerschaft", "working_group": "Arbeitsgruppe", "funding": "Förderung",
-           "space_provision": "Raumüberlassung", "regular_exchange": "regelmäßiger Austausch",
-           "project_sponsorship": "Projektträgerschaft", "donation": "Spende", "other": "Sonstiges"},
+    "de": {
+        "project_partnership": "Projektpartnerschaft",
+        "working_group": "Arbeitsgruppe",
+        "funding": "Förderung",
+        "space_provision": "Raumüberlassung",
+        "regular_exchange": "regelmäßiger Austausch",
+        "project_sponsorship": "Projektträgerschaft",
+        "donation": "Spende",
+        "other": "Sonstiges",
+    },
     "en": {k: k.replace("_", " ") for k in COOPERATION_KINDS},
 }
 
@@ -222,11 +475,24 @@ def _detail_table(names: Mapping[str, Mapping[str, str]], *extra: tuple[str, str
 
 _INSTITUTION_KINDS: Final = _detail_table(INSTITUTION_KIND_NAMES)
 _LEGAL_FORMS: Final = _detail_table(
-    LEGAL_FORM_NAMES, ("eV", "ev"), ("eingetragener Verein", "ev"), ("Verein", "ev"), ("eG", "cooperative"),
-    ("Gruppe", "informal_group"), ("ohne Rechtsform", "informal_group"), ("g.GmbH", "ggmbh"))
+    LEGAL_FORM_NAMES,
+    ("eV", "ev"),
+    ("eingetragener Verein", "ev"),
+    ("Verein", "ev"),
+    ("eG", "cooperative"),
+    ("Gruppe", "informal_group"),
+    ("ohne Rechtsform", "informal_group"),
+    ("g.GmbH", "ggmbh"),
+)
 _OWNERSHIPS: Final = _detail_table(
-    OWNERSHIP_NAMES, ("kommunal", "municipal"), ("städtisch", "municipal"), ("Genossenschaft", "cooperative"),
-    ("kirchlich", "non_profit"), ("privat", "private"), ("non_profit", "non_profit"))
+    OWNERSHIP_NAMES,
+    ("kommunal", "municipal"),
+    ("städtisch", "municipal"),
+    ("Genossenschaft", "cooperative"),
+    ("kirchlich", "non_profit"),
+    ("privat", "private"),
+    ("non_profit", "non_profit"),
+)
 
 
 def institution_kind_of(label: str) -> str | None:
@@ -247,15 +513,48 @@ def ownership_of(label: str) -> str | None:
 
 # Kinds of cooperation.
 _KIND_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "project_partnership": ("projektpartnerschaft", "projekt", "projektpartner", "gemeinsames projekt",
-                            "kooperationsprojekt", "projektkooperation", "project partnership", "project"),
-    "working_group": ("arbeitsgruppe", "ag", "arbeitskreis", "ak", "netzwerk", "runder tisch", "gremium",
-                      "steuerungsrunde", "quartiersrat", "working group", "network"),
+    "project_partnership": (
+        "projektpartnerschaft",
+        "projekt",
+        "projektpartner",
+        "gemeinsames projekt",
+        "kooperationsprojekt",
+        "projektkooperation",
+        "project partnership",
+        "project",
+    ),
+    "working_group": (
+        "arbeitsgruppe",
+        "ag",
+        "arbeitskreis",
+        "ak",
+        "netzwerk",
+        "runder tisch",
+        "gremium",
+        "steuerungsrunde",
+        "quartiersrat",
+        "working group",
+        "network",
+    ),
     "funding": ("förderung", "finanzierung", "zuwendung", "fördermittel", "funding"),
-    "space_provision": ("raumnutzung", "räume", "raumüberlassung", "raumvergabe", "raum", "raumbereitstellung",
-                        "space provision", "rooms"),
-    "regular_exchange": ("austausch", "regelmäßiger austausch", "informationsaustausch", "fachaustausch",
-                         "regular exchange", "exchange"),
+    "space_provision": (
+        "raumnutzung",
+        "räume",
+        "raumüberlassung",
+        "raumvergabe",
+        "raum",
+        "raumbereitstellung",
+        "space provision",
+        "rooms",
+    ),
+    "regular_exchange": (
+        "austausch",
+        "regelmäßiger austausch",
+        "informationsaustausch",
+        "fachaustausch",
+        "regular exchange",
+        "exchange",
+    ),
     "project_sponsorship": ("projektträgerschaft", "projektträger", "trägerschaft", "project sponsorship"),
     "donation": ("spende", "spenden", "sachspende", "geldspende", "donation"),
     "other": ("sonstiges", "sonstige", "andere", "anderes", "other"),
@@ -287,13 +586,22 @@ class ActionField:
 
 # Short forms people write for a field of the current generation.
 _FIELD_SHORT: Final = {
-    "nachbarschaft": "nachbarschaft-integration", "integration": "nachbarschaft-integration",
-    "gesundheit": "gesundheit-bewegung", "bewegung": "gesundheit-bewegung", "sport": "gesundheit-bewegung",
-    "beteiligung": "beteiligung-vernetzung-kooperation", "vernetzung": "beteiligung-vernetzung-kooperation",
-    "kooperation": "beteiligung-vernetzung-kooperation", "klimaschutz": "klimaschutz-anpassung",
-    "klima": "klimaschutz-anpassung", "klimaanpassung": "klimaschutz-anpassung",
-    "offentlicher raum": "oeffentlicher-raum", "arbeit": "arbeit-wirtschaft", "wirtschaft": "arbeit-wirtschaft",
-    "ausbildung": "bildung-ausbildung-jugend", "jugend": "bildung-ausbildung-jugend",
+    "nachbarschaft": "nachbarschaft-integration",
+    "integration": "nachbarschaft-integration",
+    "gesundheit": "gesundheit-bewegung",
+    "bewegung": "gesundheit-bewegung",
+    "sport": "gesundheit-bewegung",
+    "beteiligung": "beteiligung-vernetzung-kooperation",
+    "vernetzung": "beteiligung-vernetzung-kooperation",
+    "kooperation": "beteiligung-vernetzung-kooperation",
+    "klimaschutz": "klimaschutz-anpassung",
+    "klima": "klimaschutz-anpassung",
+    "klimaanpassung": "klimaschutz-anpassung",
+    "offentlicher raum": "oeffentlicher-raum",
+    "arbeit": "arbeit-wirtschaft",
+    "wirtschaft": "arbeit-wirtschaft",
+    "ausbildung": "bildung-ausbildung-jugend",
+    "jugend": "bildung-ausbildung-jugend",
 }
 
 
@@ -312,26 +620,40 @@ class Vocabulary:
     _cells: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, quarters: Iterable[Quarter], action_fields: Iterable[ActionField],
-              era: str = "current") -> Vocabulary:
+    def build(
+        cls, quarters: Iterable[Quarter], action_fields: Iterable[ActionField], era: str = "current"
+    ) -> Vocabulary:
         q = tuple(quarters)
         f = tuple(action_fields)
-        return cls(quarters=q, action_fields=f, quarter_labels=_quarter_labels(q),
-                   field_labels=_field_labels(f, era), era=era)
+        return cls(
+            quarters=q, action_fields=f, quarter_labels=_quarter_labels(q), field_labels=_field_labels(f, era), era=era
+        )
 
     @classmethod
     def from_seeds(cls, era: str = "current") -> Vocabulary:
         """The seeded Neukölln quarters and both generations of action fields (for tests and the CLI
         before it has a database; phase 2 builds the vocabulary from what the database holds)."""
-        return cls.build((Quarter(q.slug, q.name, q.alt_names) for q in QUARTERS),
-                         (ActionField(f.key, f.name, f.name_en, f.era) for f in ACTION_FIELDS), era)
+        return cls.build(
+            (Quarter(q.slug, q.name, q.alt_names) for q in QUARTERS),
+            (ActionField(f.key, f.name, f.name_en, f.era) for f in ACTION_FIELDS),
+            era,
+        )
 
-    def with_overrides(self, *, types: Mapping[str, TypeGuess] | None = None, kinds: Mapping[str, str] | None = None,
-                       quarters: Mapping[str, str] | None = None, action_fields: Mapping[str, str] | None = None,
-                       era: str | None = None) -> Vocabulary:
+    def with_overrides(
+        self,
+        *,
+        types: Mapping[str, TypeGuess] | None = None,
+        kinds: Mapping[str, str] | None = None,
+        quarters: Mapping[str, str] | None = None,
+        action_fields: Mapping[str, str] | None = None,
+        era: str | None = None,
+    ) -> Vocabulary:
         """A copy where the given labels (as a person writes them) mean the given values."""
-        base = self if era is None or era == self.era else replace(
-            self, era=era, field_labels=_field_labels(self.action_fields, era))
+        base = (
+            self
+            if era is None or era == self.era
+            else replace(self, era=era, field_labels=_field_labels(self.action_fields, era))
+        )
         return replace(
             base,
             types={**base.types, **{label_key(k): v for k, v in (types or {}).items()}},
@@ -361,8 +683,9 @@ class Vocabulary:
         key = label_key(label)
         if key in self.quarter_labels:
             return self.quarter_labels[key]
-        stripped = label_key(re.sub(r"^\s*(?:qm|quartiersmanagement|quartier)\b[\s:-]*", "", label,
-                                    flags=re.IGNORECASE))
+        stripped = label_key(
+            re.sub(r"^\s*(?:qm|quartiersmanagement|quartier)\b[\s:-]*", "", label, flags=re.IGNORECASE)
+        )
         return self.quarter_labels.get(stripped)
 
     def closest_quarter(self, label: str) -> str | None:

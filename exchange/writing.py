@@ -44,29 +44,110 @@ from graph.quarters import QuarterRecord
 
 Language = Literal["de", "en"]
 
-ACTOR_COLUMNS: Final = ("ref", "name", "type", "institution_kind", "legal_form", "ownership", "sector", "operator",
-                        "alt_names", "street", "postal_code", "city", "latitude", "longitude", "website",
-                        "action_fields", "quarters", "tags", "description", "synthetic")
-COOPERATION_COLUMNS: Final = ("ref", "actor_a", "actor_a_id", "actor_b", "actor_b_id", "kind", "since", "until",
-                              "action_fields", "intensity", "note", "synthetic")
+ACTOR_COLUMNS: Final = (
+    "ref",
+    "name",
+    "type",
+    "institution_kind",
+    "legal_form",
+    "ownership",
+    "sector",
+    "operator",
+    "alt_names",
+    "street",
+    "postal_code",
+    "city",
+    "latitude",
+    "longitude",
+    "website",
+    "action_fields",
+    "quarters",
+    "tags",
+    "description",
+    "synthetic",
+)
+COOPERATION_COLUMNS: Final = (
+    "ref",
+    "actor_a",
+    "actor_a_id",
+    "actor_b",
+    "actor_b_id",
+    "kind",
+    "since",
+    "until",
+    "action_fields",
+    "intensity",
+    "note",
+    "synthetic",
+)
 SHEET_NAMES: Final = {
-    "de": {"actors": "Akteure", "cooperations": "Kooperationen", "quarters": "Quartiere",
-           "properties": "Eigenschaften"},
+    "de": {
+        "actors": "Akteure",
+        "cooperations": "Kooperationen",
+        "quarters": "Quartiere",
+        "properties": "Eigenschaften",
+    },
     "en": {"actors": "Actors", "cooperations": "Cooperations", "quarters": "Quarters", "properties": "Properties"},
 }
 _QUARTER_HEADERS: Final = {
-    "de": ("ID", "Slug", "Name", "Status", "Beginn", "Ende", "geplantes Ende", "Bezirk", "aufgegangen in",
-           "Einwohner", "Einwohner (Jahr)", "Fläche (ha)", "Quellen"),
-    "en": ("ID", "Slug", "Name", "Status", "Start", "End", "Planned end", "District", "Merged into",
-           "Residents", "Residents (year)", "Area (ha)", "Sources"),
+    "de": (
+        "ID",
+        "Slug",
+        "Name",
+        "Status",
+        "Beginn",
+        "Ende",
+        "geplantes Ende",
+        "Bezirk",
+        "aufgegangen in",
+        "Einwohner",
+        "Einwohner (Jahr)",
+        "Fläche (ha)",
+        "Quellen",
+    ),
+    "en": (
+        "ID",
+        "Slug",
+        "Name",
+        "Status",
+        "Start",
+        "End",
+        "Planned end",
+        "District",
+        "Merged into",
+        "Residents",
+        "Residents (year)",
+        "Area (ha)",
+        "Sources",
+    ),
 }
 _PROPERTY_LABELS: Final = {
-    "de": {"title": "Eigenschaft", "value": "Wert", "source": "Quelle", "revision": "Datenstand (Revision)",
-           "exported_at": "Exportiert am (UTC)", "selection": "Auswahl", "actors": "Akteure",
-           "cooperations": "Kooperationen", "synthetic": "Enthält fiktive Beispieldaten", "yes": "ja", "no": "nein"},
-    "en": {"title": "Property", "value": "Value", "source": "Source", "revision": "Data revision",
-           "exported_at": "Exported at (UTC)", "selection": "Selection", "actors": "Actors",
-           "cooperations": "Cooperations", "synthetic": "Contains fictional demo data", "yes": "yes", "no": "no"},
+    "de": {
+        "title": "Eigenschaft",
+        "value": "Wert",
+        "source": "Quelle",
+        "revision": "Datenstand (Revision)",
+        "exported_at": "Exportiert am (UTC)",
+        "selection": "Auswahl",
+        "actors": "Akteure",
+        "cooperations": "Kooperationen",
+        "synthetic": "Enthält fiktive Beispieldaten",
+        "yes": "ja",
+        "no": "nein",
+    },
+    "en": {
+        "title": "Property",
+        "value": "Value",
+        "source": "Source",
+        "revision": "Data revision",
+        "exported_at": "Exported at (UTC)",
+        "selection": "Selection",
+        "actors": "Actors",
+        "cooperations": "Cooperations",
+        "synthetic": "Contains fictional demo data",
+        "yes": "yes",
+        "no": "no",
+    },
 }
 _DATE_FORMATS: Final = {"de": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
 _YES: Final = {"de": "ja", "en": "yes"}
@@ -107,38 +188,59 @@ class _Labels:
         self.quarters = {q.slug: q.name for q in vocabulary.quarters}
         shared = Counter(f.name for f in vocabulary.action_fields)
         # A name two generations share ("Öffentlicher Raum") is written as the key, which reads back exactly.
-        self.fields = {f.key: (f.key if shared[f.name] > 1 else (f.name if language == "de" else f.name_en))
-                       for f in vocabulary.action_fields}
+        self.fields = {
+            f.key: (f.key if shared[f.name] > 1 else (f.name if language == "de" else f.name_en))
+            for f in vocabulary.action_fields
+        }
 
     def action_fields(self, keys: Iterable[str]) -> str:
         return _SEPARATOR.join(self.fields.get(k, k) for k in keys)
 
     def memberships(self, memberships: Iterable[Membership]) -> str:
-        return _SEPARATOR.join(membership_label(m, self.quarters.get(m.quarter, m.quarter), self.language)
-                               for m in memberships)
+        return _SEPARATOR.join(
+            membership_label(m, self.quarters.get(m.quarter, m.quarter), self.language) for m in memberships
+        )
 
 
 def _actor_cells(a: SheetActor, labels: _Labels, language: Language) -> dict[str, Any]:
     return {
-        "ref": a.ref, "name": a.name, "type": TYPE_NAMES[language].get(a.type or "", a.type),
+        "ref": a.ref,
+        "name": a.name,
+        "type": TYPE_NAMES[language].get(a.type or "", a.type),
         "institution_kind": INSTITUTION_KIND_NAMES[language].get(a.institution_kind or ""),
         "legal_form": LEGAL_FORM_NAMES[language].get(a.legal_form or "")
         or ("gGmbH" if a.type == "Company" and a.social_enterprise else None),
-        "ownership": OWNERSHIP_NAMES[language].get(a.ownership or ""), "sector": a.sector, "operator": a.operator,
-        "alt_names": _SEPARATOR.join(a.alt_names), "street": a.street, "postal_code": a.postal_code,
-        "city": a.city, "latitude": a.location[0] if a.location else None,
-        "longitude": a.location[1] if a.location else None, "website": a.website,
-        "action_fields": labels.action_fields(a.action_fields), "quarters": labels.memberships(a.memberships),
-        "tags": _SEPARATOR.join(a.tags), "description": a.description,
+        "ownership": OWNERSHIP_NAMES[language].get(a.ownership or ""),
+        "sector": a.sector,
+        "operator": a.operator,
+        "alt_names": _SEPARATOR.join(a.alt_names),
+        "street": a.street,
+        "postal_code": a.postal_code,
+        "city": a.city,
+        "latitude": a.location[0] if a.location else None,
+        "longitude": a.location[1] if a.location else None,
+        "website": a.website,
+        "action_fields": labels.action_fields(a.action_fields),
+        "quarters": labels.memberships(a.memberships),
+        "tags": _SEPARATOR.join(a.tags),
+        "description": a.description,
         "synthetic": _YES[language] if a.synthetic else None,
     }
 
 
 def _cooperation_cells(c: SheetCooperation, labels: _Labels, language: Language) -> dict[str, Any]:
     return {
-        "ref": c.ref, "actor_a": c.a.name, "actor_a_id": c.a.id, "actor_b": c.b.name, "actor_b_id": c.b.id,
-        "kind": KIND_NAMES[language].get(c.kind, c.kind), "since": c.since, "until": c.until,
-        "action_fields": labels.action_fields(c.action_fields), "intensity": c.intensity, "note": c.note,
+        "ref": c.ref,
+        "actor_a": c.a.name,
+        "actor_a_id": c.a.id,
+        "actor_b": c.b.name,
+        "actor_b_id": c.b.id,
+        "kind": KIND_NAMES[language].get(c.kind, c.kind),
+        "since": c.since,
+        "until": c.until,
+        "action_fields": labels.action_fields(c.action_fields),
+        "intensity": c.intensity,
+        "note": c.note,
         "synthetic": _YES[language] if c.synthetic else None,
     }
 
@@ -146,8 +248,9 @@ def _cooperation_cells(c: SheetCooperation, labels: _Labels, language: Language)
 class _Sheet:
     """One worksheet written row by row, with the formats every sheet shares."""
 
-    def __init__(self, book: xlsxwriter.Workbook, name: str, headers: Sequence[str], widths: Sequence[int],
-                 language: Language) -> None:
+    def __init__(
+        self, book: xlsxwriter.Workbook, name: str, headers: Sequence[str], widths: Sequence[int], language: Language
+    ) -> None:
         self.ws = book.add_worksheet(name)
         self.date = book.add_format({"num_format": _DATE_FORMATS[language]})
         self.wrap = book.add_format({"text_wrap": False})
@@ -178,14 +281,26 @@ class _Sheet:
         self.ws.autofilter(0, 0, max(self.rows, 1), self.width - 1)
         for col, options in choices.items():
             # A drop-down as a hint, not a rule: other labels are accepted (the reader knows many).
-            self.ws.data_validation(1, col, 1_048_575, col, {"validate": "list", "source": list(options),
-                                                             "error_type": "information", "show_error": False})
+            self.ws.data_validation(
+                1,
+                col,
+                1_048_575,
+                col,
+                {"validate": "list", "source": list(options), "error_type": "information", "show_error": False},
+            )
 
 
-def write_xlsx(target: str | Path | BinaryIO, actors: Iterable[SheetActor], cooperations: Iterable[SheetCooperation],
-               info: ExportInfo, *, quarters: Sequence[QuarterRecord] = (), language: Language = "de",
-               vocabulary: Vocabulary | None = None,
-               metrics: Mapping[str, Mapping[str, float | int | str]] | None = None) -> tuple[int, int]:
+def write_xlsx(
+    target: str | Path | BinaryIO,
+    actors: Iterable[SheetActor],
+    cooperations: Iterable[SheetCooperation],
+    info: ExportInfo,
+    *,
+    quarters: Sequence[QuarterRecord] = (),
+    language: Language = "de",
+    vocabulary: Vocabulary | None = None,
+    metrics: Mapping[str, Mapping[str, float | int | str]] | None = None,
+) -> tuple[int, int]:
     """Write the workbook; returns how many actors and cooperations it holds.
 
     ``metrics`` adds columns to the actors sheet: column header → actor ref → value (e.g.
@@ -196,12 +311,18 @@ def write_xlsx(target: str | Path | BinaryIO, actors: Iterable[SheetActor], coop
     names = SHEET_NAMES[language]
     metrics = metrics or {}
     # Constant memory writes rows straight to temporary files; a file-like target gets the finished zip.
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False,
-                                        "default_date_format": _DATE_FORMATS[language]})
+    book = xlsxwriter.Workbook(
+        target, {"constant_memory": True, "in_memory": False, "default_date_format": _DATE_FORMATS[language]}
+    )
     try:
         actor_headers = [header_label(f, SheetKind.ACTORS, language) for f in ACTOR_COLUMNS] + list(metrics)
-        sheet = _Sheet(book, names["actors"], actor_headers, [24, 36, 18, 20, 16, 16, 16, 20, 20, 26, 8, 12, 11, 11,
-                                                             28, 36, 36, 24, 40, 8] + [12] * len(metrics), language)
+        sheet = _Sheet(
+            book,
+            names["actors"],
+            actor_headers,
+            [24, 36, 18, 20, 16, 16, 16, 20, 20, 26, 8, 12, 11, 11, 28, 36, 36, 24, 40, 8] + [12] * len(metrics),
+            language,
+        )
         synthetic = False
         for a in actors:
             cells = _actor_cells(a, labels, language)
@@ -209,9 +330,13 @@ def write_xlsx(target: str | Path | BinaryIO, actors: Iterable[SheetActor], coop
             sheet.write([cells[f] for f in ACTOR_COLUMNS] + [metrics[m].get(a.ref or "") for m in metrics])
         sheet.finish({ACTOR_COLUMNS.index("type"): list(TYPE_NAMES[language].values())})
         actor_count = sheet.rows
-        sheet = _Sheet(book, names["cooperations"],
-                       [header_label(f, SheetKind.COOPERATIONS, language) for f in COOPERATION_COLUMNS],
-                       [24, 32, 24, 32, 24, 22, 11, 11, 36, 10, 40, 8], language)
+        sheet = _Sheet(
+            book,
+            names["cooperations"],
+            [header_label(f, SheetKind.COOPERATIONS, language) for f in COOPERATION_COLUMNS],
+            [24, 32, 24, 32, 24, 22, 11, 11, 36, 10, 40, 8],
+            language,
+        )
         for c in cooperations:
             cells = _cooperation_cells(c, labels, language)
             synthetic = synthetic or c.synthetic
@@ -225,35 +350,70 @@ def write_xlsx(target: str | Path | BinaryIO, actors: Iterable[SheetActor], coop
     return actor_count, cooperation_count
 
 
-def _quarters_sheet(book: xlsxwriter.Workbook, name: str, quarters: Sequence[QuarterRecord],
-                    language: Language) -> None:
+def _quarters_sheet(
+    book: xlsxwriter.Workbook, name: str, quarters: Sequence[QuarterRecord], language: Language
+) -> None:
     slugs = {q.id: q.slug for q in quarters}
-    sheet = _Sheet(book, name, _QUARTER_HEADERS[language], [24, 24, 30, 10, 11, 11, 14, 14, 18, 10, 10, 10, 60],
-                   language)
+    sheet = _Sheet(
+        book, name, _QUARTER_HEADERS[language], [24, 24, 30, 10, 11, 11, 14, 14, 18, 10, 10, 10, 60], language
+    )
     for q in quarters:
-        sheet.write([q.id, q.slug, q.name, q.status, q.start_date or q.start_year, q.end_date, q.planned_end_date,
-                     q.district, slugs.get(q.merged_into_id or "", q.merged_into_id), q.residents, q.residents_year,
-                     q.area_ha, _SEPARATOR.join(q.sources)])
+        sheet.write(
+            [
+                q.id,
+                q.slug,
+                q.name,
+                q.status,
+                q.start_date or q.start_year,
+                q.end_date,
+                q.planned_end_date,
+                q.district,
+                slugs.get(q.merged_into_id or "", q.merged_into_id),
+                q.residents,
+                q.residents_year,
+                q.area_ha,
+                _SEPARATOR.join(q.sources),
+            ]
+        )
     sheet.finish()
 
 
-def _properties_sheet(book: xlsxwriter.Workbook, name: str, info: ExportInfo, language: Language,
-                      actors: int, cooperations: int, synthetic: bool) -> None:
+def _properties_sheet(
+    book: xlsxwriter.Workbook,
+    name: str,
+    info: ExportInfo,
+    language: Language,
+    actors: int,
+    cooperations: int,
+    synthetic: bool,
+) -> None:
     words = _PROPERTY_LABELS[language]
     sheet = _Sheet(book, name, [words["title"], words["value"]], [32, 60], language)
     stamp = info.exported_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    for key, value in (("source", "kiezgraph"), ("revision", info.revision), ("exported_at", stamp),
-                       ("selection", info.selection), ("actors", actors), ("cooperations", cooperations),
-                       ("synthetic", words["yes"] if synthetic else words["no"])):
+    for key, value in (
+        ("source", "kiezgraph"),
+        ("revision", info.revision),
+        ("exported_at", stamp),
+        ("selection", info.selection),
+        ("actors", actors),
+        ("cooperations", cooperations),
+        ("synthetic", words["yes"] if synthetic else words["no"]),
+    ):
         sheet.write([words[key], value])
 
 
 # ---- from the rows the network exports read ------------------------------------------------
 
-def from_network(data: NetworkData, *, actor_id: Callable[[str], str] = str, edge_id: Callable[[str], str] = str,
-                 records: Mapping[str, ActorRecord] | None = None,
-                 memberships: Mapping[str, Sequence[MembershipRecord]] | None = None,
-                 quarter_slugs: Mapping[str, str] | None = None) -> tuple[list[SheetActor], list[SheetCooperation]]:
+
+def from_network(
+    data: NetworkData,
+    *,
+    actor_id: Callable[[str], str] = str,
+    edge_id: Callable[[str], str] = str,
+    records: Mapping[str, ActorRecord] | None = None,
+    memberships: Mapping[str, Sequence[MembershipRecord]] | None = None,
+    quarter_slugs: Mapping[str, str] | None = None,
+) -> tuple[list[SheetActor], list[SheetCooperation]]:
     """Actors and cooperations to write, from a network read for export.
 
     ``NetworkData`` carries each actor's current quarters and first/last membership dates; where
@@ -274,22 +434,41 @@ def from_network(data: NetworkData, *, actor_id: Callable[[str], str] = str, edg
         else:
             ms = tuple(Membership(q) for q in n.quarters)
         location = (n.latitude, n.longitude) if n.latitude is not None and n.longitude is not None else None
-        actors.append(SheetActor(
-            name=n.name, type=n.type, ref=actor_id(n.id), action_fields=tuple(sorted(n.action_fields)),
-            memberships=ms, location=location, synthetic=n.synthetic,
-            institution_kind=rec.institution_kind if rec else None, legal_form=rec.legal_form if rec else None,
-            ownership=rec.ownership if rec else None, sector=rec.sector if rec else None,
-            social_enterprise=rec.social_enterprise if rec else None, alt_names=rec.alt_names if rec else (),
-            street=rec.street if rec else None, postal_code=rec.postal_code if rec else None,
-            city=rec.city if rec else None, website=rec.website if rec else None, tags=rec.tags if rec else (),
-            description=rec.description if rec else None,
-        ))
+        actors.append(
+            SheetActor(
+                name=n.name,
+                type=n.type,
+                ref=actor_id(n.id),
+                action_fields=tuple(sorted(n.action_fields)),
+                memberships=ms,
+                location=location,
+                synthetic=n.synthetic,
+                institution_kind=rec.institution_kind if rec else None,
+                legal_form=rec.legal_form if rec else None,
+                ownership=rec.ownership if rec else None,
+                sector=rec.sector if rec else None,
+                social_enterprise=rec.social_enterprise if rec else None,
+                alt_names=rec.alt_names if rec else (),
+                street=rec.street if rec else None,
+                postal_code=rec.postal_code if rec else None,
+                city=rec.city if rec else None,
+                website=rec.website if rec else None,
+                tags=rec.tags if rec else (),
+                description=rec.description if rec else None,
+            )
+        )
     cooperations = [
-        SheetCooperation(ActorRef(names.get(e.source), actor_id(e.source)), ActorRef(names.get(e.target),
-                                                                                      actor_id(e.target)),
-                         e.kind, dt.date.fromisoformat(e.since) if e.since else None,
-                         dt.date.fromisoformat(e.until) if e.until else None, tuple(e.action_fields), e.intensity,
-                         ref=edge_id(e.id), synthetic=e.synthetic)
+        SheetCooperation(
+            ActorRef(names.get(e.source), actor_id(e.source)),
+            ActorRef(names.get(e.target), actor_id(e.target)),
+            e.kind,
+            dt.date.fromisoformat(e.since) if e.since else None,
+            dt.date.fromisoformat(e.until) if e.until else None,
+            tuple(e.action_fields),
+            e.intensity,
+            ref=edge_id(e.id),
+            synthetic=e.synthetic,
+        )
         for e in data.edges
     ]
     return actors, cooperations

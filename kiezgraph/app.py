@@ -1,7 +1,7 @@
 """The composition root: Starlette routes, the GraphQL endpoint, health, and the lifespan.
 
 A request travels: ``/graphql`` → :class:`GraphQLApp` (decodes the body strictly, builds the
-per-request :class:`resolvers.context.Context`, runs the operation in an execution lane under
+per-request :class:`core.context.Context`, runs the operation in an execution lane under
 the request's deadline) → ``schema/`` root field → ``resolvers/`` function → ``graph/`` query →
 Neo4j, and back as records that ``schema/`` types wrap.
 """
@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException  # what Strawberry's views raise for an unreadable request
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -29,17 +30,19 @@ from strawberry.asgi import GraphQL
 from strawberry.http import process_result
 from strawberry.types import ExecutionResult
 
+from core.access import PUBLIC, Principal
+from core.context import Context
+from core.services import Services, WorkerPool
 from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
-from kiezgraph.exports import export_routes
 from kiezgraph import wire
-from kiezgraph.guard import ASGIApp, Authenticator, Guard
+from kiezgraph.exports import export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
-from kiezgraph.settings import ServiceOptions
-from resolvers.context import Context
-from resolvers.access import PUBLIC, Principal, Role
-from resolvers.services import Services, WorkerPool
+from kiezgraph.middleware.authentication import Authentication, Authenticator
+from kiezgraph.middleware.body_limit import BodyLimit
+from kiezgraph.middleware.rate_limit import RateLimit
+from kiezgraph.settings import ServiceOptions, Settings
 from schema import Limits, build_schema, deadline
 
 log = logging.getLogger("kiezgraph")
@@ -54,9 +57,9 @@ class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson."""
 
     def __init__(self, db: Database, services: Services, options: ServiceOptions) -> None:
-        budgets = {Role.PUBLIC: options.cost_public, Role.RESEARCHER: options.cost_researcher,
-                   Role.MANAGER: options.cost_manager, Role.ADMIN: options.cost_admin}
-        limits = Limits(options.max_depth, options.max_aliases, options.max_tokens, options.introspection, budgets)
+        limits = Limits(
+            options.max_depth, options.max_aliases, options.max_tokens, options.introspection, options.budgets
+        )
         super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
         self.db = db
         self.services = services
@@ -80,10 +83,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def _refusal(self, request: Request, status: int, message: str) -> Response:
         code = _HTTP_CODES.get(status, "BAD_REQUEST")
-        media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") \
-            else "application/json"
-        return Response(self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]}),
-                        status_code=status, media_type=media_type)
+        media_type = (
+            GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") else "application/json"
+        )
+        return Response(
+            self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]}),
+            status_code=status,
+            media_type=media_type,
+        )
 
     @staticmethod
     def _check_query_string(raw: bytes) -> None:
@@ -114,7 +121,7 @@ class GraphQLApp(GraphQL[Context, None]):
         result = await execution
         response = Encoded(process_result(result))
         response.body = wire.encode(response)
-        result.encoded = response  # type: ignore[attr-defined]
+        result.encoded = response  # type: ignore[attr-defined]  # carried to process_result below
         return result
 
     async def process_result(self, request: Any, result: Any) -> Any:
@@ -190,18 +197,21 @@ class Readiness:
         return True, "ready"
 
 
-def app_from_env() -> ASGIApp:
+def app_from_env() -> Starlette:
     """For ``uvicorn --factory kiezgraph.app:app_from_env`` against a Neo4j named by NEO4J_URI."""
-    from kiezgraph.settings import Settings
-
     settings = Settings.from_env()
     # The driver logs every retried transaction; the service reports outages itself.
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     if settings.neo4j_uri is None or settings.neo4j_password is None:
         raise RuntimeError("app_from_env needs NEO4J_URI and NEO4J_PASSWORD; `kiezgraph serve` runs a local Neo4j")
     return create_app(
-        Neo4jSettings(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
-                      query_timeout=settings.query_timeout),
+        Neo4jSettings(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+            query_timeout=settings.query_timeout,
+        ),
         settings.options,
     )
 
@@ -223,11 +233,12 @@ def _tune_gc() -> None:
 
 
 def principal_of(request: Any) -> Principal:
-    """Who is asking, as the guard found out (public if the request did not pass the guard)."""
+    """Who is asking, as authentication found out (public if the request did not pass it)."""
     return request.scope.get("state", {}).get("principal", PUBLIC) if request is not None else PUBLIC
 
 
-def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions()) -> ASGIApp:
+def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> Starlette:
+    options = options or ServiceOptions()
     _tune_gc()
     # The driver gets a loop of its own: decoding large results there leaves the server's loop
     # free; every user of the database reaches it through HomeDatabase.
@@ -236,7 +247,13 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
     services = Services(workers=WorkerPool(options.metrics_workers))
     readiness = Readiness(db)
     graphql = GraphQLApp(db, services, options)
-    authenticator = Authenticator(db, options)
+    authenticator = Authenticator(
+        db,
+        public_access=options.public_access,
+        jwt_secret=options.jwt_secret,
+        jwt_public_key=options.jwt_public_key,
+        cache_seconds=options.token_cache_seconds,
+    )
     services.token_forgetters.append(authenticator.forget)
 
     async def healthz(_: Request) -> Response:
@@ -244,8 +261,9 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
 
     async def readyz(_: Request) -> Response:
         ready, reason = await readiness.check()
-        return JSONResponse({"status": "ready" if ready else "unavailable", "reason": reason},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "unavailable", "reason": reason}, status_code=200 if ready else 503
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -267,6 +285,12 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
             Route("/readyz", readyz),
             *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
         ],
+        # The door, in the order it applies (kiezgraph/middleware): body size, who, how often.
+        middleware=[
+            Middleware(BodyLimit, max_bytes=options.max_body_bytes),
+            Middleware(Authentication, authenticator=authenticator),
+            Middleware(RateLimit, per_minute=options.rate_per_minute, public_per_minute=options.public_rate_per_minute),
+        ],
         lifespan=lifespan,
     )
     app.state.db = db
@@ -274,7 +298,5 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
     app.state.services = services
     app.state.readiness = readiness
     app.state.authenticator = authenticator
-    guarded = Guard(app, authenticator, options)
-    weakref.finalize(guarded, driver_loop.stop)  # apps built without a lifespan (tests) stop it too
-    guarded.state = app.state  # type: ignore[attr-defined]  # tests reach the app's state through it
-    return guarded
+    weakref.finalize(app, driver_loop.stop)  # apps built without a lifespan (tests) stop it too
+    return app

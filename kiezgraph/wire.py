@@ -34,8 +34,12 @@ WRONG_TYPE = "`{key}` must be {kind} or null"
 TOO_LARGE = "the number {value} is outside the range JSON numbers keep exactly (±9007199254740991)"
 
 MAX_EXACT_INTEGER = 2**53 - 1
-_KINDS = {"query": (str, "text"), "operationName": (str, "text"), "variables": (dict, "an object"),
-          "extensions": (dict, "an object")}
+_KINDS = {
+    "query": (str, "text"),
+    "operationName": (str, "text"),
+    "variables": (dict, "an object"),
+    "extensions": (dict, "an object"),
+}
 
 
 class MalformedRequest(ValueError):
@@ -50,7 +54,7 @@ def decode(data: bytes | str) -> dict[str, Any] | list[Any]:
         except UnicodeDecodeError as exc:
             raise MalformedRequest(NOT_UTF8.format(byte=data[exc.start], position=exc.start)) from exc
     try:
-        value = orjson.loads(data)
+        value: object = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise MalformedRequest(NOT_JSON.format(reason=exc.msg)) from exc
     if isinstance(value, dict):
@@ -72,10 +76,11 @@ _DEPTH = 5
 def encode(value: object, depth: int = 0) -> bytes:
     """``orjson.dumps(value)``, byte for byte, in slices of long lists near the top."""
     if isinstance(value, dict) and depth < _DEPTH:
-        return b"{" + b",".join(orjson.dumps(key) + b":" + encode(item, depth + 1)
-                                for key, item in value.items()) + b"}"
+        return (
+            b"{" + b",".join(orjson.dumps(key) + b":" + encode(item, depth + 1) for key, item in value.items()) + b"}"
+        )
     if isinstance(value, list) and len(value) > SLICE:
-        return b"[" + b",".join(orjson.dumps(value[i:i + SLICE])[1:-1] for i in range(0, len(value), SLICE)) + b"]"
+        return b"[" + b",".join(orjson.dumps(value[i : i + SLICE])[1:-1] for i in range(0, len(value), SLICE)) + b"]"
     if isinstance(value, list) and depth < _DEPTH:
         return b"[" + b",".join(encode(item, depth + 1) for item in value) + b"]"
     return orjson.dumps(value)

@@ -42,17 +42,17 @@ from graphql import (
     ValueNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
     get_operation_ast,
     is_abstract_type,
     is_leaf_type,
     is_list_type,
-    get_nullable_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
+from core.access import Role
 from graph.paths import MAX_LENGTH as MAX_PATH_LENGTH
-from resolvers.access import Role
 from resolvers.networks import MAX_PATHS
 from resolvers.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -179,8 +179,11 @@ SIZES: dict[str, Size] = {
     # networks
     "Network.nodes": Size(items=lambda args, scope: scope.get("nodes", WHOLE_NETWORK[0])),
     "Network.edges": Size(items=lambda args, scope: scope.get("edges", WHOLE_NETWORK[1])),
-    "Network.json": Size(weight=lambda args, scope: -(-(scope.get("nodes", WHOLE_NETWORK[0])
-                                                         + scope.get("edges", WHOLE_NETWORK[1])) // BULK_DISCOUNT)),
+    "Network.json": Size(
+        weight=lambda args, scope: (
+            -(-(scope.get("nodes", WHOLE_NETWORK[0]) + scope.get("edges", WHOLE_NETWORK[1])) // BULK_DISCOUNT)
+        )
+    ),
     "Timeline.years": fixed(TIMELINE_YEARS),
     "CooperationPath.actors": fixed(MAX_PATH_LENGTH + 1),
     "CooperationPath.hops": fixed(MAX_PATH_LENGTH),
@@ -248,14 +251,15 @@ class Estimate:
         key = (tuple(id(s) for s in sets), parent.name, tuple(sorted(scope.items())))
         if key not in self._memo:
             if is_abstract_type(parent):
-                possible = self.schema.get_possible_types(parent)  # type: ignore[arg-type]
+                possible = self.schema.get_possible_types(parent)
                 self._memo[key] = max((self._for_type(sets, t, scope) for t in possible), default=0)
             else:
                 self._memo[key] = self._for_type(sets, parent, scope)
         return self._memo[key]
 
-    def _for_type(self, sets: Sequence[SelectionSetNode], runtime: GraphQLObjectType | GraphQLNamedType,
-                  scope: Scope) -> int:
+    def _for_type(
+        self, sets: Sequence[SelectionSetNode], runtime: GraphQLObjectType | GraphQLNamedType, scope: Scope
+    ) -> int:
         grouped: dict[str, list[FieldNode]] = {}
         for selection_set in sets:
             for node in self._fields(selection_set, runtime):
@@ -267,7 +271,7 @@ class Estimate:
         definition = self._definition(parent, name)
         if definition is None:  # __typename, or a field validation let through for another type
             return 0
-        returns_list = is_list_type(get_nullable_type(definition.type))  # type: ignore[arg-type]
+        returns_list = is_list_type(get_nullable_type(definition.type))
         size = size_of(parent, name, returns_list)
         args = self._arguments(nodes[0])
         cost = size.weight(args, scope) if size.weight is not None else 0
@@ -304,8 +308,12 @@ class Estimate:
         if condition is None or condition == runtime.name:
             return True
         conditional = self.schema.get_type(condition)
-        return (conditional is not None and is_abstract_type(conditional) and isinstance(runtime, GraphQLObjectType)
-                and self.schema.is_sub_type(conditional, runtime))  # type: ignore[arg-type]
+        return (
+            conditional is not None
+            and is_abstract_type(conditional)
+            and isinstance(runtime, GraphQLObjectType)
+            and self.schema.is_sub_type(conditional, runtime)
+        )
 
     def _included(self, selection: Any) -> bool:
         for directive in selection.directives or ():
@@ -336,21 +344,26 @@ class Estimate:
         return None  # lists, objects, strings, enums: no declared size depends on them
 
 
-def estimate(schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None,
-             operation_name: str | None) -> int | None:
+def estimate(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None, operation_name: str | None
+) -> int | None:
     """The most objects the answer to ``document`` can hold (None: no operation to execute)."""
     return Estimate(schema, document, variables or {}).operation(document, operation_name)
 
 
 # ---- the budget -----------------------------------------------------------------------------------
 
-TOO_COSTLY = ("this query could return up to {cost:,} objects; the {role} role may ask for {budget:,} at most. "
-              "Ask for smaller pages (`first`), nest less, or use `json` for whole networks")
+TOO_COSTLY = (
+    "this query could return up to {cost:,} objects; the {role} role may ask for {budget:,} at most. "
+    "Ask for smaller pages (`first`), nest less, or use `json` for whole networks"
+)
 
 
 def too_costly(cost: int, budget: int, role: Role) -> GraphQLError:
-    return GraphQLError(TOO_COSTLY.format(cost=cost, budget=budget, role=role.value),
-                        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "budget": budget})
+    return GraphQLError(
+        TOO_COSTLY.format(cost=cost, budget=budget, role=role.value),
+        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "budget": budget},
+    )
 
 
 class CostLimit(SchemaExtension):
@@ -367,8 +380,7 @@ class CostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.result is None:
-            cost = estimate(context.schema._schema, context.graphql_document, context.variables,
-                            context.operation_name)
+            cost = estimate(context.schema._schema, context.graphql_document, context.variables, context.operation_name)
             principal = getattr(context.context, "principal", None)
             role = principal.role if principal is not None else Role.PUBLIC
             budget = self.budgets.get(role, min(self.budgets.values(), default=0))

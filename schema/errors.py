@@ -64,7 +64,7 @@ def coded(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
     """``rule`` with ``code`` on the errors it reports (Strawberry's limit rules report straight
     to the validation context, so the context is what is wrapped)."""
 
-    class Coded(rule):  # type: ignore[valid-type, misc]
+    class Coded(rule):  # type: ignore[valid-type, misc]  # subclassing a rule class given at run time
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(_CodingContext(context, code))
 

@@ -27,22 +27,112 @@ TITLE = "Partnerliste QM Rollberg – Stand 03/2024 (fiktive Beispieldaten)"
 # Rows below the two header rows (row 5 on): Name, Art, Ansprechperson (Name, Funktion, E-Mail, Telefon),
 # Quartier (Name, seit, bis), Handlungsfeld(er), Breitengrad, Längengrad, Partner.
 ACTOR_ROWS: list[list[Cell]] = [
-    ["Kita Sonnenschein e.V.  ", "Kita", "Erika Beispiel", "Leitung", "kita@sonnenschein.example", "030 1234567",
-     "Rollbergsiedlung", "01.09.2012", None, "Bildung", "52,4772", "13,4322",
-     "Grundschule am Hang; Lesepaten Rollberg"],
+    [
+        "Kita Sonnenschein e.V.  ",
+        "Kita",
+        "Erika Beispiel",
+        "Leitung",
+        "kita@sonnenschein.example",
+        "030 1234567",
+        "Rollbergsiedlung",
+        "01.09.2012",
+        None,
+        "Bildung",
+        "52,4772",
+        "13,4322",
+        "Grundschule am Hang; Lesepaten Rollberg",
+    ],
     [],  # an empty row in the middle
-    ["KITA Sonnenschein e. V.", "Kita", None, None, "keine Angabe", None, "Rollberg", dt.date(2012, 9, 1), None,
-     "Bildung; Gesundheit und Bewegung", None, None, None],
-    [" Grundschule am Hang", "Grundschule", "Max Muster", "Schulsozialarbeit", None, None, "Flughafenstraße",
-     "09/2015", "31.12.2020", "Bildung, Ausbildung, Jugend", 52.4801, 13.4299, None],
-    ["Stadtteilmuetter Rollberg eV", None, None, None, None, None, "Rollberg", 2019, None,
-     "Nachbarschaft und Integration", None, None, None],
-    ["Lesepaten Rollberg", "Elterngruppe", None, None, None, None, "Rollberg", "2016", None, "Bildung", None, None,
-     None],
-    ["Nachbarschaftsgarten Lindenhof", None, None, None, None, None, "Rollberg", None, None,
-     "Öffentlicher Raum; Klimaschutz und -anpassung", None, None, None],
-    ["Wohnbau Hügel", "Wohnungsbaugesellschaft", None, None, None, None, "Rollberg", "2001", "2000", "Quatsch",
-     None, None, None],
+    [
+        "KITA Sonnenschein e. V.",
+        "Kita",
+        None,
+        None,
+        "keine Angabe",
+        None,
+        "Rollberg",
+        dt.date(2012, 9, 1),
+        None,
+        "Bildung; Gesundheit und Bewegung",
+        None,
+        None,
+        None,
+    ],
+    [
+        " Grundschule am Hang",
+        "Grundschule",
+        "Max Muster",
+        "Schulsozialarbeit",
+        None,
+        None,
+        "Flughafenstraße",
+        "09/2015",
+        "31.12.2020",
+        "Bildung, Ausbildung, Jugend",
+        52.4801,
+        13.4299,
+        None,
+    ],
+    [
+        "Stadtteilmuetter Rollberg eV",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Rollberg",
+        2019,
+        None,
+        "Nachbarschaft und Integration",
+        None,
+        None,
+        None,
+    ],
+    [
+        "Lesepaten Rollberg",
+        "Elterngruppe",
+        None,
+        None,
+        None,
+        None,
+        "Rollberg",
+        "2016",
+        None,
+        "Bildung",
+        None,
+        None,
+        None,
+    ],
+    [
+        "Nachbarschaftsgarten Lindenhof",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Rollberg",
+        None,
+        None,
+        "Öffentlicher Raum; Klimaschutz und -anpassung",
+        None,
+        None,
+        None,
+    ],
+    [
+        "Wohnbau Hügel",
+        "Wohnungsbaugesellschaft",
+        None,
+        None,
+        None,
+        None,
+        "Rollberg",
+        "2001",
+        "2000",
+        "Quatsch",
+        None,
+        None,
+        None,
+    ],
 ]
 COOPERATION_ROWS: list[list[Cell]] = [
     ["Kita Sonnenschein", "Grundschule am Hang", "Projektpartnerschaft", "01.09.2016", None, "eng", "Sprachförderung"],
@@ -88,11 +178,15 @@ def _ods_cell(value: Cell, span: int = 1) -> str:
     if value is None:
         return f"<table:table-cell{spanned}/>"
     if isinstance(value, dt.date):
-        return (f'<table:table-cell{spanned} office:value-type="date" office:date-value="{value.isoformat()}">'
-                f"<text:p>{value.strftime('%d.%m.%Y')}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell{spanned} office:value-type="date" office:date-value="{value.isoformat()}">'
+            f"<text:p>{value.strftime('%d.%m.%Y')}</text:p></table:table-cell>"
+        )
     if isinstance(value, int | float):
-        return (f'<table:table-cell{spanned} office:value-type="float" office:value="{value}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell{spanned} office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
     return f'<table:table-cell{spanned} office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
 
 
@@ -129,8 +223,11 @@ def ods(path: Path, sheets: dict[str, Sequence[Sequence[Cell | tuple[Cell, int]]
     )
     with zipfile.ZipFile(path, "w") as archive:
         # The mimetype entry comes first and uncompressed (OpenDocument 1.2, part 3, section 3.3).
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
-                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path
@@ -144,7 +241,7 @@ GERMAN_EXCEL_CSV = (
     "Flughafenstraße;01.03.2010;Bildung\r\n"
     "Bäckerei Müller;Laden;Flughafenstr. 3;12053;52,4810;13,4301;Flughafenstraße;2014;"
     "Arbeit und Wirtschaft\r\n"
-    "\"Nachbarschaftstreff \"\"Flughafen\"\"\";Verein;;;;;Flughafenstraße;31.12.2015;Nachbarschaft\r\n"
+    '"Nachbarschaftstreff ""Flughafen""";Verein;;;;;Flughafenstraße;31.12.2015;Nachbarschaft\r\n'
     ";;;;;;\r\n"
     "Moscheeverein Ömer;Moschee;;;;;Flughafenstraße;;\r\n"
 )

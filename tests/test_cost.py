@@ -19,11 +19,11 @@ from graphql import (
 )
 from starlette.testclient import TestClient
 
+from core.access import Role
 from graph.db import Neo4jSettings
 from kiezgraph.app import create_app
-from kiezgraph.settings import ServiceOptions
-from resolvers.access import Role
-from schema import DEFAULT_BUDGETS, build_schema
+from kiezgraph.settings import DEFAULT_BUDGETS, ServiceOptions, Settings, SettingsError
+from schema import build_schema
 from schema.cost import ACTION_FIELDS, INTROSPECTION_SCHEMA, PART_NETWORK, SIZES, SMALL, WHOLE_NETWORK, estimate
 from tests.conftest import ROOT, TEST_OPTIONS, GraphQLClient, issue_token
 
@@ -31,8 +31,10 @@ SCHEMA: GraphQLSchema = build_schema()._schema
 
 # Nested partners three levels deep, a full page at each: within depth, alias and token limits,
 # and an answer of up to two million objects.
-ATTACK = ("{ actors(first: 100) { edges { node { name partners(first: 100) { edges { node { name "
-          "partners(first: 100) { edges { node { name } } } } } } } } } }")
+ATTACK = (
+    "{ actors(first: 100) { edges { node { name partners(first: 100) { edges { node { name "
+    "partners(first: 100) { edges { node { name } } } } } } } } } }"
+)
 ATTACK_COST = 1 + 100 * (1 + 1 + 1 + 100 * (1 + 1 + 1 + 100 * 2))  # page, edge, node, connection
 
 
@@ -42,13 +44,15 @@ def cost(query: str, variables: dict | None = None, operation: str | None = None
 
 # ---- the estimate -------------------------------------------------------------------------------
 
+
 def test_lists_count_their_page_and_nesting_multiplies() -> None:
     assert cost("{ actors { totalCount } }") == 1  # the connection alone
     assert cost("{ actors { nodes { name } } }") == 1 + 20  # the default page
     assert cost("{ actors(first: 5) { edges { cursor node { name } } } }") == 1 + 5 * 2
     assert cost("{ actors(first: 1000) { nodes { name } } }") == 1 + 100  # the resolver refuses it anyway
-    assert cost("{ actors(first: 10) { nodes { partners(first: 3) { edges { node { name } } } } } }") == \
-        1 + 10 * (1 + 1 + 3 * 2)
+    assert cost("{ actors(first: 10) { nodes { partners(first: 3) { edges { node { name } } } } } }") == 1 + 10 * (
+        1 + 1 + 3 * 2
+    )
     assert cost(ATTACK) == ATTACK_COST
 
 
@@ -57,11 +61,11 @@ def test_arguments_come_from_variables_and_defaults() -> None:
     assert cost(query, {"n": 7}) == 8
     assert cost(query, {}) == 21
     assert cost(query, {"n": "many"}) == 101  # not a number: counted at the maximum
-    assert cost("{ paths(from: \"a\", to: \"b\") { length } }") == 10  # paths default to 10
-    assert cost("query($n: Int!) { paths(from: \"a\", to: \"b\", first: $n) { actors { name } } }", {"n": 50}) == \
-        50 * (1 + 7)
-    assert cost("{ suggestPartners(actorId: \"a\", first: 50) { suggestions { actor { name } } } }") == \
-        1 + 50 * 2
+    assert cost('{ paths(from: "a", to: "b") { length } }') == 10  # paths default to 10
+    assert cost('query($n: Int!) { paths(from: "a", to: "b", first: $n) { actors { name } } }', {"n": 50}) == 50 * (
+        1 + 7
+    )
+    assert cost('{ suggestPartners(actorId: "a", first: 50) { suggestions { actor { name } } } }') == 1 + 50 * 2
     assert cost("{ actorMetrics(first: 10000) { nodes { actor { name } } } }") == 1 + 10_000 * 2
 
 
@@ -96,7 +100,7 @@ def test_networks_count_by_their_kind_and_json_at_a_discount() -> None:
     whole_typed = "{ network { nodes { id } edges { id } } }"
     assert cost(whole_typed) == 1 + sum(WHOLE_NETWORK)
     assert cost("{ network { json } }") == 1 + sum(WHOLE_NETWORK) // 10
-    ego = 'query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodes { id } edges { id } } }'
+    ego = "query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodes { id } edges { id } } }"
     assert cost(ego, {"id": "x"}) == 1 + sum(PART_NETWORK)
     assert cost('{ quarterNetwork(slug: "rollberg") { nodeCount edgeCount } }') == 1
 
@@ -135,12 +139,17 @@ def test_every_list_of_objects_declares_its_size() -> None:
 
     assert [key for key in _list_fields(SCHEMA) if not declared(key)] == []
     # ...and every declaration names a field that exists.
-    stale = [key for key in SIZES if key.split(".")[1] not in ("__schema", "__type")
-             and key.split(".")[1] not in getattr(SCHEMA.get_type(key.split(".")[0]), "fields", {})]
+    stale = [
+        key
+        for key in SIZES
+        if key.split(".")[1] not in ("__schema", "__type")
+        and key.split(".")[1] not in getattr(SCHEMA.get_type(key.split(".")[0]), "fields", {})
+    ]
     assert stale == []
 
 
 # ---- budgets: what users send stays within them -------------------------------------------------
+
 
 def _readme_queries() -> Iterator[str]:
     text = (ROOT / "README.md").read_text()
@@ -184,12 +193,13 @@ def test_budgets_grow_with_the_role() -> None:
     b = DEFAULT_BUDGETS
     assert b[Role.PUBLIC] < b[Role.RESEARCHER] <= b[Role.ADMIN] and b[Role.PUBLIC] < b[Role.MANAGER] <= b[Role.ADMIN]
     # The bulk path for whole networks: for everyone; typed whole networks: researchers and managers.
-    assert cost("{ network { json } }")  <= b[Role.PUBLIC]  # type: ignore[operator]
+    assert cost("{ network { json } }") <= b[Role.PUBLIC]  # type: ignore[operator]
     assert b[Role.PUBLIC] < cost("{ network { nodes { id } edges { id } } }") <= b[Role.RESEARCHER]  # type: ignore[operator]
     assert cost(ATTACK) > b[Role.ADMIN]  # type: ignore[operator]
 
 
 # ---- over HTTP ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def anonymous(demo: neo4j.Driver, client: TestClient) -> GraphQLClient:
@@ -199,12 +209,16 @@ def anonymous(demo: neo4j.Driver, client: TestClient) -> GraphQLClient:
 def test_the_nested_attack_is_refused_before_anything_runs(anonymous: GraphQLClient, client: TestClient) -> None:
     db = client.app.state.db  # type: ignore[attr-defined]
     before = db.round_trips
-    response = client.post("/graphql", json={"query": ATTACK}, headers={"Authorization": "",
-                                                                          "Accept": "application/graphql-response+json"})
+    response = client.post(
+        "/graphql", json={"query": ATTACK}, headers={"Authorization": "", "Accept": "application/graphql-response+json"}
+    )
     assert response.status_code == 400
     [error] = response.json()["errors"]
-    assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": ATTACK_COST,
-                                   "budget": DEFAULT_BUDGETS[Role.PUBLIC]}
+    assert error["extensions"] == {
+        "code": "QUERY_TOO_COSTLY",
+        "cost": ATTACK_COST,
+        "budget": DEFAULT_BUDGETS[Role.PUBLIC],
+    }
     assert f"{ATTACK_COST:,}" in error["message"] and f"{DEFAULT_BUDGETS[Role.PUBLIC]:,}" in error["message"]
     assert db.round_trips == before  # nothing was executed
     # As application/json (the legacy media type): the same error, HTTP 200 with data null.
@@ -215,8 +229,7 @@ def test_the_nested_attack_is_refused_before_anything_runs(anonymous: GraphQLCli
 def test_each_role_has_its_budget(demo: neo4j.Driver, gql: GraphQLClient, neo4j_settings: Neo4jSettings) -> None:
     typed_network = "{ network { nodeCount nodes { id } edges { id } } }"
     between = "{ actors(first: 100) { nodes { partners(first: 100) { edges { node { name } } } } } }"  # ~20,000
-    bigger = ("{ actors(first: 100) { nodes { partners(first: 100) { edges { node { quarters { quarter { name } } } } } } } }"
-              )  # ~220,000
+    bigger = "{ actors(first: 100) { nodes { partners(first: 100) { edges { node { quarters { quarter { name } } } } } } } }"  # ~220,000
     researcher = gql.as_(issue_token(neo4j_settings, "researcher"))
     manager = gql.as_(issue_token(neo4j_settings, "manager", ["rollberg"]))
     public = gql.as_(None)
@@ -246,8 +259,9 @@ def test_budgets_are_settings(demo: neo4j.Driver, neo4j_settings: Neo4jSettings)
         assert big["errors"][0]["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 61, "budget": 50}
 
 
-def test_whole_network_json_is_served_to_researchers_and_admins(demo: neo4j.Driver, gql: GraphQLClient,
-                                                                neo4j_settings: Neo4jSettings) -> None:
+def test_whole_network_json_is_served_to_researchers_and_admins(
+    demo: neo4j.Driver, gql: GraphQLClient, neo4j_settings: Neo4jSettings
+) -> None:
     researcher = gql.as_(issue_token(neo4j_settings, "researcher"))
     for client in (gql, researcher):
         network = client.data("{ network { nodeCount json } }")["network"]
@@ -262,15 +276,23 @@ def test_readme_is_where_the_budgets_are_documented() -> None:
 
 
 def test_budgets_and_deadline_come_from_the_environment() -> None:
-    from kiezgraph.settings import Settings, SettingsError
-
-    options = Settings.from_env({"KIEZGRAPH_COST_PUBLIC": "1000", "KIEZGRAPH_COST_ADMIN": "2000000",
-                                 "KIEZGRAPH_REQUEST_TIMEOUT": "7.5", "KIEZGRAPH_EXECUTION_THREADS": "2"}).options
+    options = Settings.from_env(
+        {
+            "KIEZGRAPH_COST_PUBLIC": "1000",
+            "KIEZGRAPH_COST_ADMIN": "2000000",
+            "KIEZGRAPH_REQUEST_TIMEOUT": "7.5",
+            "KIEZGRAPH_EXECUTION_THREADS": "2",
+        }
+    ).options
     assert (options.cost_public, options.cost_researcher, options.cost_admin) == (1000, 100_000, 2_000_000)
     assert (options.request_timeout, options.execution_threads) == (7.5, 2)
     defaults = Settings.from_env({}).options
     assert defaults.cost_public == DEFAULT_BUDGETS[Role.PUBLIC] and defaults.request_timeout == 20.0
-    for bad in ({"KIEZGRAPH_COST_MANAGER": "lots"}, {"KIEZGRAPH_REQUEST_TIMEOUT": "0"},
-                {"KIEZGRAPH_REQUEST_TIMEOUT": "nan"}, {"KIEZGRAPH_REQUEST_TIMEOUT": "soon"}):
+    for bad in (
+        {"KIEZGRAPH_COST_MANAGER": "lots"},
+        {"KIEZGRAPH_REQUEST_TIMEOUT": "0"},
+        {"KIEZGRAPH_REQUEST_TIMEOUT": "nan"},
+        {"KIEZGRAPH_REQUEST_TIMEOUT": "soon"},
+    ):
         with pytest.raises(SettingsError):
             Settings.from_env(bad)

@@ -34,9 +34,13 @@ def test_against_the_demo_network_the_plan_finds_the_demo_actors() -> None:
     existing = [ExistingActor(a.key, a.name, a.type, a.quarters) for a in DEMO]
     plan = build(read(EXAMPLES / "partnerliste-beispiel.xlsx"), existing)
     outcomes = {s.row.actor.name: s.outcome for s in plan.actors if s.row.actor}
-    assert outcomes == {"KITA Sonnenschein": ActorOutcome.EXISTING, "Grundschule am Hang": ActorOutcome.EXISTING,
-                        "Lesecafé Hügel e. V.": ActorOutcome.NEW, "Sprachbrücke Rollberg": ActorOutcome.NEW,
-                        "Werkstatt Hügelholz GmbH": ActorOutcome.NEW}
+    assert outcomes == {
+        "KITA Sonnenschein": ActorOutcome.EXISTING,
+        "Grundschule am Hang": ActorOutcome.EXISTING,
+        "Lesecafé Hügel e. V.": ActorOutcome.NEW,
+        "Sprachbrücke Rollberg": ActorOutcome.NEW,
+        "Werkstatt Hügelholz GmbH": ActorOutcome.NEW,
+    }
     assert [s.outcome for s in plan.cooperations] == [CooperationOutcome.NEW] * 3
 
 

@@ -33,9 +33,21 @@ def test_the_header_is_found_below_the_title_across_merged_group_cells(office: P
     sheet = next(s for s in office.sheets if s.name == "Partner")
     assert sheet.header_rows == (3, 4)
     fields = {letter: f for letter, _, f in sheet.columns}
-    assert fields == {"A": "name", "B": "type", "C": "contact_name", "D": "contact_function", "E": "contact_email",
-                      "F": "contact_phone", "G": "quarters", "H": "since", "I": "until", "J": "action_fields",
-                      "K": "latitude", "L": "longitude", "M": "partners"}
+    assert fields == {
+        "A": "name",
+        "B": "type",
+        "C": "contact_name",
+        "D": "contact_function",
+        "E": "contact_email",
+        "F": "contact_phone",
+        "G": "quarters",
+        "H": "since",
+        "I": "until",
+        "J": "action_fields",
+        "K": "latitude",
+        "L": "longitude",
+        "M": "partners",
+    }
     assert sheet.rows == 7  # the empty row is not counted
 
 
@@ -103,11 +115,18 @@ def test_cooperations_from_their_sheet_and_from_the_partner_column(office: Parse
     first = sheet_rows[0].cooperation
     assert first is not None
     assert (first.a, first.b, first.kind, first.since, first.intensity, first.note) == (
-        ActorRef("Kita Sonnenschein"), ActorRef("Grundschule am Hang"), "project_partnership", D(2016, 9, 1), 3,
-        "Sprachförderung")
+        ActorRef("Kita Sonnenschein"),
+        ActorRef("Grundschule am Hang"),
+        "project_partnership",
+        D(2016, 9, 1),
+        3,
+        "Sprachförderung",
+    )
     partners = [c for c in office.cooperations if c.from_partners]
     assert [(c.key.row, c.cooperation.b.name) for c in partners if c.cooperation] == [
-        (5, "Grundschule am Hang"), (5, "Lesepaten Rollberg")]
+        (5, "Grundschule am Hang"),
+        (5, "Lesepaten Rollberg"),
+    ]
 
 
 def test_sheets_without_a_table_are_skipped_with_a_notice(office: ParsedFile) -> None:
@@ -119,8 +138,12 @@ def test_sheets_without_a_table_are_skipped_with_a_notice(office: ParsedFile) ->
 def test_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> None:
     parsed = read(german_excel_csv(tmp_path / "akteure.csv"))
     names = [r.actor.name for r in parsed.actors if r.actor]
-    assert names == ['Familienzentrum Flughafenstraße', "Bäckerei Müller", 'Nachbarschaftstreff "Flughafen"',
-                     "Moscheeverein Ömer"]
+    assert names == [
+        "Familienzentrum Flughafenstraße",
+        "Bäckerei Müller",
+        'Nachbarschaftstreff "Flughafen"',
+        "Moscheeverein Ömer",
+    ]
     assert [r.key.row for r in parsed.actors] == [4, 5, 6, 8]
     bakery = parsed.actors[1].actor
     assert bakery is not None
@@ -141,7 +164,7 @@ def test_csv_encodings_are_recognised(tmp_path: Path, encoding: str, bom: bytes)
 
 
 def test_utf8_csv_with_commas_and_a_stray_windows_byte(tmp_path: Path) -> None:
-    text = "Name,Typ,Quartier\r\nKita Löwenzahn,Kita,Körnerpark\r\n\"Stadtteilladen, Café\",Laden,Rixdorf\r\n"
+    text = 'Name,Typ,Quartier\r\nKita Löwenzahn,Kita,Körnerpark\r\n"Stadtteilladen, Café",Laden,Rixdorf\r\n'
     path = tmp_path / "liste.csv"
     path.write_bytes(text.encode("utf-8") + "Bäckerei,Laden,Rixdorf\r\n".encode("cp1252"))
     parsed = read(path)
@@ -156,12 +179,20 @@ def test_the_delimiter_is_sniffed_despite_decimal_commas() -> None:
 
 
 def test_ods_with_spanned_group_header(tmp_path: Path) -> None:
-    path = ods(tmp_path / "liste.ods", {
-        "Akteure": [["Akteure im QM-Gebiet (fiktiv)"], [], ["Name", "Typ", ("Quartier", 3), "E-Mail"],
-                    [None, None, "Name", "seit", "bis", None],
-                    ["Jugendclub Feldweg", "Jugendclub", "Rixdorf", D(2015, 1, 1), None, "jc@example.org"],
-                    [], ["Verein Nachbarn e.V.", "e.V.", "Rixdorf", "2018", "12/2022", None]],
-    })
+    path = ods(
+        tmp_path / "liste.ods",
+        {
+            "Akteure": [
+                ["Akteure im QM-Gebiet (fiktiv)"],
+                [],
+                ["Name", "Typ", ("Quartier", 3), "E-Mail"],
+                [None, None, "Name", "seit", "bis", None],
+                ["Jugendclub Feldweg", "Jugendclub", "Rixdorf", D(2015, 1, 1), None, "jc@example.org"],
+                [],
+                ["Verein Nachbarn e.V.", "e.V.", "Rixdorf", "2018", "12/2022", None],
+            ],
+        },
+    )
     parsed = read(path)
     assert parsed.sheets[0].header_rows == (3, 4)
     assert [(r.key.row, r.actor.name, r.actor.memberships) for r in parsed.actors if r.actor] == [
@@ -172,8 +203,9 @@ def test_ods_with_spanned_group_header(tmp_path: Path) -> None:
     assert parsed.actors[0].actor.contacts == (Contact(email="jc@example.org"),)
 
 
-def _book(sheets: dict[str, list[list[object]]], *, start: str = "A1", hidden: str | None = None,
-          merges: list[str] = ()) -> io.BytesIO:
+def _book(
+    sheets: dict[str, list[list[object]]], *, start: str = "A1", hidden: str | None = None, merges: list[str] = ()
+) -> io.BytesIO:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     for name, rows in sheets.items():
@@ -193,22 +225,30 @@ def _book(sheets: dict[str, list[list[object]]], *, start: str = "A1", hidden: s
 
 
 def test_a_table_that_starts_at_b3_keeps_excel_row_numbers_and_letters() -> None:
-    parsed = read(_book({"Liste": [["Name", "Typ", "Quartier"], ["Kita Am Hang", "Tante", "Rollberg"]]}, start="B3"),
-                  name="liste.xlsx")
+    parsed = read(
+        _book({"Liste": [["Name", "Typ", "Quartier"], ["Kita Am Hang", "Tante", "Rollberg"]]}, start="B3"),
+        name="liste.xlsx",
+    )
     [problem] = parsed.actors[0].issues
     assert (problem.code, problem.row, problem.cell) == (Code.TYPE_UNKNOWN, 4, "C4 (Typ)")
 
 
 def test_a_quarter_merged_down_over_several_actors_belongs_to_each() -> None:
-    rows: list[list[object]] = [["Name", "Typ", "Quartier"], ["Kita A", "Kita", "Rixdorf"], ["Schule B", "Schule", ""],
-                                ["Verein C", "Verein", ""]]
+    rows: list[list[object]] = [
+        ["Name", "Typ", "Quartier"],
+        ["Kita A", "Kita", "Rixdorf"],
+        ["Schule B", "Schule", ""],
+        ["Verein C", "Verein", ""],
+    ]
     parsed = read(_book({"Liste": rows}, merges=["C2:C4"]), name="liste.xlsx")
     assert [r.actor.memberships for r in parsed.actors if r.actor] == [(Membership("rixdorf"),)] * 3
 
 
 def test_hidden_sheets_are_skipped_and_a_named_sheet_is_read_alone() -> None:
     sheets: dict[str, list[list[object]]] = {
-        "Sichtbar": [["Name", "Typ"], ["Kita A", "Kita"]], "Versteckt": [["Name", "Typ"], ["Laden B", "Laden"]]}
+        "Sichtbar": [["Name", "Typ"], ["Kita A", "Kita"]],
+        "Versteckt": [["Name", "Typ"], ["Laden B", "Laden"]],
+    }
     parsed = read(_book(sheets, hidden="Versteckt"), name="liste.xlsx")
     assert [r.actor.name for r in parsed.actors if r.actor] == ["Kita A"]
     assert [i.code for i in parsed.issues] == [Code.SHEET_HIDDEN]
@@ -219,28 +259,38 @@ def test_hidden_sheets_are_skipped_and_a_named_sheet_is_read_alone() -> None:
 
 
 def test_a_list_of_names_and_partners_is_a_list_of_cooperations() -> None:
-    rows: list[list[object]] = [["Akteur", "Partner", "Art der Zusammenarbeit"],
-                                ["Kita A", "Schule B; Verein C", "Projekt"]]
+    rows: list[list[object]] = [
+        ["Akteur", "Partner", "Art der Zusammenarbeit"],
+        ["Kita A", "Schule B; Verein C", "Projekt"],
+    ]
     parsed = read(_book({"Netz": rows}), name="netz.xlsx")
     assert parsed.sheets[0].kind == "cooperations"
-    assert [(c.cooperation.a.name, c.cooperation.b.name, c.cooperation.kind) for c in parsed.cooperations
-            if c.cooperation] == [("Kita A", "Schule B", "project_partnership"),
-                                  ("Kita A", "Verein C", "project_partnership")]
+    assert [
+        (c.cooperation.a.name, c.cooperation.b.name, c.cooperation.kind) for c in parsed.cooperations if c.cooperation
+    ] == [("Kita A", "Schule B", "project_partnership"), ("Kita A", "Verein C", "project_partnership")]
 
 
 def test_gephi_tables_read_as_actors_and_cooperations(tmp_path: Path) -> None:
     nodes = tmp_path / "nodes.csv"
     nodes.write_text("Id,Label,type\nn1,Kita A,INSTITUTION\nn2,Verein B,INITIATIVE\n", encoding="utf-8")
     edges = tmp_path / "edges.csv"
-    edges.write_text("Source,Target,Type,Id,Label,Weight\nn1,n2,Undirected,e1,PROJECT_PARTNERSHIP,2\n",
-                     encoding="utf-8")
+    edges.write_text(
+        "Source,Target,Type,Id,Label,Weight\nn1,n2,Undirected,e1,PROJECT_PARTNERSHIP,2\n", encoding="utf-8"
+    )
     actors = read(nodes)
     assert [(r.actor.ref, r.actor.name, r.actor.type) for r in actors.actors if r.actor] == [
-        ("n1", "Kita A", "Institution"), ("n2", "Verein B", "Initiative")]
+        ("n1", "Kita A", "Institution"),
+        ("n2", "Verein B", "Initiative"),
+    ]
     ties = read(edges)
     [tie] = [c.cooperation for c in ties.cooperations]
     assert tie is not None and (tie.a.name, tie.b.name, tie.kind, tie.intensity, tie.ref) == (
-        "n1", "n2", "project_partnership", 2, "e1")
+        "n1",
+        "n2",
+        "project_partnership",
+        2,
+        "e1",
+    )
 
 
 def test_a_mapping_file_overrides_columns_types_and_quarters(tmp_path: Path) -> None:
@@ -251,17 +301,24 @@ def test_a_mapping_file_overrides_columns_types_and_quarters(tmp_path: Path) -> 
         "types:\n  Stadtteilmütter: Initiative\n"
         "  Seniorentreff: {type: Institution, institution_kind: neighbourhood_centre}\n"
         "quarters:\n  Rollberg-Kiez: rollberg\n"
-        "action_fields:\n  Sprachförderung: bildung\n", encoding="utf-8")
+        "action_fields:\n  Sprachförderung: bildung\n",
+        encoding="utf-8",
+    )
     options = load(mapping)
-    rows: list[list[object]] = [["Einrichtung", "Kategorie", "Kiez", "Handlungsfeld", "intern"],
-                                ["Mütter im Kiez", "Stadtteilmütter", "Rollberg-Kiez", "Sprachförderung", "x"],
-                                ["Treff 60+", "Seniorentreff", "Rollberg-Kiez", "", ""]]
+    rows: list[list[object]] = [
+        ["Einrichtung", "Kategorie", "Kiez", "Handlungsfeld", "intern"],
+        ["Mütter im Kiez", "Stadtteilmütter", "Rollberg-Kiez", "Sprachförderung", "x"],
+        ["Treff 60+", "Seniorentreff", "Rollberg-Kiez", "", ""],
+    ]
     parsed = read(_book({"Tabelle1": rows}), options, name="t.xlsx")
     assert not parsed.issues
     first, second = (r.actor for r in parsed.actors)
     assert first is not None and second is not None
-    assert (first.type, first.memberships, first.action_fields) == ("Initiative", (Membership("rollberg"),),
-                                                                    ("bildung",))
+    assert (first.type, first.memberships, first.action_fields) == (
+        "Initiative",
+        (Membership("rollberg"),),
+        ("bildung",),
+    )
     assert (second.type, second.institution_kind) == ("Institution", "neighbourhood_centre")
 
 
@@ -272,12 +329,15 @@ def test_a_default_quarter_for_rows_that_name_none() -> None:
     assert parsed.actors[0].actor.memberships == (Membership("rollberg", D(2019, 1, 1)),)
 
 
-@pytest.mark.parametrize("content, where", [
-    ("columns:\n  Name: nom\n", "columns: Name"),
-    ("types:\n  yes: Initiative\n", "types: True"),
-    ("quarters:\n  Kiez: atlantis\n", "quarters: Kiez"),
-    ("spalten:\n  Name: name\n", "spalten"),
-])
+@pytest.mark.parametrize(
+    "content, where",
+    [
+        ("columns:\n  Name: nom\n", "columns: Name"),
+        ("types:\n  yes: Initiative\n", "types: True"),
+        ("quarters:\n  Kiez: atlantis\n", "quarters: Kiez"),
+        ("spalten:\n  Name: name\n", "spalten"),
+    ],
+)
 def test_a_wrong_mapping_says_where(tmp_path: Path, content: str, where: str) -> None:
     mapping = tmp_path / "m.yaml"
     mapping.write_text(content, encoding="utf-8")
@@ -297,7 +357,7 @@ def test_unreadable_files_raise_a_read_error(tmp_path: Path) -> None:
     with pytest.raises(ReadError):
         read(tmp_path / "fehlt.xlsx")
     huge = tmp_path / "daten.csv"
-    huge.write_bytes(b"Name;Typ\r\n\"" + b"x" * 200_000 + b"\";Kita\r\n")  # beyond csv's field limit
+    huge.write_bytes(b'Name;Typ\r\n"' + b"x" * 200_000 + b'";Kita\r\n')  # beyond csv's field limit
     with pytest.raises(ReadError):
         read(huge)
 
@@ -311,22 +371,26 @@ def test_control_characters_never_reach_a_name(tmp_path: Path) -> None:
     assert unknown.value.issue.code in (Code.FILE_FORMAT_UNKNOWN, Code.FILE_UNREADABLE)
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("Rollberg (seit 01.09.2012)", ("Rollberg", D(2012, 9, 1), None)),
-    ("Rollberg (2015–2020)", ("Rollberg", D(2015, 1, 1), D(2020, 12, 31))),
-    ("Rollberg (2015-01-01–2020-06-30)", ("Rollberg", D(2015, 1, 1), D(2020, 6, 30))),
-    ("Rollberg (bis 2020)", ("Rollberg", None, D(2020, 12, 31))),
-    ("Rollberg (since 2012-09-01)", ("Rollberg", D(2012, 9, 1), None)),
-    ("Gropiusstadt (Lipschitzallee)", None),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Rollberg (seit 01.09.2012)", ("Rollberg", D(2012, 9, 1), None)),
+        ("Rollberg (2015–2020)", ("Rollberg", D(2015, 1, 1), D(2020, 12, 31))),
+        ("Rollberg (2015-01-01–2020-06-30)", ("Rollberg", D(2015, 1, 1), D(2020, 6, 30))),
+        ("Rollberg (bis 2020)", ("Rollberg", None, D(2020, 12, 31))),
+        ("Rollberg (since 2012-09-01)", ("Rollberg", D(2012, 9, 1), None)),
+        ("Gropiusstadt (Lipschitzallee)", None),
+    ],
+)
 def test_a_quarter_cell_may_carry_its_period(cell: str, expected: tuple[str, D | None, D | None] | None) -> None:
     assert quarter_and_period(cell) == expected
 
 
 def test_arguments_override_the_mapping_file(tmp_path: Path) -> None:
     mapping = tmp_path / "m.json"
-    mapping.write_text('{"quarter": "rollberg", "sheet": "Tabelle1", "quarters": {"Kiez": "rollberg"}}',
-                       encoding="utf-8")
+    mapping.write_text(
+        '{"quarter": "rollberg", "sheet": "Tabelle1", "quarters": {"Kiez": "rollberg"}}', encoding="utf-8"
+    )
     merged = load(mapping).merged(Options(quarter="rixdorf", quarters={"Dorf": "rixdorf"}))
     assert (merged.quarter, merged.sheet) == ("rixdorf", "Tabelle1")
     assert merged.quarters == {"Kiez": "rollberg", "Dorf": "rixdorf"}

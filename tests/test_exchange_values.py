@@ -27,30 +27,33 @@ from schema.enums import ActorType, CooperationKind, InstitutionKind, LegalForm,
 D = dt.date
 
 
-@pytest.mark.parametrize("cell, first, last", [
-    ("31.12.2020", D(2020, 12, 31), D(2020, 12, 31)),
-    ("1.9.2012", D(2012, 9, 1), D(2012, 9, 1)),
-    ("31.12.20", D(2020, 12, 31), D(2020, 12, 31)),
-    ("01.01.98", D(1998, 1, 1), D(1998, 1, 1)),
-    ("2020-12-31", D(2020, 12, 31), D(2020, 12, 31)),
-    ("2020-12-31T00:00:00", D(2020, 12, 31), D(2020, 12, 31)),
-    ("31.12.2020 00:00", D(2020, 12, 31), D(2020, 12, 31)),
-    ("12/2020", D(2020, 12, 1), D(2020, 12, 31)),
-    ("02.2024", D(2024, 2, 1), D(2024, 2, 29)),
-    ("2020-02", D(2020, 2, 1), D(2020, 2, 29)),
-    ("2020", D(2020, 1, 1), D(2020, 12, 31)),
-    ("seit 2015", D(2015, 1, 1), D(2015, 12, 31)),
-    ("Dez. 2020", D(2020, 12, 1), D(2020, 12, 31)),
-    ("März 2019", D(2019, 3, 1), D(2019, 3, 31)),
-    ("31/12/2020", D(2020, 12, 31), D(2020, 12, 31)),
-    ("44196", D(2020, 12, 31), D(2020, 12, 31)),
-    (44196, D(2020, 12, 31), D(2020, 12, 31)),
-    (44196.75, D(2020, 12, 31), D(2020, 12, 31)),
-    (2019, D(2019, 1, 1), D(2019, 12, 31)),
-    (2019.0, D(2019, 1, 1), D(2019, 12, 31)),
-    (D(2012, 9, 1), D(2012, 9, 1), D(2012, 9, 1)),
-    (dt.datetime(2012, 9, 1, 14, 0), D(2012, 9, 1), D(2012, 9, 1)),
-])
+@pytest.mark.parametrize(
+    "cell, first, last",
+    [
+        ("31.12.2020", D(2020, 12, 31), D(2020, 12, 31)),
+        ("1.9.2012", D(2012, 9, 1), D(2012, 9, 1)),
+        ("31.12.20", D(2020, 12, 31), D(2020, 12, 31)),
+        ("01.01.98", D(1998, 1, 1), D(1998, 1, 1)),
+        ("2020-12-31", D(2020, 12, 31), D(2020, 12, 31)),
+        ("2020-12-31T00:00:00", D(2020, 12, 31), D(2020, 12, 31)),
+        ("31.12.2020 00:00", D(2020, 12, 31), D(2020, 12, 31)),
+        ("12/2020", D(2020, 12, 1), D(2020, 12, 31)),
+        ("02.2024", D(2024, 2, 1), D(2024, 2, 29)),
+        ("2020-02", D(2020, 2, 1), D(2020, 2, 29)),
+        ("2020", D(2020, 1, 1), D(2020, 12, 31)),
+        ("seit 2015", D(2015, 1, 1), D(2015, 12, 31)),
+        ("Dez. 2020", D(2020, 12, 1), D(2020, 12, 31)),
+        ("März 2019", D(2019, 3, 1), D(2019, 3, 31)),
+        ("31/12/2020", D(2020, 12, 31), D(2020, 12, 31)),
+        ("44196", D(2020, 12, 31), D(2020, 12, 31)),
+        (44196, D(2020, 12, 31), D(2020, 12, 31)),
+        (44196.75, D(2020, 12, 31), D(2020, 12, 31)),
+        (2019, D(2019, 1, 1), D(2019, 12, 31)),
+        (2019.0, D(2019, 1, 1), D(2019, 12, 31)),
+        (D(2012, 9, 1), D(2012, 9, 1), D(2012, 9, 1)),
+        (dt.datetime(2012, 9, 1, 14, 0), D(2012, 9, 1), D(2012, 9, 1)),
+    ],
+)
 def test_dates_in_the_forms_offices_write(cell: values.Raw, first: dt.date, last: dt.date) -> None:
     assert values.date_span(cell) == values.Span(first, last)
     assert values.since(cell) == first
@@ -62,27 +65,44 @@ def test_an_empty_date_cell_is_no_date(cell: values.Raw) -> None:
     assert values.date_span(cell) is None
 
 
-@pytest.mark.parametrize("cell, code", [
-    ("31.02.2020", Code.DATE_INVALID), ("13/2020", Code.DATE_INVALID), ("bald", Code.DATE_INVALID),
-    ("03/04/2020", Code.DATE_AMBIGUOUS), (5, Code.DATE_INVALID), (True, Code.DATE_INVALID),
-    ("1850", Code.DATE_INVALID),
-])
+@pytest.mark.parametrize(
+    "cell, code",
+    [
+        ("31.02.2020", Code.DATE_INVALID),
+        ("13/2020", Code.DATE_INVALID),
+        ("bald", Code.DATE_INVALID),
+        ("03/04/2020", Code.DATE_AMBIGUOUS),
+        (5, Code.DATE_INVALID),
+        (True, Code.DATE_INVALID),
+        ("1850", Code.DATE_INVALID),
+    ],
+)
 def test_impossible_or_ambiguous_dates_say_so(cell: values.Raw, code: Code) -> None:
     with pytest.raises(ValueProblem) as raised:
         values.date_span(cell)
     assert raised.value.code is code
 
 
-@pytest.mark.parametrize("cell, number", [
-    ("52,4772", 52.4772), ("52.4772", 52.4772), (" 13,4322 ", 13.4322), ("1.234,5", 1234.5),
-    ("1,234.5", 1234.5), (52.4772, 52.4772), (7, 7.0), ("−3,5", -3.5),
-])
+@pytest.mark.parametrize(
+    "cell, number",
+    [
+        ("52,4772", 52.4772),
+        ("52.4772", 52.4772),
+        (" 13,4322 ", 13.4322),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        (52.4772, 52.4772),
+        (7, 7.0),
+        ("−3,5", -3.5),
+    ],
+)
 def test_decimal_commas_and_points(cell: values.Raw, number: float) -> None:
     assert values.decimal(cell) == pytest.approx(number)
 
 
-@pytest.mark.parametrize("cell", ["52,4772, 13,4322", "52.4772, 13.4322", "52,4772; 13,4322", "52,4772 13,4322",
-                                  "52.4772,13.4322"])
+@pytest.mark.parametrize(
+    "cell", ["52,4772, 13,4322", "52.4772, 13.4322", "52,4772; 13,4322", "52,4772 13,4322", "52.4772,13.4322"]
+)
 def test_a_coordinate_pair_in_one_cell(cell: str) -> None:
     assert values.coordinate_pair(cell) == pytest.approx((52.4772, 13.4322))
 
@@ -93,9 +113,19 @@ def test_a_coordinate_pair_needs_two_numbers_in_range(cell: str) -> None:
         values.coordinate_pair(cell)
 
 
-@pytest.mark.parametrize("cell, level", [
-    (1, 1), (3.0, 3), ("2", 2), ("lose", 1), ("Regelmäßig", 2), ("ENG", 3), ("2 (regelmäßig)", 2), ("close", 3),
-])
+@pytest.mark.parametrize(
+    "cell, level",
+    [
+        (1, 1),
+        (3.0, 3),
+        ("2", 2),
+        ("lose", 1),
+        ("Regelmäßig", 2),
+        ("ENG", 3),
+        ("2 (regelmäßig)", 2),
+        ("close", 3),
+    ],
+)
 def test_intensity_as_number_or_word(cell: values.Raw, level: int) -> None:
     assert values.intensity(cell) == level
 
@@ -141,6 +171,7 @@ def test_every_day_reads_back_in_each_written_form(day: dt.date) -> None:
 
 # ---- vocabulary ----------------------------------------------------------------------------
 
+
 def test_stored_values_agree_with_the_schema_enums() -> None:
     assert set(ACTOR_TYPES) == {t.value for t in ActorType}
     assert set(INSTITUTION_KINDS) == {k.value for k in InstitutionKind}
@@ -149,19 +180,35 @@ def test_stored_values_agree_with_the_schema_enums() -> None:
     assert set(COOPERATION_KINDS) == {k.value for k in CooperationKind}
 
 
-@pytest.mark.parametrize("label, actor_type, detail", [
-    ("Schule", "Institution", "school"), ("Grundschule", "Institution", "school"), ("KITA", "Institution", "kita"),
-    ("Bibliothek", "Institution", "library"), ("Jugendclub", "Institution", "youth_club"),
-    ("Familienzentrum", "Institution", "family_centre"),
-    ("Bezirksamt", "Institution", "district_office_department"), ("Kirche", "Institution", "religious_community"),
-    ("Moschee", "Institution", "religious_community"), ("Ev. Kirchengemeinde", "Institution", "religious_community"),
-    ("Verein", "Initiative", "ev"), ("e.V.", "Initiative", "ev"), ("e. V.", "Initiative", "ev"),
-    ("Initiative", "Initiative", None), ("Elterngruppe", "Initiative", "informal_group"),
-    ("Gewerbe", "Company", None), ("GmbH", "Company", None), ("gGmbH", "Company", None), ("Laden", "Company", None),
-    ("Wohnungsbaugesellschaft", "HousingAssociation", None), ("Wohnungsbau-Gesellschaft", "HousingAssociation", None),
-    ("Genossenschaft", "HousingAssociation", "cooperative"), ("Hausverwaltung", "HousingAssociation", None),
-    ("HOUSING_ASSOCIATION", "HousingAssociation", None),
-])
+@pytest.mark.parametrize(
+    "label, actor_type, detail",
+    [
+        ("Schule", "Institution", "school"),
+        ("Grundschule", "Institution", "school"),
+        ("KITA", "Institution", "kita"),
+        ("Bibliothek", "Institution", "library"),
+        ("Jugendclub", "Institution", "youth_club"),
+        ("Familienzentrum", "Institution", "family_centre"),
+        ("Bezirksamt", "Institution", "district_office_department"),
+        ("Kirche", "Institution", "religious_community"),
+        ("Moschee", "Institution", "religious_community"),
+        ("Ev. Kirchengemeinde", "Institution", "religious_community"),
+        ("Verein", "Initiative", "ev"),
+        ("e.V.", "Initiative", "ev"),
+        ("e. V.", "Initiative", "ev"),
+        ("Initiative", "Initiative", None),
+        ("Elterngruppe", "Initiative", "informal_group"),
+        ("Gewerbe", "Company", None),
+        ("GmbH", "Company", None),
+        ("gGmbH", "Company", None),
+        ("Laden", "Company", None),
+        ("Wohnungsbaugesellschaft", "HousingAssociation", None),
+        ("Wohnungsbau-Gesellschaft", "HousingAssociation", None),
+        ("Genossenschaft", "HousingAssociation", "cooperative"),
+        ("Hausverwaltung", "HousingAssociation", None),
+        ("HOUSING_ASSOCIATION", "HousingAssociation", None),
+    ],
+)
 def test_german_type_labels_map_onto_the_four_types(label: str, actor_type: str, detail: str | None) -> None:
     guess = Vocabulary.from_seeds().type_of(label)
     assert guess is not None
@@ -179,10 +226,16 @@ def test_every_label_the_export_writes_reads_back() -> None:
             assert vocab.kind_of(label) == stored, label
 
 
-@pytest.mark.parametrize("name, actor_type", [
-    ("Kita Sonnenschein e.V.", "Institution"), ("Stadtteilmütter Rollberg e. V.", "Initiative"),
-    ("Kiezwerk gGmbH", "Company"), ("STADT UND LAND", "HousingAssociation"), ("Dammhof Immobilien AG", "Company"),
-])
+@pytest.mark.parametrize(
+    "name, actor_type",
+    [
+        ("Kita Sonnenschein e.V.", "Institution"),
+        ("Stadtteilmütter Rollberg e. V.", "Initiative"),
+        ("Kiezwerk gGmbH", "Company"),
+        ("STADT UND LAND", "HousingAssociation"),
+        ("Dammhof Immobilien AG", "Company"),
+    ],
+)
 def test_a_name_can_tell_the_type(name: str, actor_type: str) -> None:
     guess = guess_from_words(name)
     assert guess is not None and guess.type == actor_type
@@ -192,10 +245,14 @@ def test_action_fields_by_key_or_name_in_both_generations() -> None:
     vocab = Vocabulary.from_seeds()
     assert vocab.action_fields_in("Bildung; Gesundheit und Bewegung") == (["bildung", "gesundheit-bewegung"], [])
     assert vocab.action_fields_in("Beteiligung, Vernetzung und Kooperation, Bildung")[0] == [
-        "beteiligung-vernetzung-kooperation", "bildung"]
+        "beteiligung-vernetzung-kooperation",
+        "bildung",
+    ]
     assert vocab.action_fields_in("Bildung, Ausbildung, Jugend") == (["bildung-ausbildung-jugend"], [])
     assert vocab.action_fields_in("Nachbarschaft (Gemeinwesen, Integration)") == (
-        ["nachbarschaft-gemeinwesen-integration"], [])
+        ["nachbarschaft-gemeinwesen-integration"],
+        [],
+    )
     assert vocab.action_fields_in("education; arbeit-wirtschaft") == (["bildung", "arbeit-wirtschaft"], [])
     assert vocab.action_fields_in("Klima, Quatsch") == (["klimaschutz-anpassung"], ["Quatsch"])
     # Both generations have a field named "Öffentlicher Raum": the vocabulary's era decides.
@@ -203,17 +260,25 @@ def test_action_fields_by_key_or_name_in_both_generations() -> None:
     assert vocab.with_overrides(era="2010s").action_field_of("Öffentlicher Raum") == "oeffentlicher-raum-2010er"
 
 
-@pytest.mark.parametrize("label, slug", [
-    ("Rollberg", "rollberg"), ("Rollbergsiedlung", "rollberg"), ("QM Rollberg", "rollberg"),
-    ("Flughafenstrasse", "flughafenstrasse"), ("weisse siedlung dammweg", "weisse-siedlung-dammweg"),
-    ("High Deck Siedlung", "high-deck-siedlung"), ("Gropiusstadt (Lipschitzallee)", "gropiusstadt"),
-    ("koernerpark", "koernerpark"),
-])
+@pytest.mark.parametrize(
+    "label, slug",
+    [
+        ("Rollberg", "rollberg"),
+        ("Rollbergsiedlung", "rollberg"),
+        ("QM Rollberg", "rollberg"),
+        ("Flughafenstrasse", "flughafenstrasse"),
+        ("weisse siedlung dammweg", "weisse-siedlung-dammweg"),
+        ("High Deck Siedlung", "high-deck-siedlung"),
+        ("Gropiusstadt (Lipschitzallee)", "gropiusstadt"),
+        ("koernerpark", "koernerpark"),
+    ],
+)
 def test_quarters_by_name_slug_or_alternative_name(label: str, slug: str) -> None:
     assert Vocabulary.from_seeds().quarter_of(label) == slug
 
 
 # ---- messages ------------------------------------------------------------------------------
+
 
 def test_every_code_has_a_german_and_an_english_text() -> None:
     assert set(CATALOGUE) == set(Code)

@@ -36,9 +36,15 @@ def test_no_server_error_anywhere(demo: neo4j.Driver, neo4j_settings: Neo4jSetti
     answered = 0
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_FIELD, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_FIELD,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: Any) -> None:
             nonlocal answered
             response = case.call(headers=headers)

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import networkx as nx
 import neo4j
+import networkx as nx
 import pytest
 from starlette.testclient import TestClient
 
@@ -21,7 +21,7 @@ from graph.db import Database, Neo4jSettings
 from kiezgraph.app import create_app
 from kiezgraph.lanes import HomeDatabase, Lanes
 from kiezgraph.settings import ServiceOptions
-from tests.conftest import TEST_OPTIONS, issue_token
+from tests.conftest import TEST_OPTIONS
 from tests.netload import load_graph
 
 TYPED_NETWORK = """{ network { nodes { id name type quarters actionFields degree synthetic latitude longitude }
@@ -43,7 +43,9 @@ def running(driver: neo4j.Driver, marker: str, where: str = "true") -> list[neo4
     records, _, _ = driver.execute_query(
         "SHOW TRANSACTIONS YIELD transactionId, currentQuery, status, elapsedTime "
         f"WHERE currentQuery CONTAINS $marker AND NOT currentQuery STARTS WITH 'SHOW' AND {where} "
-        "RETURN transactionId, status", marker=marker)
+        "RETURN transactionId, status",
+        marker=marker,
+    )
     return records
 
 
@@ -58,8 +60,9 @@ def _app(settings: Neo4jSettings, **options: Any) -> TestClient:
     return TestClient(create_app(settings, ServiceOptions(**{**TEST_OPTIONS.__dict__, **options})))
 
 
-def test_a_query_past_its_deadline_is_stopped(network: neo4j.Driver, neo4j_settings: Neo4jSettings,
-                                              admin_token: str) -> None:
+def test_a_query_past_its_deadline_is_stopped(
+    network: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
     headers = {"Authorization": f"Bearer {admin_token}", "Accept": "application/graphql-response+json"}
     with _app(neo4j_settings) as http:
         started = time.monotonic()
@@ -78,8 +81,9 @@ def test_a_query_past_its_deadline_is_stopped(network: neo4j.Driver, neo4j_setti
         assert http.post("/graphql", json={"query": "{ quarters { name } }"}, headers=headers).status_code == 200
 
 
-def test_a_cancelled_query_stops_its_neo4j_transaction(migrated: None, driver: neo4j.Driver,
-                                                       neo4j_settings: Neo4jSettings) -> None:
+def test_a_cancelled_query_stops_its_neo4j_transaction(
+    migrated: None, driver: neo4j.Driver, neo4j_settings: Neo4jSettings
+) -> None:
     # A read that runs for minutes, sent the way resolvers send it: from a lane, through the
     # database of the loop that owns the driver; the transaction timeout is far away.
     slow = "UNWIND range(1, 5000000000) AS x WITH x WHERE x % 7 = 3 RETURN count(*) AS deadline_test"
@@ -95,8 +99,9 @@ def test_a_cancelled_query_stops_its_neo4j_transaction(migrated: None, driver: n
             query.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await query
-            await asyncio.to_thread(wait_for, lambda: not running(driver, "deadline_test"),
-                                    "Neo4j stopping the cancelled query")
+            await asyncio.to_thread(
+                wait_for, lambda: not running(driver, "deadline_test"), "Neo4j stopping the cancelled query"
+            )
         finally:
             lanes.stop()
             await db.close()
@@ -104,22 +109,35 @@ def test_a_cancelled_query_stops_its_neo4j_transaction(migrated: None, driver: n
     asyncio.run(main())
 
 
-def test_mutations_are_not_cut_by_the_deadline(reference: neo4j.Driver, neo4j_settings: Neo4jSettings,
-                                               admin_token: str) -> None:
+def test_mutations_are_not_cut_by_the_deadline(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
     headers = {"Authorization": f"Bearer {admin_token}"}
     with _app(neo4j_settings, request_timeout=0.5) as http:
-        created = http.post("/graphql", headers=headers, json={
-            "query": "mutation { createActor(input: {type: INITIATIVE, name: \"Kiezküche\"}) { actor { id version } } }"
-        }).json()["data"]["createActor"]["actor"]
-        update = ("mutation($id: ID!, $v: Int!) { updateActor(input: {id: $id, version: $v, description: \"neu\"}) "
-                  "{ actor { description } errors { code } } }")
+        created = http.post(
+            "/graphql",
+            headers=headers,
+            json={
+                "query": 'mutation { createActor(input: {type: INITIATIVE, name: "Kiezküche"}) { actor { id version } } }'
+            },
+        ).json()["data"]["createActor"]["actor"]
+        update = (
+            'mutation($id: ID!, $v: Int!) { updateActor(input: {id: $id, version: $v, description: "neu"}) '
+            "{ actor { description } errors { code } } }"
+        )
         answers: list[Any] = []
         # Hold the actor's write lock, so the update waits in Neo4j past its deadline.
         with reference.session() as session, session.begin_transaction() as holder:
             holder.run("MATCH (a:Actor) WHERE a.name = 'Kiezküche' SET a.heldByTest = true").consume()
-            sender = threading.Thread(target=lambda: answers.append(http.post(
-                "/graphql", headers=headers, json={"query": update, "variables": {"id": created["id"],
-                                                                                  "v": created["version"]}})))
+            sender = threading.Thread(
+                target=lambda: answers.append(
+                    http.post(
+                        "/graphql",
+                        headers=headers,
+                        json={"query": update, "variables": {"id": created["id"], "v": created["version"]}},
+                    )
+                )
+            )
             sender.start()
             blocked = "status STARTS WITH 'Blocked' AND elapsedTime.milliseconds > 1000"
             wait_for(lambda: running(reference, "", blocked), "the update waiting for the lock past its deadline")
@@ -130,14 +148,16 @@ def test_mutations_are_not_cut_by_the_deadline(reference: neo4j.Driver, neo4j_se
         assert body["data"]["updateActor"] == {"actor": {"description": "neu"}, "errors": []}
 
 
-def test_heavy_queries_leave_the_event_loop_free(network: neo4j.Driver, neo4j_settings: Neo4jSettings,
-                                                 admin_token: str) -> None:
+def test_heavy_queries_leave_the_event_loop_free(
+    network: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
     headers = {"Authorization": f"Bearer {admin_token}"}
     with _app(neo4j_settings, execution_threads=2) as http:
         lanes: Lanes = http.app.state.lanes  # type: ignore[attr-defined]
         heavy: list[Any] = []
-        worker = threading.Thread(target=lambda: heavy.append(
-            http.post("/graphql", json={"query": TYPED_NETWORK}, headers=headers)))
+        worker = threading.Thread(
+            target=lambda: heavy.append(http.post("/graphql", json={"query": TYPED_NETWORK}, headers=headers))
+        )
         worker.start()
         wait_for(lambda: lanes.busy, "the heavy query executing in a lane")
         # While it runs, the event loop answers the health checks (before the heavy answer is done).
