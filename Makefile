@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-exchange clean
+.PHONY: run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-exchange bench-import clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -69,6 +69,9 @@ bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (a
 
 bench-exchange: $(STAMP)  ## issue #11: read and plan a 10,000-actor workbook (no database)
 	$(PY) -m bench.exchange
+
+bench-import: $(STAMP)  ## issue #11: plan and apply a 10,000-actor workbook against its own Neo4j
+	$(PY) -m bench.import_apply
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

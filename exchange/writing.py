@@ -80,6 +80,7 @@ COOPERATION_COLUMNS: Final = (
     "note",
     "synthetic",
 )
+CONTACT_COLUMNS: Final = ("contact_name", "contact_function", "contact_email", "contact_phone")
 SHEET_NAMES: Final = {
     "de": {
         "actors": "Akteure",
@@ -245,6 +246,12 @@ def _cooperation_cells(c: SheetCooperation, labels: _Labels, language: Language)
     }
 
 
+def _contact_cells(a: SheetActor, column: str) -> str | None:
+    attribute = column.removeprefix("contact_")
+    values = [getattr(c, attribute) or "" for c in a.contacts]
+    return _SEPARATOR.join(values) if any(values) else None
+
+
 class _Sheet:
     """One worksheet written row by row, with the formats every sheet shares."""
 
@@ -300,8 +307,14 @@ def write_xlsx(
     language: Language = "de",
     vocabulary: Vocabulary | None = None,
     metrics: Mapping[str, Mapping[str, float | int | str]] | None = None,
+    contacts: bool = False,
 ) -> tuple[int, int]:
     """Write the workbook; returns how many actors and cooperations it holds.
+
+    ``contacts`` adds the contact person columns (name, function, e-mail, phone; several persons
+    joined by "; "). Contact persons are personal data: the caller decides whose it may write
+    (the export route: admins, and managers for the actors of their quarters) and leaves the
+    others' ``SheetActor.contacts`` empty.
 
     ``metrics`` adds columns to the actors sheet: column header → actor ref → value (e.g.
     ``{"Grad": degrees, "Betweenness": …}``), on request only.
@@ -315,19 +328,23 @@ def write_xlsx(
         target, {"constant_memory": True, "in_memory": False, "default_date_format": _DATE_FORMATS[language]}
     )
     try:
-        actor_headers = [header_label(f, SheetKind.ACTORS, language) for f in ACTOR_COLUMNS] + list(metrics)
+        extra = CONTACT_COLUMNS if contacts else ()
+        actor_headers = [header_label(f, SheetKind.ACTORS, language) for f in (*ACTOR_COLUMNS, *extra)] + list(metrics)
         sheet = _Sheet(
             book,
             names["actors"],
             actor_headers,
-            [24, 36, 18, 20, 16, 16, 16, 20, 20, 26, 8, 12, 11, 11, 28, 36, 36, 24, 40, 8] + [12] * len(metrics),
+            [24, 36, 18, 20, 16, 16, 16, 20, 20, 26, 8, 12, 11, 11, 28, 36, 36, 24, 40, 8]
+            + [24] * len(extra)
+            + [12] * len(metrics),
             language,
         )
         synthetic = False
         for a in actors:
             cells = _actor_cells(a, labels, language)
             synthetic = synthetic or a.synthetic
-            sheet.write([cells[f] for f in ACTOR_COLUMNS] + [metrics[m].get(a.ref or "") for m in metrics])
+            people = [_contact_cells(a, f) for f in extra]
+            sheet.write([cells[f] for f in ACTOR_COLUMNS] + people + [metrics[m].get(a.ref or "") for m in metrics])
         sheet.finish({ACTOR_COLUMNS.index("type"): list(TYPE_NAMES[language].values())})
         actor_count = sheet.rows
         sheet = _Sheet(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
@@ -155,3 +156,39 @@ async def erase_fields(tx: Transaction, person_id: str, fields: AbstractSet[str]
         return 0, held
     [result] = await tx.run(ERASE_FIELDS, id=person_id, rows=rows)
     return int(result["n"]), held
+
+
+# Many records at once (an import writes one per actor and cooperation it creates).
+WRITE_MANY: Final[LiteralString] = """
+UNWIND $rows AS row
+CREATE (c:Change {id: row.id, at: datetime(), principal: $principal, role: $role, entity: row.entity,
+                  entityId: row.entityId, operation: row.operation, fields: row.fields, before: row.before,
+                  after: row.after})
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit record of a batch: the same fields :func:`write` takes for one."""
+
+    entity: str
+    entity_id: str
+    operation: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+async def write_many(tx: Transaction, principal: str, role: str, entries: Sequence[Entry]) -> None:
+    rows = [
+        {
+            "id": new_id(),
+            "entity": e.entity,
+            "entityId": e.entity_id,
+            "operation": e.operation,
+            "fields": sorted(set(e.before or {}) | set(e.after or {})),
+            "before": _json(e.before),
+            "after": _json(e.after),
+        }
+        for e in entries
+    ]
+    await tx.run(WRITE_MANY, principal=principal, role=role, rows=rows)

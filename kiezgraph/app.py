@@ -60,7 +60,15 @@ class GraphQLApp(GraphQL[Context, None]):
         limits = Limits(
             options.max_depth, options.max_aliases, options.max_tokens, options.introspection, options.budgets
         )
-        super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
+        # Multipart requests (the GraphQL multipart request spec) carry createImport's file. Strawberry
+        # keeps them off by default against cross-site requests riding on cookies; kiezgraph has no
+        # cookies (a bearer token is a header a cross-site form cannot send), and only writers' tokens
+        # may import.
+        super().__init__(
+            build_schema(limits),
+            graphql_ide="graphiql" if options.introspection else None,
+            multipart_uploads_enabled=True,
+        )
         self.db = db
         self.services = services
         self.lanes = Lanes(options.execution_threads)

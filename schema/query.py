@@ -9,10 +9,11 @@ import strawberry
 
 from core import access as rules
 from core.context import Context
-from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions, tokens
+from resolvers import action_fields, actors, cooperations, imports, networks, nodes, quarters, suggestions, tokens
 from resolvers.errors import bad_input
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, value, values
+from schema.imports import Import
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
 from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, NetworkMetricsResult
 from schema.network import (
@@ -286,6 +287,13 @@ class Query:
         first: Annotated[int, strawberry.argument(description="At most this many records (1 to 500).")] = 50,
     ) -> list[Change]:
         return [Change.of(c) for c in await tokens.history(info.context, id, first)]
+
+    @guarded(rules.IMPORT_JOB, "An import you started (`createImport`): its plan, status and progress.")
+    async def import_job(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The import's id.")]
+    ) -> Import | None:
+        job = imports.find_job(info.context, str(id))
+        return Import(job=job) if job else None
 
     @guarded(rules.API_TOKENS, "All API tokens (without secrets).")
     async def api_tokens(self, info: Info) -> list[ApiToken]:
