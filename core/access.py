@@ -136,6 +136,7 @@ REMOVE_CONTACT_PERSON = _rule(
 )
 # Reading and planning a file writes nothing; an import's plan and status are its creator's only.
 CREATE_IMPORT = _rule("createImport", _WRITERS, "importing a partner list")
+REVIEW_IMPORT = _rule("reviewImport", _WRITERS, "reviewing an import")
 IMPORT_JOB = _rule("importJob", _WRITERS, "reading an import")
 APPLY_IMPORT = _rule(
     "applyImport",

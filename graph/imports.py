@@ -5,10 +5,11 @@ Reads: the live actors a file's rows may be (:func:`candidates`: the same folded
 sheet holds, or a membership in one of the file's quarters — the blocks the fuzzy matcher works
 in) and the cooperations among them (:func:`cooperations_among`).
 
-Writes, all inside the caller's one transaction: new actors with their memberships and action
-fields (:func:`create_actors`), new cooperations (:func:`create_cooperations`), and the
-:class:`Import` record that makes a second apply of the same import find it was done
-(:func:`claim`, :func:`settle`). Rows go in ``UNWIND`` statements of :data:`BATCH` rows; the
+Writes, inside the caller's transactions: new actors with their memberships and action fields
+(:func:`create_actors`), new cooperations (:func:`create_cooperations`) — each skipping ids that
+exist already, so that a batch run again after a failure writes nothing twice — and the
+``(:Import)`` record of an import key: ``applying`` while its batches go in, ``applied`` with
+its result at the end (:func:`claim`, :func:`settle`). Rows go in ``UNWIND`` statements of :data:`BATCH` rows; the
 properties written are those of :func:`graph.actors.create` and :func:`graph.cooperations.create`,
 so an imported actor is one like any other.
 """
@@ -45,6 +46,10 @@ WHERE a.id IN $ids AND b.id IN $ids
 RETURN c.id AS id, a.id AS a, b.id AS b, c.kind AS kind, c.since AS since, c.until AS until
 """
 
+# Which of these actors and cooperations exist (a re-run skips them).
+ACTORS_PRESENT: Final[LiteralString] = "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN id"
+TIES_PRESENT: Final[LiteralString] = "UNWIND $ids AS id MATCH ()-[c:COOPERATES_WITH {id: id}]->() RETURN id"
+
 # New actors as graph.actors.CREATE makes them, with memberships (by quarter slug) and action fields.
 CREATE_ACTORS: Final[LiteralString] = (
     """
@@ -80,10 +85,16 @@ CREATE (x)-[c:COOPERATES_WITH {id: row.id}]->(y)
 SET c += row.props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
 """
 
-# An applied import: found by its key, it answers a second apply with the first one's result.
-FIND: Final[LiteralString] = "MATCH (i:Import {id: $key}) RETURN i.result AS result"
+# An import key: begun (or found), and settled with its result; an applied one answers a second
+# apply with the first one's result.
+CLAIM: Final[LiteralString] = """
+MERGE (i:Import {id: $key})
+ON CREATE SET i.at = datetime(), i.principal = $principal, i.file = $file, i.status = 'applying'
+RETURN i.status AS status, i.result AS result
+"""
 SETTLE: Final[LiteralString] = """
-CREATE (i:Import {id: $key, at: datetime(), principal: $principal, file: $file, result: $result})
+MATCH (i:Import {id: $key})
+SET i.status = 'applied', i.appliedAt = datetime(), i.result = $result
 """
 
 
@@ -189,24 +200,34 @@ def _cooperation_row(new: ImportedCooperation) -> dict[str, Any]:
     return {"id": new.id, "a": new.a, "b": new.b, "props": props}
 
 
-async def create_actors(tx: Transaction, actors: Sequence[ImportedActor]) -> None:
-    """One batch of new actors (the caller cuts the plan into batches and reports progress)."""
-    await tx.run(CREATE_ACTORS, rows=[_actor_row(a) for a in actors])
+async def create_actors(tx: Transaction, actors: Sequence[ImportedActor]) -> list[ImportedActor]:
+    """One batch of new actors, those not written before; returns the ones it wrote."""
+    present = {r["id"] for r in await tx.run(ACTORS_PRESENT, ids=[a.id for a in actors])}
+    fresh = [a for a in actors if a.id not in present]
+    if fresh:
+        await tx.run(CREATE_ACTORS, rows=[_actor_row(a) for a in fresh])
+    return fresh
 
 
-async def create_cooperations(tx: Transaction, cooperations: Sequence[ImportedCooperation]) -> None:
-    await tx.run(CREATE_COOPERATIONS, rows=[_cooperation_row(c) for c in cooperations])
+async def create_cooperations(
+    tx: Transaction, cooperations: Sequence[ImportedCooperation]
+) -> list[ImportedCooperation]:
+    present = {r["id"] for r in await tx.run(TIES_PRESENT, ids=[c.id for c in cooperations])}
+    fresh = [c for c in cooperations if c.id not in present]
+    if fresh:
+        await tx.run(CREATE_COOPERATIONS, rows=[_cooperation_row(c) for c in fresh])
+    return fresh
 
 
-async def claim(tx: Transaction, key: str) -> dict[str, Any] | None:
-    """The result of the import applied under ``key`` before, or None."""
-    rows = await tx.run(FIND, key=key)
-    if not rows:
+async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[str, Any] | None:
+    """Begin the import under ``key`` (or find it begun); the result if it was applied before.
+    The MERGE on the unique key makes a concurrent second apply wait for the first's transaction."""
+    rows = await tx.run(CLAIM, key=key, principal=principal, file=file)
+    if rows[0]["status"] != "applied":
         return None
     result: dict[str, Any] = json.loads(rows[0]["result"])
     return result
 
 
-async def settle(tx: Transaction, key: str, principal: str, file: str, result: dict[str, Any]) -> None:
-    """Record the import as applied (a unique constraint lets only one of two concurrent applies commit)."""
-    await tx.run(SETTLE, key=key, principal=principal, file=file, result=json.dumps(result, sort_keys=True))
+async def settle(tx: Transaction, key: str, result: dict[str, Any]) -> None:
+    await tx.run(SETTLE, key=key, result=json.dumps(result, sort_keys=True))

@@ -56,8 +56,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 class Bar:
     """A progress line on stderr: stage, rows done of total, rows per second, time left."""
 
-    def __init__(self, out: TextIO = sys.stderr) -> None:
-        self.out = out
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stderr
         self.started: dict[str, float] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -96,7 +96,7 @@ def parse_decision(text: str) -> imports.RowDecision:
     raise ValueError(f"--decide {text!r}: the decision is create, skip, merge:<actor id> or row:<Sheet!row>")
 
 
-def print_plan(plan: ImportPlan, language: Language, out: TextIO = sys.stdout) -> None:
+def print_plan(plan: ImportPlan, language: Language, out: TextIO) -> None:
     """The summary, then rows with errors, rows waiting for a decision, and cooperations not imported."""
     for key, value in plan.summary().items():
         out.write(f"  {key:<36} {value}\n")
@@ -141,8 +141,9 @@ def _decisions(args: argparse.Namespace, plan: ImportPlan) -> list[imports.RowDe
     return decided
 
 
-async def run(db: Database, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+async def run(db: Database, args: argparse.Namespace, out: TextIO | None = None) -> int:
     """The command's work; the exit code (0 done, 1 refused or unreadable, 2 waiting for decisions)."""
+    out = out or sys.stdout
     language: Language = args.language
     try:
         options = load(args.mapping) if args.mapping else Options()
@@ -151,6 +152,10 @@ async def run(db: Database, args: argparse.Namespace, out: TextIO = sys.stdout) 
         parsed = imports.read_file(args.file, options)
     except (MappingError, ReadError) as exc:
         out.write(f"kiezgraph import: {exc}\n")
+        return 1
+    if any(i.is_error for i in parsed.issues):
+        for i in parsed.issues:
+            out.write(f"kiezgraph import: {i.text(language)}\n")
         return 1
     rows = len(parsed.actors) + len(parsed.cooperations)
     read_s = time.monotonic() - started

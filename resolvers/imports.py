@@ -5,12 +5,15 @@
 cooperations among them, and builds the plan (``exchange.plan``). Nothing is written.
 
 :func:`apply` builds the plan again against the database as it is now, takes the reviewer's
-decisions (``exchange.plan.review``), and writes it in **one** transaction: the same validation
-as the mutations (names, web addresses, coordinates, periods, texts), the same rules (a manager
-places new actors in their own active quarters only — ``createActor``'s rule — and records a
-cooperation only where one of its two actors is theirs — ``addCooperation``'s rule), one audit
-record per actor and cooperation created, and one revision bump. Any refusal rolls everything
-back: an import is applied whole or not at all.
+decisions (``exchange.plan.review``), and writes it (in one transaction, or in resumable batches
+when long): the same validation as the mutations (names, web addresses, coordinates, periods,
+texts), the same rules (a manager places new actors in their own active quarters only —
+``createActor``'s rule — and records a cooperation only where one of its two actors is theirs —
+``addCooperation``'s rule), one audit record per actor and cooperation created, and a revision
+bump. Everything is checked before the first write, and any refusal writes nothing. A list of up
+to :data:`graph.imports.BATCH` rows is written in one transaction (all or nothing); a longer one
+in transactions of that many rows (one transaction for 60,000 rows exceeds Neo4j's transaction
+memory), resumable: see :func:`_in_batches`.
 
 Idempotent in two ways. The import key (a digest of the file, the options and the decisions,
 or one the client chooses) is recorded with the result: applying the same import again answers
@@ -57,7 +60,7 @@ from graph import actors, audit, imports, quarters, revision
 from graph.actors import Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
 from graph.cooperations import NewCooperation
 from graph.db import Database, Transaction
-from graph.ids import new_id
+from graph.ids import derived_id, new_id
 from graph.names import name_key
 from graph.quarters import QuarterRecord
 from resolvers import ids
@@ -255,7 +258,7 @@ def _actor_errors(a: SheetActor, key: RowKey) -> list[Refusal]:
     return errors
 
 
-def _writes(p: ImportPlan, file: str) -> tuple[_Writes, list[Refusal]]:
+def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]:
     steps = {s.key: s for s in p.actors}
     created: dict[RowKey, str] = {}
     new: list[imports.ImportedActor] = []
@@ -271,7 +274,7 @@ def _writes(p: ImportPlan, file: str) -> tuple[_Writes, list[Refusal]]:
             continue
         a = s.row.actor
         errors += _actor_errors(a, s.key)
-        actor_id = new_id()
+        actor_id = derived_id(f"import:{key}", str(s.key))
         created[s.key] = actor_id
         memberships = [NewMembership(quarter=m.quarter, since=m.since, until=m.until) for m in a.memberships]
         asked[actor_id] = memberships
@@ -297,7 +300,7 @@ def _writes(p: ImportPlan, file: str) -> tuple[_Writes, list[Refusal]]:
         errors += text(coop.note, MAX_TEXT, *where, "note")
         cooperations.append(
             imports.ImportedCooperation(
-                new_id(),
+                derived_id(f"import:{key}", f"{c.key}#{c.index}"),
                 a_id,
                 b_id,
                 NewCooperation(
@@ -407,7 +410,7 @@ async def apply(
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
         return Outcome(errors=[invalid(UNDECIDED.format(n=len(p.undecided), rows=_rows(p.undecided)), "decisions")])
-    w, errors = _writes(p, file)
+    w, errors = _writes(p, file, key)
     errors += await _merge_targets(ctx.db, w, p)
     if not errors:
         errors += await _rights(ctx.db, ctx.principal, w)
@@ -425,13 +428,26 @@ async def apply(
         actor_ids={str(k): ids.encode("Actor", v) for k, v in w.targets.items()},
     )
 
+    if len(w.actors) + len(w.cooperations) <= imports.BATCH:
+        return await _at_once(ctx, w, key, file, result, progress)
+    return await _in_batches(ctx, w, key, file, result, progress)
+
+
+async def _at_once(
+    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None
+) -> Outcome[Applied]:
+    """A list of up to one batch: everything in one transaction, all or nothing."""
+
     async def work(tx: Transaction) -> dict[str, Any]:
-        before = await imports.claim(tx, key)
+        before = await imports.claim(tx, key, ctx.principal.label, file)
         if before is not None:
             return {**before, "replayed": True}
-        await _write(ctx, tx, w, progress)
+        await _actor_batch(ctx, tx, w.actors)
+        _report(progress, "actors", len(w.actors), len(w.actors))
+        await _cooperation_batch(ctx, tx, w.cooperations)
+        _report(progress, "cooperations", len(w.cooperations), len(w.cooperations))
         await revision.bump(tx)
-        await imports.settle(tx, key, ctx.principal.label, file, result.as_json())
+        await imports.settle(tx, key, result.as_json())
         return result.as_json()
 
     outcome = await run(ctx, work)
@@ -441,32 +457,65 @@ async def apply(
     return Outcome(value=Applied(**outcome.value))
 
 
-async def _write(ctx: Context, tx: Transaction, w: _Writes, progress: Progress | None) -> None:
+async def _in_batches(
+    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None
+) -> Outcome[Applied]:
+    """A longer list in transactions of :data:`graph.imports.BATCH` rows (one transaction for all
+    would hold the whole list in Neo4j's transaction memory). Each batch writes its rows with
+    their audit records and a revision, or nothing; a failed run leaves the import ``applying``,
+    and running the same import again (the same key) skips what exists — its ids derive from the
+    key and the row — and writes the rest."""
+    before = await ctx.db.write_transaction(lambda tx: imports.claim(tx, key, ctx.principal.label, file))
+    if before is not None:
+        return Outcome(value=Applied(**{**before, "replayed": True}))
+    for stage, rows, write in (
+        ("actors", w.actors, _actor_batch),
+        ("cooperations", w.cooperations, _cooperation_batch),
+    ):
+        done = 0
+        for batch in _chunks(rows, imports.BATCH):
+
+            async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
+                await write(ctx, tx, batch)
+                await revision.bump(tx)
+
+            await ctx.db.write_transaction(work)
+            done += len(batch)
+            _report(progress, stage, done, len(rows))
+    await ctx.db.write_transaction(lambda tx: imports.settle(tx, key, result.as_json()))
+    return Outcome(value=result)
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedActor]) -> None:
     who = ctx.principal
-    total = len(w.actors)
-    for done, batch in enumerate(_chunks(w.actors, imports.BATCH)):
-        await imports.create_actors(tx, batch)
-        written = await actors.by_ids(tx, [a.id for a in batch])
-        entries = [
-            audit.Entry(
-                "Actor",
-                a.id,
-                "create",
-                None,
-                {**actors.snapshot(written[a.id]), "quarters": [m.quarter for m in a.memberships]},
-            )
-            for a in batch
-        ]
+    fresh = await imports.create_actors(tx, batch)
+    if not fresh:
+        return
+    written = await actors.by_ids(tx, [a.id for a in fresh])
+    entries = [
+        audit.Entry(
+            "Actor",
+            a.id,
+            "create",
+            None,
+            {**actors.snapshot(written[a.id]), "quarters": [m.quarter for m in a.memberships]},
+        )
+        for a in fresh
+    ]
+    await audit.write_many(tx, who.label, who.role.value, entries)
+
+
+async def _cooperation_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedCooperation]) -> None:
+    who = ctx.principal
+    fresh = await imports.create_cooperations(tx, batch)
+    if fresh:
+        entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c)) for c in fresh]
         await audit.write_many(tx, who.label, who.role.value, entries)
-        if progress:
-            progress("actors", min((done + 1) * imports.BATCH, total), total)
-    total = len(w.cooperations)
-    for done, batch in enumerate(_chunks(w.cooperations, imports.BATCH)):
-        await imports.create_cooperations(tx, batch)
-        entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c)) for c in batch]
-        await audit.write_many(tx, who.label, who.role.value, entries)
-        if progress:
-            progress("cooperations", min((done + 1) * imports.BATCH, total), total)
 
 
 def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
@@ -549,7 +598,7 @@ def find_job(ctx: Context, job_id: str) -> ImportJob | None:
 
 async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
     """Take decisions (added to earlier ones; a later decision on a row replaces an earlier one)."""
-    refusal = role_error(ctx.principal, rules.CREATE_IMPORT)
+    refusal = role_error(ctx.principal, rules.REVIEW_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
     job = find_job(ctx, job_id)

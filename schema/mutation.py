@@ -257,7 +257,7 @@ class Mutation:
 
     @strawberry.mutation(
         description=described(
-            rules.CREATE_IMPORT,
+            rules.REVIEW_IMPORT,
             "Take decisions on rows of an import (merge, create, skip) and get the plan again. Nothing is written.",
         )
     )
@@ -295,5 +295,10 @@ async def _upload(file: object) -> tuple[object, str]:
     read = getattr(file, "read", None)
     if not callable(read):
         return file, ""
-    content = await read()
+    try:
+        content = await read()
+    finally:
+        close = getattr(file, "close", None)
+        if callable(close):
+            await close()  # the spooled temporary file, at once rather than when collected
     return content, str(getattr(file, "filename", "") or "upload")
