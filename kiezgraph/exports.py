@@ -112,10 +112,10 @@ async def _selection(request: Request, ctx: Context) -> Selection:
     return await networks.selection(ctx, q, as_of, boundary=bool(_bool(request, "includeOutsidePartners")))
 
 
-def _labelled(view: networks.Network, selection: Selection) -> formats.Labelled:
+def _labelled(view: networks.Network, selection: Selection, info: ExportInfo) -> formats.Labelled:
     synthetic = any(n.synthetic for n in view.data.nodes)
     description = (
-        f"kiezgraph network export, {dt.date.today().isoformat()}"
+        f"kiezgraph network export, {info.exported_at.strftime('%Y-%m-%d %H:%M:%S')} UTC, data revision {info.revision}"
         + (f", as of {selection.as_of.isoformat()}" if selection.as_of else "")
         + ("; contains synthetic (fictional) demo data, flagged per node and edge" if synthetic else "")
     )
@@ -180,7 +180,7 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
         # (and so every other request, health checks included) goes on being served meanwhile.
         if office is not None:
             return await asyncio.to_thread(_xlsx, office, info, language)
-        return await asyncio.to_thread(_export, _labelled(view, selection), kind, part, _Csv(style, merge, info))
+        return await asyncio.to_thread(_export, _labelled(view, selection, info), kind, part, _Csv(style, merge, info))
 
     async def graphml(request: Request) -> Response:
         return await render(request, "graphml")

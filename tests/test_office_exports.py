@@ -113,3 +113,6 @@ def test_german_excel_csv_with_its_properties(
     gephi = client.get("/export/csv?part=edges&style=gephi&merge=true").text
     assert gephi.startswith("Source,Target,Type,Id,Label,Weight")
     assert client.get("/export/csv?style=fancy").status_code == 400
+    revision = count(reference, "MATCH (s:NetworkState) RETURN s.revision")
+    assert f"data revision {revision}" in client.get("/export/graphml").text
+    assert f"data revision {revision}" in client.get("/export/gexf").text
