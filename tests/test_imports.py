@@ -12,6 +12,7 @@ import pytest
 from core.access import Principal, Role
 from core.context import Context
 from exchange.plan import ActorOutcome, CooperationOutcome, DecisionKind
+from graph import imports as graph_imports
 from graph.db import Database, Neo4jSettings
 from graph.names import name_key
 from resolvers import imports
@@ -172,3 +173,35 @@ def test_merging_a_row_into_an_existing_actor_ties_its_cooperations_to_it(
     assert outcome.value is not None and (outcome.value.actors_created, outcome.value.actors_merged) == (4, 1)
     assert count(reference, "MATCH (:Actor {id: 'kita1'})-[c:COOPERATES_WITH]-() RETURN count(c)") == 1
     assert count(reference, "MATCH (a:Actor {id: 'kita1'}) RETURN a.version") == 1  # left as it was
+
+
+def test_a_long_list_goes_in_batches_and_a_rerun_after_a_failure_finishes_it(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_imports, "BATCH", 2)  # 5 actors, 3 cooperations: batches of two rows
+    calls = 0
+    real = imports._cooperation_batch
+
+    async def failing(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("Neo4j went away")
+        await real(*args)
+
+    monkeypatch.setattr(imports, "_cooperation_batch", failing)
+    before = count(reference, ACTORS)
+    with pytest.raises(RuntimeError):
+        _apply(neo4j_settings, EXAMPLE)
+    # Whole batches only: every actor with its audit record, the first batch of cooperations.
+    assert count(reference, ACTORS) == before + 5 and count(reference, TIES) == 2
+    assert count(reference, "MATCH (c:Change) RETURN count(c)") == 7
+    assert count(reference, "MATCH (i:Import {id: 'k1', status: 'applying'}) RETURN count(i)") == 1
+
+    monkeypatch.setattr(imports, "_cooperation_batch", real)
+    again = _apply(neo4j_settings, EXAMPLE)  # the same import key
+    assert again.value is not None and not again.errors
+    assert count(reference, ACTORS) == before + 5 and count(reference, TIES) == 3
+    assert count(reference, "MATCH (c:Change) RETURN count(c)") == 8
+    replay = _apply(neo4j_settings, EXAMPLE)
+    assert replay.value is not None and replay.value.replayed
