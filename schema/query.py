@@ -14,6 +14,7 @@ from resolvers import (
     actors,
     changes,
     cooperations,
+    imports,
     networks,
     nodes,
     projects,
@@ -25,6 +26,7 @@ from resolvers.errors import bad_input
 from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_query
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, TieSource, value, values
+from schema.imports import Import
 from schema.inputs import (
     ActorFilter,
     ActorOrder,
@@ -451,6 +453,13 @@ class Query:
         first: Annotated[int, strawberry.argument(description="At most this many records (1 to 500).")] = 50,
     ) -> list[Change]:
         return [Change.of(c) for c in await tokens.history(info.context, id, first)]
+
+    @guarded(rules.IMPORT_JOB, "An import you started (`createImport`): its plan, status and progress.")
+    async def import_job(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The import's id.")]
+    ) -> Import | None:
+        job = imports.find_job(info.context, str(id))
+        return Import(job=job) if job else None
 
     @guarded(rules.API_TOKENS, "All API tokens (without secrets).")
     async def api_tokens(self, info: Info) -> list[ApiToken]:
