@@ -2,13 +2,14 @@
 # Both set up what they need: the virtual environment, Python packages, and the Neo4j jars
 # (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
 # `make test` also installs the npm package graphql-http (its HTTP audits run against the server).
+# Both build the map (web/, with npm and esbuild) when it is missing or older than its sources.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load clean
+.PHONY: run test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-map clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -17,7 +18,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(STAMP)  ## serve http://127.0.0.1:8000/graphql (local Neo4j unless NEO4J_URI is set)
+WEB_DEPS := web/node_modules/.installed-stamp
+WEB_BUILT := web/dist/.built-stamp
+WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/build.mjs web/tsconfig.json
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --silent
+	touch $@
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+	npm run --prefix web --silent build
+	touch $@
+
+web: $(WEB_BUILT)  ## build the map into web/dist (make run and make test do it when needed)
+
+run: $(STAMP) $(WEB_BUILT)  ## serve the map at http://127.0.0.1:8000/ and the API at /graphql
 	$(PY) -m kiezgraph serve
 
 AUDITS := tests/audits/node_modules/.installed-stamp
@@ -26,7 +41,7 @@ $(AUDITS): tests/audits/package.json tests/audits/package-lock.json
 	npm ci --prefix tests/audits --no-audit --no-fund --silent
 	touch $@
 
-test: $(STAMP) $(AUDITS)  ## run the tests against a Neo4j of their own
+test: $(STAMP) $(AUDITS) $(WEB_BUILT)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 migrate: $(STAMP)
@@ -56,5 +71,8 @@ bench-suggestions: $(STAMP)  ## issue #4: precision@10 / recall@10 of suggestion
 bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients
 	$(PY) -m bench.load
 
+bench-map: $(STAMP) $(WEB_BUILT)  ## issue #13: the map in headless Chromium: first frame, settled layout, fps (sigma vs Cytoscape)
+	$(PY) -m bench.map_page
+
 clean:
-	rm -rf $(VENV) neo4j-local/target
+	rm -rf $(VENV) neo4j-local/target web/node_modules web/dist

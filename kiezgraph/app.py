@@ -26,6 +26,7 @@ from graph.errors import GraphError
 from kiezgraph.exports import export_routes
 from kiezgraph.guard import ASGIApp, Authenticator, Guard
 from kiezgraph.settings import ServiceOptions
+from kiezgraph.web import WithWeb, web_app
 from resolvers.context import Context
 from resolvers.access import PUBLIC, Principal
 from resolvers.services import Services, WorkerPool
@@ -161,4 +162,4 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
     app.state.authenticator = authenticator
     guarded = Guard(app, authenticator, options)
     guarded.state = app.state  # type: ignore[attr-defined]  # tests reach the app's state through it
-    return guarded
+    return WithWeb(guarded, web_app())

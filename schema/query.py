@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.access import Role
 from resolvers.context import Context
 
 from resolvers.errors import bad_input
@@ -27,7 +28,7 @@ from schema.network import (
     network_of,
     query_of,
 )
-from schema.people import ApiToken, Change
+from schema.people import ApiToken, Change, Viewer
 from schema.quarter import Quarter
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 
@@ -256,6 +257,12 @@ class Query:
         first: Annotated[int, strawberry.argument(description="At most this many records (1 to 500).")] = 50,
     ) -> list[Change]:
         return [Change.of(c) for c in await tokens.history(info.context, id, first)]
+
+    @strawberry.field(description="Who is asking: the role and quarters of this request's token (public without one).")
+    def me(self, info: Info) -> Viewer:
+        principal = info.context.principal
+        quarters = sorted(principal.quarters) if principal.role is Role.MANAGER else []
+        return Viewer(role=principal.role.value, quarters=quarters)
 
     @strawberry.field(description="All API tokens (without secrets). Admins only.")
     async def api_tokens(self, info: Info) -> list[ApiToken]:

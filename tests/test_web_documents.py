@@ -1,0 +1,32 @@
+"""The map's GraphQL documents (``web/src/graphql/*.graphql``) are valid against the committed schema.
+
+The page talks to the public API only, with these documents as written: a field renamed or removed
+in ``schema.graphql`` fails here, before a browser ever sees it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import build_schema, parse, validate
+from graphql.language import OperationDefinitionNode
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = sorted((ROOT / "web" / "src").rglob("*.graphql"))
+
+
+def test_the_map_has_its_documents() -> None:
+    names = {d.stem for d in DOCUMENTS}
+    assert {"Start", "QuarterNetwork", "SearchActors", "Actor", "SuggestPartners", "AddCooperation"} <= names
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
+def test_document_is_valid_against_the_schema(document: Path) -> None:
+    schema = build_schema((ROOT / "schema.graphql").read_text())
+    ast = parse(document.read_text())
+    errors = validate(schema, ast)
+    assert errors == [], [e.message for e in errors]
+    operations = [d for d in ast.definitions if isinstance(d, OperationDefinitionNode)]
+    # One named operation per file, named as the file: the page imports documents by file name.
+    assert [o.name.value if o.name else None for o in operations] == [document.stem]
