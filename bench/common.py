@@ -36,7 +36,8 @@ def neo4j_with_network(seed: int = 2027, actors: int = 10_000, cooperations: int
     server = LocalNeo4j(home, port=free_port(), heap=heap, pagecache=pagecache)
     server.start()
     try:
-        settings = Neo4jSettings(server.uri, server.user, server.password, query_timeout=600.0)
+        # Bulk loads keep the JVM busy (GC) for seconds: a 2 s probe would take that for an outage.
+        settings = Neo4jSettings(server.uri, server.user, server.password, query_timeout=600.0, probe_timeout=30.0)
         network = network or generate(seed, actors=actors, cooperations=cooperations)
         started = time.perf_counter()
         asyncio.run(_load(settings, network, network.cooperations if ties is None else ties))

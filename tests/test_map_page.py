@@ -33,7 +33,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and quiet: the sandbox has no internet, and Chromium's background services would only
 # fill the log with refused connections.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--lang=de-DE"]  # date fields as German offices see them
 ARTIFACTS = ROOT / "tests" / "artifacts" / "map"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT_MS = 15_000
@@ -250,6 +251,37 @@ def test_an_actor_gets_partner_suggestions_with_their_reasons(site: Site, page: 
         expect(first.get_by_text(reason["text"], exact=False).first).to_be_visible()
     expect(first.get_by_text("Gleiche Handlungsfelder")).to_be_visible()  # the reason's kind, in German
     shots(page, "suggestions")
+
+
+def test_missing_links_are_drawn_and_listed_with_reasons(site: Site, page: Page, shots: Shots) -> None:
+    links = site.graphql('{ missingLinks(quarter: "rollberg", first: 10) { actors { name } reasons } }',
+                         token=site.manager)["missingLinks"]
+    assert links, "the demo quarter has gaps to suggest"
+    open_quarter(page, site, "rollberg")
+    expect(page.get_by_label("Fehlende Verbindungen zeigen")).to_be_disabled()  # not for the public
+    sign_in(page, site.manager)
+    page.get_by_label("Fehlende Verbindungen zeigen").check()
+    listed = page.get_by_role("list", name="Fehlende Verbindungen")
+    expect(listed.locator(":scope > li")).to_have_count(len(links))
+    first = listed.locator(":scope > li").first
+    expect(first).to_contain_text(f"{links[0]['actors'][0]['name']} – {links[0]['actors'][1]['name']}")
+    expect(first).to_contain_text(links[0]["reasons"][0])
+    expect(page.get_by_text("fehlende Verbindung (Vorschlag)")).to_be_visible()  # the legend's dashed line
+    shots(page, "missing-links")
+
+
+def test_an_actors_surroundings_one_to_three_steps_out(site: Site, page: Page, shots: Shots) -> None:
+    kita = site.graphql('{ actors(filter: { text: "Kita Sonnenschein" }) { nodes { id } } }')["actors"]["nodes"][0]["id"]
+    ego = site.graphql("query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodeCount edgeCount } }",
+                       {"id": kita})["egoNetwork"]
+    open_quarter(page, site, "rollberg", actor=kita)
+    page.get_by_test_id("actor-panel").get_by_role("button", name="2 Schritte").click()
+    expect(page.get_by_role("heading", name="Umfeld von Kita Sonnenschein e.V. (2 Schritte)")).to_be_visible()
+    expect(page.get_by_test_id("counts")).to_contain_text(counts_text(ego["nodeCount"], ego["edgeCount"]))
+    expect(page.get_by_test_id("map")).to_have_attribute("data-layout", "settled")
+    shots(page, "two-steps")
+    page.get_by_role("button", name="Zurück zum Quartier").click()
+    expect(page.get_by_role("heading", name="Rollberg", exact=True)).to_be_visible()
 
 
 def test_the_list_view_and_the_language_switch(site: Site, page: Page, shots: Shots) -> None:

@@ -6,6 +6,7 @@ in ``schema.graphql`` fails here, before a browser ever sees it.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,11 @@ def test_document_is_valid_against_the_schema(document: Path) -> None:
     operations = [d for d in ast.definitions if isinstance(d, OperationDefinitionNode)]
     # One named operation per file, named as the file: the page imports documents by file name.
     assert [o.name.value if o.name else None for o in operations] == [document.stem]
+
+
+def test_the_page_type_checks() -> None:
+    # The bundle is built by esbuild, which strips types without checking them; tsc checks them here.
+    tsc = ROOT / "web" / "node_modules" / ".bin" / "tsc"
+    assert tsc.exists(), "run `make test` (it installs web/node_modules)"
+    done = subprocess.run([str(tsc), "--noEmit", "-p", str(ROOT / "web")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

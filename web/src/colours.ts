@@ -17,7 +17,7 @@ export const COMMUNITY_COLOURS = [
 export const BACKGROUND = "#f6f7f9";
 export const EDGE = "#8fa0b3";
 export const EDGE_STRONG = "#2f3e4e";
-export const EDGE_ENDED = "#d3d8de";
+export const EDGE_ENDED = "#c3cad3";
 export const FADED = "#d9dde3";
 export const MISSING = "#c2410c";
 

@@ -92,6 +92,12 @@ export function toSvg(map: NetworkMap, title: string): string {
     if (!look || look.hidden || !a || !b) return;
     out.push(`<line x1="${a.x.toFixed(1)}" y1="${a.y.toFixed(1)}" x2="${b.x.toFixed(1)}" y2="${b.y.toFixed(1)}" stroke="${look.color}" stroke-width="${Math.max(0.5, look.size).toFixed(2)}"/>`);
   });
+  out.push(`</g><g id="missing-links" stroke="#c2410c" stroke-width="2" stroke-dasharray="7 5">`);
+  for (const [a, b] of map.missingPairs()) {
+    const pa = map.viewportOf(a);
+    const pb = map.viewportOf(b);
+    if (pa && pb) out.push(`<line x1="${pa.x.toFixed(1)}" y1="${pa.y.toFixed(1)}" x2="${pb.x.toFixed(1)}" y2="${pb.y.toFixed(1)}"/>`);
+  }
   out.push(`</g><g id="nodes">`);
   const labels: string[] = [];
   const shown = sigma.getNodeDisplayedLabels();

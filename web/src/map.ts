@@ -5,6 +5,7 @@ import Graph from "graphology";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import Sigma from "sigma";
+import { EdgeLineProgram, EdgeRectangleProgram } from "sigma/rendering";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { BACKGROUND, COMMUNITY_COLOURS, EDGE, EDGE_ENDED, EDGE_STRONG, FADED, MISSING, TYPE_COLOURS, mix } from "./colours";
 import type { ActorMetric, NetEdge, NetNode, NetworkJson } from "./types";
@@ -26,8 +27,11 @@ type EdgeAttrs = { size: number; color: string; edge: NetEdge };
 
 /** Up to this many actors the layout runs at once on the page; beyond, in a worker while drawing. */
 const SYNC_LAYOUT_LIMIT = 1500;
-const SETTLE_CHECK_MS = 400;
-const MAX_LAYOUT_MS = 30_000;
+const SETTLE_CHECK_MS = 1000;
+/** The worker runs at least this long (large networks move slowly at first), at most MAX_LAYOUT_MS. */
+const MIN_LAYOUT_MS = 2_500;
+const MAX_LAYOUT_MS = 25_000;
+const SETTLED_MOVEMENT = 0.003; // of the network's extent, per iteration
 
 export type LayoutEvent = "running" | "settled";
 
@@ -41,13 +45,19 @@ export class NetworkMap {
   private hovered: string | null = null;
   private style: MapStyle | null = null;
   private maxMeasure = 1;
+  private readonly resizer: ResizeObserver;
+  private awaitingFrame = false;
+  /** Frames drawn so far (bench/map_page.py counts them while panning). */
+  frames = 0;
+  /** Log the layout's progress to the console (?debug). */
+  debug = false;
 
   constructor(
     container: HTMLElement,
     private readonly onSelect: (id: string | null) => void,
     private readonly onLayout: (event: LayoutEvent) => void = () => undefined,
   ) {
-    this.sigma = new Sigma(this.graph, container, {
+    this.sigma = new Sigma<NodeAttrs, EdgeAttrs>(this.graph, container, {
       allowInvalidContainer: true,
       renderEdgeLabels: false,
       labelFont: "Inter Variable, Inter, system-ui, sans-serif",
@@ -58,6 +68,7 @@ export class NetworkMap {
       labelGridCellSize: 90,
       labelRenderedSizeThreshold: 6,
       zIndex: true,
+      edgeProgramClasses: { rectangle: EdgeRectangleProgram, line: EdgeLineProgram },
       minCameraRatio: 0.05,
       maxCameraRatio: 4,
       stagePadding: 40,
@@ -68,7 +79,18 @@ export class NetworkMap {
     this.overlay.className = "map-overlay";
     this.overlay.setAttribute("aria-hidden", "true");
     container.appendChild(this.overlay);
-    this.sigma.on("afterRender", () => this.drawOverlay());
+    this.sigma.on("afterRender", () => {
+      this.frames++;
+      this.drawOverlay();
+      if (this.awaitingFrame && this.graph.order > 0) {
+        // For bench/map_page.py (time to the first drawn frame); harmless elsewhere.
+        this.awaitingFrame = false;
+        performance.mark("kiezgraph:first-frame");
+      }
+    });
+    // The map's box changes when the actor panel opens or closes, not only with the window.
+    this.resizer = new ResizeObserver(() => this.sigma.resize());
+    this.resizer.observe(container);
     this.sigma.on("clickNode", ({ node }) => this.onSelect(node));
     this.sigma.on("clickStage", () => this.onSelect(null));
     this.sigma.on("enterNode", ({ node }) => {
@@ -85,6 +107,7 @@ export class NetworkMap {
 
   /** Replace the network drawn; actors seen before keep their place, new ones start near their partners. */
   setNetwork(net: NetworkJson): void {
+    performance.mark("kiezgraph:data");
     this.stopLayout();
     this.rememberPositions();
     const graph = this.graph;
@@ -120,6 +143,8 @@ export class NetworkMap {
     }
     this.sigma.setSetting("labelRenderedSizeThreshold", graph.order <= 120 ? 0 : graph.order <= 1000 ? 7 : 11);
     this.sigma.setSetting("hideEdgesOnMove", graph.size > 20_000);
+    this.awaitingFrame = true;
+    performance.mark("kiezgraph:graph-built");
     this.layout(known / Math.max(1, graph.order));
   }
 
@@ -159,11 +184,17 @@ export class NetworkMap {
     void camera.animate({ x: state.x + dx * state.ratio, y: state.y + dy * state.ratio }, { duration: 150 });
   }
 
+  /** The missing links drawn as dashed lines (for the SVG export). */
+  missingPairs(): [string, string][] {
+    return this.style?.missing ?? [];
+  }
+
   isSettled(): boolean {
     return this.worker === null;
   }
 
   kill(): void {
+    this.resizer.disconnect();
     this.stopLayout();
     this.sigma.kill();
   }
@@ -185,7 +216,7 @@ export class NetworkMap {
     let color = TYPE_COLOURS[n.type];
     if (style.communities && m) color = COMMUNITY_COLOURS[m.community % COMMUNITY_COLOURS.length];
     const big = this.graph.order > 1000;
-    let size = (big ? 2 : 5) + (big ? 9 : 14) * Math.sqrt(this.measure(n) / this.maxMeasure);
+    let size = (big ? 1.5 : 5) + (big ? 6 : 14) * Math.sqrt(this.measure(n) / this.maxMeasure);
     let forceLabel = false;
     let zIndex = 1;
     const isBroker = style.brokers && m !== undefined && m.brokerRoles.length > 0;
@@ -278,49 +309,89 @@ export class NetworkMap {
     this.worker = null;
   }
 
+  private settled(): void {
+    performance.mark("kiezgraph:settled");
+    this.onLayout("settled");
+  }
+
   private layout(knownShare: number): void {
     const graph = this.graph;
     if (graph.order === 0) {
-      this.onLayout("settled");
+      this.settled();
       return;
     }
     const settings = { ...forceAtlas2.inferSettings(graph), gravity: 1, scalingRatio: graph.order > 1000 ? 4 : 8, adjustSizes: false };
     if (graph.order <= SYNC_LAYOUT_LIMIT) {
       // Quarter networks: a few hundred iterations take milliseconds; fewer when most places are known.
-      const iterations = knownShare > 0.8 ? 40 : graph.order < 200 ? 400 : 150;
-      forceAtlas2.assign(graph, { iterations, settings: { ...settings, barnesHutOptimize: graph.order > 300 } });
+      const iterations = knownShare > 0.8 ? 40 : graph.order < 200 ? 400 : 120;
+      // Barnes–Hut pays off only beyond about a thousand actors; below, the exact forces are quicker.
+      forceAtlas2.assign(graph, { iterations, settings: { ...settings, barnesHutOptimize: graph.order > 1000 } });
       this.rememberPositions();
-      this.onLayout("settled");
+      this.settled();
       return;
     }
-    // Large networks: drawn at once from their seed positions, then the worker moves them into place
-    // (sigma redraws as positions change) until they stop moving or the time is up.
-    const worker = new FA2Layout(graph, { settings: { ...settings, barnesHutOptimize: true, slowDown: 2 } });
+    // Large networks: drawn at once from their seed positions, then a worker moves them into place.
+    // The worker lays out a copy (positions only): redrawing the map after each of its iterations
+    // would hold it back, so the map takes the copy's positions a few times a second.
+    const shadow = new Graph({ multi: true, type: "undirected" });
+    graph.forEachNode((id, a) => shadow.addNode(id, { x: a.x, y: a.y }));
+    graph.forEachEdge((_, __, source, target) => shadow.addEdge(source, target));
+    const worker = new FA2Layout(shadow, {
+      settings: { ...settings, barnesHutOptimize: true, strongGravityMode: false, scalingRatio: 10, gravity: 1, slowDown: 2 },
+    });
     this.worker = worker;
     worker.start();
     this.onLayout("running");
     const started = performance.now();
-    let previous = snapshot(graph);
+    let previous = snapshot(shadow);
+    // The worker hands back positions once per iteration (graphology's "eachNodeAttributesUpdated"), so
+    // movement is judged per iteration: on a busy machine an iteration may take longer than a check.
+    let iterations = 0;
+    let checked = 0;
+    shadow.on("eachNodeAttributesUpdated", () => iterations++);
+    const copy = () => graph.updateEachNodeAttributes((id, a) => {
+      a.x = shadow.getNodeAttribute(id, "x");
+      a.y = shadow.getNodeAttribute(id, "y");
+      return a;
+    }, { attributes: ["x", "y"] });
     this.settleTimer = window.setInterval(() => {
-      const now = snapshot(graph);
-      const moved = movement(previous, now);
+      const elapsed = performance.now() - started;
+      const steps = iterations - checked;
+      if (steps === 0 && elapsed < MAX_LAYOUT_MS) return;
+      checked = iterations;
+      copy();
+      const now = snapshot(shadow);
+      const moved = movement(previous, now) / Math.max(1, steps);
       previous = now;
-      if (moved < 0.004 || performance.now() - started > MAX_LAYOUT_MS) {
+      if (this.debug) console.debug(`layout: ${Math.round(elapsed)} ms, ${iterations} iterations, movement ${moved.toFixed(5)}`);
+      if ((elapsed > MIN_LAYOUT_MS && moved < SETTLED_MOVEMENT) || elapsed > MAX_LAYOUT_MS) {
         this.stopLayout();
+        copy();
         this.rememberPositions();
-        this.onLayout("settled");
+        this.settled();
       }
     }, SETTLE_CHECK_MS);
   }
 }
 
-/** A stable starting place for an actor: its quarter's sector of a circle, then a spot by its id. */
+/** A stable starting place for an actor: scattered over a disc around its quarter's centre (a place
+ * on a wide ring, from the quarter's name), so each quarter starts as a cluster the layout refines. */
 function seedPosition(id: string, quarter: string): { x: number; y: number } {
   const h = hash(id);
-  const sector = quarter ? (hash(quarter) % 360) * (Math.PI / 180) : (h % 360) * (Math.PI / 180);
-  const r = quarter ? 60 + ((h >>> 9) % 40) : (h >>> 9) % 100;
-  const spread = (((h >>> 3) % 100) / 100 - 0.5) * 0.9;
-  return { x: r * Math.cos(sector + spread), y: r * Math.sin(sector + spread) };
+  const u = (h & 0xffff) / 0xffff;
+  const v = (h >>> 16) / 0xffff;
+  const spread = quarter ? 40 : 120;
+  const r = spread * Math.sqrt(u);
+  let cx = 0;
+  let cy = 0;
+  if (quarter) {
+    const q = hash(quarter);
+    const angle = ((q % 3600) / 3600) * 2 * Math.PI;
+    const ring = 120 + ((q >>> 12) % 80);
+    cx = ring * Math.cos(angle);
+    cy = ring * Math.sin(angle);
+  }
+  return { x: cx + r * Math.cos(2 * Math.PI * v), y: cy + r * Math.sin(2 * Math.PI * v) };
 }
 
 function hash(text: string): number {
@@ -333,7 +404,7 @@ function hash(text: string): number {
 }
 
 /** Positions of up to 400 actors (the same ones each time), to tell whether the layout still moves. */
-function snapshot(graph: Graph<NodeAttrs, EdgeAttrs>): Float64Array {
+function snapshot(graph: Graph): Float64Array {
   const step = Math.max(1, Math.floor(graph.order / 400));
   const out: number[] = [];
   let i = 0;

@@ -77,7 +77,8 @@ function SignInDialog({ dialog }: { dialog: { current: HTMLDialogElement | null 
     try {
       const who = await signIn(input.value.trim());
       dialog.current?.close();
-      announce(m.signedInAs(m.roleNames[who.role] ?? who.role, who.quarters.join(", ")));
+      const names = who.quarters.map((slug) => quarters.value.find((q) => q.slug === slug)?.name ?? slug);
+      announce(m.signedInAs(m.roleNames[who.role] ?? who.role, names.join(", ")));
     } catch (e) {
       const code = e instanceof ApiError ? e.code : "NETWORK";
       error.value = code === "UNAUTHENTICATED" ? m.tokenRejected : m.errors[code] ?? m.errorFallback;

@@ -25,6 +25,11 @@ export function MapView({ compact = false }: { compact?: boolean }) {
       container.current?.setAttribute("data-layout", state);
     });
     currentMap.value = map;
+    // A handle for developers' consoles and bench/map_page.py, only when asked for with ?debug.
+    if (new URLSearchParams(location.search).has("debug")) {
+      (window as unknown as { kiezgraphMap: NetworkMap }).kiezgraphMap = map;
+      map.debug = true;
+    }
     const stopData = effect(() => {
       const net = network.value;
       if (net) map.setNetwork(net);

@@ -5,7 +5,8 @@ import { formatDate, formatNumber, lang, t } from "../i18n";
 import { mayAnalyse, maySuggest, mayWrite } from "../permissions";
 import * as api from "../queries";
 import {
-  actionFields, asOf, currentFieldsOf, endedMode, hiddenFields, hiddenQuarters, hiddenTypes, metricsState, missingState,
+  actionFields, asOf, currentFieldsOf, endedMode, hiddenFields, hiddenQuarters, hiddenTypes, metricsState, missingLinks,
+  missingState,
   network, openScope, quarters, resetFilters, scope, selected, showBrokers, showCommunities, showMissingLinks, sizeBy,
   toggle, viewer, visible,
 } from "../state";
@@ -254,7 +255,33 @@ function Display() {
       </label>
       {(!maySuggest(v) || !quarter) && <p id="missing-note" class="help note">{!maySuggest(v) ? m.needsSuggestions : m.needsQuarter}</p>}
       {missingState.value === "loading" && <Spinner label={m.loading} />}
+      {missingLinks.value && <MissingLinkList />}
     </section>
+  );
+}
+
+/** The dashed lines in words: which pairs, and why (for everyone who does not see the picture). */
+function MissingLinkList() {
+  const m = t();
+  const links = missingLinks.value ?? [];
+  return (
+    <div class="missing">
+      <h3 id="missing-heading">{m.missingLinksHeading}</h3>
+      <p class="help">{m.missingLinksHelp}</p>
+      {links.length === 0 && <p class="help">{m.missingLinksNone}</p>}
+      <ol aria-labelledby="missing-heading">
+        {links.map((l) => (
+          <li key={l.actors.map((a) => a.id).join()}>
+            <span class="pair">
+              <button type="button" class="link" onClick={() => (selected.value = l.actors[0].id)}>{l.actors[0].name}</button>
+              {" – "}
+              <button type="button" class="link" onClick={() => (selected.value = l.actors[1].id)}>{l.actors[1].name}</button>
+            </span>
+            <ul class="reasons">{l.reasons.map((r) => <li key={r} lang="en">{r}</li>)}</ul>
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }
 

@@ -14,13 +14,16 @@ export function Timeline() {
   const years = useSignal<api.TimelineYear[]>([]);
   const playing = useSignal(false);
   const filterKey = JSON.stringify(scopeFilter());
+  // Asked for once the network is there: the map comes first, the bars are extra.
+  const networkReady = networkState.value === "ready";
   useEffect(() => {
+    if (!networkReady) return;
     let current = true;
     api.timeline(scopeFilter()).then((y) => current && (years.value = y), () => undefined);
     return () => {
       current = false;
     };
-  }, [filterKey, revision.value]);
+  }, [filterKey, revision.value, networkReady && filterKey]);
 
   const thisYear = new Date().getFullYear();
   const first = years.value.length ? Math.min(years.value[0].year, thisYear) : thisYear - 10;
@@ -66,12 +69,24 @@ export function Timeline() {
         <input type="range" min={first} max={all} step={1} value={value} aria-label={m.timeline} aria-valuetext={label}
           data-testid="timeline" onInput={(e) => setYear(Number((e.currentTarget as HTMLInputElement).value))} />
         <div class="ticks" aria-hidden="true">
-          <span>{first}</span>
-          <span>{thisYear}</span>
-          <span>{m.timelineAll}</span>
+          {ticks(first, all).map((year) => (
+            <span key={year} style={{ left: `${(100 * (year - first)) / (all - first)}%` }}>
+              {year === all ? m.timelineAll : year}
+            </span>
+          ))}
         </div>
       </div>
       <output class="timeline-value" aria-live="polite">{label}</output>
     </section>
   );
+}
+
+/** Tick years: the first, every decade between, this year and "all", without crowding. */
+function ticks(first: number, all: number): number[] {
+  const span = all - first;
+  const decade = span > 25 ? 10 : 5;
+  const out = [first];
+  for (let y = Math.ceil((first + 3) / decade) * decade; y < all - 3; y += decade) out.push(y);
+  out.push(all);
+  return out;
 }
