@@ -1,4 +1,5 @@
-# Two commands matter: `make run` serves the API, `make test` runs the tests.
+# Three commands matter: `make run` serves the API, `make lint` checks the code without running it,
+# `make test` runs the tests.
 # Both set up what they need: the virtual environment, Python packages, and the Neo4j jars
 # (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
 # `make test` also installs the npm package graphql-http (its HTTP audits run against the server).
@@ -9,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-map clean
+.PHONY: run lint test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-map clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -40,6 +41,13 @@ AUDITS := tests/audits/node_modules/.installed-stamp
 $(AUDITS): tests/audits/package.json tests/audits/package-lock.json
 	npm ci --prefix tests/audits --no-audit --no-fund --silent
 	touch $@
+
+lint: $(STAMP)  ## ruff (lint, format), mypy, the import contracts, the schema's breaking changes
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m tools.schema_changes
 
 test: $(STAMP) $(AUDITS) $(WEB_BUILT)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -73,6 +81,9 @@ bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under
 
 bench-map: $(STAMP) $(WEB_BUILT)  ## issue #13: the map in headless Chromium: first frame, settled layout, fps (sigma vs Cytoscape)
 	$(PY) -m bench.map_page
+
+bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
+	$(PY) -m bench.health_under_load
 
 clean:
 	rm -rf $(VENV) neo4j-local/target web/node_modules web/dist

@@ -50,11 +50,27 @@ def _joined(values: list[str]) -> str:
 
 
 # Attributes with a neutral type, spelled per format below; the CSV tables have these columns in this order.
-NODE_KEYS = [("name", "string"), ("type", "string"), ("quarters", "string"), ("actionFields", "string"),
-             ("degree", "int"), ("synthetic", "boolean"), ("latitude", "double"), ("longitude", "double"),
-             ("since", "string"), ("until", "string")]
-EDGE_KEYS = [("cooperationId", "string"), ("kind", "string"), ("since", "string"), ("until", "string"),
-             ("intensity", "int"), ("actionFields", "string"), ("synthetic", "boolean")]
+NODE_KEYS = [
+    ("name", "string"),
+    ("type", "string"),
+    ("quarters", "string"),
+    ("actionFields", "string"),
+    ("degree", "int"),
+    ("synthetic", "boolean"),
+    ("latitude", "double"),
+    ("longitude", "double"),
+    ("since", "string"),
+    ("until", "string"),
+]
+EDGE_KEYS = [
+    ("cooperationId", "string"),
+    ("kind", "string"),
+    ("since", "string"),
+    ("until", "string"),
+    ("intensity", "int"),
+    ("actionFields", "string"),
+    ("synthetic", "boolean"),
+]
 # GraphML's attr.type: boolean, int, long, float, double, string (GraphML specification, attributes extension).
 GRAPHML_TYPES = {"string": "string", "int": "int", "boolean": "boolean", "double": "double"}
 # GEXF 1.2's attribute types: integer, long, double, float, boolean, liststring, string, anyURI (data.xsd,
@@ -65,36 +81,57 @@ _GEXF_NODE_KEYS = [(k, t) for k, t in NODE_KEYS if k not in ("name", "since", "u
 
 
 def _node_values(n: NodeRow, x: Labelled) -> dict[str, object]:
-    return {"name": n.name, "type": x.type_name(n.type), "quarters": _joined(n.quarters), "actionFields": _joined(n.action_fields),
-            "degree": x.degree.get(n.id, 0), "synthetic": "true" if n.synthetic else "false",
-            "latitude": n.latitude, "longitude": n.longitude, "since": n.since, "until": n.until}
+    return {
+        "name": n.name,
+        "type": x.type_name(n.type),
+        "quarters": _joined(n.quarters),
+        "actionFields": _joined(n.action_fields),
+        "degree": x.degree.get(n.id, 0),
+        "synthetic": "true" if n.synthetic else "false",
+        "latitude": n.latitude,
+        "longitude": n.longitude,
+        "since": n.since,
+        "until": n.until,
+    }
 
 
 def _edge_values(e: EdgeRow, x: Labelled) -> dict[str, object]:
-    return {"cooperationId": x.edge_id(e.id), "kind": x.kind_name(e.kind), "since": e.since, "until": e.until,
-            "intensity": e.intensity, "actionFields": _joined(e.action_fields),
-            "synthetic": "true" if e.synthetic else "false"}
+    return {
+        "cooperationId": x.edge_id(e.id),
+        "kind": x.kind_name(e.kind),
+        "since": e.since,
+        "until": e.until,
+        "intensity": e.intensity,
+        "actionFields": _joined(e.action_fields),
+        "synthetic": "true" if e.synthetic else "false",
+    }
 
 
 def graphml(x: Labelled) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-           'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-           f"<!-- {_XML_INVALID.sub('', x.description).replace('--', '—')} -->"]
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+        f"<!-- {_XML_INVALID.sub('', x.description).replace('--', '—')} -->",
+    ]
     out += [f'<key id="n_{k}" for="node" attr.name="{k}" attr.type="{GRAPHML_TYPES[t]}"/>' for k, t in NODE_KEYS]
     out += [f'<key id="e_{k}" for="edge" attr.name="{k}" attr.type="{GRAPHML_TYPES[t]}"/>' for k, t in EDGE_KEYS]
     out.append('<graph id="kiezgraph" edgedefault="undirected">')
     for n in x.data.nodes:
-        values = "".join(f'<data key="n_{k}">{_attr(v)[1:-1]}</data>' for k, v in _node_values(n, x).items()
-                         if v is not None)
+        values = "".join(
+            f'<data key="n_{k}">{_attr(v)[1:-1]}</data>' for k, v in _node_values(n, x).items() if v is not None
+        )
         out.append(f"<node id={_attr(x.node_id(n.id))}>{values}</node>")
     for e in x.data.edges:
-        values = "".join(f'<data key="e_{k}">{_attr(v)[1:-1]}</data>' for k, v in _edge_values(e, x).items()
-                         if v is not None)
-        out.append(f"<edge id={_attr(x.edge_id(e.id))} source={_attr(x.node_id(e.source))} "
-                   f"target={_attr(x.node_id(e.target))}>{values}</edge>")
+        values = "".join(
+            f'<data key="e_{k}">{_attr(v)[1:-1]}</data>' for k, v in _edge_values(e, x).items() if v is not None
+        )
+        out.append(
+            f"<edge id={_attr(x.edge_id(e.id))} source={_attr(x.node_id(e.source))} "
+            f"target={_attr(x.node_id(e.target))}>{values}</edge>"
+        )
     out += ["</graph>", "</graphml>", ""]
     return "\n".join(out)
 
@@ -103,30 +140,40 @@ def gexf(x: Labelled) -> str:
     def interval(since: str | None, until: str | None) -> str:
         return (f' start="{since}"' if since else "") + (f' end="{until}"' if until else "")
 
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">',
-           f'<meta lastmodifieddate="{dt.date.today().isoformat()}"><creator>kiezgraph</creator>'
-           f"<description>{_attr(x.description)[1:-1]}</description></meta>",
-           '<graph mode="dynamic" defaultedgetype="undirected" timeformat="date">',
-           '<attributes class="node" mode="static">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">',
+        f'<meta lastmodifieddate="{dt.date.today().isoformat()}"><creator>kiezgraph</creator>'
+        f"<description>{_attr(x.description)[1:-1]}</description></meta>",
+        '<graph mode="dynamic" defaultedgetype="undirected" timeformat="date">',
+        '<attributes class="node" mode="static">',
+    ]
     out += [f'<attribute id="{k}" title="{k}" type="{GEXF_TYPES[t]}"/>' for k, t in _GEXF_NODE_KEYS]
     out += ["</attributes>", '<attributes class="edge" mode="static">']
     out += [f'<attribute id="{k}" title="{k}" type="{GEXF_TYPES[t]}"/>' for k, t in EDGE_KEYS]
     out += ["</attributes>", "<nodes>"]
     for n in x.data.nodes:
         node_values = _node_values(n, x)
-        values = "".join(f'<attvalue for="{k}" value={_attr(node_values[k])}/>' for k, _ in _GEXF_NODE_KEYS
-                         if node_values[k] is not None)
-        out.append(f"<node id={_attr(x.node_id(n.id))} label={_attr(n.name)}{interval(n.since, n.until)}>"
-                   f"<attvalues>{values}</attvalues></node>")
+        values = "".join(
+            f'<attvalue for="{k}" value={_attr(node_values[k])}/>'
+            for k, _ in _GEXF_NODE_KEYS
+            if node_values[k] is not None
+        )
+        out.append(
+            f"<node id={_attr(x.node_id(n.id))} label={_attr(n.name)}{interval(n.since, n.until)}>"
+            f"<attvalues>{values}</attvalues></node>"
+        )
     out.append("</nodes><edges>")
     for e in x.data.edges:
-        values = "".join(f'<attvalue for="{k}" value={_attr(v)}/>' for k, v in _edge_values(e, x).items()
-                         if v is not None)
-        out.append(f"<edge id={_attr(x.edge_id(e.id))} source={_attr(x.node_id(e.source))} "
-                   f"target={_attr(x.node_id(e.target))} weight=\"{e.intensity or 1}\"{interval(e.since, e.until)}>"
-                   f"<attvalues>{values}</attvalues></edge>")
+        values = "".join(
+            f'<attvalue for="{k}" value={_attr(v)}/>' for k, v in _edge_values(e, x).items() if v is not None
+        )
+        out.append(
+            f"<edge id={_attr(x.edge_id(e.id))} source={_attr(x.node_id(e.source))} "
+            f'target={_attr(x.node_id(e.target))} weight="{e.intensity or 1}"{interval(e.since, e.until)}>'
+            f"<attvalues>{values}</attvalues></edge>"
+        )
     out += ["</edges>", "</graph>", "</gexf>", ""]
     return "\n".join(out)
 
@@ -147,8 +194,14 @@ def edges_csv(x: Labelled) -> str:
     writer.writerow(["id", "source", "target", *(k for k, _ in EDGE_KEYS if k != "cooperationId")])
     for e in x.data.edges:
         v = _edge_values(e, x)
-        writer.writerow([x.edge_id(e.id), x.node_id(e.source), x.node_id(e.target),
-                         *(_csv(v[k]) for k, _ in EDGE_KEYS if k != "cooperationId")])
+        writer.writerow(
+            [
+                x.edge_id(e.id),
+                x.node_id(e.source),
+                x.node_id(e.target),
+                *(_csv(v[k]) for k, _ in EDGE_KEYS if k != "cooperationId"),
+            ]
+        )
     return buffer.getvalue()
 
 

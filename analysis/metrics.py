@@ -90,11 +90,13 @@ def _betweenness_part(n: int, pairs: Sequence[tuple[int, int]], sources: Sequenc
     return list(igraph.Graph(n=n, edges=pairs).betweenness(directed=False, sources=sources))
 
 
-def _closeness_part(n: int, pairs: Sequence[tuple[int, int]], vertices: Sequence[int]) -> list[float]:
+def _closeness_part(n: int, pairs: Sequence[tuple[int, int]], vertices: Sequence[int]) -> list[float | None]:
     return list(igraph.Graph(n=n, edges=pairs).closeness(vertices=vertices, normalized=True))
 
 
-def _all_pairs(p: Projection, g: igraph.Graph, pool: Executor | None) -> Callable[[], tuple[list[float], list[float]]]:
+def _all_pairs(
+    p: Projection, g: igraph.Graph, pool: Executor | None
+) -> Callable[[], tuple[list[float], list[float | None]]]:
     """Start raw betweenness and reachable-only closeness of every vertex; call the result to
     collect them (meanwhile the caller computes the cheap measures)."""
     n = p.size
@@ -191,29 +193,47 @@ def compute(p: Projection, pool: Executor | None = None, seed: int = SEED) -> Me
             roles.append("COMMUNITY_CONNECTOR")
         if len(reached) >= 2:
             roles.append("QUARTER_BRIDGE")
-        actors.append(ActorMetrics(
-            id=p.ids[v], degree=degrees[v], weighted_degree=float(strength[v]), betweenness=between[v] * scale,
-            closeness=closeness[v], eigenvector=float(eigen[v]), pagerank=float(pagerank[v]),
-            clustering=float(clustering[v]), community=labels[v], participation=participation,
-            cut_vertex=v in cut_vertices, other_quarters_reached=len(reached), broker_roles=tuple(roles),
-        ))
+        actors.append(
+            ActorMetrics(
+                id=p.ids[v],
+                degree=degrees[v],
+                weighted_degree=float(strength[v]),
+                betweenness=between[v] * scale,
+                closeness=closeness[v],
+                eigenvector=float(eigen[v]),
+                pagerank=float(pagerank[v]),
+                clustering=float(clustering[v]),
+                community=labels[v],
+                participation=participation,
+                cut_vertex=v in cut_vertices,
+                other_quarters_reached=len(reached),
+                broker_roles=tuple(roles),
+            )
+        )
 
     average_path = None
     if len(members) > 1:
         r = len(members)
-        total = sum((r - 1) / closeness_raw[v] for v in members if closeness_raw[v])
+        total = sum((r - 1) / c for c in (closeness_raw[v] for v in members) if c)
         average_path = total / (r * (r - 1))
     cross_sector = sum(p.types[a] != p.types[b] for a, b in p.pairs)
     cross_quarter = sum(not (p.quarters[a] & p.quarters[b]) for a, b in p.pairs)
     network = NetworkMetrics(
-        nodes=n, edges=m, cooperations=p.ties,
+        nodes=n,
+        edges=m,
+        cooperations=p.ties,
         density=(2 * m / (n * (n - 1))) if n > 1 else 0.0,
-        components=len(sizes), largest_component_share=(sizes[largest] / n) if n else 0.0,
-        average_path_length=average_path, diameter=diameter,
+        components=len(sizes),
+        largest_component_share=(sizes[largest] / n) if n else 0.0,
+        average_path_length=average_path,
+        diameter=diameter,
         transitivity=g.transitivity_undirected() if m else 0.0,
         average_clustering=(sum(clustering) / n) if n else 0.0,
-        communities=len(set(labels)), modularity=modularity,
-        community_method=COMMUNITY_METHOD, resolution=RESOLUTION, seed=seed,
+        communities=len(set(labels)),
+        modularity=modularity,
+        community_method=COMMUNITY_METHOD,
+        resolution=RESOLUTION,
+        seed=seed,
         cross_sector_share=cross_sector / m if m else 0.0,
         cross_quarter_share=cross_quarter / m if m else 0.0,
         isolates=sum(1 for d in degrees if d == 0),
@@ -252,4 +272,3 @@ def _ranked_labels(membership: Sequence[int]) -> list[int]:
     order = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
     rank = {c: i for i, c in enumerate(order)}
     return [rank[c] for c in membership]
-

@@ -35,14 +35,19 @@ class MissingLink:
     reasons: tuple[str, ...]
 
 
-def _best_pair(p: Projection, g: igraph.Graph, left: list[int], right: list[int], fields: list[frozenset[str]]) -> tuple[int, int]:
+def _best_pair(
+    p: Projection, g: igraph.Graph, left: list[int], right: list[int], fields: list[frozenset[str]]
+) -> tuple[int, int]:
     degree = g.degree()
     top_left = sorted(left, key=lambda v: (-degree[v], p.ids[v]))[:8]
     top_right = sorted(right, key=lambda v: (-degree[v], p.ids[v]))[:8]
     return max(
         ((a, b) for a in top_left for b in top_right),
-        key=lambda ab: (len(fields[ab[0]] & fields[ab[1]]) > 0, degree[ab[0]] + degree[ab[1]],
-                        p.ids[ab[0]] < p.ids[ab[1]]),
+        key=lambda ab: (
+            len(fields[ab[0]] & fields[ab[1]]) > 0,
+            degree[ab[0]] + degree[ab[1]],
+            p.ids[ab[0]] < p.ids[ab[1]],
+        ),
     )
 
 
@@ -71,16 +76,18 @@ def find(p: Projection, fields: list[frozenset[str]], first: int) -> list[Missin
     with _lock:
         igraph.set_random_number_generator(random.Random(SEED))
         try:
-            membership = g.community_leiden(objective_function="modularity", resolution=RESOLUTION,
-                                            n_iterations=-1).membership
+            membership = g.community_leiden(
+                objective_function="modularity", resolution=RESOLUTION, n_iterations=-1
+            ).membership
         finally:
             igraph.set_random_number_generator(random)
     labels = _ranked_labels(membership)
     members: dict[int, list[int]] = {}
     for v, c in enumerate(labels):
         members.setdefault(c, []).append(v)
-    between = Counter((min(labels[x], labels[y]), max(labels[x], labels[y])) for x, y in p.pairs
-                      if labels[x] != labels[y])
+    between = Counter(
+        (min(labels[x], labels[y]), max(labels[x], labels[y])) for x, y in p.pairs if labels[x] != labels[y]
+    )
     component_of = g.connected_components().membership
     big = [c for c, vs in sorted(members.items()) if len(vs) >= 2][:15]
     for c1, c2 in combinations(big, 2):
@@ -92,8 +99,10 @@ def find(p: Projection, fields: list[frozenset[str]], first: int) -> list[Missin
         a, b = _best_pair(p, g, left, right, fields)
         if g.are_adjacent(a, b):
             continue
-        reasons = [f"links two communities ({len(left)} and {len(right)} actors) with "
-                   f"{'no tie' if ties == 0 else f'only {ties} tie' + ('s' if ties > 1 else '')} between them"]
+        reasons = [
+            f"links two communities ({len(left)} and {len(right)} actors) with "
+            f"{'no tie' if ties == 0 else f'only {ties} tie' + ('s' if ties > 1 else '')} between them"
+        ]
         shared = fields[a] & fields[b]
         if shared:
             reasons.append(f"both work on {', '.join(sorted(shared))}")

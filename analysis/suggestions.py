@@ -44,7 +44,7 @@ class Weights:
     recent_activity: float = 0.10
 
     def total(self) -> float:
-        return sum(getattr(self, f.name) for f in fields(self))
+        return float(sum(getattr(self, f.name) for f in fields(self)))
 
 
 @dataclass(frozen=True)
@@ -101,36 +101,65 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
     if c.shared:
         adamic_adar = sum(1.0 / math.log(max(degree, 2)) for _, _, degree in c.shared)
         ranked = sorted(c.shared, key=lambda s: (s[2], s[1]))  # small shared partners say most
-        signals.append(("SHARED_PARTNERS", w.shared_partners, 1 - math.exp(-adamic_adar / 2),
-                        f"shares {len(c.shared)} partner{'s' if len(c.shared) > 1 else ''}: "
-                        f"{_names([s[1] for s in ranked])}"))
+        signals.append(
+            (
+                "SHARED_PARTNERS",
+                w.shared_partners,
+                1 - math.exp(-adamic_adar / 2),
+                f"shares {len(c.shared)} partner{'s' if len(c.shared) > 1 else ''}: {_names([s[1] for s in ranked])}",
+            )
+        )
     theirs = current_fields(c.action_fields, ctx.successors)
     common = sorted(ctx.fields & theirs)
     if common:
         union = ctx.fields | theirs
-        signals.append(("SHARED_ACTION_FIELDS", w.shared_action_fields, len(common) / len(union),
-                        f"also works on {_names([ctx.field_names.get(k, k) for k in common])}"))
+        signals.append(
+            (
+                "SHARED_ACTION_FIELDS",
+                w.shared_action_fields,
+                len(common) / len(union),
+                f"also works on {_names([ctx.field_names.get(k, k) for k in common])}",
+            )
+        )
     here = sorted(ctx.focus_quarters & set(c.quarters))
     near = sorted(ctx.neighbouring & set(c.quarters))
     if here:
-        signals.append(("SAME_QUARTER", w.same_quarter, 1.0,
-                        f"active in {_names([ctx.quarter_names.get(q, q) for q in here])}"))
+        signals.append(
+            ("SAME_QUARTER", w.same_quarter, 1.0, f"active in {_names([ctx.quarter_names.get(q, q) for q in here])}")
+        )
     elif near:
-        signals.append(("NEIGHBOURING_QUARTER", w.same_quarter, 0.5,
-                        f"active in the neighbouring {_names([ctx.quarter_names.get(q, q) for q in near])}"))
+        signals.append(
+            (
+                "NEIGHBOURING_QUARTER",
+                w.same_quarter,
+                0.5,
+                f"active in the neighbouring {_names([ctx.quarter_names.get(q, q) for q in near])}",
+            )
+        )
     distance = None
     if ctx.subject.location and c.location:
         distance = haversine_m(ctx.subject.location, c.location)
-        signals.append(("DISTANCE", w.distance, math.exp(-distance / DISTANCE_SCALE_M),
-                        f"{distance:,.0f} m away"))
+        signals.append(("DISTANCE", w.distance, math.exp(-distance / DISTANCE_SCALE_M), f"{distance:,.0f} m away"))
     if c.type != ctx.subject.type:
-        signals.append(("COMPLEMENTARY_TYPE", w.complementary_type, 1.0,
-                        f"a different kind of actor ({_TYPE_NAMES[c.type]}), complementing "
-                        f"{_ARTICLE[ctx.subject.type]} {_TYPE_NAMES[ctx.subject.type]}"))
+        signals.append(
+            (
+                "COMPLEMENTARY_TYPE",
+                w.complementary_type,
+                1.0,
+                f"a different kind of actor ({_TYPE_NAMES[c.type]}), complementing "
+                f"{_ARTICLE[ctx.subject.type]} {_TYPE_NAMES[ctx.subject.type]}",
+            )
+        )
     if c.latest_activity is not None:
         years = max(0.0, (ctx.day - c.latest_activity).days / 365.25)
-        signals.append(("RECENT_ACTIVITY", w.recent_activity, math.exp(-years / RECENCY_SCALE_YEARS),
-                        f"latest cooperation started in {c.latest_activity.year}"))
+        signals.append(
+            (
+                "RECENT_ACTIVITY",
+                w.recent_activity,
+                math.exp(-years / RECENCY_SCALE_YEARS),
+                f"latest cooperation started in {c.latest_activity.year}",
+            )
+        )
 
     value = sum(weight * v for _, weight, v, _ in signals) / total_weight
     reasons = tuple(
@@ -147,6 +176,10 @@ def rank(candidates: list[Candidate], ctx: Context, w: Weights, first: int) -> l
     return scored[:first]
 
 
-_TYPE_NAMES = {"Institution": "institution", "Initiative": "initiative", "Company": "company",
-               "HousingAssociation": "housing association"}
+_TYPE_NAMES = {
+    "Institution": "institution",
+    "Initiative": "initiative",
+    "Company": "company",
+    "HousingAssociation": "housing association",
+}
 _ARTICLE = {"Institution": "an", "Initiative": "an", "Company": "a", "HousingAssociation": "a"}

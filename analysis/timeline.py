@@ -57,6 +57,7 @@ def build(data: NetworkData, until: int | None = None) -> Timeline:
             out.append((started.get(y, 0), ended.get(y, 0), active))
         return out
 
-    years = [Year(y, *a, *t) for y, a, t in zip(range(first, last + 1), series(actor_spans), series(tie_spans),
-                                                 strict=True)]
+    years = [
+        Year(y, *a, *t) for y, a, t in zip(range(first, last + 1), series(actor_spans), series(tie_spans), strict=True)
+    ]
     return Timeline(years, sum(1 for s, _ in actor_spans if s is None), sum(1 for s, _ in tie_spans if s is None))

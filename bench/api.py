@@ -20,7 +20,7 @@ from typing import Any
 import httpx2 as httpx
 import neo4j
 
-from bench.common import admin_token, Timing, api_server, neo4j_with_network, paired, report
+from bench.common import Timing, admin_token, api_server, neo4j_with_network, paired, report
 from graph import action_fields, actors, cooperations, quarters
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.db import Neo4jSettings
@@ -52,7 +52,7 @@ class Floor:
         return records
 
     async def detail(self, actor_id: str) -> None:
-        [row] = await self.run(actors.BY_IDS, ids=[actor_id])
+        await self.run(actors.BY_IDS, ids=[actor_id])
         partner_query, partner_params = cooperations.partners_query(
             [actor_id], CooperationCriteria(), Page((cooperations.partner_sort_field("NAME", False),), 20)
         )
@@ -65,8 +65,9 @@ class Floor:
         await self.run(quarters.BY_IDS, ids=[r["quarter"] for r in memberships])
 
     async def page(self, slug: str) -> None:
-        query, params = actors.page_query(ActorCriteria(quarters=(slug,)),
-                                          Page((actors.sort_field("NAME", False),), 50))
+        query, params = actors.page_query(
+            ActorCriteria(quarters=(slug,)), Page((actors.sort_field("NAME", False),), 50)
+        )
         [row] = await self.run(query, **params)
         page_ids = [r["a"]["id"] for r in row["rows"][:50]]
         partner_query, partner_params = cooperations.partners_query(
@@ -78,24 +79,33 @@ class Floor:
         await self.driver.close()
 
 
-async def measure(settings: Neo4jSettings, base: str, token: str, hubs: list[str], slugs: list[str], runs: int) -> list[
-        tuple[Timing, Timing]]:
+async def measure(
+    settings: Neo4jSettings, base: str, token: str, hubs: list[str], slugs: list[str], runs: int
+) -> list[tuple[Timing, Timing]]:
     rng = random.Random(7)
     detail_ids = [rng.choice(hubs) for _ in range(max(runs, 50))]
     floor = Floor(settings)
     async with httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as client:
+
         async def detail_http(i: int) -> None:
-            body = (await client.post("/graphql", json={
-                "query": DETAIL, "variables": {"id": ids.encode("Actor", detail_ids[i])}})).json()
+            body = (
+                await client.post(
+                    "/graphql", json={"query": DETAIL, "variables": {"id": ids.encode("Actor", detail_ids[i])}}
+                )
+            ).json()
             assert "errors" not in body and len(body["data"]["actor"]["partners"]["edges"]) == 20, body
 
         async def page_http(i: int) -> None:
-            body = (await client.post("/graphql", json={"query": PAGE, "variables": {"q": [slugs[i % len(slugs)]]}})).json()
+            body = (
+                await client.post("/graphql", json={"query": PAGE, "variables": {"q": [slugs[i % len(slugs)]]}})
+            ).json()
             assert "errors" not in body and len(body["data"]["actors"]["edges"]) == 50, body
 
         rows = [
             await paired("actor detail, 20 partners", runs, detail_http, lambda i: floor.detail(detail_ids[i])),
-            await paired("50 actors with nested partners", runs, page_http, lambda i: floor.page(slugs[i % len(slugs)])),
+            await paired(
+                "50 actors with nested partners", runs, page_http, lambda i: floor.page(slugs[i % len(slugs)])
+            ),
         ]
     await floor.close()
     return rows
@@ -113,8 +123,10 @@ def main() -> None:
         token = admin_token(settings)
         with api_server(settings) as base:
             rows = asyncio.run(measure(settings, base, token, hubs, slugs, args.runs))
-    print(f"\nBerlin-scale synthetic network (seed {args.seed}: 32 quarters, 10,000 actors, 50,000 cooperations), "
-          f"{args.runs} runs each, alternating with the floor, after 50 warm-up pairs:\n")
+    print(
+        f"\nBerlin-scale synthetic network (seed {args.seed}: 32 quarters, 10,000 actors, 50,000 cooperations), "
+        f"{args.runs} runs each, alternating with the floor, after 50 warm-up pairs:\n"
+    )
     print(report(rows))
 
 

@@ -27,9 +27,15 @@ ROOT = BENCH_DIR.parent
 
 
 @contextlib.contextmanager
-def neo4j_with_network(seed: int = 2027, actors: int = 10_000, cooperations: int = 50_000,
-                       heap: str = "1g", pagecache: str = "512m", network: Network | None = None,
-                       ties: list[dict] | None = None) -> Iterator[tuple[Neo4jSettings, Network]]:
+def neo4j_with_network(
+    seed: int = 2027,
+    actors: int = 10_000,
+    cooperations: int = 50_000,
+    heap: str = "1g",
+    pagecache: str = "512m",
+    network: Network | None = None,
+    ties: list[dict] | None = None,
+) -> Iterator[tuple[Neo4jSettings, Network]]:
     """A fresh Neo4j in bench/data holding the reference seeds and a generated network (or the
     one given, optionally with only ``ties`` of its cooperations loaded)."""
     home = BENCH_DIR / "data" / "neo4j"
@@ -41,8 +47,12 @@ def neo4j_with_network(seed: int = 2027, actors: int = 10_000, cooperations: int
         network = network or generate(seed, actors=actors, cooperations=cooperations)
         started = time.perf_counter()
         asyncio.run(_load(settings, network, network.cooperations if ties is None else ties))
-        print(f"loaded {len(network.actors)} actors and {len(network.cooperations if ties is None else ties)} cooperations "
-              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"loaded {len(network.actors)} actors and "
+            f"{len(network.cooperations if ties is None else ties)} cooperations "
+            f"in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
         yield settings, network
     finally:
         server.stop()
@@ -77,19 +87,38 @@ def admin_token(settings: Neo4jSettings) -> str:
 
 
 @contextlib.contextmanager
-def api_server(neo4j: Neo4jSettings, **settings: str) -> Iterator[str]:
+def api_server(neo4j: Neo4jSettings, checkout: Path = ROOT, **settings: str) -> Iterator[str]:
     """The service under uvicorn in its own process, as in production; yields its base URL.
 
     Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
-    and fault tests fire requests faster than any client should.
+    and fault tests fire requests faster than any client should. ``checkout`` serves the code
+    of another checkout (an earlier commit, for a before/after comparison).
     """
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password,
-           "KIEZGRAPH_RATE_LIMIT": "0", "KIEZGRAPH_PUBLIC_RATE_LIMIT": "0", **settings}
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j.uri,
+        "NEO4J_USER": neo4j.user,
+        "NEO4J_PASSWORD": neo4j.password,
+        "KIEZGRAPH_RATE_LIMIT": "0",
+        "KIEZGRAPH_PUBLIC_RATE_LIMIT": "0",
+        **settings,
+    }
     with subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "kiezgraph.app:app_from_env", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "kiezgraph.app:app_from_env",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env={**env, "PYTHONPATH": str(checkout)} if checkout != ROOT else env,
+        cwd=checkout,
     ) as server:
         base = f"http://127.0.0.1:{port}"
         try:
@@ -161,9 +190,13 @@ async def paired(
 
 def report(rows: list[tuple[Timing, Timing]]) -> str:
     """A markdown table: each measurement beside its floor, with the ratios."""
-    lines = ["| what | median ms | p95 ms | floor median ms | floor p95 ms | ratio median | ratio p95 |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| what | median ms | p95 ms | floor median ms | floor p95 ms | ratio median | ratio p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for api, floor in rows:
-        lines.append(f"| {api.label} | {api.median:.1f} | {api.p95:.1f} | {floor.median:.1f} | {floor.p95:.1f} | "
-                     f"{api.median / floor.median:.2f}× | {api.p95 / floor.p95:.2f}× |")
+        lines.append(
+            f"| {api.label} | {api.median:.1f} | {api.p95:.1f} | {floor.median:.1f} | {floor.p95:.1f} | "
+            f"{api.median / floor.median:.2f}× | {api.p95 / floor.p95:.2f}× |"
+        )
     return "\n".join(lines)

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from analysis.suggestions import Weights
 from bench.common import neo4j_with_network
 from bench.generate import Network, generate
+from core.access import Principal, Role
+from core.context import Context
 from graph.db import Database, Neo4jSettings
 from resolvers import ids, suggestions
-from resolvers.access import Principal, Role
-from resolvers.context import Context
 
 K = 10
 
@@ -59,6 +59,7 @@ def random_baseline(everyone: list[str], known: dict[str, set[str]], rng: random
             if other != actor and other not in known.get(actor, set()) and other not in chosen:
                 chosen.append(other)
         return chosen
+
     return pick
 
 
@@ -68,6 +69,7 @@ def common_neighbours(known: dict[str, set[str]], rng: random.Random) -> Callabl
         counts = Counter(c for m in mine for c in known.get(m, set()) if c != actor and c not in mine)
         ranked = sorted(counts, key=lambda c: (-counts[c], rng.random()))
         return ranked[:K]
+
     return pick
 
 
@@ -113,8 +115,10 @@ def main() -> None:
         ("common neighbours", scores({a: common_neighbours(known, random.Random(1))(a) for a in test}, hidden)),
         ("random", scores({a: random_baseline(everyone, known, random.Random(2))(a) for a in test}, hidden)),
     ]
-    print(f"\nPlanted network (seed {args.seed}): {len(net.quarters)} quarters, {len(net.actors)} actors, "
-          f"{len(net.cooperations)} cooperations; {len(hidden_ties)} hidden (10 %); {len(test)} test actors.\n")
+    print(
+        f"\nPlanted network (seed {args.seed}): {len(net.quarters)} quarters, {len(net.actors)} actors, "
+        f"{len(net.cooperations)} cooperations; {len(hidden_ties)} hidden (10 %); {len(test)} test actors.\n"
+    )
     print("| method | precision@10 | recall@10 |")
     print("|---|---:|---:|")
     for name, (p, r) in rows:

@@ -21,19 +21,52 @@ from typing import Any
 from graph.ids import seed_id
 from graph.names import name_key, search_key, sort_key
 
-CURRENT_FIELDS = ["nachbarschaft-integration", "bildung", "oeffentlicher-raum", "gesundheit-bewegung",
-                  "beteiligung-vernetzung-kooperation", "klimaschutz-anpassung"]
+CURRENT_FIELDS = [
+    "nachbarschaft-integration",
+    "bildung",
+    "oeffentlicher-raum",
+    "gesundheit-bewegung",
+    "beteiligung-vernetzung-kooperation",
+    "klimaschutz-anpassung",
+]
 TYPES = [("Institution", 0.30), ("Initiative", 0.35), ("Company", 0.25), ("HousingAssociation", 0.10)]
-KINDS = [("project_partnership", 0.30), ("working_group", 0.20), ("regular_exchange", 0.20), ("funding", 0.08),
-         ("space_provision", 0.10), ("project_sponsorship", 0.07), ("donation", 0.05)]
+KINDS = [
+    ("project_partnership", 0.30),
+    ("working_group", 0.20),
+    ("regular_exchange", 0.20),
+    ("funding", 0.08),
+    ("space_provision", 0.10),
+    ("project_sponsorship", 0.07),
+    ("donation", 0.05),
+]
 PREFIX = {
     "Institution": ["Kita", "Grundschule", "Bibliothek", "Jugendclub", "Familienzentrum", "Stadtteilzentrum"],
     "Initiative": ["Initiative", "Verein", "Elterncafé", "Nachbarschaftsgarten", "Mieterbeirat", "Lesepaten"],
     "Company": ["Bäckerei", "Werkstatt", "Café", "Beratung", "Druckerei", "Laden"],
     "HousingAssociation": ["Wohnbau", "Wohnen", "Siedlungsbau", "Hausverwaltung"],
 }
-WORDS = ["Sonne", "Linde", "Brücke", "Hof", "Eck", "Kiez", "Garten", "Weg", "Platz", "Ufer", "Mühle", "Stern",
-         "Welle", "Anker", "Bogen", "Feld", "Hain", "Quelle", "Turm", "Wiese"]
+WORDS = [
+    "Sonne",
+    "Linde",
+    "Brücke",
+    "Hof",
+    "Eck",
+    "Kiez",
+    "Garten",
+    "Weg",
+    "Platz",
+    "Ufer",
+    "Mühle",
+    "Stern",
+    "Welle",
+    "Anker",
+    "Bogen",
+    "Feld",
+    "Hain",
+    "Quelle",
+    "Turm",
+    "Wiese",
+]
 COMMUNITIES_PER_QUARTER = 3
 
 
@@ -72,18 +105,31 @@ def generate(seed: int = 2027, quarters: int = 32, actors: int = 10_000, coopera
         lat, lon = 52.45 + 0.11 * rng.random(), 13.28 + 0.27 * rng.random()
         centres.append((lat, lon))
         name = f"Synthetisches Quartier {i + 1:02d}"
-        net.quarters.append({
-            "id": seed_id("bench-quarter", f"{seed}:{i}"), "lat": lat, "lon": lon,
-            "props": {"slug": f"synth-{i + 1:02d}", "name": name, "altNames": [], "searchKey": search_key([name]),
-                      "sortName": sort_key(name), "district": "Synthetic", "city": "Berlin", "status": "active",
-                      "startYear": rng.choice([1999, 2005, 2009, 2016, 2021]), "sources": ["synthetic benchmark data"],
-                      "synthetic": True},
-        })
+        net.quarters.append(
+            {
+                "id": seed_id("bench-quarter", f"{seed}:{i}"),
+                "lat": lat,
+                "lon": lon,
+                "props": {
+                    "slug": f"synth-{i + 1:02d}",
+                    "name": name,
+                    "altNames": [],
+                    "searchKey": search_key([name]),
+                    "sortName": sort_key(name),
+                    "district": "Synthetic",
+                    "city": "Berlin",
+                    "status": "active",
+                    "startYear": rng.choice([1999, 2005, 2009, 2016, 2021]),
+                    "sources": ["synthetic benchmark data"],
+                    "synthetic": True,
+                },
+            }
+        )
     # Quarter sizes vary (a few large estates, many small areas).
     quarter_cum = list(itertools.accumulate(1.0 / (1 + i) ** 0.6 for i in range(quarters)))
     members: dict[tuple[int, int], list[int]] = {}
     home: list[tuple[int, int]] = []
-    created = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    created = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     for i in range(actors):
         q = rng.choices(range(quarters), cum_weights=quarter_cum)[0]
         c = rng.randrange(COMMUNITIES_PER_QUARTER)
@@ -101,13 +147,27 @@ def generate(seed: int = 2027, quarters: int = 32, actors: int = 10_000, coopera
         located = rng.random() < 0.8
         lat = centres[q][0] + rng.gauss(0, 0.003) if located else None
         lon = centres[q][1] + rng.gauss(0, 0.0045) if located else None
-        net.actors.append({
-            "id": seed_id("bench-actor", f"{seed}:{i}"), "type": actor_type, "lat": lat, "lon": lon,
-            "createdAt": (created + dt.timedelta(minutes=i)).isoformat(), "quarters": memberships, "fields": fields,
-            "props": {"name": name, "altNames": [], "searchKey": search_key([name]), "nameKey": name_key(name),
-                      "sortName": sort_key(name), "tags": [], "sources": ["synthetic benchmark data"],
-                      "benchCommunity": f"{q}:{c}"},
-        })
+        net.actors.append(
+            {
+                "id": seed_id("bench-actor", f"{seed}:{i}"),
+                "type": actor_type,
+                "lat": lat,
+                "lon": lon,
+                "createdAt": (created + dt.timedelta(minutes=i)).isoformat(),
+                "quarters": memberships,
+                "fields": fields,
+                "props": {
+                    "name": name,
+                    "altNames": [],
+                    "searchKey": search_key([name]),
+                    "nameKey": name_key(name),
+                    "sortName": sort_key(name),
+                    "tags": [],
+                    "sources": ["synthetic benchmark data"],
+                    "benchCommunity": f"{q}:{c}",
+                },
+            }
+        )
     # Heavy-tailed activity: a few actors are hubs.
     activity = list(itertools.accumulate(rng.paretovariate(1.6) for _ in range(actors)))
     everyone = range(actors)
@@ -135,13 +195,21 @@ def generate(seed: int = 2027, quarters: int = 32, actors: int = 10_000, coopera
         if rng.random() < 0.2:
             until = min(since + dt.timedelta(days=rng.randint(365, 6 * 365)), dt.date(2025, 12, 31))
         shared = sorted(set(net.actors[a]["fields"]) & set(net.actors[b]["fields"])) or net.actors[a]["fields"]
-        net.cooperations.append({
-            "id": seed_id("bench-cooperation", f"{seed}:{pair[0]}~{pair[1]}"),
-            "a": net.actors[pair[0]]["id"], "b": net.actors[pair[1]]["id"],
-            "props": {"kind": _weighted(rng, KINDS), "actionFields": [rng.choice(shared)], "since": since,
-                      "until": until, "intensity": rng.choice([1, 1, 2, 2, 2, 3]),
-                      "source": "synthetic benchmark data"},
-        })
+        net.cooperations.append(
+            {
+                "id": seed_id("bench-cooperation", f"{seed}:{pair[0]}~{pair[1]}"),
+                "a": net.actors[pair[0]]["id"],
+                "b": net.actors[pair[1]]["id"],
+                "props": {
+                    "kind": _weighted(rng, KINDS),
+                    "actionFields": [rng.choice(shared)],
+                    "since": since,
+                    "until": until,
+                    "intensity": rng.choice([1, 1, 2, 2, 2, 3]),
+                    "source": "synthetic benchmark data",
+                },
+            }
+        )
     return net
 
 
@@ -149,9 +217,11 @@ def summary(net: Network) -> str:
     degrees = net.degrees()
     top = sorted(degrees.values(), reverse=True)
     mean = 2 * len(net.cooperations) / max(1, len(net.actors))
-    return (f"seed {net.seed}: {len(net.quarters)} quarters, {len(net.actors)} actors, "
-            f"{len(net.cooperations)} cooperations; mean degree {mean:.1f}, max {top[0] if top else 0}, "
-            f"isolates {len(net.actors) - len(degrees)}; log10 span {math.log10(max(top[0], 1)):.1f}")
+    return (
+        f"seed {net.seed}: {len(net.quarters)} quarters, {len(net.actors)} actors, "
+        f"{len(net.cooperations)} cooperations; mean degree {mean:.1f}, max {top[0] if top else 0}, "
+        f"isolates {len(net.actors) - len(degrees)}; log10 span {math.log10(max(top[0], 1)):.1f}"
+    )
 
 
 if __name__ == "__main__":

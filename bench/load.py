@@ -53,8 +53,15 @@ class Tally:
     refusals: Counter[str] = field(default_factory=Counter)
 
 
-async def client(http: httpx.AsyncClient, rng: random.Random, actors: list[str], slugs: list[str], writes: float,
-                 until: float, tally: Tally) -> None:
+async def client(
+    http: httpx.AsyncClient,
+    rng: random.Random,
+    actors: list[str],
+    slugs: list[str],
+    writes: float,
+    until: float,
+    tally: Tally,
+) -> None:
     while time.monotonic() < until:
         actor = ids.encode("Actor", rng.choice(actors))
         roll = rng.random()
@@ -63,18 +70,45 @@ async def client(http: httpx.AsyncClient, rng: random.Random, actors: list[str],
             if kind < 0.5:
                 detail = await post(http, DETAIL, {"id": actor}, tally)
                 if detail and detail["actor"]:
-                    await post(http, UPDATE, {"i": {"id": actor, "version": detail["actor"]["version"],
-                                                    "description": f"load {rng.random():.6f}"}}, tally, "updateActor")
+                    await post(
+                        http,
+                        UPDATE,
+                        {
+                            "i": {
+                                "id": actor,
+                                "version": detail["actor"]["version"],
+                                "description": f"load {rng.random():.6f}",
+                            }
+                        },
+                        tally,
+                        "updateActor",
+                    )
             elif kind < 0.8:
                 other = ids.encode("Actor", rng.choice(actors))
-                await post(http, ADD, {"i": {"actorIds": [actor, other], "kind": "REGULAR_EXCHANGE",
-                                             "since": dt.date.today().isoformat()}}, tally, "addCooperation")
+                await post(
+                    http,
+                    ADD,
+                    {
+                        "i": {
+                            "actorIds": [actor, other],
+                            "kind": "REGULAR_EXCHANGE",
+                            "since": dt.date.today().isoformat(),
+                        }
+                    },
+                    tally,
+                    "addCooperation",
+                )
             else:
                 detail = await post(http, DETAIL, {"id": actor}, tally)
                 edges = detail["actor"]["partners"]["edges"] if detail and detail["actor"] else []
                 if edges:
-                    await post(http, END, {"i": {"id": edges[0]["cooperation"]["id"],
-                                                 "until": dt.date.today().isoformat()}}, tally, "endCooperation")
+                    await post(
+                        http,
+                        END,
+                        {"i": {"id": edges[0]["cooperation"]["id"], "until": dt.date.today().isoformat()}},
+                        tally,
+                        "endCooperation",
+                    )
             continue
         r = rng.random()
         if r < 0.30:
@@ -91,8 +125,9 @@ async def client(http: httpx.AsyncClient, rng: random.Random, actors: list[str],
             await post(http, QUARTER, {"s": rng.choice(slugs)}, tally)
 
 
-async def post(http: httpx.AsyncClient, query: str, variables: dict, tally: Tally,
-               mutation: str | None = None) -> dict | None:
+async def post(
+    http: httpx.AsyncClient, query: str, variables: dict, tally: Tally, mutation: str | None = None
+) -> dict | None:
     started = time.perf_counter()
     try:
         response = await http.post("/graphql", json={"query": query, "variables": variables})
@@ -113,19 +148,23 @@ async def post(http: httpx.AsyncClient, query: str, variables: dict, tally: Tall
     return data
 
 
-async def run(base: str, token: str, actors: list[str], slugs: list[str], clients: int, seconds: float,
-              writes: float) -> tuple[Tally, float]:
+async def run(
+    base: str, token: str, actors: list[str], slugs: list[str], clients: int, seconds: float, writes: float
+) -> tuple[Tally, float]:
     tally = Tally()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits,
-                                 headers={"Authorization": f"Bearer {token}"}) as http:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=60, limits=limits, headers={"Authorization": f"Bearer {token}"}
+    ) as http:
         warm = time.monotonic() + 3
-        await asyncio.gather(*(client(http, random.Random(i), actors, slugs, writes, warm, Tally())
-                               for i in range(clients)))
+        await asyncio.gather(
+            *(client(http, random.Random(i), actors, slugs, writes, warm, Tally()) for i in range(clients))
+        )
         started = time.monotonic()
         until = started + seconds
-        await asyncio.gather(*(client(http, random.Random(100 + i), actors, slugs, writes, until, tally)
-                               for i in range(clients)))
+        await asyncio.gather(
+            *(client(http, random.Random(100 + i), actors, slugs, writes, until, tally) for i in range(clients))
+        )
         elapsed = time.monotonic() - started
     return tally, elapsed
 
@@ -135,8 +174,10 @@ def row(label: str, clients: int, tally: Tally, elapsed: float) -> str:
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] if ordered else float("nan")
     errors = sum(tally.errors.values())
     refusals = ", ".join(f"{k} {v}" for k, v in tally.refusals.most_common()) or "0"
-    return (f"| {label} | {clients} | {elapsed:.0f} s | {len(ordered)} | {len(ordered) / elapsed:.0f} | "
-            f"{statistics.median(ordered):.1f} | {p99:.1f} | {errors} | {refusals} |")
+    return (
+        f"| {label} | {clients} | {elapsed:.0f} s | {len(ordered)} | {len(ordered) / elapsed:.0f} | "
+        f"{statistics.median(ordered):.1f} | {p99:.1f} | {errors} | {refusals} |"
+    )
 
 
 def main() -> None:
@@ -153,8 +194,10 @@ def main() -> None:
         with api_server(settings) as base:
             reads = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.0))
             mixed = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.2))
-    print(f"\nBerlin-scale synthetic network (seed {args.seed}); {args.clients} concurrent clients on loopback, "
-          f"{args.seconds:.0f} s per mix after a 3 s warm-up:\n")
+    print(
+        f"\nBerlin-scale synthetic network (seed {args.seed}); {args.clients} concurrent clients on loopback, "
+        f"{args.seconds:.0f} s per mix after a 3 s warm-up:\n"
+    )
     print("| mix | clients | duration | requests | req/s | p50 ms | p99 ms | errors | refusals |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     print(row("read", args.clients, *reads))

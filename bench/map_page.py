@@ -29,8 +29,16 @@ from bench.common import BENCH_DIR, ROOT, api_server, neo4j_with_network
 from bench.generate import generate
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 OUT = BENCH_DIR / "out" / "web"
 VIEWPORT = {"width": 1440, "height": 900}
 PAN_SECONDS = 4.0
@@ -56,16 +64,28 @@ class Result:
             if len(done) < len(values):
                 return f"> {SETTLE_LIMIT_S} s"
             return f"{statistics.median(done) / 1000:.2f} s"
-        return (f"| {self.renderer} | {self.network} | {self.nodes:,} / {self.edges:,} | {med(list(self.first_frame_ms))} "
-                f"| {med(self.settled_ms)} | {statistics.median(self.fps):.0f} |")
+
+        return (
+            f"| {self.renderer} | {self.network} | {self.nodes:,} / {self.edges:,} | {med(list(self.first_frame_ms))} "
+            f"| {med(self.settled_ms)} | {statistics.median(self.fps):.0f} |"
+        )
 
 
 def build_bench_pages() -> None:
     """Bundle the Cytoscape bench page (not part of the map's bundle) with the map's esbuild."""
     OUT.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(ROOT / "web" / "node_modules" / ".bin" / "esbuild"), str(ROOT / "web" / "bench" / "cytoscape.ts"),
-                    "--bundle", "--format=esm", "--minify", "--loader:.graphql=text",
-                    f"--outfile={OUT / 'cytoscape.js'}"], check=True)
+    subprocess.run(
+        [
+            str(ROOT / "web" / "node_modules" / ".bin" / "esbuild"),
+            str(ROOT / "web" / "bench" / "cytoscape.ts"),
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--loader:.graphql=text",
+            f"--outfile={OUT / 'cytoscape.js'}",
+        ],
+        check=True,
+    )
 
 
 CYTOSCAPE_HTML = """<!doctype html><html lang="de"><meta charset="utf-8"><title>bench</title>
@@ -79,6 +99,7 @@ def open_bench_page(page: Page) -> None:
             route.fulfill(body=(OUT / "cytoscape.js").read_bytes(), content_type="text/javascript")
         else:
             route.fulfill(body=CYTOSCAPE_HTML, content_type="text/html")
+
     page.route("**/__bench/**", serve)
 
 
@@ -94,8 +115,11 @@ def wait_settled(page: Page) -> float | None:
     layout that holds the page's thread would hold any question too.
     """
     try:
-        page.wait_for_function("() => performance.getEntriesByName('kiezgraph:settled').length > 0",
-                               timeout=SETTLE_LIMIT_S * 1000, polling=250)
+        page.wait_for_function(
+            "() => performance.getEntriesByName('kiezgraph:settled').length > 0",
+            timeout=SETTLE_LIMIT_S * 1000,
+            polling=250,
+        )
     except Exception:
         return None
     return mark(page, "settled")
@@ -126,8 +150,9 @@ def pan_fps(page: Page) -> float:
     return float(frames) / elapsed
 
 
-def measure(playwright: Playwright, renderer: str, base: str, quarter: str, label: str,
-            counts: tuple[int, int]) -> Result:
+def measure(
+    playwright: Playwright, renderer: str, base: str, quarter: str, label: str, counts: tuple[int, int]
+) -> Result:
     result = Result(renderer, label, counts[0], counts[1], [], [], [])
     runs = RUNS_BERLIN_CYTOSCAPE if quarter == "berlin" and "Cytoscape" in renderer else RUNS
     for _ in range(runs):
@@ -150,8 +175,11 @@ def measure(playwright: Playwright, renderer: str, base: str, quarter: str, labe
                 webgl = "&renderer=webgl" if "WebGL" in renderer else ""
                 page.goto(f"{base}/__bench/cytoscape.html?quarter={quarter}&layout=none{webgl}")
                 try:
-                    page.wait_for_function("() => performance.getEntriesByName('kiezgraph:first-frame').length > 0",
-                                           timeout=SETTLE_LIMIT_S * 1000, polling=250)
+                    page.wait_for_function(
+                        "() => performance.getEntriesByName('kiezgraph:first-frame').length > 0",
+                        timeout=SETTLE_LIMIT_S * 1000,
+                        polling=250,
+                    )
                 except Exception:
                     print(f"  {renderer} · {label}: no frame within {SETTLE_LIMIT_S} s", file=sys.stderr)
                     result.first_frame_ms.append(SETTLE_LIMIT_S * 1000)
@@ -172,8 +200,10 @@ def measure(playwright: Playwright, renderer: str, base: str, quarter: str, labe
             result.fps.append(fps if not renderer.startswith("sigma") else pan_fps(page))
         finally:
             browser.close()
-        print(f"  {renderer} · {label}: first frame {first:.0f} ms, settled {settled} ms, "
-              f"{result.fps[-1]:.0f} fps", file=sys.stderr)
+        print(
+            f"  {renderer} · {label}: first frame {first:.0f} ms, settled {settled} ms, {result.fps[-1]:.0f} fps",
+            file=sys.stderr,
+        )
     return result
 
 
@@ -188,22 +218,29 @@ def main() -> None:
         for q in sizes:
             if not q["slug"].startswith("synth-"):
                 continue
-            answer = httpx.post(f"{base}/graphql", timeout=60, json={
-                "query": "query($s: String!) { quarterNetwork(slug: $s) { nodeCount edgeCount } }",
-                "variables": {"s": q["slug"]}}).json()["data"]["quarterNetwork"]
+            answer = httpx.post(
+                f"{base}/graphql",
+                timeout=60,
+                json={
+                    "query": "query($s: String!) { quarterNetwork(slug: $s) { nodeCount edgeCount } }",
+                    "variables": {"s": q["slug"]},
+                },
+            ).json()["data"]["quarterNetwork"]
             counted[q["slug"]] = (answer["nodeCount"], answer["edgeCount"])
         # A typical quarter (the one nearest 500 actors) and the largest one.
         typical = min(counted, key=lambda s: abs(counted[s][0] - 500))
         largest = max(counted, key=lambda s: counted[s][0])
-        whole = httpx.post(f"{base}/graphql", timeout=120,
-                           json={"query": "{ network { nodeCount edgeCount } }"}).json()["data"]["network"]
+        whole = httpx.post(
+            f"{base}/graphql", timeout=120, json={"query": "{ network { nodeCount edgeCount } }"}
+        ).json()["data"]["network"]
         rows = []
         with sync_playwright() as playwright:
-            for renderer in ("sigma.js + ForceAtlas2", "Cytoscape.js (canvas) + cose",
-                             "Cytoscape.js (WebGL) + cose"):
-                for quarter, label, size in ((typical, "quarter", counted[typical]),
-                                             (largest, "largest quarter", counted[largest]),
-                                             ("berlin", "Berlin", (whole["nodeCount"], whole["edgeCount"]))):
+            for renderer in ("sigma.js + ForceAtlas2", "Cytoscape.js (canvas) + cose", "Cytoscape.js (WebGL) + cose"):
+                for quarter, label, size in (
+                    (typical, "quarter", counted[typical]),
+                    (largest, "largest quarter", counted[largest]),
+                    ("berlin", "Berlin", (whole["nodeCount"], whole["edgeCount"])),
+                ):
                     rows.append(measure(playwright, renderer, base, quarter, label, size))
                     print(rows[-1].row(), file=sys.stderr)
     print(f"\nMedians of {RUNS} runs, headless Chromium (software WebGL), 1440×900, 2 cores:\n")

@@ -26,12 +26,12 @@ import httpx2 as httpx
 import neo4j
 
 from analysis.suggestions import Weights
-from bench.common import admin_token, Timing, api_server, neo4j_with_network, paired, report
+from bench.common import Timing, admin_token, api_server, neo4j_with_network, paired, report
+from core.access import Principal, Role
+from core.context import Context
 from graph import revision
 from graph.db import Database, Neo4jSettings
 from resolvers import ids, networks, suggestions
-from resolvers.access import Principal, Role
-from resolvers.context import Context
 
 EGO = "query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodeCount edgeCount json } }"
 SUGGEST = """query($id: ID!) { suggestPartners(actorId: $id, first: 10) { suggestions { score actor { id name type }
@@ -57,12 +57,13 @@ async def record(settings: Neo4jSettings, work: Callable[[Context], Awaitable[ob
 
 class Replay:
     def __init__(self, settings: Neo4jSettings) -> None:
-        self.driver = neo4j.AsyncGraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
-                                                      notifications_min_severity="OFF")
+        self.driver = neo4j.AsyncGraphDatabase.driver(
+            settings.uri, auth=(settings.user, settings.password), notifications_min_severity="OFF"
+        )
 
     async def __call__(self, trace: Trace) -> None:
         for query, params, routing in trace:
-            await self.driver.execute_query(query, params, routing_=routing)  # type: ignore[arg-type]
+            await self.driver.execute_query(query, params, routing_=routing)  # type: ignore[arg-type]  # replayed text
 
     async def close(self) -> None:
         await self.driver.close()
@@ -77,13 +78,21 @@ async def once(label: str, runs: int, call: Callable[[], Awaitable[object]]) -> 
     return Timing(label, samples)
 
 
-async def measure(settings: Neo4jSettings, base: str, token: str, centres: list[str], runs: int) -> tuple[list, list[str]]:
+async def measure(
+    settings: Neo4jSettings, base: str, token: str, centres: list[str], runs: int
+) -> tuple[list, list[str]]:
     replay = Replay(settings)
     notes: list[str] = []
-    ego_traces = [await record(settings, lambda ctx, c=c: networks.ego(ctx, ids.encode("Actor", c), 2, None, None))
-                  for c in centres]
-    suggest_traces = [await record(settings, lambda ctx, c=c: suggestions.suggest(
-        ctx, ids.encode("Actor", c), None, None, None, 10, Weights())) for c in centres]
+    ego_traces = [
+        await record(settings, lambda ctx, c=c: networks.ego(ctx, ids.encode("Actor", c), 2, None, None))
+        for c in centres
+    ]
+    suggest_traces = [
+        await record(
+            settings, lambda ctx, c=c: suggestions.suggest(ctx, ids.encode("Actor", c), None, None, None, 10, Weights())
+        )
+        for c in centres
+    ]
 
     async def whole_read(ctx: Context) -> object:
         return await networks.read(ctx, await networks.selection(ctx, None))
@@ -91,6 +100,7 @@ async def measure(settings: Neo4jSettings, base: str, token: str, centres: list[
     whole_trace = await record(settings, whole_read)
     rows = []
     async with httpx.AsyncClient(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
+
         async def post(query: str, variables: dict | None = None) -> dict:
             body = (await client.post("/graphql", json={"query": query, "variables": variables or {}})).json()
             assert "errors" not in body, body
@@ -102,8 +112,7 @@ async def measure(settings: Neo4jSettings, base: str, token: str, centres: list[
             data = await post(EGO, {"id": ids.encode("Actor", centres[i % len(centres)])})
             sizes.append((data["egoNetwork"]["nodeCount"], data["egoNetwork"]["edgeCount"]))
 
-        rows.append(await paired("egoNetwork depth 2", runs, ego_http,
-                                 lambda i: replay(ego_traces[i % len(centres)])))
+        rows.append(await paired("egoNetwork depth 2", runs, ego_http, lambda i: replay(ego_traces[i % len(centres)])))
         nodes = statistics.median(s[0] for s in sizes)
         edges = statistics.median(s[1] for s in sizes)
         notes.append(f"egoNetwork depth 2: median {nodes:.0f} actors and {edges:.0f} cooperations per response")
@@ -111,8 +120,9 @@ async def measure(settings: Neo4jSettings, base: str, token: str, centres: list[
         async def suggest_http(i: int) -> None:
             await post(SUGGEST, {"id": ids.encode("Actor", centres[i % len(centres)])})
 
-        rows.append(await paired("suggestPartners (10)", runs, suggest_http,
-                                 lambda i: replay(suggest_traces[i % len(centres)])))
+        rows.append(
+            await paired("suggestPartners (10)", runs, suggest_http, lambda i: replay(suggest_traces[i % len(centres)]))
+        )
 
         whole_bytes = []
 
@@ -128,8 +138,9 @@ async def measure(settings: Neo4jSettings, base: str, token: str, centres: list[
         version = [1]
 
         async def touch() -> None:
-            data = await post(TOUCH, {"i": {"id": first_actor, "version": version[0],
-                                            "description": f"benchmark write {version[0]}"}})
+            data = await post(
+                TOUCH, {"i": {"id": first_actor, "version": version[0], "description": f"benchmark write {version[0]}"}}
+            )
             version[0] = data["updateActor"]["actor"]["version"]
 
         cold = []
@@ -163,8 +174,10 @@ def main() -> None:
         token = admin_token(settings)
         with api_server(settings) as base:
             rows, notes = asyncio.run(measure(settings, base, token, centres, args.runs))
-    print(f"\nBerlin-scale synthetic network (seed {args.seed}: 32 quarters, 10,000 actors, 50,000 cooperations; "
-          f"centres of median degree {median}), {args.runs} runs for the per-actor requests:\n")
+    print(
+        f"\nBerlin-scale synthetic network (seed {args.seed}: 32 quarters, 10,000 actors, 50,000 cooperations; "
+        f"centres of median degree {median}), {args.runs} runs for the per-actor requests:\n"
+    )
     print(report(rows))
     print()
     for note in notes:

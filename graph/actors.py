@@ -13,9 +13,11 @@ from typing import Any, Final, LiteralString, cast
 
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import ActorCriteria
-from graph.db import Database, Transaction
+from graph.db import Database, Runner, Transaction
 from graph.filters import Compiler
+from graph.names import name_key, search_key, sort_key
 from graph.pagination import Page, SortField, order_by_keys, seek_keys
+from graph.patch import KEEP, Change, changes
 
 # An actor as every read returns it: its properties, type label and action fields.
 _PROJECTION = """{v} {{.id, .name, .altNames, .description, .street, .postalCode, .city, .website, .tags,
@@ -165,14 +167,18 @@ RETURN id, COUNT { (a)-[:COOPERATES_WITH]-(b:Actor) WHERE b.archived = false } A
 """
 
 # The documented organisations of many quarters at once (QM Träger, housing owners).
-KEY_ORGANISATIONS: Final[LiteralString] = """
+KEY_ORGANISATIONS: Final[LiteralString] = (
+    """
 UNWIND $ids AS id
 MATCH (a:Actor)-[m:ACTIVE_IN]->(q:Quarter {id: id})
 WHERE m.role <> 'member' AND a.archived = false
-RETURN id, """ + projection("a") + """ AS a,
+RETURN id, """
+    + projection("a")
+    + """ AS a,
        m {.role, .flats, .shareNote, .note, .sources, since: toString(m.since), until: toString(m.until)} AS m
 ORDER BY m.role DESC, a.sortName
 """
+)
 
 ACTOR_SORT: Final[dict[str, LiteralString]] = {
     "NAME": "{v}.sortName",
@@ -193,17 +199,22 @@ class ActorPage:
     has_more: bool
 
 
-async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, ActorRecord]:
-    return {r.id: r for r in (record(row["a"]) for row in await db.read(BY_IDS, ids=list(ids)))}
+async def by_ids(db: Runner, ids: Sequence[str]) -> dict[str, ActorRecord]:
+    return {r.id: r for r in (record(row["a"]) for row in await db.run(BY_IDS, ids=list(ids)))}
+
+
+async def one(db: Runner, actor_id: str) -> ActorRecord | None:
+    """One actor, or None; inside a write transaction, as that transaction has changed it."""
+    return (await by_ids(db, [actor_id])).get(actor_id)
 
 
 async def merged_into(db: Database, ids: Sequence[str]) -> dict[str, str]:
     return {row["id"]: row["survivor"] for row in await db.read(MERGED_INTO, ids=list(ids))}
 
 
-async def memberships(db: Database, ids: Sequence[str]) -> dict[str, list[MembershipRecord]]:
+async def memberships(db: Runner, ids: Sequence[str]) -> dict[str, list[MembershipRecord]]:
     found: dict[str, list[MembershipRecord]] = {i: [] for i in ids}
-    for row in await db.read(MEMBERSHIPS, ids=list(ids)):
+    for row in await db.run(MEMBERSHIPS, ids=list(ids)):
         found[row["id"]].append(membership(row["id"], row["quarter"], row["m"]))
     return found
 
@@ -212,23 +223,28 @@ def _ties(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
     found: dict[str, list[QuarterTie]] = {i: [] for i in ids}
     for row in rows:
         m = row["m"]
-        found[row["id"]].append(QuarterTie(
-            actor_id=row["id"], quarter=m["quarter"], role=m.get("role") or "member",
-            since=date_or_none(m.get("since")), until=date_or_none(m.get("until")), flats=m.get("flats"),
-            share_note=m.get("shareNote"), note=m.get("note"), sources=tuple(m.get("sources") or ()),
-            quarter_status=m.get("status") or "active", quarter_end=date_or_none(m.get("end")),
-        ))
+        found[row["id"]].append(
+            QuarterTie(
+                actor_id=row["id"],
+                quarter=m["quarter"],
+                role=m.get("role") or "member",
+                since=date_or_none(m.get("since")),
+                until=date_or_none(m.get("until")),
+                flats=m.get("flats"),
+                share_note=m.get("shareNote"),
+                note=m.get("note"),
+                sources=tuple(m.get("sources") or ()),
+                quarter_status=m.get("status") or "active",
+                quarter_end=date_or_none(m.get("end")),
+            )
+        )
     return found
 
 
-async def quarter_ties(db: Database, ids: Sequence[str]) -> dict[str, list[QuarterTie]]:
-    """The memberships of many actors with their quarters' state (for guarded reads)."""
-    return _ties(ids, await db.read(QUARTER_TIES, ids=list(ids)))
-
-
-async def quarter_ties_in(tx: Transaction, ids: Sequence[str]) -> dict[str, list[QuarterTie]]:
-    """The same inside a write transaction (permission checks see the transaction's own state)."""
-    return _ties(ids, await tx.run(QUARTER_TIES, ids=list(ids)))
+async def quarter_ties(db: Runner, ids: Sequence[str]) -> dict[str, list[QuarterTie]]:
+    """The memberships of many actors with their quarters' state, for access decisions (in a write
+    transaction, permission checks see the transaction's own state)."""
+    return _ties(ids, await db.run(QUARTER_TIES, ids=list(ids)))
 
 
 def membership(actor_id: str, quarter_id: str, m: dict[str, Any]) -> MembershipRecord:
@@ -278,7 +294,8 @@ def page_query(criteria: ActorCriteria, page: Page) -> tuple[LiteralString, dict
         f"WITH a, [{keys}] AS k ORDER BY {order_by_keys(page.sort, by_key, 'a.id')} "
         "WITH collect({a: a, k: k}) AS matched "
         f"WITH size(matched) AS total, [x IN matched WHERE {after}][..$limit] AS page "
-        f"CALL (page) {{ UNWIND page AS x WITH x.a AS a, x.k AS k RETURN collect({{a: {projection('a')}, k: k}}) AS rows }} "
+        "CALL (page) { UNWIND page AS x WITH x.a AS a, x.k AS k "
+        f"RETURN collect({{a: {projection('a')}, k: k}}) AS rows }} "
         "RETURN total, rows",
     )
     return query, {"limit": page.first + 1, **compiler.params}
@@ -306,8 +323,7 @@ async def count_by_type(db: Database, criteria: ActorCriteria) -> dict[str, int]
     where = compiler.actor(criteria, "a")
     query = cast(
         LiteralString,
-        f"MATCH (a:Actor) WHERE {where} "
-        "RETURN a.type AS type, count(a) AS n",
+        f"MATCH (a:Actor) WHERE {where} RETURN a.type AS type, count(a) AS n",
     )
     return {row["type"]: row["n"] for row in await db.read(query, **compiler.params)}
 
@@ -337,15 +353,19 @@ FOREACH (_ IN CASE WHEN a.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
 FOREACH (_ IN CASE WHEN a.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
 """
 
-CREATE: Final[LiteralString] = """
+CREATE: Final[LiteralString] = (
+    """
 CREATE (a:Actor {id: $id})
 SET a += $props,
     a.location = CASE WHEN $lat IS NULL THEN null ELSE point({latitude: $lat, longitude: $lon}) END,
     a.createdAt = datetime(), a.updatedAt = a.createdAt, a.version = 1, a.archived = false
 SET a.type = $type
-""" + TYPE_LABELS + """
+"""
+    + TYPE_LABELS
+    + """
 RETURN a.id AS id
 """
+)
 
 # Overwrite the given properties (null removes one); location only when asked.
 UPDATE: Final[LiteralString] = """
@@ -418,16 +438,150 @@ async def bump(tx: Transaction, actor_id: str) -> int | None:
     return rows[0]["previous"] if rows else None
 
 
-async def create(
-    tx: Transaction, actor_id: str, type_: str, props: dict[str, Any], location: tuple[float, float] | None
-) -> None:
-    lat, lon = location if location else (None, None)
-    await tx.run(CREATE, id=actor_id, type=type_, props=props, lat=lat, lon=lon)
+@dataclass(frozen=True)
+class Names:
+    """An actor's name and other names; the keys that search, duplicate checks and sorting use
+    are derived from them here (:mod:`graph.names`)."""
+
+    name: str
+    alternatives: tuple[str, ...] = ()
+
+    def props(self) -> dict[str, Any]:
+        alts = [n for n in dict.fromkeys(self.alternatives) if n and n != self.name]
+        return {
+            "name": self.name,
+            "altNames": alts,
+            "searchKey": search_key([self.name, *alts]),
+            "nameKey": name_key(self.name),
+            "sortName": sort_key(self.name),
+        }
 
 
-async def update(
+@dataclass(frozen=True)
+class Address:
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+
+
+def _address(address: Address | None) -> dict[str, Any]:
+    a = address or Address()
+    return {"street": a.street, "postalCode": a.postal_code, "city": a.city}
+
+
+@dataclass(frozen=True)
+class TypeFields:
+    """The fields that belong to one actor type each (None where they do not apply)."""
+
+    institution_kind: str | None = None  # Institution
+    legal_form: str | None = None  # Initiative
+    sector: str | None = None  # Company
+    social_enterprise: bool | None = None  # Company
+    ownership: str | None = None  # HousingAssociation
+
+
+# Each type field, the actor type it belongs to, and its property.
+TYPE_FIELDS: Final[dict[str, tuple[str, str]]] = {
+    "institution_kind": ("Institution", "institutionKind"),
+    "legal_form": ("Initiative", "legalForm"),
+    "sector": ("Company", "sector"),
+    "social_enterprise": ("Company", "socialEnterprise"),
+    "ownership": ("HousingAssociation", "ownership"),
+}
+
+
+@dataclass(frozen=True)
+class NewActor:
+    type: str
+    names: Names
+    description: str | None = None
+    address: Address | None = None
+    location: tuple[float, float] | None = None
+    website: str | None = None
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    synthetic: bool = False
+    type_fields: TypeFields = TypeFields()
+
+
+@dataclass(frozen=True)
+class ActorPatch:
+    """What an update changes; fields left at KEEP stay as they are, None clears."""
+
+    names: Change[Names] = KEEP
+    description: Change[str | None] = KEEP
+    address: Change[Address | None] = KEEP
+    location: Change[tuple[float, float] | None] = KEEP
+    website: Change[str | None] = KEEP
+    tags: Change[tuple[str, ...]] = KEEP
+    sources: Change[tuple[str, ...]] = KEEP
+    institution_kind: Change[str | None] = KEEP
+    legal_form: Change[str | None] = KEEP
+    sector: Change[str | None] = KEEP
+    social_enterprise: Change[bool | None] = KEEP
+    ownership: Change[str | None] = KEEP
+
+    def props(self) -> dict[str, Any]:
+        props: dict[str, Any] = {}
+        if changes(self.names):
+            props.update(self.names.props())
+        for field, prop in (
+            ("description", "description"),
+            ("website", "website"),
+            ("tags", "tags"),
+            ("sources", "sources"),
+        ):
+            value = getattr(self, field)
+            if changes(value):
+                props[prop] = list(value) if isinstance(value, tuple) else value
+        if changes(self.address):
+            props.update(_address(self.address))
+        for field, (_, prop) in TYPE_FIELDS.items():
+            value = getattr(self, field)
+            if changes(value):
+                props[prop] = value
+        return props
+
+
+@dataclass(frozen=True)
+class NewMembership:
+    """An actor's membership in a quarter as a write sets it."""
+
+    quarter: str  # slug (or id)
+    role: str = "member"
+    since: dt.date | None = None
+    until: dt.date | None = None
+    flats: int | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+    share_note: str | None = None
+
+
+async def create(tx: Transaction, actor_id: str, actor: NewActor) -> None:
+    t = actor.type_fields
+    props = {
+        **actor.names.props(),
+        "description": actor.description,
+        **_address(actor.address),
+        "website": actor.website,
+        "tags": list(actor.tags),
+        "sources": list(actor.sources),
+        "synthetic": actor.synthetic,
+        **{prop: getattr(t, field) for field, (_, prop) in TYPE_FIELDS.items()},
+    }
+    lat, lon = actor.location if actor.location else (None, None)
+    await tx.run(CREATE, id=actor_id, type=actor.type, props=props, lat=lat, lon=lon)
+
+
+async def update(tx: Transaction, actor_id: str, patch: ActorPatch) -> None:
+    location = patch.location if changes(patch.location) else None
+    await set_props(tx, actor_id, patch.props(), location, set_location=changes(patch.location))
+
+
+async def set_props(
     tx: Transaction, actor_id: str, props: dict[str, Any], location: tuple[float, float] | None, set_location: bool
 ) -> None:
+    """Overwrite raw properties (for graph/ itself: merging carries a duplicate's over)."""
     lat, lon = location if location else (None, None)
     await tx.run(UPDATE, id=actor_id, props=props, setLocation=set_location, lat=lat, lon=lon)
 
@@ -436,8 +590,27 @@ async def set_action_fields(tx: Transaction, actor_id: str, keys: Sequence[str])
     await tx.run(SET_ACTION_FIELDS, id=actor_id, keys=list(keys))
 
 
-async def set_memberships(tx: Transaction, actor_id: str, rows: list[dict[str, Any]]) -> None:
-    """Rows: ``{"quarter": slug or id, "props": {...}}``."""
+async def set_memberships(tx: Transaction, actor_id: str, memberships: Sequence[NewMembership]) -> None:
+    """Replace the actor's memberships."""
+    rows = []
+    for m in memberships:
+        props = {
+            "role": m.role,
+            "since": m.since,
+            "until": m.until,
+            "flats": m.flats,
+            "note": m.note,
+            "sources": list(m.sources),
+        }
+        if m.share_note is not None:
+            props["shareNote"] = m.share_note
+        rows.append({"quarter": m.quarter, "props": props})
+    await set_membership_rows(tx, actor_id, rows)
+
+
+async def set_membership_rows(tx: Transaction, actor_id: str, rows: list[dict[str, Any]]) -> None:
+    """Replace memberships from raw rows ``{"quarter": slug or id, "props": {...}}`` (for graph/
+    itself: merging unites two actors' memberships)."""
     await tx.run(SET_MEMBERSHIPS, id=actor_id, rows=rows)
 
 
@@ -448,12 +621,25 @@ async def set_archived(tx: Transaction, actor_id: str, archived: bool) -> None:
 def snapshot(r: ActorRecord) -> dict[str, Any]:
     """What the audit trail keeps of an actor: its user-visible fields."""
     return {
-        "type": r.type, "name": r.name, "alternativeNames": list(r.alt_names), "description": r.description,
-        "street": r.street, "postalCode": r.postal_code, "city": r.city,
-        "location": list(r.location) if r.location else None, "website": r.website, "tags": list(r.tags),
-        "sources": list(r.sources), "actionFields": list(r.action_fields), "archived": r.archived,
-        "institutionKind": r.institution_kind, "legalForm": r.legal_form, "sector": r.sector,
-        "socialEnterprise": r.social_enterprise, "ownership": r.ownership, "synthetic": r.synthetic,
+        "type": r.type,
+        "name": r.name,
+        "alternativeNames": list(r.alt_names),
+        "description": r.description,
+        "street": r.street,
+        "postalCode": r.postal_code,
+        "city": r.city,
+        "location": list(r.location) if r.location else None,
+        "website": r.website,
+        "tags": list(r.tags),
+        "sources": list(r.sources),
+        "actionFields": list(r.action_fields),
+        "archived": r.archived,
+        "institutionKind": r.institution_kind,
+        "legalForm": r.legal_form,
+        "sector": r.sector,
+        "socialEnterprise": r.social_enterprise,
+        "ownership": r.ownership,
+        "synthetic": r.synthetic,
     }
 
 

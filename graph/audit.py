@@ -83,8 +83,18 @@ async def write(
     after: dict[str, Any] | None,
 ) -> None:
     fields = sorted(set(before or {}) | set(after or {}))
-    await tx.run(WRITE, id=new_id(), principal=principal, role=role, entity=entity, entityId=entity_id,
-                 operation=operation, fields=fields, before=_json(before), after=_json(after))
+    await tx.run(
+        WRITE,
+        id=new_id(),
+        principal=principal,
+        role=role,
+        entity=entity,
+        entityId=entity_id,
+        operation=operation,
+        fields=fields,
+        before=_json(before),
+        after=_json(after),
+    )
 
 
 async def history(db: Database, entity_id: str, limit: int) -> list[ChangeRecord]:
@@ -94,9 +104,21 @@ async def history(db: Database, entity_id: str, limit: int) -> list[ChangeRecord
         c = row["c"]
         at = datetime_or_none(c["at"])
         assert at is not None
-        out.append(ChangeRecord(c["id"], at, c["principal"], c["role"], c["entity"], c["entityId"], c["operation"],
-                                tuple(c["fields"] or ()), json.loads(c["before"]) if c["before"] else None,
-                                json.loads(c["after"]) if c["after"] else None, bool(c["erased"])))
+        out.append(
+            ChangeRecord(
+                c["id"],
+                at,
+                c["principal"],
+                c["role"],
+                c["entity"],
+                c["entityId"],
+                c["operation"],
+                tuple(c["fields"] or ()),
+                json.loads(c["before"]) if c["before"] else None,
+                json.loads(c["after"]) if c["after"] else None,
+                bool(c["erased"]),
+            )
+        )
     return out
 
 
@@ -121,8 +143,13 @@ async def erase_fields(tx: Transaction, person_id: str, fields: AbstractSet[str]
         before, after = _without(row["before"], fields), _without(row["after"], fields)
         if before is None and after is None:
             continue
-        rows.append({"id": row["id"], "before": before[0] if before else row["before"],
-                     "after": after[0] if after else row["after"]})
+        rows.append(
+            {
+                "id": row["id"],
+                "before": before[0] if before else row["before"],
+                "after": after[0] if after else row["after"],
+            }
+        )
         held |= (before[1] if before else set()) | (after[1] if after else set())
     if not rows:
         return 0, held

@@ -19,7 +19,8 @@ MERGE (q:Quarter {id: row.id})
 SET q += row.props, q.landmark = point({latitude: row.lat, longitude: row.lon})
 """
 
-ACTORS: Final[LiteralString] = """
+ACTORS: Final[LiteralString] = (
+    """
 UNWIND $rows AS row
 CREATE (a:Actor {id: row.id})
 SET a += row.props, a.location = CASE WHEN row.lat IS NULL THEN null
@@ -27,7 +28,9 @@ SET a += row.props, a.location = CASE WHEN row.lat IS NULL THEN null
     a.createdAt = datetime(row.createdAt), a.updatedAt = datetime(row.createdAt), a.version = 1,
     a.archived = false, a.synthetic = true
 SET a.type = row.type
-""" + TYPE_LABELS + """
+"""
+    + TYPE_LABELS
+    + """
 WITH a, row
 CALL (a, row) {
   UNWIND row.quarters AS m
@@ -41,6 +44,7 @@ CALL (a, row) {
   CREATE (a)-[:WORKS_ON]->(f)
 }
 """
+)
 
 COOPERATIONS: Final[LiteralString] = """
 UNWIND $rows AS row
@@ -57,7 +61,7 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS
 
 async def load(db: Database, query: LiteralString, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), BATCH):
-        await db.write(query, rows=rows[start:start + BATCH])
+        await db.write(query, rows=rows[start : start + BATCH])
 
 
 async def clear_synthetic(db: Database) -> None:

@@ -29,7 +29,7 @@ def datetime_or_none(value: Any) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, int):  # projections send instants as epoch milliseconds: cheaper to decode
-        return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC)
     if isinstance(value, neo4j.time.DateTime):
         return value.to_native()
     if isinstance(value, dt.datetime):

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
-from graph.actors import ActorRecord, projection, record as actor_record
+from graph.actors import ActorRecord, projection
+from graph.actors import record as actor_record
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import CooperationCriteria
-from graph.db import Database, Transaction
+from graph.db import Database, Runner, Transaction
 from graph.filters import Compiler
 from graph.pagination import Page, SortField, order_by, order_by_keys, seek, seek_keys
+from graph.patch import KEEP, Change, changes
 
 # A cooperation as every read returns it, with the ids of its two actors.
 _PROJECTION = """{v} {{.id, .kind, .actionFields, .intensity, .description, .source, .synthetic, .version,
@@ -52,14 +54,21 @@ class CooperationRecord:
 
     def snapshot(self) -> dict[str, Any]:
         """What the audit trail keeps of a cooperation."""
-        return {"actors": sorted([self.a_id, self.b_id]), "kind": self.kind, "actionFields": list(self.action_fields),
-                "since": self.since.isoformat() if self.since else None,
-                "until": self.until.isoformat() if self.until else None, "intensity": self.intensity,
-                "description": self.description, "source": self.source, "synthetic": self.synthetic}
+        return {
+            "actors": sorted([self.a_id, self.b_id]),
+            "kind": self.kind,
+            "actionFields": list(self.action_fields),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "intensity": self.intensity,
+            "description": self.description,
+            "source": self.source,
+            "synthetic": self.synthetic,
+        }
 
 
 def record(c: dict[str, Any]) -> CooperationRecord:
-    created = datetime_or_none(c.get("createdAt")) or dt.datetime.now(dt.timezone.utc)
+    created = datetime_or_none(c.get("createdAt")) or dt.datetime.now(dt.UTC)
     return CooperationRecord(
         id=c["id"],
         a_id=c["a"],
@@ -214,10 +223,7 @@ async def partners_of(
     query, params = partners_query(ids, criteria, page)
     pages = {i: PartnerPage(0, [], False) for i in ids}
     for row in await db.read(query, **params):
-        rows = [
-            (Partner(actor_record(r["b"]), _newest_first(record(c) for c in r["cs"])), r["k"])
-            for r in row["rows"]
-        ]
+        rows = [(Partner(actor_record(r["b"]), _newest_first(record(c) for c in r["cs"])), r["k"]) for r in row["rows"]]
         pages[row["id"]] = PartnerPage(row["total"], rows[: page.first], len(rows) > page.first)
     return pages
 
@@ -229,9 +235,13 @@ def _newest_first(records: Any) -> tuple[CooperationRecord, ...]:
 # ---- writes ------------------------------------------------------------------------------
 
 # Cooperations between two actors, in either direction (for duplicate checks).
-BETWEEN: Final[LiteralString] = """
+BETWEEN: Final[LiteralString] = (
+    """
 MATCH (x:Actor {id: $a})-[c:COOPERATES_WITH]-(y:Actor {id: $b})
-RETURN """ + projection_of("c") + " AS c"
+RETURN """
+    + projection_of("c")
+    + " AS c"
+)
 
 CREATE: Final[LiteralString] = """
 MATCH (x:Actor {id: $a}), (y:Actor {id: $b})
@@ -240,29 +250,85 @@ SET c += $props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version 
 """
 
 # Lock a cooperation and bump its version; returns the previous version and its state.
-BUMP: Final[LiteralString] = """
+BUMP: Final[LiteralString] = (
+    """
 MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
 SET c.version = c.version + 1, c.updatedAt = datetime()
-RETURN c.version - 1 AS previous, """ + projection_of("c") + " AS c"
+RETURN c.version - 1 AS previous, """
+    + projection_of("c")
+    + " AS c"
+)
 
 UPDATE: Final[LiteralString] = """
 MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
 SET c += $props
 """
 
-DELETE: Final[LiteralString] = """
+DELETE: Final[LiteralString] = (
+    """
 MATCH ()-[c:COOPERATES_WITH {id: $id}]->()
-WITH c, """ + projection_of("c") + """ AS snapshot
+WITH c, """
+    + projection_of("c")
+    + """ AS snapshot
 DELETE c
 RETURN snapshot AS c
 """
+)
 
 
 async def between(tx: Transaction, a: str, b: str) -> list[CooperationRecord]:
     return [record(row["c"]) for row in await tx.run(BETWEEN, a=a, b=b)]
 
 
-async def create(tx: Transaction, cooperation_id: str, a: str, b: str, props: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class NewCooperation:
+    kind: str
+    action_fields: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    intensity: int | None = None
+    description: str | None = None
+    source: str | None = None
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class CooperationPatch:
+    """What an update changes; fields left at KEEP stay as they are, None clears."""
+
+    kind: Change[str] = KEEP
+    action_fields: Change[tuple[str, ...]] = KEEP
+    since: Change[dt.date | None] = KEEP
+    until: Change[dt.date | None] = KEEP
+    intensity: Change[int | None] = KEEP
+    description: Change[str | None] = KEEP
+    source: Change[str | None] = KEEP
+
+    def props(self) -> dict[str, Any]:
+        props: dict[str, Any] = {}
+        for field, prop in _PROPERTIES:
+            value = getattr(self, field)
+            if changes(value):
+                props[prop] = list(value) if isinstance(value, tuple) else value
+        return props
+
+
+# Fields of a cooperation a write sets, and their properties.
+_PROPERTIES: Final = (
+    ("kind", "kind"),
+    ("action_fields", "actionFields"),
+    ("since", "since"),
+    ("until", "until"),
+    ("intensity", "intensity"),
+    ("description", "description"),
+    ("source", "source"),
+)
+
+
+async def create(tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation) -> None:
+    props = {prop: getattr(new, field) for field, prop in _PROPERTIES}
+    props["actionFields"] = list(new.action_fields)
+    props["synthetic"] = new.synthetic
     await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=props)
 
 
@@ -271,8 +337,8 @@ async def bump(tx: Transaction, cooperation_id: str) -> tuple[int, CooperationRe
     return (rows[0]["previous"], record(rows[0]["c"])) if rows else None
 
 
-async def update(tx: Transaction, cooperation_id: str, props: dict[str, Any]) -> None:
-    await tx.run(UPDATE, id=cooperation_id, props=props)
+async def update(tx: Transaction, cooperation_id: str, patch: CooperationPatch) -> None:
+    await tx.run(UPDATE, id=cooperation_id, props=patch.props())
 
 
 async def delete(tx: Transaction, cooperation_id: str) -> CooperationRecord | None:
@@ -280,6 +346,7 @@ async def delete(tx: Transaction, cooperation_id: str) -> CooperationRecord | No
     return record(rows[0]["c"]) if rows else None
 
 
-async def by_id_in(tx: Transaction, cooperation_id: str) -> CooperationRecord | None:
-    rows = await tx.run(BY_IDS, ids=[cooperation_id])
+async def one(db: Runner, cooperation_id: str) -> CooperationRecord | None:
+    """One cooperation, or None; inside a write transaction, as that transaction has changed it."""
+    rows = await db.run(BY_IDS, ids=[cooperation_id])
     return record(rows[0]["c"]) if rows else None

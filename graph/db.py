@@ -27,9 +27,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Final, LiteralString, TypeVar
+from typing import Any, Final, LiteralString, Protocol, TypeVar
 
 import neo4j
 import neo4j.exceptions as n4e
@@ -52,8 +52,10 @@ DRIVER: Final = "the Neo4j driver failed"
 COLLISION: Final = "the change collides with existing data"
 REFUSED: Final = "the database refused the request"
 NOT_APPLIED: Final = "; nothing was changed, retry shortly"
-UNKNOWN: Final = (" while the change was being committed: it may or may not have been applied. Read it again, or "
-                  "repeat the mutation with the same clientMutationId to get its result without applying it twice")
+UNKNOWN: Final = (
+    " while the change was being committed: it may or may not have been applied. Read it again, or "
+    "repeat the mutation with the same clientMutationId to get its result without applying it twice"
+)
 
 # How often the watchers look (seconds): at in-flight calls, and at a probe's progress.
 _TICK: Final = 0.25
@@ -73,8 +75,10 @@ class Neo4jSettings:
     connect_timeout: float = 1.0
     # A call that has waited this long makes the service ask Neo4j whether it is still there;
     stall_after: float = 1.0
-    # a Neo4j that does not answer that within this long is taken to be gone.
-    probe_timeout: float = 2.0
+    # a Neo4j that does not answer that within this long is taken to be gone. Generous: a Neo4j
+    # busy with heavy reads on a starved two-core machine can take seconds to answer even
+    # `RETURN 1`, and ending every call in flight on a false alarm costs more than waiting.
+    probe_timeout: float = 5.0
 
 
 class _Commit:
@@ -91,6 +95,14 @@ def _row(record: neo4j.Record) -> Row:
     # Record.data() walks every nested value to convert graph types; our queries return maps
     # and scalars only, so a shallow dict is the same thing at a third of the cost.
     return dict(zip(record.keys(), record, strict=True))
+
+
+class Runner(Protocol):
+    """What graph functions read with: a :class:`Database` (each query a read transaction of its
+    own) or a :class:`Transaction` (the write transaction's own state, locks included). Functions
+    that take a Runner serve both, so a mutation reads through the same code as a query."""
+
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]: ...
 
 
 class Transaction:
@@ -148,9 +160,7 @@ class Database:
 
     def _fail_fast(self) -> None:
         if self._down_since is not None:
-            raise DatabaseUnavailable(
-                f"{GONE} (for {time.monotonic() - self._down_since:.0f} s){NOT_APPLIED}"
-            )
+            raise DatabaseUnavailable(f"{GONE} (for {time.monotonic() - self._down_since:.0f} s){NOT_APPLIED}")
 
     def _went_down(self) -> None:
         if self._down_since is None:
@@ -174,8 +184,9 @@ class Database:
         Neo4j's silence.
         """
         loop = asyncio.get_running_loop()
-        probe = loop.create_task(self._driver.execute_query(
-            _PROBE, database_=self.settings.database, routing_=neo4j.RoutingControl.READ))
+        probe = loop.create_task(
+            self._driver.execute_query(_PROBE, database_=self.settings.database, routing_=neo4j.RoutingControl.READ)
+        )
         waited = 0.0
         try:
             while waited < budget:
@@ -221,6 +232,10 @@ class Database:
         """Run one read query in its own transaction; rows as plain dicts."""
         return await self._execute(query, params, neo4j.RoutingControl.READ)
 
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        """:meth:`read`, under the name :class:`Runner` gives it."""
+        return await self._execute(query, params, neo4j.RoutingControl.READ)
+
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one write query in its own (retried on transient errors) transaction."""
         if self.trace is not None:
@@ -262,9 +277,9 @@ class Database:
 
         @neo4j.unit_of_work(timeout=self.settings.query_timeout)
         async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
-            # A retried attempt starts afresh: the driver retries only attempts that failed
-            # before committing or whose COMMIT the server refused (an answer, not a silence).
-            commit.requested = False
+            # Once any attempt has sent COMMIT, a later failure cannot prove that nothing was
+            # applied: the driver also retries a COMMIT the server answered with a transient
+            # failure (a Neo4j shutting down can do that after writing), so the flag stays set.
             result = await work(Transaction(tx, self))
             commit.requested = True  # the driver sends COMMIT as soon as this returns
             return result
@@ -289,9 +304,7 @@ class Database:
                 raise DatabaseUnavailable(SLOW) from exc
         self._down_since = None  # it answered: whatever the probe thinks, it is back
 
-    async def _execute(
-        self, query: LiteralString, params: Mapping[str, Any], routing: neo4j.RoutingControl
-    ) -> list[Row]:
+    async def _execute(self, query: LiteralString, params: dict[str, Any], routing: neo4j.RoutingControl) -> list[Row]:
         self.round_trips += 1
         self._fail_fast()
         if self.trace is not None:

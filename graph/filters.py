@@ -97,8 +97,10 @@ class Compiler:
             parts.append(f"EXISTS {{ MATCH ({a})-[{m}:ACTIVE_IN]->({q}:Quarter) WHERE {_and(inner)} }}")
         if c.action_fields is not None:
             f = self.var("f")
-            parts.append(f"EXISTS {{ MATCH ({a})-[:WORKS_ON]->({f}:ActionField) "
-                         f"WHERE {f}.key IN {self.param(list(c.action_fields))} }}")
+            parts.append(
+                f"EXISTS {{ MATCH ({a})-[:WORKS_ON]->({f}:ActionField) "
+                f"WHERE {f}.key IN {self.param(list(c.action_fields))} }}"
+            )
         if c.text_tokens is not None:
             t = self.var("t")
             parts.append(f"all({t} IN {self.param(list(c.text_tokens))} WHERE {a}.searchKey CONTAINS {t})")

@@ -16,7 +16,8 @@ from typing import Any, Final, LiteralString
 
 from graph import actors, persons
 from graph.actors import ActorRecord, MembershipRecord
-from graph.cooperations import CooperationRecord, projection_of, record as cooperation_record
+from graph.cooperations import CooperationRecord, projection_of
+from graph.cooperations import record as cooperation_record
 from graph.db import Transaction
 from graph.names import search_key
 
@@ -101,9 +102,14 @@ def _combined(keep: CooperationRecord, gone: CooperationRecord) -> dict[str, Any
 
 def _snapshot(c: CooperationRecord) -> dict[str, Any]:
     return {
-        "id": c.id, "kind": c.kind, "actionFields": list(c.action_fields),
-        "since": c.since.isoformat() if c.since else None, "until": c.until.isoformat() if c.until else None,
-        "intensity": c.intensity, "description": c.description, "source": c.source,
+        "id": c.id,
+        "kind": c.kind,
+        "actionFields": list(c.action_fields),
+        "since": c.since.isoformat() if c.since else None,
+        "until": c.until.isoformat() if c.until else None,
+        "intensity": c.intensity,
+        "description": c.description,
+        "source": c.source,
     }
 
 
@@ -111,8 +117,15 @@ def _merged_memberships(rows: list[MembershipRecord]) -> list[dict[str, Any]]:
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for m in rows:
         key = (m.quarter_id, m.role)
-        props = {"role": m.role, "since": m.since, "until": m.until, "flats": m.flats,
-                 "shareNote": m.share_note, "note": m.note, "sources": list(m.sources)}
+        props = {
+            "role": m.role,
+            "since": m.since,
+            "until": m.until,
+            "flats": m.flats,
+            "shareNote": m.share_note,
+            "note": m.note,
+            "sources": list(m.sources),
+        }
         if key not in by_key:
             by_key[key] = props
             continue
@@ -148,10 +161,12 @@ async def merge(
     await tx.run(MOVE_COOPERATIONS, rows=move, survivor=survivor.id)
 
     united = _merged_memberships(memberships.get(survivor.id, []) + memberships.get(duplicate.id, []))
-    await actors.set_memberships(tx, survivor.id, united)
+    await actors.set_membership_rows(tx, survivor.id, united)
     await actors.set_action_fields(tx, survivor.id, sorted(set(survivor.action_fields) | set(duplicate.action_fields)))
 
-    names = [n for n in dict.fromkeys([*survivor.alt_names, duplicate.name, *duplicate.alt_names]) if n != survivor.name]
+    names = [
+        n for n in dict.fromkeys([*survivor.alt_names, duplicate.name, *duplicate.alt_names]) if n != survivor.name
+    ]
     props: dict[str, Any] = {
         "altNames": names,
         "searchKey": search_key([survivor.name, *names]),
@@ -168,7 +183,7 @@ async def merge(
         if mine is None and other is not None:
             props[field] = other
     location = survivor.location or duplicate.location
-    await actors.update(tx, survivor.id, props, location, set_location=survivor.location is None)
+    await actors.set_props(tx, survivor.id, props, location, set_location=survivor.location is None)
     moved_persons = await persons.move(tx, duplicate.id, survivor.id)
     await tx.run(
         TOMBSTONE,

@@ -46,9 +46,20 @@ from dataclasses import dataclass
 from typing import Final
 
 # Letters NFKD leaves whole; written as a person without the key would type them.
-_LETTERS: Final = str.maketrans({
-    "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-})
+_LETTERS: Final = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
 
 # Legal forms that are unmistakable wherever they stand, with the one spelling each folds to.
 # They are matched on folded text that still has its punctuation, hence the optional dots.
@@ -114,7 +125,7 @@ def _words(text: str) -> list[_Word]:
     while end > 1:
         last, before = words[end - 1], words[end - 2]
         if last.kind == before.kind == _PLAIN and (before.text, last.text) == ("e", "v") and end > 2:
-            words[end - 2:end] = [_Word("ev", _LEGAL)]
+            words[end - 2 : end] = [_Word("ev", _LEGAL)]
             end -= 1
         elif last.kind == _PLAIN and last.text in _LEGAL_AT_END:
             words[end - 1] = _Word(last.text, _LEGAL)

@@ -88,4 +88,3 @@ def seek_keys(page: Page, keys: Sequence[str], id_expr: str, compiler: Compiler)
         beyond = f"{exprs[i]} {'<' if descending[i] else '>'} {params[i]}"
         alternatives.append("(" + " AND ".join([*equal, beyond]) + ")")
     return cast(LiteralString, "(" + " OR ".join(alternatives) + ")")
-

@@ -33,23 +33,37 @@ class PersonRecord:
         return {f: getattr(self, f) for f in FIELDS if getattr(self, f) is not None}
 
 
-_PROJECTION = ("p {.id, .name, .function, .email, .phone, actor: a.id, "
-               "createdAt: p.createdAt.epochMillis, updatedAt: p.updatedAt.epochMillis}")
+_PROJECTION = (
+    "p {.id, .name, .function, .email, .phone, actor: a.id, "
+    "createdAt: p.createdAt.epochMillis, updatedAt: p.updatedAt.epochMillis}"
+)
 
-OF_ACTORS: Final[LiteralString] = """
+OF_ACTORS: Final[LiteralString] = (
+    """
 UNWIND $ids AS id
 MATCH (p:Person)-[:CONTACT_FOR]->(a:Actor {id: id})
-RETURN """ + _PROJECTION + " AS p ORDER BY p.name"
+RETURN """
+    + _PROJECTION
+    + " AS p ORDER BY p.name"
+)
 BY_ID: Final[LiteralString] = "MATCH (p:Person {id: $id})-[:CONTACT_FOR]->(a:Actor) RETURN " + _PROJECTION + " AS p"
-CREATE: Final[LiteralString] = """
+CREATE: Final[LiteralString] = (
+    """
 MATCH (a:Actor {id: $actor})
 CREATE (p:Person {id: $id})-[:CONTACT_FOR]->(a)
 SET p += $props, p.createdAt = datetime(), p.updatedAt = p.createdAt
-RETURN """ + _PROJECTION + " AS p"
-UPDATE: Final[LiteralString] = """
+RETURN """
+    + _PROJECTION
+    + " AS p"
+)
+UPDATE: Final[LiteralString] = (
+    """
 MATCH (p:Person {id: $id})-[:CONTACT_FOR]->(a:Actor)
 SET p += $props, p.updatedAt = datetime()
-RETURN """ + _PROJECTION + " AS p"
+RETURN """
+    + _PROJECTION
+    + " AS p"
+)
 OWNER: Final[LiteralString] = "MATCH (p:Person {id: $id})-[:CONTACT_FOR]->(a:Actor) RETURN a.id AS actor"
 DELETE: Final[LiteralString] = "MATCH (p:Person {id: $id}) DETACH DELETE p"
 # Contact persons move with their actor when duplicates are merged; returns their ids.
@@ -64,8 +78,16 @@ RETURN p.id AS id ORDER BY id
 def record(p: dict[str, Any]) -> PersonRecord:
     created = datetime_or_none(p["createdAt"])
     assert created is not None
-    return PersonRecord(p["id"], p["actor"], p["name"], p.get("function"), p.get("email"), p.get("phone"), created,
-                        datetime_or_none(p.get("updatedAt")) or created)
+    return PersonRecord(
+        p["id"],
+        p["actor"],
+        p["name"],
+        p.get("function"),
+        p.get("email"),
+        p.get("phone"),
+        created,
+        datetime_or_none(p.get("updatedAt")) or created,
+    )
 
 
 async def of_actors(db: Database, ids: Sequence[str]) -> dict[str, list[PersonRecord]]:

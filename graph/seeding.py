@@ -42,7 +42,8 @@ MERGE (old)-[:SUCCEEDED_BY]->(new)
 """
 
 # Actors: created once with their type label; later loads leave them as users edited them.
-UPSERT_ACTORS: Final[LiteralString] = """
+UPSERT_ACTORS: Final[LiteralString] = (
+    """
 UNWIND $rows AS row
 MERGE (a:Actor {id: row.id})
 ON CREATE SET a += row.props,
@@ -50,7 +51,9 @@ ON CREATE SET a += row.props,
                       ELSE point({latitude: row.lat, longitude: row.lon}) END,
     a.createdAt = datetime(), a.updatedAt = datetime(), a.version = 1, a.archived = false
 SET a.type = row.type
-""" + TYPE_LABELS
+"""
+    + TYPE_LABELS
+)
 
 # An actor's documented role in a quarter (QM Träger, housing owner, or plain membership).
 UPSERT_MEMBERSHIPS: Final[LiteralString] = """

@@ -133,11 +133,24 @@ async def candidates(
     pool: int = 400,
 ) -> list[Candidate]:
     """Candidates with ties read as of ``day``; memberships as of ``as_of`` if given, else all."""
-    rows = await db.read(CANDIDATES, id=actor_id, quarters=quarters, nearby=nearby, fields=fields,
-                         requireField=require_field, types=types, day=day, asOf=as_of, pool=pool)
+    rows = await db.read(
+        CANDIDATES,
+        id=actor_id,
+        quarters=quarters,
+        nearby=nearby,
+        fields=fields,
+        requireField=require_field,
+        types=types,
+        day=day,
+        asOf=as_of,
+        pool=pool,
+    )
     return [
         Candidate(
-            id=r["id"], name=r["name"], type=r["type"], quarters=tuple(r["quarters"]),
+            id=r["id"],
+            name=r["name"],
+            type=r["type"],
+            quarters=tuple(r["quarters"]),
             action_fields=tuple(r["fields"]),
             location=(r["lat"], r["lon"]) if r["lat"] is not None else None,
             latest_activity=date_or_none(r["latest"]),

@@ -39,23 +39,32 @@ class IssuedToken:
 
 _PROJECTION = "t {.id, .name, .role, .quarters, createdAt: t.createdAt.epochMillis, revokedAt: t.revokedAt.epochMillis}"
 
-CREATE: Final[LiteralString] = """
+CREATE: Final[LiteralString] = (
+    """
 CREATE (t:ApiToken {id: $id, name: $name, role: $role, quarters: $quarters, hash: $hash, createdAt: datetime()})
-RETURN """ + _PROJECTION + " AS t"
+RETURN """
+    + _PROJECTION
+    + " AS t"
+)
 HASH: Final[LiteralString] = "MATCH (t:ApiToken {id: $id}) RETURN t.hash AS hash, " + _PROJECTION + " AS t"
 LIST: Final[LiteralString] = "MATCH (t:ApiToken) RETURN " + _PROJECTION + " AS t ORDER BY t.createdAt"
-REVOKE: Final[LiteralString] = """
+REVOKE: Final[LiteralString] = (
+    """
 MATCH (t:ApiToken {id: $id})
 SET t.revokedAt = coalesce(t.revokedAt, datetime())
-RETURN """ + _PROJECTION + " AS t"
+RETURN """
+    + _PROJECTION
+    + " AS t"
+)
 ADMINS: Final[LiteralString] = "MATCH (t:ApiToken {role: 'admin'}) WHERE t.revokedAt IS NULL RETURN count(t) AS n"
 
 
 def _record(t: dict[str, Any]) -> TokenRecord:
     created = datetime_or_none(t["createdAt"])
     assert created is not None
-    return TokenRecord(t["id"], t["name"], t["role"], tuple(t.get("quarters") or ()), created,
-                       datetime_or_none(t.get("revokedAt")))
+    return TokenRecord(
+        t["id"], t["name"], t["role"], tuple(t.get("quarters") or ()), created, datetime_or_none(t.get("revokedAt"))
+    )
 
 
 def _digest(secret: str) -> str:

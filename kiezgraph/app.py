@@ -1,49 +1,110 @@
 """The composition root: Starlette routes, the GraphQL endpoint, health, and the lifespan.
 
-A request travels: ``/graphql`` → :class:`GraphQLApp` (builds the per-request
-:class:`resolvers.context.Context`) → ``schema/`` root field → ``resolvers/`` function →
-``graph/`` query → Neo4j, and back as records that ``schema/`` types wrap.
+A request travels: ``/graphql`` → :class:`GraphQLApp` (decodes the body strictly, builds the
+per-request :class:`core.context.Context`, runs the operation in an execution lane under
+the request's deadline) → ``schema/`` root field → ``resolvers/`` function → ``graph/`` query →
+Neo4j, and back as records that ``schema/`` types wrap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+import sys
+import time
+import weakref
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 import orjson
+from cross_web import HTTPException  # what Strawberry's views raise for an unreadable request
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import process_result
+from strawberry.types import ExecutionResult
 
+from core.access import PUBLIC, Principal
+from core.context import Context
+from core.services import Services, WorkerPool
 from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
+from kiezgraph import wire
 from kiezgraph.exports import export_routes
-from kiezgraph.guard import ASGIApp, Authenticator, Guard
-from kiezgraph.settings import ServiceOptions
-from kiezgraph.web import WithWeb, web_app
-from resolvers.context import Context
-from resolvers.access import PUBLIC, Principal
-from resolvers.services import Services, WorkerPool
-from schema import Limits, build_schema
+from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
+from kiezgraph.middleware.authentication import Authentication, Authenticator
+from kiezgraph.middleware.body_limit import BodyLimit
+from kiezgraph.middleware.rate_limit import RateLimit
+from kiezgraph.settings import ServiceOptions, Settings
+from kiezgraph.web import web_routes
+from schema import Limits, build_schema, deadline
 
 log = logging.getLogger("kiezgraph")
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
+# HTTP statuses of refused requests, and the code their GraphQL-style body carries.
+_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and orjson encoding."""
+    """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson."""
 
     def __init__(self, db: Database, services: Services, options: ServiceOptions) -> None:
-        limits = Limits(options.max_depth, options.max_aliases, options.max_tokens, options.introspection)
+        limits = Limits(
+            options.max_depth, options.max_aliases, options.max_tokens, options.introspection, options.budgets
+        )
         super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
         self.db = db
         self.services = services
+        self.lanes = Lanes(options.execution_threads)
+        weakref.finalize(self, self.lanes.stop)  # apps built without a lifespan (tests) stop theirs too
+        self.request_timeout = options.request_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            if scope.get("query_string"):
+                self._check_query_string(scope["query_string"])
+            response = await self.run(request)
+        except HTTPException as exc:
+            # Strawberry answers these in plain text; clients get the same coded errors as elsewhere.
+            response = self._refusal(request, exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def _refusal(self, request: Request, status: int, message: str) -> Response:
+        code = _HTTP_CODES.get(status, "BAD_REQUEST")
+        media_type = (
+            GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") else "application/json"
+        )
+        return Response(
+            self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]}),
+            status_code=status,
+            media_type=media_type,
+        )
+
+    @staticmethod
+    def _check_query_string(raw: bytes) -> None:
+        try:
+            wire.check_query_string(raw)
+        except wire.MalformedRequest as exc:
+            raise HTTPException(400, str(exc)) from exc
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return wire.decode(data)
+        except wire.MalformedRequest as exc:
+            raise HTTPException(400, str(exc)) from exc
 
     async def get_context(self, request: Any, response: Any) -> Context:
         # GraphQL over HTTP: a client that accepts application/graphql-response+json gets that
@@ -51,6 +112,35 @@ class GraphQLApp(GraphQL[Context, None]):
         accept = request.headers.get("accept", "") if request is not None else ""
         response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept
         return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return await self.lanes.run(self._encoded(self._within_deadline(super().execute_single(*args, **kwargs))))
+
+    async def _encoded(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+        # The answer is encoded here, in the lane, where encoding in slices lets the server's
+        # loop take turns; process_result and encode_json then hand on what was made here.
+        result = await execution
+        response = Encoded(process_result(result))
+        response.body = wire.encode(response)
+        result.encoded = response  # type: ignore[attr-defined]  # carried to process_result below
+        return result
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        encoded = getattr(result, "encoded", None)
+        return encoded if encoded is not None else await super().process_result(request, result)
+
+    async def _within_deadline(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+        limit = deadline.Limit(self.request_timeout)
+        deadline.CURRENT.set(limit)  # this task's own context: a lane runs each operation as a task
+        try:
+            async with asyncio.timeout(self.request_timeout) as limit.timeout:
+                result = await execution
+        except TimeoutError:
+            if limit.timeout is None or not limit.timeout.expired():
+                raise
+            return ExecutionResult(data=None, errors=[limit.error()])
+        # Stopped between fields: what was completed is not an answer.
+        return ExecutionResult(data=None, errors=[limit.error()]) if limit.tripped else result
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -64,15 +154,29 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return data.body if isinstance(data, Encoded) else orjson.dumps(data)
+
+
+class Encoded(dict[str, Any]):
+    """A GraphQL response with its bytes, encoded in a lane."""
+
+    body: bytes
 
 
 class Readiness:
-    """Neo4j reachable and migrated; migrations run late if Neo4j was away at start-up."""
+    """Neo4j reachable and migrated; migrations run late if Neo4j was away at start-up.
+
+    A positive answer holds for half a second, unless a query has found Neo4j gone meanwhile:
+    under heavy queries Neo4j takes its time to answer a ping, and a load balancer that asks
+    several times a second needs no fresher answer than that.
+    """
+
+    FRESH = 0.5  # seconds
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.migrated = False
+        self._ready_until = 0.0
 
     async def ensure_migrated(self) -> None:
         if not self.migrated:
@@ -80,6 +184,9 @@ class Readiness:
             self.migrated = True
 
     async def check(self) -> tuple[bool, str]:
+        if self.db.available and time.monotonic() < self._ready_until:
+            return True, "ready"
+        self._ready_until = 0.0
         try:
             await self.db.ping(timeout=1.0)
             await self.ensure_migrated()
@@ -87,45 +194,67 @@ class Readiness:
             return False, str(exc)
         except migrations.MigrationError as exc:
             return False, f"migrations failed: {exc}"
+        self._ready_until = time.monotonic() + self.FRESH
         return True, "ready"
 
 
-def app_from_env() -> ASGIApp:
+def app_from_env() -> Starlette:
     """For ``uvicorn --factory kiezgraph.app:app_from_env`` against a Neo4j named by NEO4J_URI."""
-    from kiezgraph.settings import Settings
-
     settings = Settings.from_env()
     # The driver logs every retried transaction; the service reports outages itself.
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     if settings.neo4j_uri is None or settings.neo4j_password is None:
         raise RuntimeError("app_from_env needs NEO4J_URI and NEO4J_PASSWORD; `kiezgraph serve` runs a local Neo4j")
     return create_app(
-        Neo4jSettings(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
-                      query_timeout=settings.query_timeout),
+        Neo4jSettings(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+            query_timeout=settings.query_timeout,
+        ),
         settings.options,
     )
 
 
 def _tune_gc() -> None:
     # A large response allocates ~10^5 short-lived objects; with CPython's default threshold
-    # (700) that triggers hundreds of collections per request, and the older generations'
-    # sweeps show up as p95 spikes. Objects alive at start-up are frozen out of the sweeps.
+    # (700) that triggers hundreds of collections per request. Objects alive at start-up are
+    # frozen out of the sweeps. A collection holds the GIL, so every thread — the health
+    # checks' event loop too — waits it out: the pause grows with the young generations, whose
+    # size the thresholds set. At (50,000, 20, 20) a middle-generation sweep under whole-network
+    # queries took 400–900 ms; at (20,000, 3, 100) sweeps stay under 100 ms and the oldest
+    # generation is swept rarely (bench/RESULTS.md, "Health checks under heavy queries").
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(20_000, 3, 100)
+    # The server's loop shares the GIL with the lanes and the driver's loop; a thread that wants
+    # it waits up to one switch interval each time (CPython's default: 5 ms). At 1 ms the
+    # health checks' p95 under heavy queries fell from ~110 ms to ~30 ms.
+    sys.setswitchinterval(0.001)
 
 
 def principal_of(request: Any) -> Principal:
-    """Who is asking, as the guard found out (public if the request did not pass the guard)."""
+    """Who is asking, as authentication found out (public if the request did not pass it)."""
     return request.scope.get("state", {}).get("principal", PUBLIC) if request is not None else PUBLIC
 
 
-def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions()) -> ASGIApp:
+def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> Starlette:
+    options = options or ServiceOptions()
     _tune_gc()
-    db = Database(neo4j)
+    # The driver gets a loop of its own: decoding large results there leaves the server's loop
+    # free; every user of the database reaches it through HomeDatabase.
+    driver_loop = LoopThread("kiezgraph-neo4j")
+    db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
     services = Services(workers=WorkerPool(options.metrics_workers))
     readiness = Readiness(db)
     graphql = GraphQLApp(db, services, options)
-    authenticator = Authenticator(db, options)
+    authenticator = Authenticator(
+        db,
+        public_access=options.public_access,
+        jwt_secret=options.jwt_secret,
+        jwt_public_key=options.jwt_public_key,
+        cache_seconds=options.token_cache_seconds,
+    )
     services.token_forgetters.append(authenticator.forget)
 
     async def healthz(_: Request) -> Response:
@@ -133,8 +262,9 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
 
     async def readyz(_: Request) -> Response:
         ready, reason = await readiness.check()
-        return JSONResponse({"status": "ready" if ready else "unavailable", "reason": reason},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "unavailable", "reason": reason}, status_code=200 if ready else 503
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -145,7 +275,9 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
             yield
         finally:
             services.workers.shutdown()
+            graphql.lanes.stop()
             await db.close()
+            driver_loop.stop()
 
     app = Starlette(
         routes=[
@@ -153,13 +285,20 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions = ServiceOptions())
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
+            *web_routes(),
+        ],
+        # The door, in the order it applies (kiezgraph/middleware): body size, who, how often.
+        middleware=[
+            Middleware(BodyLimit, max_bytes=options.max_body_bytes),
+            Middleware(Authentication, authenticator=authenticator),
+            Middleware(RateLimit, per_minute=options.rate_per_minute, public_per_minute=options.public_rate_per_minute),
         ],
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.lanes = graphql.lanes
     app.state.services = services
     app.state.readiness = readiness
     app.state.authenticator = authenticator
-    guarded = Guard(app, authenticator, options)
-    guarded.state = app.state  # type: ignore[attr-defined]  # tests reach the app's state through it
-    return WithWeb(guarded, web_app())
+    weakref.finalize(app, driver_loop.stop)  # apps built without a lifespan (tests) stop it too
+    return app

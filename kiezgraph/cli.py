@@ -21,7 +21,8 @@ from graph import audit, migrations, quarters, tokens
 from graph.db import Database, Neo4jSettings, Transaction
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
-from kiezgraph.settings import Settings, SettingsError
+from kiezgraph.settings import Settings, SettingsError, help_epilog, markdown_table
+from schema import export_sdl
 from seeds import load
 
 log = logging.getLogger("kiezgraph")
@@ -34,7 +35,10 @@ def neo4j_for(settings: Settings) -> Iterator[Neo4jSettings]:
     if settings.neo4j_uri is not None:
         assert settings.neo4j_password is not None
         yield Neo4jSettings(
-            settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
             query_timeout=settings.query_timeout,
         )
         return
@@ -62,7 +66,7 @@ def _answers(local: LocalNeo4j) -> bool:
         try:
             await db.ping(timeout=2.0)
             return True
-        except Exception:  # noqa: BLE001 - any failure means "not running"
+        except Exception:
             return False
         finally:
             await db.close()
@@ -139,17 +143,22 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> None:
         await migrations.migrate(db)
         if args.action == "list":
             rows = await tokens.all_tokens(db)
-            return "\n".join(
-                f"{t.id}  {t.role:<10} {','.join(t.quarters) or '-':<30} {t.name}"
-                + (f"  (revoked {t.revoked_at:%Y-%m-%d})" if t.revoked_at else "")
-                for t in rows
-            ) or "no tokens yet"
+            return (
+                "\n".join(
+                    f"{t.id}  {t.role:<10} {','.join(t.quarters) or '-':<30} {t.name}"
+                    + (f"  (revoked {t.revoked_at:%Y-%m-%d})" if t.revoked_at else "")
+                    for t in rows
+                )
+                or "no tokens yet"
+            )
         if args.action == "revoke":
+
             async def revoke(tx: Transaction) -> bool:
                 record = await tokens.revoke(tx, args.id)
                 if record is not None:
                     await audit.write(tx, "cli", "admin", "ApiToken", args.id, "revoke", None, {"revoked": True})
                 return record is not None
+
             return f"revoked {args.id}" if await db.write_transaction(revoke) else f"no token {args.id}"
         if args.role == "manager" and not args.quarter:
             raise SettingsError("a manager token needs at least one --quarter")
@@ -160,13 +169,23 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> None:
 
         async def create(tx: Transaction) -> tokens.IssuedToken:
             issued = await tokens.create(tx, args.name, args.role, args.quarter)
-            await audit.write(tx, "cli", "admin", "ApiToken", issued.record.id, "create", None,
-                              {"name": args.name, "role": args.role, "quarters": args.quarter})
+            await audit.write(
+                tx,
+                "cli",
+                "admin",
+                "ApiToken",
+                issued.record.id,
+                "create",
+                None,
+                {"name": args.name, "role": args.role, "quarters": args.quarter},
+            )
             return issued
 
         issued = await db.write_transaction(create)
-        return (f"{issued.secret}\n\nThe {args.role} token {issued.record.id} ({args.name}) is shown once; only its hash "
-                "is stored. Send it as `Authorization: Bearer <token>`.")
+        return (
+            f"{issued.secret}\n\nThe {args.role} token {issued.record.id} ({args.name}) is shown once; only its hash "
+            "is stored. Send it as `Authorization: Bearer <token>`."
+        )
 
     with neo4j_for(settings) as neo4j:
         print(_with_db(neo4j, work))
@@ -174,19 +193,29 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> None:
 
 def _admin_hint(neo4j: Neo4jSettings) -> None:
     if _with_db(neo4j, tokens.live_admins) == 0:
-        print("No admin token yet. While this runs, create one in another terminal with\n"
-              "    .venv/bin/kiezgraph token create --role admin --name <your name>\n"
-              "and send it as `Authorization: Bearer <token>` (GraphiQL: the Headers tab).", flush=True)
+        print(
+            "No admin token yet. While this runs, create one in another terminal with\n"
+            "    .venv/bin/kiezgraph token create --role admin --name <your name>\n"
+            "and send it as `Authorization: Bearer <token>` (GraphiQL: the Headers tab).",
+            flush=True,
+        )
 
 
 def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
-    from schema import export_sdl
-
     sys.stdout.write(export_sdl())
 
 
+def cmd_settings(_: Settings, __: argparse.Namespace) -> None:
+    sys.stdout.write(markdown_table())
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kiezgraph", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="kiezgraph",
+        description=__doc__.splitlines()[0],
+        epilog=help_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="start Neo4j if local, migrate, seed, and serve the API").set_defaults(
         run=cmd_serve
@@ -199,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("action", choices=["load", "remove"])
     demo.set_defaults(run=cmd_demo)
     commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(run=cmd_schema)
+    commands.add_parser("settings", help="print the settings as the README's table").set_defaults(run=cmd_settings)
     token = commands.add_parser("token", help="create, list or revoke API tokens")
     token_actions = token.add_subparsers(dest="action", required=True)
     create = token_actions.add_parser("create", help="create a token and print it once")

@@ -10,6 +10,7 @@ Query parameters (all optional, lists comma-separated): ``quarters``, ``actorTyp
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import zipfile
@@ -20,17 +21,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from analysis import formats
+from core import access as rules
+from core.context import Context
 from graph.errors import GraphError
 from graph.networks import Selection
 from resolvers import ids, networks
-from resolvers.access import ANALYSIS_ROLES, require
-from resolvers.context import Context
+from resolvers.access import require
 from resolvers.errors import ApiError
 from resolvers.networks import NetworkQuery
-from schema.enums import ActorType, CooperationKind
+from schema.enums import ActorType, CooperationKind, value
 
-_TYPES = {t.name: t.value for t in ActorType}
-_KINDS = {k.name: k.value for k in CooperationKind}
+_TYPES = {t.name: value(t) for t in ActorType}
+_KINDS = {k.name: value(k) for k in CooperationKind}
 # Exports spell types and kinds as the GraphQL API does (INSTITUTION, PROJECT_PARTNERSHIP).
 _TYPE_NAMES = {v: k for k, v in _TYPES.items()}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
@@ -99,19 +101,27 @@ async def _selection(request: Request, ctx: Context) -> Selection:
 
 def _labelled(view: networks.Network, selection: Selection) -> formats.Labelled:
     synthetic = any(n.synthetic for n in view.data.nodes)
-    description = (f"kiezgraph network export, {dt.date.today().isoformat()}"
-                   + (f", as of {selection.as_of.isoformat()}" if selection.as_of else "")
-                   + ("; contains synthetic (fictional) demo data, flagged per node and edge" if synthetic else ""))
-    return formats.Labelled(view.data, lambda i: ids.encode("Actor", i), lambda i: ids.encode("Cooperation", i),
-                            view.degree, description, type_name=_TYPE_NAMES.__getitem__,
-                            kind_name=_KIND_NAMES.__getitem__)
+    description = (
+        f"kiezgraph network export, {dt.date.today().isoformat()}"
+        + (f", as of {selection.as_of.isoformat()}" if selection.as_of else "")
+        + ("; contains synthetic (fictional) demo data, flagged per node and edge" if synthetic else "")
+    )
+    return formats.Labelled(
+        view.data,
+        lambda i: ids.encode("Actor", i),
+        lambda i: ids.encode("Cooperation", i),
+        view.degree,
+        description,
+        type_name=_TYPE_NAMES.__getitem__,
+        kind_name=_KIND_NAMES.__getitem__,
+    )
 
 
 def export_routes(context: Callable[[Request], Context]) -> list[Route]:
     async def render(request: Request, kind: str) -> Response:
         ctx = context(request)
         try:
-            require(ctx.principal, ANALYSIS_ROLES, "exports")
+            require(ctx.principal, rules.EXPORTS)
             selection = await _selection(request, ctx)
             view = await networks.read(ctx, selection)
         except (BadParameter, ApiError) as exc:
@@ -121,25 +131,14 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
         except GraphError as exc:
             return JSONResponse({"error": {"code": exc.code, "message": str(exc)}}, status_code=503)
-        labelled = _labelled(view, selection)
-        if kind == "graphml":
-            return _file(formats.graphml(labelled), "application/graphml+xml", "kiezgraph.graphml")
-        if kind == "gexf":
-            return _file(formats.gexf(labelled), "application/gexf+xml", "kiezgraph.gexf")
         part = request.query_params.get("part")
-        if part == "nodes":
-            return _file(formats.nodes_csv(labelled), "text/csv; charset=utf-8", "nodes.csv")
-        if part == "edges":
-            return _file(formats.edges_csv(labelled), "text/csv; charset=utf-8", "edges.csv")
-        if part is not None:
-            return JSONResponse({"error": {"code": "BAD_USER_INPUT", "message": "part must be nodes or edges"}},
-                                status_code=400)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("nodes.csv", formats.nodes_csv(labelled))
-            archive.writestr("edges.csv", formats.edges_csv(labelled))
-        return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": 'attachment; filename="kiezgraph-csv.zip"'})
+        if kind == "csv" and part not in (None, "nodes", "edges"):
+            return JSONResponse(
+                {"error": {"code": "BAD_USER_INPUT", "message": "part must be nodes or edges"}}, status_code=400
+            )
+        # Writing a whole network out is seconds of pure Python: in a thread, the event loop
+        # (and so every other request, health checks included) goes on being served meanwhile.
+        return await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
 
     async def graphml(request: Request) -> Response:
         return await render(request, "graphml")
@@ -153,6 +152,29 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
     return [Route("/export/graphml", graphml), Route("/export/gexf", gexf), Route("/export/csv", csv)]
 
 
+def _export(labelled: formats.Labelled, kind: str, part: str | None) -> Response:
+    if kind == "graphml":
+        return _file(formats.graphml(labelled), "application/graphml+xml", "kiezgraph.graphml")
+    if kind == "gexf":
+        return _file(formats.gexf(labelled), "application/gexf+xml", "kiezgraph.gexf")
+    if part == "nodes":
+        return _file(formats.nodes_csv(labelled), "text/csv; charset=utf-8", "nodes.csv")
+    if part == "edges":
+        return _file(formats.edges_csv(labelled), "text/csv; charset=utf-8", "edges.csv")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", formats.nodes_csv(labelled))
+        archive.writestr("edges.csv", formats.edges_csv(labelled))
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="kiezgraph-csv.zip"'},
+    )
+
+
 def _file(text: str, media_type: str, filename: str) -> Response:
-    return Response(text.encode("utf-8"), media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        text.encode("utf-8"),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -57,6 +57,7 @@ def resolve_classpath(project_dir: Path = PROJECT_DIR) -> str:
     log.info("resolving Neo4j from Maven Central (first run downloads about 150 MB)")
     done = subprocess.run(
         [mvn, "-q", "-B", "-f", str(pom), "dependency:build-classpath", f"-Dmdep.outputFile={out}"],
+        check=False,  # a failure is reported with Maven's own output below
         capture_output=True,
         text=True,
     )
@@ -148,7 +149,8 @@ class LocalNeo4j:
             stdout=console,
             stderr=subprocess.STDOUT,
             env=self._java_env(),
-            preexec_fn=_die_with_parent,
+            # Runs only prctl() between fork and exec; the service starts the JVM before any thread of its own.
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - see the line above
             # Its own process group: a terminal's Ctrl-C reaches us, and we stop it in order.
             start_new_session=True,
         )
@@ -253,6 +255,7 @@ class LocalNeo4j:
         password = secrets.token_hex(24)
         done = subprocess.run(
             ["java", "-cp", classpath, ADMIN_MAIN, "dbms", "set-initial-password", password],
+            check=False,  # a failure is reported with the tool's own output below
             capture_output=True,
             text=True,
             env=self._java_env(),
@@ -265,9 +268,7 @@ class LocalNeo4j:
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        with neo4j.GraphDatabase.driver(
-            self.uri, auth=(self.user, self.password), connection_timeout=1.0
-        ) as driver:
+        with neo4j.GraphDatabase.driver(self.uri, auth=(self.user, self.password), connection_timeout=1.0) as driver:
             while True:
                 assert self._process is not None
                 if self._process.poll() is not None:

@@ -1,36 +1,23 @@
-"""Settings from the environment, with defaults that work on a developer's machine.
+"""Settings from the environment: one declaration per setting, everything else derived from it.
 
-| variable                  | default                 | meaning                                            |
-|---------------------------|-------------------------|----------------------------------------------------|
-| HOST / PORT               | 127.0.0.1 / 8000        | where the HTTP service listens                     |
-| NEO4J_URI                 | (unset: local Neo4j)    | any other Neo4j (server, Aura, cluster)            |
-| NEO4J_USER                | neo4j                   | user for NEO4J_URI                                 |
-| NEO4J_PASSWORD[_FILE]     | —                       | password for NEO4J_URI (or a file holding it)      |
-| NEO4J_DATABASE            | neo4j                   | database name                                      |
-| KIEZGRAPH_NEO4J_PORT      | 7687                    | Bolt port of the local Neo4j                       |
-| KIEZGRAPH_NEO4J_HOME      | neo4j-local/run         | data, logs and password of the local Neo4j         |
-| KIEZGRAPH_NEO4J_HEAP      | 512m                    | JVM heap of the local Neo4j                        |
-| KIEZGRAPH_NEO4J_PAGECACHE | 256m                    | page cache of the local Neo4j                      |
-| KIEZGRAPH_QUERY_TIMEOUT   | 15                      | seconds any one Neo4j transaction may take         |
-| KIEZGRAPH_DEMO            | 1                       | `make run` loads the synthetic demo network        |
-| KIEZGRAPH_PUBLIC_ACCESS   | 1                       | `0`: every request needs a token                   |
-| KIEZGRAPH_INTROSPECTION   | 1                       | `0`: schema introspection is refused               |
-| KIEZGRAPH_JWT_SECRET[_FILE] | —                     | accept HS256 JWTs signed with this secret          |
-| KIEZGRAPH_JWT_PUBLIC_KEY_FILE | —                   | accept RS256 JWTs verified with this PEM key       |
-| KIEZGRAPH_RATE_LIMIT      | 600                     | requests per minute per token (burst: a tenth)     |
-| KIEZGRAPH_PUBLIC_RATE_LIMIT | 120                   | requests per minute per client address, no token   |
-| KIEZGRAPH_MAX_BODY_BYTES  | 1048576                 | largest request body                               |
-| KIEZGRAPH_MAX_DEPTH / _MAX_ALIASES / _MAX_TOKENS | 15 / 30 / 5000 | GraphQL document limits         |
-| KIEZGRAPH_METRICS_WORKERS | 2                       | processes for betweenness and closeness            |
+:data:`DECLARED` lists each setting once — its variable, type, default, unit, meaning and group.
+From it come :meth:`Settings.from_env` (parsing and checking), the defaults of
+:class:`ServiceOptions` (and so the schema's limits and budgets), the epilog of ``kiezgraph
+--help``, and the README's configuration table (``kiezgraph settings`` prints it; a test keeps
+the README equal to it). The defaults work on a developer's machine.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, Final
 
+from core.access import Role
+from graph.db import Neo4jSettings
 from kiezgraph.local_neo4j import PROJECT_DIR
 
 
@@ -38,39 +25,369 @@ class SettingsError(ValueError):
     pass
 
 
+# ---- how values are read ------------------------------------------------------------------------
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _text(name: str, raw: str) -> str:
+    return raw
+
+
+def _whole(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number") from exc
+
+
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number of seconds") from exc
+    if not 0 < value < math.inf:
+        raise SettingsError(f"{name} must be a positive number of seconds")
+    return value
+
+
+def _flag(name: str, raw: str) -> bool:
+    """One reading of yes and no for every boolean setting."""
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off)")
+
+
+def _path(name: str, raw: str) -> Path:
+    return Path(raw)
+
+
+def _file(name: str, raw: str) -> str:
+    """The contents of the file the variable names."""
+    try:
+        return Path(raw).read_text()
+    except OSError as exc:
+        raise SettingsError(f"{name}: cannot read {raw}: {exc.strerror}") from exc
+
+
+# ---- the declarations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable."""
+
+    env: str
+    attribute: str  # of Settings, or of ServiceOptions when `service` is true
+    read: Callable[[str, str], Any]
+    default: Any
+    meaning: str
+    group: str
+    unit: str = ""
+    service: bool = False  # part of ServiceOptions (how the HTTP service guards itself)
+    secret_file: bool = False  # also read from the file named by <env>_FILE
+    shown_default: str | None = None  # for the README, where the value itself says too little
+
+    def parse(self, env: Mapping[str, str]) -> Any:
+        raw = env.get(self.env)
+        if not raw and self.secret_file and env.get(f"{self.env}_FILE"):
+            return _file(f"{self.env}_FILE", env[f"{self.env}_FILE"]).strip()
+        if raw is None or (raw == "" and self.default is None):
+            return self.default
+        return self.read(self.env, raw)
+
+    @property
+    def default_text(self) -> str:
+        if self.shown_default is not None:
+            return self.shown_default
+        if self.default is None:
+            return "–"
+        if isinstance(self.default, bool):
+            return "1" if self.default else "0"
+        if isinstance(self.default, float) and self.default.is_integer():
+            return str(int(self.default))
+        return str(self.default)
+
+    @property
+    def name_text(self) -> str:
+        return f"`{self.env}` (or `{self.env}_FILE`)" if self.secret_file else f"`{self.env}`"
+
+
+_SERVER, _NEO4J, _LOCAL, _ACCESS, _LIMITS, _RUNTIME = (
+    "server",
+    "Neo4j",
+    "the local Neo4j",
+    "access",
+    "limits",
+    "execution",
+)
+
+DECLARED: Final[tuple[Setting, ...]] = (
+    Setting("HOST", "host", _text, "127.0.0.1", "where the HTTP service listens: address", _SERVER),
+    Setting("PORT", "port", _whole, 8000, "where the HTTP service listens: port", _SERVER),
+    Setting(
+        "NEO4J_URI",
+        "neo4j_uri",
+        _text,
+        None,
+        "use another Neo4j (see below)",
+        _NEO4J,
+        shown_default="unset: the local Neo4j",
+    ),
+    Setting("NEO4J_USER", "neo4j_user", _text, "neo4j", "user for `NEO4J_URI`", _NEO4J),
+    Setting("NEO4J_PASSWORD", "neo4j_password", _text, None, "password for `NEO4J_URI`", _NEO4J, secret_file=True),
+    Setting("NEO4J_DATABASE", "neo4j_database", _text, "neo4j", "database name", _NEO4J),
+    Setting(
+        "KIEZGRAPH_NEO4J_PORT",
+        "local_neo4j_port",
+        _whole,
+        7687,
+        "Bolt port of the local Neo4j (127.0.0.1 only)",
+        _LOCAL,
+    ),
+    Setting(
+        "KIEZGRAPH_NEO4J_HOME",
+        "local_neo4j_home",
+        _path,
+        PROJECT_DIR / "run",
+        "data, logs and password of the local Neo4j",
+        _LOCAL,
+        shown_default="neo4j-local/run",
+    ),
+    Setting("KIEZGRAPH_NEO4J_HEAP", "local_neo4j_heap", _text, "512m", "JVM heap of the local Neo4j", _LOCAL),
+    Setting(
+        "KIEZGRAPH_NEO4J_PAGECACHE", "local_neo4j_pagecache", _text, "256m", "page cache of the local Neo4j", _LOCAL
+    ),
+    Setting(
+        "KIEZGRAPH_QUERY_TIMEOUT",
+        "query_timeout",
+        _seconds,
+        Neo4jSettings.query_timeout,
+        "the longest any one Neo4j transaction may take",
+        _NEO4J,
+        unit="s",
+    ),
+    Setting(
+        "KIEZGRAPH_DEMO",
+        "load_demo",
+        _flag,
+        True,
+        "`make run` loads the synthetic demo network (`0`: skips it)",
+        _SERVER,
+    ),
+    Setting(
+        "KIEZGRAPH_PUBLIC_ACCESS",
+        "public_access",
+        _flag,
+        True,
+        "`0`: every request needs a token",
+        _ACCESS,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_INTROSPECTION",
+        "introspection",
+        _flag,
+        True,
+        "`0`: refuse introspection, no GraphiQL",
+        _ACCESS,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_JWT_SECRET",
+        "jwt_secret",
+        _text,
+        None,
+        "accept HS256 JWTs signed with this secret (32 bytes or more)",
+        _ACCESS,
+        service=True,
+        secret_file=True,
+    ),
+    Setting(
+        "KIEZGRAPH_JWT_PUBLIC_KEY_FILE",
+        "jwt_public_key",
+        _file,
+        None,
+        "accept RS256 JWTs verified with the PEM key in this file",
+        _ACCESS,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_RATE_LIMIT",
+        "rate_per_minute",
+        _whole,
+        600,
+        "requests per minute per token (bursts of a tenth; 0: off)",
+        _LIMITS,
+        unit="/min",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_PUBLIC_RATE_LIMIT",
+        "public_rate_per_minute",
+        _whole,
+        120,
+        "requests per minute per client address without a token (0: off)",
+        _LIMITS,
+        unit="/min",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_MAX_BODY_BYTES",
+        "max_body_bytes",
+        _whole,
+        1_048_576,
+        "largest request body",
+        _LIMITS,
+        unit="bytes",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_MAX_DEPTH", "max_depth", _whole, 15, "deepest nesting of a GraphQL document", _LIMITS, service=True
+    ),
+    Setting(
+        "KIEZGRAPH_MAX_ALIASES", "max_aliases", _whole, 30, "most aliases in a GraphQL document", _LIMITS, service=True
+    ),
+    Setting(
+        "KIEZGRAPH_MAX_TOKENS", "max_tokens", _whole, 5000, "most tokens in a GraphQL document", _LIMITS, service=True
+    ),
+    # Cost budgets (schema/cost.py): the most objects one operation may ask for. Public: a page of
+    # 100 actors with 100 partners each, two ego networks, or the whole network as `json`.
+    # Researchers and managers: the whole network with typed nodes and edges. Admins: more.
+    Setting(
+        "KIEZGRAPH_COST_PUBLIC",
+        "cost_public",
+        _whole,
+        25_000,
+        "cost budget of an operation, public role",
+        _LIMITS,
+        unit="objects",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_COST_RESEARCHER",
+        "cost_researcher",
+        _whole,
+        100_000,
+        "cost budget, researchers",
+        _LIMITS,
+        unit="objects",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_COST_MANAGER",
+        "cost_manager",
+        _whole,
+        100_000,
+        "cost budget, managers",
+        _LIMITS,
+        unit="objects",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_COST_ADMIN",
+        "cost_admin",
+        _whole,
+        500_000,
+        "cost budget, admins",
+        _LIMITS,
+        unit="objects",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_REQUEST_TIMEOUT",
+        "request_timeout",
+        _seconds,
+        20.0,
+        "how long a query may run before it is stopped (`REQUEST_TIMEOUT`)",
+        _LIMITS,
+        unit="s",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_EXECUTION_THREADS",
+        "execution_threads",
+        _whole,
+        4,
+        "threads that execute GraphQL operations off the event loop (0: on it)",
+        _RUNTIME,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_METRICS_WORKERS",
+        "metrics_workers",
+        _whole,
+        2,
+        "worker processes for betweenness and closeness",
+        _RUNTIME,
+        service=True,
+    ),
+)
+
+_BY_ATTRIBUTE: Final = {s.attribute: s for s in DECLARED}
+
+
+def _default(attribute: str) -> Any:
+    return _BY_ATTRIBUTE[attribute].default
+
+
+# ---- what the rest of the service reads ------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ServiceOptions:
-    """How the HTTP service guards itself: access, limits, rates."""
+    """How the HTTP service guards itself: access, limits, rates (defaults from :data:`DECLARED`)."""
 
-    public_access: bool = True
-    introspection: bool = True
-    jwt_secret: str | None = None
-    jwt_public_key: str | None = None
-    token_cache_seconds: float = 10.0
-    rate_per_minute: int = 600
-    public_rate_per_minute: int = 120
-    max_body_bytes: int = 1_048_576
-    max_depth: int = 15
-    max_aliases: int = 30
-    max_tokens: int = 5000
-    metrics_workers: int = 2
+    public_access: bool = _default("public_access")
+    introspection: bool = _default("introspection")
+    jwt_secret: str | None = _default("jwt_secret")
+    jwt_public_key: str | None = _default("jwt_public_key")
+    token_cache_seconds: float = 10.0  # not a setting: revocation reaches other instances within this
+    rate_per_minute: int = _default("rate_per_minute")
+    public_rate_per_minute: int = _default("public_rate_per_minute")
+    max_body_bytes: int = _default("max_body_bytes")
+    max_depth: int = _default("max_depth")
+    max_aliases: int = _default("max_aliases")
+    max_tokens: int = _default("max_tokens")
+    cost_public: int = _default("cost_public")
+    cost_researcher: int = _default("cost_researcher")
+    cost_manager: int = _default("cost_manager")
+    cost_admin: int = _default("cost_admin")
+    request_timeout: float = _default("request_timeout")
+    execution_threads: int = _default("execution_threads")
+    metrics_workers: int = _default("metrics_workers")
+
+    @property
+    def budgets(self) -> dict[Role, int]:
+        return {
+            Role.PUBLIC: self.cost_public,
+            Role.RESEARCHER: self.cost_researcher,
+            Role.MANAGER: self.cost_manager,
+            Role.ADMIN: self.cost_admin,
+        }
+
+
+DEFAULT_BUDGETS: Final[Mapping[Role, int]] = ServiceOptions().budgets
 
 
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    neo4j_uri: str | None = None
-    neo4j_user: str = "neo4j"
-    neo4j_password: str | None = None
-    neo4j_database: str = "neo4j"
-    local_neo4j_port: int = 7687
-    local_neo4j_home: Path = PROJECT_DIR / "run"
-    local_neo4j_heap: str = "512m"
-    local_neo4j_pagecache: str = "256m"
-    query_timeout: float = 15.0
-    load_demo: bool = True
-    options: ServiceOptions = ServiceOptions()
+    host: str = _default("host")
+    port: int = _default("port")
+    neo4j_uri: str | None = _default("neo4j_uri")
+    neo4j_user: str = _default("neo4j_user")
+    neo4j_password: str | None = _default("neo4j_password")
+    neo4j_database: str = _default("neo4j_database")
+    local_neo4j_port: int = _default("local_neo4j_port")
+    local_neo4j_home: Path = _default("local_neo4j_home")  # noqa: RUF009 - a Path, evaluated once on purpose
+    local_neo4j_heap: str = _default("local_neo4j_heap")
+    local_neo4j_pagecache: str = _default("local_neo4j_pagecache")
+    query_timeout: float = _default("query_timeout")
+    load_demo: bool = _default("load_demo")
+    options: ServiceOptions = field(default_factory=ServiceOptions)
 
     @property
     def uses_local_neo4j(self) -> bool:
@@ -78,64 +395,37 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
-        def integer(name: str, default: int) -> int:
-            try:
-                return int(env.get(name, default))
-            except ValueError as exc:
-                raise SettingsError(f"{name} must be a whole number") from exc
-
-        password = env.get("NEO4J_PASSWORD")
-        if password is None and env.get("NEO4J_PASSWORD_FILE"):
-            password = Path(env["NEO4J_PASSWORD_FILE"]).read_text().strip()
-        uri = env.get("NEO4J_URI") or None
-        if uri and password is None:
+        values = {s.attribute: s.parse(env) for s in DECLARED}
+        if values["neo4j_uri"] and values["neo4j_password"] is None:
             raise SettingsError("NEO4J_URI is set, so NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE) is needed too")
-        try:
-            timeout = float(env.get("KIEZGRAPH_QUERY_TIMEOUT", 15.0))
-        except ValueError as exc:
-            raise SettingsError("KIEZGRAPH_QUERY_TIMEOUT must be a number of seconds") from exc
-        def flag(name: str, default: bool) -> bool:
-            return env.get(name, "1" if default else "0").lower() not in ("0", "false", "no", "off")
-
-        def secret(name: str) -> str | None:
-            if env.get(name):
-                return env[name]
-            if env.get(f"{name}_FILE"):
-                return Path(env[f"{name}_FILE"]).read_text().strip()
-            return None
-
-        public_key = None
-        if env.get("KIEZGRAPH_JWT_PUBLIC_KEY_FILE"):
-            public_key = Path(env["KIEZGRAPH_JWT_PUBLIC_KEY_FILE"]).read_text()
-        jwt_secret = secret("KIEZGRAPH_JWT_SECRET")
-        if jwt_secret is not None and len(jwt_secret.encode()) < 32:
+        secret = values["jwt_secret"]
+        if secret is not None and len(secret.encode()) < 32:
             # RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits).
             raise SettingsError("KIEZGRAPH_JWT_SECRET must be at least 32 bytes long")
-        options = ServiceOptions(
-            public_access=flag("KIEZGRAPH_PUBLIC_ACCESS", True),
-            introspection=flag("KIEZGRAPH_INTROSPECTION", True),
-            jwt_secret=jwt_secret,
-            jwt_public_key=public_key,
-            rate_per_minute=integer("KIEZGRAPH_RATE_LIMIT", 600),
-            public_rate_per_minute=integer("KIEZGRAPH_PUBLIC_RATE_LIMIT", 120),
-            max_body_bytes=integer("KIEZGRAPH_MAX_BODY_BYTES", 1_048_576),
-            max_depth=integer("KIEZGRAPH_MAX_DEPTH", 15),
-            max_aliases=integer("KIEZGRAPH_MAX_ALIASES", 30),
-            max_tokens=integer("KIEZGRAPH_MAX_TOKENS", 5000),
-            metrics_workers=integer("KIEZGRAPH_METRICS_WORKERS", 2),
-        )
-        return cls(
-            options=options,
-            host=env.get("HOST", "127.0.0.1"),
-            port=integer("PORT", 8000),
-            neo4j_uri=uri,
-            neo4j_user=env.get("NEO4J_USER", "neo4j"),
-            neo4j_password=password,
-            neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
-            local_neo4j_port=integer("KIEZGRAPH_NEO4J_PORT", 7687),
-            local_neo4j_home=Path(env.get("KIEZGRAPH_NEO4J_HOME", PROJECT_DIR / "run")),
-            local_neo4j_heap=env.get("KIEZGRAPH_NEO4J_HEAP", "512m"),
-            local_neo4j_pagecache=env.get("KIEZGRAPH_NEO4J_PAGECACHE", "256m"),
-            query_timeout=timeout,
-            load_demo=env.get("KIEZGRAPH_DEMO", "1") not in ("0", "false", "no"),
-        )
+        service = {s.attribute for s in DECLARED if s.service}
+        options = ServiceOptions(**{k: v for k, v in values.items() if k in service})
+        own = {f.name for f in fields(cls)}
+        return cls(options=options, **{k: v for k, v in values.items() if k in own and k not in service})
+
+
+# ---- the documentation derived from the declarations ------------------------------------------------
+
+
+def markdown_table() -> str:
+    """The README's configuration table."""
+    rows = ["| variable | default | unit | meaning |", "|---|---|---|---|"]
+    for s in DECLARED:
+        default = s.default_text if " " in s.default_text or s.default is None else f"`{s.default_text}`"
+        rows.append(f"| {s.name_text} | {default} | {s.unit} | {s.meaning} |")
+    return "\n".join(rows) + "\n"
+
+
+def help_epilog() -> str:
+    """The settings for ``kiezgraph --help``, by group."""
+    lines = ["settings (environment variables; `kiezgraph settings` prints them as a table):"]
+    for group in dict.fromkeys(s.group for s in DECLARED):
+        lines.append(f"  {group}:")
+        for s in (s for s in DECLARED if s.group == group):
+            unit = f" {s.unit}" if s.unit and s.default is not None else ""
+            lines.append(f"    {s.env:<31} {s.meaning} [default: {s.default_text}{unit}]")
+    return "\n".join(lines)

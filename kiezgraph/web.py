@@ -2,20 +2,20 @@
 its scripts, styles and fonts under ``/assets/``.
 
 The page is static: everything it shows comes from the public GraphQL API, as for any other frontend.
-Its files are served in front of the guard (:class:`WithWeb`): they are the same for everyone, so they
-need no credential and must not use up a client's request budget (a first visit loads several files).
+Its routes are open (``kiezgraph.middleware.OPEN_PATHS`` and ``OPEN_PREFIXES``): the files are the same
+for everyone, so they need no credential and must not use up a client's request budget (a first visit
+loads several files).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 PAGE_PATHS = frozenset({"/", "/embed", "/map", "/index.html"})
@@ -23,9 +23,11 @@ ASSETS = "/assets/"
 
 # The page loads only its own files and talks only to this service. The layout runs in a worker made
 # from a blob (graphology's ForceAtlas2 worker); exports are drawn into data:/blob: images.
-_CSP = ("default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; "
-        "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors {ancestors}")
+_CSP = (
+    "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
 _NOT_BUILT = """<!doctype html><html lang="de"><meta charset="utf-8"><title>kiezgraph</title>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
 <h1>Die Karte ist noch nicht gebaut</h1>
@@ -35,7 +37,9 @@ Die GraphQL-API läuft trotzdem: <a href="/graphql">/graphql</a>.</p>
 Node.js). The GraphQL API works regardless: <a href="/graphql">/graphql</a>.</p></body></html>"""
 
 
-def web_app(dist: Path = WEB_DIST) -> ASGIApp:
+def web_routes(dist: Path = WEB_DIST) -> list[BaseRoute]:
+    """The page at each of ``PAGE_PATHS`` and its files under ``/assets``."""
+
     async def page(request: Request) -> Response:
         if request.url.path in ("/map", "/index.html"):
             return RedirectResponse("/", status_code=308)
@@ -44,12 +48,15 @@ def web_app(dist: Path = WEB_DIST) -> ASGIApp:
             return HTMLResponse(_NOT_BUILT, status_code=503)
         # Embedded on QM websites (read-only), so any site may frame /embed; the full page only itself.
         ancestors = "*" if request.url.path == "/embed" else "'self'"
-        return FileResponse(index, headers={
-            "Cache-Control": "no-cache",
-            "Content-Security-Policy": _CSP.format(ancestors=ancestors),
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-        })
+        return FileResponse(
+            index,
+            headers={
+                "Cache-Control": "no-cache",
+                "Content-Security-Policy": _CSP.format(ancestors=ancestors),
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "same-origin",
+            },
+        )
 
     files = StaticFiles(directory=dist / "assets", check_dir=False)
 
@@ -59,19 +66,4 @@ def web_app(dist: Path = WEB_DIST) -> ASGIApp:
             return
         await files(scope, receive, send)
 
-    return Starlette(routes=[*(Route(path, page) for path in sorted(PAGE_PATHS)), Mount("/assets", app=assets)])
-
-
-class WithWeb:
-    """Sends the page's paths to ``web`` and everything else (the API behind its guard) to ``api``."""
-
-    def __init__(self, api: ASGIApp, web: ASGIApp) -> None:
-        self.api = api
-        self.web = web
-        self.state = getattr(api, "state", None)  # tests reach the app's state through the outermost app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope["path"] in PAGE_PATHS or scope["path"].startswith(ASSETS)):
-            await self.web(scope, receive, send)
-        else:
-            await self.api(scope, receive, send)
+    return [*(Route(path, page) for path in sorted(PAGE_PATHS)), Mount("/assets", app=assets)]

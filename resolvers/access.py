@@ -1,6 +1,8 @@
 """Who may do what: the one place that decides. Every mutation, the contact-person reads and
 ``history`` ask here; resolvers bring the facts (an actor's quarter memberships with the state
-of each quarter, from :func:`graph.actors.quarter_ties_in`) and never decide themselves.
+of each quarter, from :func:`graph.actors.quarter_ties`) and never decide themselves. Which role
+may use which operation at all is the table of rules in :mod:`core.access`; every decision
+here takes the operation's :class:`~core.access.Rule`.
 
 | role       | reads                                           | writes                                      |
 |------------|--------------------------------------------------|---------------------------------------------|
@@ -39,38 +41,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
+from core.access import Principal, Role, Rule
 from graph.actors import QuarterTie
 from resolvers.errors import ApiError
-from resolvers.outcomes import UserError
+from resolvers.outcomes import Refusal, RefusalCode
 
-
-class Role(str, Enum):
-    PUBLIC = "public"
-    RESEARCHER = "researcher"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: Role
-    quarters: frozenset[str] = field(default_factory=frozenset)  # a manager's quarters (slugs)
-    token_id: str | None = None  # "token:<id>" or "jwt:<sub>"; recorded in the audit trail
-
-    @property
-    def label(self) -> str:
-        return self.token_id or "public"
-
-
-PUBLIC = Principal(Role.PUBLIC)
-ADMIN_ROLES = (Role.ADMIN,)
-ANALYSIS_ROLES = (Role.RESEARCHER, Role.ADMIN)
-SUGGESTION_ROLES = (Role.RESEARCHER, Role.MANAGER, Role.ADMIN)
-WRITER_ROLES = (Role.MANAGER, Role.ADMIN)
 # Quarter statuses whose QM has ended (a merged quarter lives on in its successor).
 ENDED_STATUSES = frozenset({"ended", "merged"})
 
@@ -92,12 +69,9 @@ def quarter_open(tie: QuarterTie, day: dt.date) -> bool:
 
 # ---- messages (all user-facing text of this module, kept together for translation) ------------
 
-def forbidden(message: str) -> UserError:
-    return UserError("FORBIDDEN", message, None)
 
-
-def _needs_role(what: str, roles: Iterable[Role]) -> str:
-    return f"{what} needs a {' or '.join(r.value for r in roles)} token"
+def forbidden(message: str) -> Refusal:
+    return Refusal(RefusalCode.FORBIDDEN, message, None)
 
 
 def _outside(what: str, principal: Principal) -> str:
@@ -105,8 +79,7 @@ def _outside(what: str, principal: Principal) -> str:
 
 
 def _membership_ended(what: str, tie: QuarterTie) -> str:
-    return (f"{what}: the actor's membership in {tie.quarter} ended on {tie.until}; "
-            "only current memberships give rights")
+    return f"{what}: the actor's membership in {tie.quarter} ended on {tie.until}; only current memberships give rights"
 
 
 def _quarter_ended(what: str, quarter: str) -> str:
@@ -114,8 +87,10 @@ def _quarter_ended(what: str, quarter: str) -> str:
 
 
 def _foreign_memberships(quarters: Iterable[str]) -> str:
-    return (f"a manager changes only the memberships of their own active quarters; keep those in "
-            f"{', '.join(sorted(set(quarters)))} exactly as they are")
+    return (
+        f"a manager changes only the memberships of their own active quarters; keep those in "
+        f"{', '.join(sorted(set(quarters)))} exactly as they are"
+    )
 
 
 _NOT_OWN = "a manager may place actors in their own quarters only"
@@ -124,39 +99,38 @@ _NO_CURRENT = "a new actor needs a current membership in one of your quarters"
 
 # ---- decisions ----------------------------------------------------------------------------
 
-def require(principal: Principal, roles: Iterable[Role], what: str) -> None:
-    """Raise FORBIDDEN (a GraphQL error with ``extensions.code``) unless the role is among ``roles``."""
-    roles = tuple(roles)
-    if principal.role not in roles:
-        raise ApiError("FORBIDDEN", _needs_role(what, roles))
+
+def require(principal: Principal, rule: Rule, what: str | None = None) -> None:
+    """Raise FORBIDDEN (a GraphQL error with ``extensions.code``) unless the rule allows the role."""
+    if not rule.allows(principal.role):
+        raise ApiError("FORBIDDEN", rule.needs(what))
 
 
-def role_error(principal: Principal, roles: Iterable[Role], what: str) -> UserError | None:
-    """FORBIDDEN as data unless the role is among ``roles``."""
-    roles = tuple(roles)
-    return None if principal.role in roles else forbidden(_needs_role(what, roles))
+def role_error(principal: Principal, rule: Rule, what: str | None = None) -> Refusal | None:
+    """FORBIDDEN as data unless the rule allows the role."""
+    return None if rule.allows(principal.role) else forbidden(rule.needs(what))
 
 
-def admin_error(principal: Principal, what: str) -> UserError | None:
-    return role_error(principal, ADMIN_ROLES, what)
-
-
-def may_read_personal(principal: Principal, ties: Iterable[QuarterTie], day: dt.date | None = None) -> bool:
-    """Contact persons and history of the actor(s) with ``ties``: admins always; managers where
-    one of the memberships is current and in one of their quarters (ended quarters included)."""
+def may_read_personal(principal: Principal, rule: Rule, ties: Iterable[QuarterTie], day: dt.date | None = None) -> bool:
+    """Contact persons and history of the actor(s) with ``ties``, by ``rule``: admins always;
+    managers where one of the memberships is current and in one of their quarters (ended
+    quarters included)."""
+    if not rule.allows(principal.role):
+        return False
     if principal.role is Role.ADMIN:
         return True
     day = day or today()
-    return principal.role is Role.MANAGER and any(
-        t.quarter in principal.quarters and is_current(t, day) for t in ties)
+    return principal.role is Role.MANAGER and any(t.quarter in principal.quarters and is_current(t, day) for t in ties)
 
 
-def actor_write_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
-                      day: dt.date | None = None) -> UserError | None:
+def actor_write_error(
+    principal: Principal, rule: Rule, ties: Sequence[QuarterTie], what: str | None = None, day: dt.date | None = None
+) -> Refusal | None:
     """Why ``principal`` may not write an actor with ``ties`` (or a cooperation whose two actors
-    have ``ties`` together); None if it may."""
-    if principal.role not in WRITER_ROLES:
-        return forbidden(_needs_role(what, WRITER_ROLES))
+    have ``ties`` together) under ``rule``; None if it may."""
+    what = what or rule.what
+    if not rule.allows(principal.role):
+        return forbidden(rule.needs(what))
     if principal.role is Role.ADMIN:
         return None
     day = day or today()
@@ -171,17 +145,25 @@ def actor_write_error(principal: Principal, ties: Sequence[QuarterTie], what: st
     return forbidden(_outside(what, principal))
 
 
-def cooperation_write_error(principal: Principal, a: Sequence[QuarterTie], b: Sequence[QuarterTie], what: str,
-                            day: dt.date | None = None) -> UserError | None:
+def cooperation_write_error(
+    principal: Principal,
+    rule: Rule,
+    a: Sequence[QuarterTie],
+    b: Sequence[QuarterTie],
+    what: str | None = None,
+    day: dt.date | None = None,
+) -> Refusal | None:
     """Rule 5: a cooperation is writable when one of its two actors is."""
-    return actor_write_error(principal, [*a, *b], what, day)
+    return actor_write_error(principal, rule, [*a, *b], what, day)
 
 
-def placement_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
-                    day: dt.date | None = None) -> UserError | None:
+def placement_error(
+    principal: Principal, rule: Rule, ties: Sequence[QuarterTie], day: dt.date | None = None
+) -> Refusal | None:
     """Rule 4: where a new actor may go (``ties``: its memberships as asked for)."""
-    if principal.role not in WRITER_ROLES:
-        return forbidden(_needs_role(what, WRITER_ROLES))
+    what = rule.what
+    if not rule.allows(principal.role):
+        return forbidden(rule.needs())
     if principal.role is Role.ADMIN:
         return None
     day = day or today()
@@ -197,20 +179,20 @@ def placement_error(principal: Principal, ties: Sequence[QuarterTie], what: str,
     return None
 
 
-def memberships_change_error(principal: Principal, old: Sequence[QuarterTie], new: Sequence[QuarterTie],
-                             day: dt.date | None = None) -> UserError | None:
+def memberships_change_error(
+    principal: Principal, rule: Rule, old: Sequence[QuarterTie], new: Sequence[QuarterTie], day: dt.date | None = None
+) -> Refusal | None:
     """Rule 3: a manager's ``setActorQuarters`` may change only memberships in quarters that are
     theirs and open; all others must come back as they were. (Whether the principal may write
     the actor at all is :func:`actor_write_error`'s question, asked first.)"""
     if principal.role is Role.ADMIN:
         return None
-    if principal.role not in WRITER_ROLES:
-        return forbidden(_needs_role("changing an actor's quarters", WRITER_ROLES))
+    if not rule.allows(principal.role):
+        return forbidden(rule.needs())
     day = day or today()
 
     def foreign(ties: Sequence[QuarterTie]) -> Counter[tuple[Any, ...]]:
-        return Counter(t.content() for t in ties
-                       if t.quarter not in principal.quarters or not quarter_open(t, day))
+        return Counter(t.content() for t in ties if t.quarter not in principal.quarters or not quarter_open(t, day))
 
     before, after = foreign(old), foreign(new)
     if before == after:

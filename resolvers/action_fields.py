@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.context import Context
 from graph.action_fields import ActionFieldRecord
 from resolvers import ids
-from resolvers.context import Context
 
 
 async def all_fields(ctx: Context, era: str | None = None) -> list[ActionFieldRecord]:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from core.context import Context
 from graph import actors, cooperations
 from graph.actors import ActorRecord, MembershipRecord
-from graph.cooperations import Partner
+from graph.cooperations import CooperationRecord, Partner
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.quarters import QuarterRecord
 from resolvers import ids
-from resolvers.context import Context
-from resolvers.filters import actor_criteria, cooperation_criteria
-from resolvers.ordering import actor_sort, cooperation_sort
+from resolvers.filters import ActorQuery, CooperationQuery, actor_criteria, cooperation_criteria
+from resolvers.ordering import SortKey, actor_sort, cooperation_sort
 from resolvers.paging import Slice, page, slice_of
-
-if TYPE_CHECKING:
-    from graph.cooperations import CooperationRecord
-    from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
 
 
 async def by_local_id(ctx: Context, actor_id: str) -> ActorRecord | None:
@@ -38,8 +34,8 @@ async def by_global_id(ctx: Context, global_id: str) -> ActorRecord | None:
 
 async def search(
     ctx: Context,
-    filter_: ActorFilter | None,
-    order: list[ActorOrder] | None,
+    filter_: ActorQuery | None,
+    order: Sequence[SortKey] | None,
     first: int | None,
     after: str | None,
     extra: ActorCriteria | None = None,
@@ -62,8 +58,8 @@ async def memberships(ctx: Context, actor: ActorRecord) -> list[tuple[Membership
 async def cooperations_of(
     ctx: Context,
     actor: ActorRecord,
-    filter_: CooperationFilter | None,
-    order: list[CooperationOrder] | None,
+    filter_: CooperationQuery | None,
+    order: Sequence[SortKey] | None,
     first: int | None,
     after: str | None,
 ) -> Slice[CooperationRecord]:
@@ -74,7 +70,7 @@ async def cooperations_of(
 
 
 async def partners(
-    ctx: Context, actor: ActorRecord, filter_: CooperationFilter | None, first: int | None, after: str | None
+    ctx: Context, actor: ActorRecord, filter_: CooperationQuery | None, first: int | None, after: str | None
 ) -> Slice[Partner]:
     criteria: CooperationCriteria = await cooperation_criteria(ctx, filter_)
     p = page([cooperations.partner_sort_field("NAME", False)], first, after)

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
 
+from core import access as rules
+from core.access import Rule
+from core.context import Context
 from graph import actors, cooperations
-from graph.cooperations import CooperationRecord
+from graph.cooperations import CooperationPatch, CooperationRecord, NewCooperation
 from graph.db import Transaction
 from graph.ids import new_id
+from graph.patch import KEEP
 from resolvers import ids
-from resolvers.access import admin_error, cooperation_write_error
-from resolvers.context import Context
+from resolvers.access import cooperation_write_error, role_error
+from resolvers.commands import AddCooperation, DeleteCooperation, EndCooperation, UpdateCooperation, given
+from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found, stale
 from resolvers.references import unknown_action_fields
-from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found, stale
+from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, intensity, period, text
 from resolvers.writes import Call, record_change, run
-from resolvers.validation import MAX_SHORT, MAX_TEXT, given, clean_text, intensity, period, text
-
-if TYPE_CHECKING:
-    from schema.mutation_inputs import (
-        AddCooperationInput,
-        DeleteCooperationInput,
-        EndCooperationInput,
-        UpdateCooperationInput,
-    )
 
 
 def _overlaps(since: dt.date | None, until: dt.date | None, other: CooperationRecord) -> bool:
@@ -32,19 +27,19 @@ def _overlaps(since: dt.date | None, until: dt.date | None, other: CooperationRe
     )
 
 
-def _duplicate(existing: CooperationRecord) -> UserError:
-    return UserError(
-        "DUPLICATE_COOPERATION",
+def _duplicate(existing: CooperationRecord) -> Refusal:
+    return Refusal(
+        RefusalCode.DUPLICATE_COOPERATION,
         "these two actors already have a cooperation of this kind over the same time; update or end that one",
         ("input",),
         {"existing": existing.id},
     )
 
 
-async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[CooperationRecord]:
+async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[CooperationRecord]:
     if len(data.actor_ids) != 2:
         return Outcome(errors=[invalid("a cooperation joins exactly two actors", "input", "actorIds")])
-    errors: list[UserError] = []
+    errors: list[Refusal] = []
     locals_: list[str] = []
     for i, global_id in enumerate(data.actor_ids):
         local = ids.decode_as(global_id, "Actor")
@@ -53,7 +48,9 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         else:
             locals_.append(local)
     if len(locals_) == 2 and locals_[0] == locals_[1]:
-        errors.append(UserError("SELF_COOPERATION", "an actor cannot cooperate with itself", ("input", "actorIds")))
+        errors.append(
+            Refusal(RefusalCode.SELF_COOPERATION, "an actor cannot cooperate with itself", ("input", "actorIds"))
+        )
     errors += period(data.since, data.until, "input")
     errors += intensity(data.intensity, "input", "intensity")
     errors += text(data.description, MAX_TEXT, "input", "description")
@@ -63,32 +60,33 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
         return Outcome(errors=errors)
     a, b = locals_
     cooperation_id = new_id()
-    props: dict[str, Any] = {
-        "kind": data.kind.value,
-        "actionFields": list(dict.fromkeys(data.action_fields or [])),
-        "since": data.since,
-        "until": data.until,
-        "intensity": data.intensity,
-        "description": data.description,
-        "source": clean_text(data.source) if data.source else None,
-        "synthetic": data.synthetic,
-    }
+    new = NewCooperation(
+        kind=data.kind,
+        action_fields=tuple(dict.fromkeys(data.action_fields or ())),
+        since=data.since,
+        until=data.until,
+        intensity=data.intensity,
+        description=data.description,
+        source=clean_text(data.source) if data.source else None,
+        synthetic=data.synthetic,
+    )
 
     async def work(tx: Transaction) -> str:
         present = await actors.lock(tx, [a, b])
         for i, local in enumerate((a, b)):
             if local not in present:
                 raise Rejected(not_found("actor", data.actor_ids[i], "input", "actorIds", str(i)))
-        await _check_write(ctx, tx, a, b, "recording this cooperation")
+        await _check_write(ctx, tx, a, b, rules.ADD_COOPERATION)
         for i, local in enumerate((a, b)):
             if present[local]:
-                raise Rejected(invalid("archived actors take no new cooperations; restore it first",
-                                       "input", "actorIds", str(i)))
+                raise Rejected(
+                    invalid("archived actors take no new cooperations; restore it first", "input", "actorIds", str(i))
+                )
         for existing in await cooperations.between(tx, a, b):
-            if existing.kind == props["kind"] and _overlaps(data.since, data.until, existing):
+            if existing.kind == new.kind and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
-        await cooperations.create(tx, cooperation_id, a, b, props)
-        created = await cooperations.by_id_in(tx, cooperation_id)
+        await cooperations.create(tx, cooperation_id, a, b, new)
+        created = await cooperations.one(tx, cooperation_id)
         assert created is not None
         await record_change(tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot())
         return cooperation_id
@@ -97,10 +95,10 @@ async def add_cooperation(ctx: Context, data: AddCooperationInput) -> Outcome[Co
     return await run(ctx, work, Call("addCooperation", data), then=lambda created: _reload(ctx, created))
 
 
-async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, what: str) -> None:
+async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, rule: Rule) -> None:
     """Whether this principal may write a cooperation between ``a`` and ``b`` (access.py decides)."""
-    ties = await actors.quarter_ties_in(tx, [a, b])
-    refusal = cooperation_write_error(ctx.principal, ties.get(a, []), ties.get(b, []), what)
+    ties = await actors.quarter_ties(tx, [a, b])
+    refusal = cooperation_write_error(ctx.principal, rule, ties.get(a, []), ties.get(b, []))
     if refusal is not None:
         raise Rejected(refusal)
 
@@ -110,11 +108,11 @@ async def _reload(ctx: Context, cooperation_id: str) -> CooperationRecord | None
     return await ctx.loaders.cooperation_by_id.load(cooperation_id)
 
 
-async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outcome[CooperationRecord]:
+async def update_cooperation(ctx: Context, data: UpdateCooperation) -> Outcome[CooperationRecord]:
     local = ids.decode_as(data.id, "Cooperation")
     if local is None:
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
-    errors: list[UserError] = []
+    errors: list[Refusal] = []
     if given(data.kind) and data.kind is None:
         errors.append(invalid("a cooperation's kind cannot be cleared", "input", "kind"))
     if given(data.intensity):
@@ -129,8 +127,8 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
         return Outcome(errors=errors)
 
     async def work(tx: Transaction) -> None:
-        current = await _locked(ctx, tx, local, data.id, data.version, "changing this cooperation")
-        kind = data.kind.value if given(data.kind) and data.kind else current.kind
+        current = await _locked(ctx, tx, local, data.id, data.version, rules.UPDATE_COOPERATION)
+        kind = data.kind if given(data.kind) and data.kind else current.kind
         since = data.since if given(data.since) else current.since
         until = data.until if given(data.until) else current.until
         problems = period(since, until, "input")
@@ -139,17 +137,17 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
         for other in await cooperations.between(tx, current.a_id, current.b_id):
             if other.id != current.id and other.kind == kind and _overlaps(since, until, other):
                 raise Rejected(_duplicate(other))
-        props: dict[str, Any] = {"kind": kind, "since": since, "until": until}
-        if given(data.action_fields):
-            props["actionFields"] = list(dict.fromkeys(data.action_fields or []))
-        if given(data.intensity):
-            props["intensity"] = data.intensity
-        if given(data.description):
-            props["description"] = data.description
-        if given(data.source):
-            props["source"] = clean_text(data.source) if data.source else None
-        await cooperations.update(tx, local, props)
-        changed = await cooperations.by_id_in(tx, local)
+        patch = CooperationPatch(
+            kind=kind,
+            since=since,
+            until=until,
+            action_fields=tuple(dict.fromkeys(data.action_fields or ())) if given(data.action_fields) else KEEP,
+            intensity=data.intensity if given(data.intensity) else KEEP,
+            description=data.description if given(data.description) else KEEP,
+            source=(clean_text(data.source) if data.source else None) if given(data.source) else KEEP,
+        )
+        await cooperations.update(tx, local, patch)
+        changed = await cooperations.one(tx, local)
         assert changed is not None
         before, after = actors.diff(current.snapshot(), changed.snapshot())
         await record_change(tx, ctx.principal, "Cooperation", local, "update", before, after)
@@ -157,38 +155,45 @@ async def update_cooperation(ctx: Context, data: UpdateCooperationInput) -> Outc
     return await run(ctx, work, Call("updateCooperation", data), then=lambda _: _reload(ctx, local))
 
 
-async def _locked(ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None,
-                  what: str) -> CooperationRecord:
+async def _locked(
+    ctx: Context, tx: Transaction, local: str, global_id: str, version: int | None, rule: Rule
+) -> CooperationRecord:
     bumped = await cooperations.bump(tx, local)
     if bumped is None:
         raise Rejected(not_found("cooperation", global_id, "input", "id"))
     previous, current = bumped
-    await _check_write(ctx, tx, current.a_id, current.b_id, what)
+    await _check_write(ctx, tx, current.a_id, current.b_id, rule)
     if version is not None and previous != version:
         raise Rejected(stale(version, previous))
     return current
 
 
-async def end_cooperation(ctx: Context, data: EndCooperationInput) -> Outcome[CooperationRecord]:
+async def end_cooperation(ctx: Context, data: EndCooperation) -> Outcome[CooperationRecord]:
     local = ids.decode_as(data.id, "Cooperation")
     if local is None:
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
 
     async def work(tx: Transaction) -> None:
-        current = await _locked(ctx, tx, local, data.id, data.version, "ending this cooperation")
+        current = await _locked(ctx, tx, local, data.id, data.version, rules.END_COOPERATION)
         problems = period(current.since, data.until, "input")
         if problems:
             raise Rejected(*problems)
-        await cooperations.update(tx, local, {"until": data.until})
-        await record_change(tx, ctx.principal, "Cooperation", local, "end",
-                            {"until": current.until.isoformat() if current.until else None},
-                            {"until": data.until.isoformat()})
+        await cooperations.update(tx, local, CooperationPatch(until=data.until))
+        await record_change(
+            tx,
+            ctx.principal,
+            "Cooperation",
+            local,
+            "end",
+            {"until": current.until.isoformat() if current.until else None},
+            {"until": data.until.isoformat()},
+        )
 
     return await run(ctx, work, Call("endCooperation", data), then=lambda _: _reload(ctx, local))
 
 
-async def delete_cooperation(ctx: Context, data: DeleteCooperationInput) -> Outcome[CooperationRecord]:
-    refusal = admin_error(ctx.principal, "deleting a cooperation (to end one, use endCooperation)")
+async def delete_cooperation(ctx: Context, data: DeleteCooperation) -> Outcome[CooperationRecord]:
+    refusal = role_error(ctx.principal, rules.DELETE_COOPERATION)
     if refusal is not None:
         return Outcome(errors=[refusal])
     local = ids.decode_as(data.id, "Cooperation")

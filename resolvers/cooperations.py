@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+from core.context import Context
 from graph import cooperations
 from graph.actors import ActorRecord
 from graph.cooperations import CooperationRecord
 from graph.criteria import CooperationCriteria
 from resolvers import ids
-from resolvers.context import Context
-from resolvers.filters import cooperation_criteria
-from resolvers.ordering import cooperation_sort
+from resolvers.filters import CooperationQuery, cooperation_criteria
+from resolvers.ordering import SortKey, cooperation_sort
 from resolvers.paging import Slice, page, slice_of
-
-if TYPE_CHECKING:
-    from schema.inputs import CooperationFilter, CooperationOrder
 
 
 async def by_global_id(ctx: Context, global_id: str) -> CooperationRecord | None:
@@ -25,8 +22,8 @@ async def by_global_id(ctx: Context, global_id: str) -> CooperationRecord | None
 
 async def search(
     ctx: Context,
-    filter_: CooperationFilter | None,
-    order: list[CooperationOrder] | None,
+    filter_: CooperationQuery | None,
+    order: Sequence[SortKey] | None,
     first: int | None,
     after: str | None,
     extra: CooperationCriteria | None = None,

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from analysis import metrics as metric_analysis
 from analysis import timeline as timeline_analysis
 from analysis.projection import Projection, project
+from core import access as rules
+from core.context import Context
 from graph import networks, paths, revision
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.networks import NetworkData, Selection
 from resolvers import ids
-from resolvers.access import ANALYSIS_ROLES, require
-from resolvers.context import Context
+from resolvers.access import require
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
 
@@ -66,8 +67,9 @@ async def selection(
     )
     ties = CooperationCriteria(
         kinds=q.cooperation_kinds,
-        action_fields=(await expand_action_fields(ctx, list(q.cooperation_action_fields))
-                       if q.cooperation_action_fields else None),
+        action_fields=(
+            await expand_action_fields(ctx, list(q.cooperation_action_fields)) if q.cooperation_action_fields else None
+        ),
         min_intensity=q.min_intensity,
         synthetic=q.synthetic,
     )
@@ -138,7 +140,7 @@ class Analysed:
 
 async def analysed(ctx: Context, sel: Selection) -> Analysed:
     """Metrics of a selection, from the cache while the network's revision is unchanged."""
-    require(ctx.principal, ANALYSIS_ROLES, "network metrics")
+    require(ctx.principal, rules.NETWORK_METRICS)
     current = await revision.current(ctx.db)
     key = ("metrics", sel, current)
     hit = ctx.services.analysis.get(key)
@@ -150,4 +152,3 @@ async def analysed(ctx: Context, sel: Selection) -> Analysed:
     result = await asyncio.to_thread(metric_analysis.compute, projection, pool)
     ctx.services.analysis.put(key, (projection, result))
     return Analysed(projection, result, current, False)
-

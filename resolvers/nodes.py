@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.context import Context
 from resolvers import action_fields, actors, ids, quarters
-from resolvers.context import Context
 
 
 async def node(ctx: Context, global_id: str) -> tuple[str, Any] | None:
@@ -25,5 +25,3 @@ async def node(ctx: Context, global_id: str) -> tuple[str, Any] | None:
     else:
         return None
     return (type_name, record) if record is not None else None
-
-

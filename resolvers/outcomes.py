@@ -1,18 +1,37 @@
-"""Mutation outcomes: the changed object, or typed errors saying why nothing changed."""
+"""Mutation outcomes: the changed object, or refusals saying why nothing changed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class UserError:
-    """A reason a mutation was refused. ``code`` selects the GraphQL error type."""
+class RefusalCode(Enum):
+    """Why a mutation was refused: a closed set. The schema maps each member to its GraphQL error
+    type (schema/user_errors.py, checked to be exhaustive); the value is the public ``code``."""
 
-    code: str  # NOT_FOUND, VALIDATION, STALE_VERSION, DUPLICATE_COOPERATION, ...
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION = "VALIDATION"
+    EMPTY_NAME = "EMPTY_NAME"
+    STALE_VERSION = "STALE_VERSION"
+    INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
+    UNKNOWN_ACTION_FIELD = "UNKNOWN_ACTION_FIELD"
+    UNKNOWN_QUARTER = "UNKNOWN_QUARTER"
+    SELF_COOPERATION = "SELF_COOPERATION"
+    DUPLICATE_COOPERATION = "DUPLICATE_COOPERATION"
+    DUPLICATE_ACTOR = "DUPLICATE_ACTOR"
+    FORBIDDEN = "FORBIDDEN"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A reason a mutation was refused (the payload's ``errors``; GraphQL calls it ``UserError``)."""
+
+    code: RefusalCode
     message: str
     path: tuple[str, ...] | None = None  # where in the input, e.g. ("input", "name")
     details: dict[str, Any] = field(default_factory=dict)
@@ -21,7 +40,7 @@ class UserError:
 @dataclass
 class Outcome(Generic[T]):
     value: T | None = None
-    errors: list[UserError] = field(default_factory=list)
+    errors: list[Refusal] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     receipt: Any = None  # what the write transaction returned (see resolvers.writes.run)
 
@@ -29,22 +48,22 @@ class Outcome(Generic[T]):
 class Rejected(Exception):
     """Raised inside a write transaction to roll it back and report ``errors``."""
 
-    def __init__(self, *errors: UserError) -> None:
+    def __init__(self, *errors: Refusal) -> None:
         super().__init__(errors[0].message if errors else "rejected")
         self.errors = list(errors)
 
 
-def not_found(what: str, global_id: str, *path: str) -> UserError:
-    return UserError("NOT_FOUND", f"no {what} with id {global_id!r}", path or None, {"id": global_id})
+def not_found(what: str, global_id: str, *path: str) -> Refusal:
+    return Refusal(RefusalCode.NOT_FOUND, f"no {what} with id {global_id!r}", path or None, {"id": global_id})
 
 
-def invalid(message: str, *path: str) -> UserError:
-    return UserError("VALIDATION", message, path or None)
+def invalid(message: str, *path: str) -> Refusal:
+    return Refusal(RefusalCode.VALIDATION, message, path or None)
 
 
-def stale(expected: int, current: int, *path: str) -> UserError:
-    return UserError(
-        "STALE_VERSION",
+def stale(expected: int, current: int, *path: str) -> Refusal:
+    return Refusal(
+        RefusalCode.STALE_VERSION,
         f"the object was changed meanwhile (you sent version {expected}, it is now at {current}); "
         "read it again and reapply your change",
         path or ("input", "version"),

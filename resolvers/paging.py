@@ -36,7 +36,8 @@ def page(sort: Sequence[SortField], first: int | None, after: str | None) -> Pag
     return Page(sort=tuple(sort), first=size, after=values)
 
 
-def slice_of(page: Page, rows: Sequence[tuple[T, list[object]]], ids: Sequence[str], total: int,
-             has_more: bool) -> Slice[T]:
+def slice_of(
+    page: Page, rows: Sequence[tuple[T, list[object]]], ids: Sequence[str], total: int, has_more: bool
+) -> Slice[T]:
     items = [(encode_cursor(page.sort, [*keys, row_id]), item) for (item, keys), row_id in zip(rows, ids, strict=True)]
     return Slice(items=items, total=total, has_next_page=has_more, has_previous_page=page.after is not None)

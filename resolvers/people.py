@@ -12,22 +12,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from core import access as rules
+from core.access import Role, Rule
+from core.context import Context
 from graph import actors, audit, persons
 from graph.actors import ActorRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.persons import PersonRecord
 from resolvers import ids
-from resolvers.access import Role, actor_write_error, admin_error, may_read_personal
-from resolvers.context import Context
-from resolvers.outcomes import Outcome, Rejected, UserError, invalid, not_found
-from resolvers.validation import MAX_SHORT, clean_text, given, name, text
+from resolvers.access import actor_write_error, may_read_personal, role_error
+from resolvers.commands import AddContactPerson, PersonRef, UpdateContactPerson, given
+from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found
+from resolvers.validation import MAX_SHORT, clean_text, name, text
 from resolvers.writes import Call, record_change, run
-
-if TYPE_CHECKING:
-    from schema.mutation_inputs import AddContactPersonInput, PersonInput, UpdateContactPersonInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+()/ .\-]{3,40}$")
@@ -45,13 +45,13 @@ async def visible_for(ctx: Context, actor: ActorRecord) -> list[PersonRecord] | 
     ties = []
     if ctx.principal.role is Role.MANAGER:  # only a manager's right depends on the actor's quarters
         ties = await ctx.loaders.quarter_ties.load(actor.id) or []
-    if not may_read_personal(ctx.principal, ties):
+    if not may_read_personal(ctx.principal, rules.CONTACT_PERSONS, ties):
         return None
     return await ctx.loaders.persons.load(actor.id) or []
 
 
-def _checks(values: dict[str, Any]) -> list[UserError]:
-    errors: list[UserError] = []
+def _checks(values: dict[str, Any]) -> list[Refusal]:
+    errors: list[Refusal] = []
     if "name" in values:
         errors += name(values["name"] or "", "input", "name")
     for field in ("function", "email", "phone"):
@@ -63,9 +63,9 @@ def _checks(values: dict[str, Any]) -> list[UserError]:
     return errors
 
 
-async def _may_write(ctx: Context, tx: Transaction, actor_id: str, what: str) -> None:
-    ties = (await actors.quarter_ties_in(tx, [actor_id])).get(actor_id, [])
-    refusal = actor_write_error(ctx.principal, ties, what)
+async def _may_write(ctx: Context, tx: Transaction, actor_id: str, rule: Rule) -> None:
+    ties = (await actors.quarter_ties(tx, [actor_id])).get(actor_id, [])
+    refusal = actor_write_error(ctx.principal, rule, ties)
     if refusal is not None:
         raise Rejected(refusal)
 
@@ -75,7 +75,7 @@ async def _answer(ctx: Context, person_id: str, written: list[PersonRecord]) -> 
     return written[-1] if written else await persons.one(ctx.db, person_id)
 
 
-async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord]:
+async def add(ctx: Context, data: AddContactPerson) -> Outcome[PersonRecord]:
     actor_id = ids.decode_as(data.actor_id, "Actor")
     if actor_id is None:
         return Outcome(errors=[not_found("actor", data.actor_id, "input", "actorId")])
@@ -90,29 +90,30 @@ async def add(ctx: Context, data: AddContactPersonInput) -> Outcome[PersonRecord
     async def work(tx: Transaction) -> str:
         if not await actors.versions(tx, [actor_id]):
             raise Rejected(not_found("actor", data.actor_id, "input", "actorId"))
-        await _may_write(ctx, tx, actor_id, "adding a contact person to this actor")
+        await _may_write(ctx, tx, actor_id, rules.ADD_CONTACT_PERSON)
         person = await persons.create(tx, new_id(), actor_id, props)
-        await record_change(tx, ctx.principal, "Person", person.id, "create", None,
-                            {**person.personal_data(), "actor": actor_id})
+        await record_change(
+            tx, ctx.principal, "Person", person.id, "create", None, {**person.personal_data(), "actor": actor_id}
+        )
         written[:] = [person]
         return person.id
 
     return await run(ctx, work, Call("addContactPerson", data), then=lambda pid: _answer(ctx, pid, written))
 
 
-async def _existing(ctx: Context, tx: Transaction, global_id: str, what: str) -> PersonRecord:
+async def _existing(ctx: Context, tx: Transaction, global_id: str, rule: Rule) -> PersonRecord:
     local = ids.decode_as(global_id, "Person")
     person = await persons.by_id(tx, local) if local else None
     if person is None:
         raise Rejected(not_found("contact person", global_id, "input", "id"))
-    await _may_write(ctx, tx, person.actor_id, what)
+    await _may_write(ctx, tx, person.actor_id, rule)
     return person
 
 
-async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[PersonRecord]:
+async def update(ctx: Context, data: UpdateContactPerson) -> Outcome[PersonRecord]:
     values = {f: getattr(data, f) for f in ("name", "function", "email", "phone") if given(getattr(data, f))}
     if "name" in values and values["name"] is None:
-        return Outcome(errors=[UserError("EMPTY_NAME", "a name must not be empty", ("input", "name"))])
+        return Outcome(errors=[Refusal(RefusalCode.EMPTY_NAME, "a name must not be empty", ("input", "name"))])
     errors = _checks(values)
     if errors:
         return Outcome(errors=errors)
@@ -120,7 +121,7 @@ async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[Person
     written: list[PersonRecord] = []
 
     async def work(tx: Transaction) -> str:
-        person = await _existing(ctx, tx, data.id, "changing this contact person")
+        person = await _existing(ctx, tx, data.id, rules.UPDATE_CONTACT_PERSON)
         props = {k: clean_text(v) if v is not None else None for k, v in values.items()}
         changed = await persons.update(tx, person.id, props)
         before, after = actors.diff(person.personal_data(), changed.personal_data())
@@ -131,11 +132,11 @@ async def update(ctx: Context, data: UpdateContactPersonInput) -> Outcome[Person
     return await run(ctx, work, Call("updateContactPerson", data), then=lambda pid: _answer(ctx, pid, written))
 
 
-async def remove(ctx: Context, data: PersonInput) -> Outcome[PersonRecord]:
+async def remove(ctx: Context, data: PersonRef) -> Outcome[PersonRecord]:
     removed: list[PersonRecord] = []  # shown as it was; a replayed key keeps no personal data to show
 
     async def work(tx: Transaction) -> str:
-        person = await _existing(ctx, tx, data.id, "removing this contact person")
+        person = await _existing(ctx, tx, data.id, rules.REMOVE_CONTACT_PERSON)
         await persons.delete(tx, person.id)
         await record_change(tx, ctx.principal, "Person", person.id, "delete", person.personal_data(), None)
         removed[:] = [person]
@@ -147,8 +148,8 @@ async def remove(ctx: Context, data: PersonInput) -> Outcome[PersonRecord]:
     return await run(ctx, work, Call("removeContactPerson", data), then=as_it_was)
 
 
-async def erase(ctx: Context, data: PersonInput) -> Outcome[Erasure]:
-    refusal = admin_error(ctx.principal, "erasing a person")
+async def erase(ctx: Context, data: PersonRef) -> Outcome[Erasure]:
+    refusal = role_error(ctx.principal, rules.ERASE_PERSON)
     if refusal is not None:
         return Outcome(errors=[refusal])
     local = ids.decode_as(data.id, "Person")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from core.context import Context
 from graph import actors, quarters
 from graph.actors import ActorRecord, MembershipRecord
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.quarters import QuarterRecord
-from resolvers.context import Context
 
 
 async def all_quarters(ctx: Context) -> list[QuarterRecord]:

@@ -9,12 +9,13 @@ from analysis import missing_links as gaps
 from analysis import suggestions as scoring
 from analysis.projection import project
 from analysis.suggestions import haversine_m
+from core import access as rules
+from core.context import Context
 from graph import suggestions
 from graph.actors import ActorRecord
 from graph.quarters import QuarterRecord
 from resolvers import ids, quarters
-from resolvers.access import SUGGESTION_ROLES, require
-from resolvers.context import Context
+from resolvers.access import require
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
 from resolvers.networks import read, selection
@@ -49,8 +50,9 @@ def neighbouring(focus: set[str], all_quarters: list[QuarterRecord]) -> set[str]
         for other in all_quarters:
             if other.slug in focus:
                 continue
-            merged = other.id in here.merged_from_ids or other.merged_into_id == here.id \
-                or here.merged_into_id == other.id
+            merged = (
+                other.id in here.merged_from_ids or other.merged_into_id == here.id or here.merged_into_id == other.id
+            )
             if here.landmark and other.landmark:
                 close = haversine_m(here.landmark, other.landmark) <= NEIGHBOUR_DISTANCE_M
             else:
@@ -73,7 +75,7 @@ async def suggest(
     """Ranked partners for an actor. Ties count as of ``as_of`` (else today): shared partners and
     partners of partners through ties of that day only; recency up to that day. Any cooperation
     ever recorded with the actor rules a candidate out, whatever the day."""
-    require(ctx.principal, SUGGESTION_ROLES, "partner suggestions")
+    require(ctx.principal, rules.SUGGEST_PARTNERS)
     local = ids.decode_as(actor_id, "Actor")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
@@ -94,24 +96,37 @@ async def suggest(
     all_quarters = await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
     candidates = await suggestions.candidates(
-        ctx.db, record.id, sorted(focus), sorted(focus | near), focus_fields or own_fields,
-        require_field=bool(action_field), types=types, day=day, as_of=as_of,
+        ctx.db,
+        record.id,
+        sorted(focus),
+        sorted(focus | near),
+        focus_fields or own_fields,
+        require_field=bool(action_field),
+        types=types,
+        day=day,
+        as_of=as_of,
     )
     known_fields = await ctx.loaders.action_fields()
     successors = {f.key: f.successors for f in known_fields}
     # ... but compared on today's generation, the same way on both sides (a true Jaccard index).
     wanted_fields = [*subject.action_fields, *([action_field.strip()] if action_field else [])]
     scoring_context = scoring.Context(
-        subject=subject, focus_quarters=frozenset(focus), neighbouring=frozenset(near),
-        fields=scoring.current_fields(wanted_fields, successors), field_names={f.key: f.name for f in known_fields},
-        quarter_names={q.slug: q.name for q in all_quarters}, day=day, successors=successors,
+        subject=subject,
+        focus_quarters=frozenset(focus),
+        neighbouring=frozenset(near),
+        fields=scoring.current_fields(wanted_fields, successors),
+        field_names={f.key: f.name for f in known_fields},
+        quarter_names={q.slug: q.name for q in all_quarters},
+        day=day,
+        successors=successors,
     )
     ranked = scoring.rank(candidates, scoring_context, weights, first)
     wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
     loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(sorted(wanted)) if a is not None}
     result = [
         Suggested(loaded[s.candidate.id], s, [loaded[p] for p in s.shared_partner_ids if p in loaded])
-        for s in ranked if s.candidate.id in loaded
+        for s in ranked
+        if s.candidate.id in loaded
     ]
     return SuggestionResult(record, weights, result)
 
@@ -123,7 +138,7 @@ class Gap:
 
 
 async def missing_links(ctx: Context, quarter: str, first: int) -> list[Gap]:
-    require(ctx.principal, SUGGESTION_ROLES, "missing links")
+    require(ctx.principal, rules.MISSING_LINKS)
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
     network = await read(ctx, await selection(ctx, None, quarter=quarter))

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from core import access as rules
+from core.access import Role
+from core.context import Context
 from graph import audit, persons, tokens
 from graph.audit import ChangeRecord
 from graph.db import Transaction
 from graph.tokens import IssuedToken, TokenRecord
 from resolvers import ids
-from resolvers.access import ADMIN_ROLES, Role, admin_error, may_read_personal, require
-from resolvers.context import Context
+from resolvers.access import may_read_personal, require, role_error
+from resolvers.commands import CreateApiToken, RevokeApiToken
 from resolvers.errors import ApiError, bad_input
 from resolvers.outcomes import Outcome, Rejected, invalid, not_found
 from resolvers.validation import MAX_SHORT, clean_text
 from resolvers.writes import record_change, run
 
-if TYPE_CHECKING:
-    from schema.mutation_inputs import CreateApiTokenInput, RevokeApiTokenInput
-
 ISSUABLE = ("researcher", "manager", "admin")
 MAX_HISTORY = 500
 
 
-async def create(ctx: Context, data: CreateApiTokenInput) -> Outcome[IssuedToken]:
-    refusal = admin_error(ctx.principal, "creating tokens")
+async def create(ctx: Context, data: CreateApiToken) -> Outcome[IssuedToken]:
+    refusal = role_error(ctx.principal, rules.CREATE_API_TOKEN)
     if refusal is not None:
         return Outcome(errors=[refusal])
     label = clean_text(data.name)
     if not label or len(label) > MAX_SHORT:
         return Outcome(errors=[invalid(f"a token needs a name of 1 to {MAX_SHORT} characters", "input", "name")])
-    role = data.role.value
+    role = data.role
     if role not in ISSUABLE:
         return Outcome(errors=[invalid(f"role must be one of {', '.join(ISSUABLE)}", "input", "role")])
     quarters = [q.strip().lower() for q in data.quarters or []]
@@ -43,15 +41,22 @@ async def create(ctx: Context, data: CreateApiTokenInput) -> Outcome[IssuedToken
 
     async def work(tx: Transaction) -> IssuedToken:
         issued = await tokens.create(tx, label, role, quarters)
-        await record_change(tx, ctx.principal, "ApiToken", issued.record.id, "create", None,
-                            {"name": label, "role": role, "quarters": quarters})
+        await record_change(
+            tx,
+            ctx.principal,
+            "ApiToken",
+            issued.record.id,
+            "create",
+            None,
+            {"name": label, "role": role, "quarters": quarters},
+        )
         return issued
 
     return await run(ctx, work)
 
 
-async def revoke(ctx: Context, data: RevokeApiTokenInput) -> Outcome[TokenRecord]:
-    refusal = admin_error(ctx.principal, "revoking tokens")
+async def revoke(ctx: Context, data: RevokeApiToken) -> Outcome[TokenRecord]:
+    refusal = role_error(ctx.principal, rules.REVOKE_API_TOKEN)
     if refusal is not None:
         return Outcome(errors=[refusal])
 
@@ -67,8 +72,14 @@ async def revoke(ctx: Context, data: RevokeApiTokenInput) -> Outcome[TokenRecord
     return outcome
 
 
+def viewer(ctx: Context) -> tuple[str, list[str]]:
+    """The asking role's name and, for a manager, its quarters (sorted) — what a frontend may offer."""
+    principal = ctx.principal
+    return principal.role.value, sorted(principal.quarters) if principal.role is Role.MANAGER else []
+
+
 async def listed(ctx: Context) -> list[TokenRecord]:
-    require(ctx.principal, ADMIN_ROLES, "listing tokens")
+    require(ctx.principal, rules.API_TOKENS)
     return await tokens.all_tokens(ctx.db)
 
 
@@ -82,7 +93,7 @@ async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord
     except ids.InvalidGlobalId as exc:
         raise ApiError("NOT_FOUND", f"no entity with id {global_id!r}") from exc
     if ctx.principal.role is not Role.ADMIN:
-        require(ctx.principal, (Role.MANAGER, Role.ADMIN), "reading the history")
+        require(ctx.principal, rules.HISTORY)
         if not await _manager_may_read(ctx, entity, local):
             raise ApiError("FORBIDDEN", "this history is outside your quarters")
     return await audit.history(ctx.db, local, first)
@@ -99,4 +110,4 @@ async def _manager_may_read(ctx: Context, entity: str, local: str) -> bool:
         owners = await persons.owner(ctx.db, local)
         actor_ids = [owners] if owners else []
     ties = [t for found in await ctx.loaders.quarter_ties.load_many(actor_ids) for t in found or []]
-    return may_read_personal(ctx.principal, ties)
+    return may_read_personal(ctx.principal, rules.HISTORY, ties)

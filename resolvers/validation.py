@@ -6,11 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
-import strawberry
-
-from resolvers.outcomes import UserError, invalid
+from resolvers.outcomes import Refusal, RefusalCode, invalid
 
 MAX_NAME = 200
 MAX_TEXT = 5000
@@ -19,20 +16,15 @@ MAX_LIST = 50
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
-def given(value: Any) -> bool:
-    """Whether an optional update field was sent at all (``null`` counts: it clears the field)."""
-    return value is not strawberry.UNSET
-
-
 def clean_text(value: str) -> str:
     """Trim, and normalise to NFC so that visually equal names compare equal."""
     return unicodedata.normalize("NFC", value).strip()
 
 
-def name(value: str, *path: str) -> list[UserError]:
+def name(value: str, *path: str) -> list[Refusal]:
     cleaned = clean_text(value)
     if not cleaned:
-        return [UserError("EMPTY_NAME", "a name must not be empty", path)]
+        return [Refusal(RefusalCode.EMPTY_NAME, "a name must not be empty", path)]
     if len(cleaned) > MAX_NAME:
         return [invalid(f"a name is limited to {MAX_NAME} characters", *path)]
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
@@ -40,13 +32,13 @@ def name(value: str, *path: str) -> list[UserError]:
     return []
 
 
-def text(value: str | None, limit: int, *path: str) -> list[UserError]:
+def text(value: str | None, limit: int, *path: str) -> list[Refusal]:
     if value is not None and len(value) > limit:
         return [invalid(f"limited to {limit} characters", *path)]
     return []
 
 
-def strings(values: Sequence[str] | None, *path: str) -> list[UserError]:
+def strings(values: Sequence[str] | None, *path: str) -> list[Refusal]:
     if values is None:
         return []
     if len(values) > MAX_LIST:
@@ -60,7 +52,7 @@ def strings(values: Sequence[str] | None, *path: str) -> list[UserError]:
     return errors
 
 
-def url(value: str | None, *path: str) -> list[UserError]:
+def url(value: str | None, *path: str) -> list[Refusal]:
     if value is None:
         return []
     if len(value) > MAX_SHORT or not _URL.match(value.strip()):
@@ -68,17 +60,17 @@ def url(value: str | None, *path: str) -> list[UserError]:
     return []
 
 
-def coordinates(latitude: float, longitude: float, *path: str) -> list[UserError]:
+def coordinates(latitude: float, longitude: float, *path: str) -> list[Refusal]:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return [invalid("latitude must lie in [-90, 90] and longitude in [-180, 180]", *path)]
     return []
 
 
-def period(since: dt.date | None, until: dt.date | None, *path: str) -> list[UserError]:
+def period(since: dt.date | None, until: dt.date | None, *path: str) -> list[Refusal]:
     if since is not None and until is not None and until < since:
         return [
-            UserError(
-                "INVALID_DATE_RANGE",
+            Refusal(
+                RefusalCode.INVALID_DATE_RANGE,
                 f"`until` ({until.isoformat()}) lies before `since` ({since.isoformat()})",
                 (*path, "until"),
                 {"since": since, "until": until},
@@ -87,7 +79,7 @@ def period(since: dt.date | None, until: dt.date | None, *path: str) -> list[Use
     return []
 
 
-def intensity(value: int | None, *path: str) -> list[UserError]:
+def intensity(value: int | None, *path: str) -> list[Refusal]:
     if value is not None and not 1 <= value <= 3:
         return [invalid("intensity is 1 (loose), 2 or 3 (close)", *path)]
     return []

@@ -23,25 +23,28 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar, overload
 
-from strawberry import UNSET
-
+from core.access import Principal
+from core.context import Context
 from graph import audit, idempotency, revision
 from graph.db import Transaction
 from graph.errors import DatabaseUnavailable
-from resolvers.access import Principal
-from resolvers.context import Context
+from resolvers.commands import UNSET
 from resolvers.errors import ApiError
-from resolvers.outcomes import Outcome, Rejected, UserError, invalid
+from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid
 
 R = TypeVar("R")
 T = TypeVar("T")
 
 MAX_KEY: Final = 128
 BAD_KEY: Final = f"clientMutationId must be 1 to {MAX_KEY} printable characters (a UUID is a good choice)"
-REUSED_KEY: Final = (f"this clientMutationId was used in the last {idempotency.LIFETIME_HOURS} h for another mutation "
-                     "or another input; send a new one for a new change")
-APPLIED_UNREAD: Final = ("the change was applied, but reading it back failed ({reason}); read it again, or repeat the "
-                         "mutation with the same clientMutationId to get its result")
+REUSED_KEY: Final = (
+    f"this clientMutationId was used in the last {idempotency.LIFETIME_HOURS} h for another mutation "
+    "or another input; send a new one for a new change"
+)
+APPLIED_UNREAD: Final = (
+    "the change was applied, but reading it back failed ({reason}); read it again, or repeat the "
+    "mutation with the same clientMutationId to get its result"
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,11 @@ def fingerprint(call: Call) -> str:
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name != "client_mutation_id" and getattr(value, f.name) is not UNSET}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "client_mutation_id" and getattr(value, f.name) is not UNSET
+        }
     if isinstance(value, enum.Enum):
         return _plain(value.value)
     if isinstance(value, dt.date):  # dates and datetimes
@@ -81,12 +87,22 @@ async def run(ctx: Context, work: Callable[[Transaction], Awaitable[R]], call: C
 
 
 @overload
-async def run(ctx: Context, work: Callable[[Transaction], Awaitable[R]], call: Call | None = None, *,
-              then: Callable[[R], Awaitable[T]]) -> Outcome[T]: ...
+async def run(
+    ctx: Context,
+    work: Callable[[Transaction], Awaitable[R]],
+    call: Call | None = None,
+    *,
+    then: Callable[[R], Awaitable[T | None]],
+) -> Outcome[T]: ...
 
 
-async def run(ctx: Context, work: Callable[[Transaction], Awaitable[Any]], call: Call | None = None, *,
-              then: Callable[[Any], Awaitable[Any]] | None = None) -> Outcome[Any]:
+async def run(
+    ctx: Context,
+    work: Callable[[Transaction], Awaitable[Any]],
+    call: Call | None = None,
+    *,
+    then: Callable[[Any], Awaitable[Any]] | None = None,
+) -> Outcome[Any]:
     """Run ``work`` in one write transaction, guarded by the call's key if it has one, and build
     the answer from its receipt with ``then``. A :class:`Rejected` rolls everything back (the key
     too) and becomes the payload's errors."""
@@ -107,15 +123,16 @@ async def run(ctx: Context, work: Callable[[Transaction], Awaitable[Any]], call:
     return Outcome(value=value, receipt=receipt)
 
 
-def _guarded(work: Callable[[Transaction], Awaitable[Any]], call: Call, key_id: str,
-             who: Principal) -> Callable[[Transaction], Awaitable[Any]]:
+def _guarded(
+    work: Callable[[Transaction], Awaitable[Any]], call: Call, key_id: str, who: Principal
+) -> Callable[[Transaction], Awaitable[Any]]:
     digest = fingerprint(call)
 
     async def guarded(tx: Transaction) -> Any:
         found = await idempotency.claim(tx, key_id, who.label, call.mutation, digest)
         if not found.fresh:
             if not found.same_call:
-                raise Rejected(UserError("IDEMPOTENCY_KEY_REUSED", REUSED_KEY, ("input", "clientMutationId")))
+                raise Rejected(Refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, REUSED_KEY, ("input", "clientMutationId")))
             return found.receipt
         receipt = await work(tx)
         await idempotency.settle(tx, key_id, receipt)
@@ -124,8 +141,15 @@ def _guarded(work: Callable[[Transaction], Awaitable[Any]], call: Call, key_id: 
     return guarded
 
 
-async def record_change(tx: Transaction, who: Principal, entity: str, entity_id: str, operation: str,
-                        before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+async def record_change(
+    tx: Transaction,
+    who: Principal,
+    entity: str,
+    entity_id: str,
+    operation: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
     """Append the audit record and mark the network as changed, inside the mutation's transaction."""
     await audit.write(tx, who.label, who.role.value, entity, entity_id, operation, before, after)
     await revision.bump(tx)

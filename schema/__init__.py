@@ -2,56 +2,88 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.config import StrawberryConfig
 
-from schema.actor import ACTOR_TYPES
-from schema.errors import ErrorCodes
+from core.access import Role
+from schema.cost import CostLimit
+from schema.deadline import Deadline, DeadlineExecution
+from schema.errors import ErrorCodes, coded
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.types import ACTOR_TYPES
 from schema.user_errors import ERROR_TYPES
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What a GraphQL document may ask for."""
+    """What a GraphQL document may ask for (kiezgraph/settings.py declares the values)."""
 
-    max_depth: int = 15
-    max_aliases: int = 30
-    max_tokens: int = 5000
-    introspection: bool = True
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    introspection: bool
+    # The most objects (schema/cost.py) one operation may ask for, per role.
+    budgets: Mapping[Role, int]
 
 
-def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
+class ParseOnce(ParserCache):
+    """Strawberry's parser cache, except that a document that does not parse is left to
+    Strawberry's own parse: raised from this hook, the syntax error would bypass the other
+    extensions (and so leave without its ``extensions.code``); raised there, it is a result."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
+
+
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    """The schema; with ``limits``, as the service runs it (document limits, cost budgets).
+    Without, for its SDL and for running operations in-process (tools, benchmarks)."""
     # The rule classes are built once: the validation cache keys on them, so rules made anew
     # for each request would make every validation a cache miss.
-    rules: list[type[ASTValidationRule]] = [
-        depth_validator(limits.max_depth, should_ignore=None),
-        alias_validator(limits.max_aliases),
+    rules: list[type[ASTValidationRule]] = []
+    extensions: list[Any] = [ErrorCodes]
+    if limits is not None:
+        rules += [
+            coded(depth_validator(limits.max_depth, should_ignore=None), "QUERY_TOO_DEEP"),
+            coded(alias_validator(limits.max_aliases), "TOO_MANY_ALIASES"),
+        ]
+        if not limits.introspection:
+            rules.append(coded(NoSchemaIntrospectionCustomRule, "INTROSPECTION_DISABLED"))
+        max_tokens = limits.max_tokens
+        extensions.append(lambda: MaxTokensLimiter(max_token_count=max_tokens))
+    extensions += [
+        lambda: AddValidationRules(rules),
+        # Parsing and validating a query costs milliseconds; clients repeat the same queries.
+        # Both caches live at module level (keyed by size), so per-request factories share them.
+        lambda: ParseOnce(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
     ]
-    if not limits.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
+    if limits is not None:
+        budgets = limits.budgets
+        # After validation, before execution: refuse what the caller's role may not afford.
+        extensions.append(lambda: CostLimit(budgets))
+    extensions.append(Deadline)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         # Types reachable only through interfaces must be named so clients can select on them.
         types=[*ACTOR_TYPES, *ERROR_TYPES],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[
-            ErrorCodes,
-            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-            lambda: AddValidationRules(rules),
-            # Parsing and validating a query costs milliseconds; clients repeat the same queries.
-            # Both caches live at module level (keyed by size), so per-request factories share them.
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-        ],
+        execution_context_class=DeadlineExecution,
+        extensions=extensions,
     )
 
 

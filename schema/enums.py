@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 import strawberry
@@ -67,9 +68,7 @@ class Ownership(Enum):
 
 @strawberry.enum(description="What a cooperation between two actors consists of.")
 class CooperationKind(Enum):
-    PROJECT_PARTNERSHIP = strawberry.enum_value(
-        "project_partnership", description="Partners in a common project."
-    )
+    PROJECT_PARTNERSHIP = strawberry.enum_value("project_partnership", description="Partners in a common project.")
     WORKING_GROUP = strawberry.enum_value(
         "working_group", description="Members of the same working group or network (AG, Netzwerk, Runder Tisch)."
     )
@@ -129,3 +128,25 @@ class TokenRole(Enum):
         "manager", description="Public reads plus contact persons; writes actors and cooperations in its quarters."
     )
     ADMIN = strawberry.enum_value("admin", description="Everything, including tokens, merges and deletions.")
+
+
+@strawberry.enum(description="Where a QM area stands in its life cycle.")
+class QuarterStatus(Enum):
+    ACTIVE = strawberry.enum_value("active", description="QM works in the area (funding may have a planned end).")
+    ENDED = strawberry.enum_value("ended", description="QM has ended (Verstetigung done or funding stopped).")
+    MERGED = strawberry.enum_value("merged", description="The area was merged into another one (see `mergedInto`).")
+
+
+def value(member: Enum) -> str:
+    """The string a member stands for (what Neo4j stores and resolvers take).
+
+    A member declared with ``strawberry.enum_value`` holds that string at run time, but mypy
+    types its ``.value`` as the declaration (``EnumValueDefinition``); this is the one place
+    that bridges the two.
+    """
+    return str(member.value)
+
+
+def values(members: Iterable[Enum] | None) -> tuple[str, ...] | None:
+    """:func:`value` of each member; None stays None."""
+    return None if members is None else tuple(value(m) for m in members)

@@ -6,7 +6,18 @@ import datetime as dt
 
 import strawberry
 
-from schema.enums import ActorOrderField, ActorType, CooperationKind, CooperationOrderField, SortDirection
+from graph.criteria import DateRange, Near
+from resolvers.filters import ActorQuery, CooperationQuery
+from resolvers.ordering import SortKey
+from schema.enums import (
+    ActorOrderField,
+    ActorType,
+    CooperationKind,
+    CooperationOrderField,
+    SortDirection,
+    value,
+    values,
+)
 
 
 @strawberry.input(description="A range of dates; either end may be left open. Both ends are inclusive.")
@@ -14,12 +25,18 @@ class DateRangeInput:
     start: dt.date | None = strawberry.field(default=None, description="First day of the range.")
     end: dt.date | None = strawberry.field(default=None, description="Last day of the range.")
 
+    def value(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
 
 @strawberry.input(description="A circle around a point, for 'actors within 500 m of here'.")
 class NearInput:
     latitude: float = strawberry.field(description="WGS 84 latitude of the centre, -90 to 90.")
     longitude: float = strawberry.field(description="WGS 84 longitude of the centre, -180 to 180.")
     within_metres: float = strawberry.field(description="Radius in metres (up to 100 km).")
+
+    def value(self) -> Near:
+        return Near(self.latitude, self.longitude, self.within_metres)
 
 
 @strawberry.input(
@@ -65,7 +82,30 @@ class CooperationFilter:
     or_: list[CooperationFilter] | None = strawberry.field(
         default=None, name="or", description="At least one of these filters must hold."
     )
-    not_: CooperationFilter | None = strawberry.field(default=None, name="not", description="This filter must not hold.")
+    not_: CooperationFilter | None = strawberry.field(
+        default=None, name="not", description="This filter must not hold."
+    )
+
+    def query(self) -> CooperationQuery:
+        """The filter as plain values (resolvers/filters.py validates it against the data)."""
+        return CooperationQuery(
+            kinds=values(self.kinds),
+            action_fields=_tuple(self.action_fields),
+            active_on=self.active_on,
+            active_during=self.active_during.value() if self.active_during else None,
+            started=self.started.value() if self.started else None,
+            current=self.current,
+            quarters=_tuple(self.quarters),
+            both_in_quarters=self.both_in_quarters,
+            actor_types=values(self.actor_types),
+            between_types=values(self.between_types),
+            min_intensity=self.min_intensity,
+            synthetic=self.synthetic,
+            include_archived=self.include_archived,
+            all_of=tuple(f.query() for f in self.and_ or ()),
+            any_of=tuple(f.query() for f in self.or_ or ()),
+            none_of=self.not_.query() if self.not_ else None,
+        )
 
 
 @strawberry.input(
@@ -110,14 +150,48 @@ class ActorFilter:
     )
     not_: ActorFilter | None = strawberry.field(default=None, name="not", description="This filter must not hold.")
 
+    def query(self) -> ActorQuery:
+        """The filter as plain values (resolvers/filters.py validates it against the data)."""
+        return ActorQuery(
+            types=values(self.types),
+            quarters=_tuple(self.quarters),
+            active_on=self.active_on,
+            action_fields=_tuple(self.action_fields),
+            text=self.text,
+            tags=_tuple(self.tags),
+            has_cooperation=self.has_cooperation.query() if self.has_cooperation else None,
+            lacks_cooperation=self.lacks_cooperation.query() if self.lacks_cooperation else None,
+            near=self.near.value() if self.near else None,
+            synthetic=self.synthetic,
+            archived=self.archived,
+            all_of=tuple(f.query() for f in self.and_ or ()),
+            any_of=tuple(f.query() for f in self.or_ or ()),
+            none_of=self.not_.query() if self.not_ else None,
+        )
+
 
 @strawberry.input(description="One key to sort actors by.")
 class ActorOrder:
     field: ActorOrderField = strawberry.field(description="What to sort by.")
     direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Ascending or descending.")
 
+    def key(self) -> SortKey:
+        return SortKey(value(self.field), self.direction is SortDirection.DESC)
+
 
 @strawberry.input(description="One key to sort cooperations by.")
 class CooperationOrder:
     field: CooperationOrderField = strawberry.field(description="What to sort by.")
     direction: SortDirection = strawberry.field(default=SortDirection.DESC, description="Ascending or descending.")
+
+    def key(self) -> SortKey:
+        return SortKey(value(self.field), self.direction is SortDirection.DESC)
+
+
+def _tuple(items: list[str] | None) -> tuple[str, ...] | None:
+    return None if items is None else tuple(items)
+
+
+def keys(order: list[ActorOrder] | list[CooperationOrder] | None) -> tuple[SortKey, ...] | None:
+    """Sort inputs as plain sort keys."""
+    return None if order is None else tuple(o.key() for o in order)

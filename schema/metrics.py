@@ -8,10 +8,10 @@ import strawberry
 
 from analysis.metrics import ActorMetrics as ActorMetricsData
 from analysis.metrics import NetworkMetrics
+from core.context import Context
 from resolvers import ids
-from resolvers.context import Context
-from schema.actor import Actor, actor_of
 from schema.enums import SortDirection
+from schema.types import Actor, actor_of
 
 
 @strawberry.enum(description="Why an actor counts as a broker.")
@@ -80,11 +80,22 @@ class ActorMetric:
 
     @classmethod
     def of(cls, m: ActorMetricsData) -> ActorMetric:
-        return cls(id=strawberry.ID(ids.encode("Actor", m.id)), degree=m.degree, weighted_degree=m.weighted_degree,
-                   betweenness=m.betweenness, closeness=m.closeness, eigenvector=m.eigenvector, pagerank=m.pagerank,
-                   clustering=m.clustering, community=m.community, participation=m.participation,
-                   cut_vertex=m.cut_vertex, other_quarters_reached=m.other_quarters_reached,
-                   broker_roles=[BrokerRole(r) for r in m.broker_roles], actor_id=m.id)
+        return cls(
+            id=strawberry.ID(ids.encode("Actor", m.id)),
+            degree=m.degree,
+            weighted_degree=m.weighted_degree,
+            betweenness=m.betweenness,
+            closeness=m.closeness,
+            eigenvector=m.eigenvector,
+            pagerank=m.pagerank,
+            clustering=m.clustering,
+            community=m.community,
+            participation=m.participation,
+            cut_vertex=m.cut_vertex,
+            other_quarters_reached=m.other_quarters_reached,
+            broker_roles=[BrokerRole(r) for r in m.broker_roles],
+            actor_id=m.id,
+        )
 
     @strawberry.field(description="The actor.")
     async def actor(self, info: strawberry.Info[Context, None]) -> Actor | None:
@@ -100,7 +111,6 @@ class ActorMetricsResult:
     nodes: list[ActorMetric] = strawberry.field(description="The actors' measures, sorted as asked.")
 
 
-
 @strawberry.type(name="NetworkMetrics", description="Measures of a whole selected network.")
 class NetworkMetricsResult:
     nodes: int = strawberry.field(description="Actors.")
@@ -114,7 +124,9 @@ class NetworkMetricsResult:
     )
     diameter: int | None = strawberry.field(description="Longest shortest distance in the largest connected part.")
     transitivity: float = strawberry.field(description="Global clustering: closed triangles among connected triples.")
-    average_clustering: float = strawberry.field(description="Mean local clustering coefficient (0 for fewer than 2 partners).")
+    average_clustering: float = strawberry.field(
+        description="Mean local clustering coefficient (0 for fewer than 2 partners)."
+    )
     communities: int = strawberry.field(description="Number of communities found.")
     modularity: float = strawberry.field(description="Modularity of those communities.")
     community_method: str = strawberry.field(description="Community detection method (Leiden, modularity objective).")
@@ -123,17 +135,34 @@ class NetworkMetricsResult:
     cross_sector_share: float = strawberry.field(
         description="Share of edges between actors of different types (e.g. housing association with initiative)."
     )
-    cross_quarter_share: float = strawberry.field(description="Share of edges between actors with no quarter in common.")
+    cross_quarter_share: float = strawberry.field(
+        description="Share of edges between actors with no quarter in common."
+    )
     isolates: int = strawberry.field(description="Actors without a partner in the selection.")
     revision: int = strawberry.field(description="The network state the numbers were computed on.")
     cached: bool = strawberry.field(description="Whether they came from the cache (no write since).")
 
     @classmethod
     def of(cls, m: NetworkMetrics, revision: int, cached: bool) -> NetworkMetricsResult:
-        return cls(nodes=m.nodes, edges=m.edges, cooperations=m.cooperations, density=m.density,
-                   components=m.components, largest_component_share=m.largest_component_share,
-                   average_path_length=m.average_path_length, diameter=m.diameter, transitivity=m.transitivity,
-                   average_clustering=m.average_clustering, communities=m.communities, modularity=m.modularity,
-                   community_method=m.community_method, resolution=m.resolution, seed=m.seed,
-                   cross_sector_share=m.cross_sector_share, cross_quarter_share=m.cross_quarter_share,
-                   isolates=m.isolates, revision=revision, cached=cached)
+        return cls(
+            nodes=m.nodes,
+            edges=m.edges,
+            cooperations=m.cooperations,
+            density=m.density,
+            components=m.components,
+            largest_component_share=m.largest_component_share,
+            average_path_length=m.average_path_length,
+            diameter=m.diameter,
+            transitivity=m.transitivity,
+            average_clustering=m.average_clustering,
+            communities=m.communities,
+            modularity=m.modularity,
+            community_method=m.community_method,
+            resolution=m.resolution,
+            seed=m.seed,
+            cross_sector_share=m.cross_sector_share,
+            cross_quarter_share=m.cross_quarter_share,
+            isolates=m.isolates,
+            revision=revision,
+            cached=cached,
+        )

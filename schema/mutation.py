@@ -6,28 +6,29 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.context import Context
-
+from core import access as rules
+from core.context import Context
 from resolvers import actor_mutations, cooperation_mutations, people, tokens
+from schema.keyed import echo
 from schema.mutation_inputs import (
     ActorStateInput,
+    AddContactPersonInput,
     AddCooperationInput,
     CreateActorInput,
+    CreateApiTokenInput,
     DeleteCooperationInput,
     EndCooperationInput,
     MergeActorsInput,
-    SetActorQuartersInput,
-    UpdateActorInput,
-    UpdateCooperationInput,
-    AddContactPersonInput,
-    CreateApiTokenInput,
     PersonInput,
     RevokeApiTokenInput,
+    SetActorQuartersInput,
+    UpdateActorInput,
     UpdateContactPersonInput,
+    UpdateCooperationInput,
 )
-from schema.keyed import echo
 from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload
 from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload
+from schema.permissions import described
 from schema.user_errors import user_error
 
 Info = strawberry.Info[Context, None]
@@ -38,100 +39,196 @@ Info = strawberry.Info[Context, None]
     "says, or nothing, and reports refusals as typed `errors` in its payload."
 )
 class Mutation:
-    @strawberry.mutation(description="Record a new actor. Refused if a live actor has the same name as people see it.")
-    async def create_actor(self, info: Info, input: Annotated[CreateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return echo(ActorPayload.of(await actor_mutations.create_actor(info.context, input)), input)
-
-    @strawberry.mutation(description="Change an actor. Send the `version` you read; a stale one is refused.")
-    async def update_actor(self, info: Info, input: Annotated[UpdateActorInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return echo(ActorPayload.of(await actor_mutations.update_actor(info.context, input)), input)
-
-    @strawberry.mutation(description="Archive an actor: it leaves default queries but keeps its history.")
-    async def archive_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=True)), input)
-
-    @strawberry.mutation(description="Bring an archived actor back into default queries.")
-    async def restore_actor(self, info: Info, input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return echo(ActorPayload.of(await actor_mutations.set_archived(info.context, input, archived=False)), input)
+    @strawberry.mutation(
+        description=described(
+            rules.CREATE_ACTOR, "Record a new actor. Refused if a live actor has the same name as people see it."
+        )
+    )
+    async def create_actor(
+        self,
+        info: Info,
+        input: Annotated[CreateActorInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
+        return echo(ActorPayload.of(await actor_mutations.create_actor(info.context, input.command())), input)
 
     @strawberry.mutation(
-        description="Replace the quarters an actor is active in (with since/until and role). A manager changes only "
-        "memberships in their own active quarters: every other membership must be sent back exactly as read."
+        description=described(
+            rules.UPDATE_ACTOR, "Change an actor. Send the `version` you read; a stale one is refused."
+        )
     )
-    async def set_actor_quarters(self, info: Info, input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")]) -> ActorPayload:
-        return echo(ActorPayload.of(await actor_mutations.set_quarters(info.context, input)), input)
+    async def update_actor(
+        self,
+        info: Info,
+        input: Annotated[UpdateActorInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
+        return echo(ActorPayload.of(await actor_mutations.update_actor(info.context, input.command())), input)
 
     @strawberry.mutation(
-        description="Merge duplicates into one actor: cooperations, quarters and action fields move to the survivor, "
-        "the duplicates' names become alternative names, their old ids lead to the survivor. Nothing is lost."
+        description=described(rules.ARCHIVE_ACTOR, "Archive an actor: it leaves default queries but keeps its history.")
     )
-    async def merge_actors(self, info: Info, input: Annotated[MergeActorsInput, strawberry.argument(description="What to do; see the input type.")]) -> MergeActorsPayload:
-        return echo(MergeActorsPayload.of(await actor_mutations.merge_actors(info.context, input)), input)
+    async def archive_actor(
+        self,
+        info: Info,
+        input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
+        return echo(
+            ActorPayload.of(await actor_mutations.set_archived(info.context, input.command(), archived=True)), input
+        )
 
     @strawberry.mutation(
-        description="Record a cooperation between two actors. Refused if they already have one of the same kind "
-        "over an overlapping time (in either direction)."
+        description=described(rules.RESTORE_ACTOR, "Bring an archived actor back into default queries.")
     )
-    async def add_cooperation(self, info: Info, input: Annotated[AddCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return echo(CooperationPayload.of(await cooperation_mutations.add_cooperation(info.context, input)), input)
+    async def restore_actor(
+        self,
+        info: Info,
+        input: Annotated[ActorStateInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
+        return echo(
+            ActorPayload.of(await actor_mutations.set_archived(info.context, input.command(), archived=False)), input
+        )
 
-    @strawberry.mutation(description="Change a cooperation. Send the `version` you read; a stale one is refused.")
-    async def update_cooperation(self, info: Info, input: Annotated[UpdateCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return echo(CooperationPayload.of(await cooperation_mutations.update_cooperation(info.context, input)), input)
+    @strawberry.mutation(
+        description=described(
+            rules.SET_ACTOR_QUARTERS,
+            "Replace the quarters an actor is active in (with since/until and role). A manager changes only "
+            "memberships in their own active quarters: every other membership must be sent back exactly as read.",
+        )
+    )
+    async def set_actor_quarters(
+        self,
+        info: Info,
+        input: Annotated[SetActorQuartersInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ActorPayload:
+        return echo(ActorPayload.of(await actor_mutations.set_quarters(info.context, input.command())), input)
 
-    @strawberry.mutation(description="End a cooperation on a day; it stays in the history.")
-    async def end_cooperation(self, info: Info, input: Annotated[EndCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return echo(CooperationPayload.of(await cooperation_mutations.end_cooperation(info.context, input)), input)
+    @strawberry.mutation(
+        description=described(
+            rules.MERGE_ACTORS,
+            "Merge duplicates into one actor: cooperations, quarters and action fields move to the survivor, "
+            "the duplicates' names become alternative names, their old ids lead to the survivor. Nothing is lost.",
+        )
+    )
+    async def merge_actors(
+        self,
+        info: Info,
+        input: Annotated[MergeActorsInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> MergeActorsPayload:
+        return echo(MergeActorsPayload.of(await actor_mutations.merge_actors(info.context, input.command())), input)
 
-    @strawberry.mutation(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
-    async def delete_cooperation(self, info: Info, input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")]) -> CooperationPayload:
-        return echo(CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input)), input)
+    @strawberry.mutation(
+        description=described(
+            rules.ADD_COOPERATION,
+            "Record a cooperation between two actors. Refused if they already have one of the same kind "
+            "over an overlapping time (in either direction).",
+        )
+    )
+    async def add_cooperation(
+        self,
+        info: Info,
+        input: Annotated[AddCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
+        return echo(
+            CooperationPayload.of(await cooperation_mutations.add_cooperation(info.context, input.command())), input
+        )
 
-    @strawberry.mutation(description="Add a contact person to an actor (admins, and managers of its quarters).")
+    @strawberry.mutation(
+        description=described(
+            rules.UPDATE_COOPERATION, "Change a cooperation. Send the `version` you read; a stale one is refused."
+        )
+    )
+    async def update_cooperation(
+        self,
+        info: Info,
+        input: Annotated[UpdateCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
+        return echo(
+            CooperationPayload.of(await cooperation_mutations.update_cooperation(info.context, input.command())), input
+        )
+
+    @strawberry.mutation(
+        description=described(rules.END_COOPERATION, "End a cooperation on a day; it stays in the history.")
+    )
+    async def end_cooperation(
+        self,
+        info: Info,
+        input: Annotated[EndCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
+        return echo(
+            CooperationPayload.of(await cooperation_mutations.end_cooperation(info.context, input.command())), input
+        )
+
+    @strawberry.mutation(
+        description=described(
+            rules.DELETE_COOPERATION, "Delete a cooperation recorded by mistake (to end one, use `endCooperation`)."
+        )
+    )
+    async def delete_cooperation(
+        self,
+        info: Info,
+        input: Annotated[DeleteCooperationInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CooperationPayload:
+        return echo(
+            CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input.command())), input
+        )
+
+    @strawberry.mutation(description=described(rules.ADD_CONTACT_PERSON, "Add a contact person to an actor."))
     async def add_contact_person(
         self, info: Info, input: Annotated[AddContactPersonInput, strawberry.argument(description="The person.")]
     ) -> ContactPersonPayload:
-        return echo(ContactPersonPayload.of(await people.add(info.context, input)), input)
+        return echo(ContactPersonPayload.of(await people.add(info.context, input.command())), input)
 
-    @strawberry.mutation(description="Change a contact person's data.")
+    @strawberry.mutation(description=described(rules.UPDATE_CONTACT_PERSON, "Change a contact person's data."))
     async def update_contact_person(
         self, info: Info, input: Annotated[UpdateContactPersonInput, strawberry.argument(description="The changes.")]
     ) -> ContactPersonPayload:
-        return echo(ContactPersonPayload.of(await people.update(info.context, input)), input)
+        return echo(ContactPersonPayload.of(await people.update(info.context, input.command())), input)
 
     @strawberry.mutation(
-        description="Remove a contact person from an actor. The audit trail keeps what was removed; to erase a "
-        "person's data everywhere, an admin uses `erasePerson`."
+        description=described(
+            rules.REMOVE_CONTACT_PERSON,
+            "Remove a contact person from an actor. The audit trail keeps what was removed; to erase a "
+            "person's data everywhere, an admin uses `erasePerson`.",
+        )
     )
     async def remove_contact_person(
         self, info: Info, input: Annotated[PersonInput, strawberry.argument(description="The person.")]
     ) -> ContactPersonPayload:
-        return echo(ContactPersonPayload.of(await people.remove(info.context, input)), input)
+        return echo(ContactPersonPayload.of(await people.remove(info.context, input.command())), input)
 
     @strawberry.mutation(
-        description="Erase a person and their personal data everywhere, the audit trail's payloads included, and "
-        "report what was erased (GDPR Art. 17). Admins only."
+        description=described(
+            rules.ERASE_PERSON,
+            "Erase a person and their personal data everywhere, the audit trail's payloads included, and "
+            "report what was erased (GDPR Art. 17).",
+        )
     )
     async def erase_person(
         self, info: Info, input: Annotated[PersonInput, strawberry.argument(description="The person.")]
     ) -> ErasePersonPayload:
-        return echo(ErasePersonPayload.of(await people.erase(info.context, input)), input)
+        return echo(ErasePersonPayload.of(await people.erase(info.context, input.command())), input)
 
-    @strawberry.mutation(description="Create an API token; its secret is returned once. Admins only.")
+    @strawberry.mutation(
+        description=described(rules.CREATE_API_TOKEN, "Create an API token; its secret is returned once.")
+    )
     async def create_api_token(
         self, info: Info, input: Annotated[CreateApiTokenInput, strawberry.argument(description="The token.")]
     ) -> ApiTokenPayload:
-        outcome = await tokens.create(info.context, input)
+        outcome = await tokens.create(info.context, input.command())
         issued = outcome.value if not outcome.errors else None
-        return ApiTokenPayload(token=ApiToken.of(issued.record) if issued else None,
-                               secret=issued.secret if issued else None,
-                               errors=[user_error(e) for e in outcome.errors])
+        return ApiTokenPayload(
+            token=ApiToken.of(issued.record) if issued else None,
+            secret=issued.secret if issued else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
 
-    @strawberry.mutation(description="Revoke an API token: it stops working at once. Admins only.")
+    @strawberry.mutation(
+        description=described(rules.REVOKE_API_TOKEN, "Revoke an API token: it stops working at once.")
+    )
     async def revoke_api_token(
         self, info: Info, input: Annotated[RevokeApiTokenInput, strawberry.argument(description="The token.")]
     ) -> ApiTokenPayload:
-        outcome = await tokens.revoke(info.context, input)
+        outcome = await tokens.revoke(info.context, input.command())
         record = outcome.value if not outcome.errors else None
-        return ApiTokenPayload(token=ApiToken.of(record) if record else None, secret=None,
-                               errors=[user_error(e) for e in outcome.errors])
+        return ApiTokenPayload(
+            token=ApiToken.of(record) if record else None, secret=None, errors=[user_error(e) for e in outcome.errors]
+        )

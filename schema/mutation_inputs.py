@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from enum import Enum
+from typing import TypeVar
 
 import strawberry
+from strawberry.types.unset import UnsetType
 
+from resolvers import commands
+from resolvers.commands import Maybe
 from schema.enums import (
     ActorType,
     CooperationKind,
@@ -14,7 +20,35 @@ from schema.enums import (
     MembershipRole,
     Ownership,
     TokenRole,
+    value,
 )
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _maybe(given: T) -> Maybe[T]:
+    """An update field as resolvers take it: :data:`commands.UNSET` where the client sent none."""
+    return commands.UNSET if isinstance(given, UnsetType) else given
+
+
+def _maybe_as(given: T | None, convert: Callable[[T], R]) -> Maybe[R | None]:
+    """:func:`_maybe` of an update field, converted where it holds a value."""
+    if isinstance(given, UnsetType):
+        return commands.UNSET
+    return None if given is None else convert(given)
+
+
+def _tuple(items: list[T] | None) -> tuple[T, ...] | None:
+    return None if items is None else tuple(items)
+
+
+def _maybe_tuple(items: list[T] | None) -> Maybe[tuple[T, ...] | None]:
+    return _maybe_as(items, tuple)
+
+
+def _enum(member: Enum | None) -> str | None:
+    return None if member is None else value(member)
 
 
 @strawberry.input(description="What every mutation input shares.")
@@ -35,11 +69,17 @@ class AddressInput:
     postal_code: str | None = strawberry.field(default=None, description="Postal code (PLZ).")
     city: str | None = strawberry.field(default=None, description="City.")
 
+    def value(self) -> commands.Address:
+        return commands.Address(self.street, self.postal_code, self.city)
+
 
 @strawberry.input(description="A point on the map (WGS 84).")
 class LocationInput:
     latitude: float = strawberry.field(description="Latitude in degrees, -90 to 90.")
     longitude: float = strawberry.field(description="Longitude in degrees, -180 to 180.")
+
+    def value(self) -> commands.Location:
+        return commands.Location(self.latitude, self.longitude)
 
 
 @strawberry.input(description="An actor's activity in a quarter.")
@@ -51,6 +91,17 @@ class QuarterMembershipInput:
     flats: int | None = strawberry.field(default=None, description="Housing associations: flats owned there.")
     note: str | None = strawberry.field(default=None, description="A remark on this membership.")
     sources: list[str] | None = strawberry.field(default=None, description="How we know (URLs or references).")
+
+    def value(self) -> commands.QuarterMembership:
+        return commands.QuarterMembership(
+            quarter=self.quarter,
+            role=value(self.role),
+            since=self.since,
+            until=self.until,
+            flats=self.flats,
+            note=self.note,
+            sources=_tuple(self.sources),
+        )
 
 
 @strawberry.input(description="A new actor.")
@@ -80,6 +131,29 @@ class CreateActorInput(KeyedInput):
         "(e.g. `KITA Sonnenschein` vs `Kita Sonnenschein e.V.`).",
     )
 
+    def command(self) -> commands.CreateActor:
+        return commands.CreateActor(
+            type=value(self.type),
+            name=self.name,
+            alternative_names=_tuple(self.alternative_names),
+            description=self.description,
+            address=self.address.value() if self.address else None,
+            location=self.location.value() if self.location else None,
+            website=self.website,
+            action_fields=_tuple(self.action_fields),
+            quarters=None if self.quarters is None else tuple(q.value() for q in self.quarters),
+            tags=_tuple(self.tags),
+            sources=_tuple(self.sources),
+            institution_kind=_enum(self.institution_kind),
+            legal_form=_enum(self.legal_form),
+            sector=self.sector,
+            social_enterprise=self.social_enterprise,
+            ownership=_enum(self.ownership),
+            synthetic=self.synthetic,
+            allow_duplicate_name=self.allow_duplicate_name,
+            client_mutation_id=self.client_mutation_id,
+        )
+
 
 @strawberry.input(description="Changes to an actor. Omitted fields stay; `null` clears a field.")
 class UpdateActorInput(KeyedInput):
@@ -106,11 +180,36 @@ class UpdateActorInput(KeyedInput):
         description="Rename it even if another live actor already has the new name as people see it.",
     )
 
+    def command(self) -> commands.UpdateActor:
+        return commands.UpdateActor(
+            id=self.id,
+            version=self.version,
+            name=_maybe(self.name),
+            alternative_names=_maybe_tuple(self.alternative_names),
+            description=_maybe(self.description),
+            address=_maybe_as(self.address, AddressInput.value),
+            location=_maybe_as(self.location, LocationInput.value),
+            website=_maybe(self.website),
+            action_fields=_maybe_tuple(self.action_fields),
+            tags=_maybe_tuple(self.tags),
+            sources=_maybe_tuple(self.sources),
+            institution_kind=_maybe_as(self.institution_kind, value),
+            legal_form=_maybe_as(self.legal_form, value),
+            sector=_maybe(self.sector),
+            social_enterprise=_maybe(self.social_enterprise),
+            ownership=_maybe_as(self.ownership, value),
+            allow_duplicate_name=self.allow_duplicate_name,
+            client_mutation_id=self.client_mutation_id,
+        )
+
 
 @strawberry.input(description="Archive or restore an actor.")
 class ActorStateInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The actor's global id.")
     version: int | None = strawberry.field(default=None, description="If given, the version you read.")
+
+    def command(self) -> commands.ActorState:
+        return commands.ActorState(self.id, self.version, self.client_mutation_id)
 
 
 @strawberry.input(description="Replace the quarters an actor is active in.")
@@ -119,12 +218,22 @@ class SetActorQuartersInput(KeyedInput):
     quarters: list[QuarterMembershipInput] = strawberry.field(description="The complete new list.")
     version: int | None = strawberry.field(default=None, description="If given, the version you read.")
 
+    def command(self) -> commands.SetActorQuarters:
+        return commands.SetActorQuarters(
+            self.id, tuple(q.value() for q in self.quarters), self.version, self.client_mutation_id
+        )
+
 
 @strawberry.input(description="Merge duplicates into one actor.")
 class MergeActorsInput(KeyedInput):
     survivor_id: strawberry.ID = strawberry.field(description="The actor that remains.")
     duplicate_ids: list[strawberry.ID] = strawberry.field(description="The actors merged into it (1 to 10).")
     survivor_version: int | None = strawberry.field(default=None, description="If given, the survivor's version.")
+
+    def command(self) -> commands.MergeActors:
+        return commands.MergeActors(
+            self.survivor_id, tuple(self.duplicate_ids), self.survivor_version, self.client_mutation_id
+        )
 
 
 @strawberry.input(description="A new cooperation between two actors.")
@@ -139,6 +248,20 @@ class AddCooperationInput(KeyedInput):
     source: str | None = strawberry.field(default=None, description="How we know (a meeting, a report, a URL).")
     synthetic: bool = strawberry.field(default=False, description="Mark as fictional test or demo data.")
 
+    def command(self) -> commands.AddCooperation:
+        return commands.AddCooperation(
+            actor_ids=tuple(self.actor_ids),
+            kind=value(self.kind),
+            action_fields=_tuple(self.action_fields),
+            since=self.since,
+            until=self.until,
+            intensity=self.intensity,
+            description=self.description,
+            source=self.source,
+            synthetic=self.synthetic,
+            client_mutation_id=self.client_mutation_id,
+        )
+
 
 @strawberry.input(description="Changes to a cooperation. Omitted fields stay; `null` clears a field.")
 class UpdateCooperationInput(KeyedInput):
@@ -152,6 +275,20 @@ class UpdateCooperationInput(KeyedInput):
     description: str | None = strawberry.field(default=strawberry.UNSET, description="What they do together.")
     source: str | None = strawberry.field(default=strawberry.UNSET, description="How we know.")
 
+    def command(self) -> commands.UpdateCooperation:
+        return commands.UpdateCooperation(
+            id=self.id,
+            version=self.version,
+            kind=_maybe_as(self.kind, value),
+            action_fields=_maybe_tuple(self.action_fields),
+            since=_maybe(self.since),
+            until=_maybe(self.until),
+            intensity=_maybe(self.intensity),
+            description=_maybe(self.description),
+            source=_maybe(self.source),
+            client_mutation_id=self.client_mutation_id,
+        )
+
 
 @strawberry.input(description="End a cooperation: it stays in the history with its `until` date.")
 class EndCooperationInput(KeyedInput):
@@ -159,19 +296,32 @@ class EndCooperationInput(KeyedInput):
     until: dt.date = strawberry.field(description="Last day of the cooperation.")
     version: int | None = strawberry.field(default=None, description="If given, the version you read.")
 
+    def command(self) -> commands.EndCooperation:
+        return commands.EndCooperation(self.id, self.until, self.version, self.client_mutation_id)
+
 
 @strawberry.input(description="Delete a cooperation recorded by mistake (to end one, use `endCooperation`).")
 class DeleteCooperationInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
 
+    def command(self) -> commands.DeleteCooperation:
+        return commands.DeleteCooperation(self.id, self.client_mutation_id)
 
-@strawberry.input(description="A contact person of an actor (personal data: visible to admins and the actor's managers).")
+
+@strawberry.input(
+    description="A contact person of an actor (personal data: visible to admins and the actor's managers)."
+)
 class AddContactPersonInput(KeyedInput):
     actor_id: strawberry.ID = strawberry.field(description="The actor the person speaks for.")
     name: str = strawberry.field(description="Full name.")
     function: str | None = strawberry.field(default=None, description="Function or role, e.g. `Kita-Leitung`.")
     email: str | None = strawberry.field(default=None, description="Email address.")
     phone: str | None = strawberry.field(default=None, description="Phone number.")
+
+    def command(self) -> commands.AddContactPerson:
+        return commands.AddContactPerson(
+            self.actor_id, self.name, self.function, self.email, self.phone, self.client_mutation_id
+        )
 
 
 @strawberry.input(description="Changes to a contact person. Omitted fields stay; `null` clears a field.")
@@ -182,10 +332,23 @@ class UpdateContactPersonInput(KeyedInput):
     email: str | None = strawberry.field(default=strawberry.UNSET, description="Email address.")
     phone: str | None = strawberry.field(default=strawberry.UNSET, description="Phone number.")
 
+    def command(self) -> commands.UpdateContactPerson:
+        return commands.UpdateContactPerson(
+            self.id,
+            _maybe(self.name),
+            _maybe(self.function),
+            _maybe(self.email),
+            _maybe(self.phone),
+            self.client_mutation_id,
+        )
+
 
 @strawberry.input(description="A contact person, by id.")
 class PersonInput(KeyedInput):
     id: strawberry.ID = strawberry.field(description="The person's global id.")
+
+    def command(self) -> commands.PersonRef:
+        return commands.PersonRef(self.id, self.client_mutation_id)
 
 
 @strawberry.input(description="A new API token.")
@@ -194,7 +357,13 @@ class CreateApiTokenInput:
     role: TokenRole = strawberry.field(description="What the token may do.")
     quarters: list[str] | None = strawberry.field(default=None, description="Managers: the quarters they may write.")
 
+    def command(self) -> commands.CreateApiToken:
+        return commands.CreateApiToken(self.name, value(self.role), _tuple(self.quarters))
+
 
 @strawberry.input(description="An API token, by id.")
 class RevokeApiTokenInput:
     id: str = strawberry.field(description="The token's id (the part after `kg_`).")
+
+    def command(self) -> commands.RevokeApiToken:
+        return commands.RevokeApiToken(self.id)

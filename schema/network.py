@@ -9,18 +9,17 @@ import strawberry
 from strawberry.scalars import JSON
 
 from analysis.timeline import Timeline as TimelineData
+from core.context import Context
 from graph.networks import EdgeRow, NodeRow
 from graph.paths import PathRecord
 from resolvers import ids
-from resolvers.context import Context
 from resolvers.networks import Network as NetworkView
 from resolvers.networks import NetworkQuery
-from schema.actor import Actor, actor_of
-from schema.cooperation import Cooperation
-from schema.enums import ActorType, CooperationKind
+from schema.enums import ActorType, CooperationKind, value, values
+from schema.types import Actor, Cooperation, actor_of
 
-_TYPE = {t.value: t.name for t in ActorType}
-_KIND = {k.value: k.name for k in CooperationKind}
+_TYPE = {value(t): t.name for t in ActorType}
+_KIND = {value(k): k.name for k in CooperationKind}
 
 
 @strawberry.input(description="Which part of the network: all given conditions hold together.")
@@ -42,11 +41,12 @@ class NetworkFilter:
     def query(self) -> NetworkQuery:
         return NetworkQuery(
             quarters=tuple(self.quarters) if self.quarters is not None else None,
-            actor_types=tuple(t.value for t in self.actor_types) if self.actor_types is not None else None,
+            actor_types=values(self.actor_types),
             action_fields=tuple(self.action_fields) if self.action_fields is not None else None,
-            cooperation_kinds=tuple(k.value for k in self.cooperation_kinds) if self.cooperation_kinds else None,
+            cooperation_kinds=values(self.cooperation_kinds) if self.cooperation_kinds else None,
             cooperation_action_fields=tuple(self.cooperation_action_fields)
-            if self.cooperation_action_fields is not None else None,
+            if self.cooperation_action_fields is not None
+            else None,
             min_intensity=self.min_intensity,
             synthetic=self.synthetic,
         )
@@ -83,15 +83,31 @@ class NetworkEdge:
 
 
 def _node(n: NodeRow, degree: dict[str, int]) -> dict[str, Any]:
-    return {"id": ids.encode("Actor", n.id), "name": n.name, "type": _TYPE[n.type], "quarters": n.quarters,
-            "actionFields": n.action_fields, "degree": degree.get(n.id, 0), "synthetic": n.synthetic,
-            "latitude": n.latitude, "longitude": n.longitude}
+    return {
+        "id": ids.encode("Actor", n.id),
+        "name": n.name,
+        "type": _TYPE[n.type],
+        "quarters": n.quarters,
+        "actionFields": n.action_fields,
+        "degree": degree.get(n.id, 0),
+        "synthetic": n.synthetic,
+        "latitude": n.latitude,
+        "longitude": n.longitude,
+    }
 
 
 def _edge(e: EdgeRow) -> dict[str, Any]:
-    return {"id": ids.encode("Cooperation", e.id), "source": ids.encode("Actor", e.source),
-            "target": ids.encode("Actor", e.target), "kind": _KIND[e.kind], "since": e.since, "until": e.until,
-            "intensity": e.intensity, "actionFields": e.action_fields, "synthetic": e.synthetic}
+    return {
+        "id": ids.encode("Cooperation", e.id),
+        "source": ids.encode("Actor", e.source),
+        "target": ids.encode("Actor", e.target),
+        "kind": _KIND[e.kind],
+        "since": e.since,
+        "until": e.until,
+        "intensity": e.intensity,
+        "actionFields": e.action_fields,
+        "synthetic": e.synthetic,
+    }
 
 
 @strawberry.type(
@@ -113,20 +129,37 @@ class Network:
     @strawberry.field(description="The actors.")
     def nodes(self) -> list[NetworkNode]:
         degree = self.view.degree
-        return [NetworkNode(id=strawberry.ID(ids.encode("Actor", n.id)), name=n.name, type=ActorType(n.type),
-                            quarters=n.quarters, action_fields=n.action_fields, degree=degree.get(n.id, 0),
-                            synthetic=n.synthetic, latitude=n.latitude, longitude=n.longitude)
-                for n in self.view.data.nodes]
+        return [
+            NetworkNode(
+                id=strawberry.ID(ids.encode("Actor", n.id)),
+                name=n.name,
+                type=ActorType(n.type),
+                quarters=n.quarters,
+                action_fields=n.action_fields,
+                degree=degree.get(n.id, 0),
+                synthetic=n.synthetic,
+                latitude=n.latitude,
+                longitude=n.longitude,
+            )
+            for n in self.view.data.nodes
+        ]
 
     @strawberry.field(description="The cooperations.")
     def edges(self) -> list[NetworkEdge]:
-        return [NetworkEdge(id=strawberry.ID(ids.encode("Cooperation", e.id)),
-                            source=strawberry.ID(ids.encode("Actor", e.source)),
-                            target=strawberry.ID(ids.encode("Actor", e.target)), kind=CooperationKind(e.kind),
-                            since=dt.date.fromisoformat(e.since) if e.since else None,
-                            until=dt.date.fromisoformat(e.until) if e.until else None, intensity=e.intensity,
-                            action_fields=e.action_fields, synthetic=e.synthetic)
-                for e in self.view.data.edges]
+        return [
+            NetworkEdge(
+                id=strawberry.ID(ids.encode("Cooperation", e.id)),
+                source=strawberry.ID(ids.encode("Actor", e.source)),
+                target=strawberry.ID(ids.encode("Actor", e.target)),
+                kind=CooperationKind(e.kind),
+                since=dt.date.fromisoformat(e.since) if e.since else None,
+                until=dt.date.fromisoformat(e.until) if e.until else None,
+                intensity=e.intensity,
+                action_fields=e.action_fields,
+                synthetic=e.synthetic,
+            )
+            for e in self.view.data.edges
+        ]
 
     @strawberry.field(
         description="`{nodes: [...], edges: [...]}` with the fields of `NetworkNode` and `NetworkEdge` (enum values "
@@ -134,8 +167,12 @@ class Network:
     )
     def json(self) -> JSON:
         degree = self.view.degree
-        return {"nodes": [_node(n, degree) for n in self.view.data.nodes],
-                "edges": [_edge(e) for e in self.view.data.edges]}
+        return JSON(
+            {
+                "nodes": [_node(n, degree) for n in self.view.data.nodes],
+                "edges": [_edge(e) for e in self.view.data.edges],
+            }
+        )
 
 
 def network_of(view: NetworkView) -> Network:
@@ -156,7 +193,9 @@ class TimelineYear:
 @strawberry.type(description="How a network changed over the years.")
 class Timeline:
     years: list[TimelineYear] = strawberry.field(description="From the first recorded start to this year.")
-    undated_actors: int = strawberry.field(description="Actors without a membership start (counted from the first year).")
+    undated_actors: int = strawberry.field(
+        description="Actors without a membership start (counted from the first year)."
+    )
     undated_cooperations: int = strawberry.field(
         description="Cooperations without a start date (counted as active from the first year)."
     )
@@ -164,10 +203,18 @@ class Timeline:
     @classmethod
     def of(cls, t: TimelineData) -> Timeline:
         return cls(
-            years=[TimelineYear(year=y.year, actors_started=y.actors_started, actors_ended=y.actors_ended,
-                                actors_active=y.actors_active, cooperations_started=y.cooperations_started,
-                                cooperations_ended=y.cooperations_ended, cooperations_active=y.cooperations_active)
-                   for y in t.years],
+            years=[
+                TimelineYear(
+                    year=y.year,
+                    actors_started=y.actors_started,
+                    actors_ended=y.actors_ended,
+                    actors_active=y.actors_active,
+                    cooperations_started=y.cooperations_started,
+                    cooperations_ended=y.cooperations_ended,
+                    cooperations_active=y.cooperations_active,
+                )
+                for y in t.years
+            ],
             undated_actors=t.undated_actors,
             undated_cooperations=t.undated_cooperations,
         )
@@ -180,14 +227,19 @@ class PathHop:
     to_id: strawberry.Private[str]
     cooperation_ids: strawberry.Private[tuple[str, ...]]
 
-    @strawberry.field(name="from", description="The actor this hop starts from (nearer the chain's start); null only if it was "
-                      "deleted while the request ran.")
+    @strawberry.field(
+        name="from",
+        description="The actor this hop starts from (nearer the chain's start); null only if it was "
+        "deleted while the request ran.",
+    )
     async def from_(self, info: strawberry.Info[Context, None]) -> Actor | None:
         found = await info.context.loaders.actor_by_id.load(self.from_id)
         return actor_of(found) if found else None
 
-    @strawberry.field(description="The actor this hop leads to (nearer the chain's end); null only if it was deleted "
-                      "while the request ran.")
+    @strawberry.field(
+        description="The actor this hop leads to (nearer the chain's end); null only if it was deleted "
+        "while the request ran."
+    )
     async def to(self, info: strawberry.Info[Context, None]) -> Actor | None:
         found = await info.context.loaders.actor_by_id.load(self.to_id)
         return actor_of(found) if found else None
@@ -225,11 +277,11 @@ class CooperationPath:
     @strawberry.field(description="The hops from start to end, each with all the cooperations between its two actors.")
     def hops(self) -> list[PathHop]:
         chain = self.record.actor_ids
-        return [PathHop(position=i, from_id=chain[i], to_id=chain[i + 1], cooperation_ids=ties)
-                for i, ties in enumerate(self.record.hops)]
+        return [
+            PathHop(position=i, from_id=chain[i], to_id=chain[i + 1], cooperation_ids=ties)
+            for i, ties in enumerate(self.record.hops)
+        ]
 
 
 NetworkFilterArg = Annotated[NetworkFilter | None, strawberry.argument(description="Which part of the network.")]
-AsOfArg = Annotated[
-    dt.date | None, strawberry.argument(description="Show the network as it stood on this day.")
-]
+AsOfArg = Annotated[dt.date | None, strawberry.argument(description="Show the network as it stood on this day.")]

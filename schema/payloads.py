@@ -8,9 +8,8 @@ from graph.actors import ActorRecord
 from graph.cooperations import CooperationRecord
 from graph.merging import MergeSummary
 from resolvers.outcomes import Outcome
-from schema.actor import Actor, actor_of
-from schema.cooperation import Cooperation
 from schema.keyed import KeyedPayload
+from schema.types import Actor, Cooperation, actor_of
 from schema.user_errors import UserError, user_error
 
 
@@ -50,9 +49,11 @@ class MergeActorsPayload(KeyedPayload):
         return cls(
             actor=actor_of(outcome.value) if outcome.value and not outcome.errors else None,
             merged=[
-                MergeSummaryInfo(moved_cooperations=s.moved_cooperations,
-                                 combined_cooperations=s.combined_cooperations,
-                                 dropped_cooperations=s.dropped_cooperations)
+                MergeSummaryInfo(
+                    moved_cooperations=s.moved_cooperations,
+                    combined_cooperations=s.combined_cooperations,
+                    dropped_cooperations=s.dropped_cooperations,
+                )
                 for s in summaries
             ],
             errors=[user_error(e) for e in outcome.errors],

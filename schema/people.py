@@ -14,6 +14,7 @@ from resolvers import ids
 from resolvers.outcomes import Outcome
 from resolvers.people import Erasure
 from schema.keyed import KeyedPayload
+from schema.types import ContactPerson
 from schema.user_errors import UserError, user_error
 
 
@@ -29,25 +30,6 @@ class Viewer:
     )
 
 
-@strawberry.type(
-    description="A contact person of an actor. Personal data (GDPR): visible only to admins and to managers of "
-    "the actor's quarters, never in exports; `erasePerson` removes it everywhere."
-)
-class ContactPerson:
-    id: strawberry.ID = strawberry.field(description="Global id.")
-    name: str = strawberry.field(description="Full name.")
-    function: str | None = strawberry.field(description="Function or role, e.g. `Kita-Leitung`.")
-    email: str | None = strawberry.field(description="Email address.")
-    phone: str | None = strawberry.field(description="Phone number.")
-    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
-    updated_at: dt.datetime = strawberry.field(description="When it was last changed.")
-
-    @classmethod
-    def of(cls, p: PersonRecord) -> ContactPerson:
-        return cls(id=strawberry.ID(ids.encode("Person", p.id)), name=p.name, function=p.function, email=p.email,
-                   phone=p.phone, created_at=p.created_at, updated_at=p.updated_at)
-
-
 @strawberry.type(description="The result of a change to a contact person.")
 class ContactPersonPayload(KeyedPayload):
     person: ContactPerson | None = strawberry.field(description="The person (for a removal: as it was).")
@@ -55,8 +37,10 @@ class ContactPersonPayload(KeyedPayload):
 
     @classmethod
     def of(cls, outcome: Outcome[PersonRecord]) -> ContactPersonPayload:
-        return cls(person=ContactPerson.of(outcome.value) if outcome.value and not outcome.errors else None,
-                   errors=[user_error(e) for e in outcome.errors])
+        return cls(
+            person=ContactPerson.of(outcome.value) if outcome.value and not outcome.errors else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
 
 
 @strawberry.type(description="What an erasure removed.")
@@ -78,8 +62,13 @@ class ErasePersonPayload(KeyedPayload):
     def of(cls, outcome: Outcome[Erasure]) -> ErasePersonPayload:
         e = outcome.value
         return cls(
-            erased=ErasureReport(person_id=strawberry.ID(ids.encode("Person", e.person_id)), fields=list(e.fields),
-                                 audit_records_scrubbed=e.audit_records_scrubbed) if e and not outcome.errors else None,
+            erased=ErasureReport(
+                person_id=strawberry.ID(ids.encode("Person", e.person_id)),
+                fields=list(e.fields),
+                audit_records_scrubbed=e.audit_records_scrubbed,
+            )
+            if e and not outcome.errors
+            else None,
             errors=[user_error(x) for x in outcome.errors],
         )
 
@@ -95,8 +84,14 @@ class ApiToken:
 
     @classmethod
     def of(cls, t: TokenRecord) -> ApiToken:
-        return cls(id=t.id, name=t.name, role=t.role, quarters=list(t.quarters), created_at=t.created_at,
-                   revoked_at=t.revoked_at)
+        return cls(
+            id=t.id,
+            name=t.name,
+            role=t.role,
+            quarters=list(t.quarters),
+            created_at=t.created_at,
+            revoked_at=t.revoked_at,
+        )
 
 
 @strawberry.type(description="The result of creating or revoking a token.")
@@ -124,5 +119,15 @@ class Change:
 
     @classmethod
     def of(cls, c: ChangeRecord) -> Change:
-        return cls(id=c.id, at=c.at, principal=c.principal, role=c.role, entity=c.entity, operation=c.operation,
-                   fields=list(c.fields), before=c.before, after=c.after, erased=c.erased)
+        return cls(
+            id=c.id,
+            at=c.at,
+            principal=c.principal,
+            role=c.role,
+            entity=c.entity,
+            operation=c.operation,
+            fields=list(c.fields),
+            before=c.before,
+            after=c.after,
+            erased=c.erased,
+        )

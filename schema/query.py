@@ -7,17 +7,13 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.access import Role
-from resolvers.context import Context
-
-from resolvers.errors import bad_input
+from core import access as rules
+from core.context import Context
 from resolvers import action_fields, actors, cooperations, networks, nodes, quarters, suggestions, tokens
-from schema.action_field import ActionField
-from schema.actor import Actor, ActorConnection, actor_of
-from schema.cooperation import Cooperation, CooperationConnection
-from schema.enums import ActionFieldEra, ActorType
-from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder
-from schema.node import Node
+from resolvers.errors import bad_input
+from schema.connections import After, First
+from schema.enums import ActionFieldEra, ActorType, SortDirection, value, values
+from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
 from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, NetworkMetricsResult
 from schema.network import (
     AsOfArg,
@@ -29,12 +25,20 @@ from schema.network import (
     query_of,
 )
 from schema.people import ApiToken, Change, Viewer
-from schema.quarter import Quarter
+from schema.permissions import guarded
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
+from schema.types import (
+    ActionField,
+    Actor,
+    ActorConnection,
+    Cooperation,
+    CooperationConnection,
+    Node,
+    Quarter,
+    actor_of,
+)
 
 Info = strawberry.Info[Context, None]
-First = Annotated[int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")]
-After = Annotated[str | None, strawberry.argument(description="Items after this cursor (`pageInfo.endCursor`).")]
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
 
 
@@ -81,12 +85,16 @@ class Query:
         info: Info,
         filter: Annotated[ActorFilter | None, strawberry.argument(description="Which actors.")] = None,
         order_by: Annotated[
-            list[ActorOrder] | None, strawberry.argument(description="Sort keys, most significant first (default: name).")
+            list[ActorOrder] | None,
+            strawberry.argument(description="Sort keys, most significant first (default: name)."),
         ] = None,
         first: First = None,
         after: After = None,
     ) -> ActorConnection:
-        return ActorConnection.of(await actors.search(info.context, filter, order_by, first, after))
+        return ActorConnection.of(
+            await actors.search(info.context, filter.query() if filter else None, keys(order_by), first, after),
+            actor_of,
+        )
 
     @strawberry.field(description="One cooperation by id.")
     async def cooperation(self, info: Info, id: IdArg) -> Cooperation | None:
@@ -104,7 +112,10 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> CooperationConnection:
-        return CooperationConnection.of(await cooperations.search(info.context, filter, order_by, first, after))
+        return CooperationConnection.of(
+            await cooperations.search(info.context, filter.query() if filter else None, keys(order_by), first, after),
+            Cooperation.of,
+        )
 
     @strawberry.field(description="The action fields (Handlungsfelder), current and older generations.")
     async def action_fields(
@@ -114,12 +125,14 @@ class Query:
             ActionFieldEra | None, strawberry.argument(description="Only fields of this generation.")
         ] = None,
     ) -> list[ActionField]:
-        records = await action_fields.all_fields(info.context, era.value if era else None)
+        records = await action_fields.all_fields(info.context, value(era) if era else None)
         return [ActionField.of(r) for r in records]
 
     # ---- networks -----------------------------------------------------------------------------
 
-    @strawberry.field(description="An actor's ego network: the actors within `depth` cooperations, and the ties among them.")
+    @strawberry.field(
+        description="An actor's ego network: the actors within `depth` cooperations, and the ties among them."
+    )
     async def ego_network(
         self,
         info: Info,
@@ -174,7 +187,7 @@ class Query:
 
     # ---- research metrics ---------------------------------------------------------------------
 
-    @strawberry.field(description="Per actor: degree, centralities, clustering, community and broker roles.")
+    @guarded(rules.ACTOR_METRICS, "Per actor: degree, centralities, clustering, community and broker roles.")
     async def actor_metrics(
         self,
         info: Info,
@@ -187,24 +200,33 @@ class Query:
     ) -> ActorMetricsResult:
         if not 1 <= first <= 10_000:
             raise bad_input("`first` must be between 1 and 10000")
-        analysed = await networks.analysed(info.context, await networks.selection(info.context, query_of(filter), as_of))
-        key = order_by.field.value if order_by else "betweenness"
-        descending = order_by is None or order_by.direction.value == "desc"
+        analysed = await networks.analysed(
+            info.context, await networks.selection(info.context, query_of(filter), as_of)
+        )
+        key = value(order_by.field) if order_by else "betweenness"
+        descending = order_by is None or order_by.direction is SortDirection.DESC
         rows = sorted(analysed.metrics.actors, key=lambda m: (getattr(m, key), m.id), reverse=descending)
-        return ActorMetricsResult(total_count=len(rows), revision=analysed.revision, cached=analysed.cached,
-                                  nodes=[ActorMetric.of(m) for m in rows[:first]])
+        return ActorMetricsResult(
+            total_count=len(rows),
+            revision=analysed.revision,
+            cached=analysed.cached,
+            nodes=[ActorMetric.of(m) for m in rows[:first]],
+        )
 
-    @strawberry.field(description="Density, components, path lengths, clustering, communities, cross-sector ties...")
+    @guarded(rules.NETWORK_METRICS, "Density, components, path lengths, clustering, communities, cross-sector ties...")
     async def network_metrics(
         self, info: Info, filter: NetworkFilterArg = None, as_of: AsOfArg = None
     ) -> NetworkMetricsResult:
-        analysed = await networks.analysed(info.context, await networks.selection(info.context, query_of(filter), as_of))
+        analysed = await networks.analysed(
+            info.context, await networks.selection(info.context, query_of(filter), as_of)
+        )
         return NetworkMetricsResult.of(analysed.metrics.network, analysed.revision, analysed.cached)
 
     # ---- partner suggestions ------------------------------------------------------------------
 
-    @strawberry.field(
-        description="Ranked actors the given one does not cooperate with yet, each with a score and reasons."
+    @guarded(
+        rules.SUGGEST_PARTNERS,
+        "Ranked actors the given one does not cooperate with yet, each with a score and reasons.",
     )
     async def suggest_partners(
         self,
@@ -233,11 +255,19 @@ class Query:
         ] = None,
     ) -> PartnerSuggestions:
         chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
-        result = await suggestions.suggest(info.context, actor_id, action_field, quarter,
-                                           [t.value for t in types] if types else None, first, chosen, as_of)
+        result = await suggestions.suggest(
+            info.context,
+            actor_id,
+            action_field,
+            quarter,
+            list(values(types) or ()) or None,
+            first,
+            chosen,
+            as_of,
+        )
         return PartnerSuggestions.of(result)
 
-    @strawberry.field(description="Pairs in a quarter whose cooperation would most connect its network, with reasons.")
+    @guarded(rules.MISSING_LINKS, "Pairs in a quarter whose cooperation would most connect its network, with reasons.")
     async def missing_links(
         self,
         info: Info,
@@ -248,8 +278,7 @@ class Query:
 
     # ---- administration -----------------------------------------------------------------------
 
-    @strawberry.field(description="Who changed this entity, when and how (newest first): the audit trail. "
-                                  "Admins; managers for actors, cooperations and persons of their quarters.")
+    @guarded(rules.HISTORY, "Who changed this entity, when and how (newest first): the audit trail.")
     async def history(
         self,
         info: Info,
@@ -260,10 +289,9 @@ class Query:
 
     @strawberry.field(description="Who is asking: the role and quarters of this request's token (public without one).")
     def me(self, info: Info) -> Viewer:
-        principal = info.context.principal
-        quarters = sorted(principal.quarters) if principal.role is Role.MANAGER else []
-        return Viewer(role=principal.role.value, quarters=quarters)
+        role, quarters = tokens.viewer(info.context)
+        return Viewer(role=role, quarters=quarters)
 
-    @strawberry.field(description="All API tokens (without secrets). Admins only.")
+    @guarded(rules.API_TOKENS, "All API tokens (without secrets).")
     async def api_tokens(self, info: Info) -> list[ApiToken]:
         return [ApiToken.of(t) for t in await tokens.listed(info.context)]

@@ -8,7 +8,7 @@ import strawberry
 
 from analysis.suggestions import Weights
 from resolvers.suggestions import Gap, SuggestionResult
-from schema.actor import Actor, actor_of
+from schema.types import Actor, actor_of
 
 
 @strawberry.enum(description="What a suggestion's reason rests on.")
@@ -68,8 +68,14 @@ class SuggestionWeightsInput:
     recent_activity: float = strawberry.field(default=Weights.recent_activity, description="Recent activity.")
 
     def weights(self) -> Weights:
-        return Weights(self.shared_partners, self.shared_action_fields, self.same_quarter, self.distance,
-                       self.complementary_type, self.recent_activity)
+        return Weights(
+            self.shared_partners,
+            self.shared_action_fields,
+            self.same_quarter,
+            self.distance,
+            self.complementary_type,
+            self.recent_activity,
+        )
 
 
 @strawberry.type(description="One reason for a suggestion, in words a quarter manager can use.")
@@ -104,14 +110,22 @@ class PartnerSuggestions:
         w = r.weights
         return cls(
             actor=actor_of(r.subject),
-            weights=SuggestionWeights(shared_partners=w.shared_partners, shared_action_fields=w.shared_action_fields,
-                                      same_quarter=w.same_quarter, distance=w.distance,
-                                      complementary_type=w.complementary_type, recent_activity=w.recent_activity),
+            weights=SuggestionWeights(
+                shared_partners=w.shared_partners,
+                shared_action_fields=w.shared_action_fields,
+                same_quarter=w.same_quarter,
+                distance=w.distance,
+                complementary_type=w.complementary_type,
+                recent_activity=w.recent_activity,
+            ),
             suggestions=[
                 PartnerSuggestion(
-                    actor=actor_of(s.actor), score=s.suggestion.score,
-                    reasons=[SuggestionReason(kind=ReasonKind(x.kind), text=x.text, contribution=x.contribution)
-                             for x in s.suggestion.reasons],
+                    actor=actor_of(s.actor),
+                    score=s.suggestion.score,
+                    reasons=[
+                        SuggestionReason(kind=ReasonKind(x.kind), text=x.text, contribution=x.contribution)
+                        for x in s.suggestion.reasons
+                    ],
                     shared_partners=[actor_of(p) for p in s.shared_partners],
                     distance_metres=s.suggestion.distance_m,
                 )
@@ -123,8 +137,9 @@ class PartnerSuggestions:
 @strawberry.type(description="A pair of actors whose cooperation would most connect a quarter's network.")
 class MissingLink:
     actors: list[Actor] = strawberry.field(description="The two actors.")
-    score: float = strawberry.field(description="How much the tie would connect (share of pairs newly joined, "
-                                                "smaller for bridging communities).")
+    score: float = strawberry.field(
+        description="How much the tie would connect (share of pairs newly joined, smaller for bridging communities)."
+    )
     joins_components: bool = strawberry.field(
         description="True if the two sit in parts of the network with no path between them yet."
     )
@@ -132,5 +147,9 @@ class MissingLink:
 
     @classmethod
     def of(cls, gap: Gap) -> MissingLink:
-        return cls(actors=[actor_of(a) for a in gap.actors], score=gap.link.score,
-                   joins_components=gap.link.joins_components, reasons=list(gap.link.reasons))
+        return cls(
+            actors=[actor_of(a) for a in gap.actors],
+            score=gap.link.score,
+            joins_components=gap.link.joins_components,
+            reasons=list(gap.link.reasons),
+        )

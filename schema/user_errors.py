@@ -1,19 +1,16 @@
-"""Typed errors that mutations return as data: why nothing changed, and where in the input."""
+"""Typed errors that mutations return as data (``UserError``): why nothing changed, and where in
+the input. Each :class:`resolvers.outcomes.RefusalCode` has its type here."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import assert_never
 
 import strawberry
 
-from resolvers.context import Context
-
-from resolvers.outcomes import UserError as UserErrorData
-
-if TYPE_CHECKING:
-    from schema.actor import Actor
-    from schema.cooperation import Cooperation
+from core.context import Context
+from resolvers.outcomes import Refusal, RefusalCode
+from schema.types import Actor, Cooperation, actor_of
 
 
 @strawberry.interface(description="A reason a mutation was refused. A refused mutation changes nothing.")
@@ -21,7 +18,7 @@ class UserError:
     code: str = strawberry.field(description="Stable machine-readable code, e.g. `STALE_VERSION`.")
     message: str = strawberry.field(description="What went wrong, in English, for people.")
     path: list[str] | None = strawberry.field(
-        description="Where in the mutation's arguments the problem lies, e.g. `[\"input\", \"name\"]`."
+        description='Where in the mutation\'s arguments the problem lies, e.g. `["input", "name"]`.'
     )
 
 
@@ -75,11 +72,7 @@ class DuplicateCooperationError(UserError):
     existing_id: strawberry.Private[str]
 
     @strawberry.field(description="The cooperation that exists already.")
-    async def existing(
-        self, info: strawberry.Info[Context, None]
-    ) -> Annotated[Cooperation, strawberry.lazy("schema.cooperation")] | None:
-        from schema.cooperation import Cooperation
-
+    async def existing(self, info: strawberry.Info[Context, None]) -> Cooperation | None:
         found = await info.context.loaders.cooperation_by_id.load(self.existing_id)
         return Cooperation.of(found) if found else None
 
@@ -93,11 +86,7 @@ class DuplicateActorError(UserError):
     existing_ids: strawberry.Private[list[str]]
 
     @strawberry.field(description="The actors with the same name.")
-    async def existing(
-        self, info: strawberry.Info[Context, None]
-    ) -> list[Annotated[Actor, strawberry.lazy("schema.actor")]]:
-        from schema.actor import actor_of
-
+    async def existing(self, info: strawberry.Info[Context, None]) -> list[Actor]:
         found = await info.context.loaders.actor_by_id.load_many(self.existing_ids)
         return [actor_of(a) for a in found if a is not None]
 
@@ -116,39 +105,62 @@ class IdempotencyKeyReusedError(UserError):
 
 
 ERROR_TYPES: tuple[type, ...] = (
-    ForbiddenError, NotFoundError, ValidationError, EmptyNameError, StaleVersionError, InvalidDateRangeError,
-    UnknownActionFieldError, UnknownQuarterError, SelfCooperationError, DuplicateCooperationError,
-    DuplicateActorError, IdempotencyKeyReusedError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+    EmptyNameError,
+    StaleVersionError,
+    InvalidDateRangeError,
+    UnknownActionFieldError,
+    UnknownQuarterError,
+    SelfCooperationError,
+    DuplicateCooperationError,
+    DuplicateActorError,
+    IdempotencyKeyReusedError,
 )
 
 
-def user_error(e: UserErrorData) -> UserError:
-    """The GraphQL error type for an error the resolvers reported."""
-    common = {"code": e.code, "message": e.message, "path": list(e.path) if e.path else None}
-    d = e.details
-    match e.code:
-        case "NOT_FOUND":
-            return NotFoundError(**common, id=d.get("id", ""))
-        case "EMPTY_NAME":
-            return EmptyNameError(**common)
-        case "STALE_VERSION":
-            return StaleVersionError(**common, expected_version=d["expected"], current_version=d["current"])
-        case "INVALID_DATE_RANGE":
-            return InvalidDateRangeError(**common, since=d.get("since"), until=d.get("until"))
-        case "UNKNOWN_ACTION_FIELD":
-            return UnknownActionFieldError(**common, key=d["key"])
-        case "UNKNOWN_QUARTER":
-            return UnknownQuarterError(**common, slug=d["slug"])
-        case "SELF_COOPERATION":
-            return SelfCooperationError(**common)
-        case "DUPLICATE_COOPERATION":
-            return DuplicateCooperationError(**common, existing_id=d["existing"])
-        case "FORBIDDEN":
-            return ForbiddenError(**common)
-        case "DUPLICATE_ACTOR":
-            return DuplicateActorError(**common, existing_ids=list(d["existing"]))
-        case "IDEMPOTENCY_KEY_REUSED":
-            return IdempotencyKeyReusedError(**common)
+def user_error(refusal: Refusal) -> UserError:
+    """The GraphQL error type of a refusal; every :class:`RefusalCode` has one (mypy checks that
+    this match is exhaustive, and a test maps every member)."""
+    code, message, path, d = (
+        refusal.code,
+        refusal.message,
+        list(refusal.path) if refusal.path else None,
+        refusal.details,
+    )
+    match code:
+        case RefusalCode.NOT_FOUND:
+            return NotFoundError(code=code.value, message=message, path=path, id=d.get("id", ""))
+        case RefusalCode.VALIDATION:
+            return ValidationError(code=code.value, message=message, path=path)
+        case RefusalCode.EMPTY_NAME:
+            return EmptyNameError(code=code.value, message=message, path=path)
+        case RefusalCode.STALE_VERSION:
+            return StaleVersionError(
+                code=code.value,
+                message=message,
+                path=path,
+                expected_version=d["expected"],
+                current_version=d["current"],
+            )
+        case RefusalCode.INVALID_DATE_RANGE:
+            return InvalidDateRangeError(
+                code=code.value, message=message, path=path, since=d.get("since"), until=d.get("until")
+            )
+        case RefusalCode.UNKNOWN_ACTION_FIELD:
+            return UnknownActionFieldError(code=code.value, message=message, path=path, key=d["key"])
+        case RefusalCode.UNKNOWN_QUARTER:
+            return UnknownQuarterError(code=code.value, message=message, path=path, slug=d["slug"])
+        case RefusalCode.SELF_COOPERATION:
+            return SelfCooperationError(code=code.value, message=message, path=path)
+        case RefusalCode.DUPLICATE_COOPERATION:
+            return DuplicateCooperationError(code=code.value, message=message, path=path, existing_id=d["existing"])
+        case RefusalCode.DUPLICATE_ACTOR:
+            return DuplicateActorError(code=code.value, message=message, path=path, existing_ids=list(d["existing"]))
+        case RefusalCode.FORBIDDEN:
+            return ForbiddenError(code=code.value, message=message, path=path)
+        case RefusalCode.IDEMPOTENCY_KEY_REUSED:
+            return IdempotencyKeyReusedError(code=code.value, message=message, path=path)
         case _:
-            return ValidationError(**common)
-
+            assert_never(code)

@@ -53,9 +53,7 @@ def neo4j_settings(neo4j_server: LocalNeo4j) -> Neo4jSettings:
 @pytest.fixture(scope="session")
 def driver(neo4j_settings: Neo4jSettings) -> Iterator[neo4j.Driver]:
     """A plain synchronous driver for arranging and inspecting data behind the API's back."""
-    with neo4j.GraphDatabase.driver(
-        neo4j_settings.uri, auth=(neo4j_settings.user, neo4j_settings.password)
-    ) as drv:
+    with neo4j.GraphDatabase.driver(neo4j_settings.uri, auth=(neo4j_settings.user, neo4j_settings.password)) as drv:
         yield drv
 
 

@@ -34,9 +34,10 @@ def world(reference: neo4j.Driver, gql: GraphQLClient, neo4j_settings: Neo4jSett
         ids[f"{side}_a"] = factories.actor(gql, f"Verein A {side}", quarters=[{"quarter": quarter}])["id"]
         ids[f"{side}_b"] = factories.actor(gql, f"Verein B {side}", quarters=[{"quarter": quarter}])["id"]
         ids[f"{side}_coop"] = factories.cooperation(gql, ids[f"{side}_a"], ids[f"{side}_b"], since="2020-01-01")["id"]
-        person = gql.data("mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } "
-                          "errors { code } } }", {"i": {"actorId": ids[f"{side}_a"], "name": f"Frau {side}",
-                                                        "email": f"{side}@example.org"}})
+        person = gql.data(
+            "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } errors { code } } }",
+            {"i": {"actorId": ids[f"{side}_a"], "name": f"Frau {side}", "email": f"{side}@example.org"}},
+        )
         ids[f"{side}_person"] = person["addContactPerson"]["person"]["id"]
     tokens = {
         "public": None,
@@ -57,45 +58,96 @@ def _m(field: str, input_type: str, selection: str = "") -> str:
 
 
 MUTATIONS: dict[str, Case] = {
-    "createActor": lambda w, side: (_m("createActor", "CreateActorInput", "actor { id }"), {"i": {
-        "type": "INITIATIVE", "name": f"Neu {side}",
-        "quarters": [{"quarter": "rollberg" if side == "own" else "flughafenstrasse"}]}}),
-    "updateActor": lambda w, side: (_m("updateActor", "UpdateActorInput", "actor { version }"),
-                                    {"i": {"id": w.ids[f"{side}_a"], "version": 1, "description": "neu"}}),
-    "archiveActor": lambda w, side: (_m("archiveActor", "ActorStateInput", "actor { archived }"),
-                                     {"i": {"id": w.ids[f"{side}_a"]}}),
-    "restoreActor": lambda w, side: (_m("restoreActor", "ActorStateInput", "actor { archived }"),
-                                     {"i": {"id": w.ids[f"{side}_a"]}}),
-    "setActorQuarters": lambda w, side: (_m("setActorQuarters", "SetActorQuartersInput", "actor { id }"), {"i": {
-        "id": w.ids[f"{side}_a"],
-        "quarters": [{"quarter": "rollberg" if side == "own" else "flughafenstrasse", "since": "2011-01-01"}]}}),
-    "mergeActors": lambda w, side: (_m("mergeActors", "MergeActorsInput", "actor { id }"),
-                                    {"i": {"survivorId": w.ids[f"{side}_a"], "duplicateIds": [w.ids[f"{side}_b"]]}}),
-    "addCooperation": lambda w, side: (_m("addCooperation", "AddCooperationInput", "cooperation { id }"),
-                                       {"i": {"actorIds": [w.ids[f"{side}_a"], w.ids[f"{side}_b"]], "kind": "FUNDING"}}),
-    "updateCooperation": lambda w, side: (_m("updateCooperation", "UpdateCooperationInput", "cooperation { id }"),
-                                          {"i": {"id": w.ids[f"{side}_coop"], "version": 1, "intensity": 2}}),
-    "endCooperation": lambda w, side: (_m("endCooperation", "EndCooperationInput", "cooperation { id }"),
-                                       {"i": {"id": w.ids[f"{side}_coop"], "until": "2024-12-31"}}),
-    "deleteCooperation": lambda w, side: (_m("deleteCooperation", "DeleteCooperationInput", "cooperation { id }"),
-                                          {"i": {"id": w.ids[f"{side}_coop"]}}),
-    "addContactPerson": lambda w, side: (_m("addContactPerson", "AddContactPersonInput", "person { id }"),
-                                         {"i": {"actorId": w.ids[f"{side}_b"], "name": "Herr Neu"}}),
-    "updateContactPerson": lambda w, side: (_m("updateContactPerson", "UpdateContactPersonInput", "person { id }"),
-                                            {"i": {"id": w.ids[f"{side}_person"], "phone": "030 123"}}),
-    "removeContactPerson": lambda w, side: (_m("removeContactPerson", "PersonInput", "person { id }"),
-                                            {"i": {"id": w.ids[f"{side}_person"]}}),
-    "erasePerson": lambda w, side: (_m("erasePerson", "PersonInput", "erased { fields }"),
-                                    {"i": {"id": w.ids[f"{side}_person"]}}),
-    "createApiToken": lambda w, side: (_m("createApiToken", "CreateApiTokenInput", "secret"),
-                                       {"i": {"name": "neu", "role": "MANAGER",
-                                              "quarters": ["rollberg" if side == "own" else "flughafenstrasse"]}}),
-    "revokeApiToken": lambda w, side: (_m("revokeApiToken", "RevokeApiTokenInput", "token { id }"),
-                                       {"i": {"id": w.ids["victim_token"]}}),
+    "createActor": lambda w, side: (
+        _m("createActor", "CreateActorInput", "actor { id }"),
+        {
+            "i": {
+                "type": "INITIATIVE",
+                "name": f"Neu {side}",
+                "quarters": [{"quarter": "rollberg" if side == "own" else "flughafenstrasse"}],
+            }
+        },
+    ),
+    "updateActor": lambda w, side: (
+        _m("updateActor", "UpdateActorInput", "actor { version }"),
+        {"i": {"id": w.ids[f"{side}_a"], "version": 1, "description": "neu"}},
+    ),
+    "archiveActor": lambda w, side: (
+        _m("archiveActor", "ActorStateInput", "actor { archived }"),
+        {"i": {"id": w.ids[f"{side}_a"]}},
+    ),
+    "restoreActor": lambda w, side: (
+        _m("restoreActor", "ActorStateInput", "actor { archived }"),
+        {"i": {"id": w.ids[f"{side}_a"]}},
+    ),
+    "setActorQuarters": lambda w, side: (
+        _m("setActorQuarters", "SetActorQuartersInput", "actor { id }"),
+        {
+            "i": {
+                "id": w.ids[f"{side}_a"],
+                "quarters": [{"quarter": "rollberg" if side == "own" else "flughafenstrasse", "since": "2011-01-01"}],
+            }
+        },
+    ),
+    "mergeActors": lambda w, side: (
+        _m("mergeActors", "MergeActorsInput", "actor { id }"),
+        {"i": {"survivorId": w.ids[f"{side}_a"], "duplicateIds": [w.ids[f"{side}_b"]]}},
+    ),
+    "addCooperation": lambda w, side: (
+        _m("addCooperation", "AddCooperationInput", "cooperation { id }"),
+        {"i": {"actorIds": [w.ids[f"{side}_a"], w.ids[f"{side}_b"]], "kind": "FUNDING"}},
+    ),
+    "updateCooperation": lambda w, side: (
+        _m("updateCooperation", "UpdateCooperationInput", "cooperation { id }"),
+        {"i": {"id": w.ids[f"{side}_coop"], "version": 1, "intensity": 2}},
+    ),
+    "endCooperation": lambda w, side: (
+        _m("endCooperation", "EndCooperationInput", "cooperation { id }"),
+        {"i": {"id": w.ids[f"{side}_coop"], "until": "2024-12-31"}},
+    ),
+    "deleteCooperation": lambda w, side: (
+        _m("deleteCooperation", "DeleteCooperationInput", "cooperation { id }"),
+        {"i": {"id": w.ids[f"{side}_coop"]}},
+    ),
+    "addContactPerson": lambda w, side: (
+        _m("addContactPerson", "AddContactPersonInput", "person { id }"),
+        {"i": {"actorId": w.ids[f"{side}_b"], "name": "Herr Neu"}},
+    ),
+    "updateContactPerson": lambda w, side: (
+        _m("updateContactPerson", "UpdateContactPersonInput", "person { id }"),
+        {"i": {"id": w.ids[f"{side}_person"], "phone": "030 123"}},
+    ),
+    "removeContactPerson": lambda w, side: (
+        _m("removeContactPerson", "PersonInput", "person { id }"),
+        {"i": {"id": w.ids[f"{side}_person"]}},
+    ),
+    "erasePerson": lambda w, side: (
+        _m("erasePerson", "PersonInput", "erased { fields }"),
+        {"i": {"id": w.ids[f"{side}_person"]}},
+    ),
+    "createApiToken": lambda w, side: (
+        _m("createApiToken", "CreateApiTokenInput", "secret"),
+        {"i": {"name": "neu", "role": "MANAGER", "quarters": ["rollberg" if side == "own" else "flughafenstrasse"]}},
+    ),
+    "revokeApiToken": lambda w, side: (
+        _m("revokeApiToken", "RevokeApiTokenInput", "token { id }"),
+        {"i": {"id": w.ids["victim_token"]}},
+    ),
 }
 # What a manager of Rollberg may do in Rollberg (elsewhere: nothing).
-MANAGER_MAY = {"createActor", "updateActor", "archiveActor", "restoreActor", "setActorQuarters", "addCooperation",
-               "updateCooperation", "endCooperation", "addContactPerson", "updateContactPerson", "removeContactPerson"}
+MANAGER_MAY = {
+    "createActor",
+    "updateActor",
+    "archiveActor",
+    "restoreActor",
+    "setActorQuarters",
+    "addCooperation",
+    "updateCooperation",
+    "endCooperation",
+    "addContactPerson",
+    "updateContactPerson",
+    "removeContactPerson",
+}
 
 
 def allowed(mutation: str, role: str, side: str) -> bool:
@@ -107,8 +159,9 @@ def allowed(mutation: str, role: str, side: str) -> bool:
 @pytest.mark.parametrize("side", ["own", "other"])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
-def test_every_mutation_for_every_role(world: World, gql: GraphQLClient, reference: neo4j.Driver,
-                                       mutation: str, role: str, side: str) -> None:
+def test_every_mutation_for_every_role(
+    world: World, gql: GraphQLClient, reference: neo4j.Driver, mutation: str, role: str, side: str
+) -> None:
     query, variables = MUTATIONS[mutation](world, side)
     before = snapshot(reference)
     body = gql.as_(world.tokens[role])(query, variables)
@@ -125,14 +178,22 @@ def test_every_mutation_for_every_role(world: World, gql: GraphQLClient, referen
 PERSONS = "query($id: ID!) { actor(id: $id) { contactPersons { name email } } }"
 
 
-@pytest.mark.parametrize("role, own, other", [
-    ("public", None, None),
-    ("researcher", None, None),
-    ("manager", [{"name": "Frau own", "email": "own@example.org"}], None),
-    ("admin", [{"name": "Frau own", "email": "own@example.org"}], [{"name": "Frau other", "email": "other@example.org"}]),
-])
-def test_contact_persons_are_visible_only_where_allowed(world: World, gql: GraphQLClient, role: str,
-                                                        own: list | None, other: list | None) -> None:
+@pytest.mark.parametrize(
+    "role, own, other",
+    [
+        ("public", None, None),
+        ("researcher", None, None),
+        ("manager", [{"name": "Frau own", "email": "own@example.org"}], None),
+        (
+            "admin",
+            [{"name": "Frau own", "email": "own@example.org"}],
+            [{"name": "Frau other", "email": "other@example.org"}],
+        ),
+    ],
+)
+def test_contact_persons_are_visible_only_where_allowed(
+    world: World, gql: GraphQLClient, role: str, own: list | None, other: list | None
+) -> None:
     as_role = gql.as_(world.tokens[role])
     assert as_role.data(PERSONS, {"id": world.ids["own_a"]})["actor"]["contactPersons"] == own
     assert as_role.data(PERSONS, {"id": world.ids["other_a"]})["actor"]["contactPersons"] == other
@@ -141,8 +202,10 @@ def test_contact_persons_are_visible_only_where_allowed(world: World, gql: Graph
 READS = {
     "networkMetrics": ("{ networkMetrics { nodes } }", {"researcher", "admin"}),
     "actorMetrics": ("{ actorMetrics { totalCount } }", {"researcher", "admin"}),
-    "suggestPartners": ("query($id: ID!) { suggestPartners(actorId: $id) { suggestions { score } } }",
-                        {"researcher", "manager", "admin"}),
+    "suggestPartners": (
+        "query($id: ID!) { suggestPartners(actorId: $id) { suggestions { score } } }",
+        {"researcher", "manager", "admin"},
+    ),
     "missingLinks": ('{ missingLinks(quarter: "rollberg") { score } }', {"researcher", "manager", "admin"}),
     "apiTokens": ("{ apiTokens { id } }", {"admin"}),
     "history": ("query($id: ID!) { history(id: $id) { operation } }", {"manager", "admin"}),

@@ -21,24 +21,59 @@ def names(gql: GraphQLClient, f: dict | None = None, **kw: object) -> list[str]:
 def town(reference: neo4j.Driver, gql: GraphQLClient) -> dict[str, dict]:
     """A handful of actors in Rollberg and Körnerpark, with cooperations."""
     made = {
-        "kita": factories.actor(gql, "Kita Sonnenschein e.V.", "INSTITUTION", institutionKind="KITA",
-                                quarters=[{"quarter": "rollberg", "since": "2010-01-01"}], actionFields=["bildung"],
-                                location={"latitude": 52.4775, "longitude": 13.4320}),
-        "school": factories.actor(gql, "Grundschule am Berg", "INSTITUTION", institutionKind="SCHOOL",
-                                  quarters=[{"quarter": "rollberg"}], actionFields=["bildung"],
-                                  location={"latitude": 52.4790, "longitude": 13.4330}),
-        "garden": factories.actor(gql, "Körnerpark-Gärten", "INITIATIVE", legalForm="EV",
-                                  quarters=[{"quarter": "koernerpark", "since": "2015-01-01", "until": "2019-12-31"}],
-                                  actionFields=["oeffentlicher-raum"], location={"latitude": 52.4719,
-                                                                                "longitude": 13.4378}),
-        "cafe": factories.actor(gql, "Café Eck", "COMPANY", sector="gastronomy",
-                                quarters=[{"quarter": "rollberg"}], actionFields=["nachbarschaft-integration"]),
-        "old": factories.actor(gql, "Jugendwerkstatt Alt", "COMPANY",
-                               quarters=[{"quarter": "rollberg"}], actionFields=["bildung-ausbildung-jugend"]),
+        "kita": factories.actor(
+            gql,
+            "Kita Sonnenschein e.V.",
+            "INSTITUTION",
+            institutionKind="KITA",
+            quarters=[{"quarter": "rollberg", "since": "2010-01-01"}],
+            actionFields=["bildung"],
+            location={"latitude": 52.4775, "longitude": 13.4320},
+        ),
+        "school": factories.actor(
+            gql,
+            "Grundschule am Berg",
+            "INSTITUTION",
+            institutionKind="SCHOOL",
+            quarters=[{"quarter": "rollberg"}],
+            actionFields=["bildung"],
+            location={"latitude": 52.4790, "longitude": 13.4330},
+        ),
+        "garden": factories.actor(
+            gql,
+            "Körnerpark-Gärten",
+            "INITIATIVE",
+            legalForm="EV",
+            quarters=[{"quarter": "koernerpark", "since": "2015-01-01", "until": "2019-12-31"}],
+            actionFields=["oeffentlicher-raum"],
+            location={"latitude": 52.4719, "longitude": 13.4378},
+        ),
+        "cafe": factories.actor(
+            gql,
+            "Café Eck",
+            "COMPANY",
+            sector="gastronomy",
+            quarters=[{"quarter": "rollberg"}],
+            actionFields=["nachbarschaft-integration"],
+        ),
+        "old": factories.actor(
+            gql,
+            "Jugendwerkstatt Alt",
+            "COMPANY",
+            quarters=[{"quarter": "rollberg"}],
+            actionFields=["bildung-ausbildung-jugend"],
+        ),
     }
     factories.cooperation(gql, made["kita"]["id"], made["school"]["id"], actionFields=["bildung"], since="2016-09-01")
-    factories.cooperation(gql, made["cafe"]["id"], made["garden"]["id"], "SPACE_PROVISION",
-                          actionFields=["oeffentlicher-raum"], since="2018-01-01", until="2019-06-30")
+    factories.cooperation(
+        gql,
+        made["cafe"]["id"],
+        made["garden"]["id"],
+        "SPACE_PROVISION",
+        actionFields=["oeffentlicher-raum"],
+        since="2018-01-01",
+        until="2019-06-30",
+    )
     return made
 
 
@@ -57,11 +92,16 @@ def test_actor_by_id_with_its_type_fields(town: dict, gql: GraphQLClient) -> Non
 def test_node_resolves_every_kind_of_global_id(town: dict, gql: GraphQLClient) -> None:
     quarter_id = gql.data('{ quarter(slug: "rollberg") { id } }')["quarter"]["id"]
     field_id = gql.data("{ actionFields { id key } }")["actionFields"][0]["id"]
-    coop_id = gql.data("query($id: ID!) { actor(id: $id) { cooperations { edges { node { id } } } } }",
-                       {"id": town["kita"]["id"]})["actor"]["cooperations"]["edges"][0]["node"]["id"]
+    coop_id = gql.data(
+        "query($id: ID!) { actor(id: $id) { cooperations { edges { node { id } } } } }", {"id": town["kita"]["id"]}
+    )["actor"]["cooperations"]["edges"][0]["node"]["id"]
     query = "query($id: ID!) { node(id: $id) { __typename id } }"
-    for node_id, typename in ((town["kita"]["id"], "Institution"), (quarter_id, "Quarter"),
-                              (field_id, "ActionField"), (coop_id, "Cooperation")):
+    for node_id, typename in (
+        (town["kita"]["id"], "Institution"),
+        (quarter_id, "Quarter"),
+        (field_id, "ActionField"),
+        (coop_id, "Cooperation"),
+    ):
         assert gql.data(query, {"id": node_id})["node"] == {"__typename": typename, "id": node_id}
     assert gql.data(query, {"id": "not-an-id"})["node"] is None
     assert gql.data(query, {"id": "QWN0b3I6bm9wZQ"})["node"] is None  # "Actor:nope"
@@ -71,8 +111,11 @@ def test_filter_by_type_quarter_and_action_field(town: dict, gql: GraphQLClient)
     companies = names(gql, {"types": ["COMPANY"], "quarters": ["rollberg"]})
     assert companies == ["BSG", "Café Eck", "Jugendwerkstatt Alt"]
     # "bildung" also finds actors recorded with its 2010s predecessor "Bildung, Ausbildung, Jugend".
-    assert names(gql, {"actionFields": ["bildung"]}) == ["Grundschule am Berg", "Jugendwerkstatt Alt",
-                                                          "Kita Sonnenschein e.V."]
+    assert names(gql, {"actionFields": ["bildung"]}) == [
+        "Grundschule am Berg",
+        "Jugendwerkstatt Alt",
+        "Kita Sonnenschein e.V.",
+    ]
 
 
 def test_active_on_a_date(town: dict, gql: GraphQLClient) -> None:
@@ -81,22 +124,31 @@ def test_active_on_a_date(town: dict, gql: GraphQLClient) -> None:
     assert "Kita Sonnenschein e.V." not in names(gql, {"activeOn": "2005-01-01", "quarters": ["rollberg"]})
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("Koernerpark", "Körnerpark-Gärten"),
-    ("korner", "Körnerpark-Gärten"),
-    ("KÖRNERPARK gaerten", "Körnerpark-Gärten"),
-    ("KITA Sonnenschein", "Kita Sonnenschein e.V."),
-    ("sonnenschein", "Kita Sonnenschein e.V."),
-    ("cafe eck", "Café Eck"),
-])
-def test_text_search_finds_names_the_way_people_type(town: dict, gql: GraphQLClient, typed: str,
-                                                     expected: str) -> None:
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Koernerpark", "Körnerpark-Gärten"),
+        ("korner", "Körnerpark-Gärten"),
+        ("KÖRNERPARK gaerten", "Körnerpark-Gärten"),
+        ("KITA Sonnenschein", "Kita Sonnenschein e.V."),
+        ("sonnenschein", "Kita Sonnenschein e.V."),
+        ("cafe eck", "Café Eck"),
+    ],
+)
+def test_text_search_finds_names_the_way_people_type(town: dict, gql: GraphQLClient, typed: str, expected: str) -> None:
     assert names(gql, {"text": typed}) == [expected]
 
 
 def test_actors_in_a_quarter_lacking_a_cooperation_on_bildung(town: dict, gql: GraphQLClient) -> None:
-    lacking = names(gql, {"quarters": ["rollberg"], "lacksCooperation": {"actionFields": ["bildung"]},
-                          "synthetic": False, "types": ["INSTITUTION", "COMPANY", "INITIATIVE"]})
+    lacking = names(
+        gql,
+        {
+            "quarters": ["rollberg"],
+            "lacksCooperation": {"actionFields": ["bildung"]},
+            "synthetic": False,
+            "types": ["INSTITUTION", "COMPANY", "INITIATIVE"],
+        },
+    )
     assert lacking == ["BSG", "Café Eck", "Jugendwerkstatt Alt"]
     having = names(gql, {"hasCooperation": {"actionFields": ["bildung"], "activeOn": "2020-01-01"}})
     assert having == ["Grundschule am Berg", "Kita Sonnenschein e.V."]

@@ -21,10 +21,25 @@ from graph.suggestions import Candidate, Subject
 def network(actors: int, ties: int) -> NetworkData:
     net = generate(5, quarters=6, actors=actors, cooperations=ties)
     slug = {q["id"]: q["props"]["slug"] for q in net.quarters}
-    nodes = [NodeRow(a["id"], a["props"]["name"], a["type"], [slug[m["quarter"]] for m in a["quarters"]], a["fields"],
-                     True, a["lat"], a["lon"], None, None) for a in net.actors]
-    edges = [EdgeRow(c["id"], c["a"], c["b"], c["props"]["kind"], None, None, c["props"]["intensity"], [], True)
-             for c in net.cooperations]
+    nodes = [
+        NodeRow(
+            a["id"],
+            a["props"]["name"],
+            a["type"],
+            [slug[m["quarter"]] for m in a["quarters"]],
+            a["fields"],
+            True,
+            a["lat"],
+            a["lon"],
+            None,
+            None,
+        )
+        for a in net.actors
+    ]
+    edges = [
+        EdgeRow(c["id"], c["a"], c["b"], c["props"]["kind"], None, None, c["props"]["intensity"], [], True)
+        for c in net.cooperations
+    ]
     return NetworkData(nodes, edges)
 
 
@@ -52,38 +67,72 @@ def test_exact_diameter_matches_igraph_on_random_graphs() -> None:
 
 
 def test_timeline_counts_years() -> None:
-    nodes = [NodeRow("a", "A", "Company", [], [], False, None, None, "2010-03-01", None),
-             NodeRow("b", "B", "Company", [], [], False, None, None, None, "2012-05-01")]
-    edges = [EdgeRow("e", "a", "b", "funding", "2011-02-01", "2012-03-01", 1, [], False),
-             EdgeRow("f", "a", "b", "donation", None, None, 1, [], False)]
+    nodes = [
+        NodeRow("a", "A", "Company", [], [], False, None, None, "2010-03-01", None),
+        NodeRow("b", "B", "Company", [], [], False, None, None, None, "2012-05-01"),
+    ]
+    edges = [
+        EdgeRow("e", "a", "b", "funding", "2011-02-01", "2012-03-01", 1, [], False),
+        EdgeRow("f", "a", "b", "donation", None, None, 1, [], False),
+    ]
     t = build(NetworkData(nodes, edges), until=2013)
     assert [(y.year, y.actors_active, y.cooperations_started, y.cooperations_active) for y in t.years] == [
-        (2010, 2, 0, 1), (2011, 2, 1, 2), (2012, 2, 0, 2), (2013, 1, 0, 1)]
+        (2010, 2, 0, 1),
+        (2011, 2, 1, 2),
+        (2012, 2, 0, 2),
+        (2013, 1, 0, 1),
+    ]
     assert (t.undated_actors, t.undated_cooperations) == (1, 1)
 
 
 def context(subject_type: str = "Institution") -> suggestions.Context:
     subject = Subject("s", subject_type, ("rollberg",), ("bildung",), (52.4772, 13.4322), False)
-    return suggestions.Context(subject, frozenset({"rollberg"}), frozenset({"koernerpark"}),
-                               frozenset({"bildung"}), {"bildung": "Bildung"},
-                               {"rollberg": "Rollberg", "koernerpark": "Körnerpark"}, dt.date(2026, 1, 1))
+    return suggestions.Context(
+        subject,
+        frozenset({"rollberg"}),
+        frozenset({"koernerpark"}),
+        frozenset({"bildung"}),
+        {"bildung": "Bildung"},
+        {"rollberg": "Rollberg", "koernerpark": "Körnerpark"},
+        dt.date(2026, 1, 1),
+    )
 
 
 def candidate(name: str, **kw: object) -> Candidate:
-    base = {"id": name, "name": name, "type": "Initiative", "quarters": (), "action_fields": (), "location": None,
-            "latest_activity": None, "shared": ()}
+    base = {
+        "id": name,
+        "name": name,
+        "type": "Initiative",
+        "quarters": (),
+        "action_fields": (),
+        "location": None,
+        "latest_activity": None,
+        "shared": (),
+    }
     return Candidate(**{**base, **kw})  # type: ignore[arg-type]
 
 
 def test_scores_are_weighted_means_with_reasons_that_add_up() -> None:
-    c = candidate("Lesepaten", type="Institution", quarters=("rollberg",), action_fields=("bildung",), location=(52.4780, 13.4330),
-                  shared=(("p1", "Grundschule", 4), ("p2", "Bibliothek", 12)), latest_activity=dt.date(2025, 6, 1))
+    c = candidate(
+        "Lesepaten",
+        type="Institution",
+        quarters=("rollberg",),
+        action_fields=("bildung",),
+        location=(52.4780, 13.4330),
+        shared=(("p1", "Grundschule", 4), ("p2", "Bibliothek", 12)),
+        latest_activity=dt.date(2025, 6, 1),
+    )
     s = suggestions.score(c, context(), suggestions.Weights())
     assert 0 < s.score <= 1
     assert sum(r.contribution for r in s.reasons) == pytest.approx(s.score, abs=0.01)
     assert [r.contribution for r in s.reasons] == sorted((r.contribution for r in s.reasons), reverse=True)
-    assert {r.kind for r in s.reasons} == {"SHARED_PARTNERS", "SHARED_ACTION_FIELDS", "SAME_QUARTER", "DISTANCE",
-                                           "RECENT_ACTIVITY"}  # same type as the subject: no complement
+    assert {r.kind for r in s.reasons} == {
+        "SHARED_PARTNERS",
+        "SHARED_ACTION_FIELDS",
+        "SAME_QUARTER",
+        "DISTANCE",
+        "RECENT_ACTIVITY",
+    }  # same type as the subject: no complement
     shared = next(r for r in s.reasons if r.kind == "SHARED_PARTNERS")
     assert "Grundschule" in shared.text and "Bibliothek" in shared.text
     assert s.distance_m == pytest.approx(104, abs=5)
@@ -106,8 +155,10 @@ def test_sharing_a_hub_counts_less_than_sharing_a_small_partner() -> None:
 
 
 def test_exports_strip_what_xml_cannot_carry_and_defuse_spreadsheet_formulas() -> None:
-    nodes = [NodeRow("a", "=HYPERLINK(\"x\")\x07<b>&", "Company", [], [], False, None, None, None, None),
-             NodeRow("b", "-2+3", "Company", [], [], False, -13.5, 52.0, None, None)]
+    nodes = [
+        NodeRow("a", '=HYPERLINK("x")\x07<b>&', "Company", [], [], False, None, None, None, None),
+        NodeRow("b", "-2+3", "Company", [], [], False, -13.5, 52.0, None, None),
+    ]
     labelled = formats.Labelled(NetworkData(nodes, []), str, str, {}, "test")
     xml = formats.graphml(labelled)
     assert "\x07" not in xml and "&lt;b&gt;&amp;" in xml

@@ -8,8 +8,11 @@ from bench.generate import generate
 
 
 def test_the_same_seed_gives_the_same_network() -> None:
-    first, again, other = generate(7, actors=300, cooperations=900), generate(7, actors=300, cooperations=900), \
-        generate(8, actors=300, cooperations=900)
+    first, again, other = (
+        generate(7, actors=300, cooperations=900),
+        generate(7, actors=300, cooperations=900),
+        generate(8, actors=300, cooperations=900),
+    )
     assert first.actors == again.actors and first.cooperations == again.cooperations
     assert first.cooperations != other.cooperations
 

@@ -13,14 +13,21 @@ from tests.conftest import GraphQLClient
 def net(reference: neo4j.Driver, gql: GraphQLClient) -> dict[str, str]:
     a = factories.actor(gql, "Kita Blau", "INSTITUTION", quarters=[{"quarter": "rollberg"}])["id"]
     b = factories.actor(gql, "Mieterinitiative Rot", "INITIATIVE", quarters=[{"quarter": "rollberg"}])["id"]
-    c = factories.actor(gql, "Wohnen Grün eG", "HOUSING_ASSOCIATION", ownership="COOPERATIVE",
-                        quarters=[{"quarter": "high-deck-siedlung", "role": "HOUSING_OWNER", "flats": 300}])["id"]
+    c = factories.actor(
+        gql,
+        "Wohnen Grün eG",
+        "HOUSING_ASSOCIATION",
+        ownership="COOPERATIVE",
+        quarters=[{"quarter": "high-deck-siedlung", "role": "HOUSING_OWNER", "flats": 300}],
+    )["id"]
     d = factories.actor(gql, "Laden Gelb", "COMPANY", quarters=[{"quarter": "flughafenstrasse"}])["id"]
     factories.cooperation(gql, a, b, "REGULAR_EXCHANGE", actionFields=["bildung"], since="2015-01-01", intensity=2)
-    factories.cooperation(gql, a, b, "PROJECT_PARTNERSHIP", actionFields=["bildung"], since="2020-03-01",
-                          until="2022-02-28", intensity=3)
-    factories.cooperation(gql, c, b, "SPACE_PROVISION", actionFields=["nachbarschaft-integration"],
-                          since="2019-05-01", intensity=3)
+    factories.cooperation(
+        gql, a, b, "PROJECT_PARTNERSHIP", actionFields=["bildung"], since="2020-03-01", until="2022-02-28", intensity=3
+    )
+    factories.cooperation(
+        gql, c, b, "SPACE_PROVISION", actionFields=["nachbarschaft-integration"], since="2019-05-01", intensity=3
+    )
     factories.cooperation(gql, d, a, "DONATION", since="2021-01-01", intensity=1)
     return {"kita": a, "initiative": b, "housing": c, "shop": d}
 
@@ -70,22 +77,29 @@ def test_an_actors_cooperations_ordered_and_paged(net: dict, gql: GraphQLClient)
 NETWORK = "query($f: CooperationFilter) { cooperations(filter: $f) { totalCount nodes { kind } } }"
 
 
-@pytest.mark.parametrize("f, kinds", [
-    ({"kinds": ["DONATION", "SPACE_PROVISION"]}, ["DONATION", "SPACE_PROVISION"]),
-    ({"actionFields": ["bildung"]}, ["PROJECT_PARTNERSHIP", "REGULAR_EXCHANGE"]),
-    ({"activeDuring": {"start": "2022-06-01", "end": "2022-12-31"}}, ["DONATION", "SPACE_PROVISION",
-                                                                      "REGULAR_EXCHANGE"]),
-    ({"started": {"start": "2019-01-01", "end": "2020-12-31"}}, ["PROJECT_PARTNERSHIP", "SPACE_PROVISION"]),
-    ({"quarters": ["high-deck-siedlung"]}, ["SPACE_PROVISION"]),
-    ({"quarters": ["rollberg"], "bothInQuarters": True}, ["PROJECT_PARTNERSHIP", "REGULAR_EXCHANGE"]),
-    ({"betweenTypes": ["HOUSING_ASSOCIATION", "INITIATIVE"]}, ["SPACE_PROVISION"]),
-    ({"betweenTypes": ["INITIATIVE", "HOUSING_ASSOCIATION"]}, ["SPACE_PROVISION"]),
-    ({"actorTypes": ["COMPANY"]}, ["DONATION"]),
-    ({"minIntensity": 3}, ["PROJECT_PARTNERSHIP", "SPACE_PROVISION"]),
-    ({"current": False}, ["PROJECT_PARTNERSHIP"]),
-    ({"or": [{"kinds": ["DONATION"]}, {"minIntensity": 3}], "not": {"kinds": ["SPACE_PROVISION"]}},
-     ["DONATION", "PROJECT_PARTNERSHIP"]),
-])
+@pytest.mark.parametrize(
+    "f, kinds",
+    [
+        ({"kinds": ["DONATION", "SPACE_PROVISION"]}, ["DONATION", "SPACE_PROVISION"]),
+        ({"actionFields": ["bildung"]}, ["PROJECT_PARTNERSHIP", "REGULAR_EXCHANGE"]),
+        (
+            {"activeDuring": {"start": "2022-06-01", "end": "2022-12-31"}},
+            ["DONATION", "SPACE_PROVISION", "REGULAR_EXCHANGE"],
+        ),
+        ({"started": {"start": "2019-01-01", "end": "2020-12-31"}}, ["PROJECT_PARTNERSHIP", "SPACE_PROVISION"]),
+        ({"quarters": ["high-deck-siedlung"]}, ["SPACE_PROVISION"]),
+        ({"quarters": ["rollberg"], "bothInQuarters": True}, ["PROJECT_PARTNERSHIP", "REGULAR_EXCHANGE"]),
+        ({"betweenTypes": ["HOUSING_ASSOCIATION", "INITIATIVE"]}, ["SPACE_PROVISION"]),
+        ({"betweenTypes": ["INITIATIVE", "HOUSING_ASSOCIATION"]}, ["SPACE_PROVISION"]),
+        ({"actorTypes": ["COMPANY"]}, ["DONATION"]),
+        ({"minIntensity": 3}, ["PROJECT_PARTNERSHIP", "SPACE_PROVISION"]),
+        ({"current": False}, ["PROJECT_PARTNERSHIP"]),
+        (
+            {"or": [{"kinds": ["DONATION"]}, {"minIntensity": 3}], "not": {"kinds": ["SPACE_PROVISION"]}},
+            ["DONATION", "PROJECT_PARTNERSHIP"],
+        ),
+    ],
+)
 def test_network_cooperation_filters(net: dict, gql: GraphQLClient, f: dict, kinds: list[str]) -> None:
     data = gql.data(NETWORK, {"f": f})["cooperations"]
     assert sorted(n["kind"] for n in data["nodes"]) == sorted(kinds)
@@ -98,13 +112,18 @@ def test_between_types_needs_two_types(net: dict, gql: GraphQLClient) -> None:
 
 
 def test_a_quarter_shows_its_actors_cooperations_and_counts(net: dict, gql: GraphQLClient) -> None:
-    q = gql.data('{ quarter(slug: "rollberg") { actors(filter: {synthetic: false}) { totalCount nodes { name } } '
-                 "cooperations { totalCount } actorCounts { type count } "
-                 "keyOrganisations { actor { name } role flats shareNote sources } } }")["quarter"]
+    q = gql.data(
+        '{ quarter(slug: "rollberg") { actors(filter: {synthetic: false}) { totalCount nodes { name } } '
+        "cooperations { totalCount } actorCounts { type count } "
+        "keyOrganisations { actor { name } role flats shareNote sources } } }"
+    )["quarter"]
     assert [n["name"] for n in q["actors"]["nodes"]] == ["BSG", "Kita Blau", "Mieterinitiative Rot", "STADT UND LAND"]
     assert q["cooperations"]["totalCount"] == 4  # every cooperation touches the Kita or the initiative
     assert {c["type"]: c["count"] for c in q["actorCounts"]} == {
-        "INSTITUTION": 1, "INITIATIVE": 1, "COMPANY": 1, "HOUSING_ASSOCIATION": 1
+        "INSTITUTION": 1,
+        "INITIATIVE": 1,
+        "COMPANY": 1,
+        "HOUSING_ASSOCIATION": 1,
     }
     owner = next(o for o in q["keyOrganisations"] if o["role"] == "HOUSING_OWNER")
     assert owner["actor"]["name"] == "STADT UND LAND" and owner["flats"] == 2100 and owner["sources"]
@@ -112,8 +131,11 @@ def test_a_quarter_shows_its_actors_cooperations_and_counts(net: dict, gql: Grap
 
 
 def test_housing_flats_are_known_per_quarter(net: dict, gql: GraphQLClient) -> None:
-    data = gql.data("query($id: ID!) { actor(id: $id) { ... on HousingAssociation { ownership knownFlats "
-                    "quarters { role flats quarter { slug } } } } }", {"id": net["housing"]})["actor"]
+    data = gql.data(
+        "query($id: ID!) { actor(id: $id) { ... on HousingAssociation { ownership knownFlats "
+        "quarters { role flats quarter { slug } } } } }",
+        {"id": net["housing"]},
+    )["actor"]
     assert data["ownership"] == "COOPERATIVE" and data["knownFlats"] == 300
     assert data["quarters"] == [{"role": "HOUSING_OWNER", "flats": 300, "quarter": {"slug": "high-deck-siedlung"}}]
 

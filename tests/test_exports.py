@@ -10,8 +10,8 @@ import io
 import re
 import zipfile
 
-import networkx as nx
 import neo4j
+import networkx as nx
 import pytest
 from lxml import etree
 from starlette.testclient import TestClient
@@ -21,8 +21,9 @@ from tests.conftest import ROOT, GraphQLClient
 COUNTS = "query($f: NetworkFilter) { network(filter: $f) { nodeCount edgeCount nodes { id name } } }"
 
 
-def test_graphml_loads_in_networkx_with_its_attributes(demo: neo4j.Driver, client: TestClient,
-                                                       gql: GraphQLClient) -> None:
+def test_graphml_loads_in_networkx_with_its_attributes(
+    demo: neo4j.Driver, client: TestClient, gql: GraphQLClient
+) -> None:
     response = client.get("/export/graphml")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/graphml+xml")
     g = nx.read_graphml(io.BytesIO(response.content), force_multigraph=True)
@@ -69,18 +70,26 @@ def test_csv_tables_in_a_zip_or_one_at_a_time(demo: neo4j.Driver, client: TestCl
 def test_exports_take_the_same_filters_as_the_api(demo: neo4j.Driver, client: TestClient, gql: GraphQLClient) -> None:
     params = {"cooperationKinds": "space_provision", "asOf": "2019-01-01"}
     g = nx.read_graphml(io.BytesIO(client.get("/export/graphml", params=params).content), force_multigraph=True)
-    api = gql.data("{ network(filter: {cooperationKinds: [SPACE_PROVISION]}, asOf: \"2019-01-01\") "
-                   "{ nodeCount edgeCount } }")["network"]
+    api = gql.data(
+        '{ network(filter: {cooperationKinds: [SPACE_PROVISION]}, asOf: "2019-01-01") { nodeCount edgeCount } }'
+    )["network"]
     assert (g.number_of_nodes(), g.number_of_edges()) == (api["nodeCount"], api["edgeCount"])
     kita = gql.data('{ actors(filter: {text: "Kita Sonnenschein"}) { nodes { id } } }')["actors"]["nodes"][0]["id"]
-    ego = nx.read_graphml(io.BytesIO(client.get("/export/graphml", params={"actor": kita, "depth": "1"}).content),
-                          force_multigraph=True)
+    ego = nx.read_graphml(
+        io.BytesIO(client.get("/export/graphml", params={"actor": kita, "depth": "1"}).content), force_multigraph=True
+    )
     assert ego.number_of_nodes() == 4
 
 
 def test_bad_export_parameters_are_400_with_a_reason(demo: neo4j.Driver, client: TestClient) -> None:
-    for params in ({"actorTypes": "DRAGON"}, {"asOf": "yesterday"}, {"minIntensity": "x"}, {"quarters": "atlantis"},
-                   {"part": "both"}, {"actor": "QWN0b3I6bm9wZQ", "depth": "1"}):
+    for params in (
+        {"actorTypes": "DRAGON"},
+        {"asOf": "yesterday"},
+        {"minIntensity": "x"},
+        {"quarters": "atlantis"},
+        {"part": "both"},
+        {"actor": "QWN0b3I6bm9wZQ", "depth": "1"},
+    ):
         response = client.get("/export/csv", params=params)
         assert response.status_code in (400, 404), params
         assert response.json()["error"]["message"], params
@@ -105,7 +114,7 @@ def parses_as(value: str, type_: str) -> bool:
     try:
         if type_ in ("integer", "long", "int"):
             number = int(value)
-            return type_ != "int" or -2**31 <= number < 2**31
+            return type_ != "int" or -(2**31) <= number < 2**31
         if type_ in ("double", "float"):
             float(value)
             return True
@@ -123,8 +132,7 @@ def test_gexf_is_valid_gexf_1_2(demo: neo4j.Driver, client: TestClient) -> None:
         response = client.get("/export/gexf", params=params)
         doc = etree.fromstring(response.content)
         gexf_schema().assertValid(doc)
-        declared = {(a.getparent().get("class"), a.get("id")): a.get("type")
-                    for a in doc.iter(f"{GEXF}attribute")}
+        declared = {(a.getparent().get("class"), a.get("id")): a.get("type") for a in doc.iter(f"{GEXF}attribute")}
         assert declared, params
         nodes = {n.get("id") for n in doc.iter(f"{GEXF}node")}
         assert len(nodes) == len(doc.findall(f".//{GEXF}node")) > 0, params
@@ -196,18 +204,35 @@ def test_graphml_follows_the_graphml_specification(demo: neo4j.Driver, client: T
 def test_the_structural_check_catches_what_it_should() -> None:
     """The GraphML check itself refuses an undeclared type, a dangling edge and data for the wrong element."""
     head = '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
-    good = head + ('<key id="d" for="node" attr.type="int"/><graph edgedefault="undirected">'
-                   '<node id="a"><data key="d">1</data></node><node id="b"/><edge source="a" target="b"/>'
-                   "</graph></graphml>")
+    good = head + (
+        '<key id="d" for="node" attr.type="int"/><graph edgedefault="undirected">'
+        '<node id="a"><data key="d">1</data></node><node id="b"/><edge source="a" target="b"/>'
+        "</graph></graphml>"
+    )
     check_graphml(etree.fromstring(good))
-    for bad in (good.replace('attr.type="int"', 'attr.type="integer"'), good.replace('target="b"', 'target="c"'),
-                good.replace('for="node"', 'for="edge"'), good.replace(">1<", ">1.5<")):
+    for bad in (
+        good.replace('attr.type="int"', 'attr.type="integer"'),
+        good.replace('target="b"', 'target="c"'),
+        good.replace('for="node"', 'for="edge"'),
+        good.replace(">1<", ">1.5<"),
+    ):
         with pytest.raises(AssertionError):
             check_graphml(etree.fromstring(bad))
 
 
-NODE_COLUMNS = ["id", "name", "type", "quarters", "actionFields", "degree", "synthetic", "latitude", "longitude",
-                "since", "until"]
+NODE_COLUMNS = [
+    "id",
+    "name",
+    "type",
+    "quarters",
+    "actionFields",
+    "degree",
+    "synthetic",
+    "latitude",
+    "longitude",
+    "since",
+    "until",
+]
 EDGE_COLUMNS = ["id", "source", "target", "kind", "since", "until", "intensity", "actionFields", "synthetic"]
 NETWORK = "query($d: Date) { network(asOf: $d) { json } }"
 
@@ -227,7 +252,11 @@ def test_csv_columns_and_values_match_the_api(demo: neo4j.Driver, client: TestCl
             cell = dict(zip(NODE_COLUMNS, row, strict=True))
             n = by_id[cell["id"]]
             assert (cell["name"], cell["type"], cell["degree"], cell["synthetic"]) == (
-                n["name"], n["type"], str(n["degree"]), "true" if n["synthetic"] else "false")
+                n["name"],
+                n["type"],
+                str(n["degree"]),
+                "true" if n["synthetic"] else "false",
+            )
             assert (cell["quarters"].split(";") if cell["quarters"] else []) == n["quarters"]
             assert cell["actionFields"] == ";".join(n["actionFields"])
             for axis in ("latitude", "longitude"):

@@ -18,7 +18,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx2 as httpx
@@ -26,13 +25,13 @@ import neo4j
 import pytest
 
 from bench.common import api_server
+from core.access import Principal, Role
+from core.context import Context
 from graph import migrations
 from graph.db import Database, Neo4jSettings, Transaction
 from graph.errors import DatabaseUnavailable, OutcomeUnknown
 from kiezgraph.local_neo4j import LocalNeo4j, free_port
 from resolvers import ids
-from resolvers.access import Principal, Role
-from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.writes import Call, run
 from seeds import load
@@ -97,8 +96,15 @@ class Attempt:
     detail: Any = None
 
     def variables(self) -> dict[str, Any]:
-        return {"i": {"type": "INITIATIVE", "name": self.name, "actionFields": ["bildung"],
-                      "quarters": [{"quarter": "rollberg"}], "clientMutationId": self.key}}
+        return {
+            "i": {
+                "type": "INITIATIVE",
+                "name": self.name,
+                "actionFields": ["bildung"],
+                "quarters": [{"quarter": "rollberg"}],
+                "clientMutationId": self.key,
+            }
+        }
 
 
 def classify(attempt: Attempt, response: httpx.Response) -> None:
@@ -144,8 +150,9 @@ class Writers:
 
     def _write(self, n: int) -> None:
         # The client waits longer than the service's query timeout: an answer it gets was not cut short by it.
-        with httpx.Client(base_url=self.base, timeout=QUERY_TIMEOUT * 1.5,
-                          headers={"Authorization": f"Bearer {self.token}"}) as http:
+        with httpx.Client(
+            base_url=self.base, timeout=QUERY_TIMEOUT * 1.5, headers={"Authorization": f"Bearer {self.token}"}
+        ) as http:
             i = 0
             while not self._stop.is_set():
                 attempt = Attempt(f"Verein {n}-{i}", str(uuid.uuid4()), time.monotonic())
@@ -183,7 +190,8 @@ def check_outcomes(settings: Neo4jSettings, base: str, token: str, attempts: lis
             "RETURN a.id AS id, a.name AS name, "
             "EXISTS { (a)-[:ACTIVE_IN]->(:Quarter {slug: 'rollberg'}) } AS member, "
             "EXISTS { (a)-[:WORKS_ON]->(:ActionField {key: 'bildung'}) } AS works, "
-            "COUNT { MATCH (c:Change {entityId: a.id, operation: 'create'}) } AS audited")
+            "COUNT { MATCH (c:Change {entityId: a.id, operation: 'create'}) } AS audited"
+        )
         keys, _, _ = driver.execute_query("MATCH (k:IdempotencyKey) RETURN count(k) AS n")
     stored: dict[str, list[str]] = {}
     for row in rows:
@@ -204,8 +212,9 @@ def test_writes_survive_a_neo4j_restart(server: LocalNeo4j, settings: Neo4jSetti
         with Writers(base, token) as writers:
             wait_for(lambda: writers.applied() >= WRITES, 120, "writes acknowledged before the outage")
             server.stop()
-            with httpx.Client(base_url=base, timeout=QUERY_TIMEOUT / 2,
-                              headers={"Authorization": f"Bearer {token}"}) as http:
+            with httpx.Client(
+                base_url=base, timeout=QUERY_TIMEOUT / 2, headers={"Authorization": f"Bearer {token}"}
+            ) as http:
                 # While Neo4j is away: a clear, coded error, long before any timeout.
                 body = http.post("/graphql", json={"query": "{ quarters { name } }"}).json()
                 assert body["errors"][0]["extensions"]["code"] == "DATABASE_UNAVAILABLE"
@@ -226,13 +235,17 @@ def test_writes_survive_a_neo4j_pause(server: LocalNeo4j, settings: Neo4jSetting
                 paused_at = time.monotonic()
                 # The writes in flight when Neo4j froze are answered while it is still frozen, with a
                 # code: they do not hang until the (60 s) query timeout.
-                wait_for(lambda: all(a.answered for a in writers.snapshot() if a.started < paused_at),
-                         QUERY_TIMEOUT / 2, "answers to the writes in flight while Neo4j is frozen")
+                wait_for(
+                    lambda: all(a.answered for a in writers.snapshot() if a.started < paused_at),
+                    QUERY_TIMEOUT / 2,
+                    "answers to the writes in flight while Neo4j is frozen",
+                )
                 caught = [a for a in writers.snapshot() if a.started < paused_at < (a.answered or 0)]
                 assert caught, "no write was in flight when Neo4j froze"
                 assert all(a.outcome in ("not applied", "unknown") for a in caught), [a.outcome for a in caught]
-                with httpx.Client(base_url=base, timeout=QUERY_TIMEOUT / 2,
-                                  headers={"Authorization": f"Bearer {token}"}) as http:
+                with httpx.Client(
+                    base_url=base, timeout=QUERY_TIMEOUT / 2, headers={"Authorization": f"Bearer {token}"}
+                ) as http:
                     body = http.post("/graphql", json={"query": "{ quarters { name } }"}).json()
                     assert body["errors"][0]["extensions"]["code"] == "DATABASE_UNAVAILABLE"
                     wait_for(lambda: http.get("/readyz").status_code == 503, 30, "readiness reporting the pause")
@@ -283,13 +296,17 @@ PROBE = "MATCH (p:FaultProbe {id: $id}) RETURN p.id AS id"
 PROBES = "MATCH (p:FaultProbe) RETURN p.id AS id ORDER BY id"
 
 
-@pytest.mark.parametrize("moment, code", [
-    ("before committing", "DATABASE_UNAVAILABLE"),
-    ("while committing", "OUTCOME_UNKNOWN"),
-    ("after committing", "OUTCOME_UNKNOWN"),  # applied, but its result could not be read back
-])
+@pytest.mark.parametrize(
+    "moment, code",
+    [
+        ("before committing", "DATABASE_UNAVAILABLE"),
+        ("while committing", "OUTCOME_UNKNOWN"),
+        ("after committing", "OUTCOME_UNKNOWN"),  # applied, but its result could not be read back
+    ],
+)
 def test_a_cut_off_write_says_whether_it_may_have_happened_and_its_key_settles_it(
-        server: LocalNeo4j, settings: Neo4jSettings, moment: str, code: str) -> None:
+    server: LocalNeo4j, settings: Neo4jSettings, moment: str, code: str
+) -> None:
     """Neo4j freezes during a keyed write. Before the commit, the write cannot have happened; from the
     commit on, the client must not be told it failed. Either way, sending it again with its key leaves
     exactly one write, and the retry answers with it."""
@@ -305,6 +322,7 @@ def test_a_cut_off_write_says_whether_it_may_have_happened_and_its_key_settles_i
             async def work(tx: Transaction) -> str:
                 await tx.run(CREATE_PROBE, id=probe)
                 return probe
+
             return work
 
         async def read_back(probe: str) -> str:

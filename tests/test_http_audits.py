@@ -27,8 +27,9 @@ def test_graphql_over_http_audits_pass(reference: neo4j.Driver, neo4j_settings: 
     assert node is not None, "Node.js is needed for the graphql-http audits"
     assert (AUDITS / "node_modules" / "graphql-http").exists(), "run `make test` (it installs the audit tool)"
     with api_server(neo4j_settings) as base:
-        done = subprocess.run([node, str(AUDITS / "audit.mjs"), f"{base}/graphql"], capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [node, str(AUDITS / "audit.mjs"), f"{base}/graphql"], capture_output=True, text=True, timeout=120
+        )
     assert done.returncode == 0, done.stderr
     results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert len(results) > 20

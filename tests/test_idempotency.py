@@ -28,8 +28,9 @@ KEY = "4a0e2a8e-5f0c-4f43-9d55-2f1b5f3b8c01"
 
 
 def create(gql: GraphQLClient, name: str, key: str | None = KEY, **fields: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = gql.data(CREATE, {"i": {"type": "INITIATIVE", "name": name, "clientMutationId": key,
-                                                       **fields}})["createActor"]
+    payload: dict[str, Any] = gql.data(
+        CREATE, {"i": {"type": "INITIATIVE", "name": name, "clientMutationId": key, **fields}}
+    )["createActor"]
     return payload
 
 
@@ -58,8 +59,9 @@ def test_without_a_key_nothing_is_remembered(reference: neo4j.Driver, gql: Graph
     assert count(reference, "MATCH (k:IdempotencyKey) RETURN count(k)") == 0
 
 
-def test_a_retried_update_returns_its_first_result_not_a_stale_version(reference: neo4j.Driver,
-                                                                        gql: GraphQLClient) -> None:
+def test_a_retried_update_returns_its_first_result_not_a_stale_version(
+    reference: neo4j.Driver, gql: GraphQLClient
+) -> None:
     actor = factories.actor(gql, "Kiezküche Rollberg")
     change = {"id": actor["id"], "version": actor["version"], "description": "kocht", "clientMutationId": KEY}
     first = gql.data(UPDATE, {"i": change})["updateActor"]
@@ -70,8 +72,7 @@ def test_a_retried_update_returns_its_first_result_not_a_stale_version(reference
 
 
 @pytest.mark.parametrize("other", ["another input", "another mutation"])
-def test_the_same_key_for_something_else_is_refused(reference: neo4j.Driver, gql: GraphQLClient,
-                                                    other: str) -> None:
+def test_the_same_key_for_something_else_is_refused(reference: neo4j.Driver, gql: GraphQLClient, other: str) -> None:
     first = create(gql, "Kiezküche Rollberg")
     before = snapshot(reference)
     if other == "another input":
@@ -80,12 +81,12 @@ def test_the_same_key_for_something_else_is_refused(reference: neo4j.Driver, gql
         payload = gql.data(ARCHIVE, {"i": {"id": first["actor"]["id"], "clientMutationId": KEY}})["archiveActor"]
     assert payload["actor"] is None
     assert [(e["__typename"], e["code"], e["path"]) for e in payload["errors"]] == [
-        ("IdempotencyKeyReusedError", "IDEMPOTENCY_KEY_REUSED", ["input", "clientMutationId"])]
+        ("IdempotencyKeyReusedError", "IDEMPOTENCY_KEY_REUSED", ["input", "clientMutationId"])
+    ]
     assert snapshot(reference) == before
 
 
-def test_keys_belong_to_their_token(reference: neo4j.Driver, gql: GraphQLClient,
-                                    neo4j_settings: Neo4jSettings) -> None:
+def test_keys_belong_to_their_token(reference: neo4j.Driver, gql: GraphQLClient, neo4j_settings: Neo4jSettings) -> None:
     other = gql.as_(issue_token(neo4j_settings, "admin", name="another admin"))
     mine = create(gql, "Kiezküche Rollberg", allowDuplicateName=True)
     theirs = create(other, "Kiezküche Rollberg", allowDuplicateName=True)
@@ -117,12 +118,19 @@ def test_every_mutation_answers_a_retry_from_its_key(reference: neo4j.Driver, gq
     b = factories.actor(gql, "Elternverein Süd", quarters=[{"quarter": "rollberg"}])
     duplicate = factories.actor(gql, "Kiezkueche am Rollberg", quarters=[{"quarter": "rollberg"}])
     calls: list[tuple[str, str, dict[str, Any], str]] = [
-        ("addCooperation", "AddCooperationInput", {"actorIds": [a["id"], b["id"]], "kind": "PROJECT_PARTNERSHIP"},
-         "cooperation { id kind }"),
-        ("addContactPerson", "AddContactPersonInput", {"actorId": a["id"], "name": "Ada Muster"},
-         "person { id name }"),
-        ("mergeActors", "MergeActorsInput", {"survivorId": a["id"], "duplicateIds": [duplicate["id"]]},
-         "actor { id alternativeNames } merged { movedCooperations combinedCooperations droppedCooperations }"),
+        (
+            "addCooperation",
+            "AddCooperationInput",
+            {"actorIds": [a["id"], b["id"]], "kind": "PROJECT_PARTNERSHIP"},
+            "cooperation { id kind }",
+        ),
+        ("addContactPerson", "AddContactPersonInput", {"actorId": a["id"], "name": "Ada Muster"}, "person { id name }"),
+        (
+            "mergeActors",
+            "MergeActorsInput",
+            {"survivorId": a["id"], "duplicateIds": [duplicate["id"]]},
+            "actor { id alternativeNames } merged { movedCooperations combinedCooperations droppedCooperations }",
+        ),
     ]
     answers = {}
     for number, (field, input_type, fields, selection) in enumerate(calls):
@@ -152,15 +160,18 @@ def test_every_mutation_answers_a_retry_from_its_key(reference: neo4j.Driver, gq
         assert changes(reference, "delete") == (1 if field == "deleteCooperation" else 2)
 
 
-def test_concurrent_requests_with_one_key_write_once(reference: neo4j.Driver, neo4j_settings: Neo4jSettings,
-                                                     admin_token: str) -> None:
+def test_concurrent_requests_with_one_key_write_once(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
     async def main() -> list[dict[str, Any]]:
         app = create_app(neo4j_settings, TEST_OPTIONS)
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": f"Bearer {admin_token}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as http:
-            body = {"query": CREATE, "variables": {"i": {"type": "INITIATIVE", "name": "Kiezküche Rollberg",
-                                                         "clientMutationId": KEY}}}
+            body = {
+                "query": CREATE,
+                "variables": {"i": {"type": "INITIATIVE", "name": "Kiezküche Rollberg", "clientMutationId": KEY}},
+            }
             responses = await asyncio.gather(*(http.post("/graphql", json=body) for _ in range(5)))
         await app.state.db.close()
         return [r.json()["data"]["createActor"] for r in responses]
@@ -171,26 +182,31 @@ def test_concurrent_requests_with_one_key_write_once(reference: neo4j.Driver, ne
     assert actors_named(reference, "Kiezküche Rollberg") == 1
 
 
-def test_keys_expire_and_are_swept_by_their_age(reference: neo4j.Driver, gql: GraphQLClient,
-                                                neo4j_settings: Neo4jSettings) -> None:
+def test_keys_expire_and_are_swept_by_their_age(
+    reference: neo4j.Driver, gql: GraphQLClient, neo4j_settings: Neo4jSettings
+) -> None:
     first = create(gql, "Kiezküche Rollberg", allowDuplicateName=True)
     hours = idempotency.LIFETIME_HOURS
-    reference.execute_query("MATCH (k:IdempotencyKey) SET k.createdAt = datetime() - duration({hours: $h})",
-                            h=hours + 1)
+    reference.execute_query(
+        "MATCH (k:IdempotencyKey) SET k.createdAt = datetime() - duration({hours: $h})", h=hours + 1
+    )
     # An expired key counts as unused: the same call is applied again.
     again = create(gql, "Kiezküche Rollberg", allowDuplicateName=True)
     assert again["errors"] == [] and again["actor"]["id"] != first["actor"]["id"]
     create(gql, "Nachbarschaftsgarten", key="another key")
-    reference.execute_query("MATCH (k:IdempotencyKey {id: $id}) SET k.createdAt = datetime() - duration({hours: $h})",
-                            id=idempotency.key_id("token:" + _token_id(reference, "test admin"), "another key"),
-                            h=hours + 1)
+    reference.execute_query(
+        "MATCH (k:IdempotencyKey {id: $id}) SET k.createdAt = datetime() - duration({hours: $h})",
+        id=idempotency.key_id("token:" + _token_id(reference, "test admin"), "another key"),
+        h=hours + 1,
+    )
     assert run_async(neo4j_settings, idempotency.sweep) == 1
     assert count(reference, "MATCH (k:IdempotencyKey) RETURN count(k)") == 1  # the renewed one stays
 
 
 def test_the_sweep_seeks_expired_keys_by_index(migrated: None, driver: neo4j.Driver) -> None:
-    _, summary, _ = driver.execute_query("EXPLAIN " + idempotency.SWEEP,
-                                         hours=idempotency.LIFETIME_HOURS, batch=idempotency.SWEEP_BATCH)
+    _, summary, _ = driver.execute_query(
+        "EXPLAIN " + idempotency.SWEEP, hours=idempotency.LIFETIME_HOURS, batch=idempotency.SWEEP_BATCH
+    )
     assert summary.plan is not None
     assert "NodeIndexSeekByRange" in _operators(summary.plan), summary.plan
 

@@ -32,9 +32,17 @@ from tests.conftest import ROOT, issue_token, run_async
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and quiet: the sandbox has no internet, and Chromium's background services would only
 # fill the log with refused connections.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--lang=de-DE"]  # date fields as German offices see them
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=de-DE",
+]  # date fields as German offices see them
 ARTIFACTS = ROOT / "tests" / "artifacts" / "map"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT_MS = 15_000
@@ -51,8 +59,9 @@ class Site:
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = httpx.post(f"{self.base}/graphql", json={"query": query, "variables": variables or {}},
-                              headers=headers, timeout=10)
+        response = httpx.post(
+            f"{self.base}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=10
+        )
         body = response.json()
         assert "errors" not in body, body
         data: dict[str, Any] = body["data"]
@@ -63,7 +72,9 @@ class Site:
 def site(driver: neo4j.Driver, neo4j_settings: Neo4jSettings, migrated: None) -> Iterator[Site]:
     """The demo world once for this module (the scenarios' writes do not disturb each other's checks)."""
     with driver.session() as session:
-        session.run("MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+        session.run(
+            "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+        ).consume()
 
     async def world(db: Any) -> None:
         await load.load_reference(db)
@@ -114,8 +125,9 @@ def shots(request: pytest.FixtureRequest) -> Shots:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     # bypass_csp: axe-core is injected as an inline script, which the page's CSP (rightly) forbids.
-    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE", accept_downloads=True,
-                              bypass_csp=True)
+    ctx = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="de-DE", accept_downloads=True, bypass_csp=True
+    )
     ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx
     ctx.close()
@@ -149,8 +161,9 @@ def counts(page: Page) -> str:
 
 
 def quarter_network(site: Site, slug: str, as_of: str | None = None) -> dict[str, Any]:
-    data = site.graphql("query($s: String!, $d: Date) { quarterNetwork(slug: $s, asOf: $d) { json } }",
-                        {"s": slug, "d": as_of})
+    data = site.graphql(
+        "query($s: String!, $d: Date) { quarterNetwork(slug: $s, asOf: $d) { json } }", {"s": slug, "d": as_of}
+    )
     network: dict[str, Any] = data["quarterNetwork"]["json"]
     return network
 
@@ -235,13 +248,19 @@ def test_the_timeline_replays_an_ended_cooperation(site: Site, page: Page, shots
 
 def test_an_actor_gets_partner_suggestions_with_their_reasons(site: Site, page: Page, shots: Shots) -> None:
     kita = site.graphql('{ actors(filter: { text: "Kita Hügelnest" }) { nodes { id } } }')["actors"]["nodes"][0]["id"]
-    expected = site.graphql("query($id: ID!) { suggestPartners(actorId: $id, first: 5) { suggestions { actor { name } "
-                            "reasons { text } } } }", {"id": kita}, token=site.manager)["suggestPartners"]["suggestions"]
+    expected = site.graphql(
+        "query($id: ID!) { suggestPartners(actorId: $id, first: 5) { suggestions { actor { name } "
+        "reasons { text } } } }",
+        {"id": kita},
+        token=site.manager,
+    )["suggestPartners"]["suggestions"]
     assert expected, "the demo network has suggestions for the new Kita"
     open_quarter(page, site, "rollberg", actor=kita)
     panel = page.get_by_test_id("actor-panel")
     expect(panel.get_by_role("heading", name="Kita Hügelnest")).to_be_visible()
-    expect(panel.get_by_text("Braucht einen Zugang für Quartiersmanagement")).to_be_visible()  # not offered to the public
+    expect(
+        panel.get_by_text("Braucht einen Zugang für Quartiersmanagement")
+    ).to_be_visible()  # not offered to the public
     sign_in(page, site.manager)
     panel.get_by_role("button", name="Vorschläge anfragen").click()
     suggestions = panel.get_by_test_id("suggestions")
@@ -254,8 +273,9 @@ def test_an_actor_gets_partner_suggestions_with_their_reasons(site: Site, page: 
 
 
 def test_missing_links_are_drawn_and_listed_with_reasons(site: Site, page: Page, shots: Shots) -> None:
-    links = site.graphql('{ missingLinks(quarter: "rollberg", first: 10) { actors { name } reasons } }',
-                         token=site.manager)["missingLinks"]
+    links = site.graphql(
+        '{ missingLinks(quarter: "rollberg", first: 10) { actors { name } reasons } }', token=site.manager
+    )["missingLinks"]
     assert links, "the demo quarter has gaps to suggest"
     open_quarter(page, site, "rollberg")
     expect(page.get_by_label("Fehlende Verbindungen zeigen")).to_be_disabled()  # not for the public
@@ -271,9 +291,12 @@ def test_missing_links_are_drawn_and_listed_with_reasons(site: Site, page: Page,
 
 
 def test_an_actors_surroundings_one_to_three_steps_out(site: Site, page: Page, shots: Shots) -> None:
-    kita = site.graphql('{ actors(filter: { text: "Kita Sonnenschein" }) { nodes { id } } }')["actors"]["nodes"][0]["id"]
-    ego = site.graphql("query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodeCount edgeCount } }",
-                       {"id": kita})["egoNetwork"]
+    kita = site.graphql('{ actors(filter: { text: "Kita Sonnenschein" }) { nodes { id } } }')["actors"]["nodes"][0][
+        "id"
+    ]
+    ego = site.graphql("query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodeCount edgeCount } }", {"id": kita})[
+        "egoNetwork"
+    ]
     open_quarter(page, site, "rollberg", actor=kita)
     page.get_by_test_id("actor-panel").get_by_role("button", name="2 Schritte").click()
     expect(page.get_by_role("heading", name="Umfeld von Kita Sonnenschein e.V. (2 Schritte)")).to_be_visible()
@@ -304,7 +327,9 @@ def test_embed_mode_is_read_only_and_without_chrome(site: Site, page: Page, shot
     expect(page.get_by_role("heading", name="Rollberg")).to_be_visible()
     expect(page.get_by_text("Fiktive Demo-Daten").first).to_be_visible()
     expect(page.get_by_role("button", name="Anmelden")).to_have_count(0)
-    expect(page.get_by_role("link", name=re.compile("Vollansicht öffnen"))).to_have_attribute("href", "/?quarter=rollberg")
+    expect(page.get_by_role("link", name=re.compile("Vollansicht öffnen"))).to_have_attribute(
+        "href", "/?quarter=rollberg"
+    )
     shots(page, "embed")
 
 
@@ -345,8 +370,9 @@ def test_downloads_of_the_picture_and_the_selection(site: Site, page: Page, shot
 # ---- editing --------------------------------------------------------------------------------------------
 
 
-def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(site: Site, browser: Browser, page: Page,
-                                                                  shots: Shots) -> None:
+def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(
+    site: Site, browser: Browser, page: Page, shots: Shots
+) -> None:
     before = quarter_network(site, "rollberg")
     kita = next(n["id"] for n in before["nodes"] if n["name"] == "Kita Hügelnest")
     other = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
@@ -367,14 +393,17 @@ def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(site: Site, brow
         form.get_by_role("button", name="Speichern").click()
         expect(page.get_by_role("status").filter(has_text="Die Kooperation wurde erfasst")).to_be_attached()
         expect(panel.get_by_role("button", name="Grundschule am Hang")).to_be_visible()
-        expect(page.get_by_test_id("counts")).to_contain_text(counts_text(len(before["nodes"]), len(before["edges"]) + 1))
+        expect(page.get_by_test_id("counts")).to_contain_text(
+            counts_text(len(before["nodes"]), len(before["edges"]) + 1)
+        )
         expect(page.get_by_test_id("map")).to_have_attribute("data-layout", "settled")
         shots(page, "drawn")
         # The second page: live once the API has a change feed; until then after a refresh.
         if second.locator(".app").get_attribute("data-live") == "manual":
             second.get_by_role("button", name="Aktualisieren").click()
         expect(second.get_by_test_id("counts")).to_contain_text(
-            counts_text(len(before["nodes"]), len(before["edges"]) + 1))
+            counts_text(len(before["nodes"]), len(before["edges"]) + 1)
+        )
         second.screenshot(path=ARTIFACTS / f"{shots.test}-second-page.png")
     finally:
         other.close()
@@ -395,7 +424,9 @@ def test_refused_edits_show_their_german_message_beside_the_field(site: Site, pa
     shots(page, "duplicate-name")
     dialog.get_by_role("button", name="Abbrechen").click()
     # A cooperation between two actors of another quarter: offered (one of them could be ours), refused.
-    regenbogen = site.graphql('{ actors(filter: { text: "Kita Regenbogenland" }) { nodes { id } } }')["actors"]["nodes"][0]["id"]
+    regenbogen = site.graphql('{ actors(filter: { text: "Kita Regenbogenland" }) { nodes { id } } }')["actors"][
+        "nodes"
+    ][0]["id"]
     page.goto(f"{site.base}/?quarter=donaustrasse-nord&actor={regenbogen}")
     panel = page.get_by_test_id("actor-panel")
     expect(panel.get_by_text("Dieser Akteur gehört nicht zu Ihren Quartieren")).to_be_visible()
@@ -415,9 +446,13 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Serious and critical findings of axe-core (WCAG 2.1 A and AA rules) on the page as it is now."""
     page.add_script_tag(content=AXE.read_text())
     result: dict[str, Any] = page.evaluate(
-        "async () => await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        "async () => await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_axe_finds_no_serious_violations(site: Site, page: Page, shots: Shots) -> None:
@@ -471,5 +506,8 @@ def test_served_page_is_the_built_one(site: Site) -> None:
     assert "default-src 'self'" in page.headers["content-security-policy"]
     script = re.search(r'src="(/assets/app\.js)"', page.text)
     assert script and httpx.get(site.base + script.group(1), timeout=10).status_code == 200
-    assert httpx.get(f"{site.base}/embed?quarter=rollberg", timeout=10).headers["content-security-policy"].endswith(
-        "frame-ancestors *")
+    assert (
+        httpx.get(f"{site.base}/embed?quarter=rollberg", timeout=10)
+        .headers["content-security-policy"]
+        .endswith("frame-ancestors *")
+    )

@@ -7,9 +7,9 @@ centrality and PageRank to 1e-4 (both are iterative solvers with their own stopp
 
 from __future__ import annotations
 
+import neo4j
 import networkx as nx
 import numpy as np
-import neo4j
 import pytest
 from starlette.testclient import TestClient
 
@@ -57,7 +57,7 @@ def test_actor_metrics_agree_with_networkx(karate: tuple[nx.Graph, dict], gql: G
     # the component with the largest leading eigenvalue (the karate club) and is 0 elsewhere.
     parts = [g.subgraph(c) for c in nx.connected_components(g) if len(c) > 1]
     leading = max(parts, key=lambda h: max(np.linalg.eigvalsh(nx.to_numpy_array(h))))
-    eigen = {n: 0.0 for n in g} | nx.eigenvector_centrality_numpy(leading)
+    eigen = dict.fromkeys(g, 0.0) | nx.eigenvector_centrality_numpy(leading)
     top = max(eigen.values())
     for node, r in ours.items():
         assert r["degree"] == g.degree(node)
@@ -76,7 +76,11 @@ def test_network_metrics_agree_with_networkx(karate: tuple[nx.Graph, dict], gql:
     g, node_of = karate
     m = gql.data(NETWORK)["networkMetrics"]
     largest = g.subgraph(max(nx.connected_components(g), key=len))
-    assert (m["nodes"], m["edges"], m["cooperations"]) == (g.number_of_nodes(), g.number_of_edges(), g.number_of_edges())
+    assert (m["nodes"], m["edges"], m["cooperations"]) == (
+        g.number_of_nodes(),
+        g.number_of_edges(),
+        g.number_of_edges(),
+    )
     assert m["density"] == pytest.approx(nx.density(g), abs=1e-12)
     assert m["components"] == nx.number_connected_components(g)
     assert m["largestComponentShare"] == pytest.approx(34 / 40)
@@ -102,8 +106,10 @@ def test_metrics_are_cached_until_a_write(karate: tuple[nx.Graph, dict], gql: Gr
     again = gql.data(NETWORK)["networkMetrics"]
     assert (first["cached"], again["cached"]) == (False, True) and first["revision"] == again["revision"]
     ids = list(karate[1])
-    gql.data("mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }",
-             {"i": {"actorIds": [ids[0], ids[-1]], "kind": "FUNDING"}})
+    gql.data(
+        "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }",
+        {"i": {"actorIds": [ids[0], ids[-1]], "kind": "FUNDING"}},
+    )
     after = gql.data(NETWORK)["networkMetrics"]
     assert after["cached"] is False and after["revision"] > first["revision"]
     assert after["cooperations"] == first["cooperations"] + 1
@@ -119,8 +125,11 @@ def test_communities_are_reproducible(karate: tuple[nx.Graph, dict], gql: GraphQ
 def test_metrics_of_a_selection_and_ordering(karate: tuple[nx.Graph, dict], gql: GraphQLClient) -> None:
     g, node_of = karate
     f = {"quarters": ["karate-q0"]}
-    rows = gql.data("query($f: NetworkFilter) { actorMetrics(filter: $f, orderBy: {field: DEGREE}, first: 3) "
-                    "{ totalCount nodes { id degree actor { name } } } }", {"f": f})["actorMetrics"]
+    rows = gql.data(
+        "query($f: NetworkFilter) { actorMetrics(filter: $f, orderBy: {field: DEGREE}, first: 3) "
+        "{ totalCount nodes { id degree actor { name } } } }",
+        {"f": f},
+    )["actorMetrics"]
     # quarter 0: Mr. Hi's club, and the extra actors (loaded into quarter 0 by default)
     hi = g.subgraph([n for n in g.nodes if not isinstance(n, int) or g.nodes[n]["club"] == "Mr. Hi"])
     assert rows["totalCount"] == hi.number_of_nodes()
@@ -129,8 +138,9 @@ def test_metrics_of_a_selection_and_ordering(karate: tuple[nx.Graph, dict], gql:
     assert rows["nodes"][0]["actor"]["name"].startswith("Akteur karate")
 
 
-def test_cross_sector_and_cross_quarter_shares(karate: tuple[nx.Graph, dict], gql: GraphQLClient,
-                                               neo4j_settings: Neo4jSettings) -> None:
+def test_cross_sector_and_cross_quarter_shares(
+    karate: tuple[nx.Graph, dict], gql: GraphQLClient, neo4j_settings: Neo4jSettings
+) -> None:
     g, node_of = karate
     m = gql.data(NETWORK)["networkMetrics"]
     quarter_of = {node: (0 if not isinstance(node, int) or g.nodes[node]["club"] == "Mr. Hi" else 1) for node in g}
@@ -138,4 +148,6 @@ def test_cross_sector_and_cross_quarter_shares(karate: tuple[nx.Graph, dict], gq
     assert m["crossQuarterShare"] == pytest.approx(across)
     order = sorted(g.nodes, key=str)
     type_of = {n: i % 4 for i, n in enumerate(order)}
-    assert m["crossSectorShare"] == pytest.approx(sum(type_of[a] != type_of[b] for a, b in g.edges) / g.number_of_edges())
+    assert m["crossSectorShare"] == pytest.approx(
+        sum(type_of[a] != type_of[b] for a, b in g.edges) / g.number_of_edges()
+    )

@@ -55,9 +55,7 @@ def test_the_schema_holds_unique_ids_and_name_search(clean_db: neo4j.Driver) -> 
         clean_db.execute_query("CREATE (:Actor:Initiative {id: 'x'})")
 
 
-def test_a_migration_edited_after_it_ran_is_refused(
-    clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings
-) -> None:
+def test_a_migration_edited_after_it_ran_is_refused(clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings) -> None:
     clean_db.execute_query("MATCH (m:Migration {version: 1}) SET m.checksum = 'edited'")
     try:
         with pytest.raises(migrations.MigrationError, match="changed after it was applied"):
@@ -83,6 +81,7 @@ def test_actor_types_are_backfilled_from_labels(clean_db: neo4j.Driver, neo4j_se
 
 # ---- Python migrations ------------------------------------------------------------------------
 
+
 def test_python_migrations_are_loaded_beside_cypher_ones(tmp_path: Path) -> None:
     (tmp_path / "0001_first.cypher").write_text("CREATE INDEX x IF NOT EXISTS FOR (n:X) ON (n.x);")
     (tmp_path / "0002_second.py").write_text("async def apply(db):\n    pass\n")
@@ -94,12 +93,18 @@ def test_python_migrations_are_loaded_beside_cypher_ones(tmp_path: Path) -> None
     assert migrations.load_migrations(tmp_path)[1].checksum != second.checksum
 
 
-@pytest.mark.parametrize("files, message", [
-    ({"0001_sync.py": "def apply(db):\n    pass\n"}, "async def apply"),
-    ({"0001_nothing.py": "X = 1\n"}, "async def apply"),
-    ({"0001_a.cypher": "RETURN 1;", "0001_b.py": "async def apply(db):\n    pass\n"}, "two migrations have version 1"),
-    ({"6_short.py": "async def apply(db):\n    pass\n"}, "NNNN_name"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"0001_sync.py": "def apply(db):\n    pass\n"}, "async def apply"),
+        ({"0001_nothing.py": "X = 1\n"}, "async def apply"),
+        (
+            {"0001_a.cypher": "RETURN 1;", "0001_b.py": "async def apply(db):\n    pass\n"},
+            "two migrations have version 1",
+        ),
+        ({"6_short.py": "async def apply(db):\n    pass\n"}, "NNNN_name"),
+    ],
+)
 def test_a_malformed_python_migration_is_refused(tmp_path: Path, files: dict[str, str], message: str) -> None:
     for name, text in files.items():
         (tmp_path / name).write_text(text)
@@ -121,10 +126,18 @@ def test_an_edited_python_migration_is_refused_too(clean_db: neo4j.Driver, neo4j
 
 # What the folding before 0006 stored (copied from the previous graph/names.py's output).
 OLD_KEYS = [
-    {"name": "Schoeneberger Kiezgaertner", "searchKey": "schoeneberger kiezgaertner | schoenebergerkiezgaertner",
-     "nameKey": "schoenebergerkiezgaertner", "sortName": "schoeneberger kiezgaertner"},
-    {"name": "Stadtteilmuetter Rollberg e.V.", "searchKey": "stadtteilmuetter rollberg | stadtteilmuetterrollberg",
-     "nameKey": "stadtteilmuetterrollberg", "sortName": "stadtteilmuetter rollberg e v"},
+    {
+        "name": "Schoeneberger Kiezgaertner",
+        "searchKey": "schoeneberger kiezgaertner | schoenebergerkiezgaertner",
+        "nameKey": "schoenebergerkiezgaertner",
+        "sortName": "schoeneberger kiezgaertner",
+    },
+    {
+        "name": "Stadtteilmuetter Rollberg e.V.",
+        "searchKey": "stadtteilmuetter rollberg | stadtteilmuetterrollberg",
+        "nameKey": "stadtteilmuetterrollberg",
+        "sortName": "stadtteilmuetter rollberg e v",
+    },
 ]
 SEARCH = "query($t: String) { actors(filter: {text: $t}) { nodes { name } } }"
 
@@ -132,10 +145,16 @@ SEARCH = "query($t: String) { actors(filter: {text: $t}) { nodes { name } } }"
 def _keys(driver: neo4j.Driver) -> dict[str, tuple[str, str | None, str]]:
     records, _, _ = driver.execute_query(
         "MATCH (n) WHERE n:Actor OR n:Quarter RETURN n.id AS id, n.name AS name, coalesce(n.altNames, []) AS alt, "
-        "n.searchKey AS s, n.nameKey AS k, n.sortName AS o")
+        "n.searchKey AS s, n.nameKey AS k, n.sortName AS o"
+    )
     return {r["id"]: (r["s"], r["k"], r["o"]) for r in records} | {
-        f"fresh:{r['id']}": (search_key([r["name"], *r["alt"]]), name_key(r["name"]) if r["k"] is not None else None,
-                             sort_key(r["name"])) for r in records}
+        f"fresh:{r['id']}": (
+            search_key([r["name"], *r["alt"]]),
+            name_key(r["name"]) if r["k"] is not None else None,
+            sort_key(r["name"]),
+        )
+        for r in records
+    }
 
 
 def _refolded_everything(driver: neo4j.Driver) -> bool:
@@ -149,30 +168,41 @@ def test_a_database_upgraded_in_place_searches_and_refuses_duplicates_like_a_fre
     for row in OLD_KEYS:
         factories.actor(gql, row["name"])
     # As the version before 0006 left them:
-    clean_db.execute_query("UNWIND $rows AS row MATCH (a:Actor {name: row.name}) "
-                           "SET a.searchKey = row.searchKey, a.nameKey = row.nameKey, a.sortName = row.sortName",
-                           rows=OLD_KEYS)
-    clean_db.execute_query("CREATE (:Quarter {id: 'q-old', slug: 'weisse-siedlung-alt', name: 'Weiße Siedlung', "
-                           "altNames: ['Weisse Siedlung'], searchKey: 'weisse siedlung', sortName: 'weisse siedlung'})")
+    clean_db.execute_query(
+        "UNWIND $rows AS row MATCH (a:Actor {name: row.name}) "
+        "SET a.searchKey = row.searchKey, a.nameKey = row.nameKey, a.sortName = row.sortName",
+        rows=OLD_KEYS,
+    )
+    clean_db.execute_query(
+        "CREATE (:Quarter {id: 'q-old', slug: 'weisse-siedlung-alt', name: 'Weiße Siedlung', "
+        "altNames: ['Weisse Siedlung'], searchKey: 'weisse siedlung', sortName: 'weisse siedlung'})"
+    )
     clean_db.execute_query("MATCH (m:Migration {version: 6}) DELETE m")
     assert gql.data(SEARCH, {"t": "Schöneberger"})["actors"]["nodes"] == []
 
     assert run_async(neo4j_settings, migrations.migrate) == [6]
     assert _refolded_everything(clean_db)
     assert gql.data(SEARCH, {"t": "Schöneberger"})["actors"]["nodes"] == [{"name": "Schoeneberger Kiezgaertner"}]
-    refused = gql.data("mutation { createActor(input: {type: INITIATIVE, name: \"Stadtteilmütter Rollberg\"}) "
-                       "{ actor { id } errors { code } } }")["createActor"]
+    refused = gql.data(
+        'mutation { createActor(input: {type: INITIATIVE, name: "Stadtteilmütter Rollberg"}) '
+        "{ actor { id } errors { code } } }"
+    )["createActor"]
     assert refused == {"actor": None, "errors": [{"code": "DUPLICATE_ACTOR"}]}
     _, indexes = _schema(clean_db)
     assert "actor_name_key" in indexes
 
 
-def test_the_refold_pages_through_every_actor_and_quarter(clean_db: neo4j.Driver,
-                                                          neo4j_settings: Neo4jSettings) -> None:
-    clean_db.execute_query("UNWIND range(1, 7) AS i CREATE (:Actor:Initiative {id: 'a' + i, name: 'Bäckerei Nr. ' + i, "
-                           "altNames: ['Baeckerei ' + i], searchKey: 'stale', nameKey: 'stale', sortName: 'stale'})")
-    clean_db.execute_query("UNWIND range(1, 3) AS i CREATE (:Quarter {id: 'q' + i, slug: 'q' + i, name: 'Körnerkiez ' + i, "
-                           "searchKey: 'stale', sortName: 'stale'})")
+def test_the_refold_pages_through_every_actor_and_quarter(
+    clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    clean_db.execute_query(
+        "UNWIND range(1, 7) AS i CREATE (:Actor:Initiative {id: 'a' + i, name: 'Bäckerei Nr. ' + i, "
+        "altNames: ['Baeckerei ' + i], searchKey: 'stale', nameKey: 'stale', sortName: 'stale'})"
+    )
+    clean_db.execute_query(
+        "UNWIND range(1, 3) AS i CREATE (:Quarter {id: 'q' + i, slug: 'q' + i, name: 'Körnerkiez ' + i, "
+        "searchKey: 'stale', sortName: 'stale'})"
+    )
     [refold] = [m for m in migrations.load_migrations() if m.version == 6]
     assert refold.apply is not None
     apply = refold.apply

@@ -27,10 +27,14 @@ SPELLINGS = [
     ("Wohnbau Huegel eG", "Wohnbau Hügel"),
 ]
 SEARCH = "query($t: String) { actors(filter: {text: $t}) { totalCount nodes { id name } } }"
-CREATE = ("mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id name } errors { code path "
-          "... on DuplicateActorError { existing { id name } } } } }")
-UPDATE = ("mutation($i: UpdateActorInput!) { updateActor(input: $i) { actor { name version } errors { code path "
-          "... on DuplicateActorError { existing { name } } } } }")
+CREATE = (
+    "mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id name } errors { code path "
+    "... on DuplicateActorError { existing { id name } } } } }"
+)
+UPDATE = (
+    "mutation($i: UpdateActorInput!) { updateActor(input: $i) { actor { name version } errors { code path "
+    "... on DuplicateActorError { existing { name } } } } }"
+)
 
 
 def found(gql: GraphQLClient, text: str | None) -> list[str]:
@@ -44,8 +48,9 @@ def _prefix(text: str) -> str:
 
 
 @pytest.mark.parametrize("one, other", SPELLINGS)
-def test_a_name_is_found_in_either_spelling_either_way_round(reference: neo4j.Driver, gql: GraphQLClient,
-                                                             one: str, other: str) -> None:
+def test_a_name_is_found_in_either_spelling_either_way_round(
+    reference: neo4j.Driver, gql: GraphQLClient, one: str, other: str
+) -> None:
     actor = factories.actor(gql, one)
     for typed in (other, other.upper(), _prefix(other), one):
         assert found(gql, typed) == [one], typed
@@ -67,16 +72,18 @@ def test_partial_words_and_words_inside_compounds(reference: neo4j.Driver, gql: 
 
 
 @pytest.mark.parametrize("stored_first", [True, False], ids=["pair-stored", "umlaut-stored"])
-def test_create_refuses_a_name_spelled_another_way(reference: neo4j.Driver, gql: GraphQLClient,
-                                                   stored_first: bool) -> None:
+def test_create_refuses_a_name_spelled_another_way(
+    reference: neo4j.Driver, gql: GraphQLClient, stored_first: bool
+) -> None:
     pairs = SPELLINGS if stored_first else [(b, a) for a, b in SPELLINGS]
     existing = {one: factories.actor(gql, one)["id"] for one, _ in pairs}
     before = snapshot(reference)
     for one, other in pairs:
         refused = gql.data(CREATE, {"i": {"type": "INITIATIVE", "name": other}})["createActor"]
         assert refused["actor"] is None, other
-        assert refused["errors"] == [{"code": "DUPLICATE_ACTOR", "path": ["input", "name"],
-                                      "existing": [{"id": existing[one], "name": one}]}], other
+        assert refused["errors"] == [
+            {"code": "DUPLICATE_ACTOR", "path": ["input", "name"], "existing": [{"id": existing[one], "name": one}]}
+        ], other
     assert snapshot(reference) == before
 
 
@@ -87,8 +94,9 @@ def test_update_refuses_a_rename_onto_another_actors_name(reference: neo4j.Drive
     rename = {"id": cafe["id"], "version": cafe["version"], "name": "Stadtteilmuetter Rollberg e.V."}
     refused = gql.data(UPDATE, {"i": rename})["updateActor"]
     assert refused["actor"] is None
-    assert refused["errors"] == [{"code": "DUPLICATE_ACTOR", "path": ["input", "name"],
-                                  "existing": [{"name": "Stadtteilmütter Rollberg"}]}]
+    assert refused["errors"] == [
+        {"code": "DUPLICATE_ACTOR", "path": ["input", "name"], "existing": [{"name": "Stadtteilmütter Rollberg"}]}
+    ]
     assert snapshot(reference) == before
     # Its own name in another spelling is no duplicate; an explicit allowDuplicateName is respected.
     own = {"id": mothers["id"], "version": mothers["version"], "name": "STADTTEILMUETTER ROLLBERG eV"}
@@ -99,20 +107,25 @@ def test_update_refuses_a_rename_onto_another_actors_name(reference: neo4j.Drive
 
 def test_an_archived_actor_does_not_block_its_name(reference: neo4j.Driver, gql: GraphQLClient) -> None:
     old = factories.actor(gql, "Kiezgärtner Süd")
-    archived = gql.data("mutation($i: ActorStateInput!) { archiveActor(input: $i) { errors { code } } }",
-                        {"i": {"id": old["id"], "version": old["version"]}})["archiveActor"]
+    archived = gql.data(
+        "mutation($i: ActorStateInput!) { archiveActor(input: $i) { errors { code } } }",
+        {"i": {"id": old["id"], "version": old["version"]}},
+    )["archiveActor"]
     assert archived["errors"] == []
     assert gql.data(CREATE, {"i": {"type": "INITIATIVE", "name": "Kiezgaertner Sued"}})["createActor"]["errors"] == []
 
 
 @pytest.mark.parametrize("text", ["", " ", "   \t ", " ... ", "&", None])
-def test_a_cleared_search_box_is_no_text_condition(reference: neo4j.Driver, gql: GraphQLClient,
-                                                   text: str | None) -> None:
+def test_a_cleared_search_box_is_no_text_condition(
+    reference: neo4j.Driver, gql: GraphQLClient, text: str | None
+) -> None:
     factories.actor(gql, "Kita Sonnenschein e.V.", "INSTITUTION")
     everything = gql.data("{ actors { totalCount } }")["actors"]["totalCount"]
     assert everything > 1
     assert gql.data(SEARCH, {"t": text})["actors"]["totalCount"] == everything
     # …also beside other conditions, which still apply.
-    body = gql.data("query($t: String) { actors(filter: {text: $t, types: [INSTITUTION], synthetic: false}) "
-                    "{ nodes { name } } }", {"t": text})
+    body = gql.data(
+        "query($t: String) { actors(filter: {text: $t, types: [INSTITUTION], synthetic: false}) { nodes { name } } }",
+        {"t": text},
+    )
     assert [n["name"] for n in body["actors"]["nodes"]] == ["Kita Sonnenschein e.V."]

@@ -24,12 +24,21 @@ def names(network: dict) -> set[str]:
 def test_ego_network_one_and_two_steps_out(demo: neo4j.Driver, gql: GraphQLClient) -> None:
     kita = actor_id(gql, "Kita Sonnenschein e.V.")
     one = gql.data(f"query($id: ID!) {{ egoNetwork(actorId: $id, depth: 1) {NET} }}", {"id": kita})["egoNetwork"]
-    assert names(one) == {"Kita Sonnenschein e.V.", "Grundschule am Hang", "Elterncafé Hügelkinder",
-                          "Lesepaten Am Feld e.V."}
+    assert names(one) == {
+        "Kita Sonnenschein e.V.",
+        "Grundschule am Hang",
+        "Elterncafé Hügelkinder",
+        "Lesepaten Am Feld e.V.",
+    }
     assert one["edgeCount"] == 3  # the Kita's three ties; its partners do not cooperate among themselves
     two = gql.data(f"query($id: ID!) {{ egoNetwork(actorId: $id, depth: 2) {NET} }}", {"id": kita})["egoNetwork"]
-    assert names(two) >= names(one) | {"Jugendclub Kiste", "Nachbarschaftstreff Hügel", "Stadtteilbibliothek Am Feld",
-                                       "Stadtteilmütter am Damm", "Sportverein Kiezkicker e.V."}
+    assert names(two) >= names(one) | {
+        "Jugendclub Kiste",
+        "Nachbarschaftstreff Hügel",
+        "Stadtteilbibliothek Am Feld",
+        "Stadtteilmütter am Damm",
+        "Sportverein Kiezkicker e.V.",
+    }
     ids = {n["id"] for n in two["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in two["edges"])
     degree = {n["name"]: n["degree"] for n in two["nodes"]}
@@ -60,9 +69,11 @@ def test_quarter_network_inside_and_with_outside_partners(demo: neo4j.Driver, gq
 
 
 def test_network_filters_and_the_json_bulk_form_agree(demo: neo4j.Driver, gql: GraphQLClient) -> None:
-    query = ("query($f: NetworkFilter) { network(filter: $f) { nodeCount edgeCount json "
-             "nodes { id name type degree quarters actionFields synthetic latitude longitude } "
-             "edges { id source target kind since until intensity actionFields synthetic } } }")
+    query = (
+        "query($f: NetworkFilter) { network(filter: $f) { nodeCount edgeCount json "
+        "nodes { id name type degree quarters actionFields synthetic latitude longitude } "
+        "edges { id source target kind since until intensity actionFields synthetic } } }"
+    )
     data = gql.data(query, {"f": {"cooperationKinds": ["SPACE_PROVISION"], "synthetic": True}})["network"]
     assert {e["kind"] for e in data["edges"]} == {"SPACE_PROVISION"}
     assert all(n["synthetic"] for n in data["nodes"])
@@ -89,8 +100,10 @@ def test_unknown_actor_or_bad_depth(demo: neo4j.Driver, gql: GraphQLClient) -> N
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-PATHS = ("query($a: ID!, $b: ID!, $n: Int!, $d: Date) { paths(from: $a, to: $b, maxLength: $n, asOf: $d) "
-         "{ length actors { name } cooperations { kind } } }")
+PATHS = (
+    "query($a: ID!, $b: ID!, $n: Int!, $d: Date) { paths(from: $a, to: $b, maxLength: $n, asOf: $d) "
+    "{ length actors { name } cooperations { kind } } }"
+)
 
 
 def test_shortest_chains_between_two_actors(demo: neo4j.Driver, gql: GraphQLClient) -> None:
@@ -105,16 +118,25 @@ def test_shortest_chains_between_two_actors(demo: neo4j.Driver, gql: GraphQLClie
     assert gql.data(PATHS, {"a": kita, "b": housing, "n": 6, "d": "2012-01-01"})["paths"] == []
 
 
-HOPS = ("query($a: ID!, $b: ID!, $d: Date, $first: Int!) { paths(from: $a, to: $b, maxLength: 4, asOf: $d, "
-        "first: $first) { length actors { name } cooperations { kind since } "
-        "hops { position from { name } to { name } cooperations { kind since until } } } }")
+HOPS = (
+    "query($a: ID!, $b: ID!, $d: Date, $first: Int!) { paths(from: $a, to: $b, maxLength: 4, asOf: $d, "
+    "first: $first) { length actors { name } cooperations { kind since } "
+    "hops { position from { name } to { name } cooperations { kind since until } } } }"
+)
 
 
-def test_parallel_cooperations_make_one_path_with_every_tie_of_each_hop(reference: neo4j.Driver,
-                                                                        gql: GraphQLClient) -> None:
-    made = {key: factories.actor(gql, name, quarters=[{"quarter": "rixdorf"}])["id"]
-            for key, name in (("kita", "Pfad Kita"), ("school", "Pfad Schule"), ("club", "Pfad Verein"),
-                              ("housing", "Pfad Wohnbau"))}
+def test_parallel_cooperations_make_one_path_with_every_tie_of_each_hop(
+    reference: neo4j.Driver, gql: GraphQLClient
+) -> None:
+    made = {
+        key: factories.actor(gql, name, quarters=[{"quarter": "rixdorf"}])["id"]
+        for key, name in (
+            ("kita", "Pfad Kita"),
+            ("school", "Pfad Schule"),
+            ("club", "Pfad Verein"),
+            ("housing", "Pfad Wohnbau"),
+        )
+    }
     factories.cooperation(gql, made["kita"], made["school"], "PROJECT_PARTNERSHIP", since="2019-01-01")
     factories.cooperation(gql, made["kita"], made["school"], "FUNDING", since="2022-05-01")
     factories.cooperation(gql, made["school"], made["housing"], "REGULAR_EXCHANGE", since="2020-01-01")
@@ -124,13 +146,18 @@ def test_parallel_cooperations_make_one_path_with_every_tie_of_each_hop(referenc
 
     plain = gql.data(PATHS, {"a": made["kita"], "b": made["housing"], "n": 4})["paths"]
     chains = [[a["name"] for a in p["actors"]] for p in plain]
-    assert sorted(chains) == [["Pfad Kita", "Pfad Schule", "Pfad Wohnbau"], ["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"]]
+    assert sorted(chains) == [
+        ["Pfad Kita", "Pfad Schule", "Pfad Wohnbau"],
+        ["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"],
+    ]
     found = gql.data(HOPS, {"a": made["kita"], "b": made["housing"], "first": 10})["paths"]
     chains = [[a["name"] for a in p["actors"]] for p in found]
     via_school = found[chains.index(["Pfad Kita", "Pfad Schule", "Pfad Wohnbau"])]
     assert via_school["length"] == 2
     assert [(h["position"], h["from"]["name"], h["to"]["name"]) for h in via_school["hops"]] == [
-        (0, "Pfad Kita", "Pfad Schule"), (1, "Pfad Schule", "Pfad Wohnbau")]
+        (0, "Pfad Kita", "Pfad Schule"),
+        (1, "Pfad Schule", "Pfad Wohnbau"),
+    ]
     assert [c["kind"] for c in via_school["hops"][0]["cooperations"]] == ["FUNDING", "PROJECT_PARTNERSHIP"]
     assert [c["kind"] for c in via_school["cooperations"]] == ["FUNDING", "PROJECT_PARTNERSHIP", "REGULAR_EXCHANGE"]
     via_club = found[chains.index(["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"])]
@@ -142,29 +169,43 @@ def test_parallel_cooperations_make_one_path_with_every_tie_of_each_hop(referenc
     [then] = gql.data(HOPS, {"a": made["kita"], "b": made["housing"], "first": 10, "d": "2016-06-01"})["paths"]
     assert [a["name"] for a in then["actors"]] == ["Pfad Kita", "Pfad Verein", "Pfad Wohnbau"]
     assert [[(c["kind"], c["until"]) for c in h["cooperations"]] for h in then["hops"]] == [
-        [("WORKING_GROUP", None)], [("DONATION", "2016-12-31")]]
+        [("WORKING_GROUP", None)],
+        [("DONATION", "2016-12-31")],
+    ]
 
 
 def test_path_arguments_are_checked(demo: neo4j.Driver, gql: GraphQLClient) -> None:
     kita = actor_id(gql, "Kita Sonnenschein e.V.")
-    for variables, code in (({"a": kita, "b": kita, "n": 3}, "BAD_USER_INPUT"),
-                            ({"a": kita, "b": "QWN0b3I6bm9wZQ", "n": 3}, "NOT_FOUND"),
-                            ({"a": kita, "b": kita, "n": 9}, "BAD_USER_INPUT")):
+    for variables, code in (
+        ({"a": kita, "b": kita, "n": 3}, "BAD_USER_INPUT"),
+        ({"a": kita, "b": "QWN0b3I6bm9wZQ", "n": 3}, "NOT_FOUND"),
+        ({"a": kita, "b": kita, "n": 9}, "BAD_USER_INPUT"),
+    ):
         assert gql(PATHS, variables)["errors"][0]["extensions"]["code"] == code
 
 
 def test_timeline_per_year(reference: neo4j.Driver, gql: GraphQLClient) -> None:
     a = factories.actor(gql, "Zeitachse A", quarters=[{"quarter": "rixdorf", "since": "2019-03-01"}])["id"]
-    b = factories.actor(gql, "Zeitachse B", quarters=[{"quarter": "rixdorf", "since": "2020-01-01",
-                                                       "until": "2022-12-31"}])["id"]
+    b = factories.actor(
+        gql, "Zeitachse B", quarters=[{"quarter": "rixdorf", "since": "2020-01-01", "until": "2022-12-31"}]
+    )["id"]
     factories.cooperation(gql, a, b, since="2020-05-01", until="2021-02-28")
     factories.cooperation(gql, a, b, "FUNDING", since="2021-06-01")
-    years = gql.data('{ timeline(filter: {quarters: ["rixdorf"], synthetic: false}) { undatedCooperations years { '
-                     "year actorsStarted actorsEnded actorsActive cooperationsStarted cooperationsEnded "
-                     "cooperationsActive } } }")["timeline"]
+    years = gql.data(
+        '{ timeline(filter: {quarters: ["rixdorf"], synthetic: false}) { undatedCooperations years { '
+        "year actorsStarted actorsEnded actorsActive cooperationsStarted cooperationsEnded "
+        "cooperationsActive } } }"
+    )["timeline"]
     by_year = {y["year"]: y for y in years["years"]}
-    assert by_year[2019] == {"year": 2019, "actorsStarted": 1, "actorsEnded": 0, "actorsActive": 1,
-                             "cooperationsStarted": 0, "cooperationsEnded": 0, "cooperationsActive": 0}
+    assert by_year[2019] == {
+        "year": 2019,
+        "actorsStarted": 1,
+        "actorsEnded": 0,
+        "actorsActive": 1,
+        "cooperationsStarted": 0,
+        "cooperationsEnded": 0,
+        "cooperationsActive": 0,
+    }
     assert by_year[2021]["cooperationsStarted"] == 1 and by_year[2021]["cooperationsEnded"] == 1
     assert by_year[2021]["cooperationsActive"] == 2
     assert by_year[2022]["cooperationsActive"] == 1 and by_year[2022]["actorsEnded"] == 1
@@ -172,8 +213,11 @@ def test_timeline_per_year(reference: neo4j.Driver, gql: GraphQLClient) -> None:
     assert years["undatedCooperations"] == 0
 
 
-@pytest.mark.parametrize("field", ["network", "quarterNetwork(slug: \"nowhere\")"])
+@pytest.mark.parametrize("field", ["network", 'quarterNetwork(slug: "nowhere")'])
 def test_unknown_quarters_are_refused(demo: neo4j.Driver, gql: GraphQLClient, field: str) -> None:
-    query = '{ network(filter: {quarters: ["nowhere"]}) { nodeCount } }' if field == "network" else \
-        f"{{ {field} {{ nodeCount }} }}"
+    query = (
+        '{ network(filter: {quarters: ["nowhere"]}) { nodeCount } }'
+        if field == "network"
+        else f"{{ {field} {{ nodeCount }} }}"
+    )
     assert gql(query)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

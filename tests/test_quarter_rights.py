@@ -23,7 +23,6 @@ from typing import Any
 
 import neo4j
 import pytest
-
 from starlette.testclient import TestClient
 
 from graph.db import Neo4jSettings
@@ -35,8 +34,14 @@ from tests.test_mutations import snapshot
 
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)  # for ending a membership: any past day will do
 ERR = "errors { __typename code message }"
-S_FLUGHAFEN = {"quarter": "flughafenstrasse", "role": "HOUSING_OWNER", "since": "2012-01-01", "flats": 300,
-               "note": "Bestand seit 2012", "sources": ["https://example.org/s"]}
+S_FLUGHAFEN = {
+    "quarter": "flughafenstrasse",
+    "role": "HOUSING_OWNER",
+    "since": "2012-01-01",
+    "flats": 300,
+    "note": "Bestand seit 2012",
+    "sources": ["https://example.org/s"],
+}
 S_ROLLBERG = {"quarter": "rollberg", "since": "2010-01-01"}
 
 
@@ -48,8 +53,10 @@ class World:
 
 
 def _person(gql: GraphQLClient, actor: str, name: str) -> str:
-    payload = gql.data("mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } "
-                       "errors { code } } }", {"i": {"actorId": actor, "name": name}})["addContactPerson"]
+    payload = gql.data(
+        "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } errors { code } } }",
+        {"i": {"actorId": actor, "name": name}},
+    )["addContactPerson"]
     assert payload["errors"] == [], payload
     return str(payload["person"]["id"])
 
@@ -75,16 +82,19 @@ def build_world(driver: neo4j.Driver, neo4j_settings: Neo4jSettings, gql: GraphQ
     for key, quarters in memberships.items():
         made = factories.actor(gql, f"Akteur {key}", quarters=quarters)
         ids[key], versions[key] = made["id"], made["version"]
-    driver.execute_query("MATCH (:Actor {name: 'Akteur S'})-[m:ACTIVE_IN]->(:Quarter {slug: 'flughafenstrasse'}) "
-                         "SET m.shareNote = 'about 10 %'")
+    driver.execute_query(
+        "MATCH (:Actor {name: 'Akteur S'})-[m:ACTIVE_IN]->(:Quarter {slug: 'flughafenstrasse'}) "
+        "SET m.shareNote = 'about 10 %'"
+    )
     for a, b in (("E", "Z"), ("K", "Z"), ("X", "Z")):
         made = factories.cooperation(gql, ids[a], ids[b], since="2020-01-01")
         ids[f"coop_{a}{b}"], versions[f"coop_{a}{b}"] = made["id"], made["version"]
     for key in ("E", "K", "X"):
         ids[f"person_{key}"] = _person(gql, ids[key], f"Kontakt {key}")
     tokens = {
-        "a": issue_token(neo4j_settings, "manager",
-                         ["rollberg", "koernerpark", "ganghoferstrasse", "donaustrasse-nord"]),
+        "a": issue_token(
+            neo4j_settings, "manager", ["rollberg", "koernerpark", "ganghoferstrasse", "donaustrasse-nord"]
+        ),
         "b": issue_token(neo4j_settings, "manager", ["flughafenstrasse"]),
         "admin": admin_token,
     }
@@ -109,8 +119,9 @@ def _shared_cache() -> dict[str, World]:
 
 
 @pytest.fixture
-def shared(driver: neo4j.Driver, neo4j_settings: Neo4jSettings, shared_http: TestClient,
-           _shared_cache: dict[str, World]) -> tuple[World, GraphQLClient]:
+def shared(
+    driver: neo4j.Driver, neo4j_settings: Neo4jSettings, shared_http: TestClient, _shared_cache: dict[str, World]
+) -> tuple[World, GraphQLClient]:
     """One world for the tests that change nothing (each checks that it did not), built again only
     when a test in between has wiped the database: refusals and reads are most of the matrix."""
     world = _shared_cache.get("world")
@@ -132,8 +143,10 @@ def _m(field: str, input_type: str, selection: str) -> str:
 
 
 def update_actor(key: str) -> Build:
-    return lambda w: (_m("updateActor", "UpdateActorInput", "actor { id }"),
-                      {"i": {"id": w.ids[key], "version": w.versions[key], "description": "geändert"}})
+    return lambda w: (
+        _m("updateActor", "UpdateActorInput", "actor { id }"),
+        {"i": {"id": w.ids[key], "version": w.versions[key], "description": "geändert"}},
+    )
 
 
 def archive_actor(key: str) -> Build:
@@ -141,38 +154,52 @@ def archive_actor(key: str) -> Build:
 
 
 def add_person(key: str) -> Build:
-    return lambda w: (_m("addContactPerson", "AddContactPersonInput", "person { id }"),
-                      {"i": {"actorId": w.ids[key], "name": "Neue Kontaktperson"}})
+    return lambda w: (
+        _m("addContactPerson", "AddContactPersonInput", "person { id }"),
+        {"i": {"actorId": w.ids[key], "name": "Neue Kontaktperson"}},
+    )
 
 
 def update_person(key: str) -> Build:
-    return lambda w: (_m("updateContactPerson", "UpdateContactPersonInput", "person { id }"),
-                      {"i": {"id": w.ids[f"person_{key}"], "phone": "030 1234"}})
+    return lambda w: (
+        _m("updateContactPerson", "UpdateContactPersonInput", "person { id }"),
+        {"i": {"id": w.ids[f"person_{key}"], "phone": "030 1234"}},
+    )
 
 
 def add_cooperation(a: str, b: str) -> Build:
-    return lambda w: (_m("addCooperation", "AddCooperationInput", "cooperation { id }"),
-                      {"i": {"actorIds": [w.ids[a], w.ids[b]], "kind": "FUNDING"}})
+    return lambda w: (
+        _m("addCooperation", "AddCooperationInput", "cooperation { id }"),
+        {"i": {"actorIds": [w.ids[a], w.ids[b]], "kind": "FUNDING"}},
+    )
 
 
 def update_cooperation(key: str) -> Build:
-    return lambda w: (_m("updateCooperation", "UpdateCooperationInput", "cooperation { id }"),
-                      {"i": {"id": w.ids[key], "version": w.versions[key], "intensity": 3}})
+    return lambda w: (
+        _m("updateCooperation", "UpdateCooperationInput", "cooperation { id }"),
+        {"i": {"id": w.ids[key], "version": w.versions[key], "intensity": 3}},
+    )
 
 
 def end_cooperation(key: str) -> Build:
-    return lambda w: (_m("endCooperation", "EndCooperationInput", "cooperation { id }"),
-                      {"i": {"id": w.ids[key], "until": "2024-12-31"}})
+    return lambda w: (
+        _m("endCooperation", "EndCooperationInput", "cooperation { id }"),
+        {"i": {"id": w.ids[key], "until": "2024-12-31"}},
+    )
 
 
 def create_actor(*quarters: dict[str, Any]) -> Build:
-    return lambda w: (_m("createActor", "CreateActorInput", "actor { id }"),
-                      {"i": {"type": "INITIATIVE", "name": "Ganz neuer Verein", "quarters": list(quarters)}})
+    return lambda w: (
+        _m("createActor", "CreateActorInput", "actor { id }"),
+        {"i": {"type": "INITIATIVE", "name": "Ganz neuer Verein", "quarters": list(quarters)}},
+    )
 
 
 def set_quarters(key: str, *quarters: dict[str, Any]) -> Build:
-    return lambda w: (_m("setActorQuarters", "SetActorQuartersInput", "actor { id }"),
-                      {"i": {"id": w.ids[key], "quarters": list(quarters)}})
+    return lambda w: (
+        _m("setActorQuarters", "SetActorQuartersInput", "actor { id }"),
+        {"i": {"id": w.ids[key], "quarters": list(quarters)}},
+    )
 
 
 # (who, mutation, allowed, a word the refusal's message must contain)
@@ -207,40 +234,90 @@ CASES: dict[str, tuple[str, Build, bool, str]] = {
     "create in ended quarter": ("a", create_actor({"quarter": "koernerpark"}), False, "has ended"),
     "create in merged quarter": ("a", create_actor({"quarter": "ganghoferstrasse"}), False, "has ended"),
     "create in quarter with past end": ("a", create_actor({"quarter": "donaustrasse-nord"}), False, "has ended"),
-    "create in active and ended quarter": ("a", create_actor({"quarter": "rollberg"}, {"quarter": "koernerpark"}),
-                                           False, "has ended"),
+    "create in active and ended quarter": (
+        "a",
+        create_actor({"quarter": "rollberg"}, {"quarter": "koernerpark"}),
+        False,
+        "has ended",
+    ),
     "create in other quarter": ("a", create_actor({"quarter": "flughafenstrasse"}), False, "quarters"),
-    "create with own and other quarter": ("a", create_actor({"quarter": "rollberg"},
-                                                            {"quarter": "flughafenstrasse"}), False, "own quarters"),
-    "create with an ended membership only": ("a", create_actor({"quarter": "rollberg", "until": "2019-12-31"}),
-                                             False, "current membership"),
+    "create with own and other quarter": (
+        "a",
+        create_actor({"quarter": "rollberg"}, {"quarter": "flughafenstrasse"}),
+        False,
+        "own quarters",
+    ),
+    "create with an ended membership only": (
+        "a",
+        create_actor({"quarter": "rollberg", "until": "2019-12-31"}),
+        False,
+        "current membership",
+    ),
     "create without quarters": ("a", create_actor(), False, "outside your quarters"),
     "create in ended quarter: admin": ("admin", create_actor({"quarter": "koernerpark"}), True, ""),
     # Rule 3: a manager changes only the memberships of their own active quarters.
     "set quarters: other quarter handed back unchanged": (
-        "a", set_quarters("S", {**S_ROLLBERG, "note": "Mieterbeirat"}, S_FLUGHAFEN), True, ""),
+        "a",
+        set_quarters("S", {**S_ROLLBERG, "note": "Mieterbeirat"}, S_FLUGHAFEN),
+        True,
+        "",
+    ),
     "set quarters: end own membership": (
-        "a", set_quarters("S", {**S_ROLLBERG, "until": YESTERDAY.isoformat()}, S_FLUGHAFEN), True, ""),
+        "a",
+        set_quarters("S", {**S_ROLLBERG, "until": YESTERDAY.isoformat()}, S_FLUGHAFEN),
+        True,
+        "",
+    ),
     "set quarters: leave own quarter": ("a", set_quarters("S", S_FLUGHAFEN), True, ""),
     "set quarters: drop other quarter": ("a", set_quarters("S", S_ROLLBERG), False, "flughafenstrasse"),
-    **{f"set quarters: change other quarter's {field}": (
-        "a", set_quarters("S", S_ROLLBERG, {**S_FLUGHAFEN, field: value}), False, "flughafenstrasse")
-       for field, value in (("role", "MEMBER"), ("since", "2013-01-01"), ("until", "2030-12-31"), ("flats", 301),
-                            ("note", "Bestand"), ("sources", ["https://example.org/t"]))},
+    **{
+        f"set quarters: change other quarter's {field}": (
+            "a",
+            set_quarters("S", S_ROLLBERG, {**S_FLUGHAFEN, field: value}),
+            False,
+            "flughafenstrasse",
+        )
+        for field, value in (
+            ("role", "MEMBER"),
+            ("since", "2013-01-01"),
+            ("until", "2030-12-31"),
+            ("flats", 301),
+            ("note", "Bestand"),
+            ("sources", ["https://example.org/t"]),
+        )
+    },
     "set quarters: add other quarter": (
-        "a", set_quarters("S", S_ROLLBERG, S_FLUGHAFEN, {"quarter": "high-deck-siedlung"}), False, "high-deck"),
+        "a",
+        set_quarters("S", S_ROLLBERG, S_FLUGHAFEN, {"quarter": "high-deck-siedlung"}),
+        False,
+        "high-deck",
+    ),
     "set quarters: add own ended quarter": (
-        "a", set_quarters("S", S_ROLLBERG, S_FLUGHAFEN, {"quarter": "koernerpark"}), False, "koernerpark"),
+        "a",
+        set_quarters("S", S_ROLLBERG, S_FLUGHAFEN, {"quarter": "koernerpark"}),
+        False,
+        "koernerpark",
+    ),
     "set quarters: the other manager drops Rollberg": ("b", set_quarters("S", S_FLUGHAFEN), False, "rollberg"),
     "set quarters: admin drops Flughafenstraße": ("admin", set_quarters("S", S_ROLLBERG), True, ""),
-    "set quarters: own ended quarter must stay": ("a", set_quarters("KR", {"quarter": "rollberg"}), False,
-                                                  "koernerpark"),
+    "set quarters: own ended quarter must stay": (
+        "a",
+        set_quarters("KR", {"quarter": "rollberg"}),
+        False,
+        "koernerpark",
+    ),
     "set quarters: own ended quarter kept": (
-        "a", set_quarters("KR", {"quarter": "rollberg", "note": "neu"}, {"quarter": "koernerpark",
-                                                                          "since": "2008-01-01"}), True, ""),
+        "a",
+        set_quarters("KR", {"quarter": "rollberg", "note": "neu"}, {"quarter": "koernerpark", "since": "2008-01-01"}),
+        True,
+        "",
+    ),
     "set quarters: ended membership gives no right": (
-        "a", set_quarters("E", {"quarter": "rollberg", "since": "2012-01-01"}, {"quarter": "flughafenstrasse"}),
-        False, "ended on"),
+        "a",
+        set_quarters("E", {"quarter": "rollberg", "since": "2012-01-01"}, {"quarter": "flughafenstrasse"}),
+        False,
+        "ended on",
+    ),
 }
 
 
@@ -265,15 +342,19 @@ PERSONS = "query($id: ID!) { actor(id: $id) { contactPersons { name } } }"
 HISTORY = "query($id: ID!) { history(id: $id) { operation } }"
 
 
-@pytest.mark.parametrize("who, key, visible", [
-    ("a", "X", True),   # current membership in an active quarter
-    ("a", "E", False),  # the membership in Rollberg ended in 2019
-    ("b", "E", True),   # current in Flughafenstraße
-    ("a", "K", True),   # an ended quarter is read-only: still readable
-    ("b", "K", False),
-])
-def test_contact_persons_and_history_follow_current_memberships(shared: tuple[World, GraphQLClient], who: str,
-                                                                key: str, visible: bool) -> None:
+@pytest.mark.parametrize(
+    "who, key, visible",
+    [
+        ("a", "X", True),  # current membership in an active quarter
+        ("a", "E", False),  # the membership in Rollberg ended in 2019
+        ("b", "E", True),  # current in Flughafenstraße
+        ("a", "K", True),  # an ended quarter is read-only: still readable
+        ("b", "K", False),
+    ],
+)
+def test_contact_persons_and_history_follow_current_memberships(
+    shared: tuple[World, GraphQLClient], who: str, key: str, visible: bool
+) -> None:
     world, gql = shared
     client = gql.as_(world.tokens[who])
     persons = client.data(PERSONS, {"id": world.ids[key]})["actor"]["contactPersons"]
@@ -286,16 +367,20 @@ def test_contact_persons_and_history_follow_current_memberships(shared: tuple[Wo
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
 
 
-@pytest.mark.parametrize("who, key, visible", [("a", "coop_EZ", False), ("b", "coop_EZ", True),
-                                               ("a", "coop_KZ", True), ("a", "coop_XZ", True)])
-def test_cooperation_history_follows_current_memberships(shared: tuple[World, GraphQLClient], who: str, key: str,
-                                                         visible: bool) -> None:
+@pytest.mark.parametrize(
+    "who, key, visible",
+    [("a", "coop_EZ", False), ("b", "coop_EZ", True), ("a", "coop_KZ", True), ("a", "coop_XZ", True)],
+)
+def test_cooperation_history_follows_current_memberships(
+    shared: tuple[World, GraphQLClient], who: str, key: str, visible: bool
+) -> None:
     world, gql = shared
     body = gql.as_(world.tokens[who])(HISTORY, {"id": world.ids[key]})
     assert ("errors" not in body) is visible, body
 
 
 # ---- mutations that change the world: a fresh one each ------------------------------------
+
 
 @pytest.mark.parametrize("case", sorted(c for c, (_, _, allowed, _) in CASES.items() if allowed))
 def test_allowed(world: World, gql: GraphQLClient, reference: neo4j.Driver, case: str) -> None:
@@ -310,13 +395,15 @@ def test_allowed(world: World, gql: GraphQLClient, reference: neo4j.Driver, case
 
 
 def _memberships(driver: neo4j.Driver, name: str) -> dict[str, dict[str, Any]]:
-    records, _, _ = driver.execute_query("MATCH (:Actor {name: $name})-[m:ACTIVE_IN]->(q:Quarter) "
-                                         "RETURN q.slug AS q, properties(m) AS p", {"name": name})
+    records, _, _ = driver.execute_query(
+        "MATCH (:Actor {name: $name})-[m:ACTIVE_IN]->(q:Quarter) RETURN q.slug AS q, properties(m) AS p", {"name": name}
+    )
     return {r["q"]: dict(r["p"]) for r in records}
 
 
-def test_memberships_in_other_quarters_come_back_byte_for_byte(world: World, gql: GraphQLClient,
-                                                                reference: neo4j.Driver) -> None:
+def test_memberships_in_other_quarters_come_back_byte_for_byte(
+    world: World, gql: GraphQLClient, reference: neo4j.Driver
+) -> None:
     before = _memberships(reference, "Akteur S")
     assert before["flughafenstrasse"]["shareNote"] == "about 10 %"
     query, variables = set_quarters("S", {**S_ROLLBERG, "note": "Mieterbeirat"}, S_FLUGHAFEN)(world)

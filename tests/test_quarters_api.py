@@ -29,8 +29,10 @@ def test_quarters_lists_the_eleven_areas_and_rixdorf(reference: neo4j.Driver, gq
 
 
 def test_a_quarter_by_slug_with_its_facts(reference: neo4j.Driver, gql: GraphQLClient) -> None:
-    q = gql.data('{ quarter(slug: "schillerpromenade") { name status start { year date } endDate '
-                 "area { hectares } residents { count year } landmark { latitude longitude } } }")["quarter"]
+    q = gql.data(
+        '{ quarter(slug: "schillerpromenade") { name status start { year date } endDate '
+        "area { hectares } residents { count year } landmark { latitude longitude } } }"
+    )["quarter"]
     assert q == {
         "name": "Schillerpromenade",
         "status": "ENDED",
@@ -48,9 +50,11 @@ def test_active_areas_carry_their_planned_end(reference: neo4j.Driver, gql: Grap
 
 
 def test_rixdorf_knows_what_merged_into_it(reference: neo4j.Driver, gql: GraphQLClient) -> None:
-    data = gql.data('{ rixdorf: quarter(slug: "rixdorf") { mergedFrom { name } } '
-                    'gang: quarter(slug: "ganghoferstrasse") { status mergedInto { name } '
-                    "merger { date sources } } }")
+    data = gql.data(
+        '{ rixdorf: quarter(slug: "rixdorf") { mergedFrom { name } } '
+        'gang: quarter(slug: "ganghoferstrasse") { status mergedInto { name } '
+        "merger { date sources } } }"
+    )
     assert [q["name"] for q in data["rixdorf"]["mergedFrom"]] == ["Ganghoferstraße", "Richardplatz Süd"]
     assert data["gang"]["status"] == "MERGED"
     assert data["gang"]["mergedInto"] == {"name": "Rixdorf"}

@@ -25,8 +25,12 @@ from tests.conftest import ROOT, GraphQLClient, issue_token
 README = ROOT / "README.md"
 
 # Root fields that need more than the public role, with the role the README's access table gives them.
-ROLES = {"actorMetrics": "researcher", "networkMetrics": "researcher", "suggestPartners": "researcher",
-         "missingLinks": "researcher"}
+ROLES = {
+    "actorMetrics": "researcher",
+    "networkMetrics": "researcher",
+    "suggestPartners": "researcher",
+    "missingLinks": "researcher",
+}
 # Demo actors (seeds/demo.py keys) for the examples' variables, by root field and variable name.
 VARIABLES = {
     "actor": {"id": "kita-sonnenschein"},
@@ -92,18 +96,22 @@ def test_the_readme_has_examples_and_every_one_with_variables_is_provided_for() 
         assert wanted <= set(VARIABLES.get(root_field(operation), {})), print_ast(operation)
 
 
-def test_every_readme_example_answers_on_the_demo_data(demo: neo4j.Driver, client: TestClient,
-                                                       neo4j_settings: Neo4jSettings) -> None:
-    tokens = {"researcher": issue_token(neo4j_settings, "researcher", name="readme researcher"),
-              "manager": issue_token(neo4j_settings, "manager", ["rollberg"], name="readme manager")}
+def test_every_readme_example_answers_on_the_demo_data(
+    demo: neo4j.Driver, client: TestClient, neo4j_settings: Neo4jSettings
+) -> None:
+    tokens = {
+        "researcher": issue_token(neo4j_settings, "researcher", name="readme researcher"),
+        "manager": issue_token(neo4j_settings, "manager", ["rollberg"], name="readme manager"),
+    }
     failures: list[str] = []
     # Reads first, then writes: a write must not be what makes a read answer.
     for operation in sorted(examples(), key=lambda op: op.operation.value == "mutation"):
         field = root_field(operation)
         role = "manager" if operation.operation.value == "mutation" else ROLES.get(field)
         gql = GraphQLClient(client).as_(tokens[role] if role else None)
-        variables = {name: ids.encode("Actor", seed_id("demo-actor", key))
-                     for name, key in VARIABLES.get(field, {}).items()}
+        variables = {
+            name: ids.encode("Actor", seed_id("demo-actor", key)) for name, key in VARIABLES.get(field, {}).items()
+        }
         body = gql(print_ast(operation), variables)
         if body.get("errors"):
             failures.append(f"{field} ({role or 'public'}): {body['errors']}")
@@ -112,11 +120,14 @@ def test_every_readme_example_answers_on_the_demo_data(demo: neo4j.Driver, clien
     assert failures == [], "\n".join(failures)
 
 
-@pytest.mark.parametrize("answer, expected", [
-    ({"actors": {"totalCount": 0, "edges": []}}, ["actors.totalCount is 0", "actors.edges is []"]),
-    ({"actors": {"totalCount": 2, "edges": [{"node": {"name": "A"}}]}}, []),
-    ({"actors": None}, ["actors is None"]),
-])
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ({"actors": {"totalCount": 0, "edges": []}}, ["actors.totalCount is 0", "actors.edges is []"]),
+        ({"actors": {"totalCount": 2, "edges": [{"node": {"name": "A"}}]}}, []),
+        ({"actors": None}, ["actors is None"]),
+    ],
+)
 def test_an_empty_answer_is_told_apart_from_a_full_one(answer: dict[str, Any], expected: list[str]) -> None:
     [operation] = parse("{ actors { totalCount edges { node { name } } } }").definitions
     assert isinstance(operation, OperationDefinitionNode)

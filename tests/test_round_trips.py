@@ -18,8 +18,10 @@ WIDER = """{ actors(first: 50) { totalCount edges { node { name cooperationCount
 def _network(driver: neo4j.Driver, actors: int) -> None:
     rng = random.Random(actors)
     driver.execute_query("MATCH (a:Actor) DETACH DELETE a")
-    rows = [{"id": f"a{i}", "name": f"Akteur {i:04d}", "q": rng.choice(["rollberg", "rixdorf", "koernerpark"])}
-            for i in range(actors)]
+    rows = [
+        {"id": f"a{i}", "name": f"Akteur {i:04d}", "q": rng.choice(["rollberg", "rixdorf", "koernerpark"])}
+        for i in range(actors)
+    ]
     driver.execute_query(
         "UNWIND $rows AS row MATCH (q:Quarter {slug: row.q}) "
         "CREATE (a:Actor:Initiative {id: row.id, type: 'Initiative', name: row.name, sortName: toLower(row.name), archived: false, "
@@ -43,12 +45,15 @@ def _round_trips(client: TestClient, query: str) -> tuple[int, dict]:
     return db.round_trips - before, body["data"]
 
 
-@pytest.mark.parametrize("query, network_sizes", [
-    (NESTED, (50, 500)),
-    # With 50 actors every partner is on the first page, so what the page already loaded is
-    # reused (one query fewer); compare two networks larger than a page instead.
-    (WIDER, (150, 600)),
-])
+@pytest.mark.parametrize(
+    "query, network_sizes",
+    [
+        (NESTED, (50, 500)),
+        # With 50 actors every partner is on the first page, so what the page already loaded is
+        # reused (one query fewer); compare two networks larger than a page instead.
+        (WIDER, (150, 600)),
+    ],
+)
 def test_the_same_number_of_queries_whatever_the_size(
     reference: neo4j.Driver, client: TestClient, query: str, network_sizes: tuple[int, int]
 ) -> None:

@@ -11,8 +11,17 @@ from seeds import load
 from tests.conftest import count, run_async
 
 NEUKOELLN_AREAS = {
-    "Reuterplatz", "Donaustraße-Nord", "Flughafenstraße", "Schillerpromenade", "Rollberg", "Ganghoferstraße",
-    "Richardplatz Süd", "Körnerpark", "High-Deck-Siedlung", "Weiße Siedlung Dammweg", "Gropiusstadt",
+    "Reuterplatz",
+    "Donaustraße-Nord",
+    "Flughafenstraße",
+    "Schillerpromenade",
+    "Rollberg",
+    "Ganghoferstraße",
+    "Richardplatz Süd",
+    "Körnerpark",
+    "High-Deck-Siedlung",
+    "Weiße Siedlung Dammweg",
+    "Gropiusstadt",
 }
 
 
@@ -55,7 +64,10 @@ def test_statuses_dates_and_the_rixdorf_merger(reference: neo4j.Driver) -> None:
         assert by_slug[slug]["src"]
     assert by_slug["reuterplatz"]["end"].to_native() == dt.date(2016, 12, 31)
     assert {s for s, r in by_slug.items() if r["status"] == "ended"} == {
-        "reuterplatz", "schillerpromenade", "koernerpark", "gropiusstadt"
+        "reuterplatz",
+        "schillerpromenade",
+        "koernerpark",
+        "gropiusstadt",
     }
 
 
@@ -78,13 +90,20 @@ def test_traeger_and_housing_owners_are_linked_with_sources(reference: neo4j.Dri
     [owner] = [r for r in records if r["role"] == "housing_owner"]
     assert "HousingAssociation" in owner["labels"] and owner["flats"] == 2100
     # Körnerpark's Träger is not confirmed by a source, so none is seeded.
-    assert count(reference, "MATCH (:Actor)-[:ACTIVE_IN {role: 'qm_operator'}]->(:Quarter {slug: 'koernerpark'}) "
-                            "RETURN count(*)") == 0
+    assert (
+        count(
+            reference,
+            "MATCH (:Actor)-[:ACTIVE_IN {role: 'qm_operator'}]->(:Quarter {slug: 'koernerpark'}) RETURN count(*)",
+        )
+        == 0
+    )
 
 
 def test_no_cooperation_between_real_organisations_is_seeded(demo: neo4j.Driver) -> None:
-    assert count(demo, "MATCH (a:Actor)-[c:COOPERATES_WITH]-(b) WHERE NOT (a.synthetic AND b.synthetic) "
-                       "RETURN count(c)") == 0
+    assert (
+        count(demo, "MATCH (a:Actor)-[c:COOPERATES_WITH]-(b) WHERE NOT (a.synthetic AND b.synthetic) RETURN count(c)")
+        == 0
+    )
 
 
 def test_loading_twice_changes_nothing(demo: neo4j.Driver, neo4j_settings: Neo4jSettings) -> None:
@@ -99,7 +118,9 @@ def test_the_demo_network_is_flagged_synthetic(demo: neo4j.Driver) -> None:
     assert synthetic >= 20
     assert count(demo, "MATCH (a:Actor) WHERE a.synthetic IS NULL RETURN count(a)") == 0
     assert count(demo, "MATCH ()-[c:COOPERATES_WITH]->() WHERE c.synthetic <> true RETURN count(c)") == 0
-    types = demo.execute_query("MATCH (a:Actor {synthetic: true}) UNWIND labels(a) AS l RETURN collect(DISTINCT l) AS l")
+    types = demo.execute_query(
+        "MATCH (a:Actor {synthetic: true}) UNWIND labels(a) AS l RETURN collect(DISTINCT l) AS l"
+    )
     assert {"Institution", "Initiative", "Company", "HousingAssociation"} <= set(types.records[0]["l"])
     quarters = count(demo, "MATCH (:Actor {synthetic: true})-[:ACTIVE_IN]->(q) RETURN count(DISTINCT q)")
     assert quarters >= 4

@@ -22,25 +22,54 @@ def kiez(reference: neo4j.Driver, gql: GraphQLClient) -> dict[str, str]:
     """A small Rollberg network: a new Kita, its partner school, and actors around them."""
     here = {"latitude": 52.4772, "longitude": 13.4322}
     made = {
-        "kita": factories.actor(gql, "Neue Kita Rollberg", "INSTITUTION", actionFields=["bildung"],
-                                quarters=[{"quarter": "rollberg"}], location=here),
-        "school": factories.actor(gql, "Schule am Rollberg", "INSTITUTION", actionFields=["bildung"],
-                                  quarters=[{"quarter": "rollberg"}]),
-        "readers": factories.actor(gql, "Lesepaten Rollberg e.V.", "INITIATIVE", actionFields=["bildung"],
-                                   quarters=[{"quarter": "rollberg"}], location={"latitude": 52.4778, "longitude": 13.4330}),
-        "garden": factories.actor(gql, "Gemeinschaftsgarten Rollberg", "INITIATIVE",
-                                  actionFields=["oeffentlicher-raum"], quarters=[{"quarter": "rollberg"}]),
-        "far": factories.actor(gql, "Sprachcafé Gropiusstadt", "INITIATIVE", actionFields=["bildung"],
-                               quarters=[{"quarter": "gropiusstadt"}], location={"latitude": 52.4258, "longitude": 13.4614}),
-        "old": factories.actor(gql, "Früherer Partner", "COMPANY", actionFields=["bildung"], quarters=[{"quarter": "rollberg"}]),
-        "gone": factories.actor(gql, "Archivierte Initiative", "INITIATIVE", actionFields=["bildung"],
-                                quarters=[{"quarter": "rollberg"}]),
+        "kita": factories.actor(
+            gql,
+            "Neue Kita Rollberg",
+            "INSTITUTION",
+            actionFields=["bildung"],
+            quarters=[{"quarter": "rollberg"}],
+            location=here,
+        ),
+        "school": factories.actor(
+            gql, "Schule am Rollberg", "INSTITUTION", actionFields=["bildung"], quarters=[{"quarter": "rollberg"}]
+        ),
+        "readers": factories.actor(
+            gql,
+            "Lesepaten Rollberg e.V.",
+            "INITIATIVE",
+            actionFields=["bildung"],
+            quarters=[{"quarter": "rollberg"}],
+            location={"latitude": 52.4778, "longitude": 13.4330},
+        ),
+        "garden": factories.actor(
+            gql,
+            "Gemeinschaftsgarten Rollberg",
+            "INITIATIVE",
+            actionFields=["oeffentlicher-raum"],
+            quarters=[{"quarter": "rollberg"}],
+        ),
+        "far": factories.actor(
+            gql,
+            "Sprachcafé Gropiusstadt",
+            "INITIATIVE",
+            actionFields=["bildung"],
+            quarters=[{"quarter": "gropiusstadt"}],
+            location={"latitude": 52.4258, "longitude": 13.4614},
+        ),
+        "old": factories.actor(
+            gql, "Früherer Partner", "COMPANY", actionFields=["bildung"], quarters=[{"quarter": "rollberg"}]
+        ),
+        "gone": factories.actor(
+            gql, "Archivierte Initiative", "INITIATIVE", actionFields=["bildung"], quarters=[{"quarter": "rollberg"}]
+        ),
     }
     ids = {k: v["id"] for k, v in made.items()}
     factories.cooperation(gql, ids["kita"], ids["school"], since="2024-09-01")
     factories.cooperation(gql, ids["school"], ids["readers"], since="2022-01-01", actionFields=["bildung"])
     factories.cooperation(gql, ids["kita"], ids["old"], since="2019-01-01", until="2020-12-31")
-    gql.data("mutation($i: ActorStateInput!) { archiveActor(input: $i) { errors { code } } }", {"i": {"id": ids["gone"]}})
+    gql.data(
+        "mutation($i: ActorStateInput!) { archiveActor(input: $i) { errors { code } } }", {"i": {"id": ids["gone"]}}
+    )
     return ids
 
 
@@ -72,8 +101,13 @@ def test_action_field_quarter_and_type_focus(kiez: dict, gql: GraphQLClient) -> 
     green = {s["actor"]["name"] for s in suggested(gql, kiez, field="oeffentlicher-raum")}
     assert green == {"Gemeinschaftsgarten Rollberg"}
     companies = suggested(gql, kiez, types=["COMPANY"])
-    assert companies and {s["actor"]["name"] for s in companies} <= {"BSG", "Stadtkümmerei", "Weeber+Partner",
-                                                                     "S.T.E.R.N.", "Mieterberatung Prenzlauer Berg"}
+    assert companies and {s["actor"]["name"] for s in companies} <= {
+        "BSG",
+        "Stadtkümmerei",
+        "Weeber+Partner",
+        "S.T.E.R.N.",
+        "Mieterberatung Prenzlauer Berg",
+    }
     # Gropiusstadt is 6 km from Rollberg: not suggested by default, but when it is the quarter in focus.
     assert "Sprachcafé Gropiusstadt" not in {s["actor"]["name"] for s in suggested(gql, kiez)}
     there = {s["actor"]["name"]: s for s in suggested(gql, kiez, q="gropiusstadt")}
@@ -84,8 +118,14 @@ def test_action_field_quarter_and_type_focus(kiez: dict, gql: GraphQLClient) -> 
 def test_weights_are_returned_and_adjustable(kiez: dict, gql: GraphQLClient) -> None:
     default = gql.data(SUGGEST, {"id": kiez["kita"], "first": 3})["suggestPartners"]["weights"]
     assert default == {"sharedPartners": 0.35, "distance": 0.1}
-    only_distance = {"sharedPartners": 0, "sharedActionFields": 0, "sameQuarter": 0, "distance": 1,
-                     "complementaryType": 0, "recentActivity": 0}
+    only_distance = {
+        "sharedPartners": 0,
+        "sharedActionFields": 0,
+        "sameQuarter": 0,
+        "distance": 1,
+        "complementaryType": 0,
+        "recentActivity": 0,
+    }
     result = gql.data(SUGGEST, {"id": kiez["kita"], "first": 3, "w": only_distance})["suggestPartners"]
     assert result["weights"] == {"sharedPartners": 0.0, "distance": 1.0}
     located = [s for s in result["suggestions"] if s["distanceMetres"] is not None]
@@ -93,23 +133,30 @@ def test_weights_are_returned_and_adjustable(kiez: dict, gql: GraphQLClient) -> 
 
 
 def test_bad_requests_are_clear_errors(kiez: dict, gql: GraphQLClient) -> None:
-    for variables, code in (({"id": "QWN0b3I6bm9wZQ"}, "NOT_FOUND"),
-                            ({"w": {"distance": -1}}, "BAD_USER_INPUT"),
-                            ({"first": 0}, "BAD_USER_INPUT"),
-                            ({"field": "kochen"}, "BAD_USER_INPUT"),
-                            ({"id": kiez["gone"]}, "BAD_USER_INPUT")):
+    for variables, code in (
+        ({"id": "QWN0b3I6bm9wZQ"}, "NOT_FOUND"),
+        ({"w": {"distance": -1}}, "BAD_USER_INPUT"),
+        ({"first": 0}, "BAD_USER_INPUT"),
+        ({"field": "kochen"}, "BAD_USER_INPUT"),
+        ({"id": kiez["gone"]}, "BAD_USER_INPUT"),
+    ):
         body = gql(SUGGEST, {"id": kiez["kita"], "first": 10, **variables})
         assert body["errors"][0]["extensions"]["code"] == code, variables
 
 
 def test_missing_links_join_separate_groups_first(kiez: dict, gql: GraphQLClient) -> None:
-    links = gql.data('{ missingLinks(quarter: "rollberg", first: 5) { actors { name } score joinsComponents '
-                     "reasons } }")["missingLinks"]
+    links = gql.data(
+        '{ missingLinks(quarter: "rollberg", first: 5) { actors { name } score joinsComponents reasons } }'
+    )["missingLinks"]
     assert links and links[0]["joinsComponents"]
     assert [link["score"] for link in links] == sorted((link["score"] for link in links), reverse=True)
     pair = {a["name"] for a in links[0]["actors"]}
-    assert len(pair) == 2 and pair & {"Neue Kita Rollberg", "Schule am Rollberg", "Lesepaten Rollberg e.V.",
-                                      "Früherer Partner"}
+    assert len(pair) == 2 and pair & {
+        "Neue Kita Rollberg",
+        "Schule am Rollberg",
+        "Lesepaten Rollberg e.V.",
+        "Früherer Partner",
+    }
     assert "no path between them" in links[0]["reasons"][0]
 
 
@@ -130,10 +177,12 @@ def test_a_partner_whose_tie_ended_is_shared_with_nobody(kiez: dict, gql: GraphQ
     """The Kita worked with a Träger in 2014–2016; that Träger is no shared partner today, nor a bridge to
     its own partners. As of a day in 2016 it was both."""
     former = factories.actor(gql, "Ehemaliger Träger", "COMPANY", quarters=[{"quarter": "gropiusstadt"}])["id"]
-    neighbour = factories.actor(gql, "Nachbarschaftsverein Rollberg", "INITIATIVE", actionFields=["bildung"],
-                                quarters=[{"quarter": "rollberg"}])["id"]
-    beyond = factories.actor(gql, "Stadtteilzentrum Gropiusstadt", "INSTITUTION",
-                             quarters=[{"quarter": "gropiusstadt"}])["id"]
+    neighbour = factories.actor(
+        gql, "Nachbarschaftsverein Rollberg", "INITIATIVE", actionFields=["bildung"], quarters=[{"quarter": "rollberg"}]
+    )["id"]
+    beyond = factories.actor(
+        gql, "Stadtteilzentrum Gropiusstadt", "INSTITUTION", quarters=[{"quarter": "gropiusstadt"}]
+    )["id"]
     factories.cooperation(gql, kiez["kita"], former, since="2014-01-01", until="2016-12-31")
     factories.cooperation(gql, former, neighbour, since="2013-05-01")
     factories.cooperation(gql, former, beyond, since="2015-03-01")
@@ -176,10 +225,20 @@ def test_each_signal_alone_scores_exactly_its_documented_value(kiez: dict, gql: 
     after_school = factories.actor(gql, "Ehemalige Hortgruppe", "INITIATIVE", quarters=[{"quarter": "gropiusstadt"}])
     factories.cooperation(gql, kiez["school"], after_school["id"], since="2016-01-01", until="2018-07-31")
     factories.cooperation(gql, kiez["school"], kiez["readers"], "SPACE_PROVISION", since="2023-03-01")
-    factories.actor(gql, "Familienzentrum Rollberg", "INITIATIVE", quarters=[{"quarter": "rollberg"}],
-                    actionFields=["bildung-ausbildung-jugend", "gesundheit-bewegung"])
-    factories.actor(gql, "Kiezladen Flughafenstraße", "INITIATIVE", quarters=[{"quarter": "flughafenstrasse"}],
-                    actionFields=["bildung"])
+    factories.actor(
+        gql,
+        "Familienzentrum Rollberg",
+        "INITIATIVE",
+        quarters=[{"quarter": "rollberg"}],
+        actionFields=["bildung-ausbildung-jugend", "gesundheit-bewegung"],
+    )
+    factories.actor(
+        gql,
+        "Kiezladen Flughafenstraße",
+        "INITIATIVE",
+        quarters=[{"quarter": "flughafenstrasse"}],
+        actionFields=["bildung"],
+    )
     today = dt.date.today()
     years = (today - dt.date(2023, 3, 1)).days / 365.25
     expected = {  # by hand, from the descriptions of `SuggestionWeights`
@@ -192,10 +251,22 @@ def test_each_signal_alone_scores_exactly_its_documented_value(kiez: dict, gql: 
             "recentActivity": math.exp(-years / 3),
         },
         # {Bildung} and {Bildung, Ausbildung, Jugend (2010s) → Bildung; Gesundheit und Bewegung}: 1 / 2
-        "Familienzentrum Rollberg": {"sharedPartners": 0.0, "sharedActionFields": 0.5, "sameQuarter": 1.0,
-                                     "distance": 0.0, "complementaryType": 1.0, "recentActivity": 0.0},
-        "Kiezladen Flughafenstraße": {"sharedPartners": 0.0, "sharedActionFields": 1.0, "sameQuarter": 0.5,
-                                      "distance": 0.0, "complementaryType": 1.0, "recentActivity": 0.0},
+        "Familienzentrum Rollberg": {
+            "sharedPartners": 0.0,
+            "sharedActionFields": 0.5,
+            "sameQuarter": 1.0,
+            "distance": 0.0,
+            "complementaryType": 1.0,
+            "recentActivity": 0.0,
+        },
+        "Kiezladen Flughafenstraße": {
+            "sharedPartners": 0.0,
+            "sharedActionFields": 1.0,
+            "sameQuarter": 0.5,
+            "distance": 0.0,
+            "complementaryType": 1.0,
+            "recentActivity": 0.0,
+        },
     }
     wrong = {}  # every mismatch at once, so a failure shows which signals are off
     for signal in SIGNALS:

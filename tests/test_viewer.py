@@ -11,8 +11,9 @@ from tests.conftest import GraphQLClient, issue_token
 ME = "{ me { role quarters } }"
 
 
-def test_me_names_the_role_and_a_managers_quarters(reference: neo4j.Driver, gql: GraphQLClient,
-                                                   neo4j_settings: Neo4jSettings) -> None:
+def test_me_names_the_role_and_a_managers_quarters(
+    reference: neo4j.Driver, gql: GraphQLClient, neo4j_settings: Neo4jSettings
+) -> None:
     manager = issue_token(neo4j_settings, "manager", ["rollberg", "donaustrasse-nord"])
     researcher = issue_token(neo4j_settings, "researcher")
     assert gql.as_(None).data(ME)["me"] == {"role": "public", "quarters": []}
@@ -27,8 +28,9 @@ def test_a_revoked_token_is_refused_not_shown_as_public(reference: neo4j.Driver,
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_the_map_is_served_without_a_token_and_outside_the_rate_limit(reference: neo4j.Driver,
-                                                                      client: TestClient) -> None:
+def test_the_map_is_served_without_a_token_and_outside_the_rate_limit(
+    reference: neo4j.Driver, client: TestClient
+) -> None:
     # Even with a broken credential: the page's files are the same for everyone.
     for path in ("/", "/embed"):
         page = client.get(path, headers={"Authorization": "Bearer broken"})

@@ -47,13 +47,20 @@ SET q.searchKey = row.searchKey, q.sortName = row.sortName
 
 
 def actor_keys(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "searchKey": search_key([row["name"], *row["altNames"]]),
-            "nameKey": name_key(row["name"]), "sortName": sort_key(row["name"])}
+    return {
+        "id": row["id"],
+        "searchKey": search_key([row["name"], *row["altNames"]]),
+        "nameKey": name_key(row["name"]),
+        "sortName": sort_key(row["name"]),
+    }
 
 
 def quarter_keys(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "searchKey": search_key([row["name"], *row["altNames"]]),
-            "sortName": sort_key(row["name"])}
+    return {
+        "id": row["id"],
+        "searchKey": search_key([row["name"], *row["altNames"]]),
+        "sortName": sort_key(row["name"]),
+    }
 
 
 async def apply(db: Database, *, batch_size: int = BATCH_SIZE) -> None:

@@ -15,17 +15,17 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from core.access import PUBLIC, Principal
+from core.services import Services
 from graph import action_fields, actors, cooperations, persons, quarters
 from graph.action_fields import ActionFieldRecord
 from graph.actors import ActorRecord, MembershipRecord, QuarterTie
 from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
 from graph.criteria import CooperationCriteria
 from graph.db import Database
-from graph.persons import PersonRecord
 from graph.pagination import Page
+from graph.persons import PersonRecord
 from graph.quarters import QuarterRecord
-from resolvers.access import PUBLIC, Principal
-from resolvers.services import Services
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -136,5 +136,11 @@ class Context:
         request: Any = None,
         response: Any = None,
     ) -> Context:
-        return cls(db=db, loaders=Loaders(db), services=services or Services(), principal=principal,
-                   request=request, response=response)
+        return cls(
+            db=db,
+            loaders=Loaders(db),
+            services=services or Services(),
+            principal=principal,
+            request=request,
+            response=response,
+        )

@@ -1,0 +1,132 @@
+"""Who is asking, and what each role may use: the roles, the principal a request acts for, and
+the table of rules (:data:`RULES`) that the schema, the resolvers and the README share.
+
+The HTTP layer finds the principal (kiezgraph/middleware/authentication.py), the context
+carries it, and resolvers/access.py decides with it what the principal may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):  # noqa: UP042 - a str mixin, not StrEnum: str(role) stays "Role.ADMIN" as before
+    PUBLIC = "public"
+    RESEARCHER = "researcher"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    quarters: frozenset[str] = field(default_factory=frozenset)  # a manager's quarters (slugs)
+    token_id: str | None = None  # "token:<id>" or "jwt:<sub>"; recorded in the audit trail
+
+    @property
+    def label(self) -> str:
+        return self.token_id or "public"
+
+
+PUBLIC = Principal(Role.PUBLIC)
+
+
+# ---- the rules: which operation needs which roles ------------------------------------------
+# One table for the schema (its permission checks and the sentences in field descriptions), the
+# resolvers (their checks) and the README (its table of operations, compared by a test).
+# Everything not listed here is open to every role, the public one included.
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use one operation of the API."""
+
+    operation: str  # as the README names it: "actorMetrics", "Actor.contactPersons", "/export/*"
+    roles: frozenset[Role]
+    what: str  # the activity, for refusals: "network metrics needs a researcher or admin token"
+    managers: str | None = None  # for managers: limited to what of their quarters (None: not limited)
+
+    def allows(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def role_names(self) -> list[str]:
+        return [r.value for r in Role if r in self.roles]  # in the order of Role
+
+    def needs(self, what: str | None = None) -> str:
+        """The refusal's message: "<what> needs a manager or admin token"."""
+        listed = " or ".join(self.role_names)
+        return f"{what or self.what} needs {_article(listed)} {listed} token"
+
+    @property
+    def sentence(self) -> str:
+        """What the schema's description says of the rule."""
+        names = self.role_names
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        limit = f" Managers: {self.managers}." if self.managers else ""
+        return f"Requires {_article(listed)} {listed} token.{limit}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in ("a", "e", "i", "o", "u") else "a"
+
+
+def _rule(operation: str, roles: set[Role], what: str, managers: str | None = None) -> Rule:
+    rule = Rule(operation, frozenset(roles), what, managers)
+    RULES[operation] = rule
+    return rule
+
+
+RULES: dict[str, Rule] = {}
+_ANALYSIS = {Role.RESEARCHER, Role.ADMIN}
+_SUGGESTIONS = {Role.RESEARCHER, Role.MANAGER, Role.ADMIN}
+_WRITERS = {Role.MANAGER, Role.ADMIN}
+_ADMINS = {Role.ADMIN}
+# What "their quarters" means for managers (the quarter rules, resolvers/access.py).
+_READS_OWN = "actors with a current membership in one of their quarters (ended quarters included)"
+_WRITES_OWN = "actors with a current membership in one of their active quarters"
+_TIES_OWN = "cooperations where one of the two actors has a current membership in one of their active quarters"
+
+# reads
+CONTACT_PERSONS = _rule("Actor.contactPersons", _WRITERS, "reading contact persons", f"contact persons of {_READS_OWN}")
+HISTORY = _rule(
+    "history",
+    _WRITERS,
+    "reading the history",
+    f"the history of {_READS_OWN}, of their cooperations and contact persons",
+)
+ACTOR_METRICS = _rule("actorMetrics", _ANALYSIS, "network metrics")
+NETWORK_METRICS = _rule("networkMetrics", _ANALYSIS, "network metrics")
+SUGGEST_PARTNERS = _rule("suggestPartners", _SUGGESTIONS, "partner suggestions")
+MISSING_LINKS = _rule("missingLinks", _SUGGESTIONS, "missing links")
+EXPORTS = _rule("/export/*", _ANALYSIS, "exports")
+API_TOKENS = _rule("apiTokens", _ADMINS, "listing tokens")
+# writes
+CREATE_ACTOR = _rule("createActor", _WRITERS, "creating an actor", "in their own active quarters")
+UPDATE_ACTOR = _rule("updateActor", _WRITERS, "changing this actor", _WRITES_OWN)
+ARCHIVE_ACTOR = _rule("archiveActor", _WRITERS, "archiving this actor", _WRITES_OWN)
+RESTORE_ACTOR = _rule("restoreActor", _WRITERS, "restoring this actor", _WRITES_OWN)
+SET_ACTOR_QUARTERS = _rule(
+    "setActorQuarters",
+    _WRITERS,
+    "changing an actor's quarters",
+    f"{_WRITES_OWN}, and only their own quarters' memberships",
+)
+MERGE_ACTORS = _rule("mergeActors", _ADMINS, "merging actors")
+ADD_COOPERATION = _rule("addCooperation", _WRITERS, "recording this cooperation", _TIES_OWN)
+UPDATE_COOPERATION = _rule("updateCooperation", _WRITERS, "changing this cooperation", _TIES_OWN)
+END_COOPERATION = _rule("endCooperation", _WRITERS, "ending this cooperation", _TIES_OWN)
+DELETE_COOPERATION = _rule("deleteCooperation", _ADMINS, "deleting a cooperation (to end one, use endCooperation)")
+ADD_CONTACT_PERSON = _rule(
+    "addContactPerson", _WRITERS, "adding a contact person to this actor", f"contact persons of {_WRITES_OWN}"
+)
+UPDATE_CONTACT_PERSON = _rule(
+    "updateContactPerson", _WRITERS, "changing this contact person", f"contact persons of {_WRITES_OWN}"
+)
+REMOVE_CONTACT_PERSON = _rule(
+    "removeContactPerson", _WRITERS, "removing this contact person", f"contact persons of {_WRITES_OWN}"
+)
+ERASE_PERSON = _rule("erasePerson", _ADMINS, "erasing a person")
+CREATE_API_TOKEN = _rule("createApiToken", _ADMINS, "creating tokens")
+REVOKE_API_TOKEN = _rule("revokeApiToken", _ADMINS, "revoking tokens")

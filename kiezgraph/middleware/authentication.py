@@ -1,0 +1,121 @@
+"""Who is asking: ``Authorization: Bearer …`` resolved to a :class:`core.access.Principal`.
+
+An API token (``kg_<id>_<secret>``) is checked against its stored hash and cached for a few
+seconds; a JWT is verified with the configured key. A malformed, unknown, revoked or expired
+credential is 401; no credential is the public role, or 401 if public access is off. The
+principal travels in ``scope["state"]["principal"]`` to the GraphQL context and the rate limit.
+"""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from core.access import PUBLIC, Principal, Role
+from graph import tokens
+from graph.db import Database
+from graph.errors import GraphError
+from kiezgraph.middleware import guarded, refuse
+
+# Messages, in one place for translation.
+NEEDS_TOKEN = "this service needs a token: send Authorization: Bearer <token>"
+USE_BEARER = "use Authorization: Bearer <token>"
+UNKNOWN = "the token is unknown or revoked"
+NO_JWT = "the token is not an API token, and JWTs are not configured"
+BAD_JWT = "the JWT is not valid: {reason}"
+BAD_QUARTERS = "the JWT's quarters claim must be a list of slugs"
+PUBLIC_JWT = "a JWT cannot carry the public role"
+
+
+class Unauthorized(Exception):
+    pass
+
+
+class Authenticator:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        public_access: bool,
+        jwt_secret: str | None,
+        jwt_public_key: str | None,
+        cache_seconds: float,
+    ) -> None:
+        self.db = db
+        self.public_access = public_access
+        self.jwt_secret = jwt_secret
+        self.jwt_public_key = jwt_public_key
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Principal]] = {}
+
+    async def principal(self, authorization: str | None) -> Principal:
+        if not authorization:
+            if not self.public_access:
+                raise Unauthorized(NEEDS_TOKEN)
+            return PUBLIC
+        scheme, _, credential = authorization.partition(" ")
+        credential = credential.strip()
+        if scheme.lower() != "bearer" or not credential:
+            raise Unauthorized(USE_BEARER)
+        if credential.startswith(f"{tokens.PREFIX}_"):
+            return await self._api_token(credential)
+        return self._jwt(credential)
+
+    def forget(self) -> None:
+        self._cache.clear()
+
+    async def _api_token(self, credential: str) -> Principal:
+        now = time.monotonic()
+        cached = self._cache.get(credential)
+        if cached and cached[0] > now:
+            return cached[1]
+        record = await tokens.verify(self.db, credential)
+        if record is None:
+            raise Unauthorized(UNKNOWN)
+        principal = Principal(Role(record.role), frozenset(record.quarters), f"token:{record.id}")
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[credential] = (now + self.cache_seconds, principal)
+        return principal
+
+    def _jwt(self, credential: str) -> Principal:
+        key, algorithm = (self.jwt_secret, "HS256") if self.jwt_secret else (self.jwt_public_key, "RS256")
+        if key is None:
+            raise Unauthorized(NO_JWT)
+        try:
+            claims = jwt.decode(credential, key, algorithms=[algorithm], options={"require": ["exp", "sub", "role"]})
+            role = Role(claims["role"])
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise Unauthorized(BAD_JWT.format(reason=type(exc).__name__)) from exc
+        quarters = claims.get("quarters") or []
+        if not isinstance(quarters, list) or not all(isinstance(q, str) for q in quarters):
+            raise Unauthorized(BAD_QUARTERS)
+        if role is Role.PUBLIC:
+            raise Unauthorized(PUBLIC_JWT)
+        return Principal(role, frozenset(quarters), f"jwt:{claims['sub']}")
+
+
+class Authentication:
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app = app
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not guarded(scope):
+            await self.app(scope, receive, send)
+            return
+        authorization = next(
+            (v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"authorization"), None
+        )
+        try:
+            principal = await self.authenticator.principal(authorization)
+        except Unauthorized as exc:
+            await refuse(send, 401, "UNAUTHENTICATED", str(exc), [(b"www-authenticate", b'Bearer realm="kiezgraph"')])
+            return
+        except GraphError as exc:
+            await refuse(send, 503, exc.code, str(exc))
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)

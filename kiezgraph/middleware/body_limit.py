@@ -1,0 +1,53 @@
+"""Request bodies up to a limit: a larger ``Content-Length`` is refused at once; a body without
+one (or with a wrong one) is counted as it streams, and the app gets the buffered copy
+(GraphQL requests are small)."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kiezgraph.middleware import guarded, refuse
+
+TOO_LARGE = "request bodies are limited to {limit} bytes"
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not guarded(scope):
+            await self.app(scope, receive, send)
+            return
+        declared = next(
+            (v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"content-length"), None
+        )
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # a disconnect: let the app see it
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                await self._refuse(send)
+                return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send) -> None:
+        await refuse(send, 413, "PAYLOAD_TOO_LARGE", TOO_LARGE.format(limit=self.max_bytes))

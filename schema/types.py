@@ -1,0 +1,632 @@
+"""The object types that reference each other, in one module: the Relay ``Node`` interface,
+actors (the interface and its four types), quarters and their facts, cooperations, action
+fields, contact persons, and their connections.
+
+Every other module of schema/ imports from here, at module level; this module imports only
+enums, inputs and the connection plumbing below it. Each type wraps a record from graph/ and
+resolves its fields through resolvers/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, TypedDict
+
+import strawberry
+
+from core import access as rules
+from core.context import Context
+from graph.action_fields import ActionFieldRecord
+from graph.actors import ActorRecord, MembershipRecord
+from graph.cooperations import CooperationRecord, Partner
+from graph.persons import PersonRecord
+from graph.quarters import QuarterRecord
+from resolvers import action_fields, actors, cooperations, ids, people, quarters
+from resolvers.paging import Slice
+from schema.connections import After, Connection, Edge, First, Noun, connection, edge
+from schema.enums import (
+    ActionFieldEra,
+    ActorType,
+    CooperationKind,
+    InstitutionKind,
+    LegalForm,
+    MembershipRole,
+    Ownership,
+    QuarterStatus,
+    value,
+)
+from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
+from schema.permissions import described
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.interface(description="An object with a stable, opaque global id, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="Global id: opaque, stable across restarts and restores; pass it to `node(id:)`."
+    )
+
+
+@strawberry.type(
+    description="An action field (Handlungsfeld) of the integrated action concepts (IHEK): the themes QM "
+    "work is planned and funded by. Older IHEKs used other fields; `successors` maps them onto today's."
+)
+class ActionField(Node):
+    key: str = strawberry.field(description="Stable key used in filters and inputs, e.g. `bildung`.")
+    name: str = strawberry.field(description="German name as used in IHEKs, e.g. `Bildung`.")
+    name_en: str = strawberry.field(description="English name.")
+    era: ActionFieldEra = strawberry.field(description="The generation of IHEKs that uses this field.")
+    cross_cutting: bool = strawberry.field(
+        description="A cross-cutting theme (Querschnittsthema) rather than a field of its own."
+    )
+    record: strawberry.Private[ActionFieldRecord]
+
+    @classmethod
+    def of(cls, r: ActionFieldRecord) -> ActionField:
+        return cls(
+            id=strawberry.ID(ids.encode("ActionField", r.id)),
+            key=r.key,
+            name=r.name,
+            name_en=r.name_en,
+            era=ActionFieldEra(r.era),
+            cross_cutting=r.cross_cutting,
+            record=r,
+        )
+
+    @strawberry.field(description="The current fields this older one maps onto (empty where none took it over).")
+    async def successors(self, info: Info) -> list[ActionField]:
+        return [ActionField.of(r) for r in await action_fields.by_keys(info.context, self.record.successors)]
+
+    @strawberry.field(description="The older fields that map onto this one.")
+    async def predecessors(self, info: Info) -> list[ActionField]:
+        return [ActionField.of(r) for r in await action_fields.by_keys(info.context, self.record.predecessors)]
+
+
+@strawberry.type(
+    description="A contact person of an actor. Personal data (GDPR): visible only to admins and to managers of "
+    "the actor's quarters, never in exports; `erasePerson` removes it everywhere."
+)
+class ContactPerson:
+    id: strawberry.ID = strawberry.field(description="Global id.")
+    name: str = strawberry.field(description="Full name.")
+    function: str | None = strawberry.field(description="Function or role, e.g. `Kita-Leitung`.")
+    email: str | None = strawberry.field(description="Email address.")
+    phone: str | None = strawberry.field(description="Phone number.")
+    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
+    updated_at: dt.datetime = strawberry.field(description="When it was last changed.")
+
+    @classmethod
+    def of(cls, p: PersonRecord) -> ContactPerson:
+        return cls(
+            id=strawberry.ID(ids.encode("Person", p.id)),
+            name=p.name,
+            function=p.function,
+            email=p.email,
+            phone=p.phone,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
+
+
+@strawberry.type(description="When QM started in an area, as precisely as the sources say.")
+class QuarterStart:
+    year: int = strawberry.field(description="Year the area was designated.")
+    date: dt.date | None = strawberry.field(description="Exact date, where a source gives one.")
+    note: str | None = strawberry.field(description="Qualification, e.g. when the QM team actually started work.")
+    sources: list[str] = strawberry.field(description="URLs of the public sources for this fact.")
+
+
+@strawberry.type(description="The area of a quarter in hectares.")
+class AreaFact:
+    hectares: float = strawberry.field(description="Area in hectares (ha).")
+    sources: list[str] = strawberry.field(description="URLs of the public sources for this fact.")
+
+
+@strawberry.type(description="The number of residents of a quarter, with the year the figure refers to.")
+class ResidentsFact:
+    count: int = strawberry.field(description="Residents (Einwohner*innen).")
+    year: int | None = strawberry.field(description="Year the figure refers to.")
+    sources: list[str] = strawberry.field(description="URLs of the public sources for this fact.")
+
+
+@strawberry.type(
+    description="An approximate landmark point in a quarter (not its centre); only where a source gives one."
+)
+class Landmark:
+    latitude: float = strawberry.field(description="WGS 84 latitude in degrees.")
+    longitude: float = strawberry.field(description="WGS 84 longitude in degrees.")
+    source: str = strawberry.field(description="Where the point comes from.")
+
+
+@strawberry.type(description="A merger of one QM area into another.")
+class QuarterMerger:
+    date: dt.date | None = strawberry.field(description="Day the merger took effect.")
+    sources: list[str] = strawberry.field(description="URLs of the public sources for this fact.")
+    quarter_id: strawberry.Private[str]
+
+    @strawberry.field(description="The area it was merged into.")
+    async def into(self, info: Info) -> Quarter | None:
+        record = await quarters.by_id(info.context, self.quarter_id)
+        return Quarter.of(record) if record else None
+
+
+@strawberry.type(
+    description="A Quartiersmanagement (QM) area: a quarter funded by the programme 'Sozialer Zusammenhalt', "
+    "with its public facts, each tied to its source."
+)
+class Quarter(Node):
+    slug: str = strawberry.field(description="Stable, URL-safe key, e.g. `rollberg`.")
+    name: str = strawberry.field(description="Official name of the QM area.")
+    alternative_names: list[str] = strawberry.field(description="Other names in use, e.g. `Rollbergsiedlung`.")
+    district: str = strawberry.field(description="Berlin district (Bezirk), e.g. Neukölln.")
+    city: str = strawberry.field(description="City.")
+    status: QuarterStatus = strawberry.field(description="Whether QM is active, ended, or merged into another area.")
+    start: QuarterStart = strawberry.field(description="When QM started in the area.")
+    end_date: dt.date | None = strawberry.field(description="Last day of QM in this area, for ended or merged areas.")
+    planned_end_date: dt.date | None = strawberry.field(
+        description="Planned end of funding for active areas (19 of Berlin's 32 end on 2027-12-31)."
+    )
+    area: AreaFact | None = strawberry.field(description="Area in hectares, where a source gives it.")
+    residents: ResidentsFact | None = strawberry.field(description="Residents, where a source gives them.")
+    landmark: Landmark | None = strawberry.field(description="An approximate landmark point, where one is known.")
+    note: str | None = strawberry.field(description="Remarks on the area's facts or history.")
+    sources: list[str] = strawberry.field(description="URLs of all public sources for this area's facts.")
+    merger: QuarterMerger | None = strawberry.field(description="The merger into another area, if any.")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data, false for real areas.")
+    record: strawberry.Private[QuarterRecord]
+
+    @classmethod
+    def of(cls, r: QuarterRecord) -> Quarter:
+        sources = list(r.sources)
+        return cls(
+            id=strawberry.ID(ids.encode("Quarter", r.id)),
+            slug=r.slug,
+            name=r.name,
+            alternative_names=list(r.alt_names),
+            district=r.district,
+            city=r.city,
+            status=QuarterStatus(r.status),
+            start=QuarterStart(year=r.start_year, date=r.start_date, note=r.start_note, sources=sources),
+            end_date=r.end_date,
+            planned_end_date=r.planned_end_date,
+            area=AreaFact(hectares=r.area_ha, sources=sources) if r.area_ha is not None else None,
+            residents=(
+                ResidentsFact(count=r.residents, year=r.residents_year, sources=sources)
+                if r.residents is not None
+                else None
+            ),
+            landmark=(
+                Landmark(latitude=r.landmark[0], longitude=r.landmark[1], source=r.landmark_source or "")
+                if r.landmark
+                else None
+            ),
+            note=r.note,
+            sources=sources,
+            merger=(
+                QuarterMerger(date=r.merger_date, sources=list(r.merger_sources), quarter_id=r.merged_into_id)
+                if r.merged_into_id
+                else None
+            ),
+            synthetic=r.synthetic,
+            record=r,
+        )
+
+    @strawberry.field(description="The area this one was merged into (shortcut for `merger.into`).")
+    async def merged_into(self, info: Info) -> Quarter | None:
+        if self.record.merged_into_id is None:
+            return None
+        record = await quarters.by_id(info.context, self.record.merged_into_id)
+        return Quarter.of(record) if record else None
+
+    @strawberry.field(description="Actors active in this quarter (at any time; filter with `activeOn`).")
+    async def actors(
+        self,
+        info: Info,
+        filter: Annotated[ActorFilter | None, strawberry.argument(description="Which of the quarter's actors.")] = None,
+        order_by: Annotated[
+            list[ActorOrder] | None,
+            strawberry.argument(description="Sort keys (default: name)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> ActorConnection:
+        page = await actors.search(
+            info.context,
+            filter.query() if filter else None,
+            keys(order_by),
+            first,
+            after,
+            extra=quarters.in_quarter(self.record),
+        )
+        return ActorConnection.of(page, actor_of)
+
+    @strawberry.field(description="Cooperations with at least one actor active in this quarter.")
+    async def cooperations(
+        self,
+        info: Info,
+        filter: Annotated[
+            CooperationFilter | None,
+            strawberry.argument(description="Which cooperations."),
+        ] = None,
+        order_by: Annotated[
+            list[CooperationOrder] | None,
+            strawberry.argument(description="Sort keys (default: since, newest first)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> CooperationConnection:
+        page = await cooperations.search(
+            info.context,
+            filter.query() if filter else None,
+            keys(order_by),
+            first,
+            after,
+            extra=quarters.cooperations_in_quarter(self.record),
+        )
+        return CooperationConnection.of(page, Cooperation.of)
+
+    @strawberry.field(description="How many live actors of each type are active in this quarter.")
+    async def actor_counts(self, info: Info) -> list[ActorTypeCount]:
+        counts = await quarters.actor_counts_by_type(info.context, self.record)
+        return [ActorTypeCount(type=t, count=counts.get(value(t), 0)) for t in ActorType]
+
+    @strawberry.field(description="Its QM Träger and documented housing owners, each with sources.")
+    async def key_organisations(self, info: Info) -> list[QuarterOrganisation]:
+        return [
+            QuarterOrganisation(
+                actor=actor_of(a),
+                role=MembershipRole(m.role),
+                until=m.until,
+                flats=m.flats,
+                share_note=m.share_note,
+                note=m.note,
+                sources=list(m.sources),
+            )
+            for a, m in await quarters.key_organisations(info.context, self.record)
+        ]
+
+    @strawberry.field(
+        description="The areas that were merged into this one (Rixdorf: Ganghoferstraße, Richardplatz Süd)."
+    )
+    async def merged_from(self, info: Info) -> list[Quarter]:
+        records = await quarters.many_by_id(info.context, self.record.merged_from_ids)
+        return [Quarter.of(r) for r in sorted(records, key=lambda r: r.name)]
+
+
+@strawberry.type(description="An organisation with a documented role in a quarter: its QM Träger or a housing owner.")
+class QuarterOrganisation:
+    actor: Actor = strawberry.field(description="The organisation.")
+    role: MembershipRole = strawberry.field(description="QM Träger or housing owner.")
+    until: dt.date | None = strawberry.field(description="Until when, if the role has ended.")
+    flats: int | None = strawberry.field(description="Housing owners: flats in the quarter, where a source says.")
+    share_note: str | None = strawberry.field(description="Housing owners: their share, as the source puts it.")
+    note: str | None = strawberry.field(description="A remark, e.g. on the kind of source.")
+    sources: list[str] = strawberry.field(description="URLs of the public sources for this role.")
+
+
+@strawberry.type(description="A postal address.")
+class Address:
+    street: str | None = strawberry.field(description="Street and number.")
+    postal_code: str | None = strawberry.field(description="Postal code (PLZ).")
+    city: str | None = strawberry.field(description="City.")
+
+
+@strawberry.type(description="A point on the map (WGS 84).")
+class GeoPoint:
+    latitude: float = strawberry.field(description="Latitude in degrees.")
+    longitude: float = strawberry.field(description="Longitude in degrees.")
+
+
+@strawberry.type(description="An actor's activity in a quarter, with its time span and role.")
+class ActorQuarter:
+    quarter: Quarter = strawberry.field(description="The quarter.")
+    role: MembershipRole = strawberry.field(description="Member, QM Träger, or housing owner.")
+    since: dt.date | None = strawberry.field(description="Active there since (if known).")
+    until: dt.date | None = strawberry.field(description="Active there until (inclusive), if it has ended.")
+    flats: int | None = strawberry.field(description="Housing associations: flats owned in the quarter, if known.")
+    share_note: str | None = strawberry.field(description="Housing associations: share of the flats, as documented.")
+    note: str | None = strawberry.field(description="A remark on this membership.")
+    sources: list[str] = strawberry.field(description="How we know (URLs or references).")
+
+    @classmethod
+    def of(cls, m: MembershipRecord, q: QuarterRecord) -> ActorQuarter:
+        return cls(
+            quarter=Quarter.of(q),
+            role=MembershipRole(m.role),
+            since=m.since,
+            until=m.until,
+            flats=m.flats,
+            share_note=m.share_note,
+            note=m.note,
+            sources=list(m.sources),
+        )
+
+
+@strawberry.interface(
+    description="A stakeholder of a quarter's network: an institution, initiative, company or housing association."
+)
+class Actor(Node):
+    type: ActorType = strawberry.field(description="Which of the four kinds of actor this is.")
+    name: str = strawberry.field(description="Name.")
+    alternative_names: list[str] = strawberry.field(
+        description="Other names in use, including those of duplicates merged into this actor."
+    )
+    description: str | None = strawberry.field(description="What the actor does.")
+    address: Address | None = strawberry.field(description="Postal address, if known.")
+    location: GeoPoint | None = strawberry.field(description="Where it is on the map, if known.")
+    website: str | None = strawberry.field(description="Website.")
+    tags: list[str] = strawberry.field(description="Free tags.")
+    sources: list[str] = strawberry.field(description="How we know about this actor (URLs or references).")
+    synthetic: bool = strawberry.field(
+        description="True for fictional test or demo data (never a real organisation); false for real actors."
+    )
+    archived: bool = strawberry.field(
+        description="Archived actors are left out of default queries but keep their history."
+    )
+    archived_at: dt.datetime | None = strawberry.field(description="When it was archived.")
+    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
+    updated_at: dt.datetime = strawberry.field(description="When it was last changed.")
+    version: int = strawberry.field(description="Increases with every change; send it back with `updateActor`.")
+    record: strawberry.Private[ActorRecord]
+
+    @strawberry.field(description="The action fields it works on.")
+    async def action_fields(self, info: Info) -> list[ActionField]:
+        return [ActionField.of(f) for f in await action_fields.by_keys(info.context, self.record.action_fields)]
+
+    @strawberry.field(description="The quarters it is (or was) active in, with since/until and role.")
+    async def quarters(
+        self,
+        info: Info,
+        as_of: Annotated[
+            dt.date | None, strawberry.argument(description="Only memberships active on this day.")
+        ] = None,
+    ) -> list[ActorQuarter]:
+        rows = await actors.memberships(info.context, self.record)
+        return [
+            ActorQuarter.of(m, q)
+            for m, q in rows
+            if as_of is None or ((m.since is None or m.since <= as_of) and (m.until is None or m.until >= as_of))
+        ]
+
+    @strawberry.field(description="Its cooperations, newest first unless ordered otherwise.")
+    async def cooperations(
+        self,
+        info: Info,
+        filter: Annotated[
+            CooperationFilter | None, strawberry.argument(description="Which cooperations count.")
+        ] = None,
+        order_by: Annotated[
+            list[CooperationOrder] | None, strawberry.argument(description="Sort keys (default: since, newest first).")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> CooperationConnection:
+        page = await actors.cooperations_of(
+            info.context, self.record, filter.query() if filter else None, keys(order_by), first, after
+        )
+        return CooperationConnection.of(page, Cooperation.of)
+
+    @strawberry.field(description="The actors it cooperates with, by name, each with the cooperations between them.")
+    async def partners(
+        self,
+        info: Info,
+        filter: Annotated[
+            CooperationFilter | None, strawberry.argument(description="Which cooperations count.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> PartnerConnection:
+        return partner_connection(
+            await actors.partners(info.context, self.record, filter.query() if filter else None, first, after)
+        )
+
+    @strawberry.field(
+        description=described(rules.CONTACT_PERSONS, "Its contact persons (personal data); null for any other token.")
+    )
+    async def contact_persons(self, info: Info) -> list[ContactPerson] | None:
+        found = await people.visible_for(info.context, self.record)
+        return None if found is None else [ContactPerson.of(p) for p in found]
+
+    @strawberry.field(description="Number of its cooperations (with actors that are not archived).")
+    async def cooperation_count(self, info: Info) -> int:
+        return (await actors.counts(info.context, self.record))[0]
+
+    @strawberry.field(description="Number of distinct actors it cooperates with (not archived).")
+    async def partner_count(self, info: Info) -> int:
+        return (await actors.counts(info.context, self.record))[1]
+
+
+class _ActorFields(TypedDict):
+    """The fields every actor type shares, typed for the constructors of the four."""
+
+    id: strawberry.ID
+    type: ActorType
+    name: str
+    alternative_names: list[str]
+    description: str | None
+    address: Address | None
+    location: GeoPoint | None
+    website: str | None
+    tags: list[str]
+    sources: list[str]
+    synthetic: bool
+    archived: bool
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    record: ActorRecord
+
+
+def _common(r: ActorRecord) -> _ActorFields:
+    return {
+        "id": strawberry.ID(ids.encode("Actor", r.id)),
+        "type": ActorType(r.type),
+        "name": r.name,
+        "alternative_names": list(r.alt_names),
+        "description": r.description,
+        "address": Address(street=r.street, postal_code=r.postal_code, city=r.city)
+        if (r.street or r.postal_code or r.city)
+        else None,
+        "location": GeoPoint(latitude=r.location[0], longitude=r.location[1]) if r.location else None,
+        "website": r.website,
+        "tags": list(r.tags),
+        "sources": list(r.sources),
+        "synthetic": r.synthetic,
+        "archived": r.archived,
+        "archived_at": r.archived_at,
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+        "version": r.version,
+        "record": r,
+    }
+
+
+@strawberry.type(description="A public or church institution: school, Kita, library, youth club, district office...")
+class Institution(Actor):
+    kind: InstitutionKind | None = strawberry.field(description="What kind of institution it is.")
+
+
+@strawberry.type(description="A resident initiative, association (e.V.), parents' group or informal group.")
+class Initiative(Actor):
+    legal_form: LegalForm | None = strawberry.field(description="Its legal form (e.V., informal group...).")
+
+
+@strawberry.type(description="A local business, social enterprise (gGmbH), or QM Träger company.")
+class Company(Actor):
+    sector: str | None = strawberry.field(description="Line of business.")
+    social_enterprise: bool | None = strawberry.field(description="Whether it is a social enterprise.")
+
+
+@strawberry.type(
+    description="A housing company or owner: municipal (e.g. STADT UND LAND), cooperative (e.g. EVM Berlin eG) "
+    "or private. Its flats per quarter are on `quarters`, where known."
+)
+class HousingAssociation(Actor):
+    ownership: Ownership | None = strawberry.field(description="Municipal, cooperative, private...")
+
+    @strawberry.field(description="Flats it owns across the quarters where a source gives the number.")
+    async def known_flats(self, info: Info) -> int | None:
+        rows = await actors.memberships(info.context, self.record)
+        counts = [m.flats for m, _ in rows if m.flats is not None]
+        return sum(counts) if counts else None
+
+
+def actor_of(r: ActorRecord) -> Actor:
+    """The GraphQL object for an actor record, of its concrete type."""
+    common = _common(r)
+    if r.type == "Institution":
+        return Institution(**common, kind=InstitutionKind(r.institution_kind) if r.institution_kind else None)
+    if r.type == "Initiative":
+        return Initiative(**common, legal_form=LegalForm(r.legal_form) if r.legal_form else None)
+    if r.type == "Company":
+        return Company(**common, sector=r.sector, social_enterprise=r.social_enterprise)
+    return HousingAssociation(**common, ownership=Ownership(r.ownership) if r.ownership else None)
+
+
+ACTOR_TYPES: tuple[type, ...] = (Institution, Initiative, Company, HousingAssociation)
+
+
+@strawberry.type(description="How many actors of one type.")
+class ActorTypeCount:
+    type: ActorType = strawberry.field(description="The actor type.")
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.type(
+    description="A cooperation between two actors. It has no direction: it is stored once and found from "
+    "either side. Ending one sets `until` and keeps it in the history."
+)
+class Cooperation(Node):
+    kind: CooperationKind = strawberry.field(description="What the cooperation consists of.")
+    since: dt.date | None = strawberry.field(description="Start, if known.")
+    until: dt.date | None = strawberry.field(description="End (inclusive), if it has ended.")
+    intensity: int | None = strawberry.field(description="1 loose, 2 regular, 3 close; null if not assessed.")
+    description: str | None = strawberry.field(description="What the two do together.")
+    source: str | None = strawberry.field(description="How we know (a meeting, a report, a URL).")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
+    updated_at: dt.datetime = strawberry.field(description="When it was last changed.")
+    version: int = strawberry.field(description="Increases with every change; send it back with updates.")
+    record: strawberry.Private[CooperationRecord]
+
+    @classmethod
+    def of(cls, r: CooperationRecord) -> Cooperation:
+        return cls(
+            id=strawberry.ID(ids.encode("Cooperation", r.id)),
+            kind=CooperationKind(r.kind),
+            since=r.since,
+            until=r.until,
+            intensity=r.intensity,
+            description=r.description,
+            source=r.source,
+            synthetic=r.synthetic,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+            record=r,
+        )
+
+    @strawberry.field(description="Whether it is active on a day (default: today).")
+    def active(
+        self, on: Annotated[dt.date | None, strawberry.argument(description="The day (default: today).")] = None
+    ) -> bool:
+        day = on or dt.date.today()
+        return (self.since is None or self.since <= day) and (self.until is None or self.until >= day)
+
+    @strawberry.field(description="The action fields it serves.")
+    async def action_fields(self, info: Info) -> list[ActionField]:
+        return [ActionField.of(f) for f in await action_fields.by_keys(info.context, self.record.action_fields)]
+
+    @strawberry.field(description="The two actors, by name.")
+    async def actors(self, info: Info) -> list[Actor]:
+        return [actor_of(a) for a in await cooperations.actors_of(info.context, self.record)]
+
+
+# ---- connections ------------------------------------------------------------------------------
+
+ACTORS = Noun("actor", "actors", "An actor in a connection.", "The actors on this page, each with its cursor.")
+COOPERATIONS = Noun("cooperation", "cooperations", "A cooperation in a connection.")
+PARTNERS = Noun("partner", "partners", "A partner of an actor, with the cooperations between the two.")
+
+
+@edge(ACTORS)
+class ActorEdge(Edge[Actor]):
+    pass
+
+
+@connection(ACTORS, ActorEdge)
+class ActorConnection(Connection[Actor]):
+    pass
+
+
+@edge(COOPERATIONS)
+class CooperationEdge(Edge[Cooperation]):
+    pass
+
+
+@connection(COOPERATIONS, CooperationEdge)
+class CooperationConnection(Connection[Cooperation]):
+    pass
+
+
+@edge(PARTNERS)
+class PartnerEdge(Edge[Actor]):
+    cooperations: list[Cooperation] = strawberry.field(
+        description="The cooperations between the two that match the filter, newest first."
+    )
+    cooperation: Cooperation = strawberry.field(description="The most recent of `cooperations`.")
+
+
+@connection(PARTNERS, PartnerEdge, nodes=False)
+class PartnerConnection(Connection[Actor]):
+    pass
+
+
+def partner_connection(page: Slice[Partner]) -> PartnerConnection:
+    edges = []
+    for cursor, partner in page.items:
+        ties = [Cooperation.of(c) for c in partner.cooperations]
+        edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), cooperations=ties, cooperation=ties[0]))
+    return PartnerConnection.page(page, edges)
