@@ -15,10 +15,16 @@ drawn by SwiftShader on the CPU, so frame rates are a floor for any machine with
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import os
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,58 +162,75 @@ def measure(
     result = Result(renderer, label, counts[0], counts[1], [], [], [])
     runs = RUNS_BERLIN_CYTOSCAPE if quarter == "berlin" and "Cytoscape" in renderer else RUNS
     for _ in range(runs):
-        # A browser of its own for each run: a page held by a layout may not even close, the browser
-        # process can always be ended.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport=VIEWPORT)
-        page = context.new_page()
+        # A browser of its own for each run, ended from outside if the run overruns: a layout that
+        # holds its page's thread also holds every wait and question in that page, timeouts included.
+        marker = f"--kiezgraph-bench-run={uuid.uuid4().hex}"
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, marker])
+        watchdog = threading.Timer(2 * SETTLE_LIMIT_S, _kill_marked, [marker])
+        watchdog.start()
+        first: float | None = None
+        settled: float | None = None
+        fps = 0.0
         try:
             if renderer.startswith("sigma"):
+                page = browser.new_context(viewport=VIEWPORT).new_page()
                 page.goto(f"{base}/?quarter={quarter}&debug")
                 settled = wait_settled(page)
                 first = mark(page, "first-frame")
-                fps = 0.0
+                fps = pan_fps(page)
             else:
-                # Cytoscape's layout runs on the page's own thread: while it runs, the page answers
-                # nothing. Its first frame and panning are measured on a page without the layout;
-                # the layout's time on another, given up after SETTLE_LIMIT_S.
-                open_bench_page(page)
+                # Cytoscape's layout runs on the page's own thread, so first frame and panning are
+                # measured on a page without the layout, and the layout's time on a second page.
                 webgl = "&renderer=webgl" if "WebGL" in renderer else ""
+                page = browser.new_context(viewport=VIEWPORT).new_page()
+                open_bench_page(page)
                 page.goto(f"{base}/__bench/cytoscape.html?quarter={quarter}&layout=none{webgl}")
-                try:
-                    page.wait_for_function(
-                        "() => performance.getEntriesByName('kiezgraph:first-frame').length > 0",
-                        timeout=SETTLE_LIMIT_S * 1000,
-                        polling=250,
-                    )
-                except Exception:
-                    print(f"  {renderer} · {label}: no frame within {SETTLE_LIMIT_S} s", file=sys.stderr)
-                    result.first_frame_ms.append(SETTLE_LIMIT_S * 1000)
-                    result.settled_ms.append(None)
-                    result.fps.append(0.0)
-                    continue
+                page.wait_for_function(
+                    "() => performance.getEntriesByName('kiezgraph:first-frame').length > 0",
+                    timeout=SETTLE_LIMIT_S * 1000,
+                    polling=250,
+                )
                 first = mark(page, "first-frame")
                 fps = pan_fps(page)
-                context.close()
-                context = browser.new_context(viewport=VIEWPORT)
-                page = context.new_page()
+                page.context.close()
+                page = browser.new_context(viewport=VIEWPORT).new_page()
                 open_bench_page(page)
                 page.goto(f"{base}/__bench/cytoscape.html?quarter={quarter}{webgl}")
                 settled = wait_settled(page)
-            assert first is not None, f"{renderer} drew no frame"
-            result.first_frame_ms.append(first)
-            result.settled_ms.append(settled)
-            result.fps.append(fps if not renderer.startswith("sigma") else pan_fps(page))
+        except Exception as exc:  # the watchdog ended the browser: what was measured so far counts
+            print(f"  {renderer} · {label}: stopped ({type(exc).__name__})", file=sys.stderr)
         finally:
-            browser.close()
-        print(
-            f"  {renderer} · {label}: first frame {first:.0f} ms, settled {settled} ms, {result.fps[-1]:.0f} fps",
-            file=sys.stderr,
-        )
+            watchdog.cancel()
+            with contextlib.suppress(Exception):  # a browser the watchdog ended cannot be closed
+                browser.close()
+        result.first_frame_ms.append(first if first is not None else SETTLE_LIMIT_S * 1000)
+        result.settled_ms.append(settled)
+        result.fps.append(fps)
+        print(f"  {renderer} · {label}: first frame {first} ms, settled {settled} ms, {fps:.0f} fps", file=sys.stderr)
     return result
 
 
+def _kill_marked(marker: str) -> None:
+    """End the Chromium processes started with ``marker`` (a flag Chromium ignores)."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+
+
+RENDERERS = ("sigma.js + ForceAtlas2", "Cytoscape.js (canvas) + cose", "Cytoscape.js (WebGL) + cose")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--renderers", default="sigma,canvas,webgl", help="which of sigma, canvas, webgl")
+    parser.add_argument("--networks", default="quarter,largest,berlin", help="which of quarter, largest, berlin")
+    args = parser.parse_args()
+    chosen = [r for r, key in zip(RENDERERS, ("sigma", "canvas", "webgl"), strict=True) if key in args.renderers]
     assert Path(CHROMIUM).exists(), "apt-get install -y chromium"
     assert (ROOT / "web" / "dist" / "index.html").exists(), "make web (make bench-map does it)"
     build_bench_pages()
@@ -235,12 +258,15 @@ def main() -> None:
         ).json()["data"]["network"]
         rows = []
         with sync_playwright() as playwright:
-            for renderer in ("sigma.js + ForceAtlas2", "Cytoscape.js (canvas) + cose", "Cytoscape.js (WebGL) + cose"):
-                for quarter, label, size in (
-                    (typical, "quarter", counted[typical]),
-                    (largest, "largest quarter", counted[largest]),
-                    ("berlin", "Berlin", (whole["nodeCount"], whole["edgeCount"])),
-                ):
+            networks = [
+                (typical, "quarter", counted[typical], "quarter"),
+                (largest, "largest quarter", counted[largest], "largest"),
+                ("berlin", "Berlin", (whole["nodeCount"], whole["edgeCount"]), "berlin"),
+            ]
+            for renderer in chosen:
+                for quarter, label, size, key in networks:
+                    if key not in args.networks:
+                        continue
                     rows.append(measure(playwright, renderer, base, quarter, label, size))
                     print(rows[-1].row(), file=sys.stderr)
     print(f"\nMedians of {RUNS} runs, headless Chromium (software WebGL), 1440×900, 2 cores:\n")

@@ -162,7 +162,10 @@ export class NetworkMap {
   focus(id: string): void {
     const data = this.sigma.getNodeDisplayData(id);
     if (!data) return;
-    void this.sigma.getCamera().animate({ x: data.x, y: data.y, ratio: 0.6 }, { duration: 400 });
+    // A quarter stays in view (its partners are highlighted anyway); in a large network, zoom in.
+    const camera = this.sigma.getCamera();
+    const ratio = this.graph.order > 500 ? Math.min(camera.getState().ratio, 0.3) : camera.getState().ratio;
+    void camera.animate({ x: data.x, y: data.y, ratio }, { duration: 400 });
   }
 
   zoomIn(): void {
