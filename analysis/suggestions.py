@@ -27,6 +27,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
+from analysis.texts import metres, say
 from graph.suggestions import Candidate, Subject
 
 DISTANCE_SCALE_M = 1000.0  # a partner 1 km away scores e^-1 on distance
@@ -75,6 +76,7 @@ class Context:
     quarter_names: dict[str, str]
     day: dt.date  # the day asked about (`asOf`, else today): recency counts up to it
     successors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # old field → today's fields
+    language: str = "en"  # of the reasons' words (analysis/texts.py)
 
 
 def current_fields(keys: Iterable[str], successors: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
@@ -89,13 +91,14 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
-def _names(items: list[str], limit: int = 3) -> str:
+def _names(items: list[str], language: str, limit: int = 3) -> str:
     shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return say("AND_MORE", language, shown=shown, more=len(items) - limit) if len(items) > limit else shown
 
 
 def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
     total_weight = w.total() or 1.0
+    lang = ctx.language
     signals: list[tuple[str, float, float, str]] = []  # (kind, weight, value, text)
 
     if c.shared:
@@ -106,7 +109,12 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
                 "SHARED_PARTNERS",
                 w.shared_partners,
                 1 - math.exp(-adamic_adar / 2),
-                f"shares {len(c.shared)} partner{'s' if len(c.shared) > 1 else ''}: {_names([s[1] for s in ranked])}",
+                say(
+                    "SHARED_PARTNERS" if len(c.shared) > 1 else "SHARED_PARTNER",
+                    lang,
+                    n=len(c.shared),
+                    names=_names([s[1] for s in ranked], lang),
+                ),
             )
         )
     theirs = current_fields(c.action_fields, ctx.successors)
@@ -118,14 +126,19 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
                 "SHARED_ACTION_FIELDS",
                 w.shared_action_fields,
                 len(common) / len(union),
-                f"also works on {_names([ctx.field_names.get(k, k) for k in common])}",
+                say("SHARED_ACTION_FIELDS", lang, names=_names([ctx.field_names.get(k, k) for k in common], lang)),
             )
         )
     here = sorted(ctx.focus_quarters & set(c.quarters))
     near = sorted(ctx.neighbouring & set(c.quarters))
     if here:
         signals.append(
-            ("SAME_QUARTER", w.same_quarter, 1.0, f"active in {_names([ctx.quarter_names.get(q, q) for q in here])}")
+            (
+                "SAME_QUARTER",
+                w.same_quarter,
+                1.0,
+                say("SAME_QUARTER", lang, names=_names([ctx.quarter_names.get(q, q) for q in here], lang)),
+            )
         )
     elif near:
         signals.append(
@@ -133,21 +146,21 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
                 "NEIGHBOURING_QUARTER",
                 w.same_quarter,
                 0.5,
-                f"active in the neighbouring {_names([ctx.quarter_names.get(q, q) for q in near])}",
+                say("NEIGHBOURING_QUARTER", lang, names=_names([ctx.quarter_names.get(q, q) for q in near], lang)),
             )
         )
     distance = None
     if ctx.subject.location and c.location:
         distance = haversine_m(ctx.subject.location, c.location)
-        signals.append(("DISTANCE", w.distance, math.exp(-distance / DISTANCE_SCALE_M), f"{distance:,.0f} m away"))
+        away = say("DISTANCE", lang, metres=metres(distance, lang))
+        signals.append(("DISTANCE", w.distance, math.exp(-distance / DISTANCE_SCALE_M), away))
     if c.type != ctx.subject.type:
         signals.append(
             (
                 "COMPLEMENTARY_TYPE",
                 w.complementary_type,
                 1.0,
-                f"a different kind of actor ({_TYPE_NAMES[c.type]}), complementing "
-                f"{_ARTICLE[ctx.subject.type]} {_TYPE_NAMES[ctx.subject.type]}",
+                say("COMPLEMENTARY_TYPE", lang, kind=say(c.type, lang), subject=say(f"A_{ctx.subject.type}", lang)),
             )
         )
     if c.latest_activity is not None:
@@ -157,7 +170,7 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
                 "RECENT_ACTIVITY",
                 w.recent_activity,
                 math.exp(-years / RECENCY_SCALE_YEARS),
-                f"latest cooperation started in {c.latest_activity.year}",
+                say("RECENT_ACTIVITY", lang, year=c.latest_activity.year),
             )
         )
 
@@ -174,12 +187,3 @@ def rank(candidates: list[Candidate], ctx: Context, w: Weights, first: int) -> l
     scored = [score(c, ctx, w) for c in candidates]
     scored.sort(key=lambda s: (-s.score, s.candidate.name, s.candidate.id))
     return scored[:first]
-
-
-_TYPE_NAMES = {
-    "Institution": "institution",
-    "Initiative": "initiative",
-    "Company": "company",
-    "HousingAssociation": "housing association",
-}
-_ARTICLE = {"Institution": "an", "Initiative": "an", "Company": "a", "HousingAssociation": "a"}

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from core.access import PUBLIC, Principal
+from core.messages import DEFAULT, Language, negotiate
 from core.services import Services
 from graph import action_fields, actors, cooperations, persons, quarters
 from graph.action_fields import ActionFieldRecord
@@ -126,6 +127,7 @@ class Context:
     principal: Principal = PUBLIC
     request: Any = None
     response: Any = None
+    language: Language = DEFAULT  # of the words for people in answers (core.messages), from Accept-Language
 
     @classmethod
     def for_request(
@@ -143,4 +145,5 @@ class Context:
             principal=principal,
             request=request,
             response=response,
+            language=negotiate(request.headers.get("accept-language") if request is not None else None),
         )

@@ -30,6 +30,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import process_result
 from strawberry.types import ExecutionResult
 
+from core import messages
 from core.access import PUBLIC, Principal
 from core.context import Context
 from core.services import Services, WorkerPool
@@ -114,7 +115,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        return await self.lanes.run(self._encoded(self._within_deadline(super().execute_single(*args, **kwargs))))
+        context: Context = kwargs["context"] if "context" in kwargs else args[3]
+        execution = self._within_deadline(super().execute_single(*args, **kwargs), context.language)
+        return await self.lanes.run(self._encoded(execution))
 
     async def _encoded(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
         # The answer is encoded here, in the lane, where encoding in slices lets the server's
@@ -129,9 +132,12 @@ class GraphQLApp(GraphQL[Context, None]):
         encoded = getattr(result, "encoded", None)
         return encoded if encoded is not None else await super().process_result(request, result)
 
-    async def _within_deadline(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+    async def _within_deadline(
+        self, execution: Coroutine[Any, Any, ExecutionResult], language: messages.Language
+    ) -> ExecutionResult:
         limit = deadline.Limit(self.request_timeout)
         deadline.CURRENT.set(limit)  # this task's own context: a lane runs each operation as a task
+        messages.CURRENT.set(language)  # the words for people in this answer (Accept-Language)
         try:
             async with asyncio.timeout(self.request_timeout) as limit.timeout:
                 result = await execution

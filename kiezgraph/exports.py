@@ -23,6 +23,7 @@ from starlette.routing import Route
 from analysis import formats
 from core import access as rules
 from core.context import Context
+from core.messages import localized
 from graph.errors import GraphError
 from graph.networks import Selection
 from resolvers import ids, networks
@@ -126,7 +127,7 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             view = await networks.read(ctx, selection)
         except (BadParameter, ApiError) as exc:
             code = exc.code if isinstance(exc, ApiError) else "BAD_USER_INPUT"
-            message = exc.message if isinstance(exc, ApiError) else str(exc)
+            message = localized(exc.message, ctx.language) if isinstance(exc, ApiError) else str(exc)
             status = {"NOT_FOUND": 404, "FORBIDDEN": 403}.get(code, 400)
             return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
         except GraphError as exc:
