@@ -13,6 +13,10 @@ import pytest
 from graphql import build_schema, parse, validate
 from graphql.language import OperationDefinitionNode
 
+from core.access import Role
+from kiezgraph.settings import DEFAULT_BUDGETS
+from schema import cost
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = sorted((ROOT / "web" / "src").rglob("*.graphql"))
 
@@ -31,6 +35,22 @@ def test_document_is_valid_against_the_schema(document: Path) -> None:
     operations = [d for d in ast.definitions if isinstance(d, OperationDefinitionNode)]
     # One named operation per file, named as the file: the page imports documents by file name.
     assert [o.name.value if o.name else None for o in operations] == [document.stem]
+
+
+# The least role that sends each document (the page offers the others to everyone, public included).
+_SENT_BY = {"ActorMetrics": Role.RESEARCHER} | dict.fromkeys(
+    ("SuggestPartners", "MissingLinks", "AddCooperation", "CreateActor", "EndCooperation", "UpdateActor"), Role.MANAGER
+)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
+def test_document_fits_the_budget_of_the_role_that_sends_it(document: Path) -> None:
+    # A document over its role's cost budget is refused before it runs (schema/cost.py): the panel
+    # would stay empty for everyone without a token.
+    schema = build_schema((ROOT / "schema.graphql").read_text())
+    role = _SENT_BY.get(document.stem, Role.PUBLIC)
+    estimated = cost.estimate(schema, parse(document.read_text()), {}, document.stem)
+    assert estimated is not None and estimated <= DEFAULT_BUDGETS[role], (estimated, DEFAULT_BUDGETS[role])
 
 
 def test_the_page_type_checks() -> None:

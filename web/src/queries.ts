@@ -87,7 +87,6 @@ export interface CooperationDetail {
   intensity: number | null;
   description: string | null;
   version: number;
-  actionFields: { key: string; name: string; nameEn: string }[];
 }
 
 export interface ActorDetail {

@@ -230,7 +230,7 @@ function Suggestions({ actor: a }: { actor: api.ActorDetail }) {
               <ul class="reasons">
                 {s.reasons.map((r) => (
                   <li key={r.kind}>
-                    <strong>{m.reasonKinds[r.kind] ?? r.kind}</strong>: <span lang="en">{r.text}</span>
+                    <strong>{m.reasonKinds[r.kind] ?? r.kind}</strong>: <span>{r.text}</span>
                   </li>
                 ))}
               </ul>

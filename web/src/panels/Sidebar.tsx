@@ -277,7 +277,7 @@ function MissingLinkList() {
               {" – "}
               <button type="button" class="link" onClick={() => (selected.value = l.actors[1].id)}>{l.actors[1].name}</button>
             </span>
-            <ul class="reasons">{l.reasons.map((r) => <li key={r} lang="en">{r}</li>)}</ul>
+            <ul class="reasons">{l.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
           </li>
         ))}
       </ol>
