@@ -4,6 +4,7 @@
 # (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
 # `make test` also installs the npm packages graphql-http (its HTTP audits run against the server) and
 # graphql-ws (the subscription client), and `make run`/`make test` bundle GraphiQL from npm (`make graphiql`).
+# Both build the map (web/, with npm and esbuild) when it is missing or older than its sources.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 
 GRAPHIQL := kiezgraph/static/graphiql/graphiql.js
 
-.PHONY: graphiql run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-exchange bench-import clean
+.PHONY: graphiql run lint test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-exchange bench-import bench-map clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -27,7 +28,21 @@ $(GRAPHIQL): web/graphiql/package.json web/graphiql/package-lock.json web/graphi
 
 graphiql: $(GRAPHIQL)  ## bundle GraphiQL from npm into kiezgraph/static/graphiql (no CDN at run time)
 
-run: $(STAMP) $(GRAPHIQL)  ## serve http://127.0.0.1:8000/graphql (local Neo4j unless NEO4J_URI is set)
+WEB_DEPS := web/node_modules/.installed-stamp
+WEB_BUILT := web/dist/.built-stamp
+WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/build.mjs web/tsconfig.json
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --silent
+	touch $@
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+	npm run --prefix web --silent build
+	touch $@
+
+web: $(WEB_BUILT)  ## build the map into web/dist (make run and make test do it when needed)
+
+run: $(STAMP) $(GRAPHIQL) $(WEB_BUILT)  ## serve the map at http://127.0.0.1:8000/ and the API at /graphql
 	$(PY) -m kiezgraph serve
 
 AUDITS := tests/audits/node_modules/.installed-stamp
@@ -43,7 +58,7 @@ lint: $(STAMP)  ## ruff (lint, format), mypy, the import contracts, the schema's
 	$(VENV)/bin/lint-imports
 	$(PY) -m tools.schema_changes
 
-test: $(STAMP) $(AUDITS) $(GRAPHIQL)  ## run the tests against a Neo4j of their own
+test: $(STAMP) $(AUDITS) $(GRAPHIQL) $(WEB_BUILT)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 migrate: $(STAMP)
@@ -73,6 +88,9 @@ bench-suggestions: $(STAMP)  ## issues #4, #17: suggestions vs link-prediction b
 bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients
 	$(PY) -m bench.load
 
+bench-map: $(STAMP) $(WEB_BUILT)  ## issue #13: the map in headless Chromium: first frame, settled layout, fps (sigma vs Cytoscape)
+	$(PY) -m bench.map_page
+
 bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
 	$(PY) -m bench.health_under_load
 
@@ -86,4 +104,4 @@ bench-import: $(STAMP)  ## issue #11: plan and apply a 10,000-actor workbook aga
 	$(PY) -m bench.import_apply
 
 clean:
-	rm -rf $(VENV) neo4j-local/target
+	rm -rf $(VENV) neo4j-local/target web/node_modules web/dist

@@ -22,6 +22,7 @@ import igraph
 
 from analysis.metrics import RESOLUTION, SEED, _ranked_labels
 from analysis.projection import Projection
+from analysis.texts import say
 
 _lock = threading.Lock()
 
@@ -51,11 +52,11 @@ def _best_pair(
     )
 
 
-def _side(members: list[int]) -> str:
-    return "an actor without any cooperation" if len(members) == 1 else f"a group of {len(members)} actors"
+def _side(members: list[int], language: str) -> str:
+    return say("ALONE", language) if len(members) == 1 else say("GROUP", language, n=len(members))
 
 
-def find(p: Projection, fields: list[frozenset[str]], first: int) -> list[MissingLink]:
+def find(p: Projection, fields: list[frozenset[str]], first: int, language: str = "en") -> list[MissingLink]:
     n = p.size
     if n < 2:
         return []
@@ -67,10 +68,10 @@ def find(p: Projection, fields: list[frozenset[str]], first: int) -> list[Missin
     for left, right in combinations(components[:12], 2):
         a, b = _best_pair(p, g, left, right, fields)
         gain = len(left) * len(right) / pairs_total
-        reasons = [f"joins {_side(left)} and {_side(right)}, which have no path between them yet"]
+        reasons = [say("JOINS", language, left=_side(left, language), right=_side(right, language))]
         shared = fields[a] & fields[b]
         if shared:
-            reasons.append(f"both work on {', '.join(sorted(shared))}")
+            reasons.append(say("BOTH_WORK_ON", language, fields=", ".join(sorted(shared))))
         links.append(MissingLink(a, b, gain, True, tuple(reasons)))
 
     with _lock:
@@ -99,13 +100,11 @@ def find(p: Projection, fields: list[frozenset[str]], first: int) -> list[Missin
         a, b = _best_pair(p, g, left, right, fields)
         if g.are_adjacent(a, b):
             continue
-        reasons = [
-            f"links two communities ({len(left)} and {len(right)} actors) with "
-            f"{'no tie' if ties == 0 else f'only {ties} tie' + ('s' if ties > 1 else '')} between them"
-        ]
+        untied = "COMMUNITIES_UNTIED" if ties == 0 else "COMMUNITIES_ONE_TIE" if ties == 1 else "COMMUNITIES_FEW_TIES"
+        reasons = [say(untied, language, left=len(left), right=len(right), ties=ties)]
         shared = fields[a] & fields[b]
         if shared:
-            reasons.append(f"both work on {', '.join(sorted(shared))}")
+            reasons.append(say("BOTH_WORK_ON", language, fields=", ".join(sorted(shared))))
         links.append(MissingLink(a, b, gain, False, tuple(reasons)))
     links.sort(key=lambda link: (-link.score, p.ids[link.a], p.ids[link.b]))
     return links[:first]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Final
+
+from core.messages import Message
 
 
 class Role(str, Enum):  # noqa: UP042 - a str mixin, not StrEnum: str(role) stays "Role.ADMIN" as before
@@ -55,9 +58,11 @@ class Rule:
         return [r.value for r in Role if r in self.roles]  # in the order of Role
 
     def needs(self, what: str | None = None) -> str:
-        """The refusal's message: "<what> needs a manager or admin token"."""
+        """The refusal's message: "<what> needs a manager or admin token" (a Text: German too)."""
         listed = " or ".join(self.role_names)
-        return f"{what or self.what} needs {_article(listed)} {listed} token"
+        german = " oder ".join(ROLE_NAMES[r].de for r in Role if r in self.roles)
+        roles = Message(f"{_article(listed)} {listed}", german)()
+        return ROLE_NEEDED(what=what or self.what, roles=roles)
 
     @property
     def sentence(self) -> str:
@@ -72,8 +77,54 @@ def _article(word: str) -> str:
     return "an" if word[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
+# ---- words for people (English and German; core.messages) ----------------------------------------
+
+ROLE_NEEDED: Final = Message("{what} needs {roles} token", "{what}: nur mit einem Zugang für {roles}")
+ROLE_NAMES: Final = {
+    Role.PUBLIC: Message("public", "die Öffentlichkeit"),
+    Role.RESEARCHER: Message("researcher", "Forschung"),
+    Role.MANAGER: Message("manager", "Quartiersmanagement"),
+    Role.ADMIN: Message("admin", "Administration"),
+}
+# The activity each rule guards, in German (the English is the rule's own ``what``).
+_WHAT_DE: Final = {
+    "reading contact persons": "Kontaktpersonen lesen",
+    "reading the history": "Den Verlauf lesen",
+    "network metrics": "Netzwerkmaße",
+    "partner suggestions": "Partnervorschläge",
+    "missing links": "Fehlende Verbindungen",
+    "exports": "Exporte",
+    "listing tokens": "Zugänge auflisten",
+    "creating an actor": "Einen Akteur anlegen",
+    "changing this actor": "Diesen Akteur ändern",
+    "archiving this actor": "Diesen Akteur archivieren",
+    "restoring this actor": "Diesen Akteur wiederherstellen",
+    "changing an actor's quarters": "Die Quartiere eines Akteurs ändern",
+    "merging actors": "Akteure zusammenführen",
+    "recording this cooperation": "Diese Kooperation erfassen",
+    "changing this cooperation": "Diese Kooperation ändern",
+    "ending this cooperation": "Diese Kooperation beenden",
+    "deleting a cooperation (to end one, use endCooperation)": "Eine Kooperation löschen (zum Beenden: endCooperation)",
+    "adding a contact person to this actor": "Diesem Akteur eine Kontaktperson hinzufügen",
+    "changing this contact person": "Diese Kontaktperson ändern",
+    "removing this contact person": "Diese Kontaktperson entfernen",
+    "erasing a person": "Eine Person löschen",
+    "creating tokens": "Zugänge ausstellen",
+    "revoking tokens": "Zugänge widerrufen",
+    "recording a project": "Ein Projekt erfassen",
+    "changing this project": "Dieses Projekt ändern",
+    "moving this project on": "Dieses Projekt weiterführen",
+    "recording this council decision": "Diesen Beschluss des Quartiersrats erfassen",
+    "recording a council seat": "Einen Sitz im Quartiersrat erfassen",
+    "ending this council seat": "Diesen Sitz im Quartiersrat beenden",
+    "importing a partner list": "Eine Partnerliste importieren",
+    "reviewing an import": "Einen Import prüfen",
+    "reading an import": "Einen Import lesen",
+}
+
+
 def _rule(operation: str, roles: set[Role], what: str, managers: str | None = None) -> Rule:
-    rule = Rule(operation, frozenset(roles), what, managers)
+    rule = Rule(operation, frozenset(roles), Message(what, _WHAT_DE[what])(), managers)
     RULES[operation] = rule
     return rule
 

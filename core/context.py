@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from core.access import PUBLIC, Principal
+from core.messages import DEFAULT, Language, negotiate
 from core.services import Services
 from graph import action_fields, actors, cooperations, persons, projects, quarters
 from graph.action_fields import ActionFieldRecord
@@ -139,6 +140,7 @@ class Context:
     principal: Principal = PUBLIC
     request: Any = None
     response: Any = None
+    language: Language = DEFAULT  # of the words for people in answers (core.messages), from Accept-Language
     # Over a WebSocket: what the client sent in connection_init (Strawberry sets it), the client's
     # address, and how to close the connection (set by the app; None over HTTP).
     connection_params: dict[str, Any] | None = None
@@ -175,4 +177,5 @@ class Context:
             principal=principal,
             request=request,
             response=response,
+            language=negotiate(request.headers.get("accept-language") if request is not None else None),
         )

@@ -35,6 +35,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
+from core import messages
 from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
@@ -49,6 +50,7 @@ from kiezgraph.middleware.authentication import Authentication, Authenticator
 from kiezgraph.middleware.body_limit import BodyLimit
 from kiezgraph.middleware.rate_limit import RateLimit
 from kiezgraph.settings import ServiceOptions, Settings
+from kiezgraph.web import web_routes
 from schema import Limits, build_schema, deadline
 from schema.cost import estimate, too_costly
 
@@ -214,7 +216,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return UnsetType()  # connection_ack without a payload (the type is a singleton)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        return await self.lanes.run(self._encoded(self._within_deadline(super().execute_single(*args, **kwargs))))
+        context: Context = kwargs["context"] if "context" in kwargs else args[3]
+        execution = self._within_deadline(super().execute_single(*args, **kwargs), context.language)
+        return await self.lanes.run(self._encoded(execution))
 
     async def _encoded(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
         # The answer is encoded here, in the lane, where encoding in slices lets the server's
@@ -229,9 +233,12 @@ class GraphQLApp(GraphQL[Context, None]):
         encoded = getattr(result, "encoded", None)
         return encoded if encoded is not None else await super().process_result(request, result)
 
-    async def _within_deadline(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+    async def _within_deadline(
+        self, execution: Coroutine[Any, Any, ExecutionResult], language: messages.Language
+    ) -> ExecutionResult:
         limit = deadline.Limit(self.request_timeout)
         deadline.CURRENT.set(limit)  # this task's own context: a lane runs each operation as a task
+        messages.CURRENT.set(language)  # the words for people in this answer (Accept-Language)
         try:
             async with asyncio.timeout(self.request_timeout) as limit.timeout:
                 result = await execution
@@ -399,6 +406,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
+            *web_routes(),
         ],
         # The door, in the order it applies (kiezgraph/middleware): cross-origin rules, body size, who, how often.
         middleware=[

@@ -108,7 +108,8 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> None:
     with neo4j_for(settings) as neo4j:
         _with_db(neo4j, lambda db: prepare(db, demo=settings.load_demo))
         _admin_hint(neo4j)
-        print(f"kiezgraph serves http://{settings.host}:{settings.port}/graphql  (Ctrl-C stops)", flush=True)
+        base = f"http://{settings.host}:{settings.port}"
+        print(f"kiezgraph serves the map at {base}/ and the API at {base}/graphql  (Ctrl-C stops)", flush=True)
         uvicorn.run(create_app(neo4j, settings.options), host=settings.host, port=settings.port, log_level="info")
 
 

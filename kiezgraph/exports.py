@@ -37,6 +37,7 @@ from starlette.routing import Route
 from analysis import formats
 from core import access as rules
 from core.context import Context
+from core.messages import localized
 from exchange.writing import ExportInfo, write_xlsx
 from graph.errors import GraphError
 from graph.networks import BOTH, COOPERATIONS, PROJECTS, TIE_SOURCES, Selection
@@ -184,7 +185,7 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             office = await office_exports.sheets(ctx, view, contacts) if kind == "xlsx" else None
         except (BadParameter, ApiError) as exc:
             code = exc.code if isinstance(exc, ApiError) else "BAD_USER_INPUT"
-            message = exc.message if isinstance(exc, ApiError) else str(exc)
+            message = localized(exc.message, ctx.language) if isinstance(exc, ApiError) else str(exc)
             status = {"NOT_FOUND": 404, "FORBIDDEN": 403}.get(code, 400)
             return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
         except GraphError as exc:

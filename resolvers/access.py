@@ -46,6 +46,7 @@ from typing import Any
 from core.access import Principal, Role, Rule
 from graph.actors import QuarterTie
 from graph.projects import QuarterState
+from resolvers import texts
 from resolvers.errors import ApiError
 from resolvers.outcomes import Refusal, RefusalCode
 
@@ -76,26 +77,24 @@ def forbidden(message: str) -> Refusal:
 
 
 def _outside(what: str, principal: Principal) -> str:
-    return f"{what} is outside your quarters ({', '.join(sorted(principal.quarters)) or 'none'})"
+    quarters = ", ".join(sorted(principal.quarters)) or texts.NO_QUARTERS()
+    return texts.OUTSIDE_QUARTERS(what=what, quarters=quarters)
 
 
 def _membership_ended(what: str, tie: QuarterTie) -> str:
-    return f"{what}: the actor's membership in {tie.quarter} ended on {tie.until}; only current memberships give rights"
+    return texts.MEMBERSHIP_ENDED(what=what, quarter=tie.quarter, until=tie.until)
 
 
 def _quarter_ended(what: str, quarter: str) -> str:
-    return f"{what}: quarter {quarter} has ended and is read-only for managers; an admin can still change it"
+    return texts.QUARTER_ENDED(what=what, quarter=quarter)
 
 
 def _foreign_memberships(quarters: Iterable[str]) -> str:
-    return (
-        f"a manager changes only the memberships of their own active quarters; keep those in "
-        f"{', '.join(sorted(set(quarters)))} exactly as they are"
-    )
+    return texts.FOREIGN_MEMBERSHIPS(quarters=", ".join(sorted(set(quarters))))
 
 
-_NOT_OWN = "a manager may place actors in their own quarters only"
-_NO_CURRENT = "a new actor needs a current membership in one of your quarters"
+_NOT_OWN = texts.NOT_OWN_QUARTER()
+_NO_CURRENT = texts.NO_CURRENT_MEMBERSHIP()
 
 
 # ---- decisions ----------------------------------------------------------------------------

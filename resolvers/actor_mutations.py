@@ -30,7 +30,7 @@ from graph.db import Transaction
 from graph.ids import new_id
 from graph.names import name_key
 from graph.patch import KEEP, Change
-from resolvers import commands, ids
+from resolvers import commands, ids, texts
 from resolvers.access import actor_write_error, memberships_change_error, placement_error, role_error
 from resolvers.commands import (
     ActorState,
@@ -120,7 +120,7 @@ async def _refuse_duplicate_name(tx: Transaction, primary: str, key: str, actor_
         raise Rejected(
             Refusal(
                 RefusalCode.DUPLICATE_ACTOR,
-                f"an actor named like {primary!r} exists already; merge, rename, or set allowDuplicateName",
+                texts.DUPLICATE_ACTOR(name=primary),
                 ("input", "name"),
                 {"existing": same},
             )

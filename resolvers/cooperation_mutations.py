@@ -12,7 +12,7 @@ from graph.cooperations import CooperationPatch, CooperationRecord, NewCooperati
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.patch import KEEP
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import cooperation_write_error, role_error
 from resolvers.commands import AddCooperation, DeleteCooperation, EndCooperation, UpdateCooperation, given
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found, stale
@@ -30,7 +30,7 @@ def _overlaps(since: dt.date | None, until: dt.date | None, other: CooperationRe
 def _duplicate(existing: CooperationRecord) -> Refusal:
     return Refusal(
         RefusalCode.DUPLICATE_COOPERATION,
-        "these two actors already have a cooperation of this kind over the same time; update or end that one",
+        texts.DUPLICATE_COOPERATION(),
         ("input",),
         {"existing": existing.id},
     )
@@ -38,7 +38,7 @@ def _duplicate(existing: CooperationRecord) -> Refusal:
 
 async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[CooperationRecord]:
     if len(data.actor_ids) != 2:
-        return Outcome(errors=[invalid("a cooperation joins exactly two actors", "input", "actorIds")])
+        return Outcome(errors=[invalid(texts.TWO_ACTORS(), "input", "actorIds")])
     errors: list[Refusal] = []
     locals_: list[str] = []
     for i, global_id in enumerate(data.actor_ids):
@@ -48,9 +48,7 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         else:
             locals_.append(local)
     if len(locals_) == 2 and locals_[0] == locals_[1]:
-        errors.append(
-            Refusal(RefusalCode.SELF_COOPERATION, "an actor cannot cooperate with itself", ("input", "actorIds"))
-        )
+        errors.append(Refusal(RefusalCode.SELF_COOPERATION, texts.SELF_COOPERATION(), ("input", "actorIds")))
     errors += period(data.since, data.until, "input")
     errors += intensity(data.intensity, "input", "intensity")
     errors += text(data.description, MAX_TEXT, "input", "description")
@@ -79,9 +77,7 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         await _check_write(ctx, tx, a, b, rules.ADD_COOPERATION)
         for i, local in enumerate((a, b)):
             if present[local]:
-                raise Rejected(
-                    invalid("archived actors take no new cooperations; restore it first", "input", "actorIds", str(i))
-                )
+                raise Rejected(invalid(texts.ARCHIVED_TAKES_NONE(), "input", "actorIds", str(i)))
         for existing in await cooperations.between(tx, a, b):
             if existing.kind == new.kind and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
@@ -116,7 +112,7 @@ async def update_cooperation(ctx: Context, data: UpdateCooperation) -> Outcome[C
         return Outcome(errors=[not_found("cooperation", data.id, "input", "id")])
     errors: list[Refusal] = []
     if given(data.kind) and data.kind is None:
-        errors.append(invalid("a cooperation's kind cannot be cleared", "input", "kind"))
+        errors.append(invalid(texts.KIND_KEPT(), "input", "kind"))
     if given(data.intensity):
         errors += intensity(data.intensity, "input", "intensity")
     if given(data.description):

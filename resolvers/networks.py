@@ -15,7 +15,7 @@ from core.context import Context
 from graph import networks, paths, revision
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.networks import NetworkData, Selection
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import require
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
@@ -113,7 +113,7 @@ async def ego_selection(
         raise bad_input(f"`depth` must be between 1 and {MAX_DEPTH}")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
-        raise ApiError("NOT_FOUND", f"no actor with id {actor_id!r}")
+        raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
     return await selection(ctx, q, as_of, ego=(record.id, depth), ties=ties)
 
 
@@ -146,7 +146,7 @@ async def shortest_paths(
     found = await ctx.loaders.actor_by_id.load_many([a or "", b or ""])
     for given, record in zip((source, target), found, strict=True):
         if record is None:
-            raise ApiError("NOT_FOUND", f"no actor with id {given!r}")
+            raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=given))
     if a == b:
         raise bad_input("`from` and `to` must be two different actors")
     return await paths.shortest(ctx.db, a or "", b or "", max_length, as_of, first)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from resolvers import texts
+
 T = TypeVar("T")
 
 
@@ -58,7 +60,8 @@ class Rejected(Exception):
 
 
 def not_found(what: str, global_id: str, *path: str) -> Refusal:
-    return Refusal(RefusalCode.NOT_FOUND, f"no {what} with id {global_id!r}", path or None, {"id": global_id})
+    message = texts.NOT_FOUND(what=texts.THINGS.get(what, what), id=global_id)
+    return Refusal(RefusalCode.NOT_FOUND, message, path or None, {"id": global_id})
 
 
 def invalid(message: str, *path: str) -> Refusal:
@@ -68,8 +71,7 @@ def invalid(message: str, *path: str) -> Refusal:
 def stale(expected: int, current: int, *path: str) -> Refusal:
     return Refusal(
         RefusalCode.STALE_VERSION,
-        f"the object was changed meanwhile (you sent version {expected}, it is now at {current}); "
-        "read it again and reapply your change",
+        texts.STALE(expected=expected, current=current),
         path or ("input", "version"),
         {"expected": expected, "current": current},
     )

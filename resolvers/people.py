@@ -22,7 +22,7 @@ from graph.actors import ActorRecord
 from graph.db import Transaction
 from graph.ids import new_id
 from graph.persons import PersonRecord
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import actor_write_error, may_read_personal, role_error
 from resolvers.commands import AddContactPerson, PersonRef, UpdateContactPerson, given
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found
@@ -120,7 +120,7 @@ async def _existing(ctx: Context, tx: Transaction, global_id: str, rule: Rule) -
 async def update(ctx: Context, data: UpdateContactPerson) -> Outcome[PersonRecord]:
     values = {f: getattr(data, f) for f in ("name", "function", "email", "phone") if given(getattr(data, f))}
     if "name" in values and values["name"] is None:
-        return Outcome(errors=[Refusal(RefusalCode.EMPTY_NAME, "a name must not be empty", ("input", "name"))])
+        return Outcome(errors=[Refusal(RefusalCode.EMPTY_NAME, texts.EMPTY_NAME(), ("input", "name"))])
     errors = _checks(values)
     if errors:
         return Outcome(errors=errors)

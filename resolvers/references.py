@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.context import Context
+from resolvers import texts
 from resolvers.outcomes import Refusal, RefusalCode
 
 
@@ -13,7 +14,7 @@ async def unknown_action_fields(ctx: Context, keys: Sequence[str] | None, *path:
         return []
     known = {f.key for f in await ctx.loaders.action_fields()}
     return [
-        Refusal(RefusalCode.UNKNOWN_ACTION_FIELD, f"unknown action field {key!r}", (*path, str(i)), {"key": key})
+        Refusal(RefusalCode.UNKNOWN_ACTION_FIELD, texts.UNKNOWN_ACTION_FIELD(key=key), (*path, str(i)), {"key": key})
         for i, key in enumerate(keys)
         if key not in known
     ]
@@ -22,7 +23,9 @@ async def unknown_action_fields(ctx: Context, keys: Sequence[str] | None, *path:
 async def unknown_quarters(ctx: Context, slugs: Sequence[str], *path: str) -> list[Refusal]:
     found = await ctx.loaders.quarter_by_slug.load_many(slugs)
     return [
-        Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", (*path, str(i), "quarter"), {"slug": slug})
+        Refusal(
+            RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), (*path, str(i), "quarter"), {"slug": slug}
+        )
         for i, (slug, quarter) in enumerate(zip(slugs, found, strict=True))
         if quarter is None
     ]

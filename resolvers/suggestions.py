@@ -15,7 +15,7 @@ from core.context import Context
 from graph import suggestions
 from graph.actors import ActorRecord
 from graph.quarters import QuarterRecord
-from resolvers import ids, quarters
+from resolvers import ids, quarters, texts
 from resolvers.access import require
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
@@ -83,13 +83,13 @@ async def suggest(
     local = ids.decode_as(actor_id, "Actor")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
-        raise ApiError("NOT_FOUND", f"no actor with id {actor_id!r}")
+        raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
     if record.archived:
-        raise bad_input("the actor is archived; restore it before looking for partners")
+        raise bad_input(texts.ARCHIVED_NO_SUGGESTIONS())
     if not 1 <= first <= MAX_SUGGESTIONS:
-        raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
+        raise bad_input(texts.FIRST_BETWEEN(low=1, high=MAX_SUGGESTIONS))
     if weights is not None and (any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0):
-        raise bad_input("weights must be non-negative and not all zero")
+        raise bad_input(texts.BAD_WEIGHTS())
     day = as_of or dt.date.today()
     candidates, scoring_context = await pool(ctx, record.id, action_field, quarter, types, day, as_of, True)
     ranked = scoring.rank(candidates, scoring_context, weights or model, first)
@@ -183,11 +183,11 @@ class Gap:
 async def missing_links(ctx: Context, quarter: str, first: int) -> list[Gap]:
     require(ctx.principal, rules.MISSING_LINKS)
     if not 1 <= first <= MAX_SUGGESTIONS:
-        raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
+        raise bad_input(texts.FIRST_BETWEEN(low=1, high=MAX_SUGGESTIONS))
     network = await read(ctx, await selection(ctx, None, quarter=quarter))
     p = project(network.data)
     fields_by_id = {n.id: frozenset(n.action_fields) for n in network.data.nodes}
-    found = gaps.find(p, [fields_by_id[i] for i in p.ids], first)
+    found = gaps.find(p, [fields_by_id[i] for i in p.ids], first, ctx.language)
     wanted = sorted({p.ids[link.a] for link in found} | {p.ids[link.b] for link in found})
     loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(wanted) if a is not None}
     return [Gap((loaded[p.ids[link.a]], loaded[p.ids[link.b]]), link) for link in found]

@@ -9,7 +9,7 @@ from graph import audit, persons, tokens
 from graph.audit import ChangeRecord
 from graph.db import Transaction
 from graph.tokens import IssuedToken, TokenRecord
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import may_read_personal, require, role_error
 from resolvers.commands import CreateApiToken, RevokeApiToken
 from resolvers.errors import ApiError, bad_input
@@ -72,6 +72,12 @@ async def revoke(ctx: Context, data: RevokeApiToken) -> Outcome[TokenRecord]:
     return outcome
 
 
+def viewer(ctx: Context) -> tuple[str, list[str]]:
+    """The asking role's name and, for a manager, its quarters (sorted) — what a frontend may offer."""
+    principal = ctx.principal
+    return principal.role.value, sorted(principal.quarters) if principal.role is Role.MANAGER else []
+
+
 async def listed(ctx: Context) -> list[TokenRecord]:
     require(ctx.principal, rules.API_TOKENS)
     return await tokens.all_tokens(ctx.db)
@@ -85,7 +91,7 @@ async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord
     try:
         entity, local = ids.decode(global_id)
     except ids.InvalidGlobalId as exc:
-        raise ApiError("NOT_FOUND", f"no entity with id {global_id!r}") from exc
+        raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ENTITY, id=global_id)) from exc
     if ctx.principal.role is not Role.ADMIN:
         require(ctx.principal, rules.HISTORY)
         if not await _manager_may_read(ctx, entity, local):

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from resolvers import texts
 from resolvers.outcomes import Refusal, RefusalCode, invalid
 
 MAX_NAME = 200
@@ -24,17 +25,17 @@ def clean_text(value: str) -> str:
 def name(value: str, *path: str) -> list[Refusal]:
     cleaned = clean_text(value)
     if not cleaned:
-        return [Refusal(RefusalCode.EMPTY_NAME, "a name must not be empty", path)]
+        return [Refusal(RefusalCode.EMPTY_NAME, texts.EMPTY_NAME(), path)]
     if len(cleaned) > MAX_NAME:
-        return [invalid(f"a name is limited to {MAX_NAME} characters", *path)]
+        return [invalid(texts.NAME_TOO_LONG(limit=MAX_NAME), *path)]
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        return [invalid("a name must not contain control characters", *path)]
+        return [invalid(texts.NAME_CONTROL(), *path)]
     return []
 
 
 def text(value: str | None, limit: int, *path: str) -> list[Refusal]:
     if value is not None and len(value) > limit:
-        return [invalid(f"limited to {limit} characters", *path)]
+        return [invalid(texts.TEXT_TOO_LONG(limit=limit), *path)]
     return []
 
 
@@ -42,13 +43,13 @@ def strings(values: Sequence[str] | None, *path: str) -> list[Refusal]:
     if values is None:
         return []
     if len(values) > MAX_LIST:
-        return [invalid(f"at most {MAX_LIST} entries", *path)]
+        return [invalid(texts.TOO_MANY_ENTRIES(limit=MAX_LIST), *path)]
     errors = []
     for i, value in enumerate(values):
         if not clean_text(value):
-            errors.append(invalid("entries must not be empty", *path, str(i)))
+            errors.append(invalid(texts.EMPTY_ENTRY(), *path, str(i)))
         elif len(value) > MAX_SHORT:
-            errors.append(invalid(f"entries are limited to {MAX_SHORT} characters", *path, str(i)))
+            errors.append(invalid(texts.ENTRY_TOO_LONG(limit=MAX_SHORT), *path, str(i)))
     return errors
 
 
@@ -56,13 +57,13 @@ def url(value: str | None, *path: str) -> list[Refusal]:
     if value is None:
         return []
     if len(value) > MAX_SHORT or not _URL.match(value.strip()):
-        return [invalid("a website must be an http(s) URL", *path)]
+        return [invalid(texts.NOT_A_WEBSITE(), *path)]
     return []
 
 
 def coordinates(latitude: float, longitude: float, *path: str) -> list[Refusal]:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return [invalid("latitude must lie in [-90, 90] and longitude in [-180, 180]", *path)]
+        return [invalid(texts.BAD_COORDINATES(), *path)]
     return []
 
 
@@ -71,7 +72,7 @@ def period(since: dt.date | None, until: dt.date | None, *path: str) -> list[Ref
         return [
             Refusal(
                 RefusalCode.INVALID_DATE_RANGE,
-                f"`until` ({until.isoformat()}) lies before `since` ({since.isoformat()})",
+                texts.UNTIL_BEFORE_SINCE(until=until.isoformat(), since=since.isoformat()),
                 (*path, "until"),
                 {"since": since, "until": until},
             )

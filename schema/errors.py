@@ -28,6 +28,7 @@ from graphql import ASTValidationRule, GraphQLSyntaxError, ValidationContext
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from core.messages import localized
 from graph.errors import GraphError
 from resolvers.errors import ApiError
 from schema.deadline import CURRENT, TIMED_OUT, DeadlinePassed
@@ -105,7 +106,7 @@ class ErrorCodes(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, ApiError):
-            return self._rebuilt(error, original.message, original.code)
+            return self._rebuilt(error, localized(original.message), original.code)
         if isinstance(original, GraphError):
             return self._rebuilt(error, str(original), original.code)
         if isinstance(original, DeadlinePassed):

@@ -18,6 +18,18 @@ from schema.types import ContactPerson
 from schema.user_errors import UserError, user_error
 
 
+@strawberry.type(
+    description="Who is asking: the role and quarters of the request's credential, so a frontend offers only what "
+    "that role may do (see the README's table of roles)."
+)
+class Viewer:
+    role: str = strawberry.field(description="public (no token), researcher, manager or admin.")
+    quarters: list[str] = strawberry.field(
+        description="A manager's quarters (slugs), sorted; empty for other roles. Writes also need the quarter to be "
+        "active and the actor's membership in it current."
+    )
+
+
 @strawberry.type(description="The result of a change to a contact person.")
 class ContactPersonPayload(KeyedPayload):
     person: ContactPerson | None = strawberry.field(description="The person (for a removal: as it was).")

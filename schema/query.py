@@ -48,7 +48,7 @@ from schema.network import (
     query_of,
     ties_of,
 )
-from schema.people import ApiToken, Change
+from schema.people import ApiToken, Change, Viewer
 from schema.permissions import guarded
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
@@ -412,7 +412,7 @@ class Query:
             chosen,
             as_of,
         )
-        return PartnerSuggestions.of(result)
+        return PartnerSuggestions.of(result, info.context.language)
 
     @guarded(rules.MISSING_LINKS, "Pairs in a quarter whose cooperation would most connect its network, with reasons.")
     async def missing_links(
@@ -460,6 +460,11 @@ class Query:
     ) -> Import | None:
         job = imports.find_job(info.context, str(id))
         return Import(job=job) if job else None
+
+    @strawberry.field(description="Who is asking: the role and quarters of this request's token (public without one).")
+    def me(self, info: Info) -> Viewer:
+        role, quarters = tokens.viewer(info.context)
+        return Viewer(role=role, quarters=quarters)
 
     @guarded(rules.API_TOKENS, "All API tokens (without secrets).")
     async def api_tokens(self, info: Info) -> list[ApiToken]:

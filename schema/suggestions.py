@@ -96,7 +96,10 @@ class SuggestionWeightsInput:
 @strawberry.type(description="One reason for a suggestion, in words a quarter manager can use.")
 class SuggestionReason:
     kind: ReasonKind = strawberry.field(description="What the reason rests on.")
-    text: str = strawberry.field(description="The reason in English words, e.g. 'shares 2 partners: …'.")
+    text: str = strawberry.field(
+        description="The reason in the request's language (German with `Accept-Language: de`, English otherwise), "
+        "e.g. 'shares 2 partners: …'."
+    )
     text_de: str = strawberry.field(
         description="The reason in German words, e.g. '2 gemeinsame Partner: …' (the same catalogue as `text`)."
     )
@@ -151,7 +154,7 @@ class PartnerSuggestions:
     )
 
     @classmethod
-    def of(cls, r: SuggestionResult) -> PartnerSuggestions:
+    def of(cls, r: SuggestionResult, language: str = "en") -> PartnerSuggestions:
         w = r.weights
         model = None
         if r.model is not None:
@@ -180,7 +183,10 @@ class PartnerSuggestions:
                     score=s.suggestion.score,
                     reasons=[
                         SuggestionReason(
-                            kind=ReasonKind(x.kind), text=x.text, text_de=x.text_de, contribution=x.contribution
+                            kind=ReasonKind(x.kind),
+                            text=x.text_de if language == "de" else x.text,
+                            text_de=x.text_de,
+                            contribution=x.contribution,
                         )
                         for x in s.suggestion.reasons
                     ],

@@ -9,6 +9,7 @@ from typing import assert_never
 import strawberry
 
 from core.context import Context
+from core.messages import localized
 from resolvers.outcomes import Refusal, RefusalCode
 from schema.types import Actor, Cooperation, actor_of
 
@@ -16,7 +17,10 @@ from schema.types import Actor, Cooperation, actor_of
 @strawberry.interface(description="A reason a mutation was refused. A refused mutation changes nothing.")
 class UserError:
     code: str = strawberry.field(description="Stable machine-readable code, e.g. `STALE_VERSION`.")
-    message: str = strawberry.field(description="What went wrong, in English, for people.")
+    message: str = strawberry.field(
+        description="What went wrong, for people: in German if the request's `Accept-Language` asks for it, "
+        "else in English."
+    )
     path: list[str] | None = strawberry.field(
         description='Where in the mutation\'s arguments the problem lies, e.g. `["input", "name"]`.'
     )
@@ -161,7 +165,7 @@ def user_error(refusal: Refusal) -> UserError:
     this match is exhaustive, and a test maps every member)."""
     code, message, path, d = (
         refusal.code,
-        refusal.message,
+        localized(refusal.message),
         list(refusal.path) if refusal.path else None,
         refusal.details,
     )

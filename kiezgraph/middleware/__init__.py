@@ -1,5 +1,5 @@
 """The door of the HTTP service: three small ASGI middlewares, in the order they apply to every
-route but the health checks (``create_app`` adds them with Starlette's ``Middleware``):
+route but the health checks and the map's files (``create_app`` adds them with Starlette's ``Middleware``):
 
 1. :mod:`.body_limit` — a body larger than ``KIEZGRAPH_MAX_BODY_BYTES`` is 413, by its
    ``Content-Length`` at once, or counted as it streams;
@@ -17,13 +17,20 @@ from collections.abc import Sequence
 
 from starlette.types import Scope, Send
 
-# Health checks answer whatever the state of credentials, rates and bodies.
-OPEN_PATHS = ("/healthz", "/readyz")
+from kiezgraph.web import ASSETS, PAGE_PATHS
+
+# Health checks answer whatever the state of credentials, rates and bodies. The map's page and its files
+# (kiezgraph/web.py) are the same for everyone and a first visit loads several: no credential, no budget.
+OPEN_PATHS = ("/healthz", "/readyz", *sorted(PAGE_PATHS))
+OPEN_PREFIXES = (ASSETS,)
 
 
 def guarded(scope: Scope) -> bool:
-    """Whether the door applies: HTTP requests to anything but the health checks."""
-    return scope["type"] == "http" and scope["path"] not in OPEN_PATHS
+    """Whether the door applies: HTTP requests to anything but the health checks and the map's files."""
+    if scope["type"] != "http":
+        return False
+    path: str = scope["path"]
+    return path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES)
 
 
 async def refuse(send: Send, status: int, code: str, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:

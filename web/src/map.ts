@@ -1,0 +1,432 @@
+// The map: a graphology graph drawn by sigma.js (WebGL), laid out by ForceAtlas2 — at once for quarter
+// networks, in a web worker for large ones (the page stays responsive). Positions are kept by actor id,
+// so moving through the years or refreshing does not shuffle the picture.
+import Graph from "graphology";
+import forceAtlas2 from "graphology-layout-forceatlas2";
+import FA2Layout from "graphology-layout-forceatlas2/worker";
+import Sigma from "sigma";
+import { EdgeLineProgram, EdgeRectangleProgram } from "sigma/rendering";
+import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import { BACKGROUND, COMMUNITY_COLOURS, EDGE, EDGE_ENDED, EDGE_STRONG, FADED, MISSING, TYPE_COLOURS, mix } from "./colours";
+import type { ActorMetric, NetEdge, NetNode, NetworkJson } from "./types";
+
+export interface MapStyle {
+  visibleNodes: ReadonlySet<string>;
+  visibleEdges: ReadonlySet<string>;
+  ended: (edge: NetEdge) => boolean;
+  sizeBy: "degree" | "betweenness";
+  metrics: ReadonlyMap<string, ActorMetric> | null;
+  communities: boolean;
+  brokers: boolean;
+  selected: string | null;
+  missing: [string, string][];
+}
+
+type NodeAttrs = { x: number; y: number; size: number; label: string; color: string; node: NetNode };
+type EdgeAttrs = { size: number; color: string; edge: NetEdge };
+
+/** Up to this many actors the layout runs at once on the page; beyond, in a worker while drawing. */
+const SYNC_LAYOUT_LIMIT = 1500;
+const SETTLE_CHECK_MS = 1000;
+/** The worker runs at least this long (large networks move slowly at first), at most MAX_LAYOUT_MS. */
+const MIN_LAYOUT_MS = 2_500;
+const MAX_LAYOUT_MS = 25_000;
+const SETTLED_MOVEMENT = 0.003; // of the network's extent, per iteration
+
+export type LayoutEvent = "running" | "settled";
+
+export class NetworkMap {
+  readonly graph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "undirected", allowSelfLoops: false });
+  readonly sigma: Sigma<NodeAttrs, EdgeAttrs>;
+  private readonly positions = new Map<string, { x: number; y: number }>();
+  private readonly overlay: HTMLCanvasElement;
+  private worker: FA2Layout | null = null;
+  private settleTimer = 0;
+  private hovered: string | null = null;
+  private style: MapStyle | null = null;
+  private maxMeasure = 1;
+  private readonly resizer: ResizeObserver;
+  private awaitingFrame = false;
+  /** Frames drawn so far (bench/map_page.py counts them while panning). */
+  frames = 0;
+  /** Log the layout's progress to the console (?debug). */
+  debug = false;
+
+  constructor(
+    container: HTMLElement,
+    private readonly onSelect: (id: string | null) => void,
+    private readonly onLayout: (event: LayoutEvent) => void = () => undefined,
+  ) {
+    this.sigma = new Sigma<NodeAttrs, EdgeAttrs>(this.graph, container, {
+      allowInvalidContainer: true,
+      renderEdgeLabels: false,
+      labelFont: "Inter Variable, Inter, system-ui, sans-serif",
+      labelSize: 13,
+      labelWeight: "500",
+      labelColor: { color: "#1f2933" },
+      labelDensity: 0.9,
+      labelGridCellSize: 90,
+      labelRenderedSizeThreshold: 6,
+      zIndex: true,
+      edgeProgramClasses: { rectangle: EdgeRectangleProgram, line: EdgeLineProgram },
+      minCameraRatio: 0.05,
+      maxCameraRatio: 4,
+      stagePadding: 40,
+      nodeReducer: (node, data) => this.nodeLook(node, data),
+      edgeReducer: (edge, data) => this.edgeLook(edge, data),
+    });
+    this.overlay = document.createElement("canvas");
+    this.overlay.className = "map-overlay";
+    this.overlay.setAttribute("aria-hidden", "true");
+    container.appendChild(this.overlay);
+    this.sigma.on("afterRender", () => {
+      this.frames++;
+      this.drawOverlay();
+      if (this.awaitingFrame && this.graph.order > 0) {
+        // For bench/map_page.py (time to the first drawn frame); harmless elsewhere.
+        this.awaitingFrame = false;
+        performance.mark("kiezgraph:first-frame");
+      }
+    });
+    // The map's box changes when the actor panel opens or closes, not only with the window.
+    this.resizer = new ResizeObserver(() => this.sigma.resize());
+    this.resizer.observe(container);
+    this.sigma.on("clickNode", ({ node }) => this.onSelect(node));
+    this.sigma.on("clickStage", () => this.onSelect(null));
+    this.sigma.on("enterNode", ({ node }) => {
+      this.hovered = node;
+      container.style.cursor = "pointer";
+      this.sigma.refresh({ skipIndexation: true });
+    });
+    this.sigma.on("leaveNode", () => {
+      this.hovered = null;
+      container.style.cursor = "";
+      this.sigma.refresh({ skipIndexation: true });
+    });
+  }
+
+  /** Replace the network drawn; actors seen before keep their place, new ones start near their partners. */
+  setNetwork(net: NetworkJson): void {
+    performance.mark("kiezgraph:data");
+    this.stopLayout();
+    this.rememberPositions();
+    const graph = this.graph;
+    graph.clear();
+    const byId = new Map(net.nodes.map((n) => [n.id, n]));
+    const neighbours = new Map<string, string[]>();
+    for (const e of net.edges) {
+      if (!byId.has(e.source) || !byId.has(e.target) || e.source === e.target) continue;
+      (neighbours.get(e.source) ?? neighbours.set(e.source, []).get(e.source)!).push(e.target);
+      (neighbours.get(e.target) ?? neighbours.set(e.target, []).get(e.target)!).push(e.source);
+    }
+    let known = 0;
+    for (const n of net.nodes) {
+      const place = this.positions.get(n.id);
+      if (place) known++;
+      graph.addNode(n.id, { ...(place ?? seedPosition(n.id, n.quarters[0] ?? "")), size: 5, label: n.name, color: TYPE_COLOURS[n.type], node: n });
+    }
+    for (const n of net.nodes) {
+      if (this.positions.has(n.id)) continue;
+      // A newcomer starts beside the partners already placed, so the layout only settles it in.
+      const placed = (neighbours.get(n.id) ?? []).map((m) => this.positions.get(m)).filter((p) => p !== undefined);
+      if (placed.length) {
+        const jitter = seedPosition(n.id, "");
+        graph.mergeNodeAttributes(n.id, {
+          x: placed.reduce((s, p) => s + p.x, 0) / placed.length + jitter.x * 0.05,
+          y: placed.reduce((s, p) => s + p.y, 0) / placed.length + jitter.y * 0.05,
+        });
+      }
+    }
+    for (const e of net.edges) {
+      if (!graph.hasNode(e.source) || !graph.hasNode(e.target) || e.source === e.target) continue;
+      graph.addEdgeWithKey(e.id, e.source, e.target, { size: 1, color: EDGE, edge: e });
+    }
+    this.sigma.setSetting("labelRenderedSizeThreshold", graph.order <= 120 ? 0 : graph.order <= 1000 ? 7 : 11);
+    this.sigma.setSetting("hideEdgesOnMove", graph.size > 20_000);
+    this.awaitingFrame = true;
+    performance.mark("kiezgraph:graph-built");
+    this.layout(known / Math.max(1, graph.order));
+  }
+
+  setStyle(style: MapStyle): void {
+    this.style = style;
+    let max = 1e-9;
+    this.graph.forEachNode((_, a) => {
+      max = Math.max(max, this.measure(a.node));
+    });
+    this.maxMeasure = max;
+    this.sigma.refresh({ skipIndexation: false });
+  }
+
+  /** Centre the camera on an actor (without changing what is shown). */
+  focus(id: string): void {
+    const data = this.sigma.getNodeDisplayData(id);
+    if (!data) return;
+    // A quarter stays in view (its partners are highlighted anyway); in a large network, zoom in.
+    const camera = this.sigma.getCamera();
+    const ratio = this.graph.order > 500 ? Math.min(camera.getState().ratio, 0.3) : camera.getState().ratio;
+    void camera.animate({ x: data.x, y: data.y, ratio }, { duration: 400 });
+  }
+
+  zoomIn(): void {
+    void this.sigma.getCamera().animatedZoom({ duration: 250 });
+  }
+
+  zoomOut(): void {
+    void this.sigma.getCamera().animatedUnzoom({ duration: 250 });
+  }
+
+  reset(): void {
+    void this.sigma.getCamera().animatedReset({ duration: 300 });
+  }
+
+  /** Move the view by a share of its size (the keyboard's arrows). */
+  pan(dx: number, dy: number): void {
+    const camera = this.sigma.getCamera();
+    const state = camera.getState();
+    void camera.animate({ x: state.x + dx * state.ratio, y: state.y + dy * state.ratio }, { duration: 150 });
+  }
+
+  /** The missing links drawn as dashed lines (for the SVG export). */
+  missingPairs(): [string, string][] {
+    return this.style?.missing ?? [];
+  }
+
+  isSettled(): boolean {
+    return this.worker === null;
+  }
+
+  kill(): void {
+    this.resizer.disconnect();
+    this.stopLayout();
+    this.sigma.kill();
+  }
+
+  // ---- looks --------------------------------------------------------------------------------------------
+
+  private measure(n: NetNode): number {
+    const style = this.style;
+    if (style?.sizeBy === "betweenness" && style.metrics) return style.metrics.get(n.id)?.betweenness ?? 0;
+    return n.degree;
+  }
+
+  private nodeLook(id: string, data: NodeAttrs): Partial<NodeDisplayData> {
+    const style = this.style;
+    const n = data.node;
+    if (!style) return data;
+    if (!style.visibleNodes.has(id)) return { ...data, hidden: true };
+    const m = style.metrics?.get(id);
+    let color = TYPE_COLOURS[n.type];
+    if (style.communities && m) color = COMMUNITY_COLOURS[m.community % COMMUNITY_COLOURS.length];
+    const big = this.graph.order > 1000;
+    let size = (big ? 1.5 : 5) + (big ? 6 : 14) * Math.sqrt(this.measure(n) / this.maxMeasure);
+    let forceLabel = false;
+    let zIndex = 1;
+    const isBroker = style.brokers && m !== undefined && m.brokerRoles.length > 0;
+    if (style.brokers && style.metrics && !isBroker) color = mix(color, BACKGROUND, 0.7);
+    if (isBroker) {
+      size *= 1.25;
+      forceLabel = true;
+      zIndex = 2;
+    }
+    const focus = this.hovered ?? style.selected;
+    if (focus && this.graph.hasNode(focus)) {
+      const close = id === focus || this.graph.areNeighbors(id, focus);
+      if (!close) color = FADED;
+      else {
+        forceLabel = true;
+        zIndex = 3;
+      }
+    }
+    if (id === style.selected) {
+      size *= 1.3;
+      zIndex = 4;
+    }
+    return { ...data, color, size, forceLabel, zIndex, highlighted: id === style.selected };
+  }
+
+  private edgeLook(id: string, data: EdgeAttrs): Partial<EdgeDisplayData> {
+    const style = this.style;
+    if (!style) return data;
+    if (!style.visibleEdges.has(id)) return { ...data, hidden: true };
+    const e = data.edge;
+    const ended = style.ended(e);
+    let color = ended ? EDGE_ENDED : EDGE;
+    let size = ended ? 0.6 : 0.8 + 0.5 * (e.intensity ?? 1);
+    const focus = this.hovered ?? style.selected;
+    if (focus) {
+      if (e.source === focus || e.target === focus) {
+        color = ended ? mix(EDGE_STRONG, BACKGROUND, 0.55) : EDGE_STRONG;
+        size += 0.8;
+      } else color = mix(color, BACKGROUND, 0.7);
+    }
+    return { ...data, color, size, zIndex: ended ? 0 : 1 };
+  }
+
+  /** Missing links are dashed, which sigma's WebGL edges cannot draw: a 2D canvas on top draws them. */
+  private drawOverlay(): void {
+    const canvas = this.overlay;
+    const { width, height } = this.sigma.getDimensions();
+    const ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const context = canvas.getContext("2d");
+    if (!context) return;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    for (const [a, b] of this.style?.missing ?? []) {
+      const pa = this.viewportOf(a);
+      const pb = this.viewportOf(b);
+      if (!pa || !pb) continue;
+      context.strokeStyle = MISSING;
+      context.lineWidth = 2;
+      context.setLineDash([7, 5]);
+      context.beginPath();
+      context.moveTo(pa.x, pa.y);
+      context.lineTo(pb.x, pb.y);
+      context.stroke();
+    }
+  }
+
+  /** Where an actor is drawn, in CSS pixels of the map (null if hidden or absent). */
+  viewportOf(id: string): { x: number; y: number; size: number } | null {
+    const data = this.sigma.getNodeDisplayData(id);
+    if (!data || data.hidden) return null;
+    const p = this.sigma.framedGraphToViewport(data);
+    return { x: p.x, y: p.y, size: this.sigma.scaleSize(data.size) };
+  }
+
+  // ---- layout ------------------------------------------------------------------------------------------
+
+  private rememberPositions(): void {
+    this.graph.forEachNode((id, a) => this.positions.set(id, { x: a.x, y: a.y }));
+  }
+
+  private stopLayout(): void {
+    window.clearInterval(this.settleTimer);
+    this.worker?.kill();
+    this.worker = null;
+  }
+
+  private settled(): void {
+    performance.mark("kiezgraph:settled");
+    this.onLayout("settled");
+  }
+
+  private layout(knownShare: number): void {
+    const graph = this.graph;
+    if (graph.order === 0) {
+      this.settled();
+      return;
+    }
+    const settings = { ...forceAtlas2.inferSettings(graph), gravity: 1, scalingRatio: graph.order > 1000 ? 4 : 8, adjustSizes: false };
+    if (graph.order <= SYNC_LAYOUT_LIMIT) {
+      // Quarter networks: a few hundred iterations take milliseconds; fewer when most places are known.
+      const iterations = knownShare > 0.8 ? 40 : graph.order < 200 ? 400 : 120;
+      // Barnes–Hut pays off only beyond about a thousand actors; below, the exact forces are quicker.
+      forceAtlas2.assign(graph, { iterations, settings: { ...settings, barnesHutOptimize: graph.order > 1000 } });
+      this.rememberPositions();
+      this.settled();
+      return;
+    }
+    // Large networks: drawn at once from their seed positions, then a worker moves them into place.
+    // The worker lays out a copy (positions only): redrawing the map after each of its iterations
+    // would hold it back, so the map takes the copy's positions a few times a second.
+    const shadow = new Graph({ multi: true, type: "undirected" });
+    graph.forEachNode((id, a) => shadow.addNode(id, { x: a.x, y: a.y }));
+    graph.forEachEdge((_, __, source, target) => shadow.addEdge(source, target));
+    const worker = new FA2Layout(shadow, {
+      settings: { ...settings, barnesHutOptimize: true, strongGravityMode: false, scalingRatio: 10, gravity: 1, slowDown: 2 },
+    });
+    this.worker = worker;
+    worker.start();
+    this.onLayout("running");
+    const started = performance.now();
+    let previous = snapshot(shadow);
+    // The worker hands back positions once per iteration (graphology's "eachNodeAttributesUpdated"), so
+    // movement is judged per iteration: on a busy machine an iteration may take longer than a check.
+    let iterations = 0;
+    let checked = 0;
+    shadow.on("eachNodeAttributesUpdated", () => iterations++);
+    const copy = () => graph.updateEachNodeAttributes((id, a) => {
+      a.x = shadow.getNodeAttribute(id, "x");
+      a.y = shadow.getNodeAttribute(id, "y");
+      return a;
+    }, { attributes: ["x", "y"] });
+    this.settleTimer = window.setInterval(() => {
+      const elapsed = performance.now() - started;
+      const steps = iterations - checked;
+      if (steps === 0 && elapsed < MAX_LAYOUT_MS) return;
+      checked = iterations;
+      copy();
+      const now = snapshot(shadow);
+      const moved = movement(previous, now) / Math.max(1, steps);
+      previous = now;
+      if (this.debug) console.debug(`layout: ${Math.round(elapsed)} ms, ${iterations} iterations, movement ${moved.toFixed(5)}`);
+      if ((elapsed > MIN_LAYOUT_MS && moved < SETTLED_MOVEMENT) || elapsed > MAX_LAYOUT_MS) {
+        this.stopLayout();
+        copy();
+        this.rememberPositions();
+        this.settled();
+      }
+    }, SETTLE_CHECK_MS);
+  }
+}
+
+/** A stable starting place for an actor: scattered over a disc around its quarter's centre (a place
+ * on a wide ring, from the quarter's name), so each quarter starts as a cluster the layout refines. */
+function seedPosition(id: string, quarter: string): { x: number; y: number } {
+  const h = hash(id);
+  const u = (h & 0xffff) / 0xffff;
+  const v = (h >>> 16) / 0xffff;
+  const spread = quarter ? 40 : 120;
+  const r = spread * Math.sqrt(u);
+  let cx = 0;
+  let cy = 0;
+  if (quarter) {
+    const q = hash(quarter);
+    const angle = ((q % 3600) / 3600) * 2 * Math.PI;
+    const ring = 120 + ((q >>> 12) % 80);
+    cx = ring * Math.cos(angle);
+    cy = ring * Math.sin(angle);
+  }
+  return { x: cx + r * Math.cos(2 * Math.PI * v), y: cy + r * Math.sin(2 * Math.PI * v) };
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h >>> 0;
+}
+
+/** Positions of up to 400 actors (the same ones each time), to tell whether the layout still moves. */
+function snapshot(graph: Graph): Float64Array {
+  const step = Math.max(1, Math.floor(graph.order / 400));
+  const out: number[] = [];
+  let i = 0;
+  graph.forEachNode((_, a) => {
+    if (i++ % step === 0) out.push(a.x, a.y);
+  });
+  return Float64Array.from(out);
+}
+
+/** Mean movement between two snapshots, relative to the network's extent. */
+function movement(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length || a.length === 0) return 1;
+  let moved = 0;
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (let i = 0; i < b.length; i += 2) {
+    moved += Math.hypot(b[i] - a[i], b[i + 1] - a[i + 1]);
+    minX = Math.min(minX, b[i]); maxX = Math.max(maxX, b[i]);
+    minY = Math.min(minY, b[i + 1]); maxY = Math.max(maxY, b[i + 1]);
+  }
+  const extent = Math.max(maxX - minX, maxY - minY, 1e-9);
+  return moved / (b.length / 2) / extent;
+}
