@@ -87,8 +87,8 @@ def _degrees(data: NetworkData) -> dict[str, int]:
     return {node: len(p) for node, p in partners.items()}
 
 
-async def read(ctx: Context, sel: Selection) -> Network:
-    data = await networks.read(ctx.db, sel)
+async def read(ctx: Context, sel: Selection, light: bool = False) -> Network:
+    data = await networks.read(ctx.db, sel, light)
     return Network(data, sel.as_of, _degrees(data))
 
 
@@ -104,8 +104,18 @@ async def ego_selection(
     return await selection(ctx, q, as_of, ego=(record.id, depth))
 
 
-async def ego(ctx: Context, actor_id: str, depth: int, q: NetworkQuery | None, as_of: dt.date | None) -> Network:
-    return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of))
+async def ego(
+    ctx: Context, actor_id: str, depth: int, q: NetworkQuery | None, as_of: dt.date | None, light: bool = False
+) -> Network:
+    """The ego network in one round trip: the centre's existence is checked by the same query."""
+    local = ids.decode_as(actor_id, "Actor")
+    if not 1 <= depth <= MAX_DEPTH:
+        raise bad_input(f"`depth` must be between 1 and {MAX_DEPTH}")
+    sel = await selection(ctx, q, as_of, ego=(local or "", depth))
+    data = await networks.ego(ctx.db, sel, light) if local else None
+    if data is None:
+        raise ApiError("NOT_FOUND", f"no actor with id {actor_id!r}")
+    return Network(data, sel.as_of, _degrees(data))
 
 
 async def timeline(ctx: Context, q: NetworkQuery | None) -> timeline_analysis.Timeline:

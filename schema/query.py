@@ -21,11 +21,13 @@ from schema.network import (
     Network,
     NetworkFilterArg,
     Timeline,
+    needs_only_names,
     network_of,
     query_of,
 )
 from schema.people import ApiToken, Change
 from schema.permissions import guarded
+from schema.selection import connection_needs
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
     ActionField,
@@ -91,8 +93,10 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> ActorConnection:
+        columns, total = connection_needs(info)
+        query = filter.query() if filter else None
         return ActorConnection.of(
-            await actors.search(info.context, filter.query() if filter else None, keys(order_by), first, after),
+            await actors.search(info.context, query, keys(order_by), first, after, columns=columns, total=total),
             actor_of,
         )
 
@@ -141,7 +145,8 @@ class Query:
         filter: NetworkFilterArg = None,
         as_of: AsOfArg = None,
     ) -> Network:
-        return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of))
+        light = needs_only_names(info)
+        return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, light))
 
     @strawberry.field(description="A quarter's network: its actors and the cooperations among them.")
     async def quarter_network(
