@@ -37,6 +37,7 @@ from schema.enums import (
 )
 from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
 from schema.permissions import described
+from schema.selection import connection_needs
 
 Info = strawberry.Info[Context, None]
 
@@ -231,6 +232,7 @@ class Quarter(Node):
         first: First = None,
         after: After = None,
     ) -> ActorConnection:
+        columns, total = connection_needs(info)
         page = await actors.search(
             info.context,
             filter.query() if filter else None,
@@ -238,6 +240,8 @@ class Quarter(Node):
             first,
             after,
             extra=quarters.in_quarter(self.record),
+            columns=columns,
+            total=total,
         )
         return ActorConnection.of(page, actor_of)
 
@@ -417,8 +421,9 @@ class Actor(Node):
         first: First = None,
         after: After = None,
     ) -> PartnerConnection:
+        columns, _ = connection_needs(info)
         return partner_connection(
-            await actors.partners(info.context, self.record, filter.query() if filter else None, first, after)
+            await actors.partners(info.context, self.record, filter.query() if filter else None, first, after, columns)
         )
 
     @strawberry.field(
