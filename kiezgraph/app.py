@@ -30,6 +30,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import process_result
 from strawberry.types import ExecutionResult
 
+from core import timing as timings
 from core.access import PUBLIC, Principal
 from core.context import Context
 from core.services import Services, WorkerPool
@@ -66,6 +67,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.lanes = Lanes(options.execution_threads)
         weakref.finalize(self, self.lanes.stop)  # apps built without a lifespan (tests) stop theirs too
         self.request_timeout = options.request_timeout
+        self.server_timing = options.server_timing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,14 +115,29 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        return await self.lanes.run(self._encoded(self._within_deadline(super().execute_single(*args, **kwargs))))
+        if not self.server_timing:
+            return await self.lanes.run(self._encoded(self._within_deadline(super().execute_single(*args, **kwargs))))
+        # Debug mode: the request measures its phases and says so in a Server-Timing header.
+        timing = timings.Timing()
+        start = time.perf_counter()
+        execution = self._encoded(self._within_deadline(super().execute_single(*args, **kwargs)))
+        result = await self.lanes.run(self._measured(timing, execution))
+        timing.add("total", time.perf_counter() - start)
+        kwargs["sub_response"].headers["Server-Timing"] = timing.header()
+        return result
+
+    @staticmethod
+    async def _measured(timing: timings.Timing, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+        timings.CURRENT.set(timing)  # this lane task's own context, as the deadline's
+        return await execution
 
     async def _encoded(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
         # The answer is encoded here, in the lane, where encoding in slices lets the server's
         # loop take turns; process_result and encode_json then hand on what was made here.
         result = await execution
-        response = Encoded(process_result(result))
-        response.body = wire.encode(response)
+        with timings.phase("serialise"):
+            response = Encoded(process_result(result))
+            response.body = wire.encode(response)
         result.encoded = response  # type: ignore[attr-defined]  # carried to process_result below
         return result
 
@@ -253,6 +270,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         jwt_secret=options.jwt_secret,
         jwt_public_key=options.jwt_public_key,
         cache_seconds=options.token_cache_seconds,
+        recheck_seconds=options.token_recheck_seconds,
     )
     services.token_forgetters.append(authenticator.forget)
 
