@@ -66,7 +66,8 @@ def _forget(loader: DataLoader[Any, Any], key: Any) -> None:
 
 
 CooperationArgs = tuple[CooperationCriteria, Page]
-PartnerArgs = tuple[CooperationCriteria, Page, frozenset[str]]  # … and the partners' columns
+# … and the partners' columns, and whether the cooperations to each are read
+PartnerArgs = tuple[CooperationCriteria, Page, frozenset[str], bool]
 
 
 @dataclass

@@ -189,7 +189,11 @@ async def of_actors(
 
 
 def partners_query(
-    ids: Sequence[str], criteria: CooperationCriteria, page: Page, columns: frozenset[str] = ALL_COLUMNS
+    ids: Sequence[str],
+    criteria: CooperationCriteria,
+    page: Page,
+    columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
 ) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher (and parameters) of :func:`partners_of`, for benchmarks that time it alone.
 
@@ -201,6 +205,7 @@ def partners_query(
     keys = ", ".join(f.expression.format(v="b") for f in page.sort)
     by_key = [f"k[{i}]" for i in range(len(page.sort))]
     after = seek_keys(page, [f"x.k[{i}]" for i in range(len(page.sort))], "x.b.id", compiler)
+    cs = f"[c IN cs | {projection_of('c')}]" if ties else "[]"  # the ties only if they are shown
     query = cast(
         LiteralString,
         "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
@@ -209,7 +214,7 @@ def partners_query(
         "  WITH collect({b: b, cs: cs, k: k}) AS matched "
         f"  WITH size(matched) AS total, [x IN matched WHERE {after}][..$limit] AS page "
         "  CALL (page) { UNWIND page AS x WITH x.b AS b, x.cs AS cs, x.k AS k "
-        f"    RETURN collect({{b: {projection('b', columns)}, cs: [c IN cs | {projection_of('c')}], k: k}}) AS rows }} "
+        f"    RETURN collect({{b: {projection('b', columns)}, cs: {cs}, k: k}}) AS rows }} "
         "  RETURN total, rows } "
         "RETURN id, total, rows",
     )
@@ -222,10 +227,11 @@ async def partners_of(
     criteria: CooperationCriteria,
     page: Page,
     columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
 ) -> dict[str, PartnerPage]:
     """For each actor, a page of its distinct partners (of the given columns) with the
-    cooperations to each."""
-    query, params = partners_query(ids, criteria, page, columns)
+    cooperations to each (unless ``ties`` is false: then none are read)."""
+    query, params = partners_query(ids, criteria, page, columns, ties)
     pages = {i: PartnerPage(0, [], False) for i in ids}
     for row in await db.read(query, **params):
         rows = [

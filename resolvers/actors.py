@@ -79,11 +79,13 @@ async def partners(
     first: int | None,
     after: str | None,
     columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
 ) -> Slice[Partner]:
-    """A page of the actor's partners, each of the given columns."""
+    """A page of the actor's partners, each of the given columns, with the cooperations to
+    each if ``ties`` (else with none)."""
     criteria: CooperationCriteria = await cooperation_criteria(ctx, filter_)
     p = page([cooperations.partner_sort_field("NAME", False)], first, after)
-    result = await ctx.loaders.partners.load((actor.id, (criteria, p, columns)))
+    result = await ctx.loaders.partners.load((actor.id, (criteria, p, columns, ties)))
     ctx.loaders.prime_actors([partner.actor for partner, _ in result.rows])
     return slice_of(p, result.rows, [pt.actor.id for pt, _ in result.rows], result.total, result.has_more)
 

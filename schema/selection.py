@@ -88,3 +88,17 @@ def connection_needs(info: Any) -> tuple[frozenset[str], bool]:
                     if e.name == "node":
                         columns |= actor_columns(e.selections)
     return frozenset(columns), total
+
+
+def partner_needs(info: Any) -> tuple[frozenset[str], bool]:
+    """For a page of partners: the columns of its nodes and whether the cooperations to each
+    partner (``cooperations`` or ``cooperation`` on an edge) are asked."""
+    columns, _ = connection_needs(info)
+    ties = any(
+        e.name in ("cooperations", "cooperation")
+        for connection in info.selected_fields
+        for f in fields(connection.selections)
+        if f.name == "edges"
+        for e in fields(f.selections)
+    )
+    return columns, ties
