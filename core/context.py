@@ -68,6 +68,8 @@ def _forget(loader: DataLoader[Any, Any], key: Any) -> None:
 
 
 CooperationArgs = tuple[CooperationCriteria, Page]
+# … and the partners' columns, and whether the cooperations to each are read
+PartnerArgs = tuple[CooperationCriteria, Page, frozenset[str], bool]
 
 
 @dataclass
@@ -82,7 +84,7 @@ class Loaders:
     cooperation_counts: DataLoader[str, tuple[int, int] | None] = field(init=False)
     key_organisations: DataLoader[str, list[tuple[ActorRecord, MembershipRecord]] | None] = field(init=False)
     persons: DataLoader[str, list[PersonRecord] | None] = field(init=False)
-    partners: DataLoader[tuple[str, CooperationArgs], PartnerPage] = field(init=False)
+    partners: DataLoader[tuple[str, PartnerArgs], PartnerPage] = field(init=False)
     cooperations_of: DataLoader[tuple[str, CooperationArgs], CooperationPage] = field(init=False)
     project_by_id: DataLoader[str, ProjectRecord | None] = field(init=False)
     decisions: DataLoader[str, list[DecisionRecord] | None] = field(init=False)
@@ -94,7 +96,7 @@ class Loaders:
         self.quarter_by_slug = by_key(lambda slugs: quarters.by_slugs(db, slugs))
         self.actor_by_id = by_key(lambda ids: actors.by_ids(db, ids))
         self.cooperation_by_id = by_key(lambda ids: cooperations.by_ids(db, ids))
-        self.memberships = by_key(lambda ids: actors.memberships(db, ids), missing=[])
+        self.memberships = by_key(self._memberships, missing=[])
         self.quarter_ties = by_key(lambda ids: actors.quarter_ties(db, ids), missing=[])
         self.cooperation_counts = by_key(lambda ids: actors.cooperation_counts(db, ids), missing=(0, 0))
         self.key_organisations = by_key(lambda ids: actors.key_organisations(db, ids), missing=[])
@@ -103,6 +105,14 @@ class Loaders:
         self.cooperations_of = by_key_and_args(lambda ids, args: cooperations.of_actors(db, ids, *args))
         self.project_by_id = by_key(lambda ids: projects.by_ids(db, ids))
         self.decisions = by_key(lambda ids: projects.decisions_of(db, ids), missing=[])
+
+    async def _memberships(self, ids: Sequence[str]) -> dict[str, list[MembershipRecord]]:
+        # The quarters come along in the same query and wait in their loader's cache for the
+        # resolver that asks next: one round trip for an actor's quarters, not two.
+        found, named = await actors.memberships_and_quarters(self.db, ids)
+        for quarter_id, quarter in named.items():
+            self.quarter_by_id.prime(quarter_id, quarter)  # never replaces one already loaded
+        return found
 
     async def action_fields(self) -> list[ActionFieldRecord]:
         """All action fields (a dozen rows), read at most once per request."""
@@ -125,7 +135,8 @@ class Loaders:
 
     def prime_actors(self, records: Iterable[ActorRecord]) -> None:
         for r in records:
-            self.actor_by_id.prime(r.id, r)
+            if r.complete:  # a record of fewer columns would answer later lookups wrongly
+                self.actor_by_id.prime(r.id, r)
 
     def prime_cooperations(self, records: Iterable[CooperationRecord]) -> None:
         for r in records:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
+from graph import quarters
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import ActorCriteria
 from graph.db import Database, Runner, Transaction
@@ -19,19 +20,31 @@ from graph.names import name_key, search_key, sort_key
 from graph.pagination import Page, SortField, order_by_keys, seek_keys
 from graph.patch import KEEP, Change, changes
 
-# An actor as every read returns it: its properties, type label and action fields.
-_PROJECTION = """{v} {{.id, .name, .altNames, .description, .street, .postalCode, .city, .website, .tags,
-  .synthetic, .archived, .version, .sources, archivedAt: {v}.archivedAt.epochMillis,
-  createdAt: {v}.createdAt.epochMillis, updatedAt: {v}.updatedAt.epochMillis,
-  .institutionKind, .legalForm, .sector, .socialEnterprise, .ownership,
-  lat: {v}.location.latitude, lon: {v}.location.longitude,
-  .type,
-  actionFields: [({v})-[:WORKS_ON]->(f:ActionField) | f.key]}}"""
+# The columns of an actor a read may leave out when the answer does not need them (id, name and
+# type are always read), each with its entries of the projection over ``{v}``.
+_COLUMNS: Final[dict[str, str]] = {
+    "altNames": ".altNames",
+    "description": ".description",
+    "address": ".street, .postalCode, .city",
+    "website": ".website",
+    "tags": ".tags",
+    "synthetic": ".synthetic",
+    "archived": ".archived, archivedAt: {v}.archivedAt.epochMillis",
+    "version": ".version",
+    "sources": ".sources",
+    "times": "createdAt: {v}.createdAt.epochMillis, updatedAt: {v}.updatedAt.epochMillis",
+    "typeFields": ".institutionKind, .legalForm, .sector, .socialEnterprise, .ownership",
+    "location": "lat: {v}.location.latitude, lon: {v}.location.longitude",
+    "actionFields": "actionFields: [({v})-[:WORKS_ON]->(f:ActionField) | f.key]",
+}
+ALL_COLUMNS: Final[frozenset[str]] = frozenset(_COLUMNS)
 
 
-def projection(v: str) -> LiteralString:
-    """The actor projection over variable ``v`` (a name chosen by code, never by input)."""
-    return cast(LiteralString, _PROJECTION.format(v=v))
+def projection(v: str, columns: frozenset[str] = ALL_COLUMNS) -> LiteralString:
+    """The actor projection over variable ``v`` (a name chosen by code, never by input), of the
+    given columns (names from :data:`_COLUMNS`, never from input)."""
+    entries = [".id, .name, .type", *(_COLUMNS[c] for c in sorted(columns & ALL_COLUMNS))]
+    return cast(LiteralString, f"{v} {{{', '.join(entries)}}}".replace("{v}", v))
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,13 @@ class ActorRecord:
     sector: str | None
     social_enterprise: bool | None
     ownership: str | None
+    # Which columns were read (see _COLUMNS); the others hold empty values and must not be shown.
+    # Only a record of all columns is shared with other readers (the request's actor cache).
+    columns: frozenset[str] = ALL_COLUMNS
+
+    @property
+    def complete(self) -> bool:
+        return self.columns == ALL_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -98,9 +118,15 @@ class QuarterTie:
         return (self.quarter, self.role, self.since, self.until, self.flats, self.note, self.sources)
 
 
-def record(a: dict[str, Any]) -> ActorRecord:
-    created = datetime_or_none(a["createdAt"])
-    assert created is not None
+# What a record of fewer columns holds for the times it did not read.
+_UNREAD_TIME: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def record(a: dict[str, Any], columns: frozenset[str] = ALL_COLUMNS) -> ActorRecord:
+    created = datetime_or_none(a.get("createdAt"))
+    if created is None:
+        assert "times" not in columns, "every actor has createdAt"
+        created = _UNREAD_TIME
     return ActorRecord(
         id=a["id"],
         type=a["type"],
@@ -119,13 +145,14 @@ def record(a: dict[str, Any]) -> ActorRecord:
         archived=bool(a.get("archived")),
         archived_at=datetime_or_none(a.get("archivedAt")),
         created_at=created,
-        updated_at=datetime_or_none(a["updatedAt"]) or created,
+        updated_at=datetime_or_none(a.get("updatedAt")) or created,
         version=int(a.get("version") or 1),
         institution_kind=a.get("institutionKind"),
         legal_form=a.get("legalForm"),
         sector=a.get("sector"),
         social_enterprise=a.get("socialEnterprise"),
         ownership=a.get("ownership"),
+        columns=columns,
     )
 
 
@@ -147,6 +174,20 @@ RETURN id, q.id AS quarter, m {.role, .flats, .shareNote, .note, .sources,
                                 since: toString(m.since), until: toString(m.until)} AS m
 ORDER BY q.sortName, m.role
 """
+
+# The same, with each quarter itself: an actor's quarters in one round trip instead of two.
+MEMBERSHIPS_AND_QUARTERS: Final[LiteralString] = (
+    """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})-[m:ACTIVE_IN]->(q:Quarter)
+RETURN id, q.id AS quarter, m {.role, .flats, .shareNote, .note, .sources,
+                                since: toString(m.since), until: toString(m.until)} AS m,
+       """
+    + quarters.PROJECTION_EXPRESSION
+    + """ AS q
+ORDER BY q.sortName, m.role
+"""
+)
 
 # Every membership of many actors with its quarter's slug, status and end date: what access
 # control needs (it decides which memberships are current and which quarters have ended).
@@ -219,6 +260,19 @@ async def memberships(db: Runner, ids: Sequence[str]) -> dict[str, list[Membersh
     return found
 
 
+async def memberships_and_quarters(
+    db: Runner, ids: Sequence[str]
+) -> tuple[dict[str, list[MembershipRecord]], dict[str, quarters.QuarterRecord]]:
+    """The memberships of many actors, and the quarters they name (by id)."""
+    found: dict[str, list[MembershipRecord]] = {i: [] for i in ids}
+    named: dict[str, quarters.QuarterRecord] = {}
+    for row in await db.run(MEMBERSHIPS_AND_QUARTERS, ids=list(ids)):
+        found[row["id"]].append(membership(row["id"], row["quarter"], row["m"]))
+        if row["quarter"] not in named:
+            named[row["quarter"]] = quarters.record(row["q"])
+    return found, named
+
+
 def _ties(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
     found: dict[str, list[QuarterTie]] = {i: [] for i in ids}
     for row in rows:
@@ -276,7 +330,9 @@ async def cooperation_counts(db: Database, ids: Sequence[str]) -> dict[str, tupl
     return {row["id"]: (row["cooperations"], row["partners"]) for row in rows}
 
 
-def page_query(criteria: ActorCriteria, page: Page) -> tuple[LiteralString, dict[str, Any]]:
+def page_query(
+    criteria: ActorCriteria, page: Page, columns: frozenset[str] = ALL_COLUMNS, total: bool = True
+) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher (and parameters) of :func:`page`, for benchmarks that time it alone.
 
     One pass: the matching actors with their sort keys, ordered and collected (their number
@@ -287,6 +343,17 @@ def page_query(criteria: ActorCriteria, page: Page) -> tuple[LiteralString, dict
     where = compiler.actor(criteria, "a")
     keys = ", ".join(f.expression.format(v="a") for f in page.sort)
     by_key = [f"k[{i}]" for i in range(len(page.sort))]
+    project = f"RETURN collect({{a: {projection('a', columns)}, k: k}}) AS rows"
+    if not total:
+        # No total asked for: the page straight after the cursor, the sort's top k, nothing collected.
+        after = seek_keys(page, by_key, "a.id", compiler)
+        query = cast(
+            LiteralString,
+            f"{match} WHERE {where} "
+            f"WITH a, [{keys}] AS k WHERE {after} ORDER BY {order_by_keys(page.sort, by_key, 'a.id')} LIMIT $limit "
+            f"{project.replace('RETURN', 'WITH', 1)} RETURN -1 AS total, rows",
+        )
+        return query, {"limit": page.first + 1, **compiler.params}
     after = seek_keys(page, [f"x.k[{i}]" for i in range(len(page.sort))], "x.a.id", compiler)
     query = cast(
         LiteralString,
@@ -295,17 +362,20 @@ def page_query(criteria: ActorCriteria, page: Page) -> tuple[LiteralString, dict
         "WITH collect({a: a, k: k}) AS matched "
         f"WITH size(matched) AS total, [x IN matched WHERE {after}][..$limit] AS page "
         "CALL (page) { UNWIND page AS x WITH x.a AS a, x.k AS k "
-        f"RETURN collect({{a: {projection('a')}, k: k}}) AS rows }} "
+        f"{project} }} "
         "RETURN total, rows",
     )
     return query, {"limit": page.first + 1, **compiler.params}
 
 
-async def page(db: Database, criteria: ActorCriteria, page: Page) -> ActorPage:
-    """One page of actors matching ``criteria``, with the total count, in one query."""
-    query, params = page_query(criteria, page)
+async def page(
+    db: Database, criteria: ActorCriteria, page: Page, columns: frozenset[str] = ALL_COLUMNS, total: bool = True
+) -> ActorPage:
+    """One page of actors matching ``criteria`` in one query, with the total count unless
+    ``total`` is false (then ``total`` is -1), each actor of the given columns."""
+    query, params = page_query(criteria, page, columns, total)
     [row] = await db.read(query, **params)
-    rows = [(record(r["a"]), r["k"]) for r in row["rows"]]
+    rows = [(record(r["a"], columns), r["k"]) for r in row["rows"]]
     return ActorPage(total=row["total"], rows=rows[: page.first], has_more=len(rows) > page.first)
 
 

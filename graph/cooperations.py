@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
-from graph.actors import ActorRecord, projection
+from graph.actors import ALL_COLUMNS, ActorRecord, projection
 from graph.actors import record as actor_record
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import CooperationCriteria
@@ -189,7 +189,11 @@ async def of_actors(
 
 
 def partners_query(
-    ids: Sequence[str], criteria: CooperationCriteria, page: Page
+    ids: Sequence[str],
+    criteria: CooperationCriteria,
+    page: Page,
+    columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
 ) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher (and parameters) of :func:`partners_of`, for benchmarks that time it alone.
 
@@ -201,6 +205,7 @@ def partners_query(
     keys = ", ".join(f.expression.format(v="b") for f in page.sort)
     by_key = [f"k[{i}]" for i in range(len(page.sort))]
     after = seek_keys(page, [f"x.k[{i}]" for i in range(len(page.sort))], "x.b.id", compiler)
+    cs = f"[c IN cs | {projection_of('c')}]" if ties else "[]"  # the ties only if they are shown
     query = cast(
         LiteralString,
         "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
@@ -209,7 +214,7 @@ def partners_query(
         "  WITH collect({b: b, cs: cs, k: k}) AS matched "
         f"  WITH size(matched) AS total, [x IN matched WHERE {after}][..$limit] AS page "
         "  CALL (page) { UNWIND page AS x WITH x.b AS b, x.cs AS cs, x.k AS k "
-        f"    RETURN collect({{b: {projection('b')}, cs: [c IN cs | {projection_of('c')}], k: k}}) AS rows }} "
+        f"    RETURN collect({{b: {projection('b', columns)}, cs: {cs}, k: k}}) AS rows }} "
         "  RETURN total, rows } "
         "RETURN id, total, rows",
     )
@@ -217,13 +222,22 @@ def partners_query(
 
 
 async def partners_of(
-    db: Database, ids: Sequence[str], criteria: CooperationCriteria, page: Page
+    db: Database,
+    ids: Sequence[str],
+    criteria: CooperationCriteria,
+    page: Page,
+    columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
 ) -> dict[str, PartnerPage]:
-    """For each actor, a page of its distinct partners with the cooperations to each."""
-    query, params = partners_query(ids, criteria, page)
+    """For each actor, a page of its distinct partners (of the given columns) with the
+    cooperations to each (unless ``ties`` is false: then none are read)."""
+    query, params = partners_query(ids, criteria, page, columns, ties)
     pages = {i: PartnerPage(0, [], False) for i in ids}
     for row in await db.read(query, **params):
-        rows = [(Partner(actor_record(r["b"]), _newest_first(record(c) for c in r["cs"])), r["k"]) for r in row["rows"]]
+        rows = [
+            (Partner(actor_record(r["b"], columns), _newest_first(record(c) for c in r["cs"])), r["k"])
+            for r in row["rows"]
+        ]
         pages[row["id"]] = PartnerPage(row["total"], rows[: page.first], len(rows) > page.first)
     return pages
 

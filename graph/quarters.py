@@ -48,6 +48,15 @@ RETURN q {.*, landmark: null,
           mergedFromIds: [(src:Quarter)-[:MERGED_INTO]->(q) | src.id]} AS q
 """
 
+# The same quarter projection as an expression over ``q`` (no MATCH of its own), for queries
+# that return quarters beside other rows (an actor's memberships).
+PROJECTION_EXPRESSION: Final[LiteralString] = """q {.*, landmark: null,
+  lat: q.landmark.latitude, lon: q.landmark.longitude,
+  mergedIntoId: head([(q)-[:MERGED_INTO]->(into:Quarter) | into.id]),
+  mergerDate: head([(q)-[m:MERGED_INTO]->(:Quarter) | m.date]),
+  mergerSources: head([(q)-[m:MERGED_INTO]->(:Quarter) | m.sources]),
+  mergedFromIds: [(src:Quarter)-[:MERGED_INTO]->(q) | src.id]}"""
+
 # All quarters, by name.
 ALL: Final[LiteralString] = "MATCH (q:Quarter)" + _PROJECTION + " ORDER BY q.sortName, q.id"
 # Quarters by id, for batched loading.
@@ -57,7 +66,11 @@ BY_SLUGS: Final[LiteralString] = "MATCH (q:Quarter) WHERE q.slug IN $slugs" + _P
 
 
 def _record(row: dict[str, Any]) -> QuarterRecord:
-    q = row["q"]
+    return record(row["q"])
+
+
+def record(q: dict[str, Any]) -> QuarterRecord:
+    """A quarter from :data:`PROJECTION_EXPRESSION` (or the projection of the queries here)."""
     return QuarterRecord(
         id=q["id"],
         slug=q["slug"],

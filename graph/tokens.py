@@ -56,6 +56,11 @@ RETURN """
     + _PROJECTION
     + " AS t"
 )
+# Every revocation bumps this counter in its transaction: an instance that caches verified tokens
+# compares it to tell whether a token it holds may have been revoked elsewhere.
+BUMP_REVISION: Final[LiteralString] = "MERGE (s:TokenState {id: 'tokens'}) SET s.revision = coalesce(s.revision, 0) + 1"
+# The current value of that counter (0 before the first revocation).
+REVISION: Final[LiteralString] = "OPTIONAL MATCH (s:TokenState {id: 'tokens'}) RETURN coalesce(s.revision, 0) AS r"
 ADMINS: Final[LiteralString] = "MATCH (t:ApiToken {role: 'admin'}) WHERE t.revokedAt IS NULL RETURN count(t) AS n"
 
 
@@ -105,7 +110,16 @@ async def all_tokens(db: Database) -> list[TokenRecord]:
 
 async def revoke(tx: Transaction, token_id: str) -> TokenRecord | None:
     rows = await tx.run(REVOKE, id=token_id)
-    return _record(rows[0]["t"]) if rows else None
+    if not rows:
+        return None
+    await tx.run(BUMP_REVISION)
+    return _record(rows[0]["t"])
+
+
+async def revision(db: Database) -> int:
+    """The revocation counter (see :data:`BUMP_REVISION`)."""
+    [row] = await db.read(REVISION)
+    return int(row["r"])
 
 
 async def live_admins(db: Database) -> int:

@@ -36,6 +36,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from core import messages
+from core import timing as timings
 from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
@@ -100,6 +101,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.budgets = options.budgets
         registered = persisted.load_manifest(options.persisted_queries_file) if options.persisted_queries_file else {}
         self.persisted = persisted.PersistedQueries(persisted.Mode(options.persisted_queries), registered)
+        self.server_timing = options.server_timing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -217,15 +219,29 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         context: Context = kwargs["context"] if "context" in kwargs else args[3]
-        execution = self._within_deadline(super().execute_single(*args, **kwargs), context.language)
-        return await self.lanes.run(self._encoded(execution))
+        execution = self._encoded(self._within_deadline(super().execute_single(*args, **kwargs), context.language))
+        if not self.server_timing:
+            return await self.lanes.run(execution)
+        # Debug mode: the request measures its phases and says so in a Server-Timing header.
+        timing = timings.Timing()
+        start = time.perf_counter()
+        result = await self.lanes.run(self._measured(timing, execution))
+        timing.add("total", time.perf_counter() - start)
+        kwargs["sub_response"].headers["Server-Timing"] = timing.header()
+        return result
+
+    @staticmethod
+    async def _measured(timing: timings.Timing, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
+        timings.CURRENT.set(timing)  # this lane task's own context, as the deadline's
+        return await execution
 
     async def _encoded(self, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
         # The answer is encoded here, in the lane, where encoding in slices lets the server's
         # loop take turns; process_result and encode_json then hand on what was made here.
         result = await execution
-        response = Encoded(process_result(result))
-        response.body = wire.encode(response)
+        with timings.phase("serialise"):
+            response = Encoded(process_result(result))
+            response.body = wire.encode(response)
         result.encoded = response  # type: ignore[attr-defined]  # carried to process_result below
         return result
 
@@ -363,6 +379,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         jwt_secret=options.jwt_secret,
         jwt_public_key=options.jwt_public_key,
         cache_seconds=options.token_cache_seconds,
+        recheck_seconds=options.token_recheck_seconds,
     )
     services.token_forgetters.append(authenticator.forget)
     services.broker = Broker(

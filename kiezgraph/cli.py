@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -103,14 +104,40 @@ def _exit_on_sigterm(signum: int, _: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def cmd_serve(settings: Settings, _: argparse.Namespace) -> None:
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    workers = getattr(args, "workers", 1)
+    if workers < 1:
+        raise SettingsError("--workers must be at least 1")
     with neo4j_for(settings) as neo4j:
         _with_db(neo4j, lambda db: prepare(db, demo=settings.load_demo))
         _admin_hint(neo4j)
         base = f"http://{settings.host}:{settings.port}"
-        print(f"kiezgraph serves the map at {base}/ and the API at {base}/graphql  (Ctrl-C stops)", flush=True)
-        uvicorn.run(create_app(neo4j, settings.options), host=settings.host, port=settings.port, log_level="info")
+        print(
+            f"kiezgraph serves the map at {base}/ and the API at {base}/graphql with {workers} worker process"
+            f"{'es' if workers > 1 else ''}  (Ctrl-C stops)",
+            flush=True,
+        )
+        if workers == 1:
+            uvicorn.run(create_app(neo4j, settings.options), host=settings.host, port=settings.port, log_level="info")
+            return
+        # Each worker is a process of its own and builds its app from the environment: point it
+        # at the Neo4j just prepared (the local one included). They share no memory; what must
+        # hold across them (token revocation, the data revision) lives in Neo4j.
+        os.environ.update(
+            NEO4J_URI=neo4j.uri,
+            NEO4J_USER=neo4j.user,
+            NEO4J_PASSWORD=neo4j.password,
+            NEO4J_DATABASE=neo4j.database,
+        )
+        uvicorn.run(
+            "kiezgraph.app:app_from_env",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
@@ -232,9 +259,14 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="start Neo4j if local, migrate, seed, and serve the API").set_defaults(
-        run=cmd_serve
+    serve = commands.add_parser("serve", help="start Neo4j if local, migrate, seed, and serve the API")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (uvicorn's): about one per core left over by Neo4j",
     )
+    serve.set_defaults(run=cmd_serve)
     commands.add_parser("migrate", help="apply pending schema migrations").set_defaults(run=cmd_migrate)
     seed = commands.add_parser("seed", help="load the Neukölln quarters, action fields and organisations")
     seed.add_argument("--demo", action="store_true", help="also load the synthetic demo network")

@@ -20,9 +20,11 @@ import contextlib
 import functools
 import inspect
 import threading
+import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar, cast
 
+from core import timing as timings
 from graph.db import Database
 
 T = TypeVar("T")
@@ -59,7 +61,15 @@ class HomeDatabase:
 
         @functools.wraps(attribute)
         async def at_home(*args: Any, **kwargs: Any) -> Any:
-            return await on_loop(self._home, attribute(*args, **kwargs))
+            timing = timings.CURRENT.get()
+            if timing is None:
+                return await on_loop(self._home, attribute(*args, **kwargs))
+            start = time.perf_counter()
+            try:
+                return await on_loop(self._home, attribute(*args, **kwargs))
+            finally:
+                timing.add("cypher", time.perf_counter() - start)
+                timing.cypher_calls += 1
 
         return at_home
 

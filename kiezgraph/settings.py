@@ -225,6 +225,15 @@ DECLARED: Final[tuple[Setting, ...]] = (
         service=True,
     ),
     Setting(
+        "KIEZGRAPH_SERVER_TIMING",
+        "server_timing",
+        _flag,
+        False,
+        "`1`: debug mode, each GraphQL answer says where its time went (`Server-Timing` header)",
+        _RUNTIME,
+        service=True,
+    ),
+    Setting(
         "KIEZGRAPH_JWT_SECRET",
         "jwt_secret",
         _text,
@@ -457,9 +466,13 @@ class ServiceOptions:
 
     public_access: bool = _default("public_access")
     introspection: bool = _default("introspection")
+    server_timing: bool = _default("server_timing")
     jwt_secret: str | None = _default("jwt_secret")
     jwt_public_key: str | None = _default("jwt_public_key")
-    token_cache_seconds: float = 10.0  # not a setting: revocation reaches other instances within this
+    token_cache_seconds: float = 10.0  # not a setting: how long a verified token is trusted on its own
+    # not a setting: how often an instance reads the revocation counter (0: before every use of a
+    # cached token, so a token revoked anywhere stops working everywhere at once)
+    token_recheck_seconds: float = 0.0
     rate_per_minute: int = _default("rate_per_minute")
     public_rate_per_minute: int = _default("public_rate_per_minute")
     max_body_bytes: int = _default("max_body_bytes")

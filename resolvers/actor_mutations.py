@@ -132,6 +132,17 @@ async def _reload(ctx: Context, actor_id: str) -> ActorRecord | None:
     return await ctx.loaders.actor_by_id.load(actor_id)
 
 
+async def _written(ctx: Context, written: dict[str, ActorRecord], actor_id: str) -> ActorRecord | None:
+    """The actor as this call's transaction left it (read there, after its last write: what was
+    committed), or, for a receipt of an earlier call (a replayed key), as it is now."""
+    record = written.get(actor_id)
+    if record is None:
+        return await _reload(ctx, actor_id)
+    ctx.loaders.forget_actor(actor_id)
+    ctx.loaders.prime_actors([record])
+    return record
+
+
 async def _current(tx: Transaction, actor_id: str) -> ActorRecord:
     found = await actors.one(tx, actor_id)
     assert found is not None, "locked in this transaction"
@@ -223,6 +234,8 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
         ),
     )
 
+    written: dict[str, ActorRecord] = {}
+
     async def work(tx: Transaction) -> str:
         if not data.allow_duplicate_name:
             await _refuse_duplicate_name(tx, primary, name_key(primary))
@@ -233,10 +246,11 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
         await record_change(
             tx, ctx.principal, "Actor", actor_id, "create", None, {**actors.snapshot(created), "quarters": slugs}
         )
+        written[actor_id] = created
         return actor_id
 
     # A replayed key answers with the actor its first call created, not with this call's new id.
-    return await run(ctx, work, Call("createActor", data), then=lambda created: _reload(ctx, created))
+    return await run(ctx, work, Call("createActor", data), then=lambda created: _written(ctx, written, created))
 
 
 async def update_actor(ctx: Context, data: UpdateActor) -> Outcome[ActorRecord]:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from core.context import Context
 from graph import actors, cooperations
-from graph.actors import ActorRecord, MembershipRecord
+from graph.actors import ALL_COLUMNS, ActorRecord, MembershipRecord
 from graph.cooperations import CooperationRecord, Partner
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.quarters import QuarterRecord
@@ -39,12 +39,15 @@ async def search(
     first: int | None,
     after: str | None,
     extra: ActorCriteria | None = None,
+    columns: frozenset[str] = ALL_COLUMNS,
+    total: bool = True,
 ) -> Slice[ActorRecord]:
+    """A page of actors of the given columns; the total is counted only if ``total``."""
     criteria = await actor_criteria(ctx, filter_)
     if extra is not None:  # a fixed condition from the caller, e.g. "in this quarter"
         criteria = replace(criteria, all_of=(*criteria.all_of, extra))
     p = page(actor_sort(order), first, after)
-    result = await actors.page(ctx.db, criteria, p)
+    result = await actors.page(ctx.db, criteria, p, columns, total)
     ctx.loaders.prime_actors([r for r, _ in result.rows])
     return slice_of(p, result.rows, [r.id for r, _ in result.rows], result.total, result.has_more)
 
@@ -70,11 +73,19 @@ async def cooperations_of(
 
 
 async def partners(
-    ctx: Context, actor: ActorRecord, filter_: CooperationQuery | None, first: int | None, after: str | None
+    ctx: Context,
+    actor: ActorRecord,
+    filter_: CooperationQuery | None,
+    first: int | None,
+    after: str | None,
+    columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
 ) -> Slice[Partner]:
+    """A page of the actor's partners, each of the given columns, with the cooperations to
+    each if ``ties`` (else with none)."""
     criteria: CooperationCriteria = await cooperation_criteria(ctx, filter_)
     p = page([cooperations.partner_sort_field("NAME", False)], first, after)
-    result = await ctx.loaders.partners.load((actor.id, (criteria, p)))
+    result = await ctx.loaders.partners.load((actor.id, (criteria, p, columns, ties)))
     ctx.loaders.prime_actors([partner.actor for partner, _ in result.rows])
     return slice_of(p, result.rows, [pt.actor.id for pt, _ in result.rows], result.total, result.has_more)
 

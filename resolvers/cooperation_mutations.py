@@ -69,6 +69,8 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         synthetic=data.synthetic,
     )
 
+    written: dict[str, CooperationRecord] = {}
+
     async def work(tx: Transaction) -> str:
         present = await actors.lock(tx, [a, b])
         for i, local in enumerate((a, b)):
@@ -87,10 +89,20 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         await record_change(
             tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot(), actors=(a, b)
         )
+        written[cooperation_id] = created
         return cooperation_id
 
-    # A replayed key answers with the cooperation its first call created.
-    return await run(ctx, work, Call("addCooperation", data), then=lambda created: _reload(ctx, created))
+    async def then(receipt: str) -> CooperationRecord | None:
+        # This call's own write as its transaction left it (what was committed); a replayed
+        # key's receipt names the cooperation its first call created, read afresh.
+        record = written.get(receipt)
+        if record is None:
+            return await _reload(ctx, receipt)
+        ctx.loaders.forget_cooperation(receipt)
+        ctx.loaders.cooperation_by_id.prime(receipt, record)
+        return record
+
+    return await run(ctx, work, Call("addCooperation", data), then=then)
 
 
 async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, rule: Rule) -> None:

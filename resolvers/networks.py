@@ -92,11 +92,11 @@ def _degrees(data: NetworkData) -> dict[str, int]:
     return {node: len(p) for node, p in partners.items()}
 
 
-async def read(ctx: Context, sel: Selection) -> Network:
+async def read(ctx: Context, sel: Selection, light: bool = False) -> Network:
     # Read first: a commit after it may or may not be in the network, and applying its change
     # again is harmless; one before it is certainly in.
     current = await revision.current(ctx.db)
-    data = await networks.read(ctx.db, sel)
+    data = await networks.read(ctx.db, sel, light)
     return Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
 
 
@@ -124,8 +124,21 @@ async def ego(
     q: NetworkQuery | None,
     as_of: dt.date | None,
     ties: str = networks.COOPERATIONS,
+    light: bool = False,
 ) -> Network:
-    return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of, ties))
+    """The ego network; with cooperations as its ties in one round trip (the centre's existence
+    is checked by the same query)."""
+    if ties != networks.COOPERATIONS:
+        return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of, ties), light)
+    local = ids.decode_as(actor_id, "Actor")
+    if not 1 <= depth <= MAX_DEPTH:
+        raise bad_input(f"`depth` must be between 1 and {MAX_DEPTH}")
+    current = await revision.current(ctx.db)
+    sel = await selection(ctx, q, as_of, ego=(local or "", depth))
+    data = await networks.ego(ctx.db, sel, light) if local else None
+    if data is None:
+        raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
+    return Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
 
 
 async def timeline(

@@ -22,6 +22,7 @@ from schema.errors import ErrorCodes, coded
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
+from schema.timing import ServerTiming
 from schema.types import ACTOR_TYPES
 from schema.user_errors import ERROR_TYPES
 
@@ -56,7 +57,8 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     # The rule classes are built once: the validation cache keys on them, so rules made anew
     # for each request would make every validation a cache miss.
     rules: list[type[ASTValidationRule]] = []
-    extensions: list[Any] = [ErrorCodes]
+    # ServerTiming first, so its phases enclose every other extension's work.
+    extensions: list[Any] = [ServerTiming, ErrorCodes]
     if limits is not None:
         rules += [
             coded(depth_validator(limits.max_depth, should_ignore=None), "QUERY_TOO_DEEP"),

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField
 
 from analysis.timeline import Timeline as TimelineData
 from core.context import Context
@@ -199,6 +200,27 @@ class Network:
                 "edges": [_edge(e) for e in self.view.data.edges],
             }
         )
+
+
+# The node fields a light read fills (graph.networks.read): asking only for these spares the
+# per-actor quarters, action fields, location and membership dates.
+_LIGHT_NODE: frozenset[str] = frozenset({"id", "name", "type", "degree", "synthetic", "__typename"})
+
+
+def needs_only_names(info: strawberry.Info[Context, None]) -> bool:
+    """Whether the selection on a Network asks nothing of its nodes beyond :data:`_LIGHT_NODE`
+    (no `json`, and every fragment spread resolved), so a light read answers it."""
+    for network in info.selected_fields:
+        for selected in network.selections:
+            if not isinstance(selected, SelectedField):
+                return False  # a fragment: be safe, read everything
+            if selected.name == "json":
+                return False
+            if selected.name == "nodes":
+                for node_field in selected.selections:
+                    if not isinstance(node_field, SelectedField) or node_field.name not in _LIGHT_NODE:
+                        return False
+    return True
 
 
 def network_of(view: NetworkView) -> Network:

@@ -44,12 +44,14 @@ from schema.network import (
     NetworkFilterArg,
     TieSourceArg,
     Timeline,
+    needs_only_names,
     network_of,
     query_of,
     ties_of,
 )
 from schema.people import ApiToken, Change, Viewer
 from schema.permissions import guarded
+from schema.selection import connection_needs
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
     ActionField,
@@ -148,8 +150,10 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> ActorConnection:
+        columns, total = connection_needs(info)
+        query = filter.query() if filter else None
         return ActorConnection.of(
-            await actors.search(info.context, filter.query() if filter else None, keys(order_by), first, after),
+            await actors.search(info.context, query, keys(order_by), first, after, columns=columns, total=total),
             actor_of,
         )
 
@@ -266,9 +270,9 @@ class Query:
         as_of: AsOfArg = None,
         tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> Network:
-        return network_of(
-            await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, ties_of(tie_source))
-        )
+        light = needs_only_names(info)
+        ties = ties_of(tie_source)
+        return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, ties, light))
 
     @strawberry.field(description="A quarter's network: its actors and the cooperations among them.")
     async def quarter_network(

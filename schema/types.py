@@ -53,6 +53,7 @@ from schema.inputs import (
     keys,
 )
 from schema.permissions import described
+from schema.selection import connection_needs, partner_needs
 
 Info = strawberry.Info[Context, None]
 
@@ -247,6 +248,7 @@ class Quarter(Node):
         first: First = None,
         after: After = None,
     ) -> ActorConnection:
+        columns, total = connection_needs(info)
         page = await actors.search(
             info.context,
             filter.query() if filter else None,
@@ -254,6 +256,8 @@ class Quarter(Node):
             first,
             after,
             extra=quarters.in_quarter(self.record),
+            columns=columns,
+            total=total,
         )
         return ActorConnection.of(page, actor_of)
 
@@ -476,9 +480,9 @@ class Actor(Node):
         first: First = None,
         after: After = None,
     ) -> PartnerConnection:
-        return partner_connection(
-            await actors.partners(info.context, self.record, filter.query() if filter else None, first, after)
-        )
+        columns, ties = partner_needs(info)
+        query = filter.query() if filter else None
+        return partner_connection(await actors.partners(info.context, self.record, query, first, after, columns, ties))
 
     @strawberry.field(
         description=described(rules.CONTACT_PERSONS, "Its contact persons (personal data); null for any other token.")
@@ -874,10 +878,16 @@ class CooperationConnection(Connection[Cooperation]):
 
 @edge(PARTNERS)
 class PartnerEdge(Edge[Actor]):
-    cooperations: list[Cooperation] = strawberry.field(
-        description="The cooperations between the two that match the filter, newest first."
-    )
-    cooperation: Cooperation = strawberry.field(description="The most recent of `cooperations`.")
+    # Built into objects only when asked for (and read only then: schema/selection.py).
+    ties: strawberry.Private[tuple[CooperationRecord, ...]]
+
+    @strawberry.field(description="The cooperations between the two that match the filter, newest first.")
+    def cooperations(self) -> list[Cooperation]:
+        return [Cooperation.of(c) for c in self.ties]
+
+    @strawberry.field(description="The most recent of `cooperations`.")
+    def cooperation(self) -> Cooperation:
+        return Cooperation.of(self.ties[0])
 
 
 @connection(PARTNERS, PartnerEdge, nodes=False)
@@ -888,8 +898,7 @@ class PartnerConnection(Connection[Actor]):
 def partner_connection(page: Slice[Partner]) -> PartnerConnection:
     edges = []
     for cursor, partner in page.items:
-        ties = [Cooperation.of(c) for c in partner.cooperations]
-        edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), cooperations=ties, cooperation=ties[0]))
+        edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), ties=partner.cooperations))
     return PartnerConnection.page(page, edges)
 
 

@@ -1,9 +1,12 @@
 """Who is asking: ``Authorization: Bearer …`` resolved to a :class:`core.access.Principal`.
 
 An API token (``kg_<id>_<secret>``) is checked against its stored hash and cached for a few
-seconds; a JWT is verified with the configured key. A malformed, unknown, revoked or expired
-credential is 401; no credential is the public role, or 401 if public access is off. The
-principal travels in ``scope["state"]["principal"]`` to the GraphQL context and the rate limit.
+seconds; the cache is dropped as soon as the revocation counter in Neo4j moves (read on every
+use of the cache, or at most every ``recheck_seconds``), so a token revoked on one instance
+stops working on every other at once (or within that time). A JWT is verified with the
+configured key. A malformed, unknown, revoked or expired credential is 401; no credential is
+the public role, or 401 if public access is off. The principal travels in
+``scope["state"]["principal"]`` to the GraphQL context and the rate limit.
 """
 
 from __future__ import annotations
@@ -42,13 +45,17 @@ class Authenticator:
         jwt_secret: str | None,
         jwt_public_key: str | None,
         cache_seconds: float,
+        recheck_seconds: float = 0.0,
     ) -> None:
         self.db = db
         self.public_access = public_access
         self.jwt_secret = jwt_secret
         self.jwt_public_key = jwt_public_key
         self.cache_seconds = cache_seconds
+        self.recheck_seconds = recheck_seconds
         self._cache: dict[str, tuple[float, Principal]] = {}
+        self._revision: int | None = None  # of the revocation counter the cache was filled under
+        self._checked_until = 0.0
 
     async def principal(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -66,11 +73,28 @@ class Authenticator:
     def forget(self) -> None:
         self._cache.clear()
 
+    async def _revocations_seen(self) -> None:
+        """Drop the cache if a token was revoked anywhere since it was filled (one small read of
+        the counter, at most once per ``recheck_seconds``; 0: on every use of the cache)."""
+        if time.monotonic() < self._checked_until:
+            return
+        current = await tokens.revision(self.db)
+        if current != self._revision:
+            self._cache.clear()
+            self._revision = current
+        self._checked_until = time.monotonic() + self.recheck_seconds
+
     async def _api_token(self, credential: str) -> Principal:
-        now = time.monotonic()
         cached = self._cache.get(credential)
-        if cached and cached[0] > now:
-            return cached[1]
+        if cached and cached[0] > time.monotonic():
+            await self._revocations_seen()
+            cached = self._cache.get(credential)
+            if cached:
+                return cached[1]
+        now = time.monotonic()
+        if self._revision is None:  # once: the counter the cache is filled under
+            self._revision = await tokens.revision(self.db)
+            self._checked_until = time.monotonic() + self.recheck_seconds
         record = await tokens.verify(self.db, credential)
         if record is None:
             raise Unauthorized(UNKNOWN)

@@ -1,0 +1,87 @@
+"""Where W1's time goes: the peer benchmark's W1 (a page of 50 actors of a quarter, 10 partners
+each) run in-process through the service's schema under cProfile, with the time spent in Cypher
+calls (driver included) split from the rest.
+
+Against a Neo4j holding the Berlin-scale data (../shared/peer-bench/load_network.py)::
+
+    PYTHONPATH=$PWD .venv/bin/python bench/profile_w1.py --port 7705 [--runs 40] [--top 25]
+
+It prints the median wall time per request, the share in database calls, and cProfile's
+functions by own time (``tottime``) over all runs: the Python above the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import pstats
+import statistics
+import time
+from pathlib import Path
+
+from core.context import Context
+from core.services import Services
+from graph.db import Database, Neo4jSettings
+from kiezgraph.lanes import HomeDatabase
+from schema import build_schema
+
+try:
+    from core.timing import CURRENT, Timing
+except ImportError:  # a checkout from before the debug mode (a baseline): no Cypher split
+    CURRENT, Timing = None, None  # type: ignore[assignment]
+
+W1 = """query W1($q: [String!]) { actors(first: 50, filter: {quarters: $q}) { edges { node {
+  id name type partners(first: 10) { edges { node { id name } } } } } } }"""
+
+
+async def main(port: int, home: Path, runs: int, top: int) -> None:
+    password = (home / "password").read_text().strip()
+    raw = Database(Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, query_timeout=600.0))
+    db = HomeDatabase.on(raw, asyncio.get_running_loop())  # the same wrapper that times Cypher calls
+    schema = build_schema()
+    slugs = [r["slug"] for r in await raw.read("MATCH (q:Quarter) RETURN q.slug AS slug ORDER BY slug")]
+    walls: list[float] = []
+    cypher: list[float] = []
+    profile = cProfile.Profile()
+
+    async def one(i: int, profiled: bool) -> None:
+        timing = Timing() if Timing is not None else None
+        token = CURRENT.set(timing) if CURRENT is not None else None
+        ctx = Context.for_request(db, Services())
+        start = time.perf_counter()
+        if profiled:
+            profile.enable()
+        result = await schema.execute(W1, variable_values={"q": [slugs[i % len(slugs)]]}, context_value=ctx)
+        if profiled:
+            profile.disable()
+        if CURRENT is not None and token is not None:
+            CURRENT.reset(token)
+        assert not result.errors, result.errors
+        walls.append(time.perf_counter() - start)
+        cypher.append(timing.phases.get("cypher", 0.0) if timing is not None else float("nan"))
+
+    for i in range(10):  # warm-up: caches, the driver's pool, Neo4j's plan cache
+        await one(i, False)
+    walls.clear()
+    cypher.clear()
+    for i in range(runs):
+        await one(i, top > 0)
+    await raw.close()
+    wall, db_time = statistics.median(walls), statistics.median(cypher)
+    print(f"W1 in-process, {runs} runs: median {wall * 1000:.1f} ms, in Cypher calls {db_time * 1000:.1f} ms")
+    if top > 0:
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=7705)
+    parser.add_argument("--home", type=Path, default=Path("neo4j-local/run"))
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--top", type=int, default=25, help="functions to list; 0: time without cProfile")
+    args = parser.parse_args()
+    asyncio.run(main(args.port, args.home, args.runs, args.top))

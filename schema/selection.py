@@ -1,0 +1,104 @@
+"""What a GraphQL selection asks of a page of actors: which columns to read, whether to count.
+
+The read path lets the selection decide what is read (issue 16): an answer of ids and names
+needs neither the actors' twenty-odd other properties nor a total. Any field this module does
+not know (a new one, or one whose resolver needs the whole record) reads every column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from strawberry.types.nodes import SelectedField, Selection
+
+from graph.actors import ALL_COLUMNS
+
+# Actor fields (GraphQL names) and the columns of graph.actors their answer needs. Fields that
+# resolve through other queries by the actor's id (quarters, partners, counts) need none.
+_ACTOR_FIELD_COLUMNS: dict[str, frozenset[str]] = {
+    name: frozenset(columns)
+    for name, columns in {
+        "__typename": (),
+        "id": (),
+        "name": (),
+        "type": (),
+        "alternativeNames": ("altNames",),
+        "description": ("description",),
+        "address": ("address",),
+        "location": ("location",),
+        "website": ("website",),
+        "tags": ("tags",),
+        "sources": ("sources",),
+        "synthetic": ("synthetic",),
+        "archived": ("archived",),
+        "archivedAt": ("archived",),
+        "createdAt": ("times",),
+        "updatedAt": ("times",),
+        "version": ("version",),
+        "actionFields": ("actionFields",),
+        "kind": ("typeFields",),
+        "legalForm": ("typeFields",),
+        "sector": ("typeFields",),
+        "socialEnterprise": ("typeFields",),
+        "ownership": ("typeFields",),
+        "quarters": (),
+        "cooperations": (),
+        "partners": (),
+        "cooperationCount": (),
+        "partnerCount": (),
+        "knownFlats": (),
+    }.items()
+}
+
+
+def fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    """The fields of a selection set, those inside fragments included (directives are not
+    evaluated: a field under ``@skip`` counts as asked, which only reads more)."""
+    for s in selections:
+        if isinstance(s, SelectedField):
+            yield s
+        else:
+            yield from fields(s.selections)
+
+
+def actor_columns(selections: Iterable[Selection]) -> frozenset[str]:
+    """The columns an actor's selection needs; every column for a field not known here."""
+    needed: set[str] = set()
+    for f in fields(selections):
+        columns = _ACTOR_FIELD_COLUMNS.get(f.name)
+        if columns is None:
+            return ALL_COLUMNS
+        needed |= columns
+    return frozenset(needed)
+
+
+def connection_needs(info: Any) -> tuple[frozenset[str], bool]:
+    """For a connection field: the columns its nodes need and whether ``totalCount`` is asked."""
+    columns: set[str] = set()
+    total = False
+    for connection in info.selected_fields:
+        for f in fields(connection.selections):
+            if f.name == "totalCount":
+                total = True
+            elif f.name == "nodes":
+                columns |= actor_columns(f.selections)
+            elif f.name == "edges":
+                for e in fields(f.selections):
+                    if e.name == "node":
+                        columns |= actor_columns(e.selections)
+    return frozenset(columns), total
+
+
+def partner_needs(info: Any) -> tuple[frozenset[str], bool]:
+    """For a page of partners: the columns of its nodes and whether the cooperations to each
+    partner (``cooperations`` or ``cooperation`` on an edge) are asked."""
+    columns, _ = connection_needs(info)
+    ties = any(
+        e.name in ("cooperations", "cooperation")
+        for connection in info.selected_fields
+        for f in fields(connection.selections)
+        if f.name == "edges"
+        for e in fields(f.selections)
+    )
+    return columns, ties

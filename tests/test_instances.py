@@ -1,0 +1,114 @@
+"""More than one instance on one Neo4j: what must hold across them does (issue 16).
+
+Two apps in one test stand for two instances (each has its own token cache, as two processes
+or two machines would); `kiezgraph serve --workers 2` is also started for real.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import neo4j
+import pytest
+from starlette.testclient import TestClient
+
+from graph.db import Neo4jSettings
+from kiezgraph.app import create_app
+from kiezgraph.local_neo4j import free_port
+from tests.conftest import TEST_OPTIONS, issue_token
+
+QUARTERS = {"query": "{ quarters { slug } }"}
+REVOKE = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { errors { code } } }"
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_token_revoked_on_one_instance_stops_on_the_other_at_once(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    researcher = issue_token(neo4j_settings, "researcher", name="two instances")
+    with (
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as one,
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as other,
+    ):
+        for _ in range(2):  # the second answer comes from `other`'s token cache
+            assert other.post("/graphql", json=QUARTERS, headers=_bearer(researcher)).status_code == 200
+        token_id = researcher.split("_")[1]
+        revoked = one.post(
+            "/graphql",
+            json={"query": REVOKE, "variables": {"i": {"id": token_id}}},
+            headers=_bearer(admin_token),
+        ).json()
+        assert revoked["data"]["revokeApiToken"]["errors"] == [], revoked
+        refused = other.post("/graphql", json=QUARTERS, headers=_bearer(researcher))
+        assert refused.status_code == 401
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        # The admin's own cached token is untouched by the revocation of another.
+        assert other.post("/graphql", json=QUARTERS, headers=_bearer(admin_token)).status_code == 200
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers_and_revocation_holds_in_both(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "NEO4J_URI": neo4j_settings.uri,
+        "NEO4J_USER": neo4j_settings.user,
+        "NEO4J_PASSWORD": neo4j_settings.password,
+        "KIEZGRAPH_RATE_LIMIT": "0",
+        "KIEZGRAPH_PUBLIC_RATE_LIMIT": "0",
+    }
+    researcher = issue_token(neo4j_settings, "researcher", name="workers")
+    with subprocess.Popen(
+        [sys.executable, "-m", "kiezgraph", "serve", "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    ) as server:
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 180
+            while len(_children(server.pid)) < 2 or not _ready(base):
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "two workers did not become ready"
+                time.sleep(0.3)
+            # Fresh connections land on either worker; each caches the token on first use.
+            for _ in range(12):
+                with httpx.Client(base_url=base, timeout=60) as http:
+                    assert http.post("/graphql", json=QUARTERS, headers=_bearer(researcher)).status_code == 200
+            with httpx.Client(base_url=base, timeout=60) as http:
+                answer = http.post(
+                    "/graphql",
+                    json={"query": REVOKE, "variables": {"i": {"id": researcher.split("_")[1]}}},
+                    headers=_bearer(admin_token),
+                ).json()
+            assert answer["data"]["revokeApiToken"]["errors"] == [], answer
+            for _ in range(12):
+                with httpx.Client(base_url=base, timeout=60) as http:
+                    assert http.post("/graphql", json=QUARTERS, headers=_bearer(researcher)).status_code == 401
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.communicate(timeout=60)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz", timeout=30).status_code == 200
+    except httpx.TransportError:
+        return False
