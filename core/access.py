@@ -83,6 +83,7 @@ _ANALYSIS = {Role.RESEARCHER, Role.ADMIN}
 _SUGGESTIONS = {Role.RESEARCHER, Role.MANAGER, Role.ADMIN}
 _WRITERS = {Role.MANAGER, Role.ADMIN}
 _ADMINS = {Role.ADMIN}
+_EVERYONE = set(Role)
 # What "their quarters" means for managers (the quarter rules, resolvers/access.py).
 _READS_OWN = "actors with a current membership in one of their quarters (ended quarters included)"
 _WRITES_OWN = "actors with a current membership in one of their active quarters"
@@ -102,6 +103,15 @@ SUGGEST_PARTNERS = _rule("suggestPartners", _SUGGESTIONS, "partner suggestions")
 MISSING_LINKS = _rule("missingLinks", _SUGGESTIONS, "missing links")
 EXPORTS = _rule("/export/*", _ANALYSIS, "exports")
 API_TOKENS = _rule("apiTokens", _ADMINS, "listing tokens")
+# The handover dossier: everyone reads the network part (organisations only, as the public API
+# shows them); the successor and contact persons only those who may read contact persons.
+DOSSIER = _rule("/quarters/*/dossier", _EVERYONE, "the handover dossier")
+DOSSIER_CONTACTS = _rule(
+    "/quarters/*/dossier (contacts)",
+    _WRITERS,
+    "the dossier's contact persons",
+    "contact persons of their own quarters (ended ones included)",
+)
 # writes
 CREATE_ACTOR = _rule("createActor", _WRITERS, "creating an actor", "in their own active quarters")
 UPDATE_ACTOR = _rule("updateActor", _WRITERS, "changing this actor", _WRITES_OWN)
@@ -128,5 +138,7 @@ REMOVE_CONTACT_PERSON = _rule(
     "removeContactPerson", _WRITERS, "removing this contact person", f"contact persons of {_WRITES_OWN}"
 )
 ERASE_PERSON = _rule("erasePerson", _ADMINS, "erasing a person")
+SET_QUARTER_STATUS = _rule("setQuarterStatus", _ADMINS, "ending a quarter or naming its successor")
+HAND_OVER_QUARTER = _rule("handOverQuarter", _ADMINS, "handing a quarter's manager rights over")
 CREATE_API_TOKEN = _rule("createApiToken", _ADMINS, "creating tokens")
 REVOKE_API_TOKEN = _rule("revokeApiToken", _ADMINS, "revoking tokens")

@@ -56,6 +56,22 @@ RETURN """
     + _PROJECTION
     + " AS t"
 )
+# Live manager tokens that hold a quarter (those a handover may withdraw it from).
+HOLDERS: Final[LiteralString] = (
+    "MATCH (t:ApiToken {role: 'manager'}) WHERE t.revokedAt IS NULL AND $slug IN t.quarters RETURN "
+    + _PROJECTION
+    + " AS t ORDER BY t.createdAt"
+)
+# Withdraw a quarter from manager tokens; a token left without quarters is revoked with it.
+WITHDRAW: Final[LiteralString] = (
+    """
+MATCH (t:ApiToken {role: 'manager'}) WHERE t.id IN $ids AND t.revokedAt IS NULL
+WITH t, [x IN t.quarters WHERE x <> $slug] AS rest
+SET t.quarters = rest, t.revokedAt = CASE WHEN size(rest) = 0 THEN datetime() ELSE null END
+RETURN """
+    + _PROJECTION
+    + " AS t ORDER BY t.createdAt"
+)
 ADMINS: Final[LiteralString] = "MATCH (t:ApiToken {role: 'admin'}) WHERE t.revokedAt IS NULL RETURN count(t) AS n"
 
 
@@ -111,3 +127,12 @@ async def revoke(tx: Transaction, token_id: str) -> TokenRecord | None:
 async def live_admins(db: Database) -> int:
     [row] = await db.read(ADMINS)
     return int(row["n"])
+
+
+async def holders(tx: Transaction, slug: str) -> list[TokenRecord]:
+    return [_record(row["t"]) for row in await tx.run(HOLDERS, slug=slug)]
+
+
+async def withdraw(tx: Transaction, slug: str, token_ids: Sequence[str]) -> list[TokenRecord]:
+    """Take ``slug`` out of these manager tokens; those left with no quarter are revoked."""
+    return [_record(row["t"]) for row in await tx.run(WITHDRAW, slug=slug, ids=list(token_ids))]

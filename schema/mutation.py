@@ -8,7 +8,7 @@ import strawberry
 
 from core import access as rules
 from core.context import Context
-from resolvers import actor_mutations, cooperation_mutations, people, tokens
+from resolvers import actor_mutations, cooperation_mutations, people, quarter_mutations, tokens
 from schema.keyed import echo
 from schema.mutation_inputs import (
     ActorStateInput,
@@ -18,16 +18,18 @@ from schema.mutation_inputs import (
     CreateApiTokenInput,
     DeleteCooperationInput,
     EndCooperationInput,
+    HandOverQuarterInput,
     MergeActorsInput,
     PersonInput,
     RevokeApiTokenInput,
     SetActorQuartersInput,
+    SetQuarterStatusInput,
     UpdateActorInput,
     UpdateContactPersonInput,
     UpdateCooperationInput,
 )
-from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload
-from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload
+from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload, QuarterPayload
+from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload, HandoverPayload
 from schema.permissions import described
 from schema.user_errors import user_error
 
@@ -232,3 +234,31 @@ class Mutation:
         return ApiTokenPayload(
             token=ApiToken.of(record) if record else None, secret=None, errors=[user_error(e) for e in outcome.errors]
         )
+
+    @strawberry.mutation(
+        description=described(
+            rules.SET_QUARTER_STATUS,
+            "End a quarter (or correct its status and end date) and name its successor. An ended quarter is "
+            "read-only for everyone but admins.",
+        )
+    )
+    async def set_quarter_status(
+        self,
+        info: Info,
+        input: Annotated[SetQuarterStatusInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> QuarterPayload:
+        return echo(QuarterPayload.of(await quarter_mutations.set_status(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(
+            rules.HAND_OVER_QUARTER,
+            "Share or transfer a quarter's manager rights with its successor's people: issues one manager token "
+            "per person (secrets shown once).",
+        )
+    )
+    async def hand_over_quarter(
+        self,
+        info: Info,
+        input: Annotated[HandOverQuarterInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> HandoverPayload:
+        return HandoverPayload.of(await quarter_mutations.hand_over(info.context, input.command()))
