@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health clean
+.PHONY: run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-dossier clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -66,6 +66,9 @@ bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under
 
 bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
 	$(PY) -m bench.health_under_load
+
+bench-dossier: $(STAMP)  ## issue #15: the handover dossier (HTML, PDF) of a seeded quarter with the demo network
+	$(PY) -m bench.dossier
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

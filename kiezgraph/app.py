@@ -37,6 +37,7 @@ from graph import migrations
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
 from kiezgraph import wire
+from kiezgraph.dossier import dossier_routes
 from kiezgraph.exports import export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
@@ -284,6 +285,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
+            *dossier_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
         ],
         # The door, in the order it applies (kiezgraph/middleware): body size, who, how often.
         middleware=[

@@ -11,6 +11,7 @@ from analysis import change as change_analysis
 from core.context import Context
 from resolvers import action_fields, ids
 from resolvers.handover import LISTED, LISTED_ACTORS, LISTED_CUT_OFF, AtRiskResult, ChangeResult
+from schema.enums import CooperationKind
 from schema.types import ActionField, Actor, Quarter, actor_of
 
 Info = strawberry.Info[Context, None]
@@ -185,8 +186,8 @@ class NetworkSnapshot:
 
 @strawberry.type(description="Two actors who cooperate on both days, but through other cooperations.")
 class PairChange:
-    kinds_before: list[str] = strawberry.field(description="Kinds of their cooperations on the first day.")
-    kinds_after: list[str] = strawberry.field(description="Kinds of their cooperations on the second day.")
+    kinds_before: list[CooperationKind] = strawberry.field(description="Kinds of their cooperations on the first day.")
+    kinds_after: list[CooperationKind] = strawberry.field(description="Kinds of their cooperations on the second day.")
     pair: strawberry.Private[tuple[str, str]]
 
     @strawberry.field(description="The two actors.")
@@ -237,7 +238,11 @@ class NetworkChange:
             before=NetworkSnapshot.of(c.before),
             after=NetworkSnapshot.of(c.after),
             pairs_changed=[
-                PairChange(kinds_before=list(p.kinds_before), kinds_after=list(p.kinds_after), pair=(p.a, p.b))
+                PairChange(
+                    kinds_before=[CooperationKind(k) for k in p.kinds_before],
+                    kinds_after=[CooperationKind(k) for k in p.kinds_after],
+                    pair=(p.a, p.b),
+                )
                 for p in c.pairs_changed[:LISTED]
             ],
             actors_appeared_count=len(c.actors_appeared),
