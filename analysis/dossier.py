@@ -135,8 +135,8 @@ TEXT: dict[str, dict[str, str]] = {
         "appeared": "Neu hinzugekommen: {a} Akteure, {c} Kooperationen. Weggefallen: {e} Akteure, {d} Kooperationen.",
         "risk": "Gefährdete Verbindungen",
         "risk_intro": (
-            "Ohne QM-Büro und Träger zerfällt das Netz von {c} in {w} Teilnetze. Schnittpunkte sind Akteure, "
-            "ohne die das Netz zerfällt; Brücken sind Verbindungen, deren Wegfall es teilt."
+            "Teilnetze mit QM-Büro und Träger: {c}; ohne sie: {w}. Schnittpunkte sind Akteure, ohne die das Netz "
+            "zerfällt; Brücken sind Verbindungen, deren Wegfall es teilt."
         ),
         "no_qm": "Kein QM-Büro oder Träger mit Verbindungen im Netz erfasst.",
         "cut_vertices": "Schnittpunkte",
@@ -203,8 +203,8 @@ TEXT: dict[str, dict[str, str]] = {
         "appeared": "Appeared: {a} actors, {c} cooperations. Ended: {e} actors, {d} cooperations.",
         "risk": "At-risk ties",
         "risk_intro": (
-            "Without the QM office and its Träger the network falls from {c} into {w} components. Cut vertices are "
-            "actors without whom the network splits; bridges are ties whose loss splits it."
+            "Components with the QM office and its Träger: {c}; without them: {w}. Cut vertices are actors without "
+            "whom the network splits; bridges are ties whose loss splits it."
         ),
         "no_qm": "No QM office or Träger with ties recorded in the network.",
         "cut_vertices": "Cut vertices",
@@ -241,7 +241,7 @@ CSS = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt; color: #222; }
 h1 { font-size: 18pt; margin: 0 0 4pt; } h2 { font-size: 13pt; margin: 14pt 0 4pt; border-bottom: 1px solid #999; }
 h3 { font-size: 10.5pt; margin: 8pt 0 2pt; }
-section { page-break-inside: auto; } section.picture, section.change { page-break-before: always; }
+svg.network { break-inside: avoid; } .chart-box { display: inline-block; width: 49%; break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0; } td, th { border: 1px solid #ccc; padding: 2pt 4pt;
 text-align: left; vertical-align: top; } th { background: #eee; } .note { color: #555; font-size: 8.5pt; }
 .qm { color: #d62728; font-weight: bold; } svg { max-width: 100%; } .charts svg { display: inline-block; }
@@ -337,7 +337,7 @@ def _projects(t: dict[str, str]) -> str:
 def _change(d: Dossier, t: dict[str, str], lang: str) -> str:
     labels = [str(s.day.year) for s in d.series]
     charts = "".join(
-        picture.line_chart(title, labels, values, decimals)
+        f"<div class='chart-box'>{picture.line_chart(title, labels, values, decimals, comma=lang == 'de')}</div>"
         for title, values, decimals in (
             (t["change_size"], [s.actors for s in d.series], 0),
             (t["change_ties"], [s.ties for s in d.series], 0),

@@ -26,6 +26,7 @@ COLOURS = {
     "HousingAssociation": "#9467bd",
 }
 WIDTH, HEIGHT, PAD = 720, 520, 40
+LABEL_ROOM = 130  # to the right of the rightmost actor, for its name
 RISKY = 'stroke="#d62728" stroke-width="2" stroke-dasharray="6 3"'
 PLAIN = 'stroke="#999" stroke-width="1"'
 LABELLED = 30  # the best-connected actors get their name written beside them
@@ -58,7 +59,10 @@ def layout(p: Projection, locations: Sequence[tuple[float, float] | None]) -> li
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     return [
-        (PAD + (x - min(xs)) / span_x * (WIDTH - 2 * PAD), PAD + (y - min(ys)) / span_y * (HEIGHT - 2 * PAD))
+        (
+            PAD + (x - min(xs)) / span_x * (WIDTH - 2 * PAD - LABEL_ROOM),
+            PAD + (y - min(ys)) / span_y * (HEIGHT - 2 * PAD),
+        )
         for x, y in zip(xs, ys, strict=True)
     ]
 
@@ -96,7 +100,9 @@ def network_svg(
     return "".join(out)
 
 
-def line_chart(title: str, labels: Sequence[str], values: Sequence[float], decimals: int = 0) -> str:
+def line_chart(
+    title: str, labels: Sequence[str], values: Sequence[float], decimals: int = 0, comma: bool = False
+) -> str:
     """A small line chart (one series), for the change over the years."""
     w, h, left, bottom = 330, 160, 40, 24
     top = max(values, default=0) or 1
@@ -104,11 +110,11 @@ def line_chart(title: str, labels: Sequence[str], values: Sequence[float], decim
     step = (w - left - 10) / max(n - 1, 1)
     points = [(left + i * step, h - bottom - (val / top) * (h - bottom - 20)) for i, val in enumerate(values)]
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="48%" role="img" class="chart">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" class="chart">'
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="12" font-size="11" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{h - bottom}" x2="{w - 5}" y2="{h - bottom}" stroke="#333"/>',
-        f'<text x="{left - 4}" y="24" font-size="8" text-anchor="end">{top:.{decimals}f}</text>',
+        f'<text x="{left - 4}" y="24" font-size="8" text-anchor="end">{_number(top, decimals, comma)}</text>',
         f'<text x="{left - 4}" y="{h - bottom}" font-size="8" text-anchor="end">0</text>',
     ]
     if points:
@@ -123,3 +129,8 @@ def line_chart(title: str, labels: Sequence[str], values: Sequence[float], decim
                 )
     out.append("</svg>")
     return "".join(out)
+
+
+def _number(value: float, decimals: int, comma: bool) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if comma else text

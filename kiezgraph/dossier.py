@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -73,13 +74,47 @@ def to_pdf(html: str) -> bytes:
     return pdf
 
 
+@dataclass(frozen=True)
+class Printed:
+    revision: int
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+
+
+async def _print(ctx: Context, slug: str, lang: str, pdf: bool) -> Printed:
+    gathered = await dossier.gather(ctx, slug)
+    d = gathered.dossier
+    html = await asyncio.to_thread(render, d, lang)
+    people = "people" if d.contacts is not None else "public"
+    headers = {
+        "Content-Language": lang,
+        "ETag": f'"{d.quarter.slug}-r{d.revision}-{lang}-{people}"',
+        "Vary": "Accept, Accept-Language, Authorization",
+        "Cache-Control": "private, no-cache" if d.contacts is not None else "no-cache",
+    }
+    if not pdf:
+        return Printed(d.revision, html.encode("utf-8"), "text/html; charset=utf-8", headers)
+    body = await asyncio.to_thread(to_pdf, html)
+    name = f"dossier-{d.quarter.slug}-r{d.revision}-{lang}.pdf"
+    return Printed(d.revision, body, PDF, {**headers, "Content-Disposition": f'inline; filename="{name}"'})
+
+
 def dossier_routes(context: Callable[[Request], Context]) -> list[Route]:
     async def serve(request: Request) -> Response:
         ctx = context(request)
         try:
             require(ctx.principal, rules.DOSSIER)
             lang, pdf = language(request), wants_pdf(request)
-            gathered = await dossier.gather(ctx, request.path_params["slug"])
+            slug = request.path_params["slug"]
+            # The same edition is the same document: printed once, then served from memory.
+            edition = await dossier.edition(ctx, slug)
+            key = ("dossier", *edition, lang, pdf)
+            printed = ctx.services.dossiers.get(key)
+            if printed is None:
+                printed = await _print(ctx, slug, lang, pdf)
+                if printed.revision == edition[1]:  # no write came in between
+                    ctx.services.dossiers.put(key, printed)
         except (BadParameter, ApiError) as exc:
             code = exc.code if isinstance(exc, ApiError) else "BAD_USER_INPUT"
             message = exc.message if isinstance(exc, ApiError) else str(exc)
@@ -87,19 +122,6 @@ def dossier_routes(context: Callable[[Request], Context]) -> list[Route]:
             return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
         except GraphError as exc:
             return JSONResponse({"error": {"code": exc.code, "message": str(exc)}}, status_code=503)
-        d = gathered.dossier
-        html = await asyncio.to_thread(render, d, lang)
-        people = "people" if d.contacts is not None else "public"
-        headers = {
-            "Content-Language": lang,
-            "ETag": f'"{d.quarter.slug}-r{d.revision}-{lang}-{people}"',
-            "Vary": "Accept, Accept-Language, Authorization",
-            "Cache-Control": "private, no-cache" if d.contacts is not None else "no-cache",
-        }
-        if not pdf:
-            return Response(html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=headers)
-        body = await asyncio.to_thread(to_pdf, html)
-        name = f"dossier-{d.quarter.slug}-r{d.revision}-{lang}.pdf"
-        return Response(body, media_type=PDF, headers={**headers, "Content-Disposition": f'inline; filename="{name}"'})
+        return Response(printed.body, media_type=printed.media_type, headers=printed.headers)
 
     return [Route("/quarters/{slug}/dossier", serve)]

@@ -57,6 +57,14 @@ def may_see_people(ctx: Context, slug: str) -> bool:
     return p.role is Role.ADMIN or slug in p.quarters
 
 
+async def edition(ctx: Context, slug: str) -> tuple[str, int, dt.date, bool]:
+    """What makes one dossier the same document as another: quarter, revision (with its day),
+    and whether the reader sees people. Callers add language and format to cache by it."""
+    current, revision_day = await revision.state(ctx.db)
+    slug = slug.strip().lower()
+    return slug, current, revision_day or dt.date.today(), may_see_people(ctx, slug)
+
+
 def _day(revision_day: dt.date | None, end: dt.date | None) -> dt.date:
     day = revision_day or dt.date.today()  # no write yet: nothing to be reproducible against
     return min(day, end) if end is not None else day
