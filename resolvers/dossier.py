@@ -120,7 +120,9 @@ async def gather(ctx: Context, slug: str) -> Gathered:
         series=series,
         missing_links=[Link(names[rest_ids[m.a]], names[rest_ids[m.b]], m.reasons) for m in links],
         successor=successor.name if successor else None,
-        contacts=await _contacts(ctx, [*([successor.id] if successor else []), *names]) if people else None,
+        contacts=await _contacts(ctx, list(dict.fromkeys([*([successor.id] if successor else []), *names])))
+        if people
+        else None,
         names=names,
         projects=None,  # the projects issue is not on main yet: the dossier says so
     )
