@@ -2,14 +2,17 @@
 # `make test` runs the tests.
 # Both set up what they need: the virtual environment, Python packages, and the Neo4j jars
 # (fetched by Maven on first use; the local Neo4j is started and stopped by the commands).
-# `make test` also installs the npm package graphql-http (its HTTP audits run against the server).
+# `make test` also installs the npm packages graphql-http (its HTTP audits run against the server) and
+# graphql-ws (the subscription client), and `make run`/`make test` bundle GraphiQL from npm (`make graphiql`).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-dossier clean
+GRAPHIQL := kiezgraph/static/graphiql/graphiql.js
+
+.PHONY: graphiql run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-dossier clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -18,7 +21,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(STAMP)  ## serve http://127.0.0.1:8000/graphql (local Neo4j unless NEO4J_URI is set)
+$(GRAPHIQL): web/graphiql/package.json web/graphiql/package-lock.json web/graphiql/main.js web/graphiql/build.mjs
+	npm ci --prefix web/graphiql --no-audit --no-fund --silent
+	node web/graphiql/build.mjs
+
+graphiql: $(GRAPHIQL)  ## bundle GraphiQL from npm into kiezgraph/static/graphiql (no CDN at run time)
+
+run: $(STAMP) $(GRAPHIQL)  ## serve http://127.0.0.1:8000/graphql (local Neo4j unless NEO4J_URI is set)
 	$(PY) -m kiezgraph serve
 
 AUDITS := tests/audits/node_modules/.installed-stamp
@@ -34,7 +43,7 @@ lint: $(STAMP)  ## ruff (lint, format), mypy, the import contracts, the schema's
 	$(VENV)/bin/lint-imports
 	$(PY) -m tools.schema_changes
 
-test: $(STAMP) $(AUDITS)  ## run the tests against a Neo4j of their own
+test: $(STAMP) $(AUDITS) $(GRAPHIQL)  ## run the tests against a Neo4j of their own
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 migrate: $(STAMP)
@@ -58,7 +67,7 @@ bench-api: $(STAMP)  ## issue #3: API latency vs the Cypher floor on the Berlin-
 bench-networks: $(STAMP)  ## issue #4: networks, suggestions and metrics vs their Cypher floor
 	$(PY) -m bench.networks
 
-bench-suggestions: $(STAMP)  ## issue #4: precision@10 / recall@10 of suggestions on a planted network
+bench-suggestions: $(STAMP)  ## issues #4, #17: suggestions vs link-prediction baselines, random and temporal splits
 	$(PY) -m bench.evaluate_suggestions
 
 bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients
@@ -69,6 +78,8 @@ bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (a
 
 bench-dossier: $(STAMP)  ## issue #15: the handover dossier (HTML, PDF) of a seeded quarter with the demo network
 	$(PY) -m bench.dossier
+bench-live: $(STAMP)  ## issue #12: commit-to-delivery latency with 200 subscribers on two instances, idle CPU
+	$(PY) -m bench.live
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

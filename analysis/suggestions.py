@@ -1,37 +1,66 @@
-"""Scoring partner suggestions: a weighted sum of explainable signals, each with its reason.
+"""Scoring partner suggestions: explainable signals, combined by a learned model or by weights.
 
-Every signal lies in [0, 1]; the score is the weighted mean, so weights only say how much each
-signal matters relative to the others (with all weight on one signal, the score is that
-signal's value). Defaults favour what the link-prediction literature finds most predictive in
-social networks (shared partners, weighted by Adamic & Adar so that sharing a hub counts less
-than sharing a small partner) and what quarter managers ask for (the same theme, the same or a
-neighbouring quarter).
+Two ways to combine the signals:
+
+- **the learned model** (the default): a logistic regression with non-negative coefficients,
+  fitted on how ties actually formed in a network's own past (``fit``): for actors that gained
+  partners in a year, which of their candidates at the start of that year became partners.
+  Score = σ(b + Σ wᵢ·xᵢ). Because every wᵢ ≥ 0, each signal can only speak *for* a candidate,
+  and its part of the score is the score split in proportion to wᵢ·xᵢ: that is what a reason's
+  ``contribution`` says. ``DEFAULT_MODEL`` was learned on bench/grow.py's tuning network
+  (growth A) before 2022 — see bench/RESULTS.md;
+- **weights** (when the API is given them): the weighted mean of the six original signals,
+  each in [0, 1], exactly as documented in the schema.
 
 The signals, each 0 where it does not apply:
 - shared partners: 1 - e^(-AA/2), AA = sum over shared partners of 1/ln(max(degree, 2)),
   degree being the shared partner's number of partners (ties of the day, like the sharing);
+- network proximity (learned model only): how likely a random walk of two or three steps from
+  the actor ends at the candidate, on a log scale: 1 + log10(p)/4, clipped to [0, 1];
 - shared action fields: the Jaccard index |A ∩ B| / |A ∪ B| of the two actors' action fields
-  (A also holds the field in focus), both mapped onto today's generation first, so that
-  "Bildung, Ausbildung, Jugend" (2010s) and "Bildung" are one field on either side;
-- same quarter 1, neighbouring quarter 0.5;
-- distance: e^(-metres/1000), where both have a location;
+  (A also holds the field in focus), both mapped onto today's generation first;
+- shared themes (learned model only): the cosine similarity of the action fields of the two
+  actors' cooperations (up to the day), today's generation;
+- same quarter 1, neighbouring quarter 0.5 (the learned model has them as two signals of 1);
+- distance: e^(-metres/1000); the learned model also uses a location estimated from partners;
 - complementary type: 1 if the two are of different types;
 - recent activity: e^(-years/3), years from the candidate's latest cooperation start (up to
-  the day asked about) to that day.
+  the day asked about) to that day;
+- well connected (learned model only): ln(1 + partners) / ln(65), at most 1;
+- active (learned model only): 1 - e^(-n/3), n cooperations started in the three years up to the day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
+import numpy as np
+
+from analysis import reasons as words
 from graph.suggestions import Candidate, Subject
 
 DISTANCE_SCALE_M = 1000.0  # a partner 1 km away scores e^-1 on distance
 RECENCY_SCALE_YEARS = 3.0
 MIN_CONTRIBUTION = 0.01  # reasons that add less than one point in a hundred are noise to a reader
+
+# The learned model's signals, in the order of its coefficients.
+SIGNALS: tuple[str, ...] = (
+    "SHARED_PARTNERS",
+    "NETWORK_PROXIMITY",
+    "SHARED_ACTION_FIELDS",
+    "SHARED_THEMES",
+    "SAME_QUARTER",
+    "NEIGHBOURING_QUARTER",
+    "DISTANCE",
+    "COMPLEMENTARY_TYPE",
+    "RECENT_ACTIVITY",
+    "WELL_CONNECTED",
+    "ACTIVE",
+)
 
 
 @dataclass(frozen=True)
@@ -48,10 +77,34 @@ class Weights:
 
 
 @dataclass(frozen=True)
+class Model:
+    """A learned combination: σ(intercept + Σ coefficient·signal), coefficients ≥ 0, in SIGNALS order."""
+
+    coefficients: tuple[float, ...]
+    intercept: float
+    trained_on: str  # what history it was fitted on, in words
+
+    def weight(self, signal: str) -> float:
+        return self.coefficients[SIGNALS.index(signal)]
+
+
+# Learned by ``python -m bench.evaluate_suggestions --learn`` on growth A (bench/grow.py, seed 21): 300 actors
+# that gained partners in 2020, their candidates as of 2020-01-01, labelled by whether they became partners
+# by 2021-01-01. Nothing of the evaluation's window (from 2022) was seen.
+DEFAULT_MODEL = Model(
+    coefficients=(3.3373, 1.4486, 0.0883, 0.2652, 1.3162, 0.7584, 1.1647, 0.0, 0.0, 0.0, 0.2952),
+    intercept=-1.7877,
+    trained_on="synthetic growing network 'growth A' (bench/grow.py, seed 21): how 300 actors' candidates of "
+    "2020-01-01 became partners in 2020",
+)
+
+
+@dataclass(frozen=True)
 class Reason:
-    kind: str  # SHARED_PARTNERS, SHARED_ACTION_FIELDS, SAME_QUARTER, NEIGHBOURING_QUARTER, DISTANCE, ...
-    text: str
+    kind: str  # one of SIGNALS
+    text: str  # English
     contribution: float  # share of the score this reason brought
+    text_de: str = ""  # German
 
 
 @dataclass(frozen=True)
@@ -89,97 +142,168 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
-def _names(items: list[str], limit: int = 3) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    value: float  # in [0, 1]
+    words: words.Words
 
 
-def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
-    total_weight = w.total() or 1.0
-    signals: list[tuple[str, float, float, str]] = []  # (kind, weight, value, text)
+def _profile(keys: Iterable[str], successors: Mapping[str, tuple[str, ...]]) -> Counter[str]:
+    return Counter(new for key in keys for new in (successors.get(key) or (key,)))
 
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
+    if not dot:
+        return 0.0
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], float | None]:
+    """The signals that apply to ``c`` (value > 0), and the recorded distance in metres (if both have a
+    location). ``learned`` adds the signals only the learned model uses, and estimated locations."""
+    out: list[Signal] = []
+    names = ctx.field_names
     if c.shared:
         adamic_adar = sum(1.0 / math.log(max(degree, 2)) for _, _, degree in c.shared)
         ranked = sorted(c.shared, key=lambda s: (s[2], s[1]))  # small shared partners say most
-        signals.append(
-            (
-                "SHARED_PARTNERS",
-                w.shared_partners,
-                1 - math.exp(-adamic_adar / 2),
-                f"shares {len(c.shared)} partner{'s' if len(c.shared) > 1 else ''}: {_names([s[1] for s in ranked])}",
-            )
-        )
+        said = words.say("SHARED_PARTNERS", [s[1] for s in ranked], n=len(c.shared))
+        out.append(Signal("SHARED_PARTNERS", 1 - math.exp(-adamic_adar / 2), said))
+    if learned and c.walk > 0:
+        value = min(1.0, max(0.0, 1 + math.log10(c.walk) / 4))
+        out.append(Signal("NETWORK_PROXIMITY", value, words.say("NETWORK_PROXIMITY")))
     theirs = current_fields(c.action_fields, ctx.successors)
     common = sorted(ctx.fields & theirs)
     if common:
-        union = ctx.fields | theirs
-        signals.append(
-            (
-                "SHARED_ACTION_FIELDS",
-                w.shared_action_fields,
-                len(common) / len(union),
-                f"also works on {_names([ctx.field_names.get(k, k) for k in common])}",
-            )
-        )
+        said = words.say("SHARED_ACTION_FIELDS", [names.get(k, k) for k in common])
+        out.append(Signal("SHARED_ACTION_FIELDS", len(common) / len(ctx.fields | theirs), said))
+    if learned:
+        mine = _profile(ctx.subject.tie_fields, ctx.successors)
+        other = _profile([*c.tie_fields, *c.action_fields], ctx.successors)
+        similarity = _cosine(mine, other)
+        if similarity > 0:
+            top = sorted(mine.keys() & other.keys(), key=lambda k: (-mine[k] * other[k], k))
+            said = words.say("SHARED_THEMES", [names.get(k, k) for k in top])
+            out.append(Signal("SHARED_THEMES", similarity, said))
     here = sorted(ctx.focus_quarters & set(c.quarters))
     near = sorted(ctx.neighbouring & set(c.quarters))
     if here:
-        signals.append(
-            ("SAME_QUARTER", w.same_quarter, 1.0, f"active in {_names([ctx.quarter_names.get(q, q) for q in here])}")
-        )
+        out.append(Signal("SAME_QUARTER", 1.0, words.say("SAME_QUARTER", [ctx.quarter_names.get(q, q) for q in here])))
     elif near:
-        signals.append(
-            (
-                "NEIGHBOURING_QUARTER",
-                w.same_quarter,
-                0.5,
-                f"active in the neighbouring {_names([ctx.quarter_names.get(q, q) for q in near])}",
-            )
-        )
+        said = words.say("NEIGHBOURING_QUARTER", [ctx.quarter_names.get(q, q) for q in near])
+        out.append(Signal("NEIGHBOURING_QUARTER", 1.0 if learned else 0.5, said))
     distance = None
-    if ctx.subject.location and c.location:
-        distance = haversine_m(ctx.subject.location, c.location)
-        signals.append(("DISTANCE", w.distance, math.exp(-distance / DISTANCE_SCALE_M), f"{distance:,.0f} m away"))
+    recorded = ctx.subject.location is not None and not ctx.subject.location_estimated
+    recorded = recorded and c.location is not None and not c.location_estimated
+    if ctx.subject.location and c.location and (recorded or learned):
+        metres = haversine_m(ctx.subject.location, c.location)
+        distance = metres if recorded else None
+        kind = "DISTANCE" if recorded else "DISTANCE_ESTIMATED"
+        out.append(Signal("DISTANCE", math.exp(-metres / DISTANCE_SCALE_M), words.say(kind, metres=metres)))
     if c.type != ctx.subject.type:
-        signals.append(
-            (
-                "COMPLEMENTARY_TYPE",
-                w.complementary_type,
-                1.0,
-                f"a different kind of actor ({_TYPE_NAMES[c.type]}), complementing "
-                f"{_ARTICLE[ctx.subject.type]} {_TYPE_NAMES[ctx.subject.type]}",
-            )
+        said = words.say(
+            "COMPLEMENTARY_TYPE",
+            kind_de=words.TYPE_NAMES[c.type].de,
+            kind_en=words.TYPE_NAMES[c.type].en,
+            own_de=words.TYPE_OBJECTS[ctx.subject.type].de,
+            own_en=words.TYPE_OBJECTS[ctx.subject.type].en,
         )
+        out.append(Signal("COMPLEMENTARY_TYPE", 1.0, said))
     if c.latest_activity is not None:
         years = max(0.0, (ctx.day - c.latest_activity).days / 365.25)
-        signals.append(
-            (
-                "RECENT_ACTIVITY",
-                w.recent_activity,
-                math.exp(-years / RECENCY_SCALE_YEARS),
-                f"latest cooperation started in {c.latest_activity.year}",
-            )
-        )
-
-    value = sum(weight * v for _, weight, v, _ in signals) / total_weight
-    reasons = tuple(
-        Reason(kind, text, weight * v / total_weight)
-        for kind, weight, v, text in sorted(signals, key=lambda s: -s[1] * s[2])
-        if weight * v / total_weight >= MIN_CONTRIBUTION
-    )
-    return Suggestion(c, value, reasons, distance, tuple(s[0] for s in c.shared))
+        said = words.say("RECENT_ACTIVITY", year=c.latest_activity.year)
+        out.append(Signal("RECENT_ACTIVITY", math.exp(-years / RECENCY_SCALE_YEARS), said))
+    if learned and c.degree > 0:
+        value = min(1.0, math.log1p(c.degree) / math.log(65))
+        out.append(Signal("WELL_CONNECTED", value, words.say("WELL_CONNECTED", n=c.degree)))
+    if learned and c.recent > 0:
+        out.append(Signal("ACTIVE", 1 - math.exp(-c.recent / 3), words.say("ACTIVE", n=c.recent)))
+    return out, distance
 
 
-def rank(candidates: list[Candidate], ctx: Context, w: Weights, first: int) -> list[Suggestion]:
-    scored = [score(c, ctx, w) for c in candidates]
+def vector(found: Sequence[Signal]) -> list[float]:
+    """The signals in SIGNALS order (0 where one does not apply): one row for the learned model."""
+    values = dict.fromkeys(SIGNALS, 0.0)
+    for s in found:
+        values[s.kind] = s.value
+    return [values[k] for k in SIGNALS]
+
+
+def _reasons(parts: list[tuple[Signal, float]], score: float) -> tuple[Reason, ...]:
+    """Reasons strongest first, each with its share of ``score``; parts are (signal, weight·value)."""
+    total = sum(p for _, p in parts)
+    if total <= 0:
+        return ()
+    ordered = sorted(parts, key=lambda x: (-x[1], x[0].kind))
+    shares = [(s, score * p / total) for s, p in ordered]
+    return tuple(Reason(s.kind, s.words.en, share, s.words.de) for s, share in shares if share >= MIN_CONTRIBUTION)
+
+
+def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
+    """The weighted mean of the six original signals (the API's custom weights)."""
+    found, distance = signals(c, ctx, learned=False)
+    weight = {
+        "SHARED_PARTNERS": w.shared_partners,
+        "SHARED_ACTION_FIELDS": w.shared_action_fields,
+        "SAME_QUARTER": w.same_quarter,
+        "NEIGHBOURING_QUARTER": w.same_quarter,
+        "DISTANCE": w.distance,
+        "COMPLEMENTARY_TYPE": w.complementary_type,
+        "RECENT_ACTIVITY": w.recent_activity,
+    }
+    total_weight = w.total() or 1.0
+    parts = [(s, weight[s.kind] * s.value / total_weight) for s in found]
+    value = sum(p for _, p in parts)
+    return Suggestion(c, value, _reasons(parts, value), distance, tuple(s[0] for s in c.shared))
+
+
+def score_learned(c: Candidate, ctx: Context, model: Model) -> Suggestion:
+    """σ(b + Σ wᵢ·xᵢ), the score split among the signals in proportion to wᵢ·xᵢ."""
+    found, distance = signals(c, ctx, learned=True)
+    parts = [(s, model.weight(s.kind) * s.value) for s in found]
+    value = 1 / (1 + math.exp(-(model.intercept + sum(p for _, p in parts))))
+    return Suggestion(c, value, _reasons(parts, value), distance, tuple(s[0] for s in c.shared))
+
+
+def rank(candidates: list[Candidate], ctx: Context, w: Weights | Model, first: int) -> list[Suggestion]:
+    if isinstance(w, Model):
+        scored = [score_learned(c, ctx, w) for c in candidates]
+    else:
+        scored = [score(c, ctx, w) for c in candidates]
     scored.sort(key=lambda s: (-s.score, s.candidate.name, s.candidate.id))
     return scored[:first]
 
 
-_TYPE_NAMES = {
-    "Institution": "institution",
-    "Initiative": "initiative",
-    "Company": "company",
-    "HousingAssociation": "housing association",
-}
-_ARTICLE = {"Institution": "an", "Initiative": "an", "Company": "a", "HousingAssociation": "a"}
+def fit(
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    groups: Sequence[int],
+    trained_on: str,
+    l2: float = 1e-3,
+    steps: int = 3000,
+) -> Model:
+    """A logistic regression with coefficients ≥ 0 (projected Adam on the mean log-loss plus a small
+    ridge penalty). Each group (one actor's candidates) weighs the same in the loss, whatever its
+    size, and positives and negatives weigh the same within it, so hubs with big pools do not decide."""
+    x = np.asarray(rows, dtype=float)
+    y = np.asarray(labels, dtype=float)
+    g = np.asarray(groups)
+    _, inverse, sizes = np.unique(g, return_inverse=True, return_counts=True)
+    positives = np.bincount(inverse, weights=y)
+    share = np.where(y > 0, 0.5 / np.maximum(positives[inverse], 1), 0.5 / np.maximum((sizes - positives)[inverse], 1))
+    share = share / share.sum()
+    theta = np.zeros(x.shape[1] + 1)
+    design = np.hstack([x, np.ones((len(x), 1))])
+    m = np.zeros_like(theta)
+    v = np.zeros_like(theta)
+    rate, beta1, beta2 = 0.05, 0.9, 0.999
+    for t in range(1, steps + 1):
+        p = 1 / (1 + np.exp(-(design @ theta)))
+        grad = design.T @ (share * (p - y))
+        grad[:-1] += l2 * theta[:-1]
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad * grad
+        theta -= rate * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + 1e-8)
+        theta[:-1] = np.maximum(theta[:-1], 0.0)  # only signals that speak for a candidate
+    return Model(tuple(round(float(c), 4) for c in theta[:-1]), round(float(theta[-1]), 4), trained_on)

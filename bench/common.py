@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from bench.generate import Network, generate
-from graph import bulk, migrations, revision, tokens
+from graph import bulk, changes, migrations, tokens
 from graph.db import Database, Neo4jSettings
 from kiezgraph.local_neo4j import LocalNeo4j, free_port
 from seeds import load
@@ -35,14 +35,18 @@ def neo4j_with_network(
     pagecache: str = "512m",
     network: Network | None = None,
     ties: list[dict] | None = None,
+    home: Path | None = None,
 ) -> Iterator[tuple[Neo4jSettings, Network]]:
     """A fresh Neo4j in bench/data holding the reference seeds and a generated network (or the
     one given, optionally with only ``ties`` of its cooperations loaded)."""
-    home = BENCH_DIR / "data" / "neo4j"
+    home = home or BENCH_DIR / "data" / "neo4j"  # another home lets two benchmarks run at once
     server = LocalNeo4j(home, port=free_port(), heap=heap, pagecache=pagecache)
-    server.start()
+    server.start(timeout=600.0)  # a busy shared machine can take minutes to start a JVM
     try:
-        settings = Neo4jSettings(server.uri, server.user, server.password, query_timeout=600.0)
+        # Generous stall detection: on a shared two-core machine a bulk load can keep Neo4j silent for long.
+        settings = Neo4jSettings(
+            server.uri, server.user, server.password, query_timeout=600.0, stall_after=60.0, probe_timeout=120.0
+        )
         network = network or generate(seed, actors=actors, cooperations=cooperations)
         started = time.perf_counter()
         asyncio.run(_load(settings, network, network.cooperations if ties is None else ties))
@@ -66,7 +70,7 @@ async def _load(settings: Neo4jSettings, network: Network, ties: list[dict]) -> 
         await bulk.load(db, bulk.QUARTERS, network.quarters)
         await bulk.load(db, bulk.ACTORS, network.actors)
         await bulk.load(db, bulk.COOPERATIONS, ties)
-        await revision.bump_now(db)
+        await changes.record_reload(db, "benchmark network loaded")
     finally:
         await db.close()
 
@@ -86,12 +90,15 @@ def admin_token(settings: Neo4jSettings) -> str:
 
 
 @contextlib.contextmanager
-def api_server(neo4j: Neo4jSettings, checkout: Path = ROOT, **settings: str) -> Iterator[str]:
+def api_server(
+    neo4j: Neo4jSettings, checkout: Path = ROOT, pids: list[int] | None = None, **settings: str
+) -> Iterator[str]:
     """The service under uvicorn in its own process, as in production; yields its base URL.
 
     Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
     and fault tests fire requests faster than any client should. ``checkout`` serves the code
-    of another checkout (an earlier commit, for a before/after comparison).
+    of another checkout (an earlier commit, for a before/after comparison); ``pids`` receives the
+    server's process id (to measure its CPU).
     """
     port = free_port()
     env = {
@@ -120,6 +127,8 @@ def api_server(neo4j: Neo4jSettings, checkout: Path = ROOT, **settings: str) -> 
         cwd=checkout,
     ) as server:
         base = f"http://127.0.0.1:{port}"
+        if pids is not None:
+            pids.append(server.pid)
         try:
             deadline = time.monotonic() + 60
             while True:

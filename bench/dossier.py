@@ -39,7 +39,7 @@ async def _seed(settings: Neo4jSettings) -> None:
 async def _bump(settings: Neo4jSettings) -> None:
     db = Database(settings)
     try:
-        await revision.bump_now(db)
+        await db.write_transaction(revision.stamp)
     finally:
         await db.close()
 

@@ -87,6 +87,7 @@ _EVERYONE = set(Role)
 # What "their quarters" means for managers (the quarter rules, resolvers/access.py).
 _READS_OWN = "actors with a current membership in one of their quarters (ended quarters included)"
 _WRITES_OWN = "actors with a current membership in one of their active quarters"
+_PROJECTS_OWN = "projects in one of their active quarters"
 _TIES_OWN = "cooperations where one of the two actors has a current membership in one of their active quarters"
 
 # reads
@@ -95,7 +96,7 @@ HISTORY = _rule(
     "history",
     _WRITERS,
     "reading the history",
-    f"the history of {_READS_OWN}, of their cooperations and contact persons",
+    f"the history of {_READS_OWN}, of their cooperations and contact persons, and of projects in their quarters",
 )
 ACTOR_METRICS = _rule("actorMetrics", _ANALYSIS, "network metrics")
 NETWORK_METRICS = _rule("networkMetrics", _ANALYSIS, "network metrics")
@@ -136,6 +137,31 @@ UPDATE_CONTACT_PERSON = _rule(
 )
 REMOVE_CONTACT_PERSON = _rule(
     "removeContactPerson", _WRITERS, "removing this contact person", f"contact persons of {_WRITES_OWN}"
+)
+CREATE_PROJECT = _rule(
+    "createProject",
+    _WRITERS,
+    "recording a project",
+    "in their own active quarters only (a project in several quarters needs all of them, or an admin)",
+)
+UPDATE_PROJECT = _rule(
+    "updateProject",
+    _WRITERS,
+    "changing this project",
+    f"{_PROJECTS_OWN}; they add or remove only their own active quarters",
+)
+ADVANCE_PROJECT = _rule("advanceProject", _WRITERS, "moving this project on", _PROJECTS_OWN)
+RECORD_COUNCIL_DECISION = _rule(
+    "recordCouncilDecision",
+    _WRITERS,
+    "recording this council decision",
+    f"{_PROJECTS_OWN}, decided by the council of one of those quarters",
+)
+ADD_COUNCIL_SEAT = _rule(
+    "addCouncilSeat", _WRITERS, "recording a council seat", "on their own active quarters' councils"
+)
+END_COUNCIL_SEAT = _rule(
+    "endCouncilSeat", _WRITERS, "ending this council seat", "on their own active quarters' councils"
 )
 ERASE_PERSON = _rule("erasePerson", _ADMINS, "erasing a person")
 SET_QUARTER_STATUS = _rule("setQuarterStatus", _ADMINS, "ending a quarter or naming its successor")

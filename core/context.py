@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from core.access import PUBLIC, Principal
 from core.services import Services
-from graph import action_fields, actors, cooperations, persons, quarters
+from graph import action_fields, actors, cooperations, persons, projects, quarters
 from graph.action_fields import ActionFieldRecord
 from graph.actors import ActorRecord, MembershipRecord, QuarterTie
 from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
@@ -25,6 +25,7 @@ from graph.criteria import CooperationCriteria
 from graph.db import Database
 from graph.pagination import Page
 from graph.persons import PersonRecord
+from graph.projects import DecisionRecord, ProjectRecord
 from graph.quarters import QuarterRecord
 
 K = TypeVar("K", bound=Hashable)
@@ -82,6 +83,8 @@ class Loaders:
     persons: DataLoader[str, list[PersonRecord] | None] = field(init=False)
     partners: DataLoader[tuple[str, CooperationArgs], PartnerPage] = field(init=False)
     cooperations_of: DataLoader[tuple[str, CooperationArgs], CooperationPage] = field(init=False)
+    project_by_id: DataLoader[str, ProjectRecord | None] = field(init=False)
+    decisions: DataLoader[str, list[DecisionRecord] | None] = field(init=False)
     _action_fields: asyncio.Future[list[ActionFieldRecord]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -97,6 +100,8 @@ class Loaders:
         self.persons = by_key(lambda ids: persons.of_actors(db, ids), missing=[])
         self.partners = by_key_and_args(lambda ids, args: cooperations.partners_of(db, ids, *args))
         self.cooperations_of = by_key_and_args(lambda ids, args: cooperations.of_actors(db, ids, *args))
+        self.project_by_id = by_key(lambda ids: projects.by_ids(db, ids))
+        self.decisions = by_key(lambda ids: projects.decisions_of(db, ids), missing=[])
 
     async def action_fields(self) -> list[ActionFieldRecord]:
         """All action fields (a dozen rows), read at most once per request."""
@@ -113,9 +118,17 @@ class Loaders:
     def forget_cooperation(self, cooperation_id: str) -> None:
         _forget(self.cooperation_by_id, cooperation_id)
 
-    def prime_actors(self, records: Sequence[ActorRecord]) -> None:
+    def forget_project(self, project_id: str) -> None:
+        for loader in (self.project_by_id, self.decisions):
+            _forget(loader, project_id)
+
+    def prime_actors(self, records: Iterable[ActorRecord]) -> None:
         for r in records:
             self.actor_by_id.prime(r.id, r)
+
+    def prime_cooperations(self, records: Iterable[CooperationRecord]) -> None:
+        for r in records:
+            self.cooperation_by_id.prime(r.id, r)
 
 
 @dataclass
@@ -126,6 +139,25 @@ class Context:
     principal: Principal = PUBLIC
     request: Any = None
     response: Any = None
+    # Over a WebSocket: what the client sent in connection_init (Strawberry sets it), the client's
+    # address, and how to close the connection (set by the app; None over HTTP).
+    connection_params: dict[str, Any] | None = None
+    client_address: str | None = None
+    close_connection: Callable[[int, str], Awaitable[None]] | None = None
+
+    def refresh(self, actors: Iterable[ActorRecord] = (), cooperations: Iterable[CooperationRecord] = ()) -> None:
+        """Forget what earlier events of a long-lived subscription loaded, and know these records."""
+        self.loaders = Loaders(self.db)
+        self.loaders.prime_actors(actors)
+        self.loaders.prime_cooperations(cooperations)
+
+    async def end_connection(self, code: int, reason: str) -> None:
+        """Close the WebSocket this operation runs on, then wait: ending the connection cancels
+        its operations. Over HTTP (no connection to close) it returns at once."""
+        if self.close_connection is None:
+            return
+        await self.close_connection(code, reason)
+        await asyncio.Event().wait()
 
     @classmethod
     def for_request(

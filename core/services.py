@@ -1,4 +1,5 @@
-"""Long-lived helpers shared by all requests: the analysis cache and the worker processes.
+"""Long-lived helpers shared by all requests: the analysis cache, the worker processes and the
+broker of live changes (core/broker.py).
 
 Derived data (the igraph projection, metrics) is cached per selection and per network
 revision: every write bumps the revision in its own transaction (:mod:`graph.revision`), so
@@ -15,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.broker import Broker
 from graph.idempotency import Sweeper
 
 
@@ -79,6 +81,8 @@ class Services:
     # Called after a token is revoked so this instance stops accepting it at once (other
     # instances stop when their short token cache expires).
     token_forgetters: list[Callable[[], None]] = field(default_factory=list)
+    # Live changes: the poller and its subscribers (set by the app; None: no subscriptions).
+    broker: Broker | None = None
 
     def forget_tokens(self) -> None:
         for forget in self.token_forgetters:

@@ -1,6 +1,10 @@
 """The audit trail: one append-only ``(:Change)`` per entity a mutation changed, written in the
 mutation's own transaction (so a refused mutation leaves none).
 
+Each record also carries the commit's ``revision`` (:mod:`graph.revision`), the actors the change
+touches and the slugs of their quarters: the change feed (:mod:`graph.changes`) reads the same
+records by revision, so every committed write is in the feed, and an erasure reaches it too.
+
 ``before`` and ``after`` hold the changed fields as JSON. Personal data lives in the records of
 the person it belongs to and nowhere else: a record about a contact person has ``entity:
 'Person'`` and the person's id as ``entityId``; every other writer (actor snapshots and merges,
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
@@ -21,10 +26,18 @@ from typing import Any, Final, LiteralString
 from graph.convert import datetime_or_none
 from graph.db import Database, Transaction
 from graph.ids import new_id
+from graph.revision import stamp
 
+# Append a record; its quarters are those the touched actors belong to (now or ever) and the
+# ones named (a membership just removed), each slug once.
 WRITE: Final[LiteralString] = """
 CREATE (c:Change {id: $id, at: datetime(), principal: $principal, role: $role, entity: $entity,
-                  entityId: $entityId, operation: $operation, fields: $fields, before: $before, after: $after})
+                  entityId: $entityId, operation: $operation, fields: $fields, before: $before, after: $after,
+                  revision: $revision, actors: $actors})
+WITH c
+OPTIONAL MATCH (a:Actor)-[:ACTIVE_IN]->(q:Quarter) WHERE a.id IN $actors
+WITH c, collect(q.slug) + $quarters AS slugs
+SET c.quarters = reduce(acc = [], s IN slugs | CASE WHEN s IN acc THEN acc ELSE acc + s END)
 """
 # Every lookup names both keys of the (entityId, at) index: with `entityId` alone the planner
 # scans all :Change nodes instead (every record has an `at`, so the condition drops none).
@@ -81,8 +94,17 @@ async def write(
     operation: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-) -> None:
+    *,
+    actors: Sequence[str] = (),
+    quarters: Sequence[str] = (),
+) -> int:
+    """Append the record, stamped with the transaction's revision (which it returns).
+
+    ``actors`` are the actors the change touches (an actor's own id, a cooperation's two ends, a
+    contact person's actor); ``quarters`` adds slugs they no longer belong to.
+    """
     fields = sorted(set(before or {}) | set(after or {}))
+    revision = await stamp(tx)
     await tx.run(
         WRITE,
         id=new_id(),
@@ -94,7 +116,11 @@ async def write(
         fields=fields,
         before=_json(before),
         after=_json(after),
+        revision=revision,
+        actors=list(dict.fromkeys(actors)),
+        quarters=list(quarters),
     )
+    return revision
 
 
 async def history(db: Database, entity_id: str, limit: int) -> list[ChangeRecord]:

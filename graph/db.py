@@ -111,6 +111,8 @@ class Transaction:
     def __init__(self, tx: neo4j.AsyncManagedTransaction, db: Database) -> None:
         self._tx = tx
         self._db = db
+        # The commit's position in the change feed, once a write has asked for it (graph.revision).
+        self.revision: int | None = None
 
     async def run(self, query: LiteralString, **params: Any) -> list[Row]:
         self._db.round_trips += 1

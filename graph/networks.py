@@ -18,6 +18,7 @@ from typing import Final, LiteralString, NamedTuple, cast
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.db import Database
 from graph.filters import Compiler
+from graph.projects import TIE_STATUSES
 
 
 class NodeRow(NamedTuple):
@@ -43,6 +44,20 @@ class EdgeRow(NamedTuple):
     intensity: int | None
     action_fields: list[str]
     synthetic: bool
+    project: str | None = None  # for a tie from joint work in a project: the project's id
+
+
+# Where ties come from: recorded cooperations, joint work in projects, or both.
+COOPERATIONS: Final = "cooperations"
+PROJECTS: Final = "projects"
+BOTH: Final = "both"
+TIE_SOURCES: Final = (COOPERATIONS, PROJECTS, BOTH)
+# A project tie's id: the project and its two actors (it is no cooperation: node(id:) does not know it).
+PROJECT_TIE_PREFIX: Final = "project:"
+
+
+def is_project_tie(edge_id: str) -> bool:
+    return edge_id.startswith(PROJECT_TIE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class Selection:
     as_of: dt.date | None = None
     ego: tuple[str, int] | None = None  # (actor id, depth 1–3)
     boundary: bool = False  # also the outside partners of the selected actors
+    ties: str = COOPERATIONS  # one of TIE_SOURCES
 
 
 @dataclass(frozen=True)
@@ -73,8 +89,49 @@ _NODE_FIELDS = """[{v}.id, {v}.name, {v}.type,
          CASE WHEN u IS NULL OR d > u THEN d ELSE u END))
   END]"""
 _EDGE_FIELDS = (
-    "[c.id, x.id, y.id, c.kind, toString(c.since), toString(c.until), c.intensity, c.actionFields, c.synthetic]"
+    "[c.id, x.id, y.id, c.kind, toString(c.since), toString(c.until), c.intensity, c.actionFields, c.synthetic, null]"
 )
+
+# Pairs of actors who worked together in a project (sponsor and partners, pairwise) that was
+# awarded, ran or finished, as `x`, `y`, `p` and the tie's `kind`; the $t… parameters come from
+# _project_tie_params. Fixed text: the actor predicate on `y` (for ego steps) is filled in by format.
+_PROJECT_PAIRS = """
+MATCH (x:Actor)-[rx:SPONSORS|PARTNER_IN]->(p:Project)<-[ry:SPONSORS|PARTNER_IN]-(y:Actor)
+WHERE x <> y AND p.status IN $tStatuses AND NOT $tNone
+  AND ($tFields IS NULL OR any(f IN coalesce(p.actionFields, []) WHERE f IN $tFields))
+  AND ($tSynthetic IS NULL OR p.synthetic = $tSynthetic)
+  AND ($tDay IS NULL OR ((p.start IS NULL OR p.start <= $tDay) AND (p.end IS NULL OR p.end >= $tDay)))
+  AND {where}
+WITH x, y, p, CASE WHEN 'SPONSORS' IN [type(rx), type(ry)] THEN 'project_sponsorship'
+                   ELSE 'project_partnership' END AS kind
+WHERE $tKinds IS NULL OR kind IN $tKinds
+"""
+_PROJECT_EDGES = (
+    _PROJECT_PAIRS.format(where="x.id < y.id AND ($tIds IS NULL OR (x.id IN $tIds AND y.id IN $tIds))")
+    + "WITH collect(['"
+    + PROJECT_TIE_PREFIX
+    + "' + p.id + ':' + x.id + ':' + y.id, x.id, y.id, kind, toString(p.start), toString(p.end), null, "
+    "coalesce(p.actionFields, []), coalesce(p.synthetic, false), p.id]) AS rows "
+)
+_PROJECT_NEIGHBOURS = """
+UNWIND $frontier AS id
+CALL (id) {{ {pairs} RETURN collect(DISTINCT y.id) AS found }}
+RETURN reduce(s = [], f IN collect(found) | s + f) AS next
+"""
+
+
+def _project_tie_params(ties: CooperationCriteria, as_of: dt.date | None) -> dict[str, object]:
+    """The cooperation filter as far as it applies to ties from projects: kinds, action fields,
+    synthetic, the day; projects have no intensity, so asking for one leaves them out."""
+    return {
+        "tStatuses": list(TIE_STATUSES),
+        "tNone": ties.min_intensity is not None,
+        "tFields": list(ties.action_fields) if ties.action_fields is not None else None,
+        "tSynthetic": ties.synthetic,
+        "tDay": as_of,
+        "tKinds": list(ties.kinds) if ties.kinds is not None else None,
+    }
+
 
 # One hop out from a frontier of actors, along ties that pass the filter.
 _NEIGHBOURS = """
@@ -124,18 +181,23 @@ def _membership_period(compiler: Compiler, as_of: dt.date | None) -> str:
 
 async def read(db: Database, selection: Selection) -> NetworkData:
     actors, ties = _as_of(selection)
+    projects = _project_tie_params(selection.cooperations, selection.as_of) if selection.ties != COOPERATIONS else None
+    cooperations = selection.ties != PROJECTS
     node_ids: list[str] | None = None
     if selection.ego is not None:
-        node_ids = await _ego_ids(db, selection.ego, actors, ties)
+        node_ids = await _ego_ids(db, selection.ego, actors, ties, cooperations, projects)
     elif selection.boundary:
         core = await _node_rows(db, actors, selection.as_of)
-        node_ids = await _with_neighbours(db, [n.id for n in core], actors, ties)
+        node_ids = await _with_neighbours(db, [n.id for n in core], actors, ties, cooperations, projects)
     if node_ids is not None:
         nodes = await _node_rows(db, ActorCriteria(ids=tuple(node_ids)), selection.as_of)
     else:
         nodes = await _node_rows(db, actors, selection.as_of)
     restricted = node_ids is not None or actors != ActorCriteria()
-    edges = await _edge_rows(db, ties, [n.id for n in nodes] if restricted else None)
+    within = [n.id for n in nodes] if restricted else None
+    edges = await _edge_rows(db, ties, within) if cooperations else []
+    if projects is not None:
+        edges += await _project_edge_rows(db, projects, within)
     present = {n.id for n in nodes}
     return NetworkData(nodes, [e for e in edges if e.source in present and e.target in present])
 
@@ -169,17 +231,44 @@ async def _edge_rows(db: Database, ties: CooperationCriteria, node_ids: Sequence
     return [EdgeRow._make(e) for e in await _sliced(db, query, ids=list(node_ids), **compiler.params)]
 
 
+async def _project_edge_rows(db: Database, params: dict[str, object], node_ids: Sequence[str] | None) -> list[EdgeRow]:
+    query = cast(LiteralString, _PROJECT_EDGES)
+    ids = list(node_ids) if node_ids is not None else None
+    return [EdgeRow._make(e) for e in await _sliced(db, query, tIds=ids, **params)]
+
+
 async def _neighbours(
-    db: Database, frontier: Sequence[str], actors: ActorCriteria, ties: CooperationCriteria
+    db: Database,
+    frontier: Sequence[str],
+    actors: ActorCriteria,
+    ties: CooperationCriteria,
+    cooperations: bool = True,
+    projects: dict[str, object] | None = None,
 ) -> list[str]:
-    compiler = Compiler()
-    where = f"({compiler.cooperation(ties, 'c', 'x', 'y')}) AND ({compiler.actor(actors, 'y')})"
-    query = cast(LiteralString, _NEIGHBOURS.format(where=where))
-    [row] = await db.read(query, frontier=list(frontier), **compiler.params)
-    return list(row["next"])
+    found: list[str] = []
+    if cooperations:
+        compiler = Compiler()
+        where = f"({compiler.cooperation(ties, 'c', 'x', 'y')}) AND ({compiler.actor(actors, 'y')})"
+        query = cast(LiteralString, _NEIGHBOURS.format(where=where))
+        [row] = await db.read(query, frontier=list(frontier), **compiler.params)
+        found += row["next"]
+    if projects is not None:
+        compiler = Compiler()
+        pairs = _PROJECT_PAIRS.format(where=f"x.id = id AND ({compiler.actor(actors, 'y')})")
+        query = cast(LiteralString, _PROJECT_NEIGHBOURS.format(pairs=pairs))
+        [row] = await db.read(query, frontier=list(frontier), **projects, **compiler.params)
+        found += row["next"]
+    return list(dict.fromkeys(found))
 
 
-async def _ego_ids(db: Database, ego: tuple[str, int], actors: ActorCriteria, ties: CooperationCriteria) -> list[str]:
+async def _ego_ids(
+    db: Database,
+    ego: tuple[str, int],
+    actors: ActorCriteria,
+    ties: CooperationCriteria,
+    cooperations: bool = True,
+    projects: dict[str, object] | None = None,
+) -> list[str]:
     """Breadth-first, one query per step: at most ``depth`` round trips, never a path explosion."""
     start, depth = ego
     reached = [start]
@@ -188,14 +277,19 @@ async def _ego_ids(db: Database, ego: tuple[str, int], actors: ActorCriteria, ti
     for _ in range(depth):
         if not frontier:
             break
-        frontier = [i for i in await _neighbours(db, frontier, actors, ties) if i not in seen]
+        frontier = [i for i in await _neighbours(db, frontier, actors, ties, cooperations, projects) if i not in seen]
         seen.update(frontier)
         reached += frontier
     return reached
 
 
 async def _with_neighbours(
-    db: Database, core: list[str], actors: ActorCriteria, ties: CooperationCriteria
+    db: Database,
+    core: list[str],
+    actors: ActorCriteria,
+    ties: CooperationCriteria,
+    cooperations: bool = True,
+    projects: dict[str, object] | None = None,
 ) -> list[str]:
-    outside = await _neighbours(db, core, ActorCriteria(), ties) if core else []
+    outside = await _neighbours(db, core, ActorCriteria(), ties, cooperations, projects) if core else []
     return list(dict.fromkeys([*core, *outside]))

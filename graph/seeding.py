@@ -100,3 +100,54 @@ async def upsert(db: Database, query: LiteralString, rows: list[dict[str, Any]])
 async def remove_synthetic(db: Database) -> tuple[int, int]:
     [row] = await db.write(REMOVE_SYNTHETIC)
     return row["actors"], row["cooperations"]
+
+
+# Synthetic demo projects: created once with their quarters, sponsor and partners (a reload
+# leaves a project as users changed it; it creates only those that are missing).
+CREATE_MISSING_PROJECTS: Final[LiteralString] = """
+UNWIND $rows AS row
+OPTIONAL MATCH (existing:Project {id: row.id})
+WITH row WHERE existing IS NULL
+CREATE (p:Project {id: row.id})
+SET p += row.props, p.createdAt = datetime(), p.updatedAt = p.createdAt, p.version = 1
+WITH p, row
+CALL (p, row) { UNWIND row.quarters AS slug MATCH (q:Quarter {slug: slug}) CREATE (p)-[:IN_QUARTER]->(q) }
+CALL (p, row) { UNWIND CASE WHEN row.sponsor IS NULL THEN [] ELSE [row.sponsor] END AS sid
+                MATCH (s:Actor {id: sid}) CREATE (s)-[:SPONSORS]->(p) }
+CALL (p, row) { UNWIND row.partners AS pr MATCH (a:Actor {id: pr[0]}) CREATE (a)-[:PARTNER_IN {role: pr[1]}]->(p) }
+RETURN count(p) AS created
+"""
+# Council decisions on the demo projects, under stable ids.
+UPSERT_DECISIONS: Final[LiteralString] = """
+UNWIND $rows AS row
+MATCH (p:Project {id: row.project}), (q:Quarter {slug: row.quarter})
+MERGE (d:CouncilDecision {id: row.id})
+ON CREATE SET d += row.props, d.createdAt = datetime()
+MERGE (d)-[:ON]->(p)
+MERGE (d)-[:OF_QUARTER]->(q)
+"""
+# Council seats of demo organisations, under stable ids.
+UPSERT_SEATS: Final[LiteralString] = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor}), (q:Quarter {slug: row.quarter})
+MERGE (a)-[s:SITS_ON {id: row.id}]->(q)
+ON CREATE SET s += row.props, s.createdAt = datetime()
+"""
+# Synthetic projects and every decision on them go (before the synthetic actors).
+REMOVE_SYNTHETIC_PROJECTS: Final[LiteralString] = """
+MATCH (p:Project {synthetic: true})
+OPTIONAL MATCH (d:CouncilDecision)-[:ON]->(p)
+WITH collect(DISTINCT p) AS projects, collect(DISTINCT d) AS decisions
+FOREACH (d IN decisions | DETACH DELETE d)
+FOREACH (p IN projects | DETACH DELETE p)
+RETURN size(projects) AS projects
+"""
+
+
+async def create_missing_projects(db: Database, rows: list[dict[str, Any]]) -> None:
+    await db.write(CREATE_MISSING_PROJECTS, rows=rows)
+
+
+async def remove_synthetic_projects(db: Database) -> int:
+    [row] = await db.write(REMOVE_SYNTHETIC_PROJECTS)
+    return int(row["projects"])

@@ -20,31 +20,38 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException  # what Strawberry's views raise for an unreadable request
+from graphql import GraphQLError, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import process_result
+from strawberry.http import GraphQLRequestData, process_result
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from core.access import PUBLIC, Principal
+from core.broker import Broker
 from core.context import Context
 from core.services import Services, WorkerPool
-from graph import migrations
+from graph import migrations, revision
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
-from kiezgraph import wire
+from kiezgraph import caching, graphiql, live, persisted, wire
 from kiezgraph.dossier import dossier_routes
-from kiezgraph.exports import export_routes
+from kiezgraph.exports import REVISION_HEADER, export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
 from kiezgraph.middleware.body_limit import BodyLimit
 from kiezgraph.middleware.rate_limit import RateLimit
 from kiezgraph.settings import ServiceOptions, Settings
 from schema import Limits, build_schema, deadline
+from schema.cost import estimate, too_costly
 
 log = logging.getLogger("kiezgraph")
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -55,18 +62,38 @@ _HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson."""
+    """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson; for GET
+    queries an ETag (kiezgraph/caching.py); persisted queries (kiezgraph/persisted.py); subscriptions
+    over WebSocket, authenticated in connection_init (kiezgraph/live.py)."""
 
-    def __init__(self, db: Database, services: Services, options: ServiceOptions) -> None:
+    def __init__(self, db: Database, services: Services, options: ServiceOptions, authenticator: Authenticator) -> None:
         limits = Limits(
             options.max_depth, options.max_aliases, options.max_tokens, options.introspection, options.budgets
         )
-        super().__init__(build_schema(limits), graphql_ide="graphiql" if options.introspection else None)
+        schema = build_schema(limits)
+        self.graphql_schema = schema._schema  # graphql-core's schema, for cost estimates of subscriptions
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if options.introspection else None,
+            # Only graphql-transport-ws: our handler (kiezgraph/live.py) holds subscriptions to the
+            # cost budget and the allowlist; the legacy graphql-ws protocol would bypass both.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=options.subscriptions_per_connection,
+            # Browsers do not apply CORS to WebSockets: the handshake's Origin is checked instead.
+            allowed_origins=options.cors_origins,
+        )
+        self.graphql_transport_ws_handler_class = live.keep_alive(options.ws_keepalive)
+        self.websocket_adapter_class = live.TextFrames
         self.db = db
         self.services = services
+        self.authenticator = authenticator
         self.lanes = Lanes(options.execution_threads)
         weakref.finalize(self, self.lanes.stop)  # apps built without a lifespan (tests) stop theirs too
         self.request_timeout = options.request_timeout
+        self.cache_max_age = options.cache_max_age
+        self.budgets = options.budgets
+        registered = persisted.load_manifest(options.persisted_queries_file) if options.persisted_queries_file else {}
+        self.persisted = persisted.PersistedQueries(persisted.Mode(options.persisted_queries), registered)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,14 +103,39 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             if scope.get("query_string"):
                 self._check_query_string(scope["query_string"])
-            response = await self.run(request)
+            response = await self._not_modified(request) or await self.run(request)
         except HTTPException as exc:
             # Strawberry answers these in plain text; clients get the same coded errors as elsewhere.
             response = self._refusal(request, exc.status_code, exc.reason)
+        except persisted.Refused as exc:
+            # Apollo's clients expect a missing persisted query as an ordinary GraphQL answer.
+            status = 200 if exc.code == "PERSISTED_QUERY_NOT_FOUND" else 400
+            response = self._refusal(request, status, exc.message, exc.code)
         await response(scope, receive, send)
 
-    def _refusal(self, request: Request, status: int, message: str) -> Response:
-        code = _HTTP_CODES.get(status, "BAD_REQUEST")
+    async def _not_modified(self, request: Request) -> Response | None:
+        """For a GET query: its ETag (kept for the answer), or 304 if the client holds it already."""
+        params = request.query_params
+        if request.method != "GET" or ("query" not in params and "extensions" not in params):
+            return None
+        principal = principal_of(request)
+        try:
+            tag = caching.etag(await revision.current(self.db), principal)
+        except GraphError:
+            return None  # no ETag; the query itself meets the outage and says so
+        if caching.matches(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers=caching.headers(tag, principal, self.cache_max_age))
+        request.scope.setdefault("state", {})["etag"] = tag
+        return None
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            item.query = self.persisted.resolve(item.query, item.extensions)
+        return data
+
+    def _refusal(self, request: Request, status: int, message: str, code: str | None = None) -> Response:
+        code = code or _HTTP_CODES.get(status, "BAD_REQUEST")
         media_type = (
             GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") else "application/json"
         )
@@ -107,11 +159,55 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, str(exc)) from exc
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if isinstance(request, WebSocket):
+            # Who is asking is known after connection_init (on_ws_connect).
+            context = Context.for_request(self.db, self.services, PUBLIC, request=request, response=response)
+            context.client_address = request.client.host if request.client else None
+            context.close_connection = request.close
+            return context
         # GraphQL over HTTP: a client that accepts application/graphql-response+json gets that
         # media type, and HTTP status codes that say whether the request itself failed.
         accept = request.headers.get("accept", "") if request is not None else ""
         response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept
+        response.etag = request.scope.get("state", {}).get("etag") if request is not None else None
+        response.principal = principal_of(request)
         return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+
+    def subscription_refusal(self, payload: dict[str, Any], principal: Principal) -> GraphQLError | None:
+        """Why a WebSocket operation may not run: not registered (allowlist mode) or over the role's
+        cost budget. Strawberry ignores an extension's result for subscriptions, so the handler asks
+        here before the operation starts; depth and aliases are checked by validation as usual."""
+        query = payload.get("query")
+        if not isinstance(query, str):
+            return None  # Strawberry refuses it itself
+        try:
+            self.persisted.check_allowed(query)
+            document = parse(query)
+        except persisted.Refused as exc:
+            return GraphQLError(exc.message, extensions={"code": exc.code})
+        except GraphQLError:
+            return None  # a syntax error: Strawberry reports it with its code
+        variables = payload.get("variables")
+        operation = payload.get("operationName")
+        cost = estimate(
+            self.graphql_schema,
+            document,
+            variables if isinstance(variables, dict) else None,
+            operation if isinstance(operation, str) else None,
+        )
+        budget = self.budgets[principal.role]
+        return too_costly(cost, budget, principal.role) if cost is not None and cost > budget else None
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET with only a persisted query's hash is a query, not a browser asking for GraphiQL.
+        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        context.principal = await live.principal_for(self.authenticator, context.connection_params)
+        return UnsetType()  # connection_ack without a payload (the type is a singleton)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         return await self.lanes.run(self._encoded(self._within_deadline(super().execute_single(*args, **kwargs))))
@@ -151,6 +247,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 response = Response(self.encode_json({"errors": errors}), status_code=400)
                 response.headers.raw.extend(sub_response.headers.raw)
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        tag = getattr(sub_response, "etag", None)
+        if tag and response.status_code == 200 and isinstance(response_data, dict) and not response_data.get("errors"):
+            response.headers.update(caching.headers(tag, sub_response.principal, self.cache_max_age))
         return response
 
     def encode_json(self, data: object) -> bytes:
@@ -247,7 +346,6 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
     services = Services(workers=WorkerPool(options.metrics_workers))
     readiness = Readiness(db)
-    graphql = GraphQLApp(db, services, options)
     authenticator = Authenticator(
         db,
         public_access=options.public_access,
@@ -256,6 +354,14 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         cache_seconds=options.token_cache_seconds,
     )
     services.token_forgetters.append(authenticator.forget)
+    services.broker = Broker(
+        db,
+        interval=options.change_poll_interval,
+        buffer=options.subscription_buffer,
+        per_key=options.subscriptions_per_token,
+        on_revoked=services.forget_tokens,
+    )
+    graphql = GraphQLApp(db, services, options, authenticator)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "alive"})
@@ -274,6 +380,8 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         try:
             yield
         finally:
+            if services.broker is not None:
+                await services.broker.close()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()
@@ -282,13 +390,24 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            graphiql.assets(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
             *dossier_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
         ],
-        # The door, in the order it applies (kiezgraph/middleware): body size, who, how often.
+        # The door, in the order it applies (kiezgraph/middleware): cross-origin rules, body size, who, how often.
         middleware=[
+            # First, so that preflights are answered before credentials or rates are asked for.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(options.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match"],
+                expose_headers=["ETag", REVISION_HEADER, "Retry-After"],
+                max_age=600,
+            ),
             Middleware(BodyLimit, max_bytes=options.max_body_bytes),
             Middleware(Authentication, authenticator=authenticator),
             Middleware(RateLimit, per_minute=options.rate_per_minute, public_per_minute=options.public_rate_per_minute),

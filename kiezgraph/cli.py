@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import uvicorn
 
-from graph import audit, migrations, quarters, tokens
+from graph import audit, changes, migrations, quarters, tokens
 from graph.db import Database, Neo4jSettings, Transaction
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
@@ -128,13 +128,20 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
         await migrations.migrate(db)
         if args.action == "load":
             await load.load_reference(db)
-            return await load.load_demo(db)
-        return await load.remove_demo(db)
+            summary = await load.load_demo(db)
+        else:
+            summary = await load.remove_demo(db)
+        # Written without mutations: the change feed tells live clients to read everything again.
+        await changes.record_reload(db, "demo network loaded" if args.action == "load" else "demo network removed")
+        return summary
 
     with neo4j_for(settings) as neo4j:
         summary = _with_db(neo4j, work)
     verb = "loaded" if args.action == "load" else "removed"
-    print(f"demo network {verb}: {summary.actors} synthetic actors, {summary.cooperations} cooperations")
+    print(
+        f"demo network {verb}: {summary.actors} synthetic actors, {summary.cooperations} cooperations, "
+        f"{summary.projects} projects"
+    )
 
 
 def cmd_token(settings: Settings, args: argparse.Namespace) -> None:

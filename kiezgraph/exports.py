@@ -4,8 +4,9 @@ GraphQL API as files for Gephi, networkx, Cytoscape and spreadsheets.
 Query parameters (all optional, lists comma-separated): ``quarters``, ``actorTypes``,
 ``actionFields``, ``cooperationKinds``, ``cooperationActionFields``, ``minIntensity``,
 ``synthetic``, ``asOf`` (YYYY-MM-DD), ``actor`` with ``depth`` (an ego network),
-``includeOutsidePartners``. ``/export/csv`` returns a ZIP of ``nodes.csv`` and ``edges.csv``;
-``?part=nodes`` or ``?part=edges`` returns one table.
+``includeOutsidePartners``, ``tieSource`` (``cooperations``, the default, ``projects`` or ``both``:
+where the ties come from; the file's description says which). ``/export/csv`` returns a ZIP
+of ``nodes.csv`` and ``edges.csv``; ``?part=nodes`` or ``?part=edges`` returns one table.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from analysis import formats
 from core import access as rules
 from core.context import Context
 from graph.errors import GraphError
-from graph.networks import Selection
+from graph.networks import BOTH, COOPERATIONS, PROJECTS, TIE_SOURCES, Selection
 from resolvers import ids, networks
 from resolvers.access import require
 from resolvers.errors import ApiError
 from resolvers.networks import NetworkQuery
 from schema.enums import ActorType, CooperationKind, value
+from schema.network import edge_id
+
+# The response header that names the revision an export reflects.
+REVISION_HEADER = "Kiezgraph-Revision"
 
 _TYPES = {t.name: value(t) for t in ActorType}
 _KINDS = {k.name: value(k) for k in CooperationKind}
@@ -93,23 +98,35 @@ async def _selection(request: Request, ctx: Context) -> Selection:
             as_of = dt.date.fromisoformat(request.query_params["asOf"])
         except ValueError as exc:
             raise BadParameter("asOf must be a date, YYYY-MM-DD") from exc
+    ties = request.query_params.get("tieSource", COOPERATIONS).strip().lower()
+    if ties not in TIE_SOURCES:
+        raise BadParameter(f"tieSource must be one of {', '.join(TIE_SOURCES)}")
     actor = request.query_params.get("actor")
     if actor is not None:
-        return await networks.ego_selection(ctx, actor, _int(request, "depth") or 1, q, as_of)
-    return await networks.selection(ctx, q, as_of, boundary=bool(_bool(request, "includeOutsidePartners")))
+        return await networks.ego_selection(ctx, actor, _int(request, "depth") or 1, q, as_of, ties)
+    return await networks.selection(ctx, q, as_of, boundary=bool(_bool(request, "includeOutsidePartners")), ties=ties)
+
+
+# What an export's description says of its ties.
+_TIES_SAID = {
+    COOPERATIONS: "ties: recorded cooperations",
+    PROJECTS: "ties: joint work in projects (sponsor and partners of awarded, running or finished projects)",
+    BOTH: "ties: cooperations and joint work in projects",
+}
 
 
 def _labelled(view: networks.Network, selection: Selection) -> formats.Labelled:
     synthetic = any(n.synthetic for n in view.data.nodes)
     description = (
-        f"kiezgraph network export, {dt.date.today().isoformat()}"
+        f"kiezgraph network export, {dt.date.today().isoformat()}, revision {view.revision}"
         + (f", as of {selection.as_of.isoformat()}" if selection.as_of else "")
+        + f"; {_TIES_SAID[selection.ties]}"
         + ("; contains synthetic (fictional) demo data, flagged per node and edge" if synthetic else "")
     )
     return formats.Labelled(
         view.data,
         lambda i: ids.encode("Actor", i),
-        lambda i: ids.encode("Cooperation", i),
+        edge_id,
         view.degree,
         description,
         type_name=_TYPE_NAMES.__getitem__,
@@ -138,7 +155,10 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             )
         # Writing a whole network out is seconds of pure Python: in a thread, the event loop
         # (and so every other request, health checks included) goes on being served meanwhile.
-        return await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
+        response = await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
+        # The revision the file reflects: every change up to it is in it (the change feed goes on from there).
+        response.headers[REVISION_HEADER] = str(view.revision)
+        return response
 
     async def graphml(request: Request) -> Response:
         return await render(request, "graphml")

@@ -61,6 +61,32 @@ def _flag(name: str, raw: str) -> bool:
     raise SettingsError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off)")
 
 
+def _origins(name: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated origins (``https://map.example.org``): scheme, host and port, no path."""
+    found = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in found:
+        scheme, sep, rest = origin.partition("://")
+        if origin != "*" and (scheme not in ("http", "https") or not sep or not rest or "/" in rest):
+            raise SettingsError(f"{name}: {origin!r} is not an origin like https://map.example.org")
+    return found
+
+
+def _choice(*allowed: str) -> Callable[[str, str], str]:
+    def read(name: str, raw: str) -> str:
+        if raw.strip().lower() not in allowed:
+            raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
+        return raw.strip().lower()
+
+    return read
+
+
+def _whole_seconds(name: str, raw: str) -> int:
+    value = _whole(name, raw)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 or more seconds")
+    return value
+
+
 def _path(name: str, raw: str) -> Path:
     return Path(raw)
 
@@ -116,13 +142,15 @@ class Setting:
         return f"`{self.env}` (or `{self.env}_FILE`)" if self.secret_file else f"`{self.env}`"
 
 
-_SERVER, _NEO4J, _LOCAL, _ACCESS, _LIMITS, _RUNTIME = (
+_SERVER, _NEO4J, _LOCAL, _ACCESS, _LIMITS, _RUNTIME, _LIVE, _WEB = (
     "server",
     "Neo4j",
     "the local Neo4j",
     "access",
     "limits",
     "execution",
+    "live changes",
+    "browser clients",
 )
 
 DECLARED: Final[tuple[Setting, ...]] = (
@@ -325,6 +353,92 @@ DECLARED: Final[tuple[Setting, ...]] = (
         _RUNTIME,
         service=True,
     ),
+    Setting(
+        "KIEZGRAPH_CHANGE_POLL_INTERVAL",
+        "change_poll_interval",
+        _seconds,
+        0.2,
+        "how often an instance with subscribers reads new changes from Neo4j",
+        _LIVE,
+        unit="s",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_SUBSCRIPTIONS_PER_CONNECTION",
+        "subscriptions_per_connection",
+        _whole,
+        10,
+        "most subscriptions on one WebSocket connection",
+        _LIVE,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_SUBSCRIPTIONS_PER_TOKEN",
+        "subscriptions_per_token",
+        _whole,
+        50,
+        "most subscriptions per token (without one: per client address) on one instance",
+        _LIVE,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_SUBSCRIPTION_BUFFER",
+        "subscription_buffer",
+        _whole,
+        256,
+        "commits waiting for a subscriber before it is dropped as too slow (close code 4413)",
+        _LIVE,
+        unit="commits",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_WS_KEEPALIVE",
+        "ws_keepalive",
+        _seconds,
+        15.0,
+        "the server pings each WebSocket this often; no pong by the next ping closes it (4408)",
+        _LIVE,
+        unit="s",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_CORS_ORIGINS",
+        "cors_origins",
+        _origins,
+        (),
+        "other origins whose pages may call the API and open its WebSocket (comma-separated)",
+        _WEB,
+        service=True,
+        shown_default="none but the service's own",
+    ),
+    Setting(
+        "KIEZGRAPH_CACHE_MAX_AGE",
+        "cache_max_age",
+        _whole_seconds,
+        0,
+        "how long caches may keep a public GET answer without asking again (its ETag is checked after)",
+        _WEB,
+        unit="s",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_PERSISTED_QUERIES",
+        "persisted_queries",
+        _choice("apq", "allowlist", "off"),
+        "apq",
+        "`apq`: Automatic Persisted Queries; `allowlist`: only the documents in the file below; `off`",
+        _WEB,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_PERSISTED_QUERIES_FILE",
+        "persisted_queries_file",
+        _path,
+        None,
+        "registered documents: a JSON object from SHA-256 hash to GraphQL document",
+        _WEB,
+        service=True,
+    ),
 )
 
 _BY_ATTRIBUTE: Final = {s.attribute: s for s in DECLARED}
@@ -359,6 +473,15 @@ class ServiceOptions:
     request_timeout: float = _default("request_timeout")
     execution_threads: int = _default("execution_threads")
     metrics_workers: int = _default("metrics_workers")
+    change_poll_interval: float = _default("change_poll_interval")
+    subscriptions_per_connection: int = _default("subscriptions_per_connection")
+    subscriptions_per_token: int = _default("subscriptions_per_token")
+    subscription_buffer: int = _default("subscription_buffer")
+    ws_keepalive: float = _default("ws_keepalive")
+    cors_origins: tuple[str, ...] = _default("cors_origins")
+    cache_max_age: int = _default("cache_max_age")
+    persisted_queries: str = _default("persisted_queries")
+    persisted_queries_file: Path | None = None  # declared in DECLARED (its default: none)
 
     @property
     def budgets(self) -> dict[Role, int]:
@@ -402,6 +525,8 @@ class Settings:
         if secret is not None and len(secret.encode()) < 32:
             # RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits).
             raise SettingsError("KIEZGRAPH_JWT_SECRET must be at least 32 bytes long")
+        if values["persisted_queries"] == "allowlist" and values["persisted_queries_file"] is None:
+            raise SettingsError("KIEZGRAPH_PERSISTED_QUERIES=allowlist needs KIEZGRAPH_PERSISTED_QUERIES_FILE")
         service = {s.attribute for s in DECLARED if s.service}
         options = ServiceOptions(**{k: v for k, v in values.items() if k in service})
         own = {f.name for f in fields(cls)}

@@ -45,6 +45,7 @@ from typing import Any
 
 from core.access import Principal, Role, Rule
 from graph.actors import QuarterTie
+from graph.projects import QuarterState
 from resolvers.errors import ApiError
 from resolvers.outcomes import Refusal, RefusalCode
 
@@ -199,3 +200,56 @@ def memberships_change_error(
         return None
     changed = [str(content[0]) for content in (before - after) + (after - before)]
     return forbidden(_foreign_memberships(changed))
+
+
+# ---- projects, council decisions and seats ------------------------------------------------
+# A project belongs to its quarters (one, or several for a Netzwerkfonds project):
+#
+# 6. **Projects** are recorded in your own active quarters only; one that spans several quarters
+#    needs a token for all of them (or an admin: the Senate selects Netzwerkfonds projects).
+#    Once recorded, the QM team of any one of its active quarters keeps it current (data,
+#    steps, partners, council decisions), as with a cooperation, where one end suffices; a
+#    manager adds or removes only their own active quarters, never another team's.
+# 7. **Council seats** and **council decisions** are recorded by the managers of that council's
+#    quarter (active), for decisions on projects of that quarter.
+
+
+def project_write_error(
+    principal: Principal,
+    rule: Rule,
+    quarters: Sequence[QuarterState],
+    what: str | None = None,
+    day: dt.date | None = None,
+) -> Refusal | None:
+    """Rule 6: a project is writable by the managers of any one of its active quarters."""
+    what = what or rule.what
+    if not rule.allows(principal.role):
+        return forbidden(rule.needs(what))
+    if principal.role is Role.ADMIN:
+        return None
+    day = day or today()
+    own = [q for q in quarters if q.slug in principal.quarters]
+    if any(q.open(day, ENDED_STATUSES) for q in own):
+        return None
+    if own:
+        return forbidden(_quarter_ended(what, own[0].slug))
+    return forbidden(_outside(what, principal))
+
+
+def quarters_change_error(
+    principal: Principal, rule: Rule, changed: Sequence[QuarterState], day: dt.date | None = None
+) -> Refusal | None:
+    """Rules 6 and 7: the quarters a manager puts a project (or a seat, or a decision) into, or
+    takes it out of, must all be their own active quarters."""
+    if not rule.allows(principal.role):
+        return forbidden(rule.needs())
+    if principal.role is Role.ADMIN:
+        return None
+    day = day or today()
+    foreign = sorted({q.slug for q in changed if q.slug not in principal.quarters})
+    if foreign:
+        return forbidden(_outside(f"{rule.what} in {', '.join(foreign)}", principal))
+    closed = [q.slug for q in changed if not q.open(day, ENDED_STATUSES)]
+    if closed:
+        return forbidden(_quarter_ended(rule.what, closed[0]))
+    return None

@@ -14,7 +14,7 @@ from typing import TypeVar
 from core import access as rules
 from core.access import Rule
 from core.context import Context
-from graph import actors, audit, merging
+from graph import actors, merging
 from graph.actors import (
     TYPE_FIELDS,
     ActorPatch,
@@ -355,6 +355,7 @@ async def set_quarters(ctx: Context, data: SetActorQuarters) -> Outcome[ActorRec
             "set_quarters",
             {"quarters": sorted(t.quarter for t in old)},
             {"quarters": sorted(new_slugs)},
+            quarters=sorted(t.quarter for t in old),
         )
 
     return await run(ctx, work, Call("setActorQuarters", data), then=lambda _: _reload(ctx, actor_id))
@@ -398,25 +399,25 @@ async def merge_actors(ctx: Context, data: MergeActors) -> Outcome[ActorRecord]:
             summary = await merging.merge(tx, survivor, duplicate, memberships)
             summaries.append(summary)
             for person in summary.moved_persons:  # by id only: personal data stays in the person's records
-                await audit.write(
+                await record_change(
                     tx,
-                    ctx.principal.label,
-                    ctx.principal.role.value,
+                    ctx.principal,
                     "Person",
                     person,
                     "move",
                     {"actor": local},
                     {"actor": survivor_id},
+                    actors=(survivor_id,),
                 )
-            await audit.write(
+            await record_change(
                 tx,
-                ctx.principal.label,
-                ctx.principal.role.value,
+                ctx.principal,
                 "Actor",
                 local,
                 "merged_away",
                 actors.snapshot(duplicate),
                 {"mergedInto": survivor_id},
+                actors=(local, survivor_id),
             )
             survivor = await _current(tx, survivor_id)
         changed_before, changed_after = actors.diff(before, actors.snapshot(survivor))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from typing import Final, Literal, TypeAlias, TypeGuard, TypeVar
 
@@ -165,6 +166,95 @@ class EndCooperation:
 @dataclass(frozen=True)
 class DeleteCooperation:
     id: str
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectPartner:
+    actor_id: str
+    role: str = "partner"
+
+
+@dataclass(frozen=True)
+class CreateProject:
+    title: str
+    fund: str
+    quarters: tuple[str, ...]
+    programme: str | None = None
+    description: str | None = None
+    amount: Decimal | None = None  # euros
+    start: dt.date | None = None
+    end: dt.date | None = None
+    action_fields: tuple[str, ...] | None = None
+    sponsor_id: str | None = None
+    partners: tuple[ProjectPartner, ...] | None = None
+    status: str = "idea"
+    status_date: dt.date | None = None  # default: today
+    outcome: str | None = None
+    source: str | None = None
+    synthetic: bool = False
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateProject:
+    id: str
+    version: int
+    title: Maybe[str | None] = UNSET
+    fund: Maybe[str | None] = UNSET
+    programme: Maybe[str | None] = UNSET
+    description: Maybe[str | None] = UNSET
+    amount: Maybe[Decimal | None] = UNSET
+    start: Maybe[dt.date | None] = UNSET
+    end: Maybe[dt.date | None] = UNSET
+    action_fields: Maybe[tuple[str, ...] | None] = UNSET
+    quarters: Maybe[tuple[str, ...] | None] = UNSET
+    sponsor_id: Maybe[str | None] = UNSET
+    partners: Maybe[tuple[ProjectPartner, ...] | None] = UNSET
+    outcome: Maybe[str | None] = UNSET
+    source: Maybe[str | None] = UNSET
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AdvanceProject:
+    id: str
+    status: str
+    date: dt.date
+    version: int | None = None
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordCouncilDecision:
+    project_id: str
+    quarter: str
+    date: dt.date
+    body: str
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    recommendation: str
+    note: str | None = None
+    synthetic: bool = False
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AddCouncilSeat:
+    actor_id: str
+    quarter: str
+    body: str = "quartiersrat"
+    since: dt.date | None = None
+    until: dt.date | None = None
+    synthetic: bool = False
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EndCouncilSeat:
+    id: str
+    until: dt.date
     client_mutation_id: str | None = None
 
 

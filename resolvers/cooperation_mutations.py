@@ -88,7 +88,9 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         await cooperations.create(tx, cooperation_id, a, b, new)
         created = await cooperations.one(tx, cooperation_id)
         assert created is not None
-        await record_change(tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot())
+        await record_change(
+            tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot(), actors=(a, b)
+        )
         return cooperation_id
 
     # A replayed key answers with the cooperation its first call created.
@@ -150,7 +152,9 @@ async def update_cooperation(ctx: Context, data: UpdateCooperation) -> Outcome[C
         changed = await cooperations.one(tx, local)
         assert changed is not None
         before, after = actors.diff(current.snapshot(), changed.snapshot())
-        await record_change(tx, ctx.principal, "Cooperation", local, "update", before, after)
+        await record_change(
+            tx, ctx.principal, "Cooperation", local, "update", before, after, actors=(changed.a_id, changed.b_id)
+        )
 
     return await run(ctx, work, Call("updateCooperation", data), then=lambda _: _reload(ctx, local))
 
@@ -187,6 +191,7 @@ async def end_cooperation(ctx: Context, data: EndCooperation) -> Outcome[Coopera
             "end",
             {"until": current.until.isoformat() if current.until else None},
             {"until": data.until.isoformat()},
+            actors=(current.a_id, current.b_id),
         )
 
     return await run(ctx, work, Call("endCooperation", data), then=lambda _: _reload(ctx, local))
@@ -206,7 +211,9 @@ async def delete_cooperation(ctx: Context, data: DeleteCooperation) -> Outcome[C
         gone = await cooperations.delete(tx, local)
         if gone is None:
             raise Rejected(not_found("cooperation", data.id, "input", "id"))
-        await record_change(tx, ctx.principal, "Cooperation", local, "delete", gone.snapshot(), None)
+        await record_change(
+            tx, ctx.principal, "Cooperation", local, "delete", gone.snapshot(), None, actors=(gone.a_id, gone.b_id)
+        )
         deleted[:] = [gone]
 
     async def as_it_was(_: None) -> CooperationRecord | None:

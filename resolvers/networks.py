@@ -44,6 +44,8 @@ class Network:
     data: NetworkData
     as_of: dt.date | None
     degree: dict[str, int] = field(default_factory=dict)
+    ties: str = networks.COOPERATIONS  # where its ties come from (graph.networks.TIE_SOURCES)
+    revision: int = 0  # read before the network: every commit up to it is in it
 
 
 async def selection(
@@ -53,8 +55,11 @@ async def selection(
     ego: tuple[str, int] | None = None,
     boundary: bool = False,
     quarter: str | None = None,
+    ties: str = networks.COOPERATIONS,
 ) -> Selection:
     q = q or NetworkQuery()
+    if ties not in networks.TIE_SOURCES:
+        raise bad_input(f"the tie source is one of {', '.join(networks.TIE_SOURCES)}")
     slugs = list(q.quarters or ()) + ([quarter] if quarter else [])
     quarters = await check_quarters(ctx, slugs) if slugs else None
     if q.min_intensity is not None and not 1 <= q.min_intensity <= 3:
@@ -65,7 +70,7 @@ async def selection(
         action_fields=await expand_action_fields(ctx, list(q.action_fields)) if q.action_fields else None,
         synthetic=q.synthetic,
     )
-    ties = CooperationCriteria(
+    links = CooperationCriteria(
         kinds=q.cooperation_kinds,
         action_fields=(
             await expand_action_fields(ctx, list(q.cooperation_action_fields)) if q.cooperation_action_fields else None
@@ -75,8 +80,8 @@ async def selection(
     )
     if ego is not None:
         # An ego network spreads beyond the quarters and types asked for only along its ties.
-        return Selection(ActorCriteria(types=q.actor_types, synthetic=q.synthetic), ties, as_of, ego)
-    return Selection(actors, ties, as_of, None, boundary)
+        return Selection(ActorCriteria(types=q.actor_types, synthetic=q.synthetic), links, as_of, ego, ties=ties)
+    return Selection(actors, links, as_of, None, boundary, ties=ties)
 
 
 def _degrees(data: NetworkData) -> dict[str, int]:
@@ -88,12 +93,20 @@ def _degrees(data: NetworkData) -> dict[str, int]:
 
 
 async def read(ctx: Context, sel: Selection) -> Network:
+    # Read first: a commit after it may or may not be in the network, and applying its change
+    # again is harmless; one before it is certainly in.
+    current = await revision.current(ctx.db)
     data = await networks.read(ctx.db, sel)
-    return Network(data, sel.as_of, _degrees(data))
+    return Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
 
 
 async def ego_selection(
-    ctx: Context, actor_id: str, depth: int, q: NetworkQuery | None, as_of: dt.date | None
+    ctx: Context,
+    actor_id: str,
+    depth: int,
+    q: NetworkQuery | None,
+    as_of: dt.date | None,
+    ties: str = networks.COOPERATIONS,
 ) -> Selection:
     local = ids.decode_as(actor_id, "Actor")
     if not 1 <= depth <= MAX_DEPTH:
@@ -101,15 +114,24 @@ async def ego_selection(
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
         raise ApiError("NOT_FOUND", f"no actor with id {actor_id!r}")
-    return await selection(ctx, q, as_of, ego=(record.id, depth))
+    return await selection(ctx, q, as_of, ego=(record.id, depth), ties=ties)
 
 
-async def ego(ctx: Context, actor_id: str, depth: int, q: NetworkQuery | None, as_of: dt.date | None) -> Network:
-    return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of))
+async def ego(
+    ctx: Context,
+    actor_id: str,
+    depth: int,
+    q: NetworkQuery | None,
+    as_of: dt.date | None,
+    ties: str = networks.COOPERATIONS,
+) -> Network:
+    return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of, ties))
 
 
-async def timeline(ctx: Context, q: NetworkQuery | None) -> timeline_analysis.Timeline:
-    network = await read(ctx, await selection(ctx, q))
+async def timeline(
+    ctx: Context, q: NetworkQuery | None, ties: str = networks.COOPERATIONS
+) -> timeline_analysis.Timeline:
+    network = await read(ctx, await selection(ctx, q, ties=ties))
     return timeline_analysis.build(network.data)
 
 

@@ -20,6 +20,8 @@ async def node(ctx: Context, global_id: str) -> tuple[str, Any] | None:
         record = await ctx.loaders.cooperation_by_id.load(local)
     elif type_name == "Quarter":
         record = await quarters.by_id(ctx, local)
+    elif type_name == "Project":
+        record = await ctx.loaders.project_by_id.load(local)
     elif type_name == "ActionField":
         record = await action_fields.by_global_id(ctx, global_id)
     else:

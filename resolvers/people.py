@@ -93,7 +93,14 @@ async def add(ctx: Context, data: AddContactPerson) -> Outcome[PersonRecord]:
         await _may_write(ctx, tx, actor_id, rules.ADD_CONTACT_PERSON)
         person = await persons.create(tx, new_id(), actor_id, props)
         await record_change(
-            tx, ctx.principal, "Person", person.id, "create", None, {**person.personal_data(), "actor": actor_id}
+            tx,
+            ctx.principal,
+            "Person",
+            person.id,
+            "create",
+            None,
+            {**person.personal_data(), "actor": actor_id},
+            actors=(actor_id,),
         )
         written[:] = [person]
         return person.id
@@ -125,7 +132,7 @@ async def update(ctx: Context, data: UpdateContactPerson) -> Outcome[PersonRecor
         props = {k: clean_text(v) if v is not None else None for k, v in values.items()}
         changed = await persons.update(tx, person.id, props)
         before, after = actors.diff(person.personal_data(), changed.personal_data())
-        await record_change(tx, ctx.principal, "Person", person.id, "update", before, after)
+        await record_change(tx, ctx.principal, "Person", person.id, "update", before, after, actors=(person.actor_id,))
         written[:] = [changed]
         return changed.id
 
@@ -138,7 +145,9 @@ async def remove(ctx: Context, data: PersonRef) -> Outcome[PersonRecord]:
     async def work(tx: Transaction) -> str:
         person = await _existing(ctx, tx, data.id, rules.REMOVE_CONTACT_PERSON)
         await persons.delete(tx, person.id)
-        await record_change(tx, ctx.principal, "Person", person.id, "delete", person.personal_data(), None)
+        await record_change(
+            tx, ctx.principal, "Person", person.id, "delete", person.personal_data(), None, actors=(person.actor_id,)
+        )
         removed[:] = [person]
         return person.id
 
@@ -166,7 +175,16 @@ async def erase(ctx: Context, data: PersonRef) -> Outcome[Erasure]:
         await persons.delete(tx, local)
         fields = tuple(sorted(set(person.personal_data() if person else ()) | in_records))
         # The erasure itself is recorded, without any of the erased data.
-        await record_change(tx, ctx.principal, "Person", local, "erase", None, {"erasedFields": list(fields)})
+        await record_change(
+            tx,
+            ctx.principal,
+            "Person",
+            local,
+            "erase",
+            None,
+            {"erasedFields": list(fields)},
+            actors=(person.actor_id,) if person else (),
+        )
         return asdict(Erasure(local, fields, scrubbed))  # the receipt: JSON, field names and counts only
 
     async def report(receipt: dict[str, Any]) -> Erasure:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 from analysis import missing_links as gaps
@@ -34,8 +35,9 @@ class Suggested:
 @dataclass(frozen=True)
 class SuggestionResult:
     subject: ActorRecord
-    weights: scoring.Weights
+    weights: scoring.Weights  # the custom weights, or (with the learned model) the defaults to adjust
     suggestions: list[Suggested]
+    model: scoring.Model | None = None  # the learned model, when it ranked
 
 
 def neighbouring(focus: set[str], all_quarters: list[QuarterRecord]) -> set[str]:
@@ -69,12 +71,14 @@ async def suggest(
     quarter: str | None,
     types: list[str] | None,
     first: int,
-    weights: scoring.Weights,
+    weights: scoring.Weights | None,
     as_of: dt.date | None = None,
+    model: scoring.Model = scoring.DEFAULT_MODEL,
 ) -> SuggestionResult:
-    """Ranked partners for an actor. Ties count as of ``as_of`` (else today): shared partners and
-    partners of partners through ties of that day only; recency up to that day. Any cooperation
-    ever recorded with the actor rules a candidate out, whatever the day."""
+    """Ranked partners for an actor: by ``weights`` if given, else by the learned ``model``. Ties count
+    as of ``as_of`` (else today): shared partners and partners of partners through ties of that day only;
+    recency up to that day. Any cooperation ever recorded with the actor rules a candidate out, whatever
+    the day."""
     require(ctx.principal, rules.SUGGEST_PARTNERS)
     local = ids.decode_as(actor_id, "Actor")
     record = await ctx.loaders.actor_by_id.load(local) if local else None
@@ -84,10 +88,33 @@ async def suggest(
         raise bad_input("the actor is archived; restore it before looking for partners")
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise bad_input(f"`first` must be between 1 and {MAX_SUGGESTIONS}")
-    if any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0:
+    if weights is not None and (any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0):
         raise bad_input("weights must be non-negative and not all zero")
     day = as_of or dt.date.today()
-    subject = await suggestions.subject(ctx.db, record.id, as_of)
+    candidates, scoring_context = await pool(ctx, record.id, action_field, quarter, types, day, as_of, True)
+    ranked = scoring.rank(candidates, scoring_context, weights or model, first)
+    wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
+    loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(sorted(wanted)) if a is not None}
+    result = [
+        Suggested(loaded[s.candidate.id], s, [loaded[p] for p in s.shared_partner_ids if p in loaded])
+        for s in ranked
+        if s.candidate.id in loaded
+    ]
+    return SuggestionResult(record, weights or scoring.Weights(), result, None if weights else model)
+
+
+async def pool(
+    ctx: Context,
+    actor: str,
+    action_field: str | None,
+    quarter: str | None,
+    types: list[str] | None,
+    day: dt.date,
+    as_of: dt.date | None,
+    exclude_all: bool,
+) -> tuple[list[suggestions.Candidate], scoring.Context]:
+    """The candidates for ``actor`` and what the scoring knows about it, as of ``day``."""
+    subject = await suggestions.subject(ctx.db, actor, as_of, day)
     assert subject is not None
     focus = set(await check_quarters(ctx, [quarter])) if quarter else set(subject.quarters)
     # Candidates are looked for under every generation of the fields (the 2010s ones too) ...
@@ -97,7 +124,7 @@ async def suggest(
     near = neighbouring(focus, all_quarters)
     candidates = await suggestions.candidates(
         ctx.db,
-        record.id,
+        actor,
         sorted(focus),
         sorted(focus | near),
         focus_fields or own_fields,
@@ -105,6 +132,8 @@ async def suggest(
         types=types,
         day=day,
         as_of=as_of,
+        here=subject.location,
+        exclude_all=exclude_all,
     )
     known_fields = await ctx.loaders.action_fields()
     successors = {f.key: f.successors for f in known_fields}
@@ -120,15 +149,29 @@ async def suggest(
         day=day,
         successors=successors,
     )
-    ranked = scoring.rank(candidates, scoring_context, weights, first)
-    wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
-    loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(sorted(wanted)) if a is not None}
-    result = [
-        Suggested(loaded[s.candidate.id], s, [loaded[p] for p in s.shared_partner_ids if p in loaded])
-        for s in ranked
-        if s.candidate.id in loaded
-    ]
-    return SuggestionResult(record, weights, result)
+    return candidates, scoring_context
+
+
+async def learn(ctx: Context, start: dt.date, end: dt.date, actors: int, seed: int) -> scoring.Model:
+    """A model fitted on the network's own history: for up to ``actors`` actors (a seeded sample) that
+    began cooperating with new partners after ``start`` and by ``end``, their candidates as of ``start``
+    (nothing later is read: ties, memberships and activity are those of ``start``), labelled by whether
+    they became partners in that window."""
+    formed = await suggestions.new_partners(ctx.db, start, end)
+    chosen = sorted(formed)
+    random.Random(seed).shuffle(chosen)
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    groups: list[int] = []
+    for g, actor in enumerate(sorted(chosen[:actors])):
+        candidates, scoring_context = await pool(ctx, actor, None, None, None, start, start, False)
+        for c in candidates:
+            found, _ = scoring.signals(c, scoring_context, learned=True)
+            rows.append(scoring.vector(found))
+            labels.append(int(c.id in formed[actor]))
+            groups.append(g)
+    described = f"{min(actors, len(chosen))} actors' candidates on {start}, partners by {end}"
+    return scoring.fit(rows, labels, groups, described)
 
 
 @dataclass(frozen=True)

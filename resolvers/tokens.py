@@ -94,6 +94,13 @@ async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord
 
 
 async def _manager_may_read(ctx: Context, entity: str, local: str) -> bool:
+    if entity == "Project":  # a project's history: its quarters' managers (ended quarters included)
+        project = await ctx.loaders.project_by_id.load(local)
+        return (
+            project is not None
+            and rules.HISTORY.allows(ctx.principal.role)
+            and bool(set(project.quarters) & ctx.principal.quarters)
+        )
     actor_ids: list[str] = []
     if entity == "Actor":
         actor_ids = [local]

@@ -19,13 +19,14 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final, TypeVar, overload
 
 from core.access import Principal
 from core.context import Context
-from graph import audit, idempotency, revision
+from graph import audit, idempotency
 from graph.db import Transaction
 from graph.errors import DatabaseUnavailable
 from resolvers.commands import UNSET
@@ -75,6 +76,8 @@ def _plain(value: Any) -> Any:
         }
     if isinstance(value, enum.Enum):
         return _plain(value.value)
+    if isinstance(value, Decimal):  # amounts in euros, exact
+        return str(value)
     if isinstance(value, dt.date):  # dates and datetimes
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -149,7 +152,17 @@ async def record_change(
     operation: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    *,
+    actors: Sequence[str] | None = None,
+    quarters: Sequence[str] = (),
 ) -> None:
-    """Append the audit record and mark the network as changed, inside the mutation's transaction."""
-    await audit.write(tx, who.label, who.role.value, entity, entity_id, operation, before, after)
-    await revision.bump(tx)
+    """Append the audit record inside the mutation's transaction; it takes the commit's revision,
+    which moves the network on and puts the change into the change feed.
+
+    ``actors``: the actors the change touches (default: the entity itself, for an actor), whose
+    quarters the feed's quarter filter uses; ``quarters``: slugs they have just left.
+    """
+    touched = actors if actors is not None else ([entity_id] if entity == "Actor" else [])
+    await audit.write(
+        tx, who.label, who.role.value, entity, entity_id, operation, before, after, actors=touched, quarters=quarters
+    )

@@ -15,11 +15,13 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from core.access import Role
+from schema.changes import REVISION_SCALAR, Revision
 from schema.cost import CostLimit
 from schema.deadline import Deadline, DeadlineExecution
 from schema.errors import ErrorCodes, coded
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 from schema.types import ACTOR_TYPES
 from schema.user_errors import ERROR_TYPES
 
@@ -79,9 +81,10 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Types reachable only through interfaces must be named so clients can select on them.
         types=[*ACTOR_TYPES, *ERROR_TYPES],
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map={Revision: REVISION_SCALAR}),
         execution_context_class=DeadlineExecution,
         extensions=extensions,
     )

@@ -74,6 +74,9 @@ TIMELINE_YEARS = 100
 API_TOKENS = 500
 CONTACT_PERSONS = 50
 SHARED_PARTNERS = 50
+PROJECT_PARTNERS = 50  # partners of a project (the input allows 50), projects shared by a pair
+COUNCIL_SEATS = 200  # a quarter's seats over the years (15–25 members, elected every 2 years)
+FUNDING_ROWS = 2_000  # quarters × funds × years: 50 × 5 × ~8 years in a query
 # A network's size depends on what was asked for. The whole network: the Berlin-scale network
 # we design and benchmark for (10,000 actors, 50,000 cooperations). A quarter or an ego network:
 # the largest quarter of that network holds ~600 actors with outside partners; an ego network
@@ -154,6 +157,12 @@ SIZES: dict[str, Size] = {
     "Query.missingLinks": listing("first", 10, 50),
     "Query.history": listing("first", 50, 500),
     "Query.apiTokens": fixed(API_TOKENS),
+    "Query.projects": CONNECTION,
+    "Query.projectFunding": fixed(FUNDING_ROWS),
+    "Query.multiQuarterSponsors": listing("first", 50, 200),
+    "Query.projectTiesWithoutCooperation": listing("first", 50, 200),
+    "Query.changes": page("first", 50, 200),  # commits; a merge's commit holds a few events
+    "ChangeFeed.events": ON_PAGE,
     "Query.__schema": Size(weight=lambda args, scope: INTROSPECTION_SCHEMA, descend=False),
     "Query.__type": Size(weight=lambda args, scope: INTROSPECTION_TYPE, descend=False),
     # connections
@@ -162,6 +171,8 @@ SIZES: dict[str, Size] = {
     "CooperationConnection.edges": ON_PAGE,
     "CooperationConnection.nodes": ON_PAGE,
     "PartnerConnection.edges": ON_PAGE,
+    "ProjectConnection.edges": ON_PAGE,
+    "ProjectConnection.nodes": ON_PAGE,
     "ActorMetrics.nodes": ON_PAGE,
     "PartnerSuggestions.suggestions": ON_PAGE,
     # actors, cooperations, quarters
@@ -180,6 +191,18 @@ SIZES: dict[str, Size] = {
     "Quarter.actorCounts": fixed(4),
     "Quarter.keyOrganisations": fixed(QUARTERS),
     "Quarter.mergedFrom": fixed(SMALL),
+    "Quarter.projects": CONNECTION,
+    "Quarter.projectFunding": fixed(FUNDING_ROWS),
+    "Quarter.councilSeats": fixed(COUNCIL_SEATS),
+    "Actor.projects": CONNECTION,
+    "Project.quarters": fixed(QUARTERS),
+    "Project.partners": fixed(PROJECT_PARTNERS),
+    "Project.actionFields": fixed(ACTION_FIELDS),
+    "Project.steps": fixed(SMALL),
+    "Project.decisions": fixed(SMALL),
+    "SponsorAcrossQuarters.quarterSlugs": fixed(QUARTERS),
+    "UnrecordedProjectTie.actors": fixed(2),
+    "UnrecordedProjectTie.projects": fixed(PROJECT_PARTNERS),
     # networks
     "Network.nodes": Size(items=lambda args, scope: scope.get("nodes", WHOLE_NETWORK[0])),
     "Network.edges": Size(items=lambda args, scope: scope.get("edges", WHOLE_NETWORK[1])),
@@ -222,6 +245,9 @@ SIZES: dict[str, Size] = {
     "ApiTokenPayload.errors": fixed(SMALL),
     "ErasePersonPayload.errors": fixed(SMALL),
     "MergeActorsPayload.errors": fixed(SMALL),
+    "ProjectPayload.errors": fixed(SMALL),
+    "CouncilDecisionPayload.errors": fixed(SMALL),
+    "CouncilSeatPayload.errors": fixed(SMALL),
     "MergeActorsPayload.merged": fixed(SMALL),
     "DuplicateActorError.existing": fixed(SMALL),
 }

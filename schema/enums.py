@@ -149,6 +149,102 @@ class HandoverMode(Enum):
     )
 
 
+@strawberry.enum(
+    description="What pays for a project: one of the four quarter funds (Quartiersfonds) of the programme "
+    "'Sozialer Zusammenhalt', or another programme (named in `programme`)."
+)
+class Fund(Enum):
+    AKTIONSFONDS = strawberry.enum_value(
+        "aktionsfonds",
+        description="Aktionsfonds: small, quick resident actions (up to 1,500 € each); the Aktionsfondsjury decides.",
+    )
+    PROJEKTFONDS = strawberry.enum_value(
+        "projektfonds",
+        description="Projektfonds: multi-year, structure-building projects (from 5,000 €); the Quartiersrat "
+        "advises, the steering group selects the sponsor.",
+    )
+    BAUFONDS = strawberry.enum_value(
+        "baufonds",
+        description="Baufonds: construction such as playgrounds, school yards, neighbourhood centres (from 50,000 €).",
+    )
+    NETZWERKFONDS = strawberry.enum_value(
+        "netzwerkfonds",
+        description="Netzwerkfonds: projects across quarters or districts (from 50,000 €); may span several quarters.",
+    )
+    OTHER_PROGRAMME = strawberry.enum_value(
+        "other", description="Another funding programme; its name is in `programme`."
+    )
+
+
+@strawberry.enum(
+    description="Where a project stands in the QM process: an idea is discussed in the Quartiersrat, approved by "
+    "the steering group (Steuerungsrunde), put out to tender (Projektwettbewerb), awarded to a sponsor, run and "
+    "finished; or it is rejected or withdrawn. Aktionsfonds actions skip the tender."
+)
+class ProjectStatus(Enum):
+    IDEA = strawberry.enum_value("idea", description="An idea from the quarter, not yet discussed.")
+    DISCUSSED = strawberry.enum_value("discussed", description="Discussed in the Quartiersrat (or the jury).")
+    APPROVED = strawberry.enum_value("approved", description="Approved by the steering group (or the jury).")
+    TENDERED = strawberry.enum_value("tendered", description="Put out to tender (Projektwettbewerb).")
+    AWARDED = strawberry.enum_value("awarded", description="Awarded to a project sponsor (Projektträger).")
+    RUNNING = strawberry.enum_value("running", description="Being carried out.")
+    FINISHED = strawberry.enum_value("finished", description="Finished.")
+    REJECTED = strawberry.enum_value("rejected", description="Rejected (final).")
+    WITHDRAWN = strawberry.enum_value("withdrawn", description="Withdrawn (final).")
+
+
+@strawberry.enum(description="What a partner contributes to a project.")
+class PartnerRole(Enum):
+    PARTNER = strawberry.enum_value("partner", description="Works on the project with the sponsor.")
+    VENUE = strawberry.enum_value("venue", description="Provides the rooms or the place.")
+    CO_FUNDER = strawberry.enum_value("co_funder", description="Pays part of the cost (Kofinanzierung).")
+    OTHER = strawberry.enum_value("other", description="Another contribution.")
+
+
+@strawberry.enum(description="Which council of a quarter decided.")
+class CouncilBody(Enum):
+    QUARTIERSRAT = strawberry.enum_value(
+        "quartiersrat",
+        description="The Quartiersrat (quarter council: 15–25 members, more than half residents, elected every "
+        "2 years).",
+    )
+    AKTIONSFONDSJURY = strawberry.enum_value(
+        "aktionsfondsjury",
+        description="The Aktionsfondsjury (residents only, at least 7): decides Aktionsfonds actions.",
+    )
+
+
+@strawberry.enum(description="What a council recommended.")
+class CouncilRecommendation(Enum):
+    APPROVE = strawberry.enum_value("approve", description="Recommended for funding.")
+    REJECT = strawberry.enum_value("reject", description="Not recommended.")
+    REVISE = strawberry.enum_value("revise", description="To be revised and presented again.")
+
+
+@strawberry.enum(description="How an actor takes part in a project.")
+class ProjectRole(Enum):
+    SPONSOR = strawberry.enum_value("sponsor", description="As its sponsor (Projektträger).")
+    PARTNER = strawberry.enum_value("partner", description="As one of its partners.")
+    ANY = strawberry.enum_value("any", description="Either.")
+
+
+@strawberry.enum(description="What projects can be sorted by.")
+class ProjectOrderField(Enum):
+    START = strawberry.enum_value("START", description="Start of the period (unknown starts count as earliest).")
+    TITLE = strawberry.enum_value("TITLE", description="Title, ignoring case.")
+    AMOUNT = strawberry.enum_value("AMOUNT", description="Amount granted (unknown amounts count as 0).")
+
+
+@strawberry.enum(
+    description="Which ties make a network: recorded cooperations, joint work in projects (the sponsor and the "
+    "partners of a project that was awarded, ran or finished, pairwise, over the project's period), or both."
+)
+class TieSource(Enum):
+    COOPERATIONS = strawberry.enum_value("cooperations", description="Recorded cooperations only (the default).")
+    PROJECTS = strawberry.enum_value("projects", description="Joint work in projects only.")
+    BOTH = strawberry.enum_value("both", description="Cooperations and joint work in projects.")
+
+
 def value(member: Enum) -> str:
     """The string a member stands for (what Neo4j stores and resolvers take).
 

@@ -9,11 +9,15 @@ import strawberry
 from graph.criteria import DateRange, Near
 from resolvers.filters import ActorQuery, CooperationQuery
 from resolvers.ordering import SortKey
+from resolvers.projects import ProjectQuery
 from schema.enums import (
     ActorOrderField,
     ActorType,
     CooperationKind,
     CooperationOrderField,
+    Fund,
+    ProjectOrderField,
+    ProjectStatus,
     SortDirection,
     value,
     values,
@@ -188,10 +192,54 @@ class CooperationOrder:
         return SortKey(value(self.field), self.direction is SortDirection.DESC)
 
 
+@strawberry.input(description="Which projects to include. All given conditions must hold.")
+class ProjectFilter:
+    quarters: list[str] | None = strawberry.field(
+        default=None, description="In one of these quarters (slugs); a Netzwerkfonds project is in each of its own."
+    )
+    funds: list[Fund] | None = strawberry.field(default=None, description="Paid from one of these funds.")
+    statuses: list[ProjectStatus] | None = strawberry.field(default=None, description="In one of these statuses.")
+    sponsor_id: strawberry.ID | None = strawberry.field(default=None, description="Carried out by this sponsor.")
+    partner_id: strawberry.ID | None = strawberry.field(default=None, description="With this actor as a partner.")
+    participant_id: strawberry.ID | None = strawberry.field(
+        default=None, description="With this actor as sponsor or partner."
+    )
+    action_fields: list[str] | None = strawberry.field(
+        default=None, description="Serving any of these action fields (keys; both IHEK generations are mapped)."
+    )
+    period: DateRangeInput | None = strawberry.field(
+        default=None, description="Running at some time within this range (projects without dates always match)."
+    )
+    synthetic: bool | None = strawberry.field(default=None, description="Only synthetic (true) or only real (false).")
+
+    def query(self) -> ProjectQuery:
+        return ProjectQuery(
+            quarters=_tuple(self.quarters),
+            funds=values(self.funds),
+            statuses=values(self.statuses),
+            sponsor_id=self.sponsor_id,
+            partner_id=self.partner_id,
+            participant_id=self.participant_id,
+            action_fields=_tuple(self.action_fields),
+            period_from=self.period.start if self.period else None,
+            period_to=self.period.end if self.period else None,
+            synthetic=self.synthetic,
+        )
+
+
+@strawberry.input(description="One key to sort projects by.")
+class ProjectOrder:
+    field: ProjectOrderField = strawberry.field(description="What to sort by.")
+    direction: SortDirection = strawberry.field(default=SortDirection.DESC, description="Ascending or descending.")
+
+    def key(self) -> SortKey:
+        return SortKey(value(self.field), self.direction is SortDirection.DESC)
+
+
 def _tuple(items: list[str] | None) -> tuple[str, ...] | None:
     return None if items is None else tuple(items)
 
 
-def keys(order: list[ActorOrder] | list[CooperationOrder] | None) -> tuple[SortKey, ...] | None:
+def keys(order: list[ActorOrder] | list[CooperationOrder] | list[ProjectOrder] | None) -> tuple[SortKey, ...] | None:
     """Sort inputs as plain sort keys."""
     return None if order is None else tuple(o.key() for o in order)

@@ -8,27 +8,41 @@ import strawberry
 
 from core import access as rules
 from core.context import Context
-from resolvers import actor_mutations, cooperation_mutations, people, quarter_mutations, tokens
+from resolvers import actor_mutations, cooperation_mutations, people, project_mutations, quarter_mutations, tokens
 from schema.keyed import echo
 from schema.mutation_inputs import (
     ActorStateInput,
     AddContactPersonInput,
     AddCooperationInput,
+    AddCouncilSeatInput,
+    AdvanceProjectInput,
     CreateActorInput,
     CreateApiTokenInput,
+    CreateProjectInput,
     DeleteCooperationInput,
     EndCooperationInput,
+    EndCouncilSeatInput,
     HandOverQuarterInput,
     MergeActorsInput,
     PersonInput,
+    RecordCouncilDecisionInput,
     RevokeApiTokenInput,
     SetActorQuartersInput,
     SetQuarterStatusInput,
     UpdateActorInput,
     UpdateContactPersonInput,
     UpdateCooperationInput,
+    UpdateProjectInput,
 )
-from schema.payloads import ActorPayload, CooperationPayload, MergeActorsPayload, QuarterPayload
+from schema.payloads import (
+    ActorPayload,
+    CooperationPayload,
+    CouncilDecisionPayload,
+    CouncilSeatPayload,
+    MergeActorsPayload,
+    ProjectPayload,
+    QuarterPayload,
+)
 from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload, HandoverPayload
 from schema.permissions import described
 from schema.user_errors import user_error
@@ -172,6 +186,88 @@ class Mutation:
         return echo(
             CooperationPayload.of(await cooperation_mutations.delete_cooperation(info.context, input.command())), input
         )
+
+    @strawberry.mutation(
+        description=described(
+            rules.CREATE_PROJECT,
+            "Record a project as an idea, with its fund, amount, period, action fields, quarters, sponsor and "
+            "partners. Sponsor and partners must be in one of its quarters.",
+        )
+    )
+    async def create_project(
+        self,
+        info: Info,
+        input: Annotated[CreateProjectInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ProjectPayload:
+        return echo(ProjectPayload.of(await project_mutations.create_project(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(
+            rules.UPDATE_PROJECT, "Change a project. Send the `version` you read; a stale one is refused."
+        )
+    )
+    async def update_project(
+        self,
+        info: Info,
+        input: Annotated[UpdateProjectInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ProjectPayload:
+        return echo(ProjectPayload.of(await project_mutations.update_project(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(
+            rules.ADVANCE_PROJECT,
+            "Move a project one step through the QM process (idea → discussed → approved → tendered → awarded → "
+            "running → finished, or rejected/withdrawn; Aktionsfonds actions skip the tender). The step is kept "
+            "with its day; a step the process does not allow is an `InvalidTransitionError`.",
+        )
+    )
+    async def advance_project(
+        self,
+        info: Info,
+        input: Annotated[AdvanceProjectInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ProjectPayload:
+        return echo(ProjectPayload.of(await project_mutations.advance_project(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(
+            rules.RECORD_COUNCIL_DECISION,
+            "Record a vote of a quarter's Quartiersrat or Aktionsfondsjury on a project (the jury decides "
+            "Aktionsfonds actions only).",
+        )
+    )
+    async def record_council_decision(
+        self,
+        info: Info,
+        input: Annotated[
+            RecordCouncilDecisionInput, strawberry.argument(description="What to do; see the input type.")
+        ],
+    ) -> CouncilDecisionPayload:
+        return echo(
+            CouncilDecisionPayload.of(await project_mutations.record_decision(info.context, input.command())), input
+        )
+
+    @strawberry.mutation(
+        description=described(
+            rules.ADD_COUNCIL_SEAT,
+            "Record that an organisation of the quarter sits on its Quartiersrat or Aktionsfondsjury.",
+        )
+    )
+    async def add_council_seat(
+        self,
+        info: Info,
+        input: Annotated[AddCouncilSeatInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CouncilSeatPayload:
+        return echo(CouncilSeatPayload.of(await project_mutations.add_seat(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(rules.END_COUNCIL_SEAT, "End a council seat on a day; it stays in the history.")
+    )
+    async def end_council_seat(
+        self,
+        info: Info,
+        input: Annotated[EndCouncilSeatInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> CouncilSeatPayload:
+        return echo(CouncilSeatPayload.of(await project_mutations.end_seat(info.context, input.command())), input)
 
     @strawberry.mutation(description=described(rules.ADD_CONTACT_PERSON, "Add a contact person to an actor."))
     async def add_contact_person(

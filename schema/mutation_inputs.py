@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
@@ -15,11 +16,16 @@ from resolvers.commands import Maybe
 from schema.enums import (
     ActorType,
     CooperationKind,
+    CouncilBody,
+    CouncilRecommendation,
+    Fund,
     HandoverMode,
     InstitutionKind,
     LegalForm,
     MembershipRole,
     Ownership,
+    PartnerRole,
+    ProjectStatus,
     QuarterStatus,
     TokenRole,
     value,
@@ -351,6 +357,185 @@ class PersonInput(KeyedInput):
 
     def command(self) -> commands.PersonRef:
         return commands.PersonRef(self.id, self.client_mutation_id)
+
+
+@strawberry.input(description="A partner of a project and its role.")
+class ProjectPartnerInput:
+    actor_id: strawberry.ID = strawberry.field(description="The partner's global id.")
+    role: PartnerRole = strawberry.field(default=PartnerRole.PARTNER, description="What it contributes.")
+
+    def value(self) -> commands.ProjectPartner:
+        return commands.ProjectPartner(self.actor_id, value(self.role))
+
+
+def _partners(items: list[ProjectPartnerInput] | None) -> tuple[commands.ProjectPartner, ...] | None:
+    return None if items is None else tuple(p.value() for p in items)
+
+
+@strawberry.input(
+    description="A new project. It starts as an idea (on `statusDate`); `advanceProject` moves it through the process."
+)
+class CreateProjectInput(KeyedInput):
+    title: str = strawberry.field(description="Title, e.g. `Sprachcafé im Kiez`.")
+    fund: Fund = strawberry.field(description="What pays for it.")
+    quarters: list[str] = strawberry.field(
+        description="Its quarters (slugs); several only for Netzwerkfonds projects or other programmes."
+    )
+    programme: str | None = strawberry.field(
+        default=None, description="For `OTHER_PROGRAMME`: the programme's name (required then, refused otherwise)."
+    )
+    description: str | None = strawberry.field(default=None, description="What the project does.")
+    amount_granted: Decimal | None = strawberry.field(
+        default=None, description="Amount granted in euros, at most two decimals, not negative."
+    )
+    start: dt.date | None = strawberry.field(default=None, description="First day of its period.")
+    end: dt.date | None = strawberry.field(default=None, description="Last day of its period.")
+    action_fields: list[str] | None = strawberry.field(
+        default=None, description="Action-field keys it serves (either IHEK generation)."
+    )
+    sponsor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The sponsor (Projektträger), if already known; it must be in one of the quarters."
+    )
+    partners: list[ProjectPartnerInput] | None = strawberry.field(
+        default=None, description="Partners with their roles; each must be in one of the quarters."
+    )
+    status_date: dt.date | None = strawberry.field(default=None, description="The day of the idea (default: today).")
+    outcome: str | None = strawberry.field(default=None, description="Notes on what came of it.")
+    source: str | None = strawberry.field(default=None, description="How we know (a report, a URL).")
+    synthetic: bool = strawberry.field(default=False, description="Mark as fictional test or demo data.")
+
+    def command(self) -> commands.CreateProject:
+        return commands.CreateProject(
+            title=self.title,
+            fund=value(self.fund),
+            quarters=tuple(self.quarters),
+            programme=self.programme,
+            description=self.description,
+            amount=self.amount_granted,
+            start=self.start,
+            end=self.end,
+            action_fields=_tuple(self.action_fields),
+            sponsor_id=self.sponsor_id,
+            partners=_partners(self.partners),
+            status_date=self.status_date,
+            outcome=self.outcome,
+            source=self.source,
+            synthetic=self.synthetic,
+            client_mutation_id=self.client_mutation_id,
+        )
+
+
+@strawberry.input(description="Changes to a project. Omitted fields stay; `null` clears a field; lists are replaced.")
+class UpdateProjectInput(KeyedInput):
+    id: strawberry.ID = strawberry.field(description="The project's global id.")
+    version: int = strawberry.field(description="The version you read; a stale one is refused.")
+    title: str | None = strawberry.field(default=strawberry.UNSET, description="Title (cannot be cleared).")
+    fund: Fund | None = strawberry.field(default=strawberry.UNSET, description="Fund (cannot be cleared).")
+    programme: str | None = strawberry.field(default=strawberry.UNSET, description="Other programme's name.")
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="What the project does.")
+    amount_granted: Decimal | None = strawberry.field(default=strawberry.UNSET, description="Euros granted.")
+    start: dt.date | None = strawberry.field(default=strawberry.UNSET, description="First day of its period.")
+    end: dt.date | None = strawberry.field(default=strawberry.UNSET, description="Last day of its period.")
+    action_fields: list[str] | None = strawberry.field(default=strawberry.UNSET, description="Action-field keys.")
+    quarters: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="Its quarters (a manager adds or removes only their own)."
+    )
+    sponsor_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="The sponsor.")
+    partners: list[ProjectPartnerInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="All partners (replaces the list)."
+    )
+    outcome: str | None = strawberry.field(default=strawberry.UNSET, description="Notes on what came of it.")
+    source: str | None = strawberry.field(default=strawberry.UNSET, description="How we know.")
+
+    def command(self) -> commands.UpdateProject:
+        return commands.UpdateProject(
+            id=self.id,
+            version=self.version,
+            title=_maybe(self.title),
+            fund=_maybe_as(self.fund, value),
+            programme=_maybe(self.programme),
+            description=_maybe(self.description),
+            amount=_maybe(self.amount_granted),
+            start=_maybe(self.start),
+            end=_maybe(self.end),
+            action_fields=_maybe_tuple(self.action_fields),
+            quarters=_maybe_tuple(self.quarters),
+            sponsor_id=_maybe(self.sponsor_id),
+            partners=_maybe_as(self.partners, lambda items: tuple(p.value() for p in items)),
+            outcome=_maybe(self.outcome),
+            source=_maybe(self.source),
+            client_mutation_id=self.client_mutation_id,
+        )
+
+
+@strawberry.input(description="Move a project to its next status, on a day.")
+class AdvanceProjectInput(KeyedInput):
+    id: strawberry.ID = strawberry.field(description="The project's global id.")
+    status: ProjectStatus = strawberry.field(description="The status it reaches.")
+    date: dt.date = strawberry.field(description="The day it reached it (not before the previous step).")
+    version: int | None = strawberry.field(default=None, description="If given, the version you read.")
+
+    def command(self) -> commands.AdvanceProject:
+        return commands.AdvanceProject(self.id, value(self.status), self.date, self.version, self.client_mutation_id)
+
+
+@strawberry.input(description="A council's vote on a project.")
+class RecordCouncilDecisionInput(KeyedInput):
+    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    quarter: str = strawberry.field(description="The quarter whose council voted (one of the project's).")
+    date: dt.date = strawberry.field(description="The day of the vote.")
+    body: CouncilBody = strawberry.field(default=CouncilBody.QUARTIERSRAT, description="Which council.")
+    votes_for: int = strawberry.field(description="Votes in favour.")
+    votes_against: int = strawberry.field(default=0, description="Votes against.")
+    abstentions: int = strawberry.field(default=0, description="Abstentions.")
+    recommendation: CouncilRecommendation = strawberry.field(description="What the council recommended.")
+    note: str | None = strawberry.field(default=None, description="A remark, e.g. conditions attached.")
+    synthetic: bool = strawberry.field(default=False, description="Mark as fictional test or demo data.")
+
+    def command(self) -> commands.RecordCouncilDecision:
+        return commands.RecordCouncilDecision(
+            project_id=self.project_id,
+            quarter=self.quarter,
+            date=self.date,
+            body=value(self.body),
+            votes_for=self.votes_for,
+            votes_against=self.votes_against,
+            abstentions=self.abstentions,
+            recommendation=value(self.recommendation),
+            note=self.note,
+            synthetic=self.synthetic,
+            client_mutation_id=self.client_mutation_id,
+        )
+
+
+@strawberry.input(description="An organisation's seat on a quarter's council.")
+class AddCouncilSeatInput(KeyedInput):
+    actor_id: strawberry.ID = strawberry.field(description="The organisation (it must be in the quarter).")
+    quarter: str = strawberry.field(description="The quarter's slug.")
+    body: CouncilBody = strawberry.field(default=CouncilBody.QUARTIERSRAT, description="Which council.")
+    since: dt.date | None = strawberry.field(default=None, description="Holds the seat since.")
+    until: dt.date | None = strawberry.field(default=None, description="Holds it until (inclusive).")
+    synthetic: bool = strawberry.field(default=False, description="Mark as fictional test or demo data.")
+
+    def command(self) -> commands.AddCouncilSeat:
+        return commands.AddCouncilSeat(
+            self.actor_id,
+            self.quarter,
+            value(self.body),
+            self.since,
+            self.until,
+            self.synthetic,
+            self.client_mutation_id,
+        )
+
+
+@strawberry.input(description="End a council seat: it stays in the history with its `until` date.")
+class EndCouncilSeatInput(KeyedInput):
+    id: strawberry.ID = strawberry.field(description="The seat's global id.")
+    until: dt.date = strawberry.field(description="Last day of the seat.")
+
+    def command(self) -> commands.EndCouncilSeat:
+        return commands.EndCouncilSeat(self.id, self.until, self.client_mutation_id)
 
 
 @strawberry.input(description="A new API token.")

@@ -10,12 +10,13 @@ from strawberry.scalars import JSON
 
 from analysis.timeline import Timeline as TimelineData
 from core.context import Context
-from graph.networks import EdgeRow, NodeRow
+from graph.networks import EdgeRow, NodeRow, is_project_tie
 from graph.paths import PathRecord
 from resolvers import ids
 from resolvers.networks import Network as NetworkView
 from resolvers.networks import NetworkQuery
-from schema.enums import ActorType, CooperationKind, value, values
+from schema.changes import Revision
+from schema.enums import ActorType, CooperationKind, TieSource, value, values
 from schema.types import Actor, Cooperation, actor_of
 
 _TYPE = {value(t): t.name for t in ActorType}
@@ -69,9 +70,15 @@ class NetworkNode:
     longitude: float | None = strawberry.field(description="Longitude, if known.")
 
 
-@strawberry.type(description="A cooperation as a map draws it (undirected: `source`/`target` carry no meaning).")
+@strawberry.type(
+    description="A tie as a map draws it (undirected: `source`/`target` carry no meaning): a cooperation, or "
+    "joint work in a project when the network was asked for with `tieSource: PROJECTS` or `BOTH`."
+)
 class NetworkEdge:
-    id: strawberry.ID = strawberry.field(description="The cooperation's global id.")
+    id: strawberry.ID = strawberry.field(
+        description="The cooperation's global id; for a tie from a project, an id of that tie (it names the "
+        "project and the two actors; `node(id:)` does not resolve it: use `projectId`)."
+    )
     source: strawberry.ID = strawberry.field(description="Global id of one actor.")
     target: strawberry.ID = strawberry.field(description="Global id of the other actor.")
     kind: CooperationKind = strawberry.field(description="Kind of cooperation.")
@@ -80,6 +87,9 @@ class NetworkEdge:
     intensity: int | None = strawberry.field(description="1 to 3, if assessed.")
     action_fields: list[str] = strawberry.field(description="Keys of its action fields.")
     synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="For a tie from joint work in a project: the project's global id; else null."
+    )
 
 
 def _node(n: NodeRow, degree: dict[str, int]) -> dict[str, Any]:
@@ -96,9 +106,14 @@ def _node(n: NodeRow, degree: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def edge_id(local: str) -> str:
+    """The global id of a network edge: a cooperation's, or a project tie's (not fetchable)."""
+    return ids.encode("ProjectTie" if is_project_tie(local) else "Cooperation", local)
+
+
 def _edge(e: EdgeRow) -> dict[str, Any]:
     return {
-        "id": ids.encode("Cooperation", e.id),
+        "id": edge_id(e.id),
         "source": ids.encode("Actor", e.source),
         "target": ids.encode("Actor", e.target),
         "kind": _KIND[e.kind],
@@ -107,6 +122,8 @@ def _edge(e: EdgeRow) -> dict[str, Any]:
         "intensity": e.intensity,
         "actionFields": e.action_fields,
         "synthetic": e.synthetic,
+        # Only ties from projects carry it: cooperation edges stay as they were for existing clients.
+        **({"projectId": ids.encode("Project", e.project)} if e.project else {}),
     }
 
 
@@ -116,7 +133,15 @@ def _edge(e: EdgeRow) -> dict[str, Any]:
 )
 class Network:
     as_of: dt.date | None = strawberry.field(description="The day the network is shown as of, if one was asked for.")
+    tie_source: TieSource = strawberry.field(description="Where its ties come from, as asked for.")
     view: strawberry.Private[NetworkView]
+
+    @strawberry.field(
+        description="The revision this network reflects: every change up to it is in it. Apply the `changes` "
+        "feed or subscription after it to keep the network current."
+    )
+    def revision(self) -> Revision:
+        return Revision(self.view.revision)
 
     @strawberry.field(description="Number of actors.")
     def node_count(self) -> int:
@@ -148,7 +173,7 @@ class Network:
     def edges(self) -> list[NetworkEdge]:
         return [
             NetworkEdge(
-                id=strawberry.ID(ids.encode("Cooperation", e.id)),
+                id=strawberry.ID(edge_id(e.id)),
                 source=strawberry.ID(ids.encode("Actor", e.source)),
                 target=strawberry.ID(ids.encode("Actor", e.target)),
                 kind=CooperationKind(e.kind),
@@ -157,6 +182,7 @@ class Network:
                 intensity=e.intensity,
                 action_fields=e.action_fields,
                 synthetic=e.synthetic,
+                project_id=strawberry.ID(ids.encode("Project", e.project)) if e.project else None,
             )
             for e in self.view.data.edges
         ]
@@ -176,7 +202,7 @@ class Network:
 
 
 def network_of(view: NetworkView) -> Network:
-    return Network(as_of=view.as_of, view=view)
+    return Network(as_of=view.as_of, tie_source=TieSource(view.ties), view=view)
 
 
 @strawberry.type(description="One year of a network's history.")
@@ -285,3 +311,13 @@ class CooperationPath:
 
 NetworkFilterArg = Annotated[NetworkFilter | None, strawberry.argument(description="Which part of the network.")]
 AsOfArg = Annotated[dt.date | None, strawberry.argument(description="Show the network as it stood on this day.")]
+TieSourceArg = Annotated[
+    TieSource,
+    strawberry.argument(
+        description="Where the ties come from: recorded cooperations (default), joint work in projects, or both."
+    ),
+]
+
+
+def ties_of(source: TieSource) -> str:
+    return value(source)

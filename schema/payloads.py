@@ -7,10 +7,11 @@ import strawberry
 from graph.actors import ActorRecord
 from graph.cooperations import CooperationRecord
 from graph.merging import MergeSummary
+from graph.projects import DecisionRecord, ProjectRecord, SeatRecord
 from graph.quarters import QuarterRecord
 from resolvers.outcomes import Outcome
 from schema.keyed import KeyedPayload
-from schema.types import Actor, Cooperation, Quarter, actor_of
+from schema.types import Actor, Cooperation, CouncilDecision, CouncilSeat, Project, Quarter, actor_of
 from schema.user_errors import UserError, user_error
 
 
@@ -85,5 +86,44 @@ class QuarterPayload(KeyedPayload):
     def of(cls, outcome: Outcome[QuarterRecord]) -> QuarterPayload:
         return cls(
             quarter=Quarter.of(outcome.value) if outcome.value and not outcome.errors else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
+
+
+@strawberry.type(description="The result of a mutation on a project.")
+class ProjectPayload(KeyedPayload):
+    project: Project | None = strawberry.field(description="The project after the change; null if it was refused.")
+    errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
+
+    @classmethod
+    def of(cls, outcome: Outcome[ProjectRecord]) -> ProjectPayload:
+        return cls(
+            project=Project.of(outcome.value) if outcome.value and not outcome.errors else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
+
+
+@strawberry.type(description="The result of recording a council decision.")
+class CouncilDecisionPayload(KeyedPayload):
+    decision: CouncilDecision | None = strawberry.field(description="The decision recorded; null if refused.")
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+    @classmethod
+    def of(cls, outcome: Outcome[DecisionRecord]) -> CouncilDecisionPayload:
+        return cls(
+            decision=CouncilDecision.of(outcome.value) if outcome.value and not outcome.errors else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
+
+
+@strawberry.type(description="The result of a mutation on a council seat.")
+class CouncilSeatPayload(KeyedPayload):
+    seat: CouncilSeat | None = strawberry.field(description="The seat after the change; null if refused.")
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+    @classmethod
+    def of(cls, outcome: Outcome[SeatRecord]) -> CouncilSeatPayload:
+        return cls(
+            seat=CouncilSeat.of(outcome.value) if outcome.value and not outcome.errors else None,
             errors=[user_error(e) for e in outcome.errors],
         )

@@ -9,21 +9,44 @@ import strawberry
 
 from core import access as rules
 from core.context import Context
-from resolvers import action_fields, actors, cooperations, handover, networks, nodes, quarters, suggestions, tokens
+from resolvers import (
+    action_fields,
+    actors,
+    changes,
+    cooperations,
+    handover,
+    networks,
+    nodes,
+    projects,
+    quarters,
+    suggestions,
+    tokens,
+)
 from resolvers.errors import bad_input
+from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_query
 from schema.connections import After, First
-from schema.enums import ActionFieldEra, ActorType, SortDirection, value, values
+from schema.enums import ActionFieldEra, ActorType, SortDirection, TieSource, value, values
 from schema.handover import AtRiskAnalysis, NetworkChange
-from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
+from schema.inputs import (
+    ActorFilter,
+    ActorOrder,
+    CooperationFilter,
+    CooperationOrder,
+    ProjectFilter,
+    ProjectOrder,
+    keys,
+)
 from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, NetworkMetricsResult
 from schema.network import (
     AsOfArg,
     CooperationPath,
     Network,
     NetworkFilterArg,
+    TieSourceArg,
     Timeline,
     network_of,
     query_of,
+    ties_of,
 )
 from schema.people import ApiToken, Change
 from schema.permissions import guarded
@@ -34,13 +57,44 @@ from schema.types import (
     ActorConnection,
     Cooperation,
     CooperationConnection,
+    FundingSum,
     Node,
+    Project,
+    ProjectConnection,
     Quarter,
     actor_of,
 )
 
 Info = strawberry.Info[Context, None]
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
+
+
+@strawberry.type(description="A sponsor of projects in several quarters.")
+class SponsorAcrossQuarters:
+    quarter_slugs: list[str] = strawberry.field(description="The quarters of its projects (slugs).")
+    projects: int = strawberry.field(description="How many projects it sponsors (among those that count).")
+    actor_id: strawberry.Private[str]
+
+    @strawberry.field(description="The sponsor.")
+    async def actor(self, info: Info) -> Actor | None:
+        found = await info.context.loaders.actor_by_id.load(self.actor_id)
+        return actor_of(found) if found else None
+
+
+@strawberry.type(description="Two actors who worked together in projects without a recorded cooperation.")
+class UnrecordedProjectTie:
+    a_id: strawberry.Private[str]
+    b_id: strawberry.Private[str]
+    project_ids: strawberry.Private[list[str]]
+
+    @strawberry.field(description="The two actors.")
+    async def actors(self, info: Info) -> list[Actor]:
+        found = await info.context.loaders.actor_by_id.load_many([self.a_id, self.b_id])
+        return [actor_of(a) for a in found if a is not None]
+
+    @strawberry.field(description="The projects they shared.")
+    async def projects(self, info: Info) -> list[Project]:
+        return [Project.of(p) for p in await projects.many(info.context, self.project_ids)]
 
 
 @strawberry.type(description="Read the stakeholder networks of neighbourhood management.")
@@ -57,6 +111,8 @@ class Query:
             return Cooperation.of(record)
         if type_name == "Quarter":
             return Quarter.of(record)
+        if type_name == "Project":
+            return Project.of(record)
         return ActionField.of(record)
 
     @strawberry.field(description="All QM areas (quarters), ordered by name, with their facts and sources.")
@@ -129,6 +185,73 @@ class Query:
         records = await action_fields.all_fields(info.context, value(era) if era else None)
         return [ActionField.of(r) for r in records]
 
+    # ---- projects -----------------------------------------------------------------------------
+
+    @strawberry.field(description="One project by id.")
+    async def project(self, info: Info, id: IdArg) -> Project | None:
+        record = await projects.by_global_id(info.context, id)
+        return Project.of(record) if record else None
+
+    @strawberry.field(
+        description="Projects, filtered by quarter, fund, status, sponsor, partner, action field and period, "
+        "sorted, a page at a time."
+    )
+    async def projects(
+        self,
+        info: Info,
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which projects.")] = None,
+        order_by: Annotated[
+            list[ProjectOrder] | None, strawberry.argument(description="Sort keys (default: start, newest first).")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> ProjectConnection:
+        found = await projects.search(info.context, filter.query() if filter else None, keys(order_by), first, after)
+        return ProjectConnection.of(found, Project.of)
+
+    @strawberry.field(
+        description="Funding per quarter, fund and year (the year a project starts): sums and counts. Without a "
+        "status filter, the granted projects count (approved or later, not rejected or withdrawn). A project in "
+        "several quarters (Netzwerkfonds) counts in each with its whole amount: its shares are not recorded."
+    )
+    async def project_funding(
+        self,
+        info: Info,
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which projects count.")] = None,
+    ) -> list[FundingSum]:
+        return [FundingSum.of(r) for r in await projects.funding(info.context, filter.query() if filter else None)]
+
+    @strawberry.field(description="Sponsors (Projektträger) of projects in more than one quarter, most quarters first.")
+    async def multi_quarter_sponsors(
+        self,
+        info: Info,
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which projects count.")] = None,
+        min_quarters: Annotated[
+            int, strawberry.argument(description="In at least this many quarters (2 or more).")
+        ] = 2,
+        first: Annotated[int, strawberry.argument(description="At most this many sponsors (1 to 200).")] = 50,
+    ) -> list[SponsorAcrossQuarters]:
+        found = await projects.multi_quarter_sponsors(
+            info.context, filter.query() if filter else None, min_quarters, first
+        )
+        return [
+            SponsorAcrossQuarters(quarter_slugs=list(s.quarters), projects=s.projects, actor_id=s.actor_id)
+            for s in found
+        ]
+
+    @strawberry.field(
+        description="Pairs of actors who took part in the same projects (as sponsor or partner) but have no "
+        "recorded cooperation: a source of cooperations to record, most shared projects first."
+    )
+    async def project_ties_without_cooperation(
+        self,
+        info: Info,
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which projects count.")] = None,
+        first: Annotated[int, strawberry.argument(description="At most this many pairs (1 to 200).")] = 50,
+    ) -> list[UnrecordedProjectTie]:
+        found = await projects.unrecorded_pairs(info.context, filter.query() if filter else None, first)
+        return [UnrecordedProjectTie(a_id=p.a_id, b_id=p.b_id, project_ids=list(p.project_ids)) for p in found]
+
     # ---- networks -----------------------------------------------------------------------------
 
     @strawberry.field(
@@ -141,8 +264,11 @@ class Query:
         depth: Annotated[int, strawberry.argument(description="How many steps out, 1 to 3.")] = 1,
         filter: NetworkFilterArg = None,
         as_of: AsOfArg = None,
+        tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> Network:
-        return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of))
+        return network_of(
+            await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, ties_of(tie_source))
+        )
 
     @strawberry.field(
         description="At-risk ties of a quarter's network: cut vertices and bridges whose loss splits it, the actors "
@@ -190,14 +316,23 @@ class Query:
         include_outside_partners: Annotated[
             bool, strawberry.argument(description="Also their partners outside the quarter, and those ties.")
         ] = False,
+        tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> Network:
         q = query_of(filter)
-        sel = await networks.selection(info.context, q, as_of, boundary=include_outside_partners, quarter=slug)
+        sel = await networks.selection(
+            info.context, q, as_of, boundary=include_outside_partners, quarter=slug, ties=ties_of(tie_source)
+        )
         return network_of(await networks.read(info.context, sel))
 
     @strawberry.field(description="The whole network, or the part a filter selects.")
-    async def network(self, info: Info, filter: NetworkFilterArg = None, as_of: AsOfArg = None) -> Network:
-        sel = await networks.selection(info.context, query_of(filter), as_of)
+    async def network(
+        self,
+        info: Info,
+        filter: NetworkFilterArg = None,
+        as_of: AsOfArg = None,
+        tie_source: TieSourceArg = TieSource.COOPERATIONS,
+    ) -> Network:
+        sel = await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source))
         return network_of(await networks.read(info.context, sel))
 
     @strawberry.field(
@@ -219,8 +354,10 @@ class Query:
         return [CooperationPath(length=len(p.hops), record=p) for p in found]
 
     @strawberry.field(description="Per year: actors and cooperations started, ended and active.")
-    async def timeline(self, info: Info, filter: NetworkFilterArg = None) -> Timeline:
-        return Timeline.of(await networks.timeline(info.context, query_of(filter)))
+    async def timeline(
+        self, info: Info, filter: NetworkFilterArg = None, tie_source: TieSourceArg = TieSource.COOPERATIONS
+    ) -> Timeline:
+        return Timeline.of(await networks.timeline(info.context, query_of(filter), ties_of(tie_source)))
 
     # ---- research metrics ---------------------------------------------------------------------
 
@@ -234,11 +371,12 @@ class Query:
             ActorMetricOrder | None, strawberry.argument(description="Sort (default: betweenness, highest first).")
         ] = None,
         first: Annotated[int, strawberry.argument(description="At most this many actors (1 to 10,000).")] = 100,
+        tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> ActorMetricsResult:
         if not 1 <= first <= 10_000:
             raise bad_input("`first` must be between 1 and 10000")
         analysed = await networks.analysed(
-            info.context, await networks.selection(info.context, query_of(filter), as_of)
+            info.context, await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source))
         )
         key = value(order_by.field) if order_by else "betweenness"
         descending = order_by is None or order_by.direction is SortDirection.DESC
@@ -252,10 +390,14 @@ class Query:
 
     @guarded(rules.NETWORK_METRICS, "Density, components, path lengths, clustering, communities, cross-sector ties...")
     async def network_metrics(
-        self, info: Info, filter: NetworkFilterArg = None, as_of: AsOfArg = None
+        self,
+        info: Info,
+        filter: NetworkFilterArg = None,
+        as_of: AsOfArg = None,
+        tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> NetworkMetricsResult:
         analysed = await networks.analysed(
-            info.context, await networks.selection(info.context, query_of(filter), as_of)
+            info.context, await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source))
         )
         return NetworkMetricsResult.of(analysed.metrics.network, analysed.revision, analysed.cached)
 
@@ -280,7 +422,11 @@ class Query:
         ] = None,
         first: Annotated[int, strawberry.argument(description="How many suggestions (1 to 50).")] = 10,
         weights: Annotated[
-            SuggestionWeightsInput | None, strawberry.argument(description="Relative weights of the signals.")
+            SuggestionWeightsInput | None,
+            strawberry.argument(
+                description="Relative weights of the six original signals; given, they replace the learned model "
+                "by their weighted mean."
+            ),
         ] = None,
         as_of: Annotated[
             dt.date | None,
@@ -291,7 +437,7 @@ class Query:
             ),
         ] = None,
     ) -> PartnerSuggestions:
-        chosen = weights.weights() if weights else SuggestionWeightsInput().weights()
+        chosen = weights.weights() if weights else None  # None: the learned model ranks
         result = await suggestions.suggest(
             info.context,
             actor_id,
@@ -312,6 +458,26 @@ class Query:
         first: Annotated[int, strawberry.argument(description="How many pairs (1 to 50).")] = 10,
     ) -> list[MissingLink]:
         return [MissingLink.of(g) for g in await suggestions.missing_links(info.context, quarter, first)]
+
+    # ---- the change feed ------------------------------------------------------------------------
+
+    @strawberry.field(
+        description="What changed after a revision, whole commits in revision order (the change feed). Keep "
+        "`next` and ask again with it as `after` to catch up after any outage without loss or duplicates; "
+        "the `changes` subscription delivers the same events live. Contact persons' changes appear only for "
+        "those who may read that actor's contact persons."
+    )
+    async def changes(
+        self,
+        info: Info,
+        after: AfterArg = None,
+        quarter: QuarterArg = None,
+        entity: EntitiesArg = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="At most this many commits (1 to 200, default 50).")
+        ] = None,
+    ) -> ChangeFeed:
+        return ChangeFeed.of(await changes.feed(info.context, feed_query(after, quarter, entity, first)))
 
     # ---- administration -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from analysis.suggestions import Weights
+from analysis.suggestions import SIGNALS, Weights
 from resolvers.suggestions import Gap, SuggestionResult
 from schema.types import Actor, actor_of
 
@@ -27,6 +27,21 @@ class ReasonKind(Enum):
     COMPLEMENTARY_TYPE = strawberry.enum_value("COMPLEMENTARY_TYPE", description="A different kind of actor.")
     RECENT_ACTIVITY = strawberry.enum_value(
         "RECENT_ACTIVITY", description="Started a cooperation recently (up to today, or up to `asOf`)."
+    )
+    NETWORK_PROXIMITY = strawberry.enum_value(
+        "NETWORK_PROXIMITY",
+        description="Close in the network: a walk of two or three steps along ties from the actor often ends there "
+        "(learned model only).",
+    )
+    SHARED_THEMES = strawberry.enum_value(
+        "SHARED_THEMES",
+        description="The two actors' cooperations are about the same action fields (learned model only).",
+    )
+    WELL_CONNECTED = strawberry.enum_value(
+        "WELL_CONNECTED", description="Has many partners on the day (learned model only)."
+    )
+    ACTIVE = strawberry.enum_value(
+        "ACTIVE", description="Started cooperations in the three years up to the day (learned model only)."
     )
 
 
@@ -81,14 +96,38 @@ class SuggestionWeightsInput:
 @strawberry.type(description="One reason for a suggestion, in words a quarter manager can use.")
 class SuggestionReason:
     kind: ReasonKind = strawberry.field(description="What the reason rests on.")
-    text: str = strawberry.field(description="The reason in words, e.g. 'shares 2 partners: …'.")
+    text: str = strawberry.field(description="The reason in English words, e.g. 'shares 2 partners: …'.")
+    text_de: str = strawberry.field(
+        description="The reason in German words, e.g. '2 gemeinsame Partner: …' (the same catalogue as `text`)."
+    )
     contribution: float = strawberry.field(description="The part of the score this reason brought (they add up).")
+
+
+@strawberry.type(description="How much a signal counts in the learned model.")
+class SignalCoefficient:
+    kind: ReasonKind = strawberry.field(description="The signal.")
+    coefficient: float = strawberry.field(
+        description="Its coefficient (≥ 0) in σ(intercept + Σ coefficient·signal); 0: it does not count."
+    )
+
+
+@strawberry.type(
+    description="The learned model: a logistic regression with non-negative coefficients, fitted on how ties "
+    "formed in a network's past. A reason's contribution is the score split in proportion to coefficient·signal."
+)
+class SuggestionModel:
+    trained_on: str = strawberry.field(description="The history it was fitted on, in words.")
+    intercept: float = strawberry.field(description="The intercept of the logistic regression.")
+    coefficients: list[SignalCoefficient] = strawberry.field(description="One per signal.")
 
 
 @strawberry.type(description="An actor worth contacting, with the score and the reasons.")
 class PartnerSuggestion:
     actor: Actor = strawberry.field(description="The suggested partner.")
-    score: float = strawberry.field(description="0 to 1: the weighted mean of the signals.")
+    score: float = strawberry.field(
+        description="0 to 1: the learned model's probability-like score, or the weighted mean of the signals when "
+        "`weights` were given. The reasons' contributions add up to it."
+    )
     reasons: list[SuggestionReason] = strawberry.field(description="Why, strongest first.")
     shared_partners: list[Actor] = strawberry.field(
         description="Partners both cooperate with today (or on `asOf`); ended ties do not make a shared partner."
@@ -99,7 +138,13 @@ class PartnerSuggestion:
 @strawberry.type(description="Partner suggestions for an actor.")
 class PartnerSuggestions:
     actor: Actor = strawberry.field(description="The actor looking for partners.")
-    weights: SuggestionWeights = strawberry.field(description="The weights used (send them back to adjust).")
+    weights: SuggestionWeights = strawberry.field(
+        description="The weights used if `weights` was given; with the learned model, the default weights (send "
+        "them back, adjusted, to rank by weights instead)."
+    )
+    model: SuggestionModel | None = strawberry.field(
+        description="The learned model that ranked, or null when `weights` were given."
+    )
     suggestions: list[PartnerSuggestion] = strawberry.field(
         description="Ranked: never the actor itself, its existing or former partners (a cooperation at any time, "
         "also after `asOf`), or archived actors."
@@ -108,7 +153,18 @@ class PartnerSuggestions:
     @classmethod
     def of(cls, r: SuggestionResult) -> PartnerSuggestions:
         w = r.weights
+        model = None
+        if r.model is not None:
+            model = SuggestionModel(
+                trained_on=r.model.trained_on,
+                intercept=r.model.intercept,
+                coefficients=[
+                    SignalCoefficient(kind=ReasonKind(k), coefficient=c)
+                    for k, c in zip(SIGNALS, r.model.coefficients, strict=True)
+                ],
+            )
         return cls(
+            model=model,
             actor=actor_of(r.subject),
             weights=SuggestionWeights(
                 shared_partners=w.shared_partners,
@@ -123,7 +179,9 @@ class PartnerSuggestions:
                     actor=actor_of(s.actor),
                     score=s.suggestion.score,
                     reasons=[
-                        SuggestionReason(kind=ReasonKind(x.kind), text=x.text, contribution=x.contribution)
+                        SuggestionReason(
+                            kind=ReasonKind(x.kind), text=x.text, text_de=x.text_de, contribution=x.contribution
+                        )
                         for x in s.suggestion.reasons
                     ],
                     shared_partners=[actor_of(p) for p in s.shared_partners],

@@ -10,6 +10,7 @@ resolves its fields through resolvers/.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, TypedDict
 
 import strawberry
@@ -20,22 +21,37 @@ from graph.action_fields import ActionFieldRecord
 from graph.actors import ActorRecord, MembershipRecord
 from graph.cooperations import CooperationRecord, Partner
 from graph.persons import PersonRecord
+from graph.projects import DecisionRecord, FundingRow, ProjectRecord, SeatRecord
 from graph.quarters import QuarterRecord
-from resolvers import action_fields, actors, cooperations, ids, people, quarters
+from resolvers import action_fields, actors, cooperations, ids, people, projects, quarters
 from resolvers.paging import Slice
 from schema.connections import After, Connection, Edge, First, Noun, connection, edge
 from schema.enums import (
     ActionFieldEra,
     ActorType,
     CooperationKind,
+    CouncilBody,
+    CouncilRecommendation,
+    Fund,
     InstitutionKind,
     LegalForm,
     MembershipRole,
     Ownership,
+    PartnerRole,
+    ProjectRole,
+    ProjectStatus,
     QuarterStatus,
     value,
 )
-from schema.inputs import ActorFilter, ActorOrder, CooperationFilter, CooperationOrder, keys
+from schema.inputs import (
+    ActorFilter,
+    ActorOrder,
+    CooperationFilter,
+    CooperationOrder,
+    ProjectFilter,
+    ProjectOrder,
+    keys,
+)
 from schema.permissions import described
 
 Info = strawberry.Info[Context, None]
@@ -303,6 +319,49 @@ class Quarter(Node):
         records = await quarters.many_by_id(info.context, self.record.merged_from_ids)
         return [Quarter.of(r) for r in sorted(records, key=lambda r: r.name)]
 
+    @strawberry.field(description="Projects in this quarter (a Netzwerkfonds project is in each of its quarters).")
+    async def projects(
+        self,
+        info: Info,
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which of its projects.")] = None,
+        order_by: Annotated[
+            list[ProjectOrder] | None, strawberry.argument(description="Sort keys (default: start, newest first).")
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> ProjectConnection:
+        found = await projects.search(
+            info.context, filter.query() if filter else None, keys(order_by), first, after, quarter=self.record.slug
+        )
+        return ProjectConnection.of(found, Project.of)
+
+    @strawberry.field(
+        description="Funding of the quarter's granted projects (approved or later, not withdrawn or rejected) per "
+        "year and fund: sums and counts. A Netzwerkfonds project counts here with its whole amount."
+    )
+    async def project_funding(
+        self,
+        info: Info,
+        synthetic: Annotated[
+            bool | None, strawberry.argument(description="Only synthetic (true) or only real (false) projects.")
+        ] = None,
+    ) -> list[FundingSum]:
+        found = await projects.quarter_projects(info.context, self.record.slug, synthetic)
+        return [FundingSum.of(row) for row in found.funding]
+
+    @strawberry.field(
+        description="Organisations with a seat on the quarter's Quartiersrat or Aktionsfondsjury. Only "
+        "organisations are recorded; the people on a council are personal data and are not kept here."
+    )
+    async def council_seats(
+        self,
+        info: Info,
+        on: Annotated[
+            dt.date | None, strawberry.argument(description="Seats held on this day (default: all, past ones too).")
+        ] = None,
+    ) -> list[CouncilSeat]:
+        return [CouncilSeat.of(r) for r in await projects.seats(info.context, self.record.slug, on)]
+
 
 @strawberry.type(description="An organisation with a documented role in a quarter: its QM Träger or a housing owner.")
 class QuarterOrganisation:
@@ -445,6 +504,28 @@ class Actor(Node):
     @strawberry.field(description="Number of distinct actors it cooperates with (not archived).")
     async def partner_count(self, info: Info) -> int:
         return (await actors.counts(info.context, self.record))[1]
+
+    @strawberry.field(description="Projects it takes part in, as sponsor, as partner, or either.")
+    async def projects(
+        self,
+        info: Info,
+        role: Annotated[ProjectRole, strawberry.argument(description="As sponsor, partner, or either.")] = (
+            ProjectRole.ANY
+        ),
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which of its projects.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> ProjectConnection:
+        found = await projects.search(
+            info.context,
+            filter.query() if filter else None,
+            None,
+            first,
+            after,
+            participant=self.record.id,
+            role=value(role),
+        )
+        return ProjectConnection.of(found, Project.of)
 
 
 class _ActorFields(TypedDict):
@@ -594,10 +675,190 @@ class Cooperation(Node):
         return [actor_of(a) for a in await cooperations.actors_of(info.context, self.record)]
 
 
+# ---- projects, council decisions and seats ---------------------------------------------------
+
+
+@strawberry.type(description="A step of a project through the QM process, with its day.")
+class ProjectStep:
+    status: ProjectStatus = strawberry.field(description="The status reached.")
+    date: dt.date = strawberry.field(description="The day it was reached.")
+
+
+@strawberry.type(description="A partner of a project and what it contributes.")
+class ProjectPartner:
+    role: PartnerRole = strawberry.field(description="What the partner contributes.")
+    actor_id: strawberry.Private[str]
+
+    @strawberry.field(description="The partner.")
+    async def actor(self, info: Info) -> Actor | None:
+        found = await info.context.loaders.actor_by_id.load(self.actor_id)
+        return actor_of(found) if found else None
+
+
+@strawberry.type(
+    description="A QM project: an idea that went through the Quartiersrat and the administration, paid from a "
+    "quarter fund or another programme, carried out by a sponsor (Projektträger) with partners."
+)
+class Project(Node):
+    title: str = strawberry.field(description="Title.")
+    description: str | None = strawberry.field(description="What the project does.")
+    fund: Fund = strawberry.field(description="What pays for it.")
+    programme: str | None = strawberry.field(description="The other programme's name, for `OTHER_PROGRAMME`.")
+    amount_granted: Decimal | None = strawberry.field(
+        description='Amount granted in euros, exact to the cent (a decimal as a string, e.g. `"12500.00"`); '
+        "null if not recorded."
+    )
+    start: dt.date | None = strawberry.field(description="First day of the project's period, if known.")
+    end: dt.date | None = strawberry.field(description="Last day of the project's period, if known.")
+    status: ProjectStatus = strawberry.field(description="Where it stands in the QM process.")
+    steps: list[ProjectStep] = strawberry.field(description="Every step so far with its day, oldest first.")
+    quarter_slugs: list[str] = strawberry.field(description="Slugs of its quarters.")
+    outcome: str | None = strawberry.field(description="Notes on what came of it.")
+    source: str | None = strawberry.field(description="How we know (a report, a URL); real projects need one.")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
+    updated_at: dt.datetime = strawberry.field(description="When it was last changed.")
+    version: int = strawberry.field(description="Increases with every change; send it back with updates.")
+    record: strawberry.Private[ProjectRecord]
+
+    @classmethod
+    def of(cls, r: ProjectRecord) -> Project:
+        return cls(
+            id=strawberry.ID(ids.encode("Project", r.id)),
+            title=r.title,
+            description=r.description,
+            fund=Fund(r.fund),
+            programme=r.programme,
+            amount_granted=None if r.amount_cents is None else Decimal(r.amount_cents).scaleb(-2),
+            start=r.start,
+            end=r.end,
+            status=ProjectStatus(r.status),
+            steps=[ProjectStep(status=ProjectStatus(s.status), date=s.date) for s in r.steps],
+            quarter_slugs=list(r.quarters),
+            outcome=r.outcome,
+            source=r.source,
+            synthetic=r.synthetic,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+            record=r,
+        )
+
+    @strawberry.field(description="Its quarters (several for a Netzwerkfonds project).")
+    async def quarters(self, info: Info) -> list[Quarter]:
+        found = await info.context.loaders.quarter_by_slug.load_many(list(self.record.quarters))
+        return [Quarter.of(q) for q in found if q is not None]
+
+    @strawberry.field(description="The project sponsor (Projektträger), once one is named.")
+    async def sponsor(self, info: Info) -> Actor | None:
+        if self.record.sponsor_id is None:
+            return None
+        found = await info.context.loaders.actor_by_id.load(self.record.sponsor_id)
+        return actor_of(found) if found else None
+
+    @strawberry.field(description="Its partners, each with its role.")
+    def partners(self) -> list[ProjectPartner]:
+        return [ProjectPartner(role=PartnerRole(role), actor_id=a) for a, role in self.record.partners]
+
+    @strawberry.field(description="The action fields (Handlungsfelder) it serves, of either IHEK generation.")
+    async def action_fields(self, info: Info) -> list[ActionField]:
+        return [ActionField.of(f) for f in await action_fields.by_keys(info.context, self.record.action_fields)]
+
+    @strawberry.field(description="The councils' decisions on it, oldest first.")
+    async def decisions(self, info: Info) -> list[CouncilDecision]:
+        return [CouncilDecision.of(d) for d in await projects.decisions(info.context, self.record)]
+
+
+@strawberry.type(description="A vote of a quarter's Quartiersrat or Aktionsfondsjury on a project.")
+class CouncilDecision:
+    id: strawberry.ID = strawberry.field(description="Global id.")
+    date: dt.date = strawberry.field(description="The day of the vote.")
+    body: CouncilBody = strawberry.field(description="Which council voted.")
+    quarter_slug: str = strawberry.field(description="The slug of the quarter whose council voted.")
+    votes_for: int = strawberry.field(description="Votes in favour.")
+    votes_against: int = strawberry.field(description="Votes against.")
+    abstentions: int = strawberry.field(description="Abstentions.")
+    recommendation: CouncilRecommendation = strawberry.field(description="What the council recommended.")
+    note: str | None = strawberry.field(description="A remark, e.g. conditions attached.")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+    project_id: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, d: DecisionRecord) -> CouncilDecision:
+        return cls(
+            id=strawberry.ID(ids.encode("CouncilDecision", d.id)),
+            date=d.date,
+            body=CouncilBody(d.body),
+            quarter_slug=d.quarter,
+            votes_for=d.votes_for,
+            votes_against=d.votes_against,
+            abstentions=d.abstentions,
+            recommendation=CouncilRecommendation(d.recommendation),
+            note=d.note,
+            synthetic=d.synthetic,
+            project_id=d.project_id,
+        )
+
+    @strawberry.field(description="The project decided on.")
+    async def project(self, info: Info) -> Project | None:
+        found = await info.context.loaders.project_by_id.load(self.project_id)
+        return Project.of(found) if found else None
+
+
+@strawberry.type(description="An organisation's seat on a quarter's Quartiersrat or Aktionsfondsjury.")
+class CouncilSeat:
+    id: strawberry.ID = strawberry.field(description="Global id.")
+    body: CouncilBody = strawberry.field(description="Which council.")
+    quarter_slug: str = strawberry.field(description="The quarter's slug.")
+    since: dt.date | None = strawberry.field(description="Holds the seat since (if known).")
+    until: dt.date | None = strawberry.field(description="Held it until (inclusive), if it has ended.")
+    synthetic: bool = strawberry.field(description="True for fictional test or demo data.")
+    actor_id: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, r: SeatRecord) -> CouncilSeat:
+        return cls(
+            id=strawberry.ID(ids.encode("CouncilSeat", r.id)),
+            body=CouncilBody(r.body),
+            quarter_slug=r.quarter,
+            since=r.since,
+            until=r.until,
+            synthetic=r.synthetic,
+            actor_id=r.actor_id,
+        )
+
+    @strawberry.field(description="The organisation.")
+    async def actor(self, info: Info) -> Actor | None:
+        found = await info.context.loaders.actor_by_id.load(self.actor_id)
+        return actor_of(found) if found else None
+
+
+@strawberry.type(description="Projects of one quarter, fund and year: how many, and the sum granted.")
+class FundingSum:
+    quarter_slug: str = strawberry.field(description="The quarter's slug.")
+    fund: Fund = strawberry.field(description="The fund.")
+    year: int | None = strawberry.field(description="The year the projects start; null for unknown starts.")
+    projects: int = strawberry.field(description="How many projects.")
+    amount: Decimal = strawberry.field(description="Sum of their amounts in euros (exact), of those that are known.")
+    without_amount: int = strawberry.field(description="Projects counted whose amount is not recorded.")
+
+    @classmethod
+    def of(cls, r: FundingRow) -> FundingSum:
+        return cls(
+            quarter_slug=r.quarter,
+            fund=Fund(r.fund),
+            year=r.year,
+            projects=r.projects,
+            amount=Decimal(r.amount_cents).scaleb(-2),
+            without_amount=r.without_amount,
+        )
+
+
 # ---- connections ------------------------------------------------------------------------------
 
 ACTORS = Noun("actor", "actors", "An actor in a connection.", "The actors on this page, each with its cursor.")
 COOPERATIONS = Noun("cooperation", "cooperations", "A cooperation in a connection.")
+PROJECTS = Noun("project", "projects", "A project in a connection.")
 PARTNERS = Noun("partner", "partners", "A partner of an actor, with the cooperations between the two.")
 
 
@@ -640,3 +901,13 @@ def partner_connection(page: Slice[Partner]) -> PartnerConnection:
         ties = [Cooperation.of(c) for c in partner.cooperations]
         edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), cooperations=ties, cooperation=ties[0]))
     return PartnerConnection.page(page, edges)
+
+
+@edge(PROJECTS)
+class ProjectEdge(Edge[Project]):
+    pass
+
+
+@connection(PROJECTS, ProjectEdge)
+class ProjectConnection(Connection[Project]):
+    pass

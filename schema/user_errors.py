@@ -104,6 +104,38 @@ class IdempotencyKeyReusedError(UserError):
     pass
 
 
+@strawberry.type(
+    description="A step the QM process does not allow from the project's status (e.g. from idea straight to "
+    "running, a tender for an Aktionsfonds action, or an award without a sponsor)."
+)
+class InvalidTransitionError(UserError):
+    from_status: str = strawberry.field(description="The project's status (as stored, e.g. `idea`).")
+    to_status: str = strawberry.field(description="The status asked for.")
+    allowed: list[str] = strawberry.field(description="The statuses it may go to from here.")
+
+
+@strawberry.type(
+    description="A fund kiezgraph does not know: another programme without its name (`programme`), or a value "
+    "that is none of the funds."
+)
+class UnknownFundError(UserError):
+    pass
+
+
+@strawberry.type(description="An amount below zero.")
+class NegativeAmountError(UserError):
+    amount: str = strawberry.field(description="The amount sent, in euros.")
+
+
+@strawberry.type(
+    description="An actor named as sponsor, partner or council member has no membership in the quarter(s) "
+    "concerned; record it there first (`setActorQuarters`)."
+)
+class ActorNotInQuarterError(UserError):
+    actor_id: strawberry.ID = strawberry.field(description="The actor's global id.")
+    quarters: list[str] = strawberry.field(description="The quarters (slugs) it would have to be in (one of).")
+
+
 ERROR_TYPES: tuple[type, ...] = (
     ForbiddenError,
     NotFoundError,
@@ -117,6 +149,10 @@ ERROR_TYPES: tuple[type, ...] = (
     DuplicateCooperationError,
     DuplicateActorError,
     IdempotencyKeyReusedError,
+    InvalidTransitionError,
+    UnknownFundError,
+    NegativeAmountError,
+    ActorNotInQuarterError,
 )
 
 
@@ -162,5 +198,26 @@ def user_error(refusal: Refusal) -> UserError:
             return ForbiddenError(code=code.value, message=message, path=path)
         case RefusalCode.IDEMPOTENCY_KEY_REUSED:
             return IdempotencyKeyReusedError(code=code.value, message=message, path=path)
+        case RefusalCode.INVALID_TRANSITION:
+            return InvalidTransitionError(
+                code=code.value,
+                message=message,
+                path=path,
+                from_status=d.get("from", ""),
+                to_status=d.get("to", ""),
+                allowed=list(d.get("allowed", ())),
+            )
+        case RefusalCode.UNKNOWN_FUND:
+            return UnknownFundError(code=code.value, message=message, path=path)
+        case RefusalCode.NEGATIVE_AMOUNT:
+            return NegativeAmountError(code=code.value, message=message, path=path, amount=d.get("amount", ""))
+        case RefusalCode.ACTOR_NOT_IN_QUARTER:
+            return ActorNotInQuarterError(
+                code=code.value,
+                message=message,
+                path=path,
+                actor_id=strawberry.ID(d.get("actor", "")),
+                quarters=list(d.get("quarters", ())),
+            )
         case _:
             assert_never(code)

@@ -568,3 +568,184 @@ COOPERATIONS: tuple[DemoCooperation, ...] = (
         until=date(2021, 6, 30),
     ),
 )
+
+
+# ---- synthetic projects ----------------------------------------------------------------------
+# FICTIONAL, like the actors above: titles, amounts, dates and votes are invented to show the
+# QM process (idea → Quartiersrat → steering group → tender → sponsor → running → finished) and
+# the funds. They are flagged ``synthetic`` and carry the source "synthetic demo data".
+
+
+@dataclass(frozen=True)
+class DemoDecision:
+    quarter: str
+    date: date
+    body: str  # quartiersrat | aktionsfondsjury
+    votes: tuple[int, int, int]  # for, against, abstained
+    recommendation: str  # approve | reject | revise
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    key: str
+    title: str
+    fund: str
+    quarters: tuple[str, ...]
+    steps: tuple[tuple[str, date], ...]  # the process so far, oldest first; the last is the status
+    action_fields: tuple[str, ...]
+    description: str
+    sponsor: str | None = None
+    partners: tuple[tuple[str, str], ...] = ()  # (actor key, role)
+    amount_cents: int | None = None
+    start: date | None = None
+    end: date | None = None
+    decisions: tuple[DemoDecision, ...] = ()
+    outcome: str | None = None
+
+
+PROJECT_NOTE = "Synthetic demo project (fictional)."
+
+PROJECTS: tuple[DemoProject, ...] = (
+    DemoProject(
+        "sprachkita-huegel",
+        "Sprachbrücke Hügel",
+        "projektfonds",
+        ("rollberg",),
+        (
+            ("idea", date(2020, 3, 1)),
+            ("discussed", date(2020, 5, 12)),
+            ("approved", date(2020, 6, 30)),
+            ("tendered", date(2020, 8, 1)),
+            ("awarded", date(2020, 11, 15)),
+            ("running", date(2021, 1, 1)),
+            ("finished", date(2023, 12, 31)),
+        ),
+        ("bildung",),
+        f"{PROJECT_NOTE} Early language support in two Kitas with parents' mornings.",
+        sponsor="nachbarschaftstreff-rollberg",
+        partners=(("kita-sonnenschein", "partner"), ("kita-huegelnest", "venue")),
+        amount_cents=4_800_000,
+        start=date(2021, 1, 1),
+        end=date(2023, 12, 31),
+        decisions=(DemoDecision("rollberg", date(2020, 5, 12), "quartiersrat", (12, 1, 2), "approve"),),
+        outcome="Fictional: 60 families took part; both Kitas continue the parents' mornings.",
+    ),
+    DemoProject(
+        "hofgarten-hang",
+        "Hofgarten am Hang",
+        "aktionsfonds",
+        ("rollberg",),
+        (
+            ("idea", date(2022, 2, 1)),
+            ("discussed", date(2022, 3, 10)),
+            ("approved", date(2022, 3, 10)),
+            ("running", date(2022, 5, 1)),
+            ("finished", date(2022, 9, 30)),
+        ),
+        ("oeffentlicher-raum",),
+        f"{PROJECT_NOTE} Residents plant raised beds in a courtyard.",
+        sponsor="gartenfreunde-hang",
+        partners=(("wohnbau-huegel", "venue"),),
+        amount_cents=140_000,
+        start=date(2022, 5, 1),
+        end=date(2022, 9, 30),
+        decisions=(DemoDecision("rollberg", date(2022, 3, 10), "aktionsfondsjury", (7, 0, 0), "approve"),),
+    ),
+    DemoProject(
+        "lesen-verbindet",
+        "Lesen verbindet",
+        "netzwerkfonds",
+        ("rollberg", "flughafenstrasse"),
+        (
+            ("idea", date(2022, 1, 15)),
+            ("discussed", date(2022, 3, 1)),
+            ("approved", date(2022, 6, 1)),
+            ("tendered", date(2022, 7, 1)),
+            ("awarded", date(2022, 10, 1)),
+            ("running", date(2023, 1, 1)),
+        ),
+        ("bildung", "beteiligung-vernetzung-kooperation"),
+        f"{PROJECT_NOTE} Reading mentors across two quarters, with the library as hub.",
+        sponsor="lesepaten-feld",
+        partners=(("stadtteilbibliothek-flughafen", "venue"), ("grundschule-am-hang", "partner")),
+        amount_cents=18_000_000,
+        start=date(2023, 1, 1),
+        end=date(2026, 12, 31),
+        decisions=(
+            DemoDecision("rollberg", date(2022, 3, 1), "quartiersrat", (15, 0, 1), "approve"),
+            DemoDecision("flughafenstrasse", date(2022, 3, 3), "quartiersrat", (11, 2, 2), "approve"),
+        ),
+    ),
+    DemoProject(
+        "repair-treff-donau",
+        "Repair-Treff Donau",
+        "projektfonds",
+        ("donaustrasse-nord",),
+        (
+            ("idea", date(2023, 2, 1)),
+            ("discussed", date(2023, 4, 20)),
+            ("approved", date(2023, 6, 15)),
+            ("tendered", date(2023, 7, 1)),
+            ("awarded", date(2023, 10, 1)),
+            ("running", date(2024, 1, 1)),
+        ),
+        ("nachbarschaft-integration", "klimaschutz-anpassung"),
+        f"{PROJECT_NOTE} Monthly repair meetings with apprentices.",
+        sponsor="kiezwerk-ggmbh",
+        partners=(("repaircafe-donau", "partner"), ("druckerei-donau", "co_funder")),
+        amount_cents=2_500_000,
+        start=date(2024, 1, 1),
+        end=date(2025, 12, 31),
+        decisions=(DemoDecision("donaustrasse-nord", date(2023, 4, 20), "quartiersrat", (10, 3, 1), "approve"),),
+    ),
+    DemoProject(
+        "bewegte-pause",
+        "Bewegte Pause",
+        "projektfonds",
+        ("flughafenstrasse",),
+        (
+            ("idea", date(2024, 9, 1)),
+            ("discussed", date(2024, 11, 5)),
+            ("approved", date(2025, 1, 20)),
+        ),
+        ("gesundheit-bewegung",),
+        f"{PROJECT_NOTE} Exercise breaks for families; approved, the tender follows.",
+        sponsor="kiezwerk-ggmbh",
+        partners=(("sport-kiez-feld", "partner"), ("familienzentrum-feld", "venue")),
+        amount_cents=3_000_000,
+        start=date(2025, 4, 1),
+        end=date(2026, 12, 31),
+        decisions=(DemoDecision("flughafenstrasse", date(2024, 11, 5), "quartiersrat", (9, 4, 0), "revise"),),
+    ),
+    DemoProject(
+        "spielplatz-deck",
+        "Spielplatz am Deckgarten",
+        "baufonds",
+        ("high-deck-siedlung",),
+        (("idea", date(2025, 3, 1)),),
+        ("oeffentlicher-raum",),
+        f"{PROJECT_NOTE} An idea for a new playground; not yet discussed.",
+        partners=(("deckgarten", "partner"),),
+    ),
+    DemoProject(
+        "fest-dammweg",
+        "Nachbarschaftsfest Dammweg",
+        "aktionsfonds",
+        ("weisse-siedlung-dammweg",),
+        (("idea", date(2024, 4, 1)), ("discussed", date(2024, 5, 2)), ("rejected", date(2024, 5, 2))),
+        ("nachbarschaft-integration",),
+        f"{PROJECT_NOTE} A street party the jury turned down.",
+        sponsor="stadtteilmuetter-damm",
+        amount_cents=150_000,
+        decisions=(DemoDecision("weisse-siedlung-dammweg", date(2024, 5, 2), "aktionsfondsjury", (3, 5, 0), "reject"),),
+    ),
+)
+
+# Organisations' seats on the councils: (actor key, quarter, body, since).
+COUNCIL_SEATS: tuple[tuple[str, str, str, date], ...] = (
+    ("nachbarschaftstreff-rollberg", "rollberg", "quartiersrat", date(2021, 1, 1)),
+    ("elterncafe-rollberg", "rollberg", "quartiersrat", date(2021, 1, 1)),
+    ("grundschule-am-hang", "rollberg", "quartiersrat", date(2023, 1, 1)),
+    ("mieterbeirat-donau", "donaustrasse-nord", "quartiersrat", date(2022, 1, 1)),
+    ("familienzentrum-feld", "flughafenstrasse", "quartiersrat", date(2021, 1, 1)),
+)

@@ -18,6 +18,7 @@ from seeds.quarters import LANDMARK_NOTE, LINKS, ORGANISATIONS, QUARTERS
 class DemoSummary:
     actors: int
     cooperations: int
+    projects: int = 0
 
 
 def _quarter_row(q: Any) -> dict[str, Any]:
@@ -163,9 +164,71 @@ async def load_demo(db: Database) -> DemoSummary:
         for c in demo.COOPERATIONS
     ]
     await seeding.upsert(db, seeding.UPSERT_COOPERATIONS, cooperations)
-    return DemoSummary(actors=len(actors), cooperations=len(cooperations))
+    await _load_demo_projects(db)
+    return DemoSummary(actors=len(actors), cooperations=len(cooperations), projects=len(demo.PROJECTS))
+
+
+async def _load_demo_projects(db: Database) -> None:
+    """The synthetic projects, their council decisions, and the demo organisations' council seats."""
+    source = "synthetic demo data"
+    projects = [
+        {
+            "id": seed_id("demo-project", p.key),
+            "quarters": list(p.quarters),
+            "sponsor": seed_id("demo-actor", p.sponsor) if p.sponsor else None,
+            "partners": [[seed_id("demo-actor", a), role] for a, role in p.partners],
+            "props": {
+                "title": p.title,
+                "fund": p.fund,
+                "description": p.description,
+                "amountCents": p.amount_cents,
+                "start": p.start,
+                "end": p.end,
+                "status": p.steps[-1][0],
+                "stepStatuses": [s for s, _ in p.steps],
+                "stepDates": [d for _, d in p.steps],
+                "actionFields": list(p.action_fields),
+                "outcome": p.outcome,
+                "source": source,
+                "synthetic": True,
+            },
+        }
+        for p in demo.PROJECTS
+    ]
+    await seeding.create_missing_projects(db, projects)
+    decisions = [
+        {
+            "id": seed_id("demo-decision", f"{p.key}~{d.quarter}~{d.date.isoformat()}"),
+            "project": seed_id("demo-project", p.key),
+            "quarter": d.quarter,
+            "props": {
+                "date": d.date,
+                "body": d.body,
+                "votesFor": d.votes[0],
+                "votesAgainst": d.votes[1],
+                "abstentions": d.votes[2],
+                "recommendation": d.recommendation,
+                "note": None,
+                "synthetic": True,
+            },
+        }
+        for p in demo.PROJECTS
+        for d in p.decisions
+    ]
+    await seeding.upsert(db, seeding.UPSERT_DECISIONS, decisions)
+    seats = [
+        {
+            "id": seed_id("demo-seat", f"{actor}~{quarter}~{body}"),
+            "actor": seed_id("demo-actor", actor),
+            "quarter": quarter,
+            "props": {"body": body, "since": since, "until": None, "synthetic": True},
+        }
+        for actor, quarter, body, since in demo.COUNCIL_SEATS
+    ]
+    await seeding.upsert(db, seeding.UPSERT_SEATS, seats)
 
 
 async def remove_demo(db: Database) -> DemoSummary:
+    projects = await seeding.remove_synthetic_projects(db)
     actors, cooperations = await seeding.remove_synthetic(db)
-    return DemoSummary(actors=actors, cooperations=cooperations)
+    return DemoSummary(actors=actors, cooperations=cooperations, projects=projects)

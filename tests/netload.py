@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph import bulk, revision
+from graph import bulk, changes
 from graph.db import Database, Neo4jSettings
 from graph.ids import seed_id
 from graph.names import name_key, search_key, sort_key
@@ -85,7 +85,7 @@ def load_graph(
         await bulk.load(db, bulk.QUARTERS, quarters)
         await bulk.load(db, bulk.ACTORS, actors)
         await bulk.load(db, bulk.COOPERATIONS, ties)
-        await revision.bump_now(db)
+        await changes.record_reload(db, "test network loaded")
 
     run_async(settings, work)
     return ids

@@ -14,7 +14,8 @@ from tests.conftest import GraphQLClient
 SUGGEST = """query($id: ID!, $field: String, $q: String, $types: [ActorType!], $first: Int!,
   $w: SuggestionWeightsInput) { suggestPartners(actorId: $id, actionField: $field, quarter: $q, types: $types,
   first: $first, weights: $w) { actor { name } weights { sharedPartners distance }
-  suggestions { actor { id name } score distanceMetres sharedPartners { name } reasons { kind text contribution } } } }"""
+  suggestions { actor { id name } score distanceMetres sharedPartners { name }
+  reasons { kind text textDe contribution } } model { trainedOn coefficients { kind coefficient } } } }"""
 
 
 @pytest.fixture
@@ -90,6 +91,51 @@ def test_ranked_suggestions_with_reasons(kiez: dict, gql: GraphQLClient) -> None
     assert top["distanceMetres"] == pytest.approx(84, abs=10)
     assert sum(r["contribution"] for r in top["reasons"]) == pytest.approx(top["score"], abs=0.02)
     assert [s["score"] for s in found] == sorted((s["score"] for s in found), reverse=True)
+
+
+def test_reasons_come_in_german_and_english(kiez: dict, gql: GraphQLClient) -> None:
+    top = suggested(gql, kiez)[0]
+    by_kind = {r["kind"]: r for r in top["reasons"]}
+    assert by_kind["SHARED_PARTNERS"]["text"] == "shares 1 partner: Schule am Rollberg"
+    assert by_kind["SHARED_PARTNERS"]["textDe"] == "1 gemeinsamer Partner: Schule am Rollberg"
+    assert by_kind["DISTANCE"]["textDe"] == "84 m entfernt" and by_kind["DISTANCE"]["text"] == "84 m away"
+    assert all(r["textDe"] and r["textDe"] != r["text"] for r in top["reasons"])
+
+
+def test_the_learned_model_ranks_by_default_and_says_what_it_learned_from(kiez: dict, gql: GraphQLClient) -> None:
+    default = gql.data(SUGGEST, {"id": kiez["kita"], "first": 3})["suggestPartners"]
+    assert "growth A" in default["model"]["trainedOn"]
+    coefficients = {c["kind"]: c["coefficient"] for c in default["model"]["coefficients"]}
+    assert coefficients["SHARED_PARTNERS"] > 0 and min(coefficients.values()) >= 0
+    weighted = gql.data(SUGGEST, {"id": kiez["kita"], "first": 3, "w": {"distance": 1}})["suggestPartners"]
+    assert weighted["model"] is None
+
+
+def test_partners_three_steps_away_are_found_through_the_network(kiez: dict, gql: GraphQLClient) -> None:
+    """Kita – school – Lesepaten – Stadtteilbibliothek (far away, no location, another field): only the walk
+    along ties reaches the library; it is suggested, with no shared partner, because the network brings it near."""
+    library = factories.actor(
+        gql, "Stadtteilbibliothek Gropiusstadt", "INSTITUTION", quarters=[{"quarter": "gropiusstadt"}]
+    )
+    factories.cooperation(gql, kiez["readers"], library["id"], since="2023-05-01")
+    found = {s["actor"]["name"]: s for s in suggested(gql, kiez)}
+    reached = found["Stadtteilbibliothek Gropiusstadt"]
+    assert reached["sharedPartners"] == []
+    [walk] = [r for r in reached["reasons"] if r["kind"] == "NETWORK_PROXIMITY"]
+    assert "Partner der Partner" in walk["textDe"] and walk["contribution"] > 0
+
+
+def test_as_of_leaves_out_actors_that_had_not_appeared_yet(kiez: dict, gql: GraphQLClient) -> None:
+    newcomer = factories.actor(
+        gql,
+        "Neues Nachbarschaftscafé",
+        "INITIATIVE",
+        actionFields=["bildung"],
+        quarters=[{"quarter": "rollberg", "since": "2025-03-01"}],
+    )
+    assert newcomer["id"]
+    assert "Neues Nachbarschaftscafé" not in by_name(gql, kiez["kita"], day="2024-06-01")
+    assert "Neues Nachbarschaftscafé" in by_name(gql, kiez["kita"], day="2025-06-01")
 
 
 def test_self_existing_former_and_archived_partners_never_appear(kiez: dict, gql: GraphQLClient) -> None:
