@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 
 GRAPHIQL := kiezgraph/static/graphiql/graphiql.js
 
-.PHONY: graphiql run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-dossier clean
+.PHONY: graphiql run lint test migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-exchange bench-import bench-dossier clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -78,8 +78,15 @@ bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (a
 
 bench-dossier: $(STAMP)  ## issue #15: the handover dossier (HTML, PDF) of a seeded quarter with the demo network
 	$(PY) -m bench.dossier
+
 bench-live: $(STAMP)  ## issue #12: commit-to-delivery latency with 200 subscribers on two instances, idle CPU
 	$(PY) -m bench.live
+
+bench-exchange: $(STAMP)  ## issue #11: read and plan a 10,000-actor workbook (no database)
+	$(PY) -m bench.exchange
+
+bench-import: $(STAMP)  ## issue #11: plan and apply a 10,000-actor workbook against its own Neo4j
+	$(PY) -m bench.import_apply
 
 clean:
 	rm -rf $(VENV) neo4j-local/target

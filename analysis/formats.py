@@ -6,10 +6,14 @@
   carries its start and end, so Gephi's timeline plays the network's history. Attribute types
   are those of the GEXF 1.2 schema (`integer`, not `int`); tests validate against it.
 - CSV: a node table and an edge table (RFC 4180, UTF-8, header row), columns in the order of
-  ``NODE_KEYS`` and ``EDGE_KEYS``.
+  ``NODE_KEYS`` and ``EDGE_KEYS``; as a :class:`CsvStyle` also for German Excel (``;``, a UTF-8
+  byte-order mark, decimal commas: :data:`GERMAN_EXCEL`) and with Gephi's column names (``Id``,
+  ``Label``; ``Source``, ``Target``, ``Type``, ``Weight``), metric columns on request
+  (``Labelled.metrics``), and a companion table of properties (data revision, export time).
 
-Several cooperations between the same two actors stay separate edges (a multigraph); tools that
-want one edge per pair can merge them. Ids are the API's global ids.
+Several cooperations between the same two actors stay separate edges (a multigraph);
+:func:`merge_parallel` makes one weighted tie per pair for tools that want that. Ids are the
+API's global ids.
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 from graph.networks import EdgeRow, NetworkData, NodeRow
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter
 
 # Characters XML 1.0 cannot carry at all, not even escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -39,6 +47,21 @@ class Labelled:
     description: str
     type_name: Callable[[str], str] = str  # how actor types and cooperation kinds are spelled
     kind_name: Callable[[str], str] = str
+    # Extra node columns on request: column name → actor id → value (degree, betweenness, community …).
+    metrics: Mapping[str, Mapping[str, float | int | str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV table is spelled."""
+
+    delimiter: str = ","
+    bom: bool = False  # a UTF-8 byte-order mark: German Excel reads umlauts right only with it
+    decimal_comma: bool = False  # 52,4772: German Excel reads 52.4772 as text or as a date
+    gephi: bool = False  # Gephi's column names (Id, Label; Source, Target, Type, Weight)
+
+
+GERMAN_EXCEL = CsvStyle(";", bom=True, decimal_comma=True)
 
 
 def _attr(value: object) -> str:
@@ -178,36 +201,133 @@ def gexf(x: Labelled) -> str:
     return "\n".join(out)
 
 
-def nodes_csv(x: Labelled) -> str:
+def _writer(style: CsvStyle) -> tuple[io.StringIO, CsvWriter]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", *(k for k, _ in NODE_KEYS)])
+    if style.bom:
+        buffer.write("\ufeff")
+    return buffer, csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
+
+
+def nodes_csv(x: Labelled, style: CsvStyle = CsvStyle()) -> str:
+    buffer, writer = _writer(style)
+    keys = [k for k, _ in NODE_KEYS if not (style.gephi and k == "name")]
+    first = ["Id", "Label"] if style.gephi else ["id"]
+    writer.writerow([*first, *keys, *x.metrics])
     for n in x.data.nodes:
         v = _node_values(n, x)
-        writer.writerow([x.node_id(n.id), *(_csv(v[k]) for k, _ in NODE_KEYS)])
-    return buffer.getvalue()
-
-
-def edges_csv(x: Labelled) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", "source", "target", *(k for k, _ in EDGE_KEYS if k != "cooperationId")])
-    for e in x.data.edges:
-        v = _edge_values(e, x)
+        label = [_csv(n.name, style)] if style.gephi else []
         writer.writerow(
             [
-                x.edge_id(e.id),
-                x.node_id(e.source),
-                x.node_id(e.target),
-                *(_csv(v[k]) for k, _ in EDGE_KEYS if k != "cooperationId"),
+                x.node_id(n.id),
+                *label,
+                *(_csv(v[k], style) for k in keys),
+                *(_csv(x.metrics[m].get(n.id), style) for m in x.metrics),
             ]
         )
     return buffer.getvalue()
 
 
-def _csv(value: object) -> str:
+@dataclass(frozen=True)
+class Tie:
+    """An edge of the CSV table: one cooperation, or all cooperations of a pair merged."""
+
+    ids: tuple[str, ...]
+    source: str
+    target: str
+    weight: int  # sum of intensities, an unknown intensity counting 1
+    row: EdgeRow  # kinds, fields and period (merged: every kind, every field, the whole span)
+
+
+def merge_parallel(edges: Sequence[EdgeRow]) -> list[Tie]:
+    """One weighted tie per pair of actors: the weight sums the intensities (unknown counts 1); the
+    kinds and action fields are all of theirs; the period runs from the earliest start to the
+    latest end (open if one is open, unknown start if one is unknown). In first-seen order."""
+    groups: dict[frozenset[str], list[EdgeRow]] = {}
+    for e in edges:
+        groups.setdefault(frozenset((e.source, e.target)), []).append(e)
+    ties = []
+    for group in groups.values():
+        first = group[0]
+        starts = [e.since for e in group]
+        ends = [e.until for e in group]
+        merged = first._replace(
+            kind=";".join(sorted({e.kind for e in group})),
+            since=None if None in starts else min(s for s in starts if s is not None),
+            until=None if None in ends else max(u for u in ends if u is not None),
+            intensity=max((e.intensity for e in group if e.intensity is not None), default=None),
+            action_fields=sorted({f for e in group for f in e.action_fields}),
+            synthetic=all(e.synthetic for e in group),
+        )
+        ties.append(
+            Tie(tuple(e.id for e in group), first.source, first.target, sum(e.intensity or 1 for e in group), merged)
+        )
+    return ties
+
+
+def edges_csv(x: Labelled, style: CsvStyle = CsvStyle(), merge: bool = False) -> str:
+    """The edge table; ``merge`` makes one weighted tie per pair (:func:`merge_parallel`)."""
+    buffer, writer = _writer(style)
+    keys = [k for k, _ in EDGE_KEYS if k != "cooperationId"]
+    ties = (
+        merge_parallel(x.data.edges)
+        if merge
+        else [Tie((e.id,), e.source, e.target, e.intensity or 1, e) for e in x.data.edges]
+    )
+    count = ["cooperations"] if merge else []
+    if style.gephi:
+        writer.writerow(["Source", "Target", "Type", "Id", "Label", "Weight", *keys, *count])
+    else:
+        writer.writerow(["id", "source", "target", *keys, *(["weight"] if merge else []), *count])
+    for t in ties:
+        v = _edge_values(t.row, x)
+        if merge:
+            v["kind"] = ";".join(x.kind_name(k) for k in t.row.kind.split(";"))
+        ident = "+".join(x.edge_id(i) for i in t.ids)
+        cells = [_csv(v[k], style) for k in keys]
+        extra = [str(len(t.ids))] if merge else []
+        if style.gephi:
+            writer.writerow(
+                [
+                    x.node_id(t.source),
+                    x.node_id(t.target),
+                    "Undirected",
+                    ident,
+                    _csv(v["kind"], style),
+                    _csv(t.weight, style),
+                    *cells,
+                    *extra,
+                ]
+            )
+        else:
+            writer.writerow(
+                [
+                    ident,
+                    x.node_id(t.source),
+                    x.node_id(t.target),
+                    *cells,
+                    *([_csv(t.weight, style)] if merge else []),
+                    *extra,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def properties_csv(items: Sequence[tuple[str, object]], style: CsvStyle = CsvStyle()) -> str:
+    """A companion table (``property``, ``value``) stating the data revision, export time and selection:
+    a comment line inside a CSV table would break Gephi's and Excel's import."""
+    buffer, writer = _writer(style)
+    writer.writerow(["property", "value"])
+    for key, value in items:
+        writer.writerow([_csv(key, style), _csv(value, style)])
+    return buffer.getvalue()
+
+
+def _csv(value: object, style: CsvStyle = CsvStyle()) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int | float):
-        return str(value)
+        text = str(value)
+        return text.replace(".", ",") if style.decimal_comma and isinstance(value, float) else text
     text = "" if value is None else str(value)
     # A cell starting with = + - @ is a formula to spreadsheet programs (CSV injection, OWASP).
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -102,7 +102,14 @@ ACTOR_METRICS = _rule("actorMetrics", _ANALYSIS, "network metrics")
 NETWORK_METRICS = _rule("networkMetrics", _ANALYSIS, "network metrics")
 SUGGEST_PARTNERS = _rule("suggestPartners", _SUGGESTIONS, "partner suggestions")
 MISSING_LINKS = _rule("missingLinks", _SUGGESTIONS, "missing links")
-EXPORTS = _rule("/export/*", _ANALYSIS, "exports")
+# Exports are files of what the network query shows every role; contact persons in them follow
+# Actor.contactPersons (resolvers/office_exports.py).
+EXPORTS = _rule(
+    "/export/*",
+    {Role.PUBLIC, Role.RESEARCHER, Role.MANAGER, Role.ADMIN},
+    "exports",
+    f"contact persons (`contacts=true` on `/export/xlsx`) of {_READS_OWN}",
+)
 API_TOKENS = _rule("apiTokens", _ADMINS, "listing tokens")
 # The handover dossier: everyone reads the network part (organisations only, as the public API
 # shows them); the successor and contact persons only those who may read contact persons.
@@ -162,6 +169,16 @@ ADD_COUNCIL_SEAT = _rule(
 )
 END_COUNCIL_SEAT = _rule(
     "endCouncilSeat", _WRITERS, "ending this council seat", "on their own active quarters' councils"
+)
+# Reading and planning a file writes nothing; an import's plan and status are its creator's only.
+CREATE_IMPORT = _rule("createImport", _WRITERS, "importing a partner list")
+REVIEW_IMPORT = _rule("reviewImport", _WRITERS, "reviewing an import")
+IMPORT_JOB = _rule("importJob", _WRITERS, "reading an import")
+APPLY_IMPORT = _rule(
+    "applyImport",
+    _WRITERS,
+    "importing a partner list",
+    "new actors in their own active quarters only; cooperations where one of the two actors is theirs",
 )
 ERASE_PERSON = _rule("erasePerson", _ADMINS, "erasing a person")
 SET_QUARTER_STATUS = _rule("setQuarterStatus", _ADMINS, "ending a quarter or naming its successor")

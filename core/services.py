@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
@@ -69,6 +70,39 @@ class WorkerPool:
                 self._pool = None
 
 
+class JobStore:
+    """Work that outlives its request (an import between its upload, review and apply), kept in
+    this process for ``lifetime`` seconds after its last use, at most ``capacity`` at a time (the
+    oldest go first). Each job belongs to the principal that made it: others do not find it."""
+
+    def __init__(self, capacity: int = 32, lifetime: float = 3600.0) -> None:
+        self.capacity = capacity
+        self.lifetime = lifetime
+        self._jobs: dict[str, tuple[str, float, object]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, job_id: str, owner: str, job: object) -> None:
+        with self._lock:
+            self._expire()
+            self._jobs[job_id] = (owner, time.monotonic(), job)
+            while len(self._jobs) > self.capacity:
+                del self._jobs[min(self._jobs, key=lambda k: self._jobs[k][1])]
+
+    def get(self, job_id: str, owner: str) -> object | None:
+        with self._lock:
+            self._expire()
+            found = self._jobs.get(job_id)
+            if found is None or found[0] != owner:
+                return None
+            self._jobs[job_id] = (owner, time.monotonic(), found[2])
+            return found[2]
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for k in [k for k, (_, at, _) in self._jobs.items() if now - at > self.lifetime]:
+            del self._jobs[k]
+
+
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
@@ -83,6 +117,8 @@ class Services:
     token_forgetters: list[Callable[[], None]] = field(default_factory=list)
     # Live changes: the poller and its subscribers (set by the app; None: no subscriptions).
     broker: Broker | None = None
+    # Imports between upload and apply (resolvers/imports.py).
+    jobs: JobStore = field(default_factory=JobStore)
 
     def forget_tokens(self) -> None:
         for forget in self.token_forgetters:

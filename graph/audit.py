@@ -181,3 +181,45 @@ async def erase_fields(tx: Transaction, person_id: str, fields: AbstractSet[str]
         return 0, held
     [result] = await tx.run(ERASE_FIELDS, id=person_id, rows=rows)
     return int(result["n"]), held
+
+
+# Many records at once (an import writes one per actor and cooperation it creates).
+WRITE_MANY: Final[LiteralString] = """
+UNWIND $rows AS row
+CREATE (c:Change {id: row.id, at: datetime(), principal: $principal, role: $role, entity: row.entity,
+                  entityId: row.entityId, operation: row.operation, fields: row.fields, before: row.before,
+                  after: row.after, revision: $revision, actors: row.actors, quarters: []})
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit record of a batch: the same fields :func:`write` takes for one."""
+
+    entity: str
+    entity_id: str
+    operation: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    actors: Sequence[str] = ()  # as for write(): the actors the change touches (the change feed's filter)
+
+
+async def write_many(tx: Transaction, principal: str, role: str, entries: Sequence[Entry]) -> int:
+    """Append one record per entry, all stamped with the transaction's revision (which it returns),
+    so a batch of an import is one commit in the change feed."""
+    revision = await stamp(tx)
+    rows = [
+        {
+            "id": new_id(),
+            "entity": e.entity,
+            "entityId": e.entity_id,
+            "operation": e.operation,
+            "fields": sorted(set(e.before or {}) | set(e.after or {})),
+            "before": _json(e.before),
+            "after": _json(e.after),
+            "actors": list(dict.fromkeys(e.actors)),
+        }
+        for e in entries
+    ]
+    await tx.run(WRITE_MANY, principal=principal, role=role, rows=rows, revision=revision)
+    return revision

@@ -15,5 +15,11 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def derived_id(namespace: str, key: str) -> str:
+    """An id that the same namespace and key always give (an import's rows: a re-run after a
+    failure finds what the first run wrote under the same ids)."""
+    return str(uuid.uuid5(_SEED_NAMESPACE, f"{namespace}#{key}"))
+
+
 def seed_id(kind: str, key: str) -> str:
     return str(uuid.uuid5(_SEED_NAMESPACE, f"{kind}:{key}"))

@@ -81,6 +81,11 @@ class GraphQLApp(GraphQL[Context, None]):
             max_subscriptions_per_connection=options.subscriptions_per_connection,
             # Browsers do not apply CORS to WebSockets: the handshake's Origin is checked instead.
             allowed_origins=options.cors_origins,
+            # Multipart requests (the GraphQL multipart request spec) carry createImport's file. Strawberry
+            # keeps them off by default against cross-site requests riding on cookies; kiezgraph has no
+            # cookies (a bearer token is a header a cross-site form cannot send), and only writers' tokens
+            # may import.
+            multipart_uploads_enabled=True,
         )
         self.graphql_transport_ws_handler_class = live.keep_alive(options.ws_keepalive)
         self.websocket_adapter_class = live.TextFrames

@@ -19,6 +19,7 @@ import uvicorn
 
 from graph import audit, changes, migrations, quarters, tokens
 from graph.db import Database, Neo4jSettings, Transaction
+from kiezgraph import import_command
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import LocalNeo4j, LocalNeo4jError
 from kiezgraph.settings import Settings, SettingsError, help_epilog, markdown_table
@@ -211,6 +212,13 @@ def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
     sys.stdout.write(export_sdl())
 
 
+def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
+    with neo4j_for(settings) as neo4j:
+        code = _with_db(neo4j, lambda db: import_command.run(db, args))
+    if code:
+        raise SystemExit(code)
+
+
 def cmd_settings(_: Settings, __: argparse.Namespace) -> None:
     sys.stdout.write(markdown_table())
 
@@ -245,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     revoke = token_actions.add_parser("revoke", help="revoke a token")
     revoke.add_argument("id", help="the token id (the part after kg_)")
     token.set_defaults(run=cmd_token)
+    import_command.add_parser(commands).set_defaults(run=cmd_import)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

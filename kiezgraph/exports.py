@@ -5,8 +5,20 @@ Query parameters (all optional, lists comma-separated): ``quarters``, ``actorTyp
 ``actionFields``, ``cooperationKinds``, ``cooperationActionFields``, ``minIntensity``,
 ``synthetic``, ``asOf`` (YYYY-MM-DD), ``actor`` with ``depth`` (an ego network),
 ``includeOutsidePartners``, ``tieSource`` (``cooperations``, the default, ``projects`` or ``both``:
-where the ties come from; the file's description says which). ``/export/csv`` returns a ZIP
-of ``nodes.csv`` and ``edges.csv``; ``?part=nodes`` or ``?part=edges`` returns one table.
+where the ties come from; the file's description says which). ``/export/csv`` returns a ZIP of
+``nodes.csv``, ``edges.csv`` and
+``properties.csv`` (data revision, export time, selection); ``?part=nodes`` or ``?part=edges``
+returns one table. ``style=excel`` writes them for German Excel (``;``, UTF-8 with BOM, decimal
+commas), ``style=gephi`` with Gephi's column names; ``merge=true`` makes one weighted tie per
+pair of actors.
+
+``/export/xlsx`` is the office workbook (exchange/writing.py): actors, cooperations, quarters and
+a properties sheet with the data revision and export time; ``language=de|en`` (default ``de``);
+``contacts=true`` adds contact persons where the caller may read them (resolvers/office_exports.py).
+It reads back with the import: export a quarter, import it elsewhere, and the network is the same.
+
+Every role may export what the network query shows it (the same data, as files); contact persons
+only as ``Actor.contactPersons`` allows.
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,9 +37,10 @@ from starlette.routing import Route
 from analysis import formats
 from core import access as rules
 from core.context import Context
+from exchange.writing import ExportInfo, write_xlsx
 from graph.errors import GraphError
 from graph.networks import BOTH, COOPERATIONS, PROJECTS, TIE_SOURCES, Selection
-from resolvers import ids, networks
+from resolvers import ids, networks, office_exports
 from resolvers.access import require
 from resolvers.errors import ApiError
 from resolvers.networks import NetworkQuery
@@ -115,10 +129,10 @@ _TIES_SAID = {
 }
 
 
-def _labelled(view: networks.Network, selection: Selection) -> formats.Labelled:
+def _labelled(view: networks.Network, selection: Selection, info: ExportInfo) -> formats.Labelled:
     synthetic = any(n.synthetic for n in view.data.nodes)
     description = (
-        f"kiezgraph network export, {dt.date.today().isoformat()}, revision {view.revision}"
+        f"kiezgraph network export, {info.exported_at.strftime('%Y-%m-%d %H:%M:%S')} UTC, data revision {info.revision}"
         + (f", as of {selection.as_of.isoformat()}" if selection.as_of else "")
         + f"; {_TIES_SAID[selection.ties]}"
         + ("; contains synthetic (fictional) demo data, flagged per node and edge" if synthetic else "")
@@ -134,13 +148,40 @@ def _labelled(view: networks.Network, selection: Selection) -> formats.Labelled:
     )
 
 
+_STYLES = {"plain": formats.CsvStyle(), "excel": formats.GERMAN_EXCEL, "gephi": formats.CsvStyle(gephi=True)}
+
+
+def _style(request: Request) -> formats.CsvStyle:
+    name = request.query_params.get("style", "plain")
+    if name not in _STYLES:
+        raise BadParameter(f"style must be one of {', '.join(_STYLES)}")
+    return _STYLES[name]
+
+
+def _language(request: Request) -> str:
+    language = request.query_params.get("language", "de")
+    if language not in ("de", "en"):
+        raise BadParameter("language must be de or en")
+    return language
+
+
+def _describe(request: Request) -> str:
+    """The selection as the export states it: its query parameters, or the whole network."""
+    asked = [f"{k}={v}" for k, v in request.query_params.multi_items() if k not in ("part", "language", "style")]
+    return "&".join(asked) or "whole network"
+
+
 def export_routes(context: Callable[[Request], Context]) -> list[Route]:
     async def render(request: Request, kind: str) -> Response:
         ctx = context(request)
         try:
             require(ctx.principal, rules.EXPORTS)
+            style, language = _style(request), _language(request)
+            merge, contacts = bool(_bool(request, "merge")), bool(_bool(request, "contacts"))
             selection = await _selection(request, ctx)
             view = await networks.read(ctx, selection)
+            info = ExportInfo(view.revision, dt.datetime.now(dt.UTC), _describe(request))
+            office = await office_exports.sheets(ctx, view, contacts) if kind == "xlsx" else None
         except (BadParameter, ApiError) as exc:
             code = exc.code if isinstance(exc, ApiError) else "BAD_USER_INPUT"
             message = exc.message if isinstance(exc, ApiError) else str(exc)
@@ -155,7 +196,11 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
             )
         # Writing a whole network out is seconds of pure Python: in a thread, the event loop
         # (and so every other request, health checks included) goes on being served meanwhile.
-        response = await asyncio.to_thread(_export, _labelled(view, selection), kind, part)
+        if office is not None:
+            response = await asyncio.to_thread(_xlsx, office, info, language)
+        else:
+            csv = _Csv(style, merge, info)
+            response = await asyncio.to_thread(_export, _labelled(view, selection, info), kind, part, csv)
         # The revision the file reflects: every change up to it is in it (the change feed goes on from there).
         response.headers[REVISION_HEADER] = str(view.revision)
         return response
@@ -169,22 +214,64 @@ def export_routes(context: Callable[[Request], Context]) -> list[Route]:
     async def csv(request: Request) -> Response:
         return await render(request, "csv")
 
-    return [Route("/export/graphml", graphml), Route("/export/gexf", gexf), Route("/export/csv", csv)]
+    async def xlsx(request: Request) -> Response:
+        return await render(request, "xlsx")
+
+    return [
+        Route("/export/graphml", graphml),
+        Route("/export/gexf", gexf),
+        Route("/export/csv", csv),
+        Route("/export/xlsx", xlsx),
+    ]
 
 
-def _export(labelled: formats.Labelled, kind: str, part: str | None) -> Response:
+@dataclass(frozen=True)
+class _Csv:
+    style: formats.CsvStyle
+    merge: bool
+    info: ExportInfo
+
+    def properties(self) -> str:
+        stamp = self.info.exported_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        items = [("revision", self.info.revision), ("exportedAt", stamp), ("selection", self.info.selection)]
+        return formats.properties_csv(items, self.style)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(office: office_exports.OfficeSheets, info: ExportInfo, language: str) -> Response:
+    buffer = io.BytesIO()
+    write_xlsx(
+        buffer,
+        office.actors,
+        office.cooperations,
+        info,
+        quarters=office.quarters,
+        language="en" if language == "en" else "de",
+        contacts=any(a.contacts for a in office.actors),
+    )
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="kiezgraph-{info.revision}.xlsx"'},
+    )
+
+
+def _export(labelled: formats.Labelled, kind: str, part: str | None, csv: _Csv) -> Response:
     if kind == "graphml":
         return _file(formats.graphml(labelled), "application/graphml+xml", "kiezgraph.graphml")
     if kind == "gexf":
         return _file(formats.gexf(labelled), "application/gexf+xml", "kiezgraph.gexf")
     if part == "nodes":
-        return _file(formats.nodes_csv(labelled), "text/csv; charset=utf-8", "nodes.csv")
+        return _file(formats.nodes_csv(labelled, csv.style), "text/csv; charset=utf-8", "nodes.csv")
     if part == "edges":
-        return _file(formats.edges_csv(labelled), "text/csv; charset=utf-8", "edges.csv")
+        return _file(formats.edges_csv(labelled, csv.style, csv.merge), "text/csv; charset=utf-8", "edges.csv")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nodes.csv", formats.nodes_csv(labelled))
-        archive.writestr("edges.csv", formats.edges_csv(labelled))
+        archive.writestr("nodes.csv", formats.nodes_csv(labelled, csv.style))
+        archive.writestr("edges.csv", formats.edges_csv(labelled, csv.style, csv.merge))
+        archive.writestr("properties.csv", csv.properties())
     return Response(
         buffer.getvalue(),
         media_type="application/zip",

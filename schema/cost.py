@@ -250,6 +250,16 @@ SIZES: dict[str, Size] = {
     "CouncilSeatPayload.errors": fixed(SMALL),
     "MergeActorsPayload.merged": fixed(SMALL),
     "DuplicateActorError.existing": fixed(SMALL),
+    # imports: rows come in windows (`first`, at most 500); per row a few candidates and findings
+    "Import.actorRows": listing("first", 100, 500),
+    "Import.cooperationRows": listing("first", 100, 500),
+    "Import.summary": fixed(SMALL),
+    "Import.fileIssues": fixed(SMALL),
+    "Import.errors": fixed(SMALL),
+    "ImportActorRow.candidates": fixed(SMALL),
+    "ImportActorRow.issues": fixed(SMALL),
+    "ImportCooperationRow.issues": fixed(SMALL),
+    "ImportPayload.errors": fixed(SMALL),
 }
 
 # A list nobody declared counts as a full page: cheap lists are not hurt, and a test makes

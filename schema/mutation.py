@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from core import access as rules
 from core.context import Context
-from resolvers import actor_mutations, cooperation_mutations, people, project_mutations, quarter_mutations, tokens
+from resolvers import (
+    actor_mutations,
+    cooperation_mutations,
+    imports,
+    people,
+    project_mutations,
+    quarter_mutations,
+    tokens,
+)
+from schema.imports import ImportDecisionInput, ImportPayload
 from schema.keyed import echo
 from schema.mutation_inputs import (
     ActorStateInput,
@@ -358,3 +368,71 @@ class Mutation:
         input: Annotated[HandOverQuarterInput, strawberry.argument(description="What to do; see the input type.")],
     ) -> HandoverPayload:
         return HandoverPayload.of(await quarter_mutations.hand_over(info.context, input.command()))
+
+    @strawberry.mutation(
+        description=described(
+            rules.CREATE_IMPORT,
+            "Upload a partner list (XLSX, ODS or CSV; a multipart request per the GraphQL multipart request "
+            "spec) and get its plan: per row a new actor, the existing actor it matches, possible duplicates, "
+            "and errors per row and column in German and English. Nothing is written.",
+        )
+    )
+    async def create_import(
+        self,
+        info: Info,
+        file: Annotated[Upload, strawberry.argument(description="The file, as the multipart request's part.")],
+        quarter: Annotated[
+            str | None, strawberry.argument(description="The quarter (slug) of rows that name none.")
+        ] = None,
+        sheet: Annotated[str | None, strawberry.argument(description="Read only this sheet.")] = None,
+    ) -> ImportPayload:
+        content, name = await _upload(file)
+        return ImportPayload.of(await imports.create_job(info.context, content, name, quarter, sheet))
+
+    @strawberry.mutation(
+        description=described(
+            rules.REVIEW_IMPORT,
+            "Take decisions on rows of an import (merge, create, skip) and get the plan again. Nothing is written.",
+        )
+    )
+    async def review_import(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The import's id.")],
+        decisions: Annotated[list[ImportDecisionInput], strawberry.argument(description="The decisions.")],
+    ) -> ImportPayload:
+        commands = [d.command() for d in decisions]
+        return ImportPayload.of(await imports.review_job(info.context, str(id), commands))
+
+    @strawberry.mutation(
+        description=described(
+            rules.APPLY_IMPORT,
+            "Apply an import with these (and earlier) decisions, all or nothing, with an audit record per actor "
+            "and cooperation. Applying the same import again writes nothing and answers with the first result.",
+        )
+    )
+    async def apply_import(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The import's id.")],
+        decisions: Annotated[
+            list[ImportDecisionInput] | None, strawberry.argument(description="Last decisions before applying.")
+        ] = None,
+    ) -> ImportPayload:
+        commands = [d.command() for d in decisions or []]
+        return ImportPayload.of(await imports.apply_job(info.context, str(id), commands))
+
+
+async def _upload(file: object) -> tuple[object, str]:
+    """The bytes and name of an uploaded file (Starlette's UploadFile); anything else is passed on
+    for the resolver to refuse."""
+    read = getattr(file, "read", None)
+    if not callable(read):
+        return file, ""
+    try:
+        content = await read()
+    finally:
+        close = getattr(file, "close", None)
+        if callable(close):
+            await close()  # the spooled temporary file, at once rather than when collected
+    return content, str(getattr(file, "filename", "") or "upload")

@@ -15,6 +15,7 @@ from resolvers import (
     changes,
     cooperations,
     handover,
+    imports,
     networks,
     nodes,
     projects,
@@ -27,6 +28,7 @@ from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_q
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, TieSource, value, values
 from schema.handover import AtRiskAnalysis, NetworkChange
+from schema.imports import Import
 from schema.inputs import (
     ActorFilter,
     ActorOrder,
@@ -489,6 +491,13 @@ class Query:
         first: Annotated[int, strawberry.argument(description="At most this many records (1 to 500).")] = 50,
     ) -> list[Change]:
         return [Change.of(c) for c in await tokens.history(info.context, id, first)]
+
+    @guarded(rules.IMPORT_JOB, "An import you started (`createImport`): its plan, status and progress.")
+    async def import_job(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The import's id.")]
+    ) -> Import | None:
+        job = imports.find_job(info.context, str(id))
+        return Import(job=job) if job else None
 
     @guarded(rules.API_TOKENS, "All API tokens (without secrets).")
     async def api_tokens(self, info: Info) -> list[ApiToken]:

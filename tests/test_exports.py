@@ -54,7 +54,7 @@ def test_gexf_carries_time_intervals_for_gephi(demo: neo4j.Driver, client: TestC
 
 def test_csv_tables_in_a_zip_or_one_at_a_time(demo: neo4j.Driver, client: TestClient, gql: GraphQLClient) -> None:
     archive = zipfile.ZipFile(io.BytesIO(client.get("/export/csv", params={"quarters": "rollberg"}).content))
-    assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
+    assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv", "properties.csv"]  # with the data revision
     nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
     edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode())))
     g = nx.Graph()

@@ -98,7 +98,8 @@ def test_reasons_come_in_german_and_english(kiez: dict, gql: GraphQLClient) -> N
     by_kind = {r["kind"]: r for r in top["reasons"]}
     assert by_kind["SHARED_PARTNERS"]["text"] == "shares 1 partner: Schule am Rollberg"
     assert by_kind["SHARED_PARTNERS"]["textDe"] == "1 gemeinsamer Partner: Schule am Rollberg"
-    assert by_kind["DISTANCE"]["textDe"] == "84 m entfernt" and by_kind["DISTANCE"]["text"] == "84 m away"
+    # 86 m: great-circle distance between the two fixtures' points (52.4772, 13.4322) and (52.4778, 13.4330).
+    assert by_kind["DISTANCE"]["textDe"] == "86 m entfernt" and by_kind["DISTANCE"]["text"] == "86 m away"
     assert all(r["textDe"] and r["textDe"] != r["text"] for r in top["reasons"])
 
 

@@ -1,0 +1,651 @@
+"""Importing a partner list: the plan against what kiezgraph has, and applying a reviewed plan.
+
+:func:`plan` reads the file (``exchange.reading``), asks graph/ for the actors its rows may be
+(same folded name, an id the sheet holds, a membership in one of its quarters) and the
+cooperations among them, and builds the plan (``exchange.plan``). Nothing is written.
+
+:func:`apply` builds the plan again against the database as it is now, takes the reviewer's
+decisions (``exchange.plan.review``), and writes it (in one transaction, or in resumable batches
+when long): the same validation as the mutations (names, web addresses, coordinates, periods,
+texts), the same rules (a manager places new actors in their own active quarters only —
+``createActor``'s rule — and records a cooperation only where one of its two actors is theirs —
+``addCooperation``'s rule), one audit record per actor and cooperation created, and a revision
+bump. Everything is checked before the first write, and any refusal writes nothing. A list of up
+to :data:`graph.imports.BATCH` rows is written in one transaction (all or nothing); a longer one
+in transactions of that many rows (one transaction for 60,000 rows exceeds Neo4j's transaction
+memory), resumable: see :func:`_in_batches`.
+
+Idempotent in two ways. The import key (a digest of the file, the options and the decisions,
+or one the client chooses) is recorded with the result: applying the same import again answers
+with that result and writes nothing. And a re-import of the same sheet under another key finds
+its actors by name and its cooperations as existing, so it creates nothing twice either.
+
+A row merged into an existing actor leaves that actor as it is (its cooperations from the file
+are added); changing existing actors stays with ``updateActor``, which a reviewer can use after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, BinaryIO, Final
+
+from core import access as rules
+from core.access import Principal
+from core.context import Context
+from exchange.mapping import Options
+from exchange.matching import ExistingActor, ExistingCooperation
+from exchange.model import ParsedFile, RowKey, SheetActor
+from exchange.plan import (
+    ActorStep,
+    CooperationOutcome,
+    Decision,
+    DecisionKind,
+    End,
+    ImportPlan,
+    InvalidDecision,
+    build,
+    review,
+)
+from exchange.reading import read
+from exchange.sources import ReadError
+from exchange.vocabulary import Vocabulary
+from graph import actors, audit, imports, quarters, revision
+from graph.actors import Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
+from graph.cooperations import NewCooperation
+from graph.db import Database, Transaction
+from graph.ids import derived_id, new_id
+from graph.names import name_key
+from graph.quarters import QuarterRecord
+from resolvers import ids
+from resolvers.access import cooperation_write_error, placement_error, role_error
+from resolvers.outcomes import Outcome, Refusal, RefusalCode, invalid
+from resolvers.validation import MAX_TEXT, coordinates, intensity, name, period, strings, text, url
+from resolvers.writes import run
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+# ---- messages (all user-facing text of this module, kept together for translation) ------------
+UNDECIDED: Final = "{n} row(s) await a decision (merge, create or skip): {rows}"
+BAD_DECISION: Final = "this decision cannot be taken: {reason}"
+UNKNOWN_MERGE_TARGET: Final = "no live actor with id {id!r} to merge into"
+FILE_ERRORS: Final = "the file cannot be imported as it is: {reason}"
+ROW_REFUSED: Final = "row {row}: {reason}"
+_SHOWN: Final = 10  # rows named in a message; the rest are counted
+
+
+def _rows(keys: Sequence[RowKey]) -> str:
+    shown = ", ".join(str(k) for k in keys[:_SHOWN])
+    return shown + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
+
+
+# ---- the plan ---------------------------------------------------------------------------------
+
+
+def read_file(source: str | Path | BinaryIO, options: Options | None = None, *, name: str | None = None) -> ParsedFile:
+    """Read an uploaded or local file (pure; errors per row and column are in the result)."""
+    return read(source, options, Vocabulary.from_seeds(), name=name)
+
+
+def _local(ref: str | None) -> str | None:
+    """A sheet's id cell as an actor id: the API's global id, or a plain id."""
+    if not ref:
+        return None
+    return ids.decode_as(ref, "Actor") or ref
+
+
+async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
+    """The plan of a read file against the actors and cooperations kiezgraph has now."""
+    keys: set[str] = set()
+    refs: set[str] = set()
+    slugs: set[str] = set()
+    for row in parsed.actors:
+        if row.actor is not None:
+            keys.add(name_key(row.actor.name))
+            slugs.update(m.quarter for m in row.actor.memberships)
+            if (local := _local(row.actor.ref)) is not None:
+                refs.add(local)
+    for c in parsed.cooperations:
+        if c.cooperation is not None:
+            for end in (c.cooperation.a, c.cooperation.b):
+                if end.name:
+                    keys.add(name_key(end.name))
+                if (local := _local(end.id)) is not None:
+                    refs.add(local)
+    found = await imports.candidates(db, sorted(keys), sorted(refs), sorted(slugs))
+    existing = [
+        ExistingActor(c.id, c.name, c.type, c.quarters, c.street, c.postal_code, aliases=(ids.encode("Actor", c.id),))
+        for c in found
+    ]
+    ties = await imports.cooperations_among(db, [c.id for c in found])
+    cooperations = [ExistingCooperation(t.id, t.a, t.b, t.kind, t.since, t.until) for t in ties]
+    return build(parsed, existing, cooperations)
+
+
+# ---- decisions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowDecision:
+    """A reviewer's decision on one row (``sheet``!``row``): merge into an actor or a row, create, skip.
+    ``cooperation`` (the n-th cooperation of the row, from 0) makes it a decision on a cooperation
+    (skip only)."""
+
+    sheet: str
+    row: int
+    kind: DecisionKind
+    into_actor: str | None = None  # a global or plain actor id
+    into_sheet: str | None = None
+    into_row: int | None = None
+    cooperation: int | None = None
+
+
+def reviewed(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
+    """The plan with the decisions taken; :class:`InvalidDecision` names those it cannot take."""
+    on_actors: dict[RowKey, Decision] = {}
+    on_cooperations: dict[tuple[RowKey, int], Decision] = {}
+    for d in decisions:
+        key = RowKey(d.sheet, d.row)
+        target = RowKey(d.into_sheet or d.sheet, d.into_row) if d.into_row is not None else None
+        decision = Decision(d.kind, into_actor=_local(d.into_actor), into_row=target)
+        if d.cooperation is not None:
+            on_cooperations[(key, d.cooperation)] = decision
+        else:
+            on_actors[key] = decision
+    return review(p, on_actors, on_cooperations) if decisions else p
+
+
+def decision_refusals(error: InvalidDecision) -> list[Refusal]:
+    return [invalid(BAD_DECISION.format(reason=i.text("en")), "decisions", f"{i.sheet}!{i.row}") for i in error.issues]
+
+
+def import_key(content_digest: str, options: Options, decisions: Sequence[RowDecision]) -> str:
+    """The same file, read the same way, with the same decisions: the same key."""
+    canonical = json.dumps(
+        [
+            content_digest,
+            options.quarter,
+            options.sheet,
+            sorted(json.dumps(d.__dict__, default=str, sort_keys=True) for d in decisions),
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+# ---- applying ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What an applied import did (also what a second apply of the same key answers)."""
+
+    key: str
+    actors_created: int
+    actors_merged: int
+    actors_skipped: int
+    cooperations_created: int
+    cooperations_existing: int
+    cooperations_skipped: int
+    actor_ids: dict[str, str] = field(default_factory=dict)  # "Sheet!row" → actor id (created or merged into)
+    replayed: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "replayed"}
+
+
+@dataclass(frozen=True)
+class _Writes:
+    actors: list[imports.ImportedActor]
+    cooperations: list[imports.ImportedCooperation]
+    targets: dict[RowKey, str]  # every imported row → the actor it became or was merged into
+    merged: int
+    skipped: int
+    cooperations_existing: int
+    cooperations_skipped: int
+    asked: dict[str, list[NewMembership]]  # new actor id → its memberships (for the rules)
+    rows: dict[str, RowKey]  # new actor id → the row that creates it
+
+
+def _target(step: ActorStep, steps: Mapping[RowKey, ActorStep], created: Mapping[RowKey, str]) -> str | None:
+    seen: set[RowKey] = set()
+    while step.decision is not None and step.decision.into_row is not None and step.key not in seen:
+        seen.add(step.key)
+        step = steps[step.decision.into_row]
+    if step.decision is None or step.decision.kind is DecisionKind.SKIP:
+        return None
+    if step.decision.kind is DecisionKind.MERGE:
+        return step.decision.into_actor
+    return created.get(step.key)
+
+
+def _new_actor(a: SheetActor, file: str) -> NewActor:
+    return NewActor(
+        type=a.type or "",
+        names=Names(a.name.strip(), tuple(n.strip() for n in a.alt_names)),
+        description=a.description,
+        address=Address(a.street, a.postal_code, a.city) if (a.street or a.postal_code or a.city) else None,
+        location=a.location,
+        website=a.website,
+        tags=tuple(a.tags),
+        sources=(f"import: {file}",) if file else (),
+        synthetic=a.synthetic,
+        type_fields=TypeFields(a.institution_kind, a.legal_form, a.sector, a.social_enterprise, a.ownership),
+    )
+
+
+def _actor_errors(a: SheetActor, key: RowKey) -> list[Refusal]:
+    where = ("rows", str(key))
+    errors = name(a.name, *where, "name")
+    errors += strings(a.alt_names, *where, "alternativeNames")
+    errors += text(a.description, MAX_TEXT, *where, "description")
+    errors += url(a.website, *where, "website")
+    errors += strings(a.tags, *where, "tags")
+    if a.location is not None:
+        errors += coordinates(a.location[0], a.location[1], *where, "location")
+    for i, m in enumerate(a.memberships):
+        errors += period(m.since, m.until, *where, "quarters", str(i))
+    return errors
+
+
+def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]:
+    steps = {s.key: s for s in p.actors}
+    created: dict[RowKey, str] = {}
+    new: list[imports.ImportedActor] = []
+    asked: dict[str, list[NewMembership]] = {}
+    errors: list[Refusal] = []
+    merged = skipped = 0
+    for s in p.actors:
+        if s.decision is None or s.decision.kind is DecisionKind.SKIP or s.row.actor is None:
+            skipped += 1
+            continue
+        if s.decision.kind is DecisionKind.MERGE:
+            merged += 1
+            continue
+        a = s.row.actor
+        errors += _actor_errors(a, s.key)
+        actor_id = derived_id(f"import:{key}", str(s.key))
+        created[s.key] = actor_id
+        memberships = [NewMembership(quarter=m.quarter, since=m.since, until=m.until) for m in a.memberships]
+        asked[actor_id] = memberships
+        new.append(imports.ImportedActor(actor_id, _new_actor(a, file), tuple(memberships), tuple(a.action_fields)))
+    targets = {k: t for k, s in steps.items() if (t := _target(s, steps, created)) is not None}
+    cooperations: list[imports.ImportedCooperation] = []
+    existing = skipped_ties = 0
+    for c in p.cooperations:
+        if c.outcome is CooperationOutcome.EXISTS or c.outcome is CooperationOutcome.DUPLICATE_IN_FILE:
+            existing += 1
+            continue
+        if c.skipped or c.outcome is not CooperationOutcome.NEW or c.row.cooperation is None:
+            skipped_ties += 1
+            continue
+        a_id, b_id = _end(c.a, targets), _end(c.b, targets)
+        if a_id is None or b_id is None:
+            skipped_ties += 1
+            continue
+        coop = c.row.cooperation
+        where = ("rows", str(c.key), "cooperations", str(c.index))
+        errors += period(coop.since, coop.until, *where)
+        errors += intensity(coop.intensity, *where, "intensity")
+        errors += text(coop.note, MAX_TEXT, *where, "note")
+        cooperations.append(
+            imports.ImportedCooperation(
+                derived_id(f"import:{key}", f"{c.key}#{c.index}"),
+                a_id,
+                b_id,
+                NewCooperation(
+                    kind=coop.kind,
+                    action_fields=tuple(dict.fromkeys(coop.action_fields)),
+                    since=coop.since,
+                    until=coop.until,
+                    intensity=coop.intensity,
+                    description=coop.note,
+                    source=f"import: {file}" if file else None,
+                    synthetic=coop.synthetic,
+                ),
+            )
+        )
+    rows = {actor_id: k for k, actor_id in created.items()}
+    return _Writes(new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows), errors
+
+
+def _end(end: End | None, targets: Mapping[RowKey, str]) -> str | None:
+    if end is None:
+        return None
+    if end.row is not None:
+        return targets.get(end.row)
+    return end.actor_id
+
+
+def _ties(found: Mapping[str, QuarterRecord], memberships: Sequence[NewMembership]) -> list[QuarterTie]:
+    """A new actor's memberships as the rules see them (as createActor asks for them)."""
+    ties = []
+    for m in memberships:
+        q = found.get(m.quarter)
+        if q is not None:
+            ties.append(QuarterTie("", q.slug, m.role, m.since, m.until, None, None, None, (), q.status, q.end_date))
+    return ties
+
+
+async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusal]:
+    """createActor's and addCooperation's rules for every actor and cooperation the import writes."""
+    slugs = {m.quarter for ms in w.asked.values() for m in ms}
+    quarter_rows = await quarters.by_slugs(db, sorted(slugs))
+    errors = [
+        Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", ("rows",), {"slug": slug})
+        for slug in sorted(slugs - set(quarter_rows))
+    ]
+    asked: dict[str, list[QuarterTie]] = {}
+    for actor_id, memberships in w.asked.items():
+        asked[actor_id] = _ties(quarter_rows, memberships)
+        refusal = placement_error(principal, rules.CREATE_ACTOR, asked[actor_id])
+        if refusal is not None:
+            errors.append(_at(refusal, w.rows[actor_id]))
+    existing_ids = sorted({i for c in w.cooperations for i in (c.a, c.b) if i not in asked})
+    known = await actors.quarter_ties(db, existing_ids) if existing_ids else {}
+    for c in w.cooperations:
+        a_ties = asked.get(c.a) or known.get(c.a, [])
+        b_ties = asked.get(c.b) or known.get(c.b, [])
+        refusal = cooperation_write_error(principal, rules.ADD_COOPERATION, a_ties, b_ties)
+        if refusal is not None:
+            errors.append(refusal)
+    return errors
+
+
+def _at(refusal: Refusal, key: RowKey) -> Refusal:
+    return Refusal(refusal.code, ROW_REFUSED.format(row=key, reason=refusal.message), ("rows", str(key)))
+
+
+async def _merge_targets(db: Database, w: _Writes, p: ImportPlan) -> list[Refusal]:
+    """Every actor a row is merged into must exist and be live (a reviewer may name any id)."""
+    wanted = {
+        s.decision.into_actor: s.key
+        for s in p.actors
+        if s.decision is not None and s.decision.kind is DecisionKind.MERGE and s.decision.into_actor
+    }
+    if not wanted:
+        return []
+    live = {c.id for c in await imports.candidates(db, [], sorted(wanted), [])}
+    return [
+        invalid(UNKNOWN_MERGE_TARGET.format(id=ids.encode("Actor", i)), "decisions", str(k))
+        for i, k in wanted.items()
+        if i not in live
+    ]
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+async def apply(
+    ctx: Context,
+    parsed: ParsedFile,
+    decisions: Sequence[RowDecision],
+    *,
+    key: str,
+    file: str,
+    progress: Progress | None = None,
+) -> Outcome[Applied]:
+    """Apply a reviewed import all-or-nothing; see the module's docstring."""
+    refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+    if any(i.is_error for i in parsed.issues):
+        reason = "; ".join(i.text("en") for i in parsed.issues if i.is_error)
+        return Outcome(errors=[invalid(FILE_ERRORS.format(reason=reason), "file")])
+    try:
+        p = reviewed(await plan(ctx.db, parsed), decisions)
+    except InvalidDecision as error:
+        return Outcome(errors=decision_refusals(error))
+    if p.undecided:
+        return Outcome(errors=[invalid(UNDECIDED.format(n=len(p.undecided), rows=_rows(p.undecided)), "decisions")])
+    w, errors = _writes(p, file, key)
+    errors += await _merge_targets(ctx.db, w, p)
+    if not errors:
+        errors += await _rights(ctx.db, ctx.principal, w)
+    if errors:
+        return Outcome(errors=errors)
+
+    result = Applied(
+        key,
+        actors_created=len(w.actors),
+        actors_merged=w.merged,
+        actors_skipped=w.skipped,
+        cooperations_created=len(w.cooperations),
+        cooperations_existing=w.cooperations_existing,
+        cooperations_skipped=w.cooperations_skipped,
+        actor_ids={str(k): ids.encode("Actor", v) for k, v in w.targets.items()},
+    )
+
+    if len(w.actors) + len(w.cooperations) <= imports.BATCH:
+        return await _at_once(ctx, w, key, file, result, progress)
+    return await _in_batches(ctx, w, key, file, result, progress)
+
+
+async def _at_once(
+    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None
+) -> Outcome[Applied]:
+    """A list of up to one batch: everything in one transaction, all or nothing."""
+
+    async def work(tx: Transaction) -> dict[str, Any]:
+        before = await imports.claim(tx, key, ctx.principal.label, file)
+        if before is not None:
+            return {**before, "replayed": True}
+        await _actor_batch(ctx, tx, w.actors)
+        _report(progress, "actors", len(w.actors), len(w.actors))
+        await _cooperation_batch(ctx, tx, w.cooperations)
+        _report(progress, "cooperations", len(w.cooperations), len(w.cooperations))
+        await revision.stamp(tx)
+        await imports.settle(tx, key, result.as_json())
+        return result.as_json()
+
+    outcome = await run(ctx, work)
+    if outcome.errors:
+        return Outcome(errors=outcome.errors)
+    assert outcome.value is not None
+    return Outcome(value=Applied(**outcome.value))
+
+
+async def _in_batches(
+    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None
+) -> Outcome[Applied]:
+    """A longer list in transactions of :data:`graph.imports.BATCH` rows (one transaction for all
+    would hold the whole list in Neo4j's transaction memory). Each batch writes its rows with
+    their audit records and a revision, or nothing; a failed run leaves the import ``applying``,
+    and running the same import again (the same key) skips what exists — its ids derive from the
+    key and the row — and writes the rest."""
+    before = await ctx.db.write_transaction(lambda tx: imports.claim(tx, key, ctx.principal.label, file))
+    if before is not None:
+        return Outcome(value=Applied(**{**before, "replayed": True}))
+    for stage, rows, write in (
+        ("actors", w.actors, _actor_batch),
+        ("cooperations", w.cooperations, _cooperation_batch),
+    ):
+        done = 0
+        for batch in _chunks(rows, imports.BATCH):
+
+            async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
+                await write(ctx, tx, batch)
+                await revision.stamp(tx)
+
+            await ctx.db.write_transaction(work)
+            done += len(batch)
+            _report(progress, stage, done, len(rows))
+    await ctx.db.write_transaction(lambda tx: imports.settle(tx, key, result.as_json()))
+    return Outcome(value=result)
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedActor]) -> None:
+    who = ctx.principal
+    fresh = await imports.create_actors(tx, batch)
+    if not fresh:
+        return
+    written = await actors.by_ids(tx, [a.id for a in fresh])
+    entries = [
+        audit.Entry(
+            "Actor",
+            a.id,
+            "create",
+            None,
+            {**actors.snapshot(written[a.id]), "quarters": [m.quarter for m in a.memberships]},
+            actors=[a.id],
+        )
+        for a in fresh
+    ]
+    await audit.write_many(tx, who.label, who.role.value, entries)
+
+
+async def _cooperation_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedCooperation]) -> None:
+    who = ctx.principal
+    fresh = await imports.create_cooperations(tx, batch)
+    if fresh:
+        entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c), actors=[c.a, c.b]) for c in fresh]
+        await audit.write_many(tx, who.label, who.role.value, entries)
+
+
+def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
+    """What the audit trail keeps of a cooperation (as ``CooperationRecord.snapshot``)."""
+    n = c.cooperation
+    return {
+        "actors": sorted([c.a, c.b]),
+        "kind": n.kind,
+        "actionFields": list(n.action_fields),
+        "since": n.since.isoformat() if n.since else None,
+        "until": n.until.isoformat() if n.until else None,
+        "intensity": n.intensity,
+        "description": n.description,
+        "source": n.source,
+        "synthetic": n.synthetic,
+    }
+
+
+# ---- import jobs (the GraphQL way: upload, review, apply, and a status to poll) -----------------
+
+MAX_DECISIONS: Final = 20_000
+NO_JOB: Final = "no import with id {id!r} (imports are kept for an hour after their last use, for their creator only)"
+NOT_A_FILE: Final = "`file` must be a file sent as a multipart request (GraphQL multipart request spec)"
+BUSY: Final = "this import is being applied or was applied already; start a new import for another file"
+TOO_MANY: Final = f"at most {MAX_DECISIONS} decisions per request"
+
+
+class JobStatus(StrEnum):
+    PLANNED = "planned"  # read and compared; waiting for decisions and apply
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"  # the apply was refused or failed; decide again and apply again
+
+
+@dataclass
+class ImportJob:
+    """One upload on its way in: the file as read, its plan, the decisions so far, and where it stands."""
+
+    id: str
+    file: str
+    digest: str
+    options: Options
+    parsed: ParsedFile
+    plan: ImportPlan
+    decisions: list[RowDecision] = field(default_factory=list)
+    status: JobStatus = JobStatus.PLANNED
+    stage: str = "planned"
+    done: int = 0
+    total: int = 0
+    result: Applied | None = None
+    errors: list[Refusal] = field(default_factory=list)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        self.stage, self.done, self.total = stage, done, total
+
+
+async def create_job(
+    ctx: Context, content: object, file: str, quarter: str | None, sheet: str | None
+) -> Outcome[ImportJob]:
+    """Read an uploaded file and plan it (nothing is written); the job is kept for review and apply."""
+    refusal = role_error(ctx.principal, rules.CREATE_IMPORT)
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+    if not isinstance(content, bytes):
+        return Outcome(errors=[invalid(NOT_A_FILE, "file")])
+    options = Options(quarter=quarter.strip().lower() if quarter else None, sheet=sheet)
+    try:
+        parsed = await asyncio.to_thread(read_file, io.BytesIO(content), options, name=file)
+    except ReadError as error:
+        return Outcome(errors=[invalid(error.issue.text("en"), "file")])
+    job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed))
+    ctx.services.jobs.put(job.id, ctx.principal.label, job)
+    return Outcome(value=job)
+
+
+def find_job(ctx: Context, job_id: str) -> ImportJob | None:
+    found = ctx.services.jobs.get(job_id, ctx.principal.label)
+    return found if isinstance(found, ImportJob) else None
+
+
+async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
+    """Take decisions (added to earlier ones; a later decision on a row replaces an earlier one)."""
+    refusal = role_error(ctx.principal, rules.REVIEW_IMPORT)
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+    job = find_job(ctx, job_id)
+    if job is None:
+        return Outcome(errors=[invalid(NO_JOB.format(id=job_id), "id")])
+    if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
+        return Outcome(errors=[invalid(BUSY, "id")])
+    if len(decisions) > MAX_DECISIONS:
+        return Outcome(errors=[invalid(TOO_MANY, "decisions")])
+    merged = _merged(job.decisions, decisions)
+    try:
+        new_plan = reviewed(await plan(ctx.db, job.parsed), merged)
+    except InvalidDecision as error:
+        return Outcome(errors=decision_refusals(error))
+    job.decisions, job.plan = merged, new_plan
+    return Outcome(value=job)
+
+
+def _merged(before: Sequence[RowDecision], after: Sequence[RowDecision]) -> list[RowDecision]:
+    by_row = {(d.sheet, d.row, d.cooperation): d for d in before}
+    by_row.update({(d.sheet, d.row, d.cooperation): d for d in after})
+    return list(by_row.values())
+
+
+async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
+    """Take the last decisions and apply the import (all or nothing); the job reports progress meanwhile."""
+    refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
+    if refusal is not None:
+        return Outcome(errors=[refusal])
+    job = find_job(ctx, job_id)
+    if job is None:
+        return Outcome(errors=[invalid(NO_JOB.format(id=job_id), "id")])
+    if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
+        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY, "id")])
+    if len(decisions) > MAX_DECISIONS:
+        return Outcome(errors=[invalid(TOO_MANY, "decisions")])
+    job.decisions = _merged(job.decisions, decisions)
+    job.status, job.errors = JobStatus.APPLYING, []
+    key = import_key(job.digest, job.options, job.decisions)
+    try:
+        outcome = await apply(ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress)
+    except BaseException:
+        job.status = JobStatus.FAILED
+        raise
+    if outcome.errors or outcome.value is None:
+        job.status, job.errors = JobStatus.FAILED, outcome.errors
+        return Outcome(errors=outcome.errors)
+    job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
+    return Outcome(value=job)
