@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 
 GRAPHIQL := kiezgraph/static/graphiql/graphiql.js
 
-.PHONY: graphiql run lint test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-exchange bench-import bench-map clean
+.PHONY: graphiql run lint test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-exchange bench-import bench-map bench-dossier clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -93,6 +93,9 @@ bench-map: $(STAMP) $(WEB_BUILT)  ## issue #13: the map in headless Chromium: fi
 
 bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
 	$(PY) -m bench.health_under_load
+
+bench-dossier: $(STAMP)  ## issue #15: the handover dossier (HTML, PDF) of a seeded quarter with the demo network
+	$(PY) -m bench.dossier
 
 bench-live: $(STAMP)  ## issue #12: commit-to-delivery latency with 200 subscribers on two instances, idle CPU
 	$(PY) -m bench.live

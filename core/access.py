@@ -120,6 +120,10 @@ _WHAT_DE: Final = {
     "importing a partner list": "Eine Partnerliste importieren",
     "reviewing an import": "Einen Import prüfen",
     "reading an import": "Einen Import lesen",
+    "the handover dossier": "Das Übergabedossier",
+    "the dossier's contact persons": "Die Kontaktpersonen im Dossier",
+    "ending a quarter or naming its successor": "Ein Quartier beenden oder seine Nachfolge benennen",
+    "handing a quarter's manager rights over": "Die Verwaltungsrechte eines Quartiers übergeben",
 }
 
 
@@ -134,6 +138,7 @@ _ANALYSIS = {Role.RESEARCHER, Role.ADMIN}
 _SUGGESTIONS = {Role.RESEARCHER, Role.MANAGER, Role.ADMIN}
 _WRITERS = {Role.MANAGER, Role.ADMIN}
 _ADMINS = {Role.ADMIN}
+_EVERYONE = set(Role)
 # What "their quarters" means for managers (the quarter rules, resolvers/access.py).
 _READS_OWN = "actors with a current membership in one of their quarters (ended quarters included)"
 _WRITES_OWN = "actors with a current membership in one of their active quarters"
@@ -161,6 +166,15 @@ EXPORTS = _rule(
     f"contact persons (`contacts=true` on `/export/xlsx`) of {_READS_OWN}",
 )
 API_TOKENS = _rule("apiTokens", _ADMINS, "listing tokens")
+# The handover dossier: everyone reads the network part (organisations only, as the public API
+# shows them); the successor and contact persons only those who may read contact persons.
+DOSSIER = _rule("/quarters/*/dossier", _EVERYONE, "the handover dossier")
+DOSSIER_CONTACTS = _rule(
+    "/quarters/*/dossier (contacts)",
+    _WRITERS,
+    "the dossier's contact persons",
+    "contact persons of their own quarters (ended ones included)",
+)
 # writes
 CREATE_ACTOR = _rule("createActor", _WRITERS, "creating an actor", "in their own active quarters")
 UPDATE_ACTOR = _rule("updateActor", _WRITERS, "changing this actor", _WRITES_OWN)
@@ -222,5 +236,7 @@ APPLY_IMPORT = _rule(
     "new actors in their own active quarters only; cooperations where one of the two actors is theirs",
 )
 ERASE_PERSON = _rule("erasePerson", _ADMINS, "erasing a person")
+SET_QUARTER_STATUS = _rule("setQuarterStatus", _ADMINS, "ending a quarter or naming its successor")
+HAND_OVER_QUARTER = _rule("handOverQuarter", _ADMINS, "handing a quarter's manager rights over")
 CREATE_API_TOKEN = _rule("createApiToken", _ADMINS, "creating tokens")
 REVOKE_API_TOKEN = _rule("revokeApiToken", _ADMINS, "revoking tokens")

@@ -106,6 +106,9 @@ class JobStore:
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
+    # Handover dossiers (HTML and PDF bytes) by quarter, revision, language, format and reader
+    # kind: a dossier is the same document for the same revision, so a repeat costs nothing.
+    dossiers: LruCache = field(default_factory=lambda: LruCache(16))
     workers: WorkerPool = field(default_factory=WorkerPool)
     # Deletes expired idempotency keys now and then, after keyed writes.
     key_sweeper: Sweeper = field(default_factory=Sweeper)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
 from graph.convert import date_or_none
-from graph.db import Database
+from graph.db import Database, Transaction
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class QuarterRecord:
     merger_sources: tuple[str, ...]
     merged_from_ids: tuple[str, ...]
     synthetic: bool
+    successor_id: str | None = None  # the actor that carries the network on after the QM (an admin names it)
 
 
 # The projection every quarter query returns (one row per quarter, facts and merger links).
@@ -45,7 +46,8 @@ OPTIONAL MATCH (q)-[m:MERGED_INTO]->(into:Quarter)
 RETURN q {.*, landmark: null,
           lat: q.landmark.latitude, lon: q.landmark.longitude,
           mergedIntoId: into.id, mergerDate: m.date, mergerSources: m.sources,
-          mergedFromIds: [(src:Quarter)-[:MERGED_INTO]->(q) | src.id]} AS q
+          mergedFromIds: [(src:Quarter)-[:MERGED_INTO]->(q) | src.id],
+          successorId: head([(q)-[:SUCCEEDED_BY]->(s:Actor) | s.id])} AS q
 """
 
 # The same quarter projection as an expression over ``q`` (no MATCH of its own), for queries
@@ -61,6 +63,27 @@ PROJECTION_EXPRESSION: Final[LiteralString] = """q {.*, landmark: null,
 ALL: Final[LiteralString] = "MATCH (q:Quarter)" + _PROJECTION + " ORDER BY q.sortName, q.id"
 # Quarters by id, for batched loading.
 BY_IDS: Final[LiteralString] = "MATCH (q:Quarter) WHERE q.id IN $ids" + _PROJECTION
+# One quarter by slug inside a write transaction, locked against concurrent handovers.
+LOCK_BY_SLUG: Final[LiteralString] = (
+    "MATCH (q:Quarter {slug: $slug}) SET q._lock = true REMOVE q._lock WITH q" + _PROJECTION
+)
+# An admin sets a quarter's status and end date (the QM ends, or is extended).
+SET_STATUS: Final[LiteralString] = "MATCH (q:Quarter {id: $id}) SET q.status = $status, q.endDate = $endDate"
+# The successor: at most one actor per quarter; naming another replaces it, null removes it.
+SET_SUCCESSOR: Final[LiteralString] = """
+MATCH (q:Quarter {id: $id})
+OPTIONAL MATCH (q)-[old:SUCCEEDED_BY]->(:Actor)
+DELETE old
+WITH DISTINCT q
+OPTIONAL MATCH (s:Actor {id: $successor})
+FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END | MERGE (q)-[:SUCCEEDED_BY]->(s))
+"""
+# The QM office and its Träger in a quarter on a day: actors with a current qm_operator membership.
+QM_ACTORS: Final[LiteralString] = """
+MATCH (a:Actor)-[m:ACTIVE_IN {role: 'qm_operator'}]->(:Quarter {slug: $slug})
+WHERE (m.since IS NULL OR m.since <= $day) AND (m.until IS NULL OR m.until >= $day)
+RETURN collect(DISTINCT a.id) AS ids
+"""
 # Quarters by slug, for batched loading.
 BY_SLUGS: Final[LiteralString] = "MATCH (q:Quarter) WHERE q.slug IN $slugs" + _PROJECTION
 
@@ -96,6 +119,7 @@ def record(q: dict[str, Any]) -> QuarterRecord:
         merger_sources=tuple(q.get("mergerSources") or ()),
         merged_from_ids=tuple(sorted(q.get("mergedFromIds") or ())),
         synthetic=bool(q.get("synthetic")),
+        successor_id=q.get("successorId"),
     )
 
 
@@ -111,3 +135,22 @@ async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, QuarterRecord]:
 async def by_slugs(db: Database, slugs: Sequence[str]) -> dict[str, QuarterRecord]:
     records = (_record(row) for row in await db.read(BY_SLUGS, slugs=list(slugs)))
     return {r.slug: r for r in records}
+
+
+async def locked(tx: Transaction, slug: str) -> QuarterRecord | None:
+    """The quarter, write-locked for the rest of the transaction (two handovers never interleave)."""
+    rows = await tx.run(LOCK_BY_SLUG, slug=slug)
+    return _record(rows[0]) if rows else None
+
+
+async def set_status(tx: Transaction, quarter_id: str, status: str, end_date: dt.date | None) -> None:
+    await tx.run(SET_STATUS, id=quarter_id, status=status, endDate=end_date)
+
+
+async def set_successor(tx: Transaction, quarter_id: str, actor_id: str | None) -> None:
+    await tx.run(SET_SUCCESSOR, id=quarter_id, successor=actor_id)
+
+
+async def qm_actor_ids(db: Database, slug: str, day: dt.date) -> list[str]:
+    [row] = await db.read(QM_ACTORS, slug=slug, day=day)
+    return sorted(row["ids"])

@@ -13,8 +13,10 @@ next number) or rolled back (it then gets the same number the first one gave up)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final, LiteralString
 
+from graph.convert import date_or_none
 from graph.db import Runner, Transaction
 
 # Move the counter on by one and read it back (locks the node until the transaction ends).
@@ -23,6 +25,10 @@ MERGE (s:NetworkState {id: 'network'})
 SET s.revision = coalesce(s.revision, 0) + 1, s.changedAt = datetime()
 RETURN s.revision AS revision
 """
+# The revision with the day of its last change (null before the first write).
+STATE: Final[LiteralString] = (
+    "OPTIONAL MATCH (s:NetworkState {id: 'network'}) RETURN coalesce(s.revision, 0) AS r, date(s.changedAt) AS day"
+)
 # The revision of the last committed write (0 before the first).
 CURRENT: Final[LiteralString] = "OPTIONAL MATCH (s:NetworkState {id: 'network'}) RETURN coalesce(s.revision, 0) AS r"
 
@@ -38,3 +44,9 @@ async def stamp(tx: Transaction) -> int:
 async def current(db: Runner) -> int:
     [row] = await db.run(CURRENT)
     return int(row["r"])
+
+
+async def state(db: Runner) -> tuple[int, dt.date | None]:
+    """The revision and the day it was made (the dossier is dated by it, not by the clock)."""
+    [row] = await db.run(STATE)
+    return int(row["r"]), date_or_none(row["day"])

@@ -61,6 +61,22 @@ RETURN """
 BUMP_REVISION: Final[LiteralString] = "MERGE (s:TokenState {id: 'tokens'}) SET s.revision = coalesce(s.revision, 0) + 1"
 # The current value of that counter (0 before the first revocation).
 REVISION: Final[LiteralString] = "OPTIONAL MATCH (s:TokenState {id: 'tokens'}) RETURN coalesce(s.revision, 0) AS r"
+# Live manager tokens that hold a quarter (those a handover may withdraw it from).
+HOLDERS: Final[LiteralString] = (
+    "MATCH (t:ApiToken {role: 'manager'}) WHERE t.revokedAt IS NULL AND $slug IN t.quarters RETURN "
+    + _PROJECTION
+    + " AS t ORDER BY t.createdAt"
+)
+# Withdraw a quarter from manager tokens; a token left without quarters is revoked with it.
+WITHDRAW: Final[LiteralString] = (
+    """
+MATCH (t:ApiToken {role: 'manager'}) WHERE t.id IN $ids AND t.revokedAt IS NULL
+WITH t, [x IN t.quarters WHERE x <> $slug] AS rest
+SET t.quarters = rest, t.revokedAt = CASE WHEN size(rest) = 0 THEN datetime() ELSE null END
+RETURN """
+    + _PROJECTION
+    + " AS t ORDER BY t.createdAt"
+)
 ADMINS: Final[LiteralString] = "MATCH (t:ApiToken {role: 'admin'}) WHERE t.revokedAt IS NULL RETURN count(t) AS n"
 
 
@@ -125,3 +141,16 @@ async def revision(db: Database) -> int:
 async def live_admins(db: Database) -> int:
     [row] = await db.read(ADMINS)
     return int(row["n"])
+
+
+async def holders(tx: Transaction, slug: str) -> list[TokenRecord]:
+    return [_record(row["t"]) for row in await tx.run(HOLDERS, slug=slug)]
+
+
+async def withdraw(tx: Transaction, slug: str, token_ids: Sequence[str]) -> list[TokenRecord]:
+    """Take ``slug`` out of these manager tokens; those left with no quarter are revoked. The
+    revocation counter moves on too, so no instance goes on trusting its cached copy of them."""
+    changed = [_record(row["t"]) for row in await tx.run(WITHDRAW, slug=slug, ids=list(token_ids))]
+    if changed:
+        await tx.run(BUMP_REVISION)
+    return changed

@@ -45,6 +45,7 @@ from graph import migrations, revision
 from graph.db import Database, Neo4jSettings
 from graph.errors import GraphError
 from kiezgraph import caching, graphiql, live, persisted, wire
+from kiezgraph.dossier import dossier_routes
 from kiezgraph.exports import REVISION_HEADER, export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
@@ -424,6 +425,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             Route("/readyz", readyz),
             *export_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
             *web_routes(),
+            *dossier_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
         ],
         # The door, in the order it applies (kiezgraph/middleware): cross-origin rules, body size, who, how often.
         middleware=[

@@ -296,3 +296,19 @@ class CreateApiToken:
 @dataclass(frozen=True)
 class RevokeApiToken:
     id: str
+
+
+@dataclass(frozen=True)
+class SetQuarterStatus:
+    quarter: str  # a slug
+    status: str  # active | ended
+    end_date: dt.date | None = None
+    successor_id: Maybe[str | None] = UNSET  # a global Actor id; None removes the successor
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class HandOverQuarter:
+    quarter: str  # a slug
+    mode: str  # share | transfer
+    person_ids: tuple[str, ...] = ()  # global Person ids of the successor's contact persons

@@ -51,8 +51,12 @@ from graphql import (
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
+from analysis.change import BROKERS
 from core.access import Role
 from graph.paths import MAX_LENGTH as MAX_PATH_LENGTH
+from resolvers.handover import LISTED as RISK_LISTED
+from resolvers.handover import LISTED_ACTORS as RISK_LISTED_ACTORS
+from resolvers.handover import LISTED_CUT_OFF as RISK_LISTED_CUT_OFF
 from resolvers.networks import MAX_PATHS
 from resolvers.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -215,7 +219,26 @@ SIZES: dict[str, Size] = {
     "PartnerSuggestion.reasons": fixed(SMALL),
     "PartnerSuggestion.sharedPartners": fixed(SHARED_PARTNERS),
     "MissingLink.actors": fixed(2),
+    # handover
+    "AtRiskAnalysis.qmActors": fixed(SMALL),
+    "AtRiskAnalysis.cutVertices": fixed(RISK_LISTED),
+    "AtRiskAnalysis.bridges": fixed(RISK_LISTED),
+    "AtRiskAnalysis.actionFields": fixed(ACTION_FIELDS),
+    "AtRiskAnalysis.isolatedWithoutQm": fixed(RISK_LISTED_ACTORS),
+    "AtRiskAnalysis.cutOffWithoutQm": fixed(RISK_LISTED_ACTORS),
+    "CutVertexRisk.cutOff": fixed(RISK_LISTED_CUT_OFF),
+    "BridgeRisk.actors": fixed(2),
+    "BridgeRisk.cutOff": fixed(RISK_LISTED_CUT_OFF),
+    "NetworkSnapshot.brokers": fixed(BROKERS),
+    "NetworkChange.actorsAppeared": fixed(RISK_LISTED_ACTORS),
+    "NetworkChange.actorsEnded": fixed(RISK_LISTED_ACTORS),
+    "NetworkChange.pairsChanged": fixed(RISK_LISTED),
+    "PairChange.actors": fixed(2),
     # mutation payloads
+    "QuarterPayload.errors": fixed(SMALL),
+    "HandoverPayload.errors": fixed(SMALL),
+    "HandoverPayload.issued": fixed(20),
+    "HandoverPayload.withdrawn": fixed(API_TOKENS),
     "ActorPayload.errors": fixed(SMALL),
     "CooperationPayload.errors": fixed(SMALL),
     "ContactPersonPayload.errors": fixed(SMALL),

@@ -137,6 +137,18 @@ class QuarterStatus(Enum):
     MERGED = strawberry.enum_value("merged", description="The area was merged into another one (see `mergedInto`).")
 
 
+@strawberry.enum(description="How a handover treats the manager rights of a quarter's current managers.")
+class HandoverMode(Enum):
+    SHARE = strawberry.enum_value(
+        "share", description="The successor's people get manager rights beside the current managers."
+    )
+    TRANSFER = strawberry.enum_value(
+        "transfer",
+        description="The successor's people get manager rights; the quarter is taken from every other manager token "
+        "(a token left with no quarter is revoked).",
+    )
+
+
 @strawberry.enum(
     description="What pays for a project: one of the four quarter funds (Quartiersfonds) of the programme "
     "'Sozialer Zusammenhalt', or another programme (named in `programme`)."

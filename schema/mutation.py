@@ -9,7 +9,15 @@ from strawberry.file_uploads import Upload
 
 from core import access as rules
 from core.context import Context
-from resolvers import actor_mutations, cooperation_mutations, imports, people, project_mutations, tokens
+from resolvers import (
+    actor_mutations,
+    cooperation_mutations,
+    imports,
+    people,
+    project_mutations,
+    quarter_mutations,
+    tokens,
+)
 from schema.imports import ImportDecisionInput, ImportPayload
 from schema.keyed import echo
 from schema.mutation_inputs import (
@@ -24,11 +32,13 @@ from schema.mutation_inputs import (
     DeleteCooperationInput,
     EndCooperationInput,
     EndCouncilSeatInput,
+    HandOverQuarterInput,
     MergeActorsInput,
     PersonInput,
     RecordCouncilDecisionInput,
     RevokeApiTokenInput,
     SetActorQuartersInput,
+    SetQuarterStatusInput,
     UpdateActorInput,
     UpdateContactPersonInput,
     UpdateCooperationInput,
@@ -41,8 +51,9 @@ from schema.payloads import (
     CouncilSeatPayload,
     MergeActorsPayload,
     ProjectPayload,
+    QuarterPayload,
 )
-from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload
+from schema.people import ApiToken, ApiTokenPayload, ContactPersonPayload, ErasePersonPayload, HandoverPayload
 from schema.permissions import described
 from schema.user_errors import user_error
 
@@ -329,6 +340,34 @@ class Mutation:
         return ApiTokenPayload(
             token=ApiToken.of(record) if record else None, secret=None, errors=[user_error(e) for e in outcome.errors]
         )
+
+    @strawberry.mutation(
+        description=described(
+            rules.SET_QUARTER_STATUS,
+            "End a quarter (or correct its status and end date) and name its successor. An ended quarter is "
+            "read-only for everyone but admins.",
+        )
+    )
+    async def set_quarter_status(
+        self,
+        info: Info,
+        input: Annotated[SetQuarterStatusInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> QuarterPayload:
+        return echo(QuarterPayload.of(await quarter_mutations.set_status(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(
+            rules.HAND_OVER_QUARTER,
+            "Share or transfer a quarter's manager rights with its successor's people: issues one manager token "
+            "per person (secrets shown once).",
+        )
+    )
+    async def hand_over_quarter(
+        self,
+        info: Info,
+        input: Annotated[HandOverQuarterInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> HandoverPayload:
+        return HandoverPayload.of(await quarter_mutations.hand_over(info.context, input.command()))
 
     @strawberry.mutation(
         description=described(

@@ -19,12 +19,14 @@ from schema.enums import (
     CouncilBody,
     CouncilRecommendation,
     Fund,
+    HandoverMode,
     InstitutionKind,
     LegalForm,
     MembershipRole,
     Ownership,
     PartnerRole,
     ProjectStatus,
+    QuarterStatus,
     TokenRole,
     value,
 )
@@ -552,3 +554,50 @@ class RevokeApiTokenInput:
 
     def command(self) -> commands.RevokeApiToken:
         return commands.RevokeApiToken(self.id)
+
+
+@strawberry.input(
+    description="Set a quarter's status and end date, and name the successor that carries its network on."
+)
+class SetQuarterStatusInput:
+    quarter: str = strawberry.field(description="The quarter's slug, e.g. `rollberg`.")
+    status: QuarterStatus = strawberry.field(
+        description="ACTIVE or ENDED. An ended quarter is read-only for everyone but admins."
+    )
+    end_date: dt.date | None = strawberry.field(
+        default=None,
+        description="Last day of QM in the area: required for ENDED (today or earlier); for ACTIVE the planned end "
+        "(managers keep their rights until that day has passed).",
+    )
+    successor_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The actor that carries the network on (a neighbourhood centre, the district's social-space "
+        "coordination, a housing association's social management); null removes it, omitted keeps it.",
+    )
+    client_mutation_id: str | None = strawberry.field(
+        default=None, description="Idempotency key: a retry with the same key and input applies the change once."
+    )
+
+    def command(self) -> commands.SetQuarterStatus:
+        return commands.SetQuarterStatus(
+            quarter=self.quarter,
+            status=value(self.status),
+            end_date=self.end_date,
+            successor_id=_maybe_as(self.successor_id, str),
+            client_mutation_id=self.client_mutation_id,
+        )
+
+
+@strawberry.input(description="Share or transfer a quarter's manager rights with the people of its successor.")
+class HandOverQuarterInput:
+    quarter: str = strawberry.field(description="The quarter's slug; it must have a successor (setQuarterStatus).")
+    mode: HandoverMode = strawberry.field(description="Share the rights, or transfer them.")
+    person_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Contact persons of the successor who get a manager token each; none: one token for the successor.",
+    )
+
+    def command(self) -> commands.HandOverQuarter:
+        return commands.HandOverQuarter(
+            quarter=self.quarter, mode=value(self.mode), person_ids=tuple(str(i) for i in self.person_ids)
+        )

@@ -8,9 +8,10 @@ from graph.actors import ActorRecord
 from graph.cooperations import CooperationRecord
 from graph.merging import MergeSummary
 from graph.projects import DecisionRecord, ProjectRecord, SeatRecord
+from graph.quarters import QuarterRecord
 from resolvers.outcomes import Outcome
 from schema.keyed import KeyedPayload
-from schema.types import Actor, Cooperation, CouncilDecision, CouncilSeat, Project, actor_of
+from schema.types import Actor, Cooperation, CouncilDecision, CouncilSeat, Project, Quarter, actor_of
 from schema.user_errors import UserError, user_error
 
 
@@ -72,6 +73,19 @@ class CooperationPayload(KeyedPayload):
     def of(cls, outcome: Outcome[CooperationRecord]) -> CooperationPayload:
         return cls(
             cooperation=Cooperation.of(outcome.value) if outcome.value and not outcome.errors else None,
+            errors=[user_error(e) for e in outcome.errors],
+        )
+
+
+@strawberry.type(description="The result of a mutation on a quarter.")
+class QuarterPayload(KeyedPayload):
+    quarter: Quarter | None = strawberry.field(description="The quarter after the change; null if it was refused.")
+    errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
+
+    @classmethod
+    def of(cls, outcome: Outcome[QuarterRecord]) -> QuarterPayload:
+        return cls(
+            quarter=Quarter.of(outcome.value) if outcome.value and not outcome.errors else None,
             errors=[user_error(e) for e in outcome.errors],
         )
 

@@ -13,8 +13,9 @@ from graph.tokens import TokenRecord
 from resolvers import ids
 from resolvers.outcomes import Outcome
 from resolvers.people import Erasure
+from resolvers.quarter_mutations import Handover
 from schema.keyed import KeyedPayload
-from schema.types import ContactPerson
+from schema.types import ContactPerson, Quarter
 from schema.user_errors import UserError, user_error
 
 
@@ -130,4 +131,30 @@ class Change:
             before=c.before,
             after=c.after,
             erased=c.erased,
+        )
+
+
+@strawberry.type(description="A manager token issued by a handover; its secret is shown once.")
+class IssuedToken:
+    token: ApiToken = strawberry.field(description="The token (without its secret).")
+    secret: str = strawberry.field(description="The bearer token to hand over (`kg_<id>_<secret>`); not shown again.")
+
+
+@strawberry.type(description="What a handover did.")
+class HandoverPayload:
+    quarter: Quarter | None = strawberry.field(description="The quarter handed over; null if refused.")
+    issued: list[IssuedToken] = strawberry.field(description="The manager tokens issued to the successor's people.")
+    withdrawn: list[ApiToken] = strawberry.field(
+        description="Tokens the quarter was taken from (TRANSFER); those left with no quarter are revoked."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
+
+    @classmethod
+    def of(cls, outcome: Outcome[Handover]) -> HandoverPayload:
+        done = outcome.value if not outcome.errors else None
+        return cls(
+            quarter=Quarter.of(done.quarter) if done else None,
+            issued=[IssuedToken(token=ApiToken.of(t.record), secret=t.secret) for t in done.issued] if done else [],
+            withdrawn=[ApiToken.of(t) for t in done.withdrawn] if done else [],
+            errors=[user_error(e) for e in outcome.errors],
         )

@@ -14,6 +14,7 @@ from resolvers import (
     actors,
     changes,
     cooperations,
+    handover,
     imports,
     networks,
     nodes,
@@ -26,6 +27,7 @@ from resolvers.errors import bad_input
 from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_query
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, TieSource, value, values
+from schema.handover import AtRiskAnalysis, NetworkChange
 from schema.imports import Import
 from schema.inputs import (
     ActorFilter,
@@ -273,6 +275,42 @@ class Query:
         light = needs_only_names(info)
         ties = ties_of(tie_source)
         return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, ties, light))
+
+    @strawberry.field(
+        description="At-risk ties of a quarter's network: cut vertices and bridges whose loss splits it, the actors "
+        "that would be isolated or cut off without the QM office and its Träger, and the action fields that would "
+        "lose their last cooperation. What a Verstetigung plan needs."
+    )
+    async def at_risk(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The quarter, e.g. `rollberg`.")],
+        as_of: Annotated[
+            dt.date | None, strawberry.argument(description="The day to analyse the network on (default: today).")
+        ] = None,
+        qm_actor_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="The actors to treat as the QM office and its Träger (default: those with a current "
+                "QM_OPERATOR membership in the quarter)."
+            ),
+        ] = None,
+    ) -> AtRiskAnalysis:
+        given = [str(i) for i in qm_actor_ids] if qm_actor_ids is not None else None
+        return AtRiskAnalysis.of(await handover.at_risk(info.context, slug, as_of, given))
+
+    @strawberry.field(
+        description="How a quarter's network changed between two days: actors and cooperations that appeared or "
+        "ended, pairs whose cooperations changed, and density, components and brokers then and now."
+    )
+    async def network_change(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The quarter, e.g. `rollberg`.")],
+        from_: Annotated[dt.date, strawberry.argument(name="from", description="The first day.")],
+        to: Annotated[dt.date | None, strawberry.argument(description="The second day (default: today).")] = None,
+    ) -> NetworkChange:
+        return NetworkChange.of(await handover.change(info.context, slug, from_, to))
 
     @strawberry.field(description="A quarter's network: its actors and the cooperations among them.")
     async def quarter_network(

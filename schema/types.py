@@ -236,6 +236,16 @@ class Quarter(Node):
         record = await quarters.by_id(info.context, self.record.merged_into_id)
         return Quarter.of(record) if record else None
 
+    @strawberry.field(
+        description="The actor that carries the quarter's network on after its QM (named by an admin with "
+        "`setQuarterStatus`), if any."
+    )
+    async def successor(self, info: Info) -> Actor | None:
+        if self.record.successor_id is None:
+            return None
+        found = await info.context.loaders.actor_by_id.load(self.record.successor_id)
+        return actor_of(found) if found else None
+
     @strawberry.field(description="Actors active in this quarter (at any time; filter with `activeOn`).")
     async def actors(
         self,
