@@ -52,6 +52,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
 from analysis.change import BROKERS
+from analysis.suggestions import SIGNALS
 from core.access import Role
 from graph.paths import MAX_LENGTH as MAX_PATH_LENGTH
 from resolvers.handover import LISTED as RISK_LISTED
@@ -175,6 +176,7 @@ SIZES: dict[str, Size] = {
     "ProjectConnection.nodes": ON_PAGE,
     "ActorMetrics.nodes": ON_PAGE,
     "PartnerSuggestions.suggestions": ON_PAGE,
+    "SuggestionModel.coefficients": fixed(len(SIGNALS)),  # one per signal of the learned model
     # actors, cooperations, quarters
     "Actor.actionFields": fixed(ACTION_FIELDS),
     "Actor.quarters": fixed(SMALL),
