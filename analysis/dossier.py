@@ -16,6 +16,7 @@ from analysis.change import Change, Snapshot
 from analysis.metrics import NetworkMetrics
 from analysis.projection import project
 from graph.networks import NetworkData
+from graph.projects import QuarterProjects
 from graph.quarters import QuarterRecord
 
 LANGUAGES = ("de", "en")
@@ -85,7 +86,7 @@ class Dossier:
     successor: str | None
     contacts: list[Contact] | None  # None: the reader may not see people
     names: dict[str, str]
-    projects: None  # the projects issue is not on main yet
+    projects: QuarterProjects  # all its projects (any status) and the funding per year and fund
 
 
 # ---- texts (all words of the document, per language) ------------------------------------------
@@ -123,7 +124,33 @@ TEXT: dict[str, dict[str, str]] = {
         "actors": "Akteure",
         "cooperations": "Kooperationen",
         "projects": "Projekte, Träger und Fonds",
-        "projects_missing": "Dieser Teil ist noch nicht verfügbar: Projekte werden in kiezgraph noch nicht erfasst.",
+        "projects_none": "Für dieses Quartier sind keine Projekte erfasst.",
+        "project": "Projekt",
+        "fund": "Fonds",
+        "state": "Stand",
+        "sponsor": "Projektträger",
+        "amount": "Bewilligt",
+        "period": "Zeitraum",
+        "funding": "Bewilligte Mittel je Jahr und Fonds",
+        "year": "Jahr",
+        "count": "Projekte",
+        "sum": "Summe",
+        "funding_chart": "Bewilligte Mittel je Jahr (€)",
+        "synthetic_project": "synthetisch",
+        "fund_aktionsfonds": "Aktionsfonds",
+        "fund_projektfonds": "Projektfonds",
+        "fund_baufonds": "Baufonds",
+        "fund_netzwerkfonds": "Netzwerkfonds",
+        "fund_other": "anderes Programm",
+        "status_idea": "Idee",
+        "status_discussed": "im Quartiersrat beraten",
+        "status_approved": "bewilligt",
+        "status_tendered": "ausgeschrieben",
+        "status_awarded": "vergeben",
+        "status_running": "läuft",
+        "status_finished": "abgeschlossen",
+        "status_rejected": "abgelehnt",
+        "status_withdrawn": "zurückgezogen",
         "change": "Entwicklung des Netzwerks",
         "change_size": "Akteure",
         "change_ties": "Partnerpaare",
@@ -191,7 +218,33 @@ TEXT: dict[str, dict[str, str]] = {
         "actors": "Actors",
         "cooperations": "Cooperations",
         "projects": "Projects, sponsors and funds",
-        "projects_missing": "This part is not available yet: kiezgraph does not record projects yet.",
+        "projects_none": "No projects are recorded for this quarter.",
+        "project": "Project",
+        "fund": "Fund",
+        "state": "Status",
+        "sponsor": "Sponsor",
+        "amount": "Granted",
+        "period": "Period",
+        "funding": "Funds granted per year and fund",
+        "year": "Year",
+        "count": "Projects",
+        "sum": "Sum",
+        "funding_chart": "Funds granted per year (€)",
+        "synthetic_project": "synthetic",
+        "fund_aktionsfonds": "Aktionsfonds (action fund)",
+        "fund_projektfonds": "Projektfonds (project fund)",
+        "fund_baufonds": "Baufonds (building fund)",
+        "fund_netzwerkfonds": "Netzwerkfonds (network fund)",
+        "fund_other": "other programme",
+        "status_idea": "idea",
+        "status_discussed": "discussed by the Quartiersrat",
+        "status_approved": "approved",
+        "status_tendered": "tendered",
+        "status_awarded": "awarded",
+        "status_running": "running",
+        "status_finished": "finished",
+        "status_rejected": "rejected",
+        "status_withdrawn": "withdrawn",
         "change": "How the network changed",
         "change_size": "Actors",
         "change_ties": "Partner pairs",
@@ -330,8 +383,54 @@ def _fields(d: Dossier, t: dict[str, str], lang: str) -> str:
     )
 
 
-def _projects(t: dict[str, str]) -> str:
-    return f"<section id='projects'><h2>{t['projects']}</h2><p class='note'>{t['projects_missing']}</p></section>"
+def _euros(cents: int | None, lang: str) -> str:
+    """Money as people of that language write it: 12.500,50 € or €12,500.50."""
+    if cents is None:
+        return "–"
+    text = f"{cents / 100:,.2f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".") + " €" if lang == "de" else "€" + text
+
+
+def _fund(fund: str, programme: str | None, t: dict[str, str]) -> str:
+    label = t.get(f"fund_{fund}", fund)
+    return f"{label}: {programme}" if programme else label
+
+
+def _projects(d: Dossier, t: dict[str, str], lang: str) -> str:
+    found = d.projects.projects
+    if not found:
+        return f"<section id='projects'><h2>{t['projects']}</h2><p class='note'>{t['projects_none']}</p></section>"
+    flag = f" ({t['synthetic_project']})"
+    rows = "".join(
+        f"<tr><td>{escape(p.title)}{flag if p.synthetic else ''}</td>"
+        f"<td>{escape(_fund(p.fund, p.programme, t))}</td><td>{t.get(f'status_{p.status}', p.status)}</td>"
+        f"<td>{escape(sponsor or '–')}</td><td class='num'>{_euros(p.amount_cents, lang)}</td>"
+        f"<td>{_date(p.start, lang)} – {_date(p.end, lang)}</td></tr>"
+        for p, sponsor in found
+    )
+    funding = "".join(
+        f"<tr><td>{f.year or '–'}</td><td>{escape(_fund(f.fund, None, t))}</td><td class='num'>{f.projects}</td>"
+        f"<td class='num'>{_euros(f.amount_cents, lang)}</td></tr>"
+        for f in d.projects.funding
+    )
+    per_year: dict[int, int] = {}
+    for f in d.projects.funding:
+        if f.year is not None:
+            per_year[f.year] = per_year.get(f.year, 0) + f.amount_cents
+    years = sorted(per_year)
+    chart = (
+        picture.line_chart(
+            t["funding_chart"], [str(y) for y in years], [per_year[y] / 100 for y in years], 0, lang == "de"
+        )
+        if len(years) > 1
+        else ""
+    )
+    return (
+        f"<section id='projects'><h2>{t['projects']}</h2><table><tr><th>{t['project']}</th><th>{t['fund']}</th>"
+        f"<th>{t['state']}</th><th>{t['sponsor']}</th><th>{t['amount']}</th><th>{t['period']}</th></tr>{rows}</table>"
+        f"<h3>{t['funding']}</h3><table><tr><th>{t['year']}</th><th>{t['fund']}</th><th>{t['count']}</th>"
+        f"<th>{t['sum']}</th></tr>{funding}</table><div class='chart-box'>{chart}</div></section>"
+    )
 
 
 def _change(d: Dossier, t: dict[str, str], lang: str) -> str:
@@ -448,7 +547,7 @@ def render(d: Dossier, lang: str = "de") -> str:
         _picture(d, t),
         _key(d, t, lang),
         _fields(d, t, lang),
-        _projects(t),
+        _projects(d, t, lang),
         _change(d, t, lang),
         _risk(d, t, lang),
         _successor(d, t),

@@ -28,7 +28,7 @@ from analysis.projection import project
 from core import access as rules
 from core.access import Role
 from core.context import Context
-from graph import revision
+from graph import projects, revision
 from graph.networks import NetworkData
 from graph.quarters import QuarterRecord
 from resolvers import handover
@@ -124,7 +124,7 @@ async def gather(ctx: Context, slug: str) -> Gathered:
         if people
         else None,
         names=names,
-        projects=None,  # the projects issue is not on main yet: the dossier says so
+        projects=await projects.of_quarter(ctx.db, q.slug),
     )
     return Gathered(dossier, risk, changed) if changed else Gathered(dossier, risk, _empty(q, day))
 

@@ -80,7 +80,14 @@ def test_the_dossier_has_every_part_and_its_numbers_are_the_apis(
     for title in TITLES_DE:
         assert title in html, title
     assert "<svg" in html and html.count("<circle") > 20  # the picture and the charts
-    assert "noch nicht verfügbar" in html  # projects: not on main yet, and said so
+    # Projects (issue 14): the demo's Projektfonds project in Rollberg with its sponsor and amount,
+    # flagged as synthetic, and the funding table agrees with the API's projectFunding.
+    projects = html.split("<section id='projects'>", 1)[1].split("</section>", 1)[0]
+    assert "Sprachbrücke Hügel (synthetisch)" in projects and "Nachbarschaftstreff Hügel" in projects
+    assert "48.000,00 €" in projects and "abgeschlossen" in projects
+    funding = gql.as_(None).data('{ quarter(slug: "rollberg") { projectFunding { year projects amount } } }')
+    for row in funding["quarter"]["projectFunding"]:
+        assert f"<td class='num'>{row['projects']}</td>" in projects
     assert "Nachbarschaftstreff Hügel" in html and "fiktive Demo-Daten" in html
     revision = gql.data('{ quarter(slug: "rollberg") { slug } }')  # any read; the revision is in the text
     assert revision and re.search(r"Datenstand: Revision \d+ vom \d\d\.\d\d\.\d{4}", html)
