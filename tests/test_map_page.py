@@ -389,6 +389,10 @@ def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(
     try:
         open_quarter(second, site, "rollberg")
         expect(second.get_by_test_id("counts")).to_contain_text(counts_text(len(before["nodes"]), len(before["edges"])))
+        # The second page follows the quarter's changes by itself: it says so, and needs no refresh button.
+        expect(second.locator(".app")).to_have_attribute("data-live", "live")
+        expect(second.get_by_test_id("live-status")).to_have_text("live")
+        expect(second.get_by_role("button", name="Aktualisieren")).to_have_count(0)
         open_quarter(page, site, "rollberg", actor=kita)
         sign_in(page, site.manager)
         panel = page.get_by_test_id("actor-panel")
@@ -407,9 +411,7 @@ def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(
         )
         expect(page.get_by_test_id("map")).to_have_attribute("data-layout", "settled")
         shots(page, "drawn")
-        # The second page: live once the API has a change feed; until then after a refresh.
-        if second.locator(".app").get_attribute("data-live") == "manual":
-            second.get_by_role("button", name="Aktualisieren").click()
+        # The second page gets the new cooperation live, without a reload and without pressing anything.
         expect(second.get_by_test_id("counts")).to_contain_text(
             counts_text(len(before["nodes"]), len(before["edges"]) + 1)
         )
