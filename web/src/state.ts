@@ -238,9 +238,12 @@ effect(() => {
 const revisionKnown = computed(() => shownRevision.value !== null);
 let refreshQueued = false;
 
+// Who is signed in, as a value: the start-up `me` answer equal to what was assumed keeps the subscription.
+const rights = computed(() => JSON.stringify(viewer.value));
+
 effect(() => {
   const slug = quarterSlug(baseScope(scope.value));
-  void viewer.value;
+  void rights.value;
   if (!revisionKnown.value) return;
   return feed.follow(slug, shownRevision.peek() ?? 0, (change) => {
     // The page's own writes are already read again (their revision is in what is shown); a burst of
