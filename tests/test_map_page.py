@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 import httpx2 as httpx
 import neo4j
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, WebSocketRoute, expect, sync_playwright
 
 from bench.common import api_server
 from graph.db import Neo4jSettings
@@ -389,6 +389,10 @@ def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(
     try:
         open_quarter(second, site, "rollberg")
         expect(second.get_by_test_id("counts")).to_contain_text(counts_text(len(before["nodes"]), len(before["edges"])))
+        # The second page follows the quarter's changes by itself: it says so, and needs no refresh button.
+        expect(second.locator(".app")).to_have_attribute("data-live", "live")
+        expect(second.get_by_test_id("live-status")).to_have_text("live")
+        expect(second.get_by_role("button", name="Aktualisieren")).to_have_count(0)
         open_quarter(page, site, "rollberg", actor=kita)
         sign_in(page, site.manager)
         panel = page.get_by_test_id("actor-panel")
@@ -407,15 +411,113 @@ def test_a_manager_adds_a_cooperation_and_a_second_page_sees_it(
         )
         expect(page.get_by_test_id("map")).to_have_attribute("data-layout", "settled")
         shots(page, "drawn")
-        # The second page: live once the API has a change feed; until then after a refresh.
-        if second.locator(".app").get_attribute("data-live") == "manual":
-            second.get_by_role("button", name="Aktualisieren").click()
+        # The second page gets the new cooperation live, without a reload and without pressing anything.
         expect(second.get_by_test_id("counts")).to_contain_text(
             counts_text(len(before["nodes"]), len(before["edges"]) + 1)
         )
         second.screenshot(path=ARTIFACTS / f"{shots.test}-second-page.png")
     finally:
         other.close()
+
+
+_ADD_COOPERATION = """mutation($ids: [ID!]!) {
+  addCooperation(input: {actorIds: $ids, kind: WORKING_GROUP, source: "Testlauf live"}) {
+    cooperation { id } errors { message }
+  }
+}"""
+
+
+def _wait_until(page: Page, condition: Callable[[], bool], bound_ms: int = 30_000) -> None:
+    # Route handlers run while the test talks to Playwright: poll it for a condition, with a generous bound.
+    for _ in range(bound_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("condition not met in time")
+
+
+def _unlinked_pairs(net: dict[str, Any]) -> Iterator[list[str]]:
+    linked = {frozenset((e["source"], e["target"])) for e in net["edges"]}
+    ids = [n["id"] for n in net["nodes"]]
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if frozenset((a, b)) not in linked:
+                yield [a, b]
+
+
+class _Relay:
+    """The page's WebSockets through Playwright: passed on to the server, or held (not connected) on request."""
+
+    def __init__(self) -> None:
+        self.hold = False
+        self.pages: list[WebSocketRoute] = []
+        self.servers: list[WebSocketRoute | None] = []
+        self.from_page: list[list[dict[str, Any]]] = []
+        self.to_page: list[dict[str, Any]] = []
+        self.held: list[str | bytes] = []
+
+    def route(self, ws: WebSocketRoute) -> None:
+        self.pages.append(ws)
+        self.from_page.append([])
+        if self.hold:
+            self.servers.append(None)
+            ws.on_message(self._keep(len(self.pages) - 1, self.held.append))
+        else:
+            self.connect(len(self.pages) - 1)
+
+    def connect(self, index: int) -> None:
+        ws = self.pages[index]
+        server = ws.connect_to_server()
+        self.servers[index:] = [server]
+        ws.on_message(self._keep(index, server.send))
+        server.on_message(lambda m: (self.to_page.append(json.loads(m)), ws.send(m)))
+        for message in self.held:
+            server.send(message)
+        self.held.clear()
+
+    def _keep(self, index: int, then: Callable[[str | bytes], None]) -> Callable[[str | bytes], None]:
+        return lambda m: (self.from_page[index].append(json.loads(m)), then(m))[1]
+
+    def subscribed_after(self, index: int) -> list[int]:
+        return [m["payload"]["variables"]["after"] for m in self.from_page[index] if m["type"] == "subscribe"]
+
+
+def test_the_map_reconnects_and_resumes_after_the_last_change_it_saw(site: Site, page: Page, shots: Shots) -> None:
+    relay = _Relay()
+    page.route_web_socket(re.compile(r"/graphql$"), relay.route)
+    before = quarter_network(site, "rollberg")
+    pairs = _unlinked_pairs(before)
+    nodes, edges = len(before["nodes"]), len(before["edges"])
+    open_quarter(page, site, "rollberg")
+    expect(page.locator(".app")).to_have_attribute("data-live", "live")
+
+    added = site.graphql(_ADD_COOPERATION, {"ids": next(pairs)}, token=site.manager)
+    assert added["addCooperation"]["errors"] == []
+    expect(page.get_by_test_id("counts")).to_contain_text(counts_text(nodes, edges + 1))
+    seen = max(m["payload"]["data"]["changes"]["revision"] for m in relay.to_page if m["type"] == "next")
+
+    # The connection drops; the page's next attempt is held until a change has been committed meanwhile.
+    relay.hold = True
+    dropped = len(relay.pages) - 1
+    relay.pages[dropped].close()
+    server = relay.servers[dropped]
+    assert server is not None
+    server.close()
+    expect(page.get_by_test_id("live-status")).to_have_text("getrennt, verbinde neu …")
+    expect(page.locator(".app")).to_have_attribute("data-live", "manual")
+    expect(page.get_by_role("button", name="Aktualisieren")).to_be_visible()
+    shots(page, "disconnected")
+    added = site.graphql(_ADD_COOPERATION, {"ids": next(pairs)}, token=site.manager)
+    assert added["addCooperation"]["errors"] == []
+
+    _wait_until(page, lambda: len(relay.pages) > dropped + 1)  # the page tries again by itself
+    relay.hold = False
+    relay.connect(len(relay.pages) - 1)
+    expect(page.locator(".app")).to_have_attribute("data-live", "live")
+    # The change committed while it was away arrives: it resumed after the last revision it had seen.
+    expect(page.get_by_test_id("counts")).to_contain_text(counts_text(nodes, edges + 2))
+    assert relay.subscribed_after(len(relay.pages) - 1) == [seen]
+    shots(page, "resumed")
 
 
 def test_refused_edits_show_their_german_message_beside_the_field(site: Site, page: Page, shots: Shots) -> None:

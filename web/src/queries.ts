@@ -28,6 +28,8 @@ interface NetworkResult {
   nodeCount: number;
   edgeCount: number;
   json: NetworkJson;
+  /** Every change up to this revision is in `json`; the live feed resumes after it. */
+  revision: number;
 }
 
 export async function start(): Promise<{ quarters: Quarter[]; actionFields: ActionField[]; me: Viewer }> {

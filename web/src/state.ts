@@ -51,6 +51,8 @@ export const view = signal<"map" | "list">("map");
 export const announcement = signal<string>("");
 /** Bumped after a write or a refresh: everything loaded for the old state is dropped. */
 export const revision = signal(0);
+/** The API's revision of the network last read: the live feed resumes after it (null: none read yet). */
+export const shownRevision = signal<number | null>(null);
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -161,7 +163,12 @@ export function scopeFilter(s: Scope | null = scope.value): api.NetworkFilter | 
   return base?.kind === "quarter" ? { quarters: [base.slug] } : null;
 }
 
-const cache = new Map<string, NetworkJson>();
+interface Shown {
+  json: NetworkJson;
+  revision: number;
+}
+
+const cache = new Map<string, Shown>();
 const CACHE_SIZE = 40;
 let inflight: AbortController | null = null;
 
@@ -170,7 +177,7 @@ function scopeKey(s: Scope, day: string | null): string {
   return `${what}@${day ?? "all"}`;
 }
 
-async function fetchNetwork(s: Scope, day: string | null, signal: AbortSignal): Promise<NetworkJson> {
+async function fetchNetwork(s: Scope, day: string | null, signal: AbortSignal): Promise<Shown> {
   const key = scopeKey(s, day);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -178,9 +185,10 @@ async function fetchNetwork(s: Scope, day: string | null, signal: AbortSignal): 
     s.kind === "quarter" ? await api.quarterNetwork(s.slug, day, signal)
     : s.kind === "berlin" ? await api.network(null, day, signal)
     : await api.egoNetwork(s.actorId, s.depth, day, signal);
-  cache.set(key, answer.json);
+  const shown = { json: answer.json, revision: answer.revision };
+  cache.set(key, shown);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  return answer.json;
+  return shown;
 }
 
 export async function loadNetwork(): Promise<void> {
@@ -195,10 +203,11 @@ export async function loadNetwork(): Promise<void> {
   inflight = controller;
   networkState.value = "loading";
   try {
-    const json = await fetchNetwork(s, asOf.value, controller.signal);
+    const shown = await fetchNetwork(s, asOf.value, controller.signal);
     if (controller.signal.aborted) return;
     batch(() => {
-      network.value = json;
+      network.value = shown.json;
+      shownRevision.value = Math.max(shownRevision.peek() ?? 0, shown.revision);
       networkState.value = "ready";
     });
   } catch (error) {
@@ -223,10 +232,29 @@ effect(() => {
   void loadNetwork();
 });
 
-// Changes made elsewhere: with a live feed they arrive here; without one the person refreshes.
+// Changes made elsewhere: the live feed follows them from the revision of the first network shown
+// (revisions are global, so one that was read for another scope is as good a start); while it is not
+// connected the person refreshes. A new sign-in follows again with the new rights.
+const revisionKnown = computed(() => shownRevision.value !== null);
+let refreshQueued = false;
+
+// Who is signed in, as a value: the start-up `me` answer equal to what was assumed keeps the subscription.
+const rights = computed(() => JSON.stringify(viewer.value));
+
 effect(() => {
   const slug = quarterSlug(baseScope(scope.value));
-  return feed.follow(slug, () => refresh());
+  void rights.value;
+  if (!revisionKnown.value) return;
+  return feed.follow(slug, shownRevision.peek() ?? 0, (change) => {
+    // The page's own writes are already read again (their revision is in what is shown); a burst of
+    // changes (one commit can carry several) reads the view again once.
+    if (refreshQueued || change.revision <= (shownRevision.peek() ?? 0)) return;
+    refreshQueued = true;
+    queueMicrotask(() => {
+      refreshQueued = false;
+      refresh();
+    });
+  });
 });
 
 // ---- measures (researchers, admins) and missing links (managers too) ----------------------------------

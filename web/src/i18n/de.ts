@@ -282,6 +282,8 @@ export const de = {
   liveOff: "Aktualisieren",
   liveOffHelp: "Änderungen anderer erscheinen nach dem Aktualisieren.",
   refreshed: "Aktualisiert.",
+  liveOn: "live",
+  liveReconnecting: "getrennt, verbinde neu …",
 };
 
 export type Messages = typeof de;

@@ -257,4 +257,6 @@ export const en: Messages = {
   liveOff: "Refresh",
   liveOffHelp: "Changes by others appear when you refresh.",
   refreshed: "Refreshed.",
+  liveOn: "live",
+  liveReconnecting: "disconnected, reconnecting …",
 };

@@ -4,7 +4,7 @@ import { useRef } from "preact/hooks";
 import { ApiError } from "../api";
 import { download, FORMATS, type Format } from "../exports";
 import { lang, setLang, t } from "../i18n";
-import { feed } from "../live";
+import { feed, manualRefresh } from "../live";
 import { mayExport } from "../permissions";
 import { announce, asOf, quarters, refresh, scope, signIn, signOut, view, viewer } from "../state";
 import { currentMap } from "./MapView";
@@ -28,6 +28,12 @@ export function Header() {
           <button type="button" aria-pressed={view.value === "map"} onClick={() => (view.value = "map")}>{m.viewMap}</button>
           <button type="button" aria-pressed={view.value === "list"} onClick={() => (view.value = "list")}>{m.viewList}</button>
         </div>
+        {feed !== manualRefresh && scope.value && (
+          <span class="live-status" role="status" data-testid="live-status">
+            {feed.mode === "live" ? m.liveOn : m.liveReconnecting}
+          </span>
+        )}
+        {/* The fallback while the live feed is not connected (or the browser has none). */}
         {feed.mode === "manual" && scope.value && (
           <button type="button" class="ghost" title={m.liveOffHelp} onClick={() => { refresh(); announce(m.refreshed); }}>
             <span aria-hidden="true">⟳ </span>{m.liveOff}
