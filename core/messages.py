@@ -79,9 +79,9 @@ def localized(value: str, language: Language | None = None) -> str:
     return value.in_(language or CURRENT.get()) if isinstance(value, Text) else value
 
 
-def negotiate(accept_language: str | None) -> Language:
+def negotiate(accept_language: str | None, default: Language = DEFAULT) -> Language:
     """The language to answer in, from an ``Accept-Language`` header (RFC 9110, 12.5.4): the supported
-    language with the highest weight; English without a header or a match."""
+    language with the highest weight; ``default`` (English for the API) without a header or a match."""
     best: tuple[float, Language] | None = None
     for position, part in enumerate((accept_language or "").split(",")):
         tag, _, options = part.strip().partition(";")
@@ -101,7 +101,7 @@ def negotiate(accept_language: str | None) -> Language:
         # Equal weights: the earlier tag wins (a lower position sorts first via the negated index).
         if best is None or weight > best[0]:
             best = (weight - position * 1e-9, cast(Language, primary))
-    return best[1] if best else DEFAULT
+    return best[1] if best else default
 
 
 def placeholders(template: str) -> set[str]:

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from analysis.dossier import LANGUAGES, render
 from core import access as rules
+from core import messages
 from core.context import Context
 from graph.errors import GraphError
 from resolvers import dossier
@@ -42,19 +43,8 @@ def language(request: Request) -> str:
         if asked.lower() not in LANGUAGES:
             raise BadParameter(f"lang must be one of {', '.join(LANGUAGES)}")
         return asked.lower()
-    ranked: list[tuple[float, int, str]] = []
-    for i, part in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and weight > 0:
-            ranked.append((-weight, i, primary))
-    return min(ranked)[2] if ranked else "de"
+    # The dossier is a German document first: German unless the header prefers English.
+    return messages.negotiate(request.headers.get("accept-language"), default="de")
 
 
 def wants_pdf(request: Request) -> bool:
