@@ -40,6 +40,7 @@ from core import timing as timings
 from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
+from core.latest import Latest
 from core.services import Services, WorkerPool
 from graph import migrations, revision
 from graph.db import Database, Neo4jSettings
@@ -372,7 +373,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     # free; every user of the database reaches it through HomeDatabase.
     driver_loop = LoopThread("kiezgraph-neo4j")
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
-    services = Services(workers=WorkerPool(options.metrics_workers))
+    services = Services(workers=WorkerPool(options.metrics_workers), metrics=Latest(options.metrics_refresh_delay))
     readiness = Readiness(db)
     authenticator = Authenticator(
         db,
@@ -411,6 +412,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         finally:
             if services.broker is not None:
                 await services.broker.close()
+            services.metrics.close()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()
