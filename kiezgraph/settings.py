@@ -369,6 +369,7 @@ DECLARED: Final[tuple[Setting, ...]] = (
         1.0,
         "after a write, how long metrics wait for further writes before they are recomputed in the background",
         _RUNTIME,
+        unit="s",
         service=True,
     ),
     Setting(
