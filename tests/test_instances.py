@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 import neo4j
+import networkx as nx
 import pytest
 from starlette.testclient import TestClient
 
@@ -23,7 +24,10 @@ from graph.db import Neo4jSettings
 from kiezgraph import consistency
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import free_port
+from resolvers import ids as gids
 from tests.conftest import TEST_OPTIONS, issue_token
+from tests.netload import load_graph
+from tests.test_request_limits import wait_for
 
 QUARTERS = {"query": "{ quarters { slug } }"}
 REVOKE = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { errors { code } } }"
@@ -156,3 +160,34 @@ def test_a_write_on_one_instance_is_read_on_the_other_with_its_bookmark_over_the
             headers={consistency.HEADER: "nicht <ein> Lesezeichen", "Accept-Language": "de"},
         )
         assert odd.status_code == 400 and "Lesezeichen" in odd.json()["errors"][0]["message"]
+
+
+METRICS = "{ networkMetrics { cooperations revision stale computedAt } }"
+COOPERATE = "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }"
+
+
+def test_metrics_on_an_instance_that_did_not_write_are_stale_until_it_has_recomputed_them(
+    clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    g = nx.path_graph(6)
+    actors = [gids.encode("Actor", a) for a in load_graph(neo4j_settings, g, label="twin").values()]
+    with (
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS), headers=_bearer(admin_token)) as one,
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS), headers=_bearer(admin_token)) as other,
+    ):
+        before = other.post("/graphql", json={"query": METRICS}).json()["data"]["networkMetrics"]
+        variables = {"i": {"actorIds": [actors[0], actors[-1]], "kind": "FUNDING"}}
+        written = one.post("/graphql", json={"query": COOPERATE, "variables": variables}).json()
+        assert written["data"]["addCooperation"]["errors"] == []
+        # `other` learns of the write on its next read: the last result, stale, while it recomputes.
+        now = other.post("/graphql", json={"query": METRICS}).json()["data"]["networkMetrics"]
+        assert (now["revision"], now["stale"], now["cooperations"]) == (before["revision"], True, 5)
+        settled = wait_for(
+            lambda: (
+                not (m := other.post("/graphql", json={"query": METRICS}).json()["data"]["networkMetrics"])["stale"]
+                and m
+            ),
+            "the other instance's background recomputation",
+            bound=120,
+        )
+        assert settled["revision"] > before["revision"] and settled["cooperations"] == 6
