@@ -40,6 +40,7 @@ from core import timing as timings
 from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
+from core.revocations import Revocations
 from core.services import Services, WorkerPool
 from graph import migrations, revision
 from graph.db import Database, Neo4jSettings
@@ -374,6 +375,8 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
     services = Services(workers=WorkerPool(options.metrics_workers))
     readiness = Readiness(db)
+    # One way to learn of revoked tokens, for HTTP (the authenticator) and subscriptions (the broker).
+    revocations = Revocations(db)
     authenticator = Authenticator(
         db,
         public_access=options.public_access,
@@ -381,6 +384,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         jwt_public_key=options.jwt_public_key,
         cache_seconds=options.token_cache_seconds,
         recheck_seconds=options.token_recheck_seconds,
+        revocations=revocations,
     )
     services.token_forgetters.append(authenticator.forget)
     services.broker = Broker(
@@ -388,7 +392,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         interval=options.change_poll_interval,
         buffer=options.subscription_buffer,
         per_key=options.subscriptions_per_token,
-        on_revoked=services.forget_tokens,
+        revocations=revocations,
     )
     graphql = GraphQLApp(db, services, options, authenticator)
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+import jwt
 import neo4j
 import pytest
 import websockets
@@ -51,6 +54,7 @@ ADD_PERSON = "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i)
 ADD_TIE = "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }"
 REVOKE = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { errors { code } } }"
 REVISION = "{ changes(first: 1) { revision } }"
+JWT_SECRET = "subscription-tests-signing-key-of-32-bytes-or-more"
 
 
 @dataclass
@@ -80,6 +84,7 @@ def instances(neo4j_settings: Neo4jSettings, driver: neo4j.Driver) -> Iterator[I
         "KIEZGRAPH_WS_KEEPALIVE": "1",
         "KIEZGRAPH_SUBSCRIPTIONS_PER_CONNECTION": "3",
         "KIEZGRAPH_SUBSCRIPTIONS_PER_TOKEN": "4",
+        "KIEZGRAPH_JWT_SECRET": JWT_SECRET,
     }
     with api_server(neo4j_settings, **env) as a, api_server(neo4j_settings, **env) as b:
         yield Instances(a, b, admin, neo4j_settings)
@@ -351,3 +356,71 @@ def test_a_slow_subscriber_is_dropped_not_buffered(instances: Instances, neo4j_s
     ended = run_async(neo4j_settings, work)
     assert ended is not None and ended.code == CLOSE_SLOW
     assert "slow consumer" in ended.reason
+
+
+def test_a_jwts_subscription_ends_when_it_expires_though_nothing_is_written(instances: Instances) -> None:
+    # Long enough to connect on a busy machine; the end comes from a timer to `exp`, not a write.
+    expires = int(time.time()) + 10
+    token = jwt.encode({"sub": "map-kiosk", "role": "researcher", "exp": expires}, JWT_SECRET, algorithm="HS256")
+    with subscribed(instances.b, CHANGES, {}, token=token) as sub:
+        assert "connected" in sub.seen[-1], sub.seen
+        closed = sub.wait_for(lambda line: "closed" in line, "the connection to close at the token's expiry")
+    assert closed == {"closed": 4403, "reason": "the token expired"}
+    assert time.time() >= expires - 1  # ended by the expiry (the clock's second may round down)
+    # Expired, it is refused at connection_init with the same code.
+    with subscribed(instances.b, CHANGES, {}, token=token) as again:
+        assert again.seen[-1]["closed"] == 4403
+
+
+SET_STATUS = "mutation($i: SetQuarterStatusInput!) { setQuarterStatus(input: $i) { errors { code } } }"
+HAND_OVER = "mutation($i: HandOverQuarterInput!) { handOverQuarter(input: $i) { errors { code } withdrawn { id } } }"
+ADD_PERSON_ID = "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } } }"
+
+
+def test_a_handover_ends_the_subscriptions_of_the_tokens_it_withdraws_the_quarter_from(instances: Instances) -> None:
+    # Last in this module: it ends the quarter flughafenstrasse (the others use rollberg).
+    only = issue_token(instances.settings, "manager", ["flughafenstrasse"], name="old QM team")
+    both = issue_token(instances.settings, "manager", ["flughafenstrasse", "rollberg"], name="old QM team 2")
+    successor = create_actor(instances.a, instances.admin, "Nachbarschaftshaus Nachfolge", "flughafenstrasse")
+    person = gql(
+        instances.a, ADD_PERSON_ID, {"i": {"actorId": successor["id"], "name": "Frau Nachfolge"}}, instances.admin
+    )
+    ended = gql(
+        instances.a,
+        SET_STATUS,
+        {
+            "i": {
+                "quarter": "flughafenstrasse",
+                "status": "ENDED",
+                "endDate": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+                "successorId": successor["id"],
+            }
+        },
+        instances.admin,
+    )
+    assert ended["setQuarterStatus"]["errors"] == []
+    with (
+        subscribed(instances.b, CHANGES, {"quarter": "flughafenstrasse"}, token=only) as revoked,
+        subscribed(instances.b, CHANGES, {"quarter": "rollberg"}, token=both) as narrowed,
+    ):
+        assert "connected" in revoked.seen[-1] and "connected" in narrowed.seen[-1]
+        person_id = person["addContactPerson"]["person"]["id"]
+        handed = gql(
+            instances.a,
+            HAND_OVER,
+            {"i": {"quarter": "flughafenstrasse", "mode": "TRANSFER", "personIds": [person_id]}},
+            instances.admin,
+        )["handOverQuarter"]
+        assert handed["errors"] == [] and {t["id"] for t in handed["withdrawn"]} == {
+            only.split("_")[1],
+            both.split("_")[1],
+        }
+        gone = revoked.wait_for(lambda line: "closed" in line, "the revoked token's connection to close")
+        moved = narrowed.wait_for(lambda line: "closed" in line, "the narrowed token's connection to close")
+    assert gone == {"closed": 4403, "reason": "the token was revoked"}
+    assert moved["closed"] == 4403 and "quarters changed" in moved["reason"]
+    # The narrowed token reconnects with what it still holds; the revoked one is refused.
+    with subscribed(instances.b, CHANGES, {"quarter": "rollberg"}, token=both) as again:
+        assert "connected" in again.seen[-1]
+    with subscribed(instances.b, CHANGES, {}, token=only) as again:
+        assert again.seen[-1]["closed"] == 4403
