@@ -51,7 +51,7 @@ from kiezgraph.exports import REVISION_HEADER, export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
 from kiezgraph.middleware.body_limit import BodyLimit
-from kiezgraph.middleware.rate_limit import RateLimit
+from kiezgraph.middleware.rate_limit import RateLimit, SharedBudget
 from kiezgraph.settings import ServiceOptions, Settings
 from kiezgraph.web import web_routes
 from schema import Limits, build_schema, deadline
@@ -444,7 +444,12 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             ),
             Middleware(BodyLimit, max_bytes=options.max_body_bytes),
             Middleware(Authentication, authenticator=authenticator),
-            Middleware(RateLimit, per_minute=options.rate_per_minute, public_per_minute=options.public_rate_per_minute),
+            Middleware(
+                RateLimit,
+                per_minute=options.rate_per_minute,
+                public_per_minute=options.public_rate_per_minute,
+                shared=SharedBudget(db),
+            ),
         ],
         lifespan=lifespan,
     )

@@ -6,6 +6,7 @@ or two machines would); `kiezgraph serve --workers 2` is also started for real.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -52,6 +53,33 @@ def test_a_token_revoked_on_one_instance_stops_on_the_other_at_once(
         assert refused.status_code == 401
         assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         # The admin's own cached token is untouched by the revocation of another.
+        assert other.post("/graphql", json=QUARTERS, headers=_bearer(admin_token)).status_code == 200
+
+
+def test_a_tokens_rate_limit_holds_across_instances(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    # 12 a minute: each instance's own bucket would allow a burst of 10, two instances 20.
+    options = dataclasses.replace(TEST_OPTIONS, rate_per_minute=12)
+    researcher = issue_token(neo4j_settings, "researcher", name="rate across instances")
+    # All 12 requests fall into one minute of the shared budget: start early enough in a minute.
+    while time.time() % 60 > 40:
+        time.sleep(1)
+    with (
+        TestClient(create_app(neo4j_settings, options)) as one,
+        TestClient(create_app(neo4j_settings, options)) as other,
+    ):
+        for _ in range(8):
+            assert one.post("/graphql", json=QUARTERS, headers=_bearer(researcher)).status_code == 200
+        for _ in range(4):
+            assert other.post("/graphql", json=QUARTERS, headers=_bearer(researcher)).status_code == 200
+        # The minute's 12 are spent between them, though each instance's own bucket has room left.
+        for client in (other, one):
+            refused = client.post("/graphql", json=QUARTERS, headers=_bearer(researcher))
+            assert refused.status_code == 429
+            assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+            assert 1 <= int(refused.headers["retry-after"]) <= 60
+        # Another token has its own budget.
         assert other.post("/graphql", json=QUARTERS, headers=_bearer(admin_token)).status_code == 200
 
 
