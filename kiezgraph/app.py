@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData, process_result
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -79,9 +79,12 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(
             schema,
             graphql_ide="graphiql" if options.introspection else None,
-            # Only graphql-transport-ws: our handler (kiezgraph/live.py) holds subscriptions to the
-            # cost budget and the allowlist; the legacy graphql-ws protocol would bypass both.
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Both protocols go through our handlers (kiezgraph/live.py), which hold subscriptions to
+            # the cost budget, the allowlist and the credential's expiry.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            # The legacy protocol's keep-alive (`ka` messages); graphql-transport-ws pings instead.
+            keep_alive=True,
+            keep_alive_interval=options.ws_keepalive,
             max_subscriptions_per_connection=options.subscriptions_per_connection,
             # Browsers do not apply CORS to WebSockets: the handshake's Origin is checked instead.
             allowed_origins=options.cors_origins,
@@ -92,6 +95,7 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.graphql_transport_ws_handler_class = live.keep_alive(options.ws_keepalive)
+        self.graphql_ws_handler_class = live.Legacy
         self.websocket_adapter_class = live.TextFrames
         self.db = db
         self.services = services

@@ -4,7 +4,8 @@ Subscriptions speak graphql-transport-ws (https://github.com/enisdenjo/graphql-w
 served by Strawberry's handler with our additions: before an operation starts, the view checks
 it against the caller's cost budget and the allowlist of persisted queries (Strawberry's
 pipeline does not apply an extension's refusal to subscriptions). The legacy graphql-ws
-protocol is not offered: it would bypass those checks. The door's
+protocol (subscriptions-transport-ws) is offered too, through :class:`Legacy`, with the same
+checks. The door's
 middlewares apply to HTTP only, so a WebSocket authenticates in its first message: the
 ``connection_init`` payload carries ``{"Authorization": "Bearer <token>"}`` (or ``{"token":
 "<token>"}``), checked by the same :class:`Authenticator` as HTTP. A bad credential closes the
@@ -43,6 +44,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     PongMessage,
     SubscribeMessage,
 )
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage as LegacyInitMessage
+from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyError
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from core.access import Principal
 from core.broker import CLOSE_CREDENTIAL, EXPIRED
@@ -160,6 +165,35 @@ class KeepAlive(BaseGraphQLTransportWSHandler[Context, None]):
             self._pinger.cancel()
         self._expiry.cancel()
         await super().shutdown()
+
+
+class Legacy(BaseGraphQLWSHandler[Context, None]):
+    """Strawberry's handler of the legacy graphql-ws protocol (subscriptions-transport-ws), with the
+    same cost budget, allowlist and expiry as :class:`KeepAlive`. Its keep-alive is the protocol's
+    own: the server sends ``ka`` every ``interval`` seconds (the view's setting); the protocol has
+    no answer to it, so a vanished client is found by the WebSocket's own ping (uvicorn's, every
+    20 s) instead of a pong."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._expiry = Expiry()
+
+    async def handle_connection_init(self, message: LegacyInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged:
+            self._expiry.start(self.context, self.websocket)
+
+    async def handle_start(self, message: StartMessage) -> None:
+        if self.connection_acknowledged:
+            error = _refusal(self.view, self.context, message.get("payload"))
+            if error is not None:
+                await self.send_message(LegacyError(type="error", id=message["id"], payload=error.formatted))
+                return
+        await super().handle_start(message)
+
+    async def cleanup(self) -> None:
+        self._expiry.cancel()
+        await super().cleanup()
 
 
 class TextFrames(ASGIWebSocketAdapter):

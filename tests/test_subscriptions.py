@@ -424,3 +424,56 @@ def test_a_handover_ends_the_subscriptions_of_the_tokens_it_withdraws_the_quarte
         assert "connected" in again.seen[-1]
     with subscribed(instances.b, CHANGES, {}, token=only) as again:
         assert again.seen[-1]["closed"] == 4403
+
+
+def test_the_legacy_graphql_ws_protocol_is_authenticated_limited_kept_alive_and_revoked(instances: Instances) -> None:
+    """subscriptions-transport-ws (the protocol older Apollo clients speak), as raw messages."""
+    url = instances.b.replace("http://", "ws://") + "/graphql"
+    token = issue_token(instances.settings, "researcher", name="legacy client")
+    costly = (
+        "subscription { changes { actor { partners(first: 100) { edges { node { partners(first: 100) "
+        "{ edges { node { partners(first: 100) { edges { node { name } } } } } } } } } } } }"
+    )
+
+    async def connect(credential: str) -> websockets.ClientConnection:
+        ws = await websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-ws")])
+        assert ws.subprotocol == "graphql-ws"
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {credential}"}}))
+        return ws
+
+    async def next_of(ws: websockets.ClientConnection, *kinds: str) -> dict[str, Any]:
+        async with asyncio.timeout(WAIT):
+            while True:
+                message = json.loads(await ws.recv())
+                if message["type"] in kinds:
+                    return message  # type: ignore[no-any-return]
+
+    async def exchange() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any], int | None]:
+        async with await connect("kg_nope_nope") as bad:
+            refused = await next_of(bad, "connection_error")
+        async with await connect(token) as ws:
+            await next_of(ws, "connection_ack")
+            await next_of(ws, "ka")  # the protocol's keep-alive
+            await ws.send(json.dumps({"id": "1", "type": "start", "payload": {"query": costly}}))
+            too_costly = await next_of(ws, "error")
+            await ws.send(json.dumps({"id": "2", "type": "start", "payload": {"query": CHANGES, "variables": {}}}))
+            made = await asyncio.to_thread(create_actor, instances.a, instances.admin, "Legacy-Verein")
+            while True:  # the write through the other instance arrives as `data`
+                data = await next_of(ws, "data")
+                if data["payload"]["data"]["changes"]["entityId"] == made["id"]:
+                    break
+            revoked = await asyncio.to_thread(
+                gql, instances.a, REVOKE, {"i": {"id": token.split("_")[1]}}, instances.admin
+            )
+            assert revoked["revokeApiToken"]["errors"] == []
+            async with asyncio.timeout(WAIT):
+                with contextlib.suppress(websockets.ConnectionClosed):
+                    async for _ in ws:
+                        pass
+            return refused, too_costly, data, {"reason": ws.close_reason}, ws.close_code
+
+    refused, too_costly, data, closed, code = asyncio.run(exchange())
+    assert refused["payload"]["code"] == "UNAUTHENTICATED"
+    assert too_costly["id"] == "1" and too_costly["payload"]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert data["id"] == "2" and data["payload"]["data"]["changes"]["actor"]["name"] == "Legacy-Verein"
+    assert code == 4403 and closed["reason"] == "the token was revoked"
