@@ -7,12 +7,14 @@ or two machines would); `kiezgraph serve --workers 2` is also started for real.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import neo4j
@@ -54,6 +56,77 @@ def test_a_token_revoked_on_one_instance_stops_on_the_other_at_once(
         assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         # The admin's own cached token is untouched by the revocation of another.
         assert other.post("/graphql", json=QUARTERS, headers=_bearer(admin_token)).status_code == 200
+
+
+VIEWER = {"query": "{ me { role quarters } }"}
+
+
+def _post(client: TestClient, token: str, query: str, variables: dict[str, object]) -> dict[str, Any]:
+    body: dict[str, Any] = client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=_bearer(token)
+    ).json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def test_a_handovers_withdrawal_holds_on_the_other_instance_at_once(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    only = issue_token(neo4j_settings, "manager", ["flughafenstrasse"], name="old QM team")
+    both = issue_token(neo4j_settings, "manager", ["flughafenstrasse", "rollberg"], name="old QM team 2")
+    with (
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as one,
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as other,
+    ):
+        # `other` caches both tokens with their quarters.
+        assert other.post("/graphql", json=VIEWER, headers=_bearer(only)).status_code == 200
+        before = other.post("/graphql", json=VIEWER, headers=_bearer(both)).json()["data"]["me"]
+        assert before == {"role": "manager", "quarters": ["flughafenstrasse", "rollberg"]}
+        created = _post(
+            one,
+            admin_token,
+            "mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id } } }",
+            {
+                "i": {
+                    "type": "INSTITUTION",
+                    "name": "Nachbarschaftshaus Nachfolge",
+                    "quarters": [{"quarter": "flughafenstrasse"}],
+                }
+            },
+        )
+        successor = created["createActor"]["actor"]["id"]
+        person = _post(
+            one,
+            admin_token,
+            "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } } }",
+            {"i": {"actorId": successor, "name": "Frau Nachfolge"}},
+        )["addContactPerson"]["person"]["id"]
+        ended = _post(
+            one,
+            admin_token,
+            "mutation($i: SetQuarterStatusInput!) { setQuarterStatus(input: $i) { errors { code } } }",
+            {
+                "i": {
+                    "quarter": "flughafenstrasse",
+                    "status": "ENDED",
+                    "endDate": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+                    "successorId": successor,
+                }
+            },
+        )
+        assert ended["setQuarterStatus"]["errors"] == []
+        handed = _post(
+            one,
+            admin_token,
+            "mutation($i: HandOverQuarterInput!) { handOverQuarter(input: $i) { errors { code } } }",
+            {"i": {"quarter": "flughafenstrasse", "mode": "TRANSFER", "personIds": [person]}},
+        )
+        assert handed["handOverQuarter"]["errors"] == []
+        # On the other instance, at once: the token left without a quarter is refused, the other
+        # one has only what it kept.
+        assert other.post("/graphql", json=VIEWER, headers=_bearer(only)).status_code == 401
+        after = other.post("/graphql", json=VIEWER, headers=_bearer(both)).json()["data"]["me"]
+        assert after == {"role": "manager", "quarters": ["rollberg"]}
 
 
 def test_a_tokens_rate_limit_holds_across_instances(
