@@ -28,8 +28,9 @@ import pytest
 import websockets
 
 from bench.common import api_server
-from core.broker import CLOSE_SLOW, Broker, Interest, SubscriptionEnded
-from graph import changes, migrations
+from core.broker import CLOSE_CREDENTIAL, CLOSE_SLOW, Broker, Interest, SubscriptionEnded
+from core.revocations import Revocations
+from graph import changes, migrations, tokens
 from graph.db import Database, Neo4jSettings
 from seeds import load
 from tests.conftest import issue_token, run_async
@@ -477,3 +478,35 @@ def test_the_legacy_graphql_ws_protocol_is_authenticated_limited_kept_alive_and_
     assert too_costly["id"] == "1" and too_costly["payload"]["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert data["id"] == "2" and data["payload"]["data"]["changes"]["actor"]["name"] == "Legacy-Verein"
     assert code == 4403 and closed["reason"] == "the token was revoked"
+
+
+def test_a_revocation_noticed_by_the_poller_ends_and_refuses_that_tokens_subscriptions(
+    instances: Instances, neo4j_settings: Neo4jSettings
+) -> None:
+    token_id = issue_token(neo4j_settings, "researcher", name="noticed by the poller").split("_")[1]
+    key = f"token:{token_id}"
+
+    async def work(db: Database) -> tuple[SubscriptionEnded | None, SubscriptionEnded | None]:
+        revocations = Revocations(db)
+        await revocations.check()  # the value before the revocation (an instance's first look)
+        broker = Broker(db, interval=3600, revocations=revocations)  # polled by hand below
+        subscriber = await broker.subscribe(key, Interest(frozenset(changes.FEED_ENTITIES)))
+        await db.write_transaction(lambda tx: tokens.revoke(tx, token_id))
+        await broker.poll()  # reads the counter with the revision, and acts on the change
+        ended: SubscriptionEnded | None = None
+        try:
+            await subscriber.next()
+        except SubscriptionEnded as e:
+            ended = e
+        refused: SubscriptionEnded | None = None
+        try:  # a connection authenticated just before the revocation cannot start another one
+            await broker.subscribe(key, Interest(frozenset(changes.FEED_ENTITIES)))
+        except SubscriptionEnded as e:
+            refused = e
+        finally:
+            await broker.close()
+        return ended, refused
+
+    ended, refused = run_async(neo4j_settings, work)
+    assert ended is not None and (ended.code, ended.reason) == (CLOSE_CREDENTIAL, "the token was revoked")
+    assert refused is not None and refused.code == CLOSE_CREDENTIAL
