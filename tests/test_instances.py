@@ -6,6 +6,7 @@ or two machines would); `kiezgraph serve --workers 2` is also started for real.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import os
@@ -21,10 +22,11 @@ import neo4j
 import pytest
 from starlette.testclient import TestClient
 
-from graph.db import Neo4jSettings
+from graph.db import Database, Neo4jSettings
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import free_port
-from tests.conftest import TEST_OPTIONS, issue_token
+from kiezgraph.middleware.rate_limit import SharedBudget
+from tests.conftest import TEST_OPTIONS, issue_token, run_async
 
 QUARTERS = {"query": "{ quarters { slug } }"}
 REVOKE = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { errors { code } } }"
@@ -154,6 +156,34 @@ def test_a_tokens_rate_limit_holds_across_instances(
             assert 1 <= int(refused.headers["retry-after"]) <= 60
         # Another token has its own budget.
         assert other.post("/graphql", json=QUARTERS, headers=_bearer(admin_token)).status_code == 200
+
+
+def test_the_shared_budget_claims_ahead_and_grants_the_minutes_limit_exactly(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    # 80 a minute: chunks of 4, the next one claimed in the background when 1 is left.
+    while time.time() % 60 > 40:  # all of it within one minute
+        time.sleep(1)
+
+    async def work(db: Database) -> tuple[int, int, float | None]:
+        budget = SharedBudget(db)
+        for _ in range(3):  # the first claims (and waits); the third leaves 1 and claims ahead
+            assert await budget.take("token:steady", 80) is None
+        held = budget._held["token:steady"]
+        async with asyncio.timeout(60):
+            while held.claiming is not None:
+                await asyncio.sleep(0.01)
+        claims_ahead = budget.claims
+        allowed = 3
+        while (wait := await budget.take("token:steady", 80)) is None:
+            allowed += 1
+            assert allowed <= 80, "more than the minute's budget"
+        return claims_ahead, allowed, wait
+
+    claims_ahead, allowed, wait = run_async(neo4j_settings, work)
+    assert claims_ahead == 2
+    assert allowed == 80
+    assert wait is not None and 0 < wait <= 60
 
 
 def _children(pid: int) -> list[int]:

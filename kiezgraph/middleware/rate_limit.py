@@ -5,15 +5,18 @@ An empty bucket or a spent budget is 429 with ``Retry-After``.
 The bucket lives in this process (it smooths bursts at no cost). The shared budget holds across
 instances without a write per request: an instance claims a chunk of a key's minute from Neo4j
 (graph/rate_windows.py: one small write per ``chunk`` requests, a twentieth of the limit) and
-spends it locally; once a minute's budget is claimed, every instance refuses the key until the
-next minute, with no further writes. What an instance claimed and did not spend is lost for that
-minute, so a client spread over N instances may be refused up to N × (chunk − 1) requests early.
+spends it locally, claiming the next chunk in the background when a quarter of the held one is
+left (so a steady client's requests do not wait for a claim); once a minute's budget is claimed,
+every instance refuses the key until the next minute, with no further writes. What an instance
+claimed and did not spend is lost for that minute, so a client spread over N instances may be
+refused up to N × 1.25 × chunk requests early.
 Client addresses keep per-instance buckets only: public visitors are many and each makes few
 requests, so a shared count would be a write for nearly every one of them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -68,8 +71,9 @@ class Held:
     """What this instance holds of a key's budget for one minute."""
 
     minute: int
-    left: int  # claimed and not yet spent
+    left: int = 0  # claimed and not yet spent
     spent_out: bool = False  # the minute's whole budget is claimed: refuse without asking again
+    claiming: asyncio.Task[None] | None = None  # the claim under way (one at a time per key)
 
 
 class SharedBudget:
@@ -91,19 +95,35 @@ class SharedBudget:
         if held is None or held.minute != minute:
             if len(self._held) > 100_000:
                 self._held.clear()
-            held = self._held[key] = Held(minute, 0)
+            held = self._held[key] = Held(minute)
         if held.left <= 0 and not held.spent_out:
-            try:
-                granted = await self._claim(key, minute, per_minute)
-            except GraphError as exc:  # Neo4j away: the local bucket still limits; the request meets the outage
-                log.warning("claiming rate budget failed: %s", exc)
-                return None
+            # Concurrent requests of the key wait for one claim; a request that goes away leaves it running.
+            await asyncio.shield(self._refill(key, held, per_minute))
+            if held.left <= 0 and not held.spent_out:
+                return None  # the claim failed (Neo4j away): the local bucket still limits
+        if held.left <= 0:
+            return (minute + 1) * 60 - now
+        held.left -= 1
+        ahead = max(1, per_minute // self.CHUNKS) // 4
+        if ahead and held.left <= ahead and not held.spent_out:
+            self._refill(key, held, per_minute)  # the next chunk, before a request has to wait for it
+        return None
+
+    def _refill(self, key: str, held: Held, per_minute: int) -> asyncio.Task[None]:
+        if held.claiming is None:
+            held.claiming = asyncio.create_task(self._claim_into(key, held, per_minute))
+        return held.claiming
+
+    async def _claim_into(self, key: str, held: Held, per_minute: int) -> None:
+        try:
+            granted = await self._claim(key, held.minute, per_minute)
+        except GraphError as exc:
+            log.warning("claiming rate budget failed: %s", exc)
+        else:
             held.left += granted
             held.spent_out = granted == 0
-        if held.left > 0:
-            held.left -= 1
-            return None
-        return (minute + 1) * 60 - now
+        finally:
+            held.claiming = None
 
     async def _claim(self, key: str, minute: int, per_minute: int) -> int:
         self.claims += 1
