@@ -116,8 +116,8 @@ class Services:
     workers: WorkerPool = field(default_factory=WorkerPool)
     # Deletes expired idempotency keys now and then, after keyed writes.
     key_sweeper: Sweeper = field(default_factory=Sweeper)
-    # Called after a token is revoked so this instance stops accepting it at once (other
-    # instances stop when their short token cache expires).
+    # Called after a token is revoked here, so this instance's token cache forgets it at once
+    # (every instance also learns of it from Neo4j: core/revocations.py).
     token_forgetters: list[Callable[[], None]] = field(default_factory=list)
     # Live changes: the poller and its subscribers (set by the app; None: no subscriptions).
     broker: Broker | None = None

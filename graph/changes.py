@@ -22,10 +22,9 @@ from graph import audit, revision
 from graph.convert import datetime_or_none
 from graph.db import Database, Row, Runner, Transaction
 
-# What the feed is made of; tokens' records are read by the service (to end the subscriptions
-# of a revoked token), never shown.
+# What the feed is made of (tokens' records are never shown; revocations reach instances by the
+# token counter, core/revocations.py).
 FEED_ENTITIES: Final = ("Actor", "Cooperation", "Person", "Network")
-SERVICE_ENTITIES: Final = (*FEED_ENTITIES, "ApiToken")
 
 # The first `limit` commits after `after` (up to `upto`) that hold a matching record, with
 # those records, oldest commit first.
@@ -78,7 +77,7 @@ class FeedRecord:
     revision: int
     id: str  # the audit record's id
     at: dt.datetime
-    entity: str  # Actor, Cooperation, Person, Network (ApiToken for the service only)
+    entity: str  # Actor, Cooperation, Person, Network
     entity_id: str
     operation: str
     fields: tuple[str, ...]  # the names of the changed fields, never their values

@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData, process_result
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -41,6 +41,7 @@ from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
 from core.latest import Latest
+from core.revocations import Revocations
 from core.services import Services, WorkerPool
 from graph import migrations, revision
 from graph.db import CONSISTENCY, Consistency, Database, Neo4jSettings
@@ -51,7 +52,7 @@ from kiezgraph.exports import REVISION_HEADER, export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
 from kiezgraph.middleware.body_limit import BodyLimit
-from kiezgraph.middleware.rate_limit import RateLimit
+from kiezgraph.middleware.rate_limit import RateLimit, SharedBudget
 from kiezgraph.settings import ServiceOptions, Settings
 from kiezgraph.web import web_routes
 from schema import Limits, build_schema, deadline
@@ -79,9 +80,12 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(
             schema,
             graphql_ide="graphiql" if options.introspection else None,
-            # Only graphql-transport-ws: our handler (kiezgraph/live.py) holds subscriptions to the
-            # cost budget and the allowlist; the legacy graphql-ws protocol would bypass both.
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Both protocols go through our handlers (kiezgraph/live.py), which hold subscriptions to
+            # the cost budget, the allowlist and the credential's expiry.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            # The legacy protocol's keep-alive (`ka` messages); graphql-transport-ws pings instead.
+            keep_alive=True,
+            keep_alive_interval=options.ws_keepalive,
             max_subscriptions_per_connection=options.subscriptions_per_connection,
             # Browsers do not apply CORS to WebSockets: the handshake's Origin is checked instead.
             allowed_origins=options.cors_origins,
@@ -92,6 +96,7 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.graphql_transport_ws_handler_class = live.keep_alive(options.ws_keepalive)
+        self.graphql_ws_handler_class = live.Legacy
         self.websocket_adapter_class = live.TextFrames
         self.db = db
         self.services = services
@@ -392,6 +397,8 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
     services = Services(workers=WorkerPool(options.metrics_workers), metrics=Latest(options.metrics_refresh_delay))
     readiness = Readiness(db)
+    # One way to learn of revoked tokens, for HTTP (the authenticator) and subscriptions (the broker).
+    revocations = Revocations(db)
     authenticator = Authenticator(
         db,
         public_access=options.public_access,
@@ -399,6 +406,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         jwt_public_key=options.jwt_public_key,
         cache_seconds=options.token_cache_seconds,
         recheck_seconds=options.token_recheck_seconds,
+        revocations=revocations,
     )
     services.token_forgetters.append(authenticator.forget)
     services.broker = Broker(
@@ -406,7 +414,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         interval=options.change_poll_interval,
         buffer=options.subscription_buffer,
         per_key=options.subscriptions_per_token,
-        on_revoked=services.forget_tokens,
+        revocations=revocations,
     )
     graphql = GraphQLApp(db, services, options, authenticator)
 
@@ -459,7 +467,12 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             ),
             Middleware(BodyLimit, max_bytes=options.max_body_bytes),
             Middleware(Authentication, authenticator=authenticator),
-            Middleware(RateLimit, per_minute=options.rate_per_minute, public_per_minute=options.public_rate_per_minute),
+            Middleware(
+                RateLimit,
+                per_minute=options.rate_per_minute,
+                public_per_minute=options.public_rate_per_minute,
+                shared=SharedBudget(db),
+            ),
         ],
         lifespan=lifespan,
     )
