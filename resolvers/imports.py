@@ -20,8 +20,11 @@ or one the client chooses) is recorded with the result: applying the same import
 with that result and writes nothing. And a re-import of the same sheet under another key finds
 its actors by name and its cooperations as existing, so it creates nothing twice either.
 
-A row merged into an existing actor leaves that actor as it is (its cooperations from the file
-are added); changing existing actors stays with ``updateActor``, which a reviewer can use after.
+A row merged into an existing actor adds what it brings and the actor lacks (``exchange.merging``:
+memberships, action fields, tags, a website, an address or coordinates where it has none) under
+``updateActor``'s and ``setActorQuarters``' rules, with an ``update`` audit record; a value that
+differs from the actor's is shown in the plan as a conflict and never overwritten (changing it
+stays with ``updateActor``). Its cooperations from the file are added as well.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ from core.access import Principal
 from core.context import Context
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
-from exchange.model import ParsedFile, RowKey, SheetActor
+from exchange.merging import ActorState, Additions
+from exchange.model import Membership, ParsedFile, RowKey, SheetActor
 from exchange.plan import (
     ActorStep,
     CooperationOutcome,
@@ -51,7 +55,9 @@ from exchange.plan import (
     ImportPlan,
     InvalidDecision,
     build,
+    merge_targets,
     review,
+    with_merges,
 )
 from exchange.reading import read
 from exchange.sources import ReadError
@@ -64,7 +70,13 @@ from graph.ids import derived_id, new_id
 from graph.names import name_key
 from graph.quarters import QuarterRecord
 from resolvers import ids
-from resolvers.access import cooperation_write_error, placement_error, role_error
+from resolvers.access import (
+    actor_write_error,
+    cooperation_write_error,
+    memberships_change_error,
+    placement_error,
+    role_error,
+)
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, invalid
 from resolvers.validation import MAX_TEXT, coordinates, intensity, name, period, strings, text, url
 from resolvers.writes import run
@@ -125,7 +137,29 @@ async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
     ]
     ties = await imports.cooperations_among(db, [c.id for c in found])
     cooperations = [ExistingCooperation(t.id, t.a, t.b, t.kind, t.since, t.until) for t in ties]
-    return build(parsed, existing, cooperations)
+    return await _with_merges(db, build(parsed, existing, cooperations))
+
+
+async def _with_merges(db: Database, p: ImportPlan) -> ImportPlan:
+    """The plan with what rows merged into existing actors add to them, and where they differ."""
+    wanted = sorted({actor_id for _, _, actor_id in merge_targets(p)})
+    found = await imports.merge_states(db, wanted) if wanted else []
+    states = {
+        t.id: ActorState(
+            t.id,
+            t.name,
+            t.website,
+            t.street,
+            t.postal_code,
+            t.city,
+            t.located,
+            t.tags,
+            t.action_fields,
+            tuple(Membership(q, since, until) for q, since, until in t.memberships),
+        )
+        for t in found
+    }
+    return with_merges(p, states)
 
 
 # ---- decisions --------------------------------------------------------------------------------
@@ -146,8 +180,9 @@ class RowDecision:
     cooperation: int | None = None
 
 
-def reviewed(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
-    """The plan with the decisions taken; :class:`InvalidDecision` names those it cannot take."""
+async def reviewed(db: Database, p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
+    """The plan with the decisions taken (and what its merges add worked out again under them);
+    :class:`InvalidDecision` names those it cannot take."""
     on_actors: dict[RowKey, Decision] = {}
     on_cooperations: dict[tuple[RowKey, int], Decision] = {}
     for d in decisions:
@@ -158,7 +193,7 @@ def reviewed(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
             on_cooperations[(key, d.cooperation)] = decision
         else:
             on_actors[key] = decision
-    return review(p, on_actors, on_cooperations) if decisions else p
+    return await _with_merges(db, review(p, on_actors, on_cooperations)) if decisions else p
 
 
 def decision_refusals(error: InvalidDecision) -> list[Refusal]:
@@ -199,6 +234,7 @@ class Applied:
     cooperations_skipped: int
     actor_ids: dict[str, str] = field(default_factory=dict)  # "Sheet!row" → actor id (created or merged into)
     replayed: bool = False
+    actors_updated: int = 0  # existing actors rows were merged into that got something added
 
     def as_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "replayed"}
@@ -215,6 +251,8 @@ class _Writes:
     cooperations_skipped: int
     asked: dict[str, list[NewMembership]]  # new actor id → its memberships (for the rules)
     rows: dict[str, RowKey]  # new actor id → the row that creates it
+    merges: list[imports.MergeWrite] = field(default_factory=list)  # additions to existing actors
+    merge_rows: dict[str, RowKey] = field(default_factory=dict)  # existing actor id → the (first) row merged into it
 
 
 def _target(step: ActorStep, steps: Mapping[RowKey, ActorStep], created: Mapping[RowKey, str]) -> str | None:
@@ -316,7 +354,38 @@ def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]
             )
         )
     rows = {actor_id: k for k, actor_id in created.items()}
-    return _Writes(new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows), errors
+    merges = [_merge_write(a) for a in p.merges.additions]
+    for adds in p.merges.additions:
+        errors += _addition_errors(adds)
+    merge_rows = {adds.actor_id: adds.rows[0] for adds in p.merges.additions}
+    written = _Writes(
+        new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows, merges, merge_rows
+    )
+    return written, errors
+
+
+def _merge_write(a: Additions) -> imports.MergeWrite:
+    return imports.MergeWrite(
+        a.actor_id,
+        website=a.website,
+        address=Address(*a.address) if a.address else None,
+        location=a.location,
+        tags=a.tags,
+        action_fields=a.action_fields,
+        memberships=tuple(NewMembership(quarter=m.quarter, since=m.since, until=m.until) for m in a.memberships),
+    )
+
+
+def _addition_errors(a: Additions) -> list[Refusal]:
+    """What updateActor and setActorQuarters would check of the values a merge adds."""
+    where = ("rows", str(a.rows[0]))
+    errors = url(a.website, *where, "website")
+    errors += strings(a.tags, *where, "tags")
+    if a.location is not None:
+        errors += coordinates(a.location[0], a.location[1], *where, "location")
+    for i, m in enumerate(a.memberships):
+        errors += period(m.since, m.until, *where, "quarters", str(i))
+    return errors
 
 
 def _end(end: End | None, targets: Mapping[RowKey, str]) -> str | None:
@@ -340,6 +409,7 @@ def _ties(found: Mapping[str, QuarterRecord], memberships: Sequence[NewMembershi
 async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusal]:
     """createActor's and addCooperation's rules for every actor and cooperation the import writes."""
     slugs = {m.quarter for ms in w.asked.values() for m in ms}
+    slugs |= {m.quarter for mw in w.merges for m in mw.memberships}
     quarter_rows = await quarters.by_slugs(db, sorted(slugs))
     errors = [
         Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", ("rows",), {"slug": slug})
@@ -351,8 +421,12 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
         refusal = placement_error(principal, rules.CREATE_ACTOR, asked[actor_id])
         if refusal is not None:
             errors.append(_at(refusal, w.rows[actor_id]))
-    existing_ids = sorted({i for c in w.cooperations for i in (c.a, c.b) if i not in asked})
+    existing_ids = sorted({i for c in w.cooperations for i in (c.a, c.b) if i not in asked} | set(w.merge_rows))
     known = await actors.quarter_ties(db, existing_ids) if existing_ids else {}
+    for mw in w.merges:
+        refusal = _merge_rights(principal, mw, known.get(mw.actor_id, []), quarter_rows)
+        if refusal is not None:
+            errors.append(_at(refusal, w.merge_rows[mw.actor_id]))
     for c in w.cooperations:
         a_ties = asked.get(c.a) or known.get(c.a, [])
         b_ties = asked.get(c.b) or known.get(c.b, [])
@@ -360,6 +434,25 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
         if refusal is not None:
             errors.append(refusal)
     return errors
+
+
+def _merge_rights(
+    principal: Principal, mw: imports.MergeWrite, ties: list[QuarterTie], found: Mapping[str, QuarterRecord]
+) -> Refusal | None:
+    """updateActor's rule for added fields, setActorQuarters' rules for added memberships (a
+    manager adds memberships only in their own active quarters, to actors they may write)."""
+    if mw.website or mw.address or mw.location or mw.tags or mw.action_fields:
+        refusal = actor_write_error(principal, rules.UPDATE_ACTOR, ties)
+        if refusal is not None:
+            return refusal
+    if mw.memberships:
+        refusal = actor_write_error(principal, rules.SET_ACTOR_QUARTERS, ties, "changing this actor's quarters")
+        if refusal is None:
+            refusal = memberships_change_error(
+                principal, rules.SET_ACTOR_QUARTERS, ties, [*ties, *_ties(found, mw.memberships)]
+            )
+        return refusal
+    return None
 
 
 def _at(refusal: Refusal, key: RowKey) -> Refusal:
@@ -405,7 +498,7 @@ async def apply(
         reason = "; ".join(i.text("en") for i in parsed.issues if i.is_error)
         return Outcome(errors=[invalid(FILE_ERRORS.format(reason=reason), "file")])
     try:
-        p = reviewed(await plan(ctx.db, parsed), decisions)
+        p = await reviewed(ctx.db, await plan(ctx.db, parsed), decisions)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
@@ -426,9 +519,10 @@ async def apply(
         cooperations_existing=w.cooperations_existing,
         cooperations_skipped=w.cooperations_skipped,
         actor_ids={str(k): ids.encode("Actor", v) for k, v in w.targets.items()},
+        actors_updated=len(w.merges),
     )
 
-    if len(w.actors) + len(w.cooperations) <= imports.BATCH:
+    if len(w.actors) + len(w.merges) + len(w.cooperations) <= imports.BATCH:
         return await _at_once(ctx, w, key, file, result, progress)
     return await _in_batches(ctx, w, key, file, result, progress)
 
@@ -443,6 +537,7 @@ async def _at_once(
         if before is not None:
             return {**before, "replayed": True}
         await _actor_batch(ctx, tx, w.actors)
+        await _merge_batch(ctx, tx, w.merges)
         _report(progress, "actors", len(w.actors), len(w.actors))
         await _cooperation_batch(ctx, tx, w.cooperations)
         _report(progress, "cooperations", len(w.cooperations), len(w.cooperations))
@@ -470,6 +565,7 @@ async def _in_batches(
         return Outcome(value=Applied(**{**before, "replayed": True}))
     for stage, rows, write in (
         ("actors", w.actors, _actor_batch),
+        ("merges", w.merges, _merge_batch),
         ("cooperations", w.cooperations, _cooperation_batch),
     ):
         done = 0
@@ -509,6 +605,36 @@ async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.Im
         for a in fresh
     ]
     await audit.write_many(tx, who.label, who.role.value, entries)
+
+
+async def _merge_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.MergeWrite]) -> None:
+    """Additions to existing actors, each with an ``update`` audit record of what changed (a batch
+    run again after a failure finds nothing left to add and records nothing)."""
+    if not batch:
+        return
+    who = ctx.principal
+    wanted = [m.actor_id for m in batch]
+    before = await _snapshots(tx, wanted)
+    await imports.merge_into(tx, batch)
+    after = await _snapshots(tx, wanted)
+    entries = []
+    for actor_id in wanted:
+        old, new = actors.diff(before[actor_id], after[actor_id])
+        if old != new:
+            entries.append(audit.Entry("Actor", actor_id, "update", old, new, actors=[actor_id]))
+    if entries:
+        await audit.write_many(tx, who.label, who.role.value, entries)
+
+
+async def _snapshots(tx: Transaction, wanted: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What the audit trail keeps of these actors, with their quarters (as set_quarters records them)."""
+    records = await actors.by_ids(tx, wanted)
+    ties = await actors.quarter_ties(tx, wanted)
+    return {
+        i: {**actors.snapshot(records[i]), "quarters": sorted(t.quarter for t in ties.get(i, []))}
+        for i in wanted
+        if i in records
+    }
 
 
 async def _cooperation_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedCooperation]) -> None:
@@ -611,7 +737,7 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
         return Outcome(errors=[invalid(TOO_MANY, "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
-        new_plan = reviewed(await plan(ctx.db, job.parsed), merged)
+        new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed), merged)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, new_plan

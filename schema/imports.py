@@ -3,6 +3,7 @@ and the decisions a reviewer sends. The work is in resolvers/imports.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated
 
@@ -100,10 +101,14 @@ class ImportActorRow:
     into_row: str | None = strawberry.field(description="For a merge into another row: `Sheet!row`.")
     duplicate_of: str | None = strawberry.field(description="An earlier row with the same or a similar name.")
     candidates: list[ImportCandidate] = strawberry.field(description="Existing actors it may be, best first.")
-    issues: list[ImportIssue] = strawberry.field(description="What was found in the row.")
+    issues: list[ImportIssue] = strawberry.field(
+        description="What was found in the row; for a row merged into an existing actor also what it adds to "
+        "that actor (`MERGE_ADDS`) and, per field, where the file differs from it (`MERGE_CONFLICT`: the "
+        "existing value is kept)."
+    )
 
     @classmethod
-    def of(cls, s: ActorStep) -> ImportActorRow:
+    def of(cls, s: ActorStep, merge_findings: Sequence[Issue] = ()) -> ImportActorRow:
         a, d = s.row.actor, s.decision
         return cls(
             sheet=s.key.sheet,
@@ -116,7 +121,7 @@ class ImportActorRow:
             into_row=str(d.into_row) if d and d.into_row else None,
             duplicate_of=str(s.duplicate_of.row) if s.duplicate_of else None,
             candidates=[ImportCandidate.of(c) for c in s.candidates],
-            issues=[ImportIssue.of(i) for i in s.row.issues],
+            issues=[ImportIssue.of(i) for i in (*s.row.issues, *merge_findings)],
         )
 
 
@@ -152,7 +157,10 @@ class ImportCooperationRow:
 
 @strawberry.type(description="How many rows end one way (e.g. `actors.new`, `cooperations.exists`, `undecided`).")
 class ImportCount:
-    name: str = strawberry.field(description="`actors.<outcome>`, `cooperations.<outcome>` or `undecided`.")
+    name: str = strawberry.field(
+        description="`actors.<outcome>`, `cooperations.<outcome>`, `undecided`, `merges.adding` (existing actors "
+        "that get something added) or `merges.conflicts` (fields where the file differs from kiezgraph)."
+    )
     count: int = strawberry.field(description="How many.")
 
 
@@ -167,7 +175,11 @@ class ImportProgress:
 class ImportResult:
     key: str = strawberry.field(description="The import key: the same file, options and decisions give the same.")
     actors_created: int = strawberry.field(description="New actors.")
-    actors_merged: int = strawberry.field(description="Rows that were actors kiezgraph had (left as they were).")
+    actors_merged: int = strawberry.field(description="Rows that were actors kiezgraph had.")
+    actors_updated: int = strawberry.field(
+        description="Actors kiezgraph had that merged rows added to (memberships, action fields, tags, website, "
+        "address: only what they lacked)."
+    )
     actors_skipped: int = strawberry.field(description="Rows left out (skipped or with errors).")
     cooperations_created: int = strawberry.field(description="New cooperations.")
     cooperations_existing: int = strawberry.field(description="Cooperations kiezgraph (or the file) had already.")
@@ -180,6 +192,7 @@ class ImportResult:
             key=r.key,
             actors_created=r.actors_created,
             actors_merged=r.actors_merged,
+            actors_updated=r.actors_updated,
             actors_skipped=r.actors_skipped,
             cooperations_created=r.cooperations_created,
             cooperations_existing=r.cooperations_existing,
@@ -230,7 +243,8 @@ class Import:
     @strawberry.field(description="The plan's actor rows, in file order.")
     def actor_rows(self, first: First = 100, offset: Offset = 0, outcomes: Outcomes = None) -> list[ImportActorRow]:
         rows = [s for s in self.job.plan.actors if outcomes is None or s.outcome.value in outcomes]
-        return [ImportActorRow.of(s) for s in rows[_window(first, offset)]]
+        merges = self.job.plan.merges
+        return [ImportActorRow.of(s, merges.of(s.key)) for s in rows[_window(first, offset)]]
 
     @strawberry.field(description="The plan's cooperations, in file order.")
     def cooperation_rows(
