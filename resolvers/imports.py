@@ -30,9 +30,11 @@ stays with ``updateActor``). Its cooperations from the file are added as well.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -183,6 +185,11 @@ class RowDecision:
 async def reviewed(db: Database, p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
     """The plan with the decisions taken (and what its merges add worked out again under them);
     :class:`InvalidDecision` names those it cannot take."""
+    return await _with_merges(db, _taken(p, decisions)) if decisions else p
+
+
+def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
+    """The plan with the decisions taken, without asking the database (merges not worked out)."""
     on_actors: dict[RowKey, Decision] = {}
     on_cooperations: dict[tuple[RowKey, int], Decision] = {}
     for d in decisions:
@@ -193,7 +200,7 @@ async def reviewed(db: Database, p: ImportPlan, decisions: Sequence[RowDecision]
             on_cooperations[(key, d.cooperation)] = decision
         else:
             on_actors[key] = decision
-    return await _with_merges(db, review(p, on_actors, on_cooperations)) if decisions else p
+    return review(p, on_actors, on_cooperations) if decisions else p
 
 
 def decision_refusals(error: InvalidDecision) -> list[Refusal]:
@@ -489,8 +496,10 @@ async def apply(
     key: str,
     file: str,
     progress: Progress | None = None,
+    prepared: Callable[[int], None] | None = None,
 ) -> Outcome[Applied]:
-    """Apply a reviewed import all-or-nothing; see the module's docstring."""
+    """Apply a reviewed import all-or-nothing; see the module's docstring. ``prepared`` hears how
+    many rows will be written once everything is checked, before the first write."""
     refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
@@ -522,6 +531,8 @@ async def apply(
         actors_updated=len(w.merges),
     )
 
+    if prepared is not None:
+        prepared(len(w.actors) + len(w.merges) + len(w.cooperations))
     if len(w.actors) + len(w.merges) + len(w.cooperations) <= imports.BATCH:
         return await _at_once(ctx, w, key, file, result, progress)
     return await _in_batches(ctx, w, key, file, result, progress)
@@ -668,6 +679,11 @@ NO_JOB: Final = "no import with id {id!r} (imports are kept for an hour after th
 NOT_A_FILE: Final = "`file` must be a file sent as a multipart request (GraphQL multipart request spec)"
 BUSY: Final = "this import is being applied or was applied already; start a new import for another file"
 TOO_MANY: Final = f"at most {MAX_DECISIONS} decisions per request"
+STOPPED: Final = (
+    "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
+    "import again writes the rest and nothing twice"
+)
+log = logging.getLogger(__name__)
 
 
 class JobStatus(StrEnum):
@@ -694,9 +710,21 @@ class ImportJob:
     total: int = 0
     result: Applied | None = None
     errors: list[Refusal] = field(default_factory=list)
+    rows_total: int = 0  # rows the apply writes (actors, additions to existing ones, cooperations)
+    stopped: str | None = None  # why a running apply stopped before it finished
+    task: asyncio.Task[None] | None = field(default=None, repr=False)  # the apply, running after its request
+    _stages: dict[str, int] = field(default_factory=dict, repr=False)
 
     def progress(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
+        self._stages[stage] = done
+
+    def prepared(self, rows: int) -> None:
+        self.stage, self.rows_total = "writing", rows
+
+    @property
+    def rows_done(self) -> int:
+        return sum(self._stages.values())
 
 
 async def create_job(
@@ -751,7 +779,13 @@ def _merged(before: Sequence[RowDecision], after: Sequence[RowDecision]) -> list
 
 
 async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
-    """Take the last decisions and apply the import (all or nothing); the job reports progress meanwhile."""
+    """Take the last decisions and start the apply; it runs after the answer (:func:`_apply_job`),
+    and the job reports its status and progress to ``importJob`` meanwhile.
+
+    What the kept plan can tell without the database is refused at once (a decision the plan
+    cannot take, rows still waiting for one); everything else — the plan again against the
+    database as it is then, the rules, the writes — happens in the job, whose refusals the job
+    reports (status ``failed``, with ``errors``)."""
     refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
@@ -762,16 +796,43 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
         return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY, "id")])
     if len(decisions) > MAX_DECISIONS:
         return Outcome(errors=[invalid(TOO_MANY, "decisions")])
-    job.decisions = _merged(job.decisions, decisions)
-    job.status, job.errors = JobStatus.APPLYING, []
-    key = import_key(job.digest, job.options, job.decisions)
+    merged = _merged(job.decisions, decisions)
     try:
-        outcome = await apply(ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress)
-    except BaseException:
-        job.status = JobStatus.FAILED
+        taken = _taken(job.plan, decisions)
+    except InvalidDecision as error:
+        return Outcome(errors=decision_refusals(error))
+    job.decisions, job.plan = merged, taken
+    if taken.undecided:
+        errors = [invalid(UNDECIDED.format(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
+        job.status, job.errors = JobStatus.FAILED, errors
+        return Outcome(errors=errors)
+    job.status, job.errors, job.stopped, job.stage, job.result = JobStatus.APPLYING, [], None, "planning", None
+    job.done = job.total = job.rows_total = 0
+    job._stages.clear()
+    key = import_key(job.digest, job.options, job.decisions)
+    # A context of its own: the request's (its loaders, its response, its deadline) ends with the answer.
+    own = Context.for_request(ctx.db, ctx.services, ctx.principal)
+    job.task = asyncio.get_running_loop().create_task(_apply_job(own, job, key), context=contextvars.Context())
+    return Outcome(value=job)
+
+
+async def _apply_job(ctx: Context, job: ImportJob, key: str) -> None:
+    """The apply of a job, after its request. A refusal leaves the job ``failed`` with its errors
+    (nothing written). A failure while writing (the database gone, the process stopping) leaves
+    the batches written so far; ``stopped`` says so, and applying the same import again — the same
+    file and decisions give the same import key — writes the rest and nothing twice."""
+    try:
+        outcome = await apply(
+            ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress, prepared=job.prepared
+        )
+    except asyncio.CancelledError:
+        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason="the service stopped")
         raise
+    except Exception as error:
+        log.exception("import %s stopped", job.id)
+        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason=type(error).__name__)
+        return
     if outcome.errors or outcome.value is None:
         job.status, job.errors = JobStatus.FAILED, outcome.errors
-        return Outcome(errors=outcome.errors)
+        return
     job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
-    return Outcome(value=job)

@@ -23,10 +23,15 @@ MAX_ROWS = 500
 @strawberry.enum(description="Where an import stands.")
 class ImportStatus(Enum):
     PLANNED = strawberry.enum_value("planned", description="Read and compared; waiting for decisions and apply.")
-    APPLYING = strawberry.enum_value("applying", description="Being written (see `progress`).")
+    APPLYING = strawberry.enum_value(
+        "applying",
+        description="Being checked and written after `applyImport` answered: poll `importJob` (see `progress`).",
+    )
     APPLIED = strawberry.enum_value("applied", description="Written; `result` says what it did.")
     FAILED = strawberry.enum_value(
-        "failed", description="The apply was refused (see `errors`); nothing was written. Decide and apply again."
+        "failed",
+        description="The apply was refused (see `errors`; nothing was written: decide and apply again), or it "
+        "stopped while writing (see `stopped`; apply again to finish it).",
     )
 
 
@@ -166,9 +171,14 @@ class ImportCount:
 
 @strawberry.type(description="How far an apply has come.")
 class ImportProgress:
-    stage: str = strawberry.field(description="`planned`, `actors`, `cooperations` or `applied`.")
+    stage: str = strawberry.field(
+        description="`planned`, `planning` (compared with the database again and checked), `writing`, `actors`, "
+        "`merges` (additions to existing actors), `cooperations` or `applied`."
+    )
     done: int = strawberry.field(description="Rows of this stage written.")
     total: int = strawberry.field(description="Rows of this stage to write.")
+    rows_done: int = strawberry.field(description="Rows written so far, over all stages.")
+    rows_total: int = strawberry.field(description="Rows the apply writes in all (0 until they are checked).")
 
 
 @strawberry.type(description="What an applied import did.")
@@ -228,9 +238,17 @@ class Import:
     def status(self) -> ImportStatus:
         return ImportStatus(self.job.status.value)
 
-    @strawberry.field(description="How far an apply has come (poll `importJob` while `applyImport` runs).")
+    @strawberry.field(description="How far an apply has come (poll `importJob` while the status is `APPLYING`).")
     def progress(self) -> ImportProgress:
-        return ImportProgress(stage=self.job.stage, done=self.job.done, total=self.job.total)
+        j = self.job
+        return ImportProgress(stage=j.stage, done=j.done, total=j.total, rows_done=j.rows_done, rows_total=j.rows_total)
+
+    @strawberry.field(
+        description="Why the last apply stopped before it finished (the database failed, the service stopped); "
+        "whole batches written stay, and applying the import again writes the rest and nothing twice. Null otherwise."
+    )
+    def stopped(self) -> str | None:
+        return self.job.stopped
 
     @strawberry.field(description="How many rows end how; `undecided` counts rows waiting for a decision.")
     def summary(self) -> list[ImportCount]:
