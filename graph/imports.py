@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
 from graph.actors import TYPE_FIELDS, TYPE_LABELS, Address, NewActor, NewMembership, _address
+from graph.audit import CHANGE_OF_ROW
 from graph.convert import date_or_none
 from graph.cooperations import _PROPERTIES, NewCooperation
 from graph.db import Runner, Transaction
+from graph.revision import stamp
 
-BATCH: Final = 1000
+# Rows per transaction of a long list: few enough that a batch stays far below Neo4j's transaction
+# memory and the query timeout on a busy machine, many enough that round trips do not count.
+BATCH: Final = 2000
 
 # Live actors a file may name: by folded name, by id, or by a membership in one of its quarters.
 CANDIDATES: Final[LiteralString] = """
@@ -46,14 +50,14 @@ WHERE a.id IN $ids AND b.id IN $ids
 RETURN c.id AS id, a.id AS a, b.id AS b, c.kind AS kind, c.since AS since, c.until AS until
 """
 
-# Which of these actors and cooperations exist (a re-run skips them).
-ACTORS_PRESENT: Final[LiteralString] = "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN id"
-TIES_PRESENT: Final[LiteralString] = "UNWIND $ids AS id MATCH ()-[c:COOPERATES_WITH {id: id}]->() RETURN id"
-
-# New actors as graph.actors.CREATE makes them, with memberships (by quarter slug) and action fields.
+# New actors as graph.actors.CREATE makes them, with memberships (by quarter slug), action fields
+# and each its audit record (graph.audit.CHANGE_OF_ROW), in one statement; an id that exists
+# already (a batch run again after a failure) is skipped, audit record and all.
 CREATE_ACTORS: Final[LiteralString] = (
     """
 UNWIND $rows AS row
+OPTIONAL MATCH (old:Actor {id: row.id})
+WITH row WHERE old IS NULL
 CREATE (a:Actor {id: row.id})
 SET a += row.props,
     a.location = CASE WHEN row.lat IS NULL THEN null ELSE point({latitude: row.lat, longitude: row.lon}) END,
@@ -75,15 +79,27 @@ CALL (a, row) {
   MERGE (a)-[:WORKS_ON]->(f)
 }
 """
+    + CHANGE_OF_ROW
+    + """
+RETURN count(*) AS created
+"""
 )
 
-# New cooperations as graph.cooperations.CREATE makes them.
-CREATE_COOPERATIONS: Final[LiteralString] = """
+# New cooperations as graph.cooperations.CREATE makes them, each with its audit record; an id
+# that exists already is skipped.
+CREATE_COOPERATIONS: Final[LiteralString] = (
+    """
 UNWIND $rows AS row
 MATCH (x:Actor {id: row.a}), (y:Actor {id: row.b})
+WHERE NOT EXISTS { MATCH ()-[old:COOPERATES_WITH {id: row.id}]->() }
 CREATE (x)-[c:COOPERATES_WITH {id: row.id}]->(y)
 SET c += row.props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
 """
+    + CHANGE_OF_ROW
+    + """
+RETURN count(*) AS created
+"""
+)
 
 # What a merge compares a row with: an existing actor's website, address, tags, action fields and
 # memberships (every role; the quarter's slug).
@@ -324,23 +340,33 @@ def _cooperation_row(new: ImportedCooperation) -> dict[str, Any]:
     return {"id": new.id, "a": new.a, "b": new.b, "props": props}
 
 
-async def create_actors(tx: Transaction, actors: Sequence[ImportedActor]) -> list[ImportedActor]:
-    """One batch of new actors, those not written before; returns the ones it wrote."""
-    present = {r["id"] for r in await tx.run(ACTORS_PRESENT, ids=[a.id for a in actors])}
-    fresh = [a for a in actors if a.id not in present]
-    if fresh:
-        await tx.run(CREATE_ACTORS, rows=[_actor_row(a) for a in fresh])
-    return fresh
+async def create_actors(
+    tx: Transaction, actors: Sequence[ImportedActor], audits: Sequence[dict[str, Any]], principal: str, role: str
+) -> int:
+    """One batch of new actors with their audit records (``audits``: :func:`graph.audit.rows`, one
+    per actor, in order), skipping those written before; how many it wrote."""
+    if not actors:
+        return 0
+    revision = await stamp(tx)
+    rows = [{**_actor_row(a), "audit": audit} for a, audit in zip(actors, audits, strict=True)]
+    [result] = await tx.run(CREATE_ACTORS, rows=rows, principal=principal, role=role, revision=revision)
+    return int(result["created"])
 
 
 async def create_cooperations(
-    tx: Transaction, cooperations: Sequence[ImportedCooperation]
-) -> list[ImportedCooperation]:
-    present = {r["id"] for r in await tx.run(TIES_PRESENT, ids=[c.id for c in cooperations])}
-    fresh = [c for c in cooperations if c.id not in present]
-    if fresh:
-        await tx.run(CREATE_COOPERATIONS, rows=[_cooperation_row(c) for c in fresh])
-    return fresh
+    tx: Transaction,
+    cooperations: Sequence[ImportedCooperation],
+    audits: Sequence[dict[str, Any]],
+    principal: str,
+    role: str,
+) -> int:
+    """One batch of new cooperations with their audit records, skipping those written before."""
+    if not cooperations:
+        return 0
+    revision = await stamp(tx)
+    rows = [{**_cooperation_row(c), "audit": audit} for c, audit in zip(cooperations, audits, strict=True)]
+    [result] = await tx.run(CREATE_COOPERATIONS, rows=rows, principal=principal, role=role, revision=revision)
+    return int(result["created"])
 
 
 async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[str, Any] | None:

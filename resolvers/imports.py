@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime as dt
 import hashlib
 import io
 import json
@@ -65,7 +66,7 @@ from exchange.reading import read
 from exchange.sources import ReadError
 from exchange.vocabulary import Vocabulary
 from graph import actors, audit, imports, quarters, revision
-from graph.actors import Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
+from graph.actors import ActorRecord, Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
 from graph.cooperations import NewCooperation
 from graph.db import Database, Transaction
 from graph.ids import derived_id, new_id
@@ -584,7 +585,7 @@ async def _in_batches(
 
             async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
                 await write(ctx, tx, batch)
-                await revision.stamp(tx)
+                await revision.stamp(tx)  # a batch with nothing left to write is a revision too
 
             await ctx.db.write_transaction(work)
             done += len(batch)
@@ -599,23 +600,48 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
 
 
 async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedActor]) -> None:
+    """New actors with their audit records, in one statement (ids written before are skipped)."""
     who = ctx.principal
-    fresh = await imports.create_actors(tx, batch)
-    if not fresh:
-        return
-    written = await actors.by_ids(tx, [a.id for a in fresh])
-    entries = [
-        audit.Entry(
-            "Actor",
-            a.id,
-            "create",
-            None,
-            {**actors.snapshot(written[a.id]), "quarters": [m.quarter for m in a.memberships]},
-            actors=[a.id],
-        )
-        for a in fresh
-    ]
-    await audit.write_many(tx, who.label, who.role.value, entries)
+    entries = [audit.Entry("Actor", a.id, "create", None, _actor_snapshot(a), actors=[a.id]) for a in batch]
+    await imports.create_actors(tx, batch, audit.rows(entries), who.label, who.role.value)
+
+
+def _actor_snapshot(a: imports.ImportedActor) -> dict[str, Any]:
+    """What the audit trail keeps of a new actor (``actors.snapshot`` of the record as written, with
+    its quarters), from what is written rather than read back: the import writes exactly this."""
+    n = a.actor
+    props = n.names.props()
+    address = n.address or Address()
+    record = ActorRecord(
+        id=a.id,
+        type=n.type,
+        name=props["name"],
+        alt_names=tuple(props["altNames"]),
+        description=n.description,
+        street=address.street,
+        postal_code=address.postal_code,
+        city=address.city,
+        location=n.location,
+        website=n.website,
+        tags=tuple(n.tags),
+        action_fields=tuple(sorted(set(a.action_fields))),
+        sources=tuple(n.sources),
+        synthetic=n.synthetic,
+        archived=False,
+        archived_at=None,
+        created_at=_NOW,
+        updated_at=_NOW,
+        version=1,
+        institution_kind=n.type_fields.institution_kind,
+        legal_form=n.type_fields.legal_form,
+        sector=n.type_fields.sector,
+        social_enterprise=n.type_fields.social_enterprise,
+        ownership=n.type_fields.ownership,
+    )
+    return {**actors.snapshot(record), "quarters": [m.quarter for m in a.memberships]}
+
+
+_NOW: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # not part of a snapshot
 
 
 async def _merge_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.MergeWrite]) -> None:
@@ -649,11 +675,10 @@ async def _snapshots(tx: Transaction, wanted: Sequence[str]) -> dict[str, dict[s
 
 
 async def _cooperation_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedCooperation]) -> None:
+    """New cooperations with their audit records, in one statement (ids written before are skipped)."""
     who = ctx.principal
-    fresh = await imports.create_cooperations(tx, batch)
-    if fresh:
-        entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c), actors=[c.a, c.b]) for c in fresh]
-        await audit.write_many(tx, who.label, who.role.value, entries)
+    entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c), actors=[c.a, c.b]) for c in batch]
+    await imports.create_cooperations(tx, batch, audit.rows(entries), who.label, who.role.value)
 
 
 def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
