@@ -1,9 +1,9 @@
 """Long-lived helpers shared by all requests: the analysis cache, the worker processes and the
 broker of live changes (core/broker.py).
 
-Derived data (the igraph projection, metrics) is cached per selection and per network
-revision: every write bumps the revision in its own transaction (:mod:`graph.revision`), so
-a cached value is never served after a write, whichever instance made it.
+Derived data is keyed by the network revision: every write bumps it in its own transaction
+(:mod:`graph.revision`), whichever instance made it. Research metrics are the exception that
+is served after a write, marked stale, while the background recomputes them (core/latest.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.broker import Broker
+from core.latest import Latest
 from graph.idempotency import Sweeper
 
 
@@ -106,6 +107,9 @@ class JobStore:
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
+    # Research metrics per selection: the last complete result, recomputed in the background
+    # after writes (core/latest.py); the delay debounces a burst of writes into one run.
+    metrics: Latest = field(default_factory=Latest)
     # Handover dossiers (HTML and PDF bytes) by quarter, revision, language, format and reader
     # kind: a dossier is the same document for the same revision, so a repeat costs nothing.
     dossiers: LruCache = field(default_factory=lambda: LruCache(16))

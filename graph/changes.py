@@ -44,6 +44,31 @@ RETURN c {.id, .revision, .entity, .entityId, .operation, .fields, .actors, .qua
           mergedInto: CASE c.operation WHEN 'merged_away' THEN c.after END} AS c
 ORDER BY c.revision, c.id
 """
+# Which quarters the commits after `after` up to `upto` touched: '*' for a record that names no
+# quarter (it may touch anything); records of ignored entities count only as commits.
+TOUCHED: Final[LiteralString] = """
+MATCH (c:Change) WHERE c.revision > $after AND c.revision <= $upto
+WITH c, CASE WHEN c.entity IN $ignored THEN null ELSE coalesce(c.quarters, []) END AS qs
+UNWIND CASE WHEN qs IS NULL THEN [null] WHEN size(qs) = 0 THEN ['*'] ELSE qs END AS q
+RETURN count(DISTINCT c.revision) AS commits, collect(DISTINCT q) AS quarters
+"""
+# Changes that leave the network as it is (a token, a contact person).
+OUTSIDE_NETWORK: Final = ("ApiToken", "Person")
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What the commits between two revisions touched."""
+
+    quarters: frozenset[str]
+    everywhere: bool  # a record without quarters, or a commit without records: assume anything
+
+
+async def touched(db: Runner, after: int, upto: int) -> Touched:
+    """The quarters the commits after ``after`` up to ``upto`` touched (metrics of the others hold)."""
+    [row] = await db.run(TOUCHED, after=after, upto=upto, ignored=list(OUTSIDE_NETWORK))
+    quarters = frozenset(row["quarters"])
+    return Touched(quarters - {"*"}, "*" in quarters or int(row["commits"]) < upto - after)
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,12 @@ from core import timing as timings
 from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
+from core.latest import Latest
 from core.services import Services, WorkerPool
 from graph import migrations, revision
-from graph.db import Database, Neo4jSettings
+from graph.db import CONSISTENCY, Consistency, Database, Neo4jSettings
 from graph.errors import GraphError
-from kiezgraph import caching, graphiql, live, persisted, wire
+from kiezgraph import caching, consistency, graphiql, live, persisted, wire
 from kiezgraph.dossier import dossier_routes
 from kiezgraph.exports import REVISION_HEADER, export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
@@ -232,7 +233,15 @@ class GraphQLApp(GraphQL[Context, None]):
         response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept
         response.etag = request.scope.get("state", {}).get("etag") if request is not None else None
         response.principal = principal_of(request)
-        return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+        context = Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+        try:
+            after = consistency.parse(
+                request.headers.get(consistency.HEADER) if request is not None else None, context.language
+            )
+        except consistency.MalformedBookmark as exc:
+            raise HTTPException(400, str(exc)) from exc
+        response.consistency = context.consistency = Consistency(after=after)
+        return context
 
     def subscription_refusal(self, payload: dict[str, Any], principal: Principal) -> GraphQLError | None:
         """Why a WebSocket operation may not run: not registered (allowlist mode) or over the role's
@@ -272,7 +281,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         context: Context = kwargs["context"] if "context" in kwargs else args[3]
-        execution = self._encoded(self._within_deadline(super().execute_single(*args, **kwargs), context.language))
+        execution = self._encoded(
+            self._within_deadline(super().execute_single(*args, **kwargs), context.language, context.consistency)
+        )
         if not self.server_timing:
             return await self.lanes.run(execution)
         # Debug mode: the request measures its phases and says so in a Server-Timing header.
@@ -303,11 +314,15 @@ class GraphQLApp(GraphQL[Context, None]):
         return encoded if encoded is not None else await super().process_result(request, result)
 
     async def _within_deadline(
-        self, execution: Coroutine[Any, Any, ExecutionResult], language: messages.Language
+        self,
+        execution: Coroutine[Any, Any, ExecutionResult],
+        language: messages.Language,
+        bookmarks: Consistency | None = None,
     ) -> ExecutionResult:
         limit = deadline.Limit(self.request_timeout)
         deadline.CURRENT.set(limit)  # this task's own context: a lane runs each operation as a task
         messages.CURRENT.set(language)  # the words for people in this answer (Accept-Language)
+        CONSISTENCY.set(bookmarks)  # the bookmarks its reads wait for, and where its commits' go
         try:
             async with asyncio.timeout(self.request_timeout) as limit.timeout:
                 result = await execution
@@ -327,6 +342,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 response = Response(self.encode_json({"errors": errors}), status_code=400)
                 response.headers.raw.extend(sub_response.headers.raw)
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        written = getattr(sub_response, "consistency", None)
+        if written is not None and written.written:  # for the client's next request, to any instance
+            response.headers[consistency.HEADER] = consistency.header(written.written)
         tag = getattr(sub_response, "etag", None)
         if tag and response.status_code == 200 and isinstance(response_data, dict) and not response_data.get("errors"):
             response.headers.update(caching.headers(tag, sub_response.principal, self.cache_max_age))
@@ -424,7 +442,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     # free; every user of the database reaches it through HomeDatabase.
     driver_loop = LoopThread("kiezgraph-neo4j")
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
-    services = Services(workers=WorkerPool(options.metrics_workers))
+    services = Services(workers=WorkerPool(options.metrics_workers), metrics=Latest(options.metrics_refresh_delay))
     readiness = Readiness(db)
     authenticator = Authenticator(
         db,
@@ -463,6 +481,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         finally:
             if services.broker is not None:
                 await services.broker.close()
+            services.metrics.close()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()
@@ -486,8 +505,8 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
                 CORSMiddleware,
                 allow_origins=list(options.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match"],
-                expose_headers=["ETag", REVISION_HEADER, "Retry-After"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match", consistency.HEADER],
+                expose_headers=["ETag", REVISION_HEADER, "Retry-After", consistency.HEADER],
                 max_age=600,
             ),
             Middleware(BodyLimit, max_bytes=options.max_body_bytes, upload_bytes=options.max_upload_bytes),

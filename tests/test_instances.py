@@ -6,6 +6,7 @@ or two machines would); `kiezgraph serve --workers 2` is also started for real.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -15,13 +16,18 @@ from pathlib import Path
 
 import httpx2 as httpx
 import neo4j
+import networkx as nx
 import pytest
 from starlette.testclient import TestClient
 
 from graph.db import Neo4jSettings
+from kiezgraph import consistency
 from kiezgraph.app import create_app
 from kiezgraph.local_neo4j import free_port
+from resolvers import ids as gids
 from tests.conftest import TEST_OPTIONS, issue_token
+from tests.netload import load_graph
+from tests.test_request_limits import wait_for
 
 QUARTERS = {"query": "{ quarters { slug } }"}
 REVOKE = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { errors { code } } }"
@@ -112,3 +118,76 @@ def _ready(base: str) -> bool:
         return httpx.get(f"{base}/readyz", timeout=30).status_code == 200
     except httpx.TransportError:
         return False
+
+
+CREATE = """mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id name } errors { code } } }"""
+ACTOR = "query($id: ID!) { actor(id: $id) { name } }"
+
+
+def test_a_write_on_one_instance_is_read_on_the_other_with_its_bookmark_over_the_routing_scheme(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    # neo4j:// asks the server for a routing table and sends reads and writes where it says: a
+    # single Neo4j answers with itself in every role, so the same settings serve a cluster.
+    routed = dataclasses.replace(neo4j_settings, uri=neo4j_settings.uri.replace("bolt://", "neo4j://"))
+    with (
+        TestClient(create_app(routed, TEST_OPTIONS), headers=_bearer(admin_token)) as one,
+        TestClient(create_app(routed, TEST_OPTIONS), headers=_bearer(admin_token)) as other,
+    ):
+        assert isinstance(one.app.state.db._driver, neo4j.AsyncNeo4jDriver)  # routing, not a direct connection
+        variables = {"i": {"type": "INITIATIVE", "name": "Lesezeichen-Initiative"}}
+        created = one.post("/graphql", json={"query": CREATE, "variables": variables})
+        payload = created.json()["data"]["createActor"]
+        assert payload["errors"] == []
+        bookmark = created.headers[consistency.HEADER]
+        assert bookmark
+        # The other instance, asked with the bookmark, reads after that commit.
+        read = other.post(
+            "/graphql",
+            json={"query": ACTOR, "variables": {"id": payload["actor"]["id"]}},
+            headers={consistency.HEADER: bookmark},
+        )
+        assert read.status_code == 200 and read.json()["data"]["actor"]["name"] == "Lesezeichen-Initiative"
+        assert consistency.HEADER not in read.headers  # a read commits nothing: no bookmark to pass on
+        # The bookmark really reaches Neo4j: one it never gave out is refused by it, with a clear code.
+        forged = other.post("/graphql", json={"query": QUARTERS["query"]}, headers={consistency.HEADER: "FB:forged"})
+        assert forged.json()["errors"][0]["extensions"]["code"] == "INVALID_DATA", forged.text
+        assert "Kiezgraph-Bookmark" in forged.json()["errors"][0]["message"]
+        # Not the shape of a bookmark: refused before any query, in the client's language.
+        odd = other.post(
+            "/graphql",
+            json={"query": QUARTERS["query"]},
+            headers={consistency.HEADER: "nicht <ein> Lesezeichen", "Accept-Language": "de"},
+        )
+        assert odd.status_code == 400 and "Lesezeichen" in odd.json()["errors"][0]["message"]
+
+
+METRICS = "{ networkMetrics { cooperations revision stale computedAt } }"
+COOPERATE = "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }"
+
+
+def test_metrics_on_an_instance_that_did_not_write_are_stale_until_it_has_recomputed_them(
+    clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    g = nx.path_graph(6)
+    actors = [gids.encode("Actor", a) for a in load_graph(neo4j_settings, g, label="twin").values()]
+    with (
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS), headers=_bearer(admin_token)) as one,
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS), headers=_bearer(admin_token)) as other,
+    ):
+        before = other.post("/graphql", json={"query": METRICS}).json()["data"]["networkMetrics"]
+        variables = {"i": {"actorIds": [actors[0], actors[-1]], "kind": "FUNDING"}}
+        written = one.post("/graphql", json={"query": COOPERATE, "variables": variables}).json()
+        assert written["data"]["addCooperation"]["errors"] == []
+        # `other` learns of the write on its next read: the last result, stale, while it recomputes.
+        now = other.post("/graphql", json={"query": METRICS}).json()["data"]["networkMetrics"]
+        assert (now["revision"], now["stale"], now["cooperations"]) == (before["revision"], True, 5)
+        settled = wait_for(
+            lambda: (
+                not (m := other.post("/graphql", json={"query": METRICS}).json()["data"]["networkMetrics"])["stale"]
+                and m
+            ),
+            "the other instance's background recomputation",
+            bound=120,
+        )
+        assert settled["revision"] > before["revision"] and settled["cooperations"] == 6
