@@ -16,12 +16,13 @@ import sys
 import time
 import weakref
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from cross_web import HTTPException  # what Strawberry's views raise for an unreadable request
-from graphql import GraphQLError, parse
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -63,7 +64,47 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 # HTTP statuses of refused requests, and the code their GraphQL-style body carries.
-_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+# The operations a multipart request (and so a body above KIEZGRAPH_MAX_BODY_BYTES) may carry.
+UPLOAD_FIELDS: Final = frozenset({"createImport", "__typename"})
+ONLY_UPLOADS: Final = "multipart requests carry a file for createImport only; other requests are limited in size"
+
+
+def _only_uploads(data: dict[str, Any]) -> bool:
+    """Whether a multipart request's operation is a mutation selecting ``createImport`` only."""
+    query = data.get("query")
+    if not isinstance(query, str):
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    wanted = data.get("operationName")
+    chosen = [o for o in operations if wanted is None or (o.name is not None and o.name.value == wanted)]
+    if len(chosen) != 1 or chosen[0].operation is not OperationType.MUTATION:
+        return False
+    names = [f.name.value if isinstance(f, FieldNode) else "" for f in chosen[0].selection_set.selections]
+    return "createImport" in names and set(names) <= UPLOAD_FIELDS
+
+
+def _files(value: object) -> list[UploadFile]:
+    """The uploaded files among a multipart request's variables."""
+    if isinstance(value, UploadFile):
+        return [value]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in _files(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _files(v)]
+    return []
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -147,6 +188,17 @@ class GraphQLApp(GraphQL[Context, None]):
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
             item.query = self.persisted.resolve(item.query, item.extensions)
+        return data
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """A multipart request may be large (``KIEZGRAPH_MAX_UPLOAD_BYTES``, kiezgraph/middleware/
+        body_limit.py) because it carries a partner list: so it must be a ``createImport`` and nothing
+        else, one operation whose root fields are ``createImport`` (and ``__typename``) only."""
+        data = await super().parse_multipart(request)
+        if not _only_uploads(data):
+            for upload in _files(data.get("variables")):
+                await upload.close()  # the spooled temporary file, now rather than when collected
+            raise HTTPException(413, ONLY_UPLOADS)
         return data
 
     def _refusal(self, request: Request, status: int, message: str, code: str | None = None) -> Response:
@@ -465,7 +517,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
                 expose_headers=["ETag", REVISION_HEADER, "Retry-After", consistency.HEADER],
                 max_age=600,
             ),
-            Middleware(BodyLimit, max_bytes=options.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=options.max_body_bytes, upload_bytes=options.max_upload_bytes),
             Middleware(Authentication, authenticator=authenticator),
             Middleware(
                 RateLimit,

@@ -283,6 +283,16 @@ DECLARED: Final[tuple[Setting, ...]] = (
         service=True,
     ),
     Setting(
+        "KIEZGRAPH_MAX_UPLOAD_BYTES",
+        "max_upload_bytes",
+        _whole,
+        20_971_520,
+        "largest partner list sent to `createImport` (a multipart request; nothing else may be that large)",
+        _LIMITS,
+        unit="bytes",
+        service=True,
+    ),
+    Setting(
         "KIEZGRAPH_MAX_DEPTH", "max_depth", _whole, 15, "deepest nesting of a GraphQL document", _LIMITS, service=True
     ),
     Setting(
@@ -486,6 +496,7 @@ class ServiceOptions:
     rate_per_minute: int = _default("rate_per_minute")
     public_rate_per_minute: int = _default("public_rate_per_minute")
     max_body_bytes: int = _default("max_body_bytes")
+    max_upload_bytes: int = _default("max_upload_bytes")
     max_depth: int = _default("max_depth")
     max_aliases: int = _default("max_aliases")
     max_tokens: int = _default("max_tokens")
