@@ -148,6 +148,46 @@ export class NetworkMap {
     this.layout(known / Math.max(1, graph.order));
   }
 
+  /**
+   * Bring the graph in line with `net` in place (a live change): what changed is added, removed or
+   * updated, everything else keeps its place, and no layout runs. A newcomer starts beside its partners.
+   */
+  updateNetwork(net: NetworkJson): void {
+    const graph = this.graph;
+    if (graph.order === 0) {
+      this.setNetwork(net); // nothing drawn yet (the map was opened from the list): lay it out
+      return;
+    }
+    const nodes = new Map(net.nodes.map((n) => [n.id, n]));
+    const edges = new Map(net.edges.map((e) => [e.id, e]));
+    for (const id of graph.nodes()) if (!nodes.has(id)) graph.dropNode(id);
+    for (const id of graph.edges()) if (!edges.has(id)) graph.dropEdge(id);
+    const newcomers: string[] = [];
+    for (const n of net.nodes) {
+      if (graph.hasNode(n.id)) graph.mergeNodeAttributes(n.id, { label: n.name, color: TYPE_COLOURS[n.type], node: n });
+      else {
+        graph.addNode(n.id, { ...(this.positions.get(n.id) ?? seedPosition(n.id, n.quarters[0] ?? "")), size: 5, label: n.name, color: TYPE_COLOURS[n.type], node: n });
+        newcomers.push(n.id);
+      }
+    }
+    for (const e of net.edges) {
+      if (!graph.hasNode(e.source) || !graph.hasNode(e.target) || e.source === e.target) continue;
+      if (graph.hasEdge(e.id)) graph.mergeEdgeAttributes(e.id, { edge: e });
+      else graph.addEdgeWithKey(e.id, e.source, e.target, { size: 1, color: EDGE, edge: e });
+    }
+    for (const id of newcomers) {
+      if (this.positions.has(id)) continue;
+      const placed = graph.neighbors(id).filter((m) => !newcomers.includes(m)).map((m) => graph.getNodeAttributes(m));
+      if (!placed.length) continue;
+      const jitter = seedPosition(id, "");
+      graph.mergeNodeAttributes(id, {
+        x: placed.reduce((s, p) => s + p.x, 0) / placed.length + jitter.x * 0.05,
+        y: placed.reduce((s, p) => s + p.y, 0) / placed.length + jitter.y * 0.05,
+      });
+    }
+    if (this.worker === null) this.rememberPositions();
+  }
+
   setStyle(style: MapStyle): void {
     this.style = style;
     let max = 1e-9;
@@ -329,6 +369,7 @@ export class NetworkMap {
       const iterations = knownShare > 0.8 ? 40 : graph.order < 200 ? 400 : 120;
       // Barnes–Hut pays off only beyond about a thousand actors; below, the exact forces are quicker.
       forceAtlas2.assign(graph, { iterations, settings: { ...settings, barnesHutOptimize: graph.order > 1000 } });
+      performance.mark("kiezgraph:layout-done");
       this.rememberPositions();
       this.settled();
       return;
@@ -353,6 +394,7 @@ export class NetworkMap {
     let checked = 0;
     shadow.on("eachNodeAttributesUpdated", () => iterations++);
     const copy = () => graph.updateEachNodeAttributes((id, a) => {
+      if (!shadow.hasNode(id)) return a; // added by a live change while the worker runs: stays put
       a.x = shadow.getNodeAttribute(id, "x");
       a.y = shadow.getNodeAttribute(id, "y");
       return a;
