@@ -1,4 +1,5 @@
 // Starts the page: the full map at /, the read-only embed at /embed.
+import "./start-mark";
 import { render } from "preact";
 import { lang } from "./i18n";
 import { App } from "./panels/App";
