@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.messages import Message as Words  # starlette calls its ASGI messages Message
 from kiezgraph.middleware import guarded, refuse
 
-TOO_LARGE = "request bodies are limited to {limit} bytes"
+TOO_LARGE = Words("request bodies are limited to {limit} bytes", "Anfragen haben höchstens {limit} Bytes")
 
 
 class BodyLimit:
@@ -24,7 +25,7 @@ class BodyLimit:
             (v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"content-length"), None
         )
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+            await self._refuse(send, scope)
             return
         body = bytearray()
         more = True
@@ -36,7 +37,7 @@ class BodyLimit:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(send, scope)
                 return
         delivered = False
 
@@ -49,5 +50,5 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        await refuse(send, 413, "PAYLOAD_TOO_LARGE", TOO_LARGE.format(limit=self.max_bytes))
+    async def _refuse(self, send: Send, scope: Scope) -> None:
+        await refuse(send, 413, "PAYLOAD_TOO_LARGE", TOO_LARGE(limit=self.max_bytes), scope=scope)
