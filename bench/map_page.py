@@ -165,8 +165,8 @@ STEPS = (
     ("JSON read", "network-answered", "network-parsed"),
     ("until the map takes the data", "network-parsed", "data"),
     ("graph built", "data", "graph-built"),
-    ("first layout pass", "graph-built", "layout-done"),
-    ("until the first frame is drawn", "layout-done", "first-frame"),
+    ("indexed and drawn by sigma: the first frame", "graph-built", "first-frame"),
+    ("(after it) a quarter's layout on the page", "first-frame", "layout-done"),
 )
 
 

@@ -25,7 +25,7 @@ export interface NetworkFilter {
   actionFields?: string[];
 }
 
-interface NetworkResult {
+export interface NetworkResult {
   asOf: string | null;
   nodeCount: number;
   edgeCount: number;

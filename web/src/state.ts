@@ -2,6 +2,7 @@
 // (and re-render when they change); only the functions here call the API for networks and measures.
 import { batch, computed, effect, signal } from "@preact/signals";
 import { ApiError, setToken } from "./api";
+import { networkKey, takeEarly, TOKEN_KEY } from "./early";
 import { feed } from "./live";
 import { applyChange, withTies, type LiveChange } from "./live-apply";
 import { mayAnalyse, maySuggest } from "./permissions";
@@ -16,7 +17,6 @@ export type Scope =
 export type Load = "idle" | "loading" | "ready" | "error";
 
 const PUBLIC: Viewer = { role: "public", quarters: [] };
-const TOKEN_KEY = "kiezgraph.token";
 
 export const embedded = location.pathname === "/embed";
 export const quarters = signal<Quarter[]>([]);
@@ -182,8 +182,8 @@ let readRevision = 0;
 let loading: Promise<void> = Promise.resolve();
 
 function scopeKey(s: Scope, day: string | null): string {
-  const what = s.kind === "quarter" ? `q:${s.slug}` : s.kind === "berlin" ? "berlin" : `ego:${s.actorId}:${s.depth}`;
-  return `${what}@${day ?? "all"}`;
+  if (s.kind === "ego") return `ego:${s.actorId}:${s.depth}@${day ?? "all"}`;
+  return networkKey(s.kind === "quarter" ? s.slug : null, day);
 }
 
 async function fetchNetwork(s: Scope, day: string | null, signal: AbortSignal): Promise<Shown> {
@@ -191,8 +191,10 @@ async function fetchNetwork(s: Scope, day: string | null, signal: AbortSignal): 
   const hit = cache.get(key);
   // A network read before a change the page has seen since would miss that change.
   if (hit && hit.revision >= (shownRevision.peek() ?? 0)) return hit;
+  const sent = takeEarly(key); // the request main.ts sent before the page's code had loaded
   const answer =
-    s.kind === "quarter" ? await api.quarterNetwork(s.slug, day, signal)
+    sent ? await sent
+    : s.kind === "quarter" ? await api.quarterNetwork(s.slug, day, signal)
     : s.kind === "berlin" ? await api.network(null, day, signal)
     : await api.egoNetwork(s.actorId, s.depth, day, signal);
   const shown = { json: answer.json, revision: answer.revision };
@@ -223,6 +225,7 @@ export async function loadNetwork(): Promise<void> {
     });
   } catch (error) {
     if (controller.signal.aborted) return;
+    if (!(error instanceof ApiError)) console.error("the network could not be shown:", error);
     batch(() => {
       networkError.value = error instanceof ApiError ? error.code : "NETWORK";
       networkState.value = "error";

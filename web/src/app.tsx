@@ -1,5 +1,5 @@
-// Starts the page: the full map at /, the read-only embed at /embed.
-import "./start-mark";
+// The page itself: the full map at /, the read-only embed at /embed (loaded by main.ts once the first
+// request is on its way).
 import { render } from "preact";
 import { lang } from "./i18n";
 import { App } from "./panels/App";
