@@ -678,6 +678,8 @@ def test_axe_finds_no_serious_violations(site: Site, page: Page, shots: Shots) -
 
 def test_the_keyboard_reaches_the_quarters_and_the_map(site: Site, page: Page) -> None:
     page.goto(site.base + "/")
+    # The page's code loads after its first request is sent (web/src/main.ts): keys count once it shows.
+    expect(page.get_by_role("heading", name="Wer arbeitet mit wem im Kiez?")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Zur Karte springen")).to_be_focused()
     quarters = page.get_by_role("list").filter(has=page.get_by_role("button", name=re.compile("^Ganz Berlin")))
