@@ -179,6 +179,8 @@ export class NetworkMap {
     const edges = new Map(net.edges.map((e) => [e.id, e]));
     for (const id of graph.nodes()) if (!nodes.has(id)) graph.dropNode(id);
     for (const id of graph.edges()) if (!edges.has(id)) graph.dropEdge(id);
+    // Actors drawn alone so far: when a change gives them partners, they move beside them.
+    const alone = new Set(graph.filterNodes((id) => graph.degree(id) === 0));
     const newcomers: string[] = [];
     for (const n of net.nodes) {
       if (graph.hasNode(n.id)) graph.mergeNodeAttributes(n.id, { label: n.name, color: TYPE_COLOURS[n.type], node: n });
@@ -192,15 +194,27 @@ export class NetworkMap {
       if (graph.hasEdge(e.id)) graph.mergeEdgeAttributes(e.id, { edge: e });
       else graph.addEdgeWithKey(e.id, e.source, e.target, { size: 1, color: EDGE, edge: e });
     }
-    for (const id of newcomers) {
-      if (this.positions.has(id)) continue;
-      const placed = graph.neighbors(id).filter((m) => !newcomers.includes(m)).map((m) => graph.getNodeAttributes(m));
-      if (!placed.length) continue;
+    // A newcomer (or an actor that was alone) starts beside its partners; one without partners near the
+    // middle of the picture, inside it: placed outside, it would make sigma zoom the whole map out.
+    const moving = [...newcomers.filter((id) => !this.positions.has(id)), ...[...alone].filter((id) => graph.hasNode(id) && graph.degree(id) > 0)];
+    let cx = 0;
+    let cy = 0;
+    let staying = 0;
+    graph.forEachNode((id, a) => {
+      if (moving.includes(id)) return;
+      cx += a.x;
+      cy += a.y;
+      staying++;
+    });
+    cx /= Math.max(1, staying);
+    cy /= Math.max(1, staying);
+    for (const id of moving) {
+      const placed = graph.neighbors(id).filter((m) => !moving.includes(m)).map((m) => graph.getNodeAttributes(m));
       const jitter = seedPosition(id, "");
-      graph.mergeNodeAttributes(id, {
-        x: placed.reduce((s, p) => s + p.x, 0) / placed.length + jitter.x * 0.05,
-        y: placed.reduce((s, p) => s + p.y, 0) / placed.length + jitter.y * 0.05,
-      });
+      const [x, y, spread] = placed.length
+        ? [placed.reduce((s, p) => s + p.x, 0) / placed.length, placed.reduce((s, p) => s + p.y, 0) / placed.length, 0.05]
+        : [cx, cy, 0.1];
+      graph.mergeNodeAttributes(id, { x: x + jitter.x * spread, y: y + jitter.y * spread });
     }
     if (this.worker === null) this.rememberPositions();
   }
