@@ -6,8 +6,11 @@ Against a Neo4j holding the Berlin-scale data (../shared/peer-bench/load_network
 
     PYTHONPATH=$PWD .venv/bin/python bench/profile_w1.py --port 7705 [--runs 40] [--top 25]
 
-It prints the median wall time per request, the share in database calls, and cProfile's
-functions by own time (``tottime``) over all runs: the Python above the floor.
+It prints the median wall time per request, the share in database calls, the median CPU time
+of this process per request (the Python side alone: on a machine shared with other work it
+moves far less than wall time), and cProfile's functions by own time (``tottime``) over all
+runs: the Python above the floor. ``--workload W2`` or ``W3`` times the peer benchmark's actor
+detail or filtered page the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from core.context import Context
 from core.services import Services
 from graph.db import Database, Neo4jSettings
 from kiezgraph.lanes import HomeDatabase
+from resolvers import ids
 from schema import build_schema
 
 try:
@@ -34,43 +38,71 @@ except ImportError:  # a checkout from before the debug mode (a baseline): no Cy
 
 W1 = """query W1($q: [String!]) { actors(first: 50, filter: {quarters: $q}) { edges { node {
   id name type partners(first: 10) { edges { node { id name } } } } } } }"""
+# The peer benchmark's W2 (actor detail of a hub) and W3 (filtered page with its total).
+W2 = """query W2($id: ID!) { actor(id: $id) { id name type description version
+  quarters { quarter { name slug } since until role } actionFields { key name }
+  partners(first: 20) { totalCount edges { node { id name type } cooperation { kind since until intensity } } } } }"""
+W3 = """query W3($t: [ActorType!], $q: [String!], $text: String) {
+  actors(first: 20, filter: {types: $t, quarters: $q, text: $text}) { totalCount edges { node { id name type } } } }"""
+HUBS = "MATCH (a:Actor) WHERE a.synthetic RETURN a.id AS id ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 50"
 
 
-async def main(port: int, home: Path, runs: int, top: int) -> None:
+def variables(workload: str, i: int, slugs: list[str], hubs: list[str]) -> dict[str, object]:
+    """The i-th input of a workload."""
+    if workload == "W2":
+        return {"id": ids.encode("Actor", hubs[i % len(hubs)])}
+    if workload == "W3":
+        return {"t": [("INITIATIVE", "INSTITUTION", "COMPANY")[i % 3]], "q": [slugs[i % len(slugs)]], "text": "e"}
+    return {"q": [slugs[i % len(slugs)]]}
+
+
+async def main(port: int, home: Path, runs: int, top: int, workload: str) -> None:
     password = (home / "password").read_text().strip()
     raw = Database(Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, query_timeout=600.0))
     db = HomeDatabase.on(raw, asyncio.get_running_loop())  # the same wrapper that times Cypher calls
     schema = build_schema()
-    slugs = [r["slug"] for r in await raw.read("MATCH (q:Quarter) RETURN q.slug AS slug ORDER BY slug")]
+    # The generated quarters (about 300 actors each), as the peer benchmark's W1 uses.
+    query = "MATCH (q:Quarter) WHERE q.synthetic RETURN q.slug AS slug ORDER BY slug"
+    slugs = [r["slug"] for r in await raw.read(query)]
+    hubs = [r["id"] for r in await raw.read(HUBS)] if workload == "W2" else []
+    document = {"W1": W1, "W2": W2, "W3": W3}[workload]
     walls: list[float] = []
     cypher: list[float] = []
-    profile = cProfile.Profile()
+    cpus: list[float] = []
+    # Timed by CPU, not by the clock: on a shared machine the clock also counts time the
+    # process waited for a core, which would be charged to whatever function ran then.
+    profile = cProfile.Profile(time.process_time)
 
     async def one(i: int, profiled: bool) -> None:
         timing = Timing() if Timing is not None else None
         token = CURRENT.set(timing) if CURRENT is not None else None
         ctx = Context.for_request(db, Services())
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if profiled:
             profile.enable()
-        result = await schema.execute(W1, variable_values={"q": [slugs[i % len(slugs)]]}, context_value=ctx)
+        result = await schema.execute(document, variable_values=variables(workload, i, slugs, hubs), context_value=ctx)
         if profiled:
             profile.disable()
         if CURRENT is not None and token is not None:
             CURRENT.reset(token)
         assert not result.errors, result.errors
         walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
         cypher.append(timing.phases.get("cypher", 0.0) if timing is not None else float("nan"))
 
     for i in range(10):  # warm-up: caches, the driver's pool, Neo4j's plan cache
         await one(i, False)
     walls.clear()
     cypher.clear()
+    cpus.clear()
     for i in range(runs):
         await one(i, top > 0)
     await raw.close()
     wall, db_time = statistics.median(walls), statistics.median(cypher)
-    print(f"W1 in-process, {runs} runs: median {wall * 1000:.1f} ms, in Cypher calls {db_time * 1000:.1f} ms")
+    print(
+        f"{workload} in-process, {runs} runs: median {wall * 1000:.1f} ms, in Cypher calls {db_time * 1000:.1f} ms, "
+        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms"
+    )
     if top > 0:
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
@@ -83,5 +115,6 @@ if __name__ == "__main__":
     parser.add_argument("--home", type=Path, default=Path("neo4j-local/run"))
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--top", type=int, default=25, help="functions to list; 0: time without cProfile")
+    parser.add_argument("--workload", choices=("W1", "W2", "W3"), default="W1")
     args = parser.parse_args()
-    asyncio.run(main(args.port, args.home, args.runs, args.top))
+    asyncio.run(main(args.port, args.home, args.runs, args.top, args.workload))

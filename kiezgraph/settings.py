@@ -363,6 +363,16 @@ DECLARED: Final[tuple[Setting, ...]] = (
         service=True,
     ),
     Setting(
+        "KIEZGRAPH_METRICS_REFRESH_DELAY",
+        "metrics_refresh_delay",
+        _seconds,
+        1.0,
+        "after a write, how long metrics wait for further writes before they are recomputed in the background",
+        _RUNTIME,
+        unit="s",
+        service=True,
+    ),
+    Setting(
         "KIEZGRAPH_CHANGE_POLL_INTERVAL",
         "change_poll_interval",
         _seconds,
@@ -486,6 +496,7 @@ class ServiceOptions:
     request_timeout: float = _default("request_timeout")
     execution_threads: int = _default("execution_threads")
     metrics_workers: int = _default("metrics_workers")
+    metrics_refresh_delay: float = _default("metrics_refresh_delay")
     change_poll_interval: float = _default("change_poll_interval")
     subscriptions_per_connection: int = _default("subscriptions_per_connection")
     subscriptions_per_token: int = _default("subscriptions_per_token")

@@ -17,8 +17,9 @@ from strawberry.schema.config import StrawberryConfig
 from core.access import Role
 from schema.changes import REVISION_SCALAR, Revision
 from schema.cost import CostLimit
-from schema.deadline import Deadline, DeadlineExecution
+from schema.deadline import Deadline
 from schema.errors import ErrorCodes, coded
+from schema.execution import Execution
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -87,7 +88,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         # Types reachable only through interfaces must be named so clients can select on them.
         types=[*ACTOR_TYPES, *ERROR_TYPES],
         config=StrawberryConfig(auto_camel_case=True, scalar_map={Revision: REVISION_SCALAR}),
-        execution_context_class=DeadlineExecution,
+        execution_context_class=Execution,
         extensions=extensions,
     )
 

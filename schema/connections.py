@@ -23,7 +23,7 @@ from typing import Annotated, Any, Generic, Self, TypeVar, dataclass_transform
 
 import strawberry
 
-from resolvers.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Slice
+from resolvers.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Cursor, Slice
 
 N = TypeVar("N")
 R = TypeVar("R")
@@ -51,8 +51,8 @@ class PageInfo:
         return cls(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=page.items[0][0] if page.items else None,
-            end_cursor=page.items[-1][0] if page.items else None,
+            start_cursor=page.items[0][0].encoded() if page.items else None,
+            end_cursor=page.items[-1][0].encoded() if page.items else None,
         )
 
 
@@ -68,10 +68,14 @@ class Noun:
 
 @dataclasses.dataclass
 class Edge(Generic[N]):
-    """An item of a connection with its cursor; concrete edges are declared with :func:`edge`."""
+    """An item of a connection with its cursor; concrete edges are declared with :func:`edge`.
+    The cursor is encoded only if the field ``cursor`` is asked for."""
 
-    cursor: str
+    key: Cursor
     node: N
+
+    def encoded_cursor(self) -> str:
+        return self.key.encoded()
 
 
 @dataclasses.dataclass
@@ -86,7 +90,7 @@ class Connection(Generic[N]):
     def of(cls, page: Slice[R], node: Callable[[R], N]) -> Self:
         """The page, each record wrapped by ``node``, in the edge type the connection declared."""
         edge_type: type[Edge[N]] = getattr(cls, "_edge_type")  # noqa: B009 - set by connection()
-        return cls.page(page, [edge_type(cursor=cursor, node=node(record)) for cursor, record in page.items])
+        return cls.page(page, [edge_type(key=cursor, node=node(record)) for cursor, record in page.items])
 
     @classmethod
     def page(cls, page: Slice[Any], edges: Sequence[Edge[N]]) -> Self:
@@ -107,7 +111,8 @@ def _declare(cls: type[T], fields: dict[str, tuple[Any, Any]]) -> None:
     own = dict(vars(cls).get("__annotations__", {}))
     cls.__annotations__ = {**{name: annotation for name, (annotation, _) in fields.items()}, **own}
     for name, (_, field) in fields.items():
-        setattr(cls, name, field)
+        if field is not dataclasses.MISSING:  # MISSING: a field without a default (a private one)
+            setattr(cls, name, field)
 
 
 @dataclass_transform(field_specifiers=(strawberry.field,))
@@ -115,13 +120,20 @@ def edge(noun: Noun) -> Callable[[type[T]], type[T]]:
     """Declare an edge type: ``cursor`` and ``node`` with their descriptions, then its own fields."""
 
     def declare(cls: type[T]) -> type[T]:
+        def cursor(self: Edge[Any]) -> str:
+            return self.encoded_cursor()
+
+        cursor.__annotations__ = {"self": cls, "return": str}
         _declare(
             cls,
             {
                 "cursor": (
                     str,
-                    strawberry.field(description=f"Opaque cursor of this {noun.singular} in the connection."),
+                    strawberry.field(
+                        resolver=cursor, description=f"Opaque cursor of this {noun.singular} in the connection."
+                    ),
                 ),
+                "key": (strawberry.Private[Cursor], dataclasses.MISSING),
                 "node": (_node_type(cls), strawberry.field(description=f"The {noun.singular}.")),
             },
         )

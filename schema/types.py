@@ -908,7 +908,7 @@ class PartnerConnection(Connection[Actor]):
 def partner_connection(page: Slice[Partner]) -> PartnerConnection:
     edges = []
     for cursor, partner in page.items:
-        edges.append(PartnerEdge(cursor=cursor, node=actor_of(partner.actor), ties=partner.cooperations))
+        edges.append(PartnerEdge(key=cursor, node=actor_of(partner.actor), ties=partner.cooperations))
     return PartnerConnection.page(page, edges)
 
 

@@ -77,8 +77,11 @@ def test_a_query_past_its_deadline_is_stopped(
         assert body.get("data") is None
         [error] = body["errors"]
         assert error["extensions"]["code"] == "REQUEST_TIMEOUT" and "stopped" in error["message"]
-        # The service goes on answering.
-        assert http.post("/graphql", json={"query": "{ quarters { name } }"}, headers=headers).status_code == 200
+        # The service goes on answering (a document with no database read: one that reads could
+        # itself outlast a fifth of the big answer on a busy machine, now that the big answer's
+        # thousands of plain objects are completed in one pass).
+        after = http.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+        assert after.status_code == 200 and after.json()["data"] == {"__typename": "Query"}, after.text
 
 
 def test_a_cancelled_query_stops_its_neo4j_transaction(

@@ -1,0 +1,302 @@
+"""graphql-core's executor with three changes for pages of many objects (issue 16).
+
+graphql-core executes every field alike: it builds a resolve-info record, calls Strawberry's
+resolver wrapper (which calls ``getattr``), and completes the value through the generic
+``complete_value`` chain — some 10 µs per field and more per object of an interface type,
+most of a page of 50 actors with 10 partners each (~550 objects, ~1,300 fields). Where nothing
+can change the answer, the executor takes a short way:
+
+- **Plain subtrees are completed in one pass.** A field is *plain* if it is Strawberry's basic
+  field (an attribute: no resolver, no field extension — so no permission, which is a field
+  extension), has no arguments, and its selection is plain in turn: for a value whose whole
+  selection is plain (``partners { edges { node { id name } } }``), the executor builds the
+  answer from the objects' attributes directly, with each leaf coerced by its type as
+  graphql-core would, and the concrete type of an interface read from the Strawberry object.
+  The plan of each selection is made once per operation.
+- **Leaves without a resolver are read straight off their object** where the object as a whole
+  is not plain (an actor with ``id name type`` and ``partners``): same conditions, per field.
+- **The deadline is checked per object, not per field** (:mod:`schema.deadline`): running
+  work still stops within one object's fields, at one clock read per object.
+
+Every other field — with a resolver, guarded, with arguments, under ``@defer`` — runs as
+before. A value the short way cannot complete exactly (a null for a non-null field, a value its
+type refuses, an object of an unexpected type) is completed again the long way, which reports
+it as before; the short way reads attributes only, so trying it changes nothing. Schema
+extensions that wrap every resolver (a ``resolve`` hook) would have to see every field: while
+one is installed, nothing takes the short way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    is_abstract_type,
+    is_leaf_type,
+    is_object_type,
+)
+from graphql.pyutils import Path, Undefined
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext  # Strawberry's default
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from schema.deadline import CURRENT, DeadlinePassed
+
+# How a leaf field is read the short way: its attribute, its type, and whether null is refused.
+Leaf = tuple[str, GraphQLLeafType, bool]
+# A plain selection's completion: the value in, the answer out; raises NotPlain where the long
+# way must answer.
+Plan = Callable[[Any], Any]
+_UNKNOWN: Any = object()  # not planned yet
+
+
+class NotPlain(Exception):
+    """The short way cannot complete this value exactly; the long way will."""
+
+
+def _attribute(field_def: GraphQLField | None, node: Any) -> str | None:
+    """The attribute a field reads if it is a basic Strawberry field without arguments, else None."""
+    if field_def is None or field_def.args or node.arguments or node.directives:
+        return None
+    if not getattr(field_def.resolve, "_is_default", False):  # Strawberry's marker of a basic field
+        return None
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if definition is None or not definition.is_basic_field:  # no resolver, no extensions (permissions)
+        return None
+    return str(definition.python_name)
+
+
+def _leaf(parent_type: GraphQLObjectType, node: Any) -> Leaf | None:
+    """How to read a field the short way on its own, or None if it must be executed."""
+    attribute = _attribute(parent_type.fields.get(node.name.value), node)
+    if attribute is None:
+        return None
+    return_type = parent_type.fields[node.name.value].type
+    non_null = isinstance(return_type, GraphQLNonNull)
+    named = return_type.of_type if non_null else return_type
+    return (attribute, named, non_null) if is_leaf_type(named) else None
+
+
+_TYPE_NAMES: dict[type, str | None] = {}  # the Python classes of the schema's objects: a few dozen
+
+
+def _type_name(value: Any) -> str | None:
+    """The GraphQL type a Strawberry object answers as (None for anything else)."""
+    cls = type(value)
+    name = _TYPE_NAMES.get(cls, _UNKNOWN)
+    if name is _UNKNOWN:
+        definition = getattr(cls, "__strawberry_definition__", None)
+        if definition is None or definition.is_graphql_generic:
+            name = _TYPE_NAMES[cls] = None
+        else:
+            name = _TYPE_NAMES[cls] = str(definition.name)
+    return name  # type: ignore[no-any-return]  # str | None, from the cache
+
+
+def _non_null(inner: Plan) -> Plan:
+    def complete(value: Any) -> Any:
+        completed = inner(value)
+        if completed is None:
+            raise NotPlain
+        return completed
+
+    return complete
+
+
+def _list(inner: Plan) -> Plan:
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            raise NotPlain
+        return [inner(item) for item in value]
+
+    return complete
+
+
+def _scalar(leaf_type: GraphQLLeafType) -> Plan:
+    coerce = leaf_type.coerce_output_value
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        completed = coerce(value)
+        if completed is None or completed is Undefined:
+            raise NotPlain
+        return completed
+
+    return complete
+
+
+def _object(type_name: str, fields: list[tuple[str, str | None, Any]]) -> Plan:
+    """An object's answer from its attributes; ``fields``: (response key, attribute or None for
+    ``__typename``, the plan of the attribute's value or the type's name)."""
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        if _type_name(value) != type_name:
+            raise NotPlain
+        return {key: plan if attribute is None else plan(getattr(value, attribute)) for key, attribute, plan in fields}
+
+    return complete
+
+
+def _one_of(plans: dict[str, Plan]) -> Plan:
+    """An interface's answer: the plan of the object's concrete type."""
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        plan = plans.get(_type_name(value) or "")
+        if plan is None:
+            raise NotPlain
+        return plan(value)
+
+    return complete
+
+
+class Execution(StrawberryGraphQLCoreExecutionContext):
+    """The executor the schema runs with: plain subtrees and leaves the short way, the deadline
+    per object."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._leaves: dict[tuple[str, int], Leaf | None] = {}
+        # Keyed by the identity of graphql-core's field lists, kept alive with the plan (as
+        # graphql-core's own memo of collected fields does), so an id is never reused meanwhile.
+        self._plans: dict[tuple[int, int], tuple[Any, Plan | None]] = {}
+        manager = self.middleware_manager
+        self._short_way = manager is None or not manager.middlewares
+
+    # ---- the deadline -------------------------------------------------------------------
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        self._check_deadline(path)
+        return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+
+    @staticmethod
+    def _check_deadline(path: Path | None) -> None:
+        limit = CURRENT.get()
+        if limit is not None and path is not None and time.monotonic() > limit.at:
+            limit.tripped = True
+            raise DeadlinePassed
+
+    # ---- plain subtrees -----------------------------------------------------------------
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if self._short_way and not isinstance(result, Exception):
+            plan = self._plan(return_type, field_details_list)
+            if plan is not None:
+                self._check_deadline(path)
+                try:
+                    return plan(result)
+                except Exception:  # the long way below answers, errors included
+                    pass
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
+    def _plan(self, return_type: GraphQLOutputType, field_details_list: Any) -> Plan | None:
+        key = (id(return_type), id(field_details_list))
+        found = self._plans.get(key)
+        if found is not None:
+            return found[1]
+        plan = self._make_plan(return_type, field_details_list)
+        self._plans[key] = (field_details_list, plan)
+        return plan
+
+    def _make_plan(self, return_type: GraphQLOutputType, field_details_list: Any) -> Plan | None:
+        if isinstance(return_type, GraphQLNonNull):
+            inner = self._plan(return_type.of_type, field_details_list)
+            return None if inner is None else _non_null(inner)
+        if isinstance(return_type, GraphQLList):
+            inner = self._plan(return_type.of_type, field_details_list)
+            return None if inner is None else _list(inner)
+        if is_leaf_type(return_type):
+            return _scalar(return_type)
+        if is_abstract_type(return_type):
+            plans: dict[str, Plan] = {}
+            for possible in self.schema.get_possible_types(return_type):
+                plan = self._object_plan(possible, field_details_list)
+                if plan is None:
+                    return None
+                plans[possible.name] = plan
+            return _one_of(plans)
+        if is_object_type(return_type):
+            return self._object_plan(return_type, field_details_list)
+        return None
+
+    def _object_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+        grouped, new_defer_usages, *_ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return None
+        fields: list[tuple[str, str | None, Any]] = []
+        for response_key, sub_fields in grouped.items():
+            node = sub_fields[0].node
+            if node.name.value == "__typename":
+                fields.append((response_key, None, object_type.name))
+                continue
+            field_def = object_type.fields.get(node.name.value)
+            attribute = _attribute(field_def, node)
+            if attribute is None or field_def is None:
+                return None
+            plan = self._plan(field_def.type, sub_fields)
+            if plan is None:
+                return None
+            fields.append((response_key, attribute, plan))
+        return _object(object_type.name, fields)
+
+    # ---- leaves of objects that are not plain -------------------------------------------
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        if self._short_way:
+            value = self._read_leaf(parent_type, field_details_list[0].node, source)
+            if value is not Undefined:
+                return value
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def _read_leaf(self, parent_type: GraphQLObjectType, node: Any, source: Any) -> Any:
+        """The completed value of a leaf read the short way; Undefined to execute it."""
+        key = (parent_type.name, id(node))  # the document's nodes live as long as the operation
+        leaf = self._leaves.get(key, _UNKNOWN)
+        if leaf is _UNKNOWN:
+            leaf = self._leaves[key] = _leaf(parent_type, node)
+        if leaf is None:
+            return Undefined
+        attribute, leaf_type, non_null = leaf
+        try:
+            raw = getattr(source, attribute)
+            if raw is None:
+                return Undefined if non_null else None
+            value = leaf_type.coerce_output_value(raw)
+        except Exception:  # the long way raises it again, as a located field error
+            return Undefined
+        return Undefined if value is None or value is Undefined else value

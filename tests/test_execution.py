@@ -1,0 +1,99 @@
+"""The executor's short way (schema/execution.py): plain subtrees and leaves read straight off
+their objects must answer exactly as graphql-core's own execution does, and must never let a
+guarded or hidden field through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+import pytest
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from core.access import Principal, Role
+from core.context import Context
+from core.services import Services
+from graph.db import Database, Neo4jSettings
+from schema import build_schema
+from tests.conftest import GraphQLClient, run_async
+
+# Plain pages, pages mixed with resolvers, interface fragments, aliases, __typename, cursors,
+# nulls (address, location, kind), enums and dates: each document is answered both ways.
+DOCUMENTS = [
+    """query($q: [String!]) { actors(first: 50, filter: {quarters: $q}) { edges { node {
+      id name type partners(first: 10) { edges { node { id name } } } } } } }""",
+    """query { actors(first: 30) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { __typename id name type createdAt archived archivedAt
+        location { latitude longitude } address { street city }
+        ... on Institution { kind } ... on Company { sector socialEnterprise } ... on Initiative { legalForm }
+        partners(first: 5) { totalCount pageInfo { endCursor }
+          edges { cursor node { __typename id name alias: name alternativeNames tags
+                                ... on HousingAssociation { ownership } }
+                  cooperation { id kind since until intensity } cooperations { kind } } } } }
+      nodes { id version } } }""",
+    """query { actors(first: 20, orderBy: [{field: NAME, direction: DESC}]) { edges { node {
+      id quarters { quarter { slug name status start { year } } role since until }
+      actionFields { key name era } cooperations(first: 3) { edges { node { id kind active actors { id name } } } } } } } }""",
+]
+
+
+@pytest.fixture
+def slugs(demo: neo4j.Driver) -> list[str]:
+    records, _, _ = demo.execute_query(
+        "MATCH (q:Quarter)<-[:ACTIVE_IN]-(a:Actor) RETURN q.slug AS slug, count(a) AS n ORDER BY n DESC LIMIT 2"
+    )
+    return [r["slug"] for r in records]
+
+
+def _answers(settings: Neo4jSettings, slugs: list[str], long_way: bool) -> list[dict[str, Any]]:
+    schema = build_schema()
+    if long_way:
+        schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+
+    async def work(db: Database) -> list[dict[str, Any]]:
+        answers = []
+        for document in DOCUMENTS:
+            context = Context.for_request(db, Services(), principal=Principal(Role.ADMIN))
+            result = await schema.execute(document, variable_values={"q": slugs}, context_value=context)
+            assert result.errors is None, result.errors
+            assert result.data is not None
+            answers.append(result.data)
+        return answers
+
+    return run_async(settings, work)
+
+
+def test_the_short_way_answers_exactly_as_graphql_core(neo4j_settings: Neo4jSettings, slugs: list[str]) -> None:
+    short, long = _answers(neo4j_settings, slugs, False), _answers(neo4j_settings, slugs, True)
+    assert short == long
+    first = short[0]["actors"]["edges"]
+    assert len(first) > 5 and any(e["node"]["partners"]["edges"] for e in first)  # the plain pages had content
+    nodes = [e["node"] for e in short[1]["actors"]["edges"]]
+    assert {n["__typename"] for n in nodes} >= {"Institution", "Initiative"}
+    assert any(n["location"] is None for n in nodes) and any(n["location"] for n in nodes)
+
+
+def test_the_short_way_keeps_hidden_fields_hidden(demo: neo4j.Driver, gql: GraphQLClient) -> None:
+    # contactPersons is personal data: null for the public, a list for an admin, wherever it
+    # stands in an otherwise plain page of partners.
+    query = """{ actors(first: 10) { edges { node { id name contactPersons { name }
+      partners(first: 5) { edges { node { id name contactPersons { name email } } } } } } } }"""
+    seen = 0
+    for token, hidden in ((None, True), ("admin", False)):
+        data = (gql if token else gql.as_(None)).data(query)
+        for edge in data["actors"]["edges"]:
+            partners = [p["node"] for p in edge["node"]["partners"]["edges"]]
+            for node in [edge["node"], *partners]:
+                seen += 1
+                assert (node["contactPersons"] is None) is hidden, node
+    assert seen > 20
+
+
+def test_guarded_fields_are_refused_inside_the_short_way(demo: neo4j.Driver, gql: GraphQLClient) -> None:
+    # apiTokens (admins only) answers plain objects, which the short way would complete; its
+    # guard runs first all the same.
+    query = """{ actors(first: 5) { edges { node { id name } } } apiTokens { id name } }"""
+    body = gql.as_(None)(query)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert body["data"] is None  # apiTokens is non-null: the refusal nulls the whole answer
+    assert "test admin" in [t["name"] for t in gql.data(query)["apiTokens"]]
