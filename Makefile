@@ -89,7 +89,7 @@ bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under
 	$(PY) -m bench.load
 
 bench-map: $(STAMP) $(WEB_BUILT)  ## issue #13: the map in headless Chromium: first frame, settled layout, fps (sigma vs Cytoscape)
-	$(PY) -m bench.map_page
+	$(PY) -m bench.map_page $(BENCH_MAP_ARGS)
 
 bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
 	$(PY) -m bench.health_under_load

@@ -20,6 +20,7 @@ import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.access import PUBLIC, Principal, Role
+from core.messages import Message
 from core.revocations import Revocations, token_key
 from graph import tokens
 from graph.db import Database
@@ -27,13 +28,21 @@ from graph.errors import GraphError
 from kiezgraph.middleware import guarded, refuse
 
 # Messages, in one place for translation.
-NEEDS_TOKEN = "this service needs a token: send Authorization: Bearer <token>"
-USE_BEARER = "use Authorization: Bearer <token>"
-UNKNOWN = "the token is unknown or revoked"
-NO_JWT = "the token is not an API token, and JWTs are not configured"
-BAD_JWT = "the JWT is not valid: {reason}"
-BAD_QUARTERS = "the JWT's quarters claim must be a list of slugs"
-PUBLIC_JWT = "a JWT cannot carry the public role"
+NEEDS_TOKEN = Message(
+    "this service needs a token: send Authorization: Bearer <token>",
+    "Dieser Dienst braucht einen Zugangsschlüssel: Authorization: Bearer <Schlüssel> senden",
+)()
+USE_BEARER = Message("use Authorization: Bearer <token>", "Bitte Authorization: Bearer <Schlüssel> verwenden")()
+UNKNOWN = Message("the token is unknown or revoked", "Dieser Zugangsschlüssel ist unbekannt oder wurde widerrufen")()
+NO_JWT = Message(
+    "the token is not an API token, and JWTs are not configured",
+    "Dieser Zugangsschlüssel ist kein API-Schlüssel, und JWTs sind nicht eingerichtet",
+)()
+BAD_JWT = Message("the JWT is not valid: {reason}", "Das JWT ist nicht gültig: {reason}")
+BAD_QUARTERS = Message(
+    "the JWT's quarters claim must be a list of slugs", "Die Angabe „quarters“ im JWT muss eine Liste von Kürzeln sein"
+)()
+PUBLIC_JWT = Message("a JWT cannot carry the public role", "Ein JWT kann nicht die öffentliche Rolle tragen")()
 
 
 class Unauthorized(Exception):
@@ -120,7 +129,7 @@ class Authenticator:
             claims = jwt.decode(credential, key, algorithms=[algorithm], options={"require": ["exp", "sub", "role"]})
             role = Role(claims["role"])
         except (jwt.PyJWTError, ValueError) as exc:
-            raise Unauthorized(BAD_JWT.format(reason=type(exc).__name__)) from exc
+            raise Unauthorized(BAD_JWT(reason=type(exc).__name__)) from exc
         quarters = claims.get("quarters") or []
         if not isinstance(quarters, list) or not all(isinstance(q, str) for q in quarters):
             raise Unauthorized(BAD_QUARTERS)
@@ -144,7 +153,10 @@ class Authentication:
         try:
             principal = await self.authenticator.principal(authorization)
         except Unauthorized as exc:
-            await refuse(send, 401, "UNAUTHENTICATED", str(exc), [(b"www-authenticate", b'Bearer realm="kiezgraph"')])
+            said = exc.args[0] if exc.args else str(exc)  # a Text: said in the request's language
+            await refuse(
+                send, 401, "UNAUTHENTICATED", said, [(b"www-authenticate", b'Bearer realm="kiezgraph"')], scope
+            )
             return
         except GraphError as exc:
             await refuse(send, 503, exc.code, str(exc))

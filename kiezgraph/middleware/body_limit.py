@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.messages import Message as Words  # starlette calls its ASGI messages Message
 from kiezgraph.middleware import guarded, refuse
 
-TOO_LARGE = "request bodies are limited to {limit} bytes"
+TOO_LARGE = Words("request bodies are limited to {limit} bytes", "Anfragen haben höchstens {limit} Bytes")
 
 
 class BodyLimit:
@@ -31,7 +32,7 @@ class BodyLimit:
         limit = self.upload_bytes if multipart and scope.get("method") == "POST" else self.max_bytes
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await self._refuse(send, limit)
+            await self._refuse(send, scope, limit)
             return
         body = bytearray()
         more = True
@@ -43,7 +44,7 @@ class BodyLimit:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > limit:
-                await self._refuse(send, limit)
+                await self._refuse(send, scope, limit)
                 return
         delivered = False
 
@@ -56,5 +57,5 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send, limit: int) -> None:
-        await refuse(send, 413, "PAYLOAD_TOO_LARGE", TOO_LARGE.format(limit=limit))
+    async def _refuse(self, send: Send, scope: Scope, limit: int) -> None:
+        await refuse(send, 413, "PAYLOAD_TOO_LARGE", TOO_LARGE(limit=limit), scope=scope)

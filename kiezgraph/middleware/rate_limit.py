@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.access import PUBLIC, Principal
+from core.messages import Message
 from graph import rate_windows
 from graph.db import Database
 from graph.errors import GraphError
@@ -31,7 +32,9 @@ from kiezgraph.middleware import guarded, refuse
 
 log = logging.getLogger(__name__)
 
-TOO_MANY = "too many requests; retry in {wait:.1f} s"
+TOO_MANY = Message(
+    "too many requests; retry in {wait:.1f} s", "Zu viele Anfragen; bitte in {wait:.1f} s noch einmal versuchen"
+)
 
 
 @dataclass
@@ -159,8 +162,9 @@ class RateLimit:
                 send,
                 429,
                 "RATE_LIMITED",
-                TOO_MANY.format(wait=wait),
+                TOO_MANY(wait=wait),
                 [(b"retry-after", str(max(1, round(wait))).encode())],
+                scope,
             )
             return
         await self.app(scope, receive, send)
