@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from analysis.suggestions import SIGNALS, fit
+from analysis.suggestions import SIGNALS, fit, fit_pairwise
 
 
 def history(seed: int) -> tuple[list[list[float]], list[int], list[int]]:
@@ -34,3 +34,13 @@ def test_a_signal_that_predicted_new_partners_gets_weight_and_a_misleading_one_n
 
 def test_fitting_is_reproducible() -> None:
     assert fit(*history(3), trained_on="x") == fit(*history(3), trained_on="x")
+
+
+def test_the_ranking_objective_learns_the_same_direction_and_a_calibrated_level() -> None:
+    rows, labels, groups = history(3)
+    model = fit_pairwise(rows, labels, groups, trained_on="a made-up history")
+    assert model.weight("SHARED_PARTNERS") > 1.0
+    assert model.weight("WELL_CONNECTED") == 0.0
+    assert model.trained_on == "a made-up history"
+    # the intercept is fitted as the pointwise model's is (positives and negatives weighing the same per actor)
+    assert abs(model.intercept - fit(rows, labels, groups, trained_on="x").intercept) < 0.3
