@@ -91,14 +91,14 @@ class Model:
         return self.coefficients[SIGNALS.index(signal)]
 
 
-# Learned by ``python -m bench.evaluate_suggestions --learn`` on growth A (bench/grow.py, seed 21): 300 actors
-# that gained partners in 2020, their candidates as of 2020-01-01, labelled by whether they became partners
-# by 2021-01-01. Nothing of the evaluation's window (from 2022) was seen.
+# Learned by ``python -m bench.suggestion_experiments --learn`` (pools built by bench/replica.py exactly as
+# graph/ reads them) on growth A (bench/grow.py, seed 21): 300 actors that gained partners in 2020, their
+# candidates as of 2020-01-01, the pairwise ranking loss. Nothing of the evaluation's window (from 2022) was seen.
 DEFAULT_MODEL = Model(
-    coefficients=(3.3373, 1.4486, 0.0883, 0.2652, 1.3162, 0.7584, 1.1647, 0.0, 0.0, 0.0, 0.2952),
-    intercept=-1.7877,
+    coefficients=(3.6186, 1.6903, 0.4309, 0.0932, 1.6456, 0.8522, 1.0244, 0.0, 0.0, 0.5802, 0.0),
+    intercept=-2.0432,
     trained_on="synthetic growing network 'growth A' (bench/grow.py, seed 21): how 300 actors' candidates of "
-    "2020-01-01 became partners in 2020",
+    "2020-01-01 became partners in 2020 (pairwise ranking loss)",
 )
 
 

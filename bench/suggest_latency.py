@@ -95,7 +95,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     print(
-        "| actors | n | partners | median ms | p95 ms | pushes ms (median / max) | neighbourhood read (actors) "
+        "| actors | n | partners | median ms | p95 ms | PageRank ms (median / max) | neighbourhood read (actors) "
         "| load 1 min |"
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|")

@@ -24,7 +24,7 @@ import numpy as np
 
 from analysis import suggestions as scoring
 from bench import ranking, replica
-from bench.evaluate_suggestions import Task, _active, _pairs, planted, temporal
+from bench.evaluate_suggestions import CUT, Task, _active, _pairs, planted, temporal
 from bench.grow import HELD_OUT, TUNING
 
 EXTRA = ("PPR", "RA", "LOG_DEGREE", "PPR_RANK")
@@ -157,11 +157,37 @@ def training(task: Task, actors: int = 150) -> tuple[dict[str, Any], dict[str, s
     return build(task, start, chosen, exclude_all=False), {a: formed[a] for a in chosen}, start
 
 
+def learn_default(actors: int = 300) -> scoring.Model:
+    """The shipped model: fitted (pairwise) on growth A's 2020 — pools of 2020-01-01 in the snapshot of the
+    cut, partners first met in 2020 — so nothing of the evaluated window (from 2022) is seen."""
+    task = task_of("A")
+    task.learn_from = (CUT.replace(year=CUT.year - 2), CUT.replace(year=CUT.year - 1))
+    pools, labels, start = training(task, actors)
+    rows, ys, gs = [], [], []
+    for g, (actor, (cands, ctx)) in enumerate(sorted(pools.items())):
+        for c in cands:
+            found, _ = scoring.signals(c, ctx, learned=True)
+            rows.append(scoring.vector(found))
+            ys.append(int(c.id in labels[actor]))
+            gs.append(g)
+    described = (
+        f"synthetic growing network 'growth A' (bench/grow.py, seed 21): how {len(pools)} actors' candidates of "
+        f"{start} became partners in {start.year} (pairwise ranking loss)"
+    )
+    return scoring.fit_pairwise(rows, ys, gs, described)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", choices=["planted", "A", "B"], required=True)
+    parser.add_argument("--task", choices=["planted", "A", "B"])
     parser.add_argument("--train-from", choices=["A", "self"], default="self")
+    parser.add_argument("--learn", action="store_true", help="print the model to ship as DEFAULT_MODEL and stop")
+    parser.add_argument("--shipped-only", action="store_true", help="evaluate only the shipped model (no refits)")
     args = parser.parse_args()
+    if args.learn:
+        print(learn_default())
+        return
+    assert args.task, "--task or --learn"
     task = task_of(args.task)
     day = task.as_of or dt.date.today()
     v = task.visible
@@ -179,9 +205,12 @@ def main() -> None:
     print(f"PageRank's top-10 hits: {len(hits)}, of them in the pool: {sum(c in set(test[a][0]) for a, c in hits)}")
 
     ttask = task if args.train_from == "self" and task.learn_from else task_of("A")
-    tpools, labels, start = training(ttask)
-    tv = visible_on(ttask, start)
-    train = features(tpools, tv, ppr_columns(tv, sorted(tpools)))
+    if args.shipped_only:
+        train, labels, start = {}, {}, day
+    else:
+        tpools, labels, start = training(ttask)
+        tv = visible_on(ttask, start)
+        train = features(tpools, tv, ppr_columns(tv, sorted(tpools)))
     # feature statistics: mean of each column for positives vs negatives (test pools)
     print(
         "\n| signal | mean, relevant | mean, others | share relevant > 0 | share others > 0 |"
@@ -211,7 +240,7 @@ def main() -> None:
         "pairwise, signals + PPR + RA": (fit_pairwise, [*base, ppr_col, ra_col]),
         "pairwise, PPR + structure only": (fit_pairwise, [0, 1, ppr_col, ra_col, 9, 10]),
     }
-    for name, (fitter, cols) in variants.items():
+    for name, (fitter, cols) in ({} if args.shipped_only else variants).items():
         coef = fitter(train, labels, cols)
         print(f"{name}: " + ", ".join(f"{COLUMNS[c]} {w:.2f}" for c, w in zip(cols, coef, strict=True) if w > 0))
         methods[name] = lambda x, cols=cols, coef=coef: x[:, cols] @ coef

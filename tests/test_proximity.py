@@ -1,4 +1,4 @@
-"""Personalized PageRank by local pushes: close to the exact values, and it never needs the whole network."""
+"""Personalized PageRank by pushes on the read neighbourhood: close to the exact values, never above them."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def exact(around: dict[str, tuple[str, ...]], source: str, damping: float = 0.85
 def test_pushes_agree_with_the_exact_personalized_pagerank() -> None:
     around = network(4)
     truth = exact(around, "a0")
-    found = personalized_pagerank(around, "a0", epsilon=1e-9)
+    found = personalized_pagerank(around, "a0", tolerance=1e-9, max_rounds=500)
     assert found.residue < 1e-5
     assert max(abs(found.scores.get(a, 0.0) - v) for a, v in truth.items()) < 1e-5
     assert all(found.scores.get(a, 0.0) <= v + 1e-12 for a, v in truth.items())  # never more than the truth
@@ -54,7 +54,7 @@ def test_the_ranking_of_the_closest_actors_matches_the_exact_one() -> None:
 def test_a_walk_stops_where_the_known_neighbourhood_ends() -> None:
     # s – m – c, and c's partners were not read: c keeps what reaches it, nothing goes beyond it
     around = {"s": ("m",), "m": ("c", "s")}
-    found = personalized_pagerank(around, "s", epsilon=1e-12).scores
+    found = personalized_pagerank(around, "s", tolerance=1e-12, max_rounds=500).scores
     assert set(found) == {"s", "m", "c"}
     assert found["c"] > 0 and found["s"] > found["m"] > found["c"]
 
