@@ -82,7 +82,7 @@ class Dossier:
     risk: RiskRow
     change: Change | None
     series: list[Snapshot]
-    missing_links: list[Link]
+    missing_links: list[Link] | None  # None: the reader may not ask for missing links
     successor: str | None
     contacts: list[Contact] | None  # None: the reader may not see people
     names: dict[str, str]
@@ -174,6 +174,8 @@ TEXT: dict[str, dict[str, str]] = {
         "fields_lost": "Handlungsfelder, die ohne QM ihre letzte Kooperation verlieren",
         "none": "keine",
         "links": "Vorgeschlagene fehlende Verbindungen (damit das Netz ohne QM trägt)",
+        "links_hidden": "Vorschläge für fehlende Verbindungen sehen nur angemeldete Nutzer mit Analyse-, "
+        "Quartiersmanagement- oder Admin-Zugang.",
         "successor": "Nachfolge und Kontakte",
         "successor_name": "Nachfolger",
         "no_successor": "Noch kein Nachfolger benannt.",
@@ -268,6 +270,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fields_lost": "Action fields that lose their last cooperation without the QM",
         "none": "none",
         "links": "Suggested missing links (so the network holds without the QM)",
+        "links_hidden": "Suggested missing links are shown only to signed-in researchers, QM teams and admins.",
         "successor": "Successor and contacts",
         "successor_name": "Successor",
         "no_successor": "No successor named yet.",
@@ -499,10 +502,14 @@ def _risk(d: Dossier, t: dict[str, str], lang: str) -> str:
         for a, b, is_qm, n in r.bridges
     )
     none_row = f"<tr><td>{t['none']}</td></tr>"
-    links = "".join(
+    rows = "".join(
         f"<tr><td>{escape(link.a)} – {escape(link.b)}</td><td>{escape('; '.join(link.reasons))}</td></tr>"
-        for link in d.missing_links
+        for link in d.missing_links or []
     )
+    if d.missing_links is None:
+        links = f"<p class='note' id='links-hidden'>{t['links_hidden']}</p>"
+    else:
+        links = f"<table id='missing-links'>{rows or none_row}</table>"
     return (
         f"<section id='at-risk'><h2>{t['risk']}</h2><p id='risk-summary' data-components='{r.components}' "
         f"data-components-without-qm='{r.components_without_qm}' data-cut-vertices='{len(r.cut_vertices)}' "
@@ -512,7 +519,7 @@ def _risk(d: Dossier, t: dict[str, str], lang: str) -> str:
         f"<p><b>{t['isolated']}:</b> {_list(r.isolated, t)}</p>"
         f"<p><b>{t['cut_off_qm']}:</b> {_list(r.cut_off, t)}</p>"
         f"<p><b>{t['fields_lost']}:</b> {_list([f[which] for f in r.fields_lost], t)}</p>"
-        f"<h3>{t['links']}</h3><table>{links or none_row}</table></section>"
+        f"<h3>{t['links']}</h3>{links}</section>"
     )
 
 

@@ -76,12 +76,12 @@ async def _print(ctx: Context, slug: str, lang: str, pdf: bool) -> Printed:
     gathered = await dossier.gather(ctx, slug)
     d = gathered.dossier
     html = await asyncio.to_thread(render, d, lang)
-    people = "people" if d.contacts is not None else "public"
+    audience = dossier.audience(ctx, d.quarter.slug)
     headers = {
         "Content-Language": lang,
-        "ETag": f'"{d.quarter.slug}-r{d.revision}-{lang}-{people}"',
+        "ETag": f'"{d.quarter.slug}-r{d.revision}-{lang}-{audience}"',
         "Vary": "Accept, Accept-Language, Authorization",
-        "Cache-Control": "private, no-cache" if d.contacts is not None else "no-cache",
+        "Cache-Control": "no-cache" if audience == "public" else "private, no-cache",
     }
     if not pdf:
         return Printed(d.revision, html.encode("utf-8"), "text/html; charset=utf-8", headers)

@@ -4,7 +4,8 @@ values from the same functions the API answers with (so its numbers are the API'
 The dossier is dated by the data, not by the clock: its day is the day of the network's last
 change (the revision's day; for a quarter that ended before, its end date), so asked again at
 the same revision it is the same document. Contact persons are in it only for those allowed to
-read them (``core.access.DOSSIER_CONTACTS``).
+read them (``core.access.DOSSIER_CONTACTS``), and its missing links only for those who may ask the
+``missingLinks`` query (``core.access.MISSING_LINKS``): the dossier tells no reader more than the API would.
 """
 
 from __future__ import annotations
@@ -57,12 +58,25 @@ def may_see_people(ctx: Context, slug: str) -> bool:
     return p.role is Role.ADMIN or slug in p.quarters
 
 
-async def edition(ctx: Context, slug: str) -> tuple[str, int, dt.date, bool]:
+def may_see_links(ctx: Context) -> bool:
+    """The rule for the dossier's missing links: the same as for the ``missingLinks`` query."""
+    return rules.MISSING_LINKS.allows(ctx.principal.role)
+
+
+def audience(ctx: Context, slug: str) -> str:
+    """Which of the dossier's three versions the reader gets: ``people`` (contacts and missing
+    links), ``links`` (missing links, no contacts) or ``public`` (neither)."""
+    if may_see_people(ctx, slug):
+        return "people"
+    return "links" if may_see_links(ctx) else "public"
+
+
+async def edition(ctx: Context, slug: str) -> tuple[str, int, dt.date, str]:
     """What makes one dossier the same document as another: quarter, revision (with its day),
-    and whether the reader sees people. Callers add language and format to cache by it."""
+    and the reader's audience. Callers add language and format to cache by it."""
     current, revision_day = await revision.state(ctx.db)
     slug = slug.strip().lower()
-    return slug, current, revision_day or dt.date.today(), may_see_people(ctx, slug)
+    return slug, current, revision_day or dt.date.today(), audience(ctx, slug)
 
 
 def _day(revision_day: dt.date | None, end: dt.date | None) -> dt.date:
@@ -118,7 +132,9 @@ async def gather(ctx: Context, slug: str) -> Gathered:
         risk=_risk(risk, names, field_names),
         change=changed.change if changed else None,
         series=series,
-        missing_links=[Link(names[rest_ids[m.a]], names[rest_ids[m.b]], m.reasons) for m in links],
+        missing_links=[Link(names[rest_ids[m.a]], names[rest_ids[m.b]], m.reasons) for m in links]
+        if may_see_links(ctx)
+        else None,
         successor=successor.name if successor else None,
         contacts=await _contacts(ctx, list(dict.fromkeys([*([successor.id] if successor else []), *names])))
         if people

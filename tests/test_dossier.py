@@ -181,6 +181,21 @@ def test_contacts_only_for_the_quarters_managers_and_admins(
         assert "Nachbarschaftstreff Hügel" in html  # the successor itself is an organisation: shown
 
 
+def test_missing_links_only_for_those_who_may_ask_for_them(
+    demo: neo4j.Driver, client: TestClient, neo4j_settings: Neo4jSettings
+) -> None:
+    # The same rule as the missingLinks query: the public reads a note instead of the pairs.
+    researcher = issue_token(neo4j_settings, "researcher")
+    public, analysed = _get(client, None), _get(client, researcher)
+    assert "id='links-hidden'" in public.text and "id='missing-links'" not in public.text
+    assert "id='missing-links'" in analysed.text and "id='links-hidden'" not in analysed.text
+    assert public.headers["etag"] != analysed.headers["etag"]
+    listed = analysed.text.split("id='missing-links'", 1)[1].split("</table>", 1)[0]
+    assert re.search(r"<tr><td>[^<]+ – [^<]+</td>", listed)  # the researcher's copy names pairs
+    english = _get(client, None, URL + "?lang=en").text
+    assert "shown only to signed-in researchers" in english
+
+
 def test_the_pdf_prints_every_part(successor: str, client: TestClient, admin_token: str, tmp_path: Path) -> None:
     assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "install poppler-utils (.ci/run does)"
     response = _get(client, admin_token, URL, Accept="application/pdf")
