@@ -184,7 +184,8 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
         out.append(Signal("SHARED_PARTNERS", 1 - math.exp(-adamic_adar / 2), said))
     if learned and c.walk > 0:
         value = min(1.0, max(0.0, 1 + math.log10(c.walk) / PROXIMITY_DECADES))
-        out.append(Signal("NETWORK_PROXIMITY", value, _later("NETWORK_PROXIMITY")))
+        if value > 0:  # below 10^-5 the walk hardly arrives: that is no reason
+            out.append(Signal("NETWORK_PROXIMITY", value, _later("NETWORK_PROXIMITY")))
     theirs = current_fields(c.action_fields, ctx.successors)
     common = sorted(ctx.fields & theirs)
     if common:
