@@ -107,6 +107,9 @@ class JobStore:
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
+    # Networks as read, by selection and data revision (resolvers/networks.read). Few entries:
+    # a Berlin-scale network is tens of MB in memory.
+    networks: LruCache = field(default_factory=lambda: LruCache(6))
     # Research metrics per selection: the last complete result, recomputed in the background
     # after writes (core/latest.py); the delay debounces a burst of writes into one run.
     metrics: Latest = field(default_factory=Latest)

@@ -49,6 +49,9 @@ class Network:
     degree: dict[str, int] = field(default_factory=dict)
     ties: str = networks.COOPERATIONS  # where its ties come from (graph.networks.TIE_SOURCES)
     revision: int = 0  # read before the network: every commit up to it is in it
+    # Values derived from the network once and kept with it (the schema's `json`): a network
+    # served again from the cache by revision is not shaped again either.
+    derived: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 async def selection(
@@ -99,8 +102,16 @@ async def read(ctx: Context, sel: Selection, light: bool = False) -> Network:
     # Read first: a commit after it may or may not be in the network, and applying its change
     # again is harmless; one before it is certainly in.
     current = await revision.current(ctx.db)
+    # QM data changes a few times a day: a map opened again at the same revision reads nothing
+    # but the revision (every write bumps it, so a cached network is never older than its key).
+    key = ("network", sel, light, current)
+    cached: Network | None = ctx.services.networks.get(key)
+    if cached is not None:
+        return cached
     data = await networks.read(ctx.db, sel, light)
-    return Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
+    found = Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
+    ctx.services.networks.put(key, found)
+    return found
 
 
 async def ego_selection(

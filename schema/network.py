@@ -193,13 +193,14 @@ class Network:
         "as names, dates as ISO text): the bulk path for whole networks."
     )
     def json(self) -> JSON:
-        degree = self.view.degree
-        return JSON(
-            {
+        shaped = self.view.derived.get("json")
+        if shaped is None:
+            degree = self.view.degree
+            shaped = self.view.derived["json"] = {
                 "nodes": [_node(n, degree) for n in self.view.data.nodes],
                 "edges": [_edge(e) for e in self.view.data.edges],
             }
-        )
+        return JSON(shaped)
 
 
 # The node fields a light read fills (graph.networks.read): asking only for these spares the

@@ -221,3 +221,19 @@ def test_unknown_quarters_are_refused(demo: neo4j.Driver, gql: GraphQLClient, fi
         else f"{{ {field} {{ nodeCount }} }}"
     )
     assert gql(query)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_network_read_again_is_the_same_until_a_write_changes_it(demo: neo4j.Driver, gql: GraphQLClient) -> None:
+    # Networks are kept by data revision (a map opened again reads nothing else): the same
+    # revision gives the same answer, and a write is in the very next read.
+    query = '{ quarterNetwork(slug: "rollberg") { revision nodeCount json } }'
+    first = gql.data(query)["quarterNetwork"]
+    assert gql.data(query)["quarterNetwork"] == first
+    created = gql.data(
+        "mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id } errors { code } } }",
+        {"i": {"type": "INITIATIVE", "name": "Hofgarten Neu", "quarters": [{"quarter": "rollberg"}]}},
+    )["createActor"]
+    assert created["errors"] == []
+    after = gql.data(query)["quarterNetwork"]
+    assert after["revision"] > first["revision"] and after["nodeCount"] == first["nodeCount"] + 1
+    assert "Hofgarten Neu" in {n["name"] for n in after["json"]["nodes"]}
