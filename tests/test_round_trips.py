@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 
 import neo4j
@@ -70,6 +71,26 @@ def test_the_same_number_of_queries_whatever_the_size(
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12
     assert all(size > 50 for size in sizes)  # the result is large enough for N+1 to show
+
+
+DETAIL = """query($id: ID!) { actor(id: $id) { name quarters { quarter { slug } role }
+  partners(first: 3%s) { totalCount edges { node { id name } cooperation { kind } } } } }"""
+
+
+def test_an_actor_detail_read_ahead_answers_as_field_by_field(demo: neo4j.Driver, client: TestClient) -> None:
+    records, _, _ = demo.execute_query(
+        "MATCH (a:Actor)-[:ACTIVE_IN]->() WITH a ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 1 RETURN a.id AS id"
+    )
+    actor_id = base64.b64encode(f"Actor:{records[0]['id']}".encode()).decode()
+    ahead = client.post("/graphql", json={"query": DETAIL % "", "variables": {"id": actor_id}}).json()
+    # With a filter argument the partners are not read ahead, but field by field.
+    plain = client.post("/graphql", json={"query": DETAIL % ", filter: null", "variables": {"id": actor_id}}).json()
+    assert "errors" not in ahead, ahead
+    assert ahead == plain
+    assert ahead["data"]["actor"]["quarters"] and len(ahead["data"]["actor"]["partners"]["edges"]) == 3
+    missing = base64.b64encode(b"Actor:no-such-actor").decode()
+    gone = client.post("/graphql", json={"query": DETAIL % "", "variables": {"id": missing}}).json()
+    assert gone == {"data": {"actor": None}}
 
 
 CREATE = """mutation($input: CreateActorInput!) { createActor(input: $input) {
