@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 
 GRAPHIQL := kiezgraph/static/graphiql/graphiql.js
 
-.PHONY: graphiql run lint test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-load bench-health bench-live bench-exchange bench-import bench-map bench-dossier clean
+.PHONY: graphiql run lint test web migrate seed demo-load demo-remove schema bench-api bench-networks bench-suggestions bench-suggest-latency bench-load bench-health bench-live bench-exchange bench-import bench-map bench-dossier clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiezgraph needs Python 3.11 or newer")'
@@ -85,11 +85,14 @@ bench-networks: $(STAMP)  ## issue #4: networks, suggestions and metrics vs thei
 bench-suggestions: $(STAMP)  ## issues #4, #17: suggestions vs link-prediction baselines, random and temporal splits
 	$(PY) -m bench.evaluate_suggestions
 
+bench-suggest-latency: $(STAMP)  ## issue #17: suggestPartners p95 on the Berlin-scale network, median-degree actors and hubs
+	$(PY) -m bench.suggest_latency
+
 bench-load: $(STAMP)  ## issue #5: requests per second, p50/p99 and errors under concurrent clients
 	$(PY) -m bench.load
 
 bench-map: $(STAMP) $(WEB_BUILT)  ## issue #13: the map in headless Chromium: first frame, settled layout, fps (sigma vs Cytoscape)
-	$(PY) -m bench.map_page
+	$(PY) -m bench.map_page $(BENCH_MAP_ARGS)
 
 bench-health: $(STAMP)  ## issue #9: /healthz and /readyz latency while heavy (allowed) queries run
 	$(PY) -m bench.health_under_load

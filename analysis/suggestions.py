@@ -15,8 +15,9 @@ Two ways to combine the signals:
 The signals, each 0 where it does not apply:
 - shared partners: 1 - e^(-AA/2), AA = sum over shared partners of 1/ln(max(degree, 2)),
   degree being the shared partner's number of partners (ties of the day, like the sharing);
-- network proximity (learned model only): how likely a random walk of two or three steps from
-  the actor ends at the candidate, on a log scale: 1 + log10(p)/4, clipped to [0, 1];
+- network proximity (learned model only): personalized PageRank from the actor (analysis/proximity.py:
+  where a walk along ties that returns to the actor with probability 0.15 at each step spends its
+  time), on a log scale: 1 + log10(p)/5, clipped to [0, 1] (p = 10⁻⁵ gives 0, p = 0.1 gives 0.8);
 - shared action fields: the Jaccard index |A ∩ B| / |A ∪ B| of the two actors' action fields
   (A also holds the field in focus), both mapped onto today's generation first;
 - shared themes (learned model only): the cosine similarity of the action fields of the two
@@ -33,9 +34,10 @@ The signals, each 0 where it does not apply:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -45,6 +47,7 @@ from graph.suggestions import Candidate, Subject
 
 DISTANCE_SCALE_M = 1000.0  # a partner 1 km away scores e^-1 on distance
 RECENCY_SCALE_YEARS = 3.0
+PROXIMITY_DECADES = 5.0  # personalized PageRank from 10^-5 (0) to 1 (1) on a log scale
 MIN_CONTRIBUTION = 0.01  # reasons that add less than one point in a hundred are noise to a reader
 
 # The learned model's signals, in the order of its coefficients.
@@ -88,14 +91,14 @@ class Model:
         return self.coefficients[SIGNALS.index(signal)]
 
 
-# Learned by ``python -m bench.evaluate_suggestions --learn`` on growth A (bench/grow.py, seed 21): 300 actors
-# that gained partners in 2020, their candidates as of 2020-01-01, labelled by whether they became partners
-# by 2021-01-01. Nothing of the evaluation's window (from 2022) was seen.
+# Learned by ``python -m bench.suggestion_experiments --learn`` (pools built by bench/replica.py exactly as
+# graph/ reads them) on growth A (bench/grow.py, seed 21): 300 actors that gained partners in 2020, their
+# candidates as of 2020-01-01, the pairwise ranking loss. Nothing of the evaluation's window (from 2022) was seen.
 DEFAULT_MODEL = Model(
-    coefficients=(3.3373, 1.4486, 0.0883, 0.2652, 1.3162, 0.7584, 1.1647, 0.0, 0.0, 0.0, 0.2952),
-    intercept=-1.7877,
+    coefficients=(3.6186, 1.6903, 0.4309, 0.0932, 1.6456, 0.8522, 1.0244, 0.0, 0.0, 0.5802, 0.0),
+    intercept=-2.0432,
     trained_on="synthetic growing network 'growth A' (bench/grow.py, seed 21): how 300 actors' candidates of "
-    "2020-01-01 became partners in 2020",
+    "2020-01-01 became partners in 2020 (pairwise ranking loss)",
 )
 
 
@@ -146,7 +149,16 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 class Signal:
     kind: str
     value: float  # in [0, 1]
-    words: words.Words
+    say: Callable[[], words.Words]  # its words, made only for the reasons actually shown
+
+    @property
+    def words(self) -> words.Words:
+        return self.say()
+
+
+def _later(kind: str, items: Sequence[str] = (), n: int = 0, **values: object) -> Callable[[], words.Words]:
+    """A reason's words, put off: a pool holds a thousand candidates and only the first few are shown."""
+    return functools.partial(words.say, kind, list(items), n, **values)
 
 
 def _profile(keys: Iterable[str], successors: Mapping[str, tuple[str, ...]]) -> Counter[str]:
@@ -168,15 +180,16 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
     if c.shared:
         adamic_adar = sum(1.0 / math.log(max(degree, 2)) for _, _, degree in c.shared)
         ranked = sorted(c.shared, key=lambda s: (s[2], s[1]))  # small shared partners say most
-        said = words.say("SHARED_PARTNERS", [s[1] for s in ranked], n=len(c.shared))
+        said = _later("SHARED_PARTNERS", [s[1] for s in ranked], n=len(c.shared))
         out.append(Signal("SHARED_PARTNERS", 1 - math.exp(-adamic_adar / 2), said))
     if learned and c.walk > 0:
-        value = min(1.0, max(0.0, 1 + math.log10(c.walk) / 4))
-        out.append(Signal("NETWORK_PROXIMITY", value, words.say("NETWORK_PROXIMITY")))
+        value = min(1.0, max(0.0, 1 + math.log10(c.walk) / PROXIMITY_DECADES))
+        if value > 0:  # below 10^-5 the walk hardly arrives: that is no reason
+            out.append(Signal("NETWORK_PROXIMITY", value, _later("NETWORK_PROXIMITY")))
     theirs = current_fields(c.action_fields, ctx.successors)
     common = sorted(ctx.fields & theirs)
     if common:
-        said = words.say("SHARED_ACTION_FIELDS", [names.get(k, k) for k in common])
+        said = _later("SHARED_ACTION_FIELDS", [names.get(k, k) for k in common])
         out.append(Signal("SHARED_ACTION_FIELDS", len(common) / len(ctx.fields | theirs), said))
     if learned:
         mine = _profile(ctx.subject.tie_fields, ctx.successors)
@@ -184,14 +197,14 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
         similarity = _cosine(mine, other)
         if similarity > 0:
             top = sorted(mine.keys() & other.keys(), key=lambda k: (-mine[k] * other[k], k))
-            said = words.say("SHARED_THEMES", [names.get(k, k) for k in top])
+            said = _later("SHARED_THEMES", [names.get(k, k) for k in top])
             out.append(Signal("SHARED_THEMES", similarity, said))
     here = sorted(ctx.focus_quarters & set(c.quarters))
     near = sorted(ctx.neighbouring & set(c.quarters))
     if here:
-        out.append(Signal("SAME_QUARTER", 1.0, words.say("SAME_QUARTER", [ctx.quarter_names.get(q, q) for q in here])))
+        out.append(Signal("SAME_QUARTER", 1.0, _later("SAME_QUARTER", [ctx.quarter_names.get(q, q) for q in here])))
     elif near:
-        said = words.say("NEIGHBOURING_QUARTER", [ctx.quarter_names.get(q, q) for q in near])
+        said = _later("NEIGHBOURING_QUARTER", [ctx.quarter_names.get(q, q) for q in near])
         out.append(Signal("NEIGHBOURING_QUARTER", 1.0 if learned else 0.5, said))
     distance = None
     recorded = ctx.subject.location is not None and not ctx.subject.location_estimated
@@ -200,9 +213,9 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
         metres = haversine_m(ctx.subject.location, c.location)
         distance = metres if recorded else None
         kind = "DISTANCE" if recorded else "DISTANCE_ESTIMATED"
-        out.append(Signal("DISTANCE", math.exp(-metres / DISTANCE_SCALE_M), words.say(kind, metres=metres)))
+        out.append(Signal("DISTANCE", math.exp(-metres / DISTANCE_SCALE_M), _later(kind, metres=metres)))
     if c.type != ctx.subject.type:
-        said = words.say(
+        said = _later(
             "COMPLEMENTARY_TYPE",
             kind_de=words.TYPE_NAMES[c.type].de,
             kind_en=words.TYPE_NAMES[c.type].en,
@@ -212,13 +225,13 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
         out.append(Signal("COMPLEMENTARY_TYPE", 1.0, said))
     if c.latest_activity is not None:
         years = max(0.0, (ctx.day - c.latest_activity).days / 365.25)
-        said = words.say("RECENT_ACTIVITY", year=c.latest_activity.year)
+        said = _later("RECENT_ACTIVITY", year=c.latest_activity.year)
         out.append(Signal("RECENT_ACTIVITY", math.exp(-years / RECENCY_SCALE_YEARS), said))
     if learned and c.degree > 0:
         value = min(1.0, math.log1p(c.degree) / math.log(65))
-        out.append(Signal("WELL_CONNECTED", value, words.say("WELL_CONNECTED", n=c.degree)))
+        out.append(Signal("WELL_CONNECTED", value, _later("WELL_CONNECTED", n=c.degree)))
     if learned and c.recent > 0:
-        out.append(Signal("ACTIVE", 1 - math.exp(-c.recent / 3), words.say("ACTIVE", n=c.recent)))
+        out.append(Signal("ACTIVE", 1 - math.exp(-c.recent / 3), _later("ACTIVE", n=c.recent)))
     return out, distance
 
 
@@ -307,3 +320,64 @@ def fit(
         theta -= rate * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + 1e-8)
         theta[:-1] = np.maximum(theta[:-1], 0.0)  # only signals that speak for a candidate
     return Model(tuple(round(float(c), 4) for c in theta[:-1]), round(float(theta[-1]), 4), trained_on)
+
+
+def fit_pairwise(
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    groups: Sequence[int],
+    trained_on: str,
+    l2: float = 1e-3,
+    steps: int = 1500,
+    max_pairs: int = 4000,
+) -> Model:
+    """A ranking model: coefficients ≥ 0 fitted on the pairwise logistic loss — within each group (one
+    actor's candidates), every candidate that became a partner against every one that did not, so the
+    model learns the *order* within a pool, which is all a suggestion list shows. Each group weighs the
+    same (at most ``max_pairs`` pairs each, a seeded sample beyond that). The pairwise loss says nothing
+    about the level, so the intercept is fitted afterwards on the pointwise log-loss with the
+    coefficients held: the score then reads as a probability again, and the ranking is the pairwise one."""
+    x = np.asarray(rows, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    g = np.asarray(groups)
+    rng = np.random.default_rng(7)
+    diffs: list[np.ndarray] = []
+    shares: list[np.ndarray] = []
+    for group in np.unique(g):
+        where = g == group
+        pos, neg = x[where & (y > 0)], x[where & (y == 0)]
+        if not len(pos) or not len(neg):
+            continue
+        d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, x.shape[1])
+        if len(d) > max_pairs:
+            d = d[rng.choice(len(d), max_pairs, replace=False)]
+        diffs.append(d)
+        shares.append(np.full(len(d), 1.0 / len(d)))
+    d = np.vstack(diffs)
+    w = np.concatenate(shares)
+    w /= w.sum()
+    theta = _adam(lambda t: -(d.T @ (w / (1 + np.exp(d @ t)))) + l2 * t, np.zeros(x.shape[1]), steps, True)
+    # the intercept: σ(b + x·θ) fitted to the labels, each group's positives and negatives weighing the same
+    _, inverse, sizes = np.unique(g, return_inverse=True, return_counts=True)
+    positives = np.bincount(inverse, weights=y.astype(float))
+    share = np.where(y > 0, 0.5 / np.maximum(positives[inverse], 1), 0.5 / np.maximum((sizes - positives)[inverse], 1))
+    share = share / share.sum()
+    linear = x @ theta
+    b = _adam(lambda t: np.array([share @ (1 / (1 + np.exp(-(linear + t[0]))) - y)]), np.zeros(1), steps, False)
+    return Model(tuple(round(float(c), 4) for c in theta), round(float(b[0]), 4), trained_on)
+
+
+def _adam(
+    gradient: Callable[[np.ndarray], np.ndarray], theta: np.ndarray, steps: int, non_negative: bool
+) -> np.ndarray:
+    m = np.zeros_like(theta)
+    v = np.zeros_like(theta)
+    rate, beta1, beta2 = 0.05, 0.9, 0.999
+    for t in range(1, steps + 1):
+        grad = gradient(theta)
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad * grad
+        theta = theta - rate * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + 1e-8)
+        if non_negative:
+            theta = np.maximum(theta, 0.0)
+    return theta

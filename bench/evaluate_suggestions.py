@@ -11,18 +11,20 @@
    with in the two years after the cut (both present on the cut day). 400 test actors.
 3. **The same on growth B**, a parameterisation written down before any tuning and never tuned on.
 
-Methods: the learned model shipped as the default (fitted on growth A's history before 2021, see
-``analysis.suggestions.DEFAULT_MODEL``), the same model refitted on the evaluated network's own
-history (the year before the cut: candidates on cut − 1 year, labelled by the ties of that year;
-only what the loaded snapshot holds), the former hand-set weights, and the baselines of
+Methods: the learned model shipped as the default (personalized PageRank among its signals, fitted
+with a pairwise ranking loss on growth A's 2020, see ``analysis.suggestions.DEFAULT_MODEL``), the same
+model refitted on the evaluated network's own history (the year before the cut: candidates on cut −
+1 year, labelled by the ties of that year; only what the loaded snapshot holds), the former hand-set
+weights, and the baselines of
 bench/ranking.py computed on the same snapshot (ties active on the day; any tie rules a partner out).
 
 Metrics P@10, R@10, MRR@10, nDCG@10 per test actor; means with 95 % bootstrap intervals, and
 differences to personalized PageRank by a paired bootstrap (the same resampled actors for both).
 Per-request latency of the method (median, p95) is reported for the test actors by degree.
 
-Run: ``make bench-suggestions`` (``python -m bench.evaluate_suggestions``; ``--learn`` prints the
-model fitted on growth A's history, to be pasted into ``DEFAULT_MODEL``).
+Run: ``make bench-suggestions`` (``python -m bench.evaluate_suggestions``; ``--learn`` fits the model
+on growth A's history through Neo4j). The same pools built in memory, for trying rankings quickly and
+for fitting ``DEFAULT_MODEL``: bench/replica.py and bench/suggestion_experiments.py.
 """
 
 from __future__ import annotations

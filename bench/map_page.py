@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2 as httpx
@@ -63,6 +63,7 @@ class Result:
     first_frame_ms: list[float]
     settled_ms: list[float | None]
     fps: list[float]
+    steps: list[dict[str, float]] = field(default_factory=list)
 
     def row(self) -> str:
         def med(values: list[float | None]) -> str:
@@ -131,6 +132,66 @@ def wait_settled(page: Page) -> float | None:
     return mark(page, "settled")
 
 
+# Where the time to the first frame goes, read from the page once its layout settled: the document and
+# the bundle (Navigation and Resource Timing), the page's own marks (web/src: start-mark.ts, api.ts,
+# map.ts) and the service's Server-Timing header of the network request (KIEZGRAPH_SERVER_TIMING=1).
+BREAKDOWN_JS = """() => {
+  const marks = {};
+  for (const m of performance.getEntriesByType('mark')) {
+    if (m.name.startsWith('kiezgraph:') && !(m.name.slice(10) in marks)) marks[m.name.slice(10)] = m.startTime;
+  }
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const app = resources.find((r) => r.name.includes('/assets/app.js'));
+  const sent = marks['network-sent'] ?? 0;
+  const requests = resources.filter((r) => r.name.endsWith('/graphql'));
+  requests.sort((a, b) => Math.abs(a.startTime - sent) - Math.abs(b.startTime - sent));
+  const server = {};
+  for (const t of requests[0]?.serverTiming ?? []) server[t.name] = t.duration;
+  return {
+    document: nav ? nav.responseEnd : null,
+    bundle: app ? app.responseEnd : null,
+    bytes: requests[0] ? requests[0].encodedBodySize : null,
+    marks, server,
+  };
+}"""
+
+# The steps of the breakdown: (label, from, to), each a mark name or a Navigation/Resource Timing value.
+STEPS = (
+    ("document and bundle loaded", None, "bundle"),
+    ("bundle parsed and evaluated", "bundle", "script-start"),
+    ("modules up to the network request", "script-start", "network-sent"),
+    ("network request (service, transfer)", "network-sent", "network-answered"),
+    ("JSON read", "network-answered", "network-parsed"),
+    ("until the map takes the data", "network-parsed", "data"),
+    ("graph built", "data", "graph-built"),
+    ("indexed and drawn by sigma: the first frame", "graph-built", "first-frame"),
+    ("(after it) a quarter's layout on the page", "first-frame", "layout-done"),
+)
+
+
+def breakdown(page: Page) -> dict[str, float]:
+    """Milliseconds per step of STEPS (steps whose marks are absent are left out), and the service's own
+    phases for the network request (``server:<phase>``)."""
+    raw = page.evaluate(BREAKDOWN_JS)
+    at: dict[str, float] = {k: float(v) for k, v in raw["marks"].items()}
+    if raw["bundle"] is not None:
+        at["bundle"] = float(raw["bundle"])
+    out: dict[str, float] = {}
+    last = 0.0
+    for label, start, end in STEPS:
+        if end not in at:
+            continue
+        begin = at.get(start, last) if start else 0.0
+        out[label] = at[end] - begin
+        last = at[end]
+    for name, ms in raw["server"].items():
+        out[f"server:{name}"] = float(ms)
+    if raw["bytes"]:
+        out["bytes"] = float(raw["bytes"])
+    return out
+
+
 def pan_fps(page: Page) -> float:
     """Drag the view back and forth with the mouse; frames the page managed per second meanwhile (its
     requestAnimationFrame ticks: a renderer that cannot keep up holds them back)."""
@@ -157,10 +218,17 @@ def pan_fps(page: Page) -> float:
 
 
 def measure(
-    playwright: Playwright, renderer: str, base: str, quarter: str, label: str, counts: tuple[int, int]
+    playwright: Playwright,
+    renderer: str,
+    base: str,
+    quarter: str,
+    label: str,
+    counts: tuple[int, int],
+    runs: int = RUNS,
 ) -> Result:
     result = Result(renderer, label, counts[0], counts[1], [], [], [])
-    runs = RUNS_BERLIN_CYTOSCAPE if quarter == "berlin" and "Cytoscape" in renderer else RUNS
+    if quarter == "berlin" and "Cytoscape" in renderer:
+        runs = RUNS_BERLIN_CYTOSCAPE
     for _ in range(runs):
         # A browser of its own for each run, ended from outside if the run overruns: a layout that
         # holds its page's thread also holds every wait and question in that page, timeouts included.
@@ -177,6 +245,8 @@ def measure(
                 page.goto(f"{base}/?quarter={quarter}&debug")
                 settled = wait_settled(page)
                 first = mark(page, "first-frame")
+                result.steps.append(breakdown(page))
+                print(f"  breakdown: {result.steps[-1]}", file=sys.stderr)
                 fps = pan_fps(page)
             else:
                 # Cytoscape's layout runs on the page's own thread, so first frame and panning are
@@ -229,13 +299,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--renderers", default="sigma,canvas,webgl", help="which of sigma, canvas, webgl")
     parser.add_argument("--networks", default="quarter,largest,berlin", help="which of quarter, largest, berlin")
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs per renderer and network (median)")
     args = parser.parse_args()
     chosen = [r for r, key in zip(RENDERERS, ("sigma", "canvas", "webgl"), strict=True) if key in args.renderers]
     assert Path(CHROMIUM).exists(), "apt-get install -y chromium"
     assert (ROOT / "web" / "dist" / "index.html").exists(), "make web (make bench-map does it)"
     build_bench_pages()
     network = generate(2027, quarters=20, actors=10_000, cooperations=50_000)
-    with neo4j_with_network(network=network) as (settings, _), api_server(settings) as base:
+    with (
+        neo4j_with_network(network=network) as (settings, _),
+        api_server(settings, KIEZGRAPH_SERVER_TIMING="1") as base,
+    ):
         sizes = httpx.post(f"{base}/graphql", json={"query": "{ quarters { slug } }"}).json()["data"]["quarters"]
         counted: dict[str, tuple[int, int]] = {}
         for q in sizes:
@@ -267,13 +341,34 @@ def main() -> None:
                 for quarter, label, size, key in networks:
                     if key not in args.networks:
                         continue
-                    rows.append(measure(playwright, renderer, base, quarter, label, size))
+                    rows.append(measure(playwright, renderer, base, quarter, label, size, args.runs))
                     print(rows[-1].row(), file=sys.stderr)
-    print(f"\nMedians of {RUNS} runs, headless Chromium (software WebGL), 1440×900, 2 cores:\n")
+    print(f"\nMedians of {args.runs} runs, headless Chromium (software WebGL), 1440×900, 2 cores:\n")
     print("| renderer | network | actors / cooperations | first frame | settled layout | fps while panning |")
     print("|---|---|---:|---:|---:|---:|")
     for r in rows:
         print(r.row())
+    for r in rows:
+        if r.steps:
+            print(breakdown_table(r))
+
+
+def breakdown_table(result: Result) -> str:
+    """Where the time to the first frame went (medians of the runs), for one network."""
+    labels = [label for label, _, _ in STEPS] + sorted({k for s in result.steps for k in s if k.startswith("server:")})
+    lines = [
+        f"\nWhere the time to the first frame goes: {result.renderer}, {result.network} (medians, ms):\n",
+        "| step | ms |",
+        "|---|---:|",
+    ]
+    for label in labels:
+        values = [s[label] for s in result.steps if label in s]
+        if values:
+            lines.append(f"| {label} | {statistics.median(values):.0f} |")
+    sizes = [s["bytes"] for s in result.steps if "bytes" in s]
+    if sizes:
+        lines.append(f"| (network answer: {statistics.median(sizes) / 1000:.0f} kB) | |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

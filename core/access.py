@@ -26,6 +26,8 @@ class Principal:
     role: Role
     quarters: frozenset[str] = field(default_factory=frozenset)  # a manager's quarters (slugs)
     token_id: str | None = None  # "token:<id>" or "jwt:<sub>"; recorded in the audit trail
+    # When the credential ends (a JWT's exp, seconds since the epoch); None: only by revocation.
+    expires: float | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:

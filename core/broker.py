@@ -9,10 +9,12 @@ through one instance reaches subscribers of all of them, and a restart loses not
 resumes with the last revision it received (resolvers/changes.py catches it up from the feed).
 
 The poller runs while the instance has subscribers; an idle poll is one small read (the current
-revision). What waits for a subscriber is bounded: a subscriber with more than ``buffer``
-commits waiting is ended as too slow (:data:`CLOSE_SLOW`) instead of holding memory without
-limit. A token revoked anywhere ends its subscriptions here when the revocation's record
-arrives (:data:`CLOSE_REVOKED`).
+revision, and the revocation counter with it). What waits for a subscriber is bounded: a
+subscriber with more than ``buffer`` commits waiting is ended as too slow (:data:`CLOSE_SLOW`)
+instead of holding memory without limit. A token revoked anywhere, or narrowed by a handover,
+ends its subscriptions here as soon as this instance notices (core/revocations.py: at the next
+poll at the latest), with :data:`CLOSE_CREDENTIAL`; a JWT's subscriptions end at its expiry in
+the same way (kiezgraph/live.py).
 """
 
 from __future__ import annotations
@@ -21,27 +23,39 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from graph import actors, changes, cooperations, revision
+from core.messages import Message
+from core.revocations import Revocations, token_key
+from graph import actors, changes, cooperations, revision, tokens
 from graph.actors import ActorRecord
 from graph.changes import FeedRecord
 from graph.cooperations import CooperationRecord
 from graph.db import Database
 from graph.errors import GraphError
+from graph.tokens import TokenChange
 
 log = logging.getLogger(__name__)
 
-# WebSocket close codes (the private range 4000-4999), and their reasons (one place to translate).
+# WebSocket close codes (the private range 4000-4999), and their reasons (one place to translate;
+# a close reason has at most 123 bytes).
 CLOSE_SLOW: Final = 4413
-CLOSE_REVOKED: Final = 4403
-SLOW: Final = (
-    "slow consumer: more than {n} commits were waiting to be sent; reconnect and resume "
-    "from the last revision you received"
+# The credential no longer admits the connection: revoked, narrowed by a handover, or expired. The
+# graphql-ws client retries on it (with fresh connectionParams): a narrowed token gets back in with
+# its new rights, a revoked or expired one is refused at connection_init with the same code.
+CLOSE_CREDENTIAL: Final = 4403
+SLOW: Final = Message(
+    "slow consumer: more than {n} commits were waiting; reconnect and resume from your last revision",
+    "zu langsam: mehr als {n} Commits warteten; neu verbinden und ab der letzten Revision fortsetzen",
 )
-REVOKED: Final = "the token was revoked"
+REVOKED: Final = Message("the token was revoked", "der Zugang wurde widerrufen")
+NARROWED: Final = Message(
+    "the token's quarters changed; reconnect to go on with its rights",
+    "die Quartiere des Zugangs haben sich geändert; neu verbinden",
+)
+EXPIRED: Final = Message("the token expired", "der Zugang ist abgelaufen")
 TOO_MANY: Final = "at most {n} subscriptions per token (without one: per client address) on one instance"
 
 # How many commits one poll reads at most before handing them on (it reads on at once if more wait).
@@ -77,7 +91,7 @@ class Commit:
 class SubscriptionEnded(Exception):
     """The broker ended a subscription; ``code`` is the WebSocket close code to end it with."""
 
-    def __init__(self, code: int, reason: str) -> None:
+    def __init__(self, code: int, reason: str) -> None:  # reason: a core.messages.Text where it is said
         super().__init__(reason)
         self.code = code
         self.reason = reason
@@ -102,7 +116,7 @@ class Subscriber:
         if self.ended is not None or not any(self.interest.matches(r) for r in commit.records):
             return
         if self._queue.qsize() >= self._buffer:
-            self.end(SubscriptionEnded(CLOSE_SLOW, SLOW.format(n=self._buffer)))
+            self.end(SubscriptionEnded(CLOSE_SLOW, SLOW(n=self._buffer)))
             return
         self._queue.put_nowait(commit)
 
@@ -128,13 +142,15 @@ class Broker:
         interval: float = 0.2,
         buffer: int = 256,
         per_key: int = 50,
-        on_revoked: Callable[[], None] | None = None,
+        revocations: Revocations | None = None,
     ) -> None:
         self.db = db
         self.interval = interval
         self.buffer = buffer
         self.per_key = per_key
-        self.on_revoked = on_revoked
+        self.revocations = revocations
+        if revocations is not None:
+            revocations.listeners.append(self.credentials_changed)
         self.position = 0  # the last revision handed on
         self._subscribers: set[Subscriber] = set()
         self._per_key: Counter[str] = Counter()
@@ -148,6 +164,9 @@ class Broker:
 
     async def subscribe(self, key: str, interest: Interest) -> Subscriber:
         """Join; live commits after :attr:`Subscriber.start` arrive in its mailbox."""
+        if self.revocations is not None and self.revocations.is_revoked(key):
+            # Revoked after the connection was authenticated, noticed before this subscription began.
+            raise SubscriptionEnded(CLOSE_CREDENTIAL, REVOKED())
         if self._per_key[key] >= self.per_key:
             raise TooManySubscriptions(TOO_MANY.format(n=self.per_key))
         self._per_key[key] += 1
@@ -200,10 +219,14 @@ class Broker:
     async def poll(self) -> None:
         """Hand on every commit after :attr:`position` (the idle case is one small read)."""
         self.polls += 1
-        upto = await revision.current(self.db)
+        if self.revocations is None:
+            upto = await revision.current(self.db)
+        else:
+            upto, token_counter = await tokens.counters(self.db)
+            await self.revocations.check(token_counter)
         while upto > self.position:
             page = await changes.page(
-                self.db, self.position, _COMMITS_PER_READ, entities=changes.SERVICE_ENTITIES, upto=upto
+                self.db, self.position, _COMMITS_PER_READ, entities=changes.FEED_ENTITIES, upto=upto
             )
             await self._hand_on(page.records)
             self.position = page.next
@@ -223,16 +246,13 @@ class Broker:
             by_revision.setdefault(r.revision, []).append(r)
         for number, group in by_revision.items():
             commit = Commit(number, tuple(group), found_actors, found_ties)
-            self._revocations(commit)
             for subscriber in list(self._subscribers):
                 subscriber.offer(commit)
 
-    def _revocations(self, commit: Commit) -> None:
-        for r in commit.records:
-            if r.entity == "ApiToken" and r.operation == "revoke":
-                if self.on_revoked is not None:
-                    self.on_revoked()  # this instance's token cache forgets it at once
-                self.end_key(f"token:{r.entity_id}", SubscriptionEnded(CLOSE_REVOKED, REVOKED))
+    def credentials_changed(self, changed: Sequence[TokenChange]) -> None:
+        """End the subscriptions of tokens revoked or narrowed anywhere (core/revocations.py)."""
+        for c in changed:
+            self.end_key(token_key(c.id), SubscriptionEnded(CLOSE_CREDENTIAL, REVOKED() if c.revoked else NARROWED()))
 
     async def close(self) -> None:
         for subscriber in list(self._subscribers):

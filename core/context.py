@@ -24,7 +24,7 @@ from graph.action_fields import ActionFieldRecord
 from graph.actors import ActorRecord, MembershipRecord, QuarterTie
 from graph.cooperations import CooperationPage, CooperationRecord, PartnerPage
 from graph.criteria import CooperationCriteria
-from graph.db import Database
+from graph.db import Consistency, Database
 from graph.pagination import Page
 from graph.persons import PersonRecord
 from graph.projects import DecisionRecord, ProjectRecord
@@ -178,6 +178,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     client_address: str | None = None
     close_connection: Callable[[int, str], Awaitable[None]] | None = None
+    # The request's Neo4j bookmarks: those its reads wait for, those of its commits (graph.db).
+    consistency: Consistency | None = None
 
     def refresh(self, actors: Iterable[ActorRecord] = (), cooperations: Iterable[CooperationRecord] = ()) -> None:
         """Forget what earlier events of a long-lived subscription loaded, and know these records."""

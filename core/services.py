@@ -1,9 +1,9 @@
 """Long-lived helpers shared by all requests: the analysis cache, the worker processes and the
 broker of live changes (core/broker.py).
 
-Derived data (the igraph projection, metrics) is cached per selection and per network
-revision: every write bumps the revision in its own transaction (:mod:`graph.revision`), so
-a cached value is never served after a write, whichever instance made it.
+Derived data is keyed by the network revision: every write bumps it in its own transaction
+(:mod:`graph.revision`), whichever instance made it. Research metrics are the exception that
+is served after a write, marked stale, while the background recomputes them (core/latest.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 from core.broker import Broker
 from core.catalogue import Catalogue
+from core.latest import Latest
 from graph.idempotency import Sweeper
 
 
@@ -107,14 +108,17 @@ class JobStore:
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
+    # Research metrics per selection: the last complete result, recomputed in the background
+    # after writes (core/latest.py); the delay debounces a burst of writes into one run.
+    metrics: Latest = field(default_factory=Latest)
     # Handover dossiers (HTML and PDF bytes) by quarter, revision, language, format and reader
     # kind: a dossier is the same document for the same revision, so a repeat costs nothing.
     dossiers: LruCache = field(default_factory=lambda: LruCache(16))
     workers: WorkerPool = field(default_factory=WorkerPool)
     # Deletes expired idempotency keys now and then, after keyed writes.
     key_sweeper: Sweeper = field(default_factory=Sweeper)
-    # Called after a token is revoked so this instance stops accepting it at once (other
-    # instances stop when their short token cache expires).
+    # Called after a token is revoked here, so this instance's token cache forgets it at once
+    # (every instance also learns of it from Neo4j: core/revocations.py).
     token_forgetters: list[Callable[[], None]] = field(default_factory=list)
     # Live changes: the poller and its subscribers (set by the app; None: no subscriptions).
     broker: Broker | None = None

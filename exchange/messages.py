@@ -66,6 +66,8 @@ class Code(StrEnum):
     PARTNER_NOT_IMPORTED = "PARTNER_NOT_IMPORTED"
     SELF_COOPERATION = "SELF_COOPERATION"
     DECISION_INVALID = "DECISION_INVALID"
+    MERGE_ADDS = "MERGE_ADDS"
+    MERGE_CONFLICT = "MERGE_CONFLICT"
 
 
 # Code → (German, English). Parameters in braces; {cell} is "B7 (Typ)"-like, filled in by Issue.
@@ -234,6 +236,16 @@ CATALOGUE: Final[dict[Code, tuple[str, str]]] = {
         "Entscheidung für {other} ist nicht möglich: {reason}",
         "Decision for {other} is not possible: {reason}",
     ),
+    Code.MERGE_ADDS: (
+        "Wird beim vorhandenen Akteur {actor} ergänzt: {field} {value}.",
+        "Added to the existing actor {actor}: {field} {value}.",
+    ),
+    Code.MERGE_CONFLICT: (
+        "{field} weicht vom vorhandenen Akteur {actor} ab: in der Datei „{value}“, in kiezgraph „{existing}“. "
+        "Es bleibt der vorhandene Wert; ändern Sie ihn bei Bedarf von Hand.",
+        "{field} differs from the existing actor {actor}: '{value}' in the file, '{existing}' in kiezgraph. "
+        "The existing value is kept; change it by hand if needed.",
+    ),
 }
 
 # Words that messages put into {reason}, {hint} and the like, in both languages.
@@ -252,6 +264,14 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "merge_into_self": ("eine Zeile kann nicht in sich selbst aufgehen", "a row cannot be merged into itself"),
     "merge_into_actor_row": ("das Ziel muss eine Akteurszeile sein", "the target must be an actor row"),
     "kind_actors": ("Akteure", "actors"),
+    "field_website": ("Website", "Website"),
+    "field_address": ("Adresse", "Address"),
+    "field_location": ("Koordinaten", "Coordinates"),
+    "field_tags": ("Schlagworte", "Tags"),
+    "field_action_fields": ("Handlungsfelder", "Action fields"),
+    "field_quarter": ("Quartier", "Quarter"),
+    "field_membership": ("Zeitraum im Quartier", "Period in the quarter"),
+    "none": ("(leer)", "(empty)"),
     "kind_cooperations": ("Kooperationen", "cooperations"),
     "kind_quarters": ("Quartiere; Quartiere werden nicht importiert", "quarters; quarters are not imported"),
     "kind_properties": ("Eigenschaften des Exports", "export properties"),
@@ -306,6 +326,10 @@ class Issue:
             )
         if "reason_key" in values:
             values["reason"] = phrase(values["reason_key"], language)
+        if "field_key" in values:
+            values["field"] = phrase(values["field_key"], language)
+        if values.get("existing") == "":
+            values["existing"] = phrase("none", language)
         if "kind_key" in values:
             values["kind"] = phrase(values["kind_key"], language)
         values.setdefault("hint", "")

@@ -42,8 +42,18 @@ from exchange.matching import (
     file_duplicates,
     overlaps,
 )
+from exchange.merging import ActorState, Merges, annotate
 from exchange.messages import Code, Issue, Severity, issue
-from exchange.model import ActorRef, ActorRow, CooperationRow, ParsedFile, RowKey, SheetCooperation, SheetReport
+from exchange.model import (
+    ActorRef,
+    ActorRow,
+    CooperationRow,
+    ParsedFile,
+    RowKey,
+    SheetActor,
+    SheetCooperation,
+    SheetReport,
+)
 from graph.names import name_key
 
 # Cooperations name the same actors again and again: fold each name once.
@@ -147,6 +157,7 @@ class ImportPlan:
     sheets: tuple[SheetReport, ...]
     issues: tuple[Issue, ...]  # about the file and its sheets
     known: _Known = field(repr=False, compare=False)
+    merges: Merges = field(default_factory=Merges)  # what rows merged into existing actors add (see with_merges)
 
     def actor(self, key: RowKey) -> ActorStep | None:
         return next((s for s in self.actors if s.key == key), None)
@@ -157,6 +168,10 @@ class ImportPlan:
         counts.update(f"actors.{s.outcome}" for s in self.actors)
         counts.update(f"cooperations.{s.outcome}" for s in self.cooperations)
         counts["undecided"] = sum(s.decision is None for s in self.actors)
+        if self.merges.additions:
+            counts["merges.adding"] = len(self.merges.additions)
+        if self.merges.conflicts:
+            counts["merges.conflicts"] = self.merges.conflicts
         return dict(sorted(counts.items()))
 
     @property
@@ -388,6 +403,28 @@ def _cooperation(
     return CooperationStep(c, n, CooperationOutcome.NEW, a, b)
 
 
+# ---- merges into existing actors ---------------------------------------------------------
+
+
+def merge_targets(plan: ImportPlan) -> list[tuple[RowKey, SheetActor, str]]:
+    """(row, what it says, the existing actor it goes into) for every row whose decision — directly
+    or through the rows it is merged into — ends in an existing actor, in file order."""
+    rows = _Rows.of(plan.actors)
+    found: list[tuple[RowKey, SheetActor, str]] = []
+    for s in plan.actors:
+        if s.row.actor is None or s.decision is None or s.decision.kind is not DecisionKind.MERGE:
+            continue
+        step, reason = rows.follow(s.key)
+        if reason is None and step.decision is not None and step.decision.into_actor:
+            found.append((s.key, s.row.actor, step.decision.into_actor))
+    return found
+
+
+def with_merges(plan: ImportPlan, states: Mapping[str, ActorState]) -> ImportPlan:
+    """The plan with what its merges add to the existing actors (``states``: their current data)."""
+    return replace(plan, merges=annotate(merge_targets(plan), states))
+
+
 # ---- review ---------------------------------------------------------------------------------
 
 
@@ -452,4 +489,5 @@ def review(
         if s.skipped and (s.key, s.index) not in (cooperation_decisions or {})
     )
     rows = tuple(s.row for s in plan.cooperations)
-    return replace(plan, actors=actors, cooperations=_cooperation_steps(rows, actors, plan.known, skipped))
+    cooperations = _cooperation_steps(rows, actors, plan.known, skipped)
+    return replace(plan, actors=actors, cooperations=cooperations, merges=Merges())

@@ -202,6 +202,15 @@ CREATE (c:Change {id: row.id, at: datetime(), principal: $principal, role: $role
                   after: row.after, revision: $revision, actors: row.actors, quarters: []})
 """
 
+# The same record as the last clause of another UNWIND statement, from ``row.audit`` (a row of
+# :func:`rows`): a batch's writes and their audit records in one statement (graph/imports.py).
+CHANGE_OF_ROW: Final[LiteralString] = """
+CREATE (:Change {id: row.audit.id, at: datetime(), principal: $principal, role: $role, entity: row.audit.entity,
+                 entityId: row.audit.entityId, operation: row.audit.operation, fields: row.audit.fields,
+                 before: row.audit.before, after: row.audit.after, revision: $revision, actors: row.audit.actors,
+                 quarters: []})
+"""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -215,11 +224,9 @@ class Entry:
     actors: Sequence[str] = ()  # as for write(): the actors the change touches (the change feed's filter)
 
 
-async def write_many(tx: Transaction, principal: str, role: str, entries: Sequence[Entry]) -> int:
-    """Append one record per entry, all stamped with the transaction's revision (which it returns),
-    so a batch of an import is one commit in the change feed."""
-    revision = await stamp(tx)
-    rows = [
+def rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """The parameter rows of :data:`WRITE_MANY` (and of :data:`CHANGE_OF_ROW` in other statements)."""
+    return [
         {
             "id": new_id(),
             "entity": e.entity,
@@ -232,5 +239,11 @@ async def write_many(tx: Transaction, principal: str, role: str, entries: Sequen
         }
         for e in entries
     ]
-    await tx.run(WRITE_MANY, principal=principal, role=role, rows=rows, revision=revision)
+
+
+async def write_many(tx: Transaction, principal: str, role: str, entries: Sequence[Entry]) -> int:
+    """Append one record per entry, all stamped with the transaction's revision (which it returns),
+    so a batch of an import is one commit in the change feed."""
+    revision = await stamp(tx)
+    await tx.run(WRITE_MANY, principal=principal, role=role, rows=rows(entries), revision=revision)
     return revision

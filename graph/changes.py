@@ -22,10 +22,9 @@ from graph import audit, revision
 from graph.convert import datetime_or_none
 from graph.db import Database, Row, Runner, Transaction
 
-# What the feed is made of; tokens' records are read by the service (to end the subscriptions
-# of a revoked token), never shown.
+# What the feed is made of (tokens' records are never shown; revocations reach instances by the
+# token counter, core/revocations.py).
 FEED_ENTITIES: Final = ("Actor", "Cooperation", "Person", "Network")
-SERVICE_ENTITIES: Final = (*FEED_ENTITIES, "ApiToken")
 
 # The first `limit` commits after `after` (up to `upto`) that hold a matching record, with
 # those records, oldest commit first.
@@ -44,6 +43,31 @@ RETURN c {.id, .revision, .entity, .entityId, .operation, .fields, .actors, .qua
           mergedInto: CASE c.operation WHEN 'merged_away' THEN c.after END} AS c
 ORDER BY c.revision, c.id
 """
+# Which quarters the commits after `after` up to `upto` touched: '*' for a record that names no
+# quarter (it may touch anything); records of ignored entities count only as commits.
+TOUCHED: Final[LiteralString] = """
+MATCH (c:Change) WHERE c.revision > $after AND c.revision <= $upto
+WITH c, CASE WHEN c.entity IN $ignored THEN null ELSE coalesce(c.quarters, []) END AS qs
+UNWIND CASE WHEN qs IS NULL THEN [null] WHEN size(qs) = 0 THEN ['*'] ELSE qs END AS q
+RETURN count(DISTINCT c.revision) AS commits, collect(DISTINCT q) AS quarters
+"""
+# Changes that leave the network as it is (a token, a contact person).
+OUTSIDE_NETWORK: Final = ("ApiToken", "Person")
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What the commits between two revisions touched."""
+
+    quarters: frozenset[str]
+    everywhere: bool  # a record without quarters, or a commit without records: assume anything
+
+
+async def touched(db: Runner, after: int, upto: int) -> Touched:
+    """The quarters the commits after ``after`` up to ``upto`` touched (metrics of the others hold)."""
+    [row] = await db.run(TOUCHED, after=after, upto=upto, ignored=list(OUTSIDE_NETWORK))
+    quarters = frozenset(row["quarters"])
+    return Touched(quarters - {"*"}, "*" in quarters or int(row["commits"]) < upto - after)
 
 
 @dataclass(frozen=True)
@@ -53,7 +77,7 @@ class FeedRecord:
     revision: int
     id: str  # the audit record's id
     at: dt.datetime
-    entity: str  # Actor, Cooperation, Person, Network (ApiToken for the service only)
+    entity: str  # Actor, Cooperation, Person, Network
     entity_id: str
     operation: str
     fields: tuple[str, ...]  # the names of the changed fields, never their values

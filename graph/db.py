@@ -10,7 +10,13 @@ Every query of the service goes through :class:`Database`, which
 - tells a write that certainly changed nothing (:class:`DatabaseUnavailable`) from one whose
   commit was under way when the connection failed (:class:`OutcomeUnknown`),
 - counts round trips (tests use the count to prove a request costs a bounded number of queries),
-- maps neo4j driver exceptions onto :mod:`graph.errors`.
+- maps neo4j driver exceptions onto :mod:`graph.errors`,
+- chains every call with bookmarks, so that what one request wrote, the next one reads (causal
+  consistency): within the instance through the driver's own bookmark manager (reads and, since
+  they use it too, writes), across instances through the request's :class:`Consistency` — the
+  bookmarks a client sent back (its reads wait until the database has caught up with them) and
+  those of the request's commits (returned to the client). On one Neo4j server this costs
+  nothing; on a cluster it is what makes a replica wait for the leader's commit.
 
 What the driver does on failure (neo4j 6.x, ``neo4j/_async/work/session.py`` and
 ``io/_bolt/_base.py``): ``execute_write`` calls the work function and then commits; it retries the
@@ -28,7 +34,8 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, Final, LiteralString, Protocol, TypeVar
 
 import neo4j
@@ -51,6 +58,7 @@ CREDENTIALS: Final = "Neo4j refused the configured credentials"
 DRIVER: Final = "the Neo4j driver failed"
 COLLISION: Final = "the change collides with existing data"
 REFUSED: Final = "the database refused the request"
+BOOKMARK: Final = "a bookmark sent with the request (Kiezgraph-Bookmark) is not one this database gave out"
 NOT_APPLIED: Final = "; nothing was changed, retry shortly"
 UNKNOWN: Final = (
     " while the change was being committed: it may or may not have been applied. Read it again, or "
@@ -79,6 +87,22 @@ class Neo4jSettings:
     # busy with heavy reads on a starved two-core machine can take seconds to answer even
     # `RETURN 1`, and ending every call in flight on a false alarm costs more than waiting.
     probe_timeout: float = 5.0
+
+
+@dataclass
+class Consistency:
+    """One request's bookmarks: ``after``, those its reads and writes must see (sent by the
+    client); ``written``, those of its own commits (for the client to send with its next request,
+    to whichever instance)."""
+
+    after: tuple[str, ...] = ()
+    written: list[str] = field(default_factory=list)
+    manager: neo4j.AsyncBookmarkManager | None = None  # made on first use, from ``after``
+
+
+# The current request's bookmarks (None: the instance's own chain only). Set by the app for each
+# operation; lanes carry it to the driver's loop with each call (kiezgraph/lanes.py).
+CONSISTENCY: ContextVar[Consistency | None] = ContextVar("kiezgraph_consistency", default=None)
 
 
 class _Commit:
@@ -155,6 +179,24 @@ class Database:
             if task is not None:
                 task.cancel()
         await self._driver.close()
+
+    def _bookmarks(self) -> neo4j.AsyncBookmarkManager:
+        """Which bookmarks a call waits for and adds to: the request's own (when the client sent
+        some), otherwise the instance's (the driver's manager for execute_query, shared here with
+        the write sessions so that a mutation's read-back sees its commit on a cluster too)."""
+        consistency = CONSISTENCY.get()
+        if consistency is None or not consistency.after:
+            return self._driver.execute_query_bookmark_manager
+        if consistency.manager is None:
+            consistency.manager = neo4j.AsyncGraphDatabase.bookmark_manager(
+                initial_bookmarks=neo4j.Bookmarks.from_raw_values(consistency.after)
+            )
+        return consistency.manager
+
+    async def _written(self, session: neo4j.AsyncSession) -> None:
+        consistency = CONSISTENCY.get()
+        if consistency is not None:
+            consistency.written = sorted((await session.last_bookmarks()).raw_values)
 
     @property
     def available(self) -> bool:
@@ -260,9 +302,12 @@ class Database:
         commit.requested = True
 
         async def attempt() -> None:
-            async with self._driver.session(database=self.settings.database) as session:
+            async with self._driver.session(
+                database=self.settings.database, bookmark_manager=self._bookmarks()
+            ) as session:
                 result = await session.run(query, params)
                 await result.consume()
+            await self._written(session)
 
         async with self._mapped_errors(commit):
             await self._bounded(attempt(), commit)
@@ -287,8 +332,12 @@ class Database:
             return result
 
         async def attempt() -> T:
-            async with self._driver.session(database=self.settings.database) as session:
-                return await session.execute_write(unit)
+            async with self._driver.session(
+                database=self.settings.database, bookmark_manager=self._bookmarks()
+            ) as session:
+                result = await session.execute_write(unit)
+            await self._written(session)
+            return result
 
         self._fail_fast()
         async with self._mapped_errors(commit):
@@ -318,6 +367,7 @@ class Database:
                     params,
                     database_=self.settings.database,
                     routing_=routing,
+                    bookmark_manager_=self._bookmarks(),
                 )
             )
         return [_row(record) for record in records]
@@ -364,6 +414,8 @@ class Database:
         if isinstance(exc, n4e.AuthError):
             return DatabaseUnavailable(CREDENTIALS)
         if isinstance(exc, n4e.Neo4jError):
+            if exc.code and "InvalidBookmark" in exc.code:
+                return InvalidData(BOOKMARK)
             if exc.code and "TransactionTimedOut" in exc.code:
                 return DatabaseUnavailable(TIMED_OUT)
             if isinstance(exc, n4e.TransientError) or (exc.code and "DatabaseUnavailable" in exc.code):

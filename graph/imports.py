@@ -22,12 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
-from graph.actors import TYPE_FIELDS, TYPE_LABELS, NewActor, NewMembership, _address
+from graph.actors import TYPE_FIELDS, TYPE_LABELS, Address, NewActor, NewMembership, _address
+from graph.audit import CHANGE_OF_ROW
 from graph.convert import date_or_none
 from graph.cooperations import _PROPERTIES, NewCooperation
 from graph.db import Runner, Transaction
+from graph.revision import stamp
 
-BATCH: Final = 1000
+# Rows per transaction of a long list: few enough that a batch stays far below Neo4j's transaction
+# memory and the query timeout on a busy machine, many enough that round trips do not count.
+BATCH: Final = 2000
 
 # Live actors a file may name: by folded name, by id, or by a membership in one of its quarters.
 CANDIDATES: Final[LiteralString] = """
@@ -46,14 +50,14 @@ WHERE a.id IN $ids AND b.id IN $ids
 RETURN c.id AS id, a.id AS a, b.id AS b, c.kind AS kind, c.since AS since, c.until AS until
 """
 
-# Which of these actors and cooperations exist (a re-run skips them).
-ACTORS_PRESENT: Final[LiteralString] = "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN id"
-TIES_PRESENT: Final[LiteralString] = "UNWIND $ids AS id MATCH ()-[c:COOPERATES_WITH {id: id}]->() RETURN id"
-
-# New actors as graph.actors.CREATE makes them, with memberships (by quarter slug) and action fields.
+# New actors as graph.actors.CREATE makes them, with memberships (by quarter slug), action fields
+# and each its audit record (graph.audit.CHANGE_OF_ROW), in one statement; an id that exists
+# already (a batch run again after a failure) is skipped, audit record and all.
 CREATE_ACTORS: Final[LiteralString] = (
     """
 UNWIND $rows AS row
+OPTIONAL MATCH (old:Actor {id: row.id})
+WITH row WHERE old IS NULL
 CREATE (a:Actor {id: row.id})
 SET a += row.props,
     a.location = CASE WHEN row.lat IS NULL THEN null ELSE point({latitude: row.lat, longitude: row.lon}) END,
@@ -75,14 +79,68 @@ CALL (a, row) {
   MERGE (a)-[:WORKS_ON]->(f)
 }
 """
+    + CHANGE_OF_ROW
+    + """
+RETURN count(*) AS created
+"""
 )
 
-# New cooperations as graph.cooperations.CREATE makes them.
-CREATE_COOPERATIONS: Final[LiteralString] = """
+# New cooperations as graph.cooperations.CREATE makes them, each with its audit record; an id
+# that exists already is skipped.
+CREATE_COOPERATIONS: Final[LiteralString] = (
+    """
 UNWIND $rows AS row
 MATCH (x:Actor {id: row.a}), (y:Actor {id: row.b})
+WHERE NOT EXISTS { MATCH ()-[old:COOPERATES_WITH {id: row.id}]->() }
 CREATE (x)-[c:COOPERATES_WITH {id: row.id}]->(y)
 SET c += row.props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
+"""
+    + CHANGE_OF_ROW
+    + """
+RETURN count(*) AS created
+"""
+)
+
+# What a merge compares a row with: an existing actor's website, address, tags, action fields and
+# memberships (every role; the quarter's slug).
+MERGE_STATES: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.id AS id, a.name AS name, a.website AS website, a.street AS street, a.postalCode AS postalCode,
+       a.city AS city, a.location IS NOT NULL AS located, coalesce(a.tags, []) AS tags,
+       [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields,
+       [(a)-[m:ACTIVE_IN]->(q:Quarter) | {quarter: q.slug, since: m.since, until: m.until}] AS memberships
+"""
+
+# Add what merged rows bring to existing actors, never overwriting: a website, an address or a
+# location only where the actor has none (checked here again, in the writing transaction), tags
+# and action fields it lacks, memberships in quarters it is not in. Bumps the version, as an
+# update does.
+MERGE_INTO: Final[LiteralString] = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.id})
+SET a.website = coalesce(a.website, row.website),
+    a.tags = coalesce(a.tags, []) + [t IN row.tags WHERE NOT t IN coalesce(a.tags, [])],
+    a.version = a.version + 1, a.updatedAt = datetime()
+FOREACH (_ IN CASE WHEN row.street IS NOT NULL OR row.postalCode IS NOT NULL OR row.city IS NOT NULL
+                   THEN CASE WHEN a.street IS NULL AND a.postalCode IS NULL AND a.city IS NULL THEN [1] ELSE [] END
+                   ELSE [] END |
+  SET a.street = row.street, a.postalCode = row.postalCode, a.city = row.city)
+FOREACH (_ IN CASE WHEN row.lat IS NOT NULL AND a.location IS NULL THEN [1] ELSE [] END |
+  SET a.location = point({latitude: row.lat, longitude: row.lon}))
+WITH a, row
+CALL (a, row) {
+  UNWIND row.memberships AS m
+  MATCH (q:Quarter {slug: m.quarter})
+  WHERE NOT EXISTS { (a)-[:ACTIVE_IN]->(q) }
+  CREATE (a)-[r:ACTIVE_IN]->(q)
+  SET r += m.props
+}
+CALL (a, row) {
+  UNWIND row.fields AS key
+  MATCH (f:ActionField {key: key})
+  MERGE (a)-[:WORKS_ON]->(f)
+}
 """
 
 # An import key: begun (or found), and settled with its result; an applied one answers a second
@@ -124,6 +182,35 @@ class Tie:
 
 
 @dataclass(frozen=True)
+class MergeTarget:
+    """An existing actor rows are merged into: what they may add to, or differ from."""
+
+    id: str
+    name: str
+    website: str | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    located: bool
+    tags: tuple[str, ...]
+    action_fields: tuple[str, ...]
+    memberships: tuple[tuple[str, dt.date | None, dt.date | None], ...]  # (quarter slug, since, until)
+
+
+@dataclass(frozen=True)
+class MergeWrite:
+    """What an import adds to an existing actor; :data:`MERGE_INTO` never overwrites a value."""
+
+    actor_id: str
+    website: str | None = None
+    address: Address | None = None
+    location: tuple[float, float] | None = None
+    tags: tuple[str, ...] = ()
+    action_fields: tuple[str, ...] = ()
+    memberships: tuple[NewMembership, ...] = ()
+
+
+@dataclass(frozen=True)
 class ImportedActor:
     """A new actor of an import: what :func:`graph.actors.create` takes, with memberships and fields."""
 
@@ -147,6 +234,59 @@ async def candidates(db: Runner, keys: Sequence[str], ids: Sequence[str], quarte
         Candidate(r["id"], r["name"], r["type"], tuple(r["quarters"]), r["street"], r["postalCode"], r["nameKey"] or "")
         for r in rows
     ]
+
+
+async def merge_states(db: Runner, ids: Sequence[str]) -> list[MergeTarget]:
+    """The existing actors rows are merged into, as the merge compares with them."""
+    rows = await db.run(MERGE_STATES, ids=sorted(set(ids)))
+    return [
+        MergeTarget(
+            r["id"],
+            r["name"],
+            r["website"],
+            r["street"],
+            r["postalCode"],
+            r["city"],
+            bool(r["located"]),
+            tuple(r["tags"]),
+            tuple(r["fields"]),
+            tuple((m["quarter"], date_or_none(m["since"]), date_or_none(m["until"])) for m in r["memberships"]),
+        )
+        for r in rows
+    ]
+
+
+def _merge_row(a: MergeWrite) -> dict[str, Any]:
+    lat, lon = a.location or (None, None)
+    return {
+        "id": a.actor_id,
+        "website": a.website,
+        "tags": list(a.tags),
+        **_address(a.address),
+        "lat": lat,
+        "lon": lon,
+        "fields": list(a.action_fields),
+        "memberships": [
+            {
+                "quarter": m.quarter,
+                "props": {
+                    "role": m.role,
+                    "since": m.since,
+                    "until": m.until,
+                    "flats": m.flats,
+                    "note": m.note,
+                    "sources": list(m.sources),
+                },
+            }
+            for m in a.memberships
+        ],
+    }
+
+
+async def merge_into(tx: Transaction, writes: Sequence[MergeWrite]) -> None:
+    """One batch of additions to existing actors (see :data:`MERGE_INTO`)."""
+    if writes:
+        await tx.run(MERGE_INTO, rows=[_merge_row(a) for a in writes])
 
 
 async def cooperations_among(db: Runner, ids: Sequence[str]) -> list[Tie]:
@@ -200,23 +340,33 @@ def _cooperation_row(new: ImportedCooperation) -> dict[str, Any]:
     return {"id": new.id, "a": new.a, "b": new.b, "props": props}
 
 
-async def create_actors(tx: Transaction, actors: Sequence[ImportedActor]) -> list[ImportedActor]:
-    """One batch of new actors, those not written before; returns the ones it wrote."""
-    present = {r["id"] for r in await tx.run(ACTORS_PRESENT, ids=[a.id for a in actors])}
-    fresh = [a for a in actors if a.id not in present]
-    if fresh:
-        await tx.run(CREATE_ACTORS, rows=[_actor_row(a) for a in fresh])
-    return fresh
+async def create_actors(
+    tx: Transaction, actors: Sequence[ImportedActor], audits: Sequence[dict[str, Any]], principal: str, role: str
+) -> int:
+    """One batch of new actors with their audit records (``audits``: :func:`graph.audit.rows`, one
+    per actor, in order), skipping those written before; how many it wrote."""
+    if not actors:
+        return 0
+    revision = await stamp(tx)
+    rows = [{**_actor_row(a), "audit": audit} for a, audit in zip(actors, audits, strict=True)]
+    [result] = await tx.run(CREATE_ACTORS, rows=rows, principal=principal, role=role, revision=revision)
+    return int(result["created"])
 
 
 async def create_cooperations(
-    tx: Transaction, cooperations: Sequence[ImportedCooperation]
-) -> list[ImportedCooperation]:
-    present = {r["id"] for r in await tx.run(TIES_PRESENT, ids=[c.id for c in cooperations])}
-    fresh = [c for c in cooperations if c.id not in present]
-    if fresh:
-        await tx.run(CREATE_COOPERATIONS, rows=[_cooperation_row(c) for c in fresh])
-    return fresh
+    tx: Transaction,
+    cooperations: Sequence[ImportedCooperation],
+    audits: Sequence[dict[str, Any]],
+    principal: str,
+    role: str,
+) -> int:
+    """One batch of new cooperations with their audit records, skipping those written before."""
+    if not cooperations:
+        return 0
+    revision = await stamp(tx)
+    rows = [{**_cooperation_row(c), "audit": audit} for c, audit in zip(cooperations, audits, strict=True)]
+    [result] = await tx.run(CREATE_COOPERATIONS, rows=rows, principal=principal, role=role, revision=revision)
+    return int(result["created"])
 
 
 async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[str, Any] | None:

@@ -3,8 +3,10 @@
 Candidates are actors the given one has not cooperated with, from four sources, each ordered
 by a score before it is cut at ``$pool`` (so the pool never depends on storage order):
 
-- **the walk**: actors a random walk of two or three steps from the actor reaches (through
-  ties of the day; each step to a partner chosen uniformly), by the probability of ending there;
+- **the walk**: actors reached from the actor through ties of the day, ordered by personalized
+  PageRank from the actor — computed in analysis/proximity.py on the neighbourhood that
+  ``NEIGHBOURHOOD`` reads (the actor, its partners, up to ``EXPAND`` actors two steps away, each
+  with its partners);
 - **the quarters in focus**: their members, the best connected first;
 - **the action fields**: actors working on them in the quarters in focus or next to them, the
   best connected first;
@@ -31,6 +33,7 @@ actor had begun by ``$day`` — the ones that began later are what the past shou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
@@ -39,9 +42,9 @@ from graph.db import Database
 
 # ``$types`` is a list ([] for every type); ``$here`` is always a point's map, the nearby source being off
 # when ``$radius`` is 0: parameters of one type each, so Neo4j plans each query once, not per combination.
-# Candidates are cut per source at this many; the walk expands at most this many second-step actors.
+# Candidates are cut per source at this many; the neighbourhood read holds at most this many second-step actors.
 POOL = 400
-EXPAND = 200
+EXPAND = 300
 NEARBY_RADIUS_M = 3000.0
 RECENT_YEARS = 3
 
@@ -68,7 +71,7 @@ class Candidate:
     location: tuple[float, float] | None
     latest_activity: dt.date | None
     shared: tuple[tuple[str, str, int], ...]  # (id, name, degree) of shared partners
-    walk: float = 0.0  # probability that a walk of two or three steps from the subject ends here
+    walk: float = 0.0  # personalized PageRank from the subject (approximate; analysis/proximity.py)
     degree: int = 0  # partners of the day
     recent: int = 0  # cooperations started in the RECENT_YEARS years up to the day
     tie_fields: tuple[str, ...] = ()
@@ -96,56 +99,44 @@ RETURN a.type AS type, a.archived AS archived, a.location.latitude AS lat, a.loc
        [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields
 """
 
-# The walk, with every actor it reaches that could be suggested: step one goes to the actor's partners of the
-# day, step two to theirs (mass 1/(deg a · deg m) per path), step three from the $expand second-step actors
-# holding most mass. Rows stream out unaggregated (an actor reached in two and in three steps comes twice):
-# aggregating rows that carry the walk's lists would make Neo4j account each list once per row.
-WALK: Final[LiteralString] = """
+# The actor's neighbourhood through ties of the day, for personalized PageRank computed in analysis/: the
+# actor, its partners (not archived: an archived partner is shared with nobody), and up to $expand actors two
+# steps away (those most of its partners work with first), each with its partners of the day; and who is ruled
+# out as a candidate (``$excludeAll``: anyone it ever cooperated with; else ties begun by $day).
+NEIGHBOURHOOD: Final[LiteralString] = """
 MATCH (a:Actor {id: $id})
+CALL (a) {
+  OPTIONAL MATCH (a)-[k:COOPERATES_WITH]-(p:Actor)
+  WHERE $excludeAll OR coalesce(k.since, date(k.createdAt)) <= $day
+  RETURN collect(DISTINCT p.id) AS excluded
+}
 CALL (a) {
   OPTIONAL MATCH (a)-[r:COOPERATES_WITH]-(m:Actor)
   WHERE m.archived = false AND (r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until >= $day)
-  RETURN collect(DISTINCT m) AS partners
+  RETURN collect(DISTINCT m) AS first
 }
-CALL (a, partners) {
-  UNWIND partners AS m
-  CALL (m) {
-    MATCH (m)-[s:COOPERATES_WITH]-(x:Actor)
-    WHERE (s.since IS NULL OR s.since <= $day) AND (s.until IS NULL OR s.until >= $day)
-    RETURN collect(DISTINCT x) AS around
-  }
-  UNWIND around AS x
-  WITH x, m, size(around) AS degree
-  WHERE x <> a
-  WITH x, sum(1.0 / (size(partners) * degree)) AS mass, collect([m.id, m.name, degree]) AS via
-  RETURN collect({node: x, mass: mass, via: via}) AS second
+CALL (a, first) {
+  UNWIND first AS m
+  MATCH (m)-[s:COOPERATES_WITH]-(x:Actor)
+  WHERE x <> a AND (s.since IS NULL OR s.since <= $day) AND (s.until IS NULL OR s.until >= $day)
+  WITH x, count(DISTINCT m) AS via
+  ORDER BY via DESC, x.id LIMIT $expand
+  RETURN collect(x) AS second
 }
-CALL (a, second) {
-  UNWIND second AS s
-  WITH s ORDER BY s.mass DESC, s.node.id LIMIT $expand
-  WITH s.node AS y, s.mass AS mass
-  CALL (y) {
-    MATCH (y)-[s:COOPERATES_WITH]-(x:Actor)
-    WHERE (s.since IS NULL OR s.since <= $day) AND (s.until IS NULL OR s.until >= $day)
-    RETURN collect(DISTINCT x) AS around
-  }
-  UNWIND around AS x
-  WITH x, mass / size(around) AS flow
-  WHERE x <> a
-  WITH x, sum(flow) AS mass
-  RETURN collect({node: x, mass: mass, via: []}) AS third
+UNWIND [a] + first + second AS n
+WITH DISTINCT n, a, first, excluded
+CALL (n, a, first) {
+  OPTIONAL MATCH (n)-[t:COOPERATES_WITH]-(x:Actor)
+  WHERE (t.since IS NULL OR t.since <= $day) AND (t.until IS NULL OR t.until >= $day)
+    AND (n <> a OR x IN first)
+  RETURN collect(DISTINCT x.id) AS around
 }
-UNWIND second + third AS e
-WITH a, e.node AS c, e.mass AS mass, e.via AS via
-WHERE c.archived = false
-  AND NOT EXISTS { (a)-[k:COOPERATES_WITH]-(c) WHERE $excludeAll OR coalesce(k.since, date(k.createdAt)) <= $day }
-  AND ($types = [] OR c.type IN $types)
-  AND ($fields = [] OR $requireField = false OR EXISTS { (c)-[:WORKS_ON]->(g:ActionField) WHERE g.key IN $fields })
-RETURN c.id AS id, mass, via
+RETURN n.id AS id, n.name AS name, around, excluded
 """
 
-# The pool — the walk's choice ($walked), the quarters in focus, the action fields near them, the nearby — and
-# each candidate's features. The quarter, field and nearby sources are each ordered before their cut.
+# The pool — the $pool closest of the actors the walk reaches ($walked, closeness in $walk), the quarters in
+# focus, the action fields near them, the nearby — and each candidate's features. Each source is ordered
+# before its cut.
 CANDIDATES: Final[LiteralString] = """
 MATCH (a:Actor {id: $id})
 CALL (a) {
@@ -155,7 +146,10 @@ CALL (a) {
   RETURN partners + [a] AS excluded
 }
 CALL (a, excluded) {
-  MATCH (c:Actor) WHERE c.id IN $walked
+  MATCH (c:Actor) WHERE c.id IN $walked AND c.archived = false AND NOT c IN excluded
+    AND ($types = [] OR c.type IN $types)
+    AND ($fields = [] OR $requireField = false OR EXISTS { (c)-[:WORKS_ON]->(g:ActionField) WHERE g.key IN $fields })
+  WITH c ORDER BY $walk[c.id] DESC, c.id LIMIT $pool
   RETURN c
   UNION
   MATCH (q:Quarter)<-[m:ACTIVE_IN]-(c:Actor)
@@ -271,11 +265,16 @@ async def candidates(
     pool: int = POOL,
     here: tuple[float, float] | None = None,
     exclude_all: bool = True,
+    walk: Mapping[str, float] | None = None,
+    shared: Mapping[str, tuple[tuple[str, str, int], ...]] | None = None,
 ) -> list[Candidate]:
     """Candidates with ties read as of ``day``; memberships as of ``as_of`` if given, else all. ``here`` is
     where the nearby source looks (the subject's location or estimate); ``exclude_all=False`` keeps actors
-    whose cooperation with the subject began after ``day`` (for learning from the past). Two reads: the walk,
-    then the pool with its features."""
+    whose cooperation with the subject began after ``day`` (for learning from the past). ``walk`` is each
+    reached actor's closeness (personalized PageRank, computed from ``neighbourhood``): the ``pool`` closest
+    that may be suggested form the walk's source; ``shared`` the partners each shares with the subject."""
+    walk = walk or {}
+    shared = shared or {}
     common = {
         "id": actor_id,
         "fields": fields,
@@ -284,16 +283,11 @@ async def candidates(
         "day": day,
         "excludeAll": exclude_all,
     }
-    walked: dict[str, float] = {}
-    shared: dict[str, tuple[tuple[str, str, int], ...]] = {}
-    for r in await db.read(WALK, expand=EXPAND, **common):
-        walked[r["id"]] = walked.get(r["id"], 0.0) + float(r["mass"])
-        if r["via"]:
-            shared[r["id"]] = tuple(sorted((s[0], s[1], int(s[2])) for s in r["via"]))
-    chosen = sorted(walked, key=lambda c: (-walked[c], c))[:pool]
+    reached = [c for c, w in walk.items() if w > 0 and c != actor_id]
     rows = await db.read(
         CANDIDATES,
-        walked=chosen,
+        walked=reached,
+        walk={c: walk[c] for c in reached},
         quarters=quarters,
         nearby=nearby,
         asOf=as_of,
@@ -316,7 +310,7 @@ async def candidates(
                 location=location,
                 latest_activity=date_or_none(r["latest"]),
                 shared=shared.get(r["id"], ()),
-                walk=walked.get(r["id"], 0.0),
+                walk=walk.get(r["id"], 0.0),
                 degree=int(r["degree"]),
                 recent=int(r["recent"]),
                 tie_fields=_flat(r["tieFields"]),
@@ -324,6 +318,30 @@ async def candidates(
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The subject's neighbourhood through ties of the day, as NEIGHBOURHOOD reads it."""
+
+    around: dict[str, tuple[str, ...]]  # actor → its partners of the day (for the subject and those read)
+    names: dict[str, str]
+    excluded: frozenset[str]  # who may not be suggested: the subject's partners (ever, or begun by the day)
+
+    def degree(self, actor: str) -> int:
+        return len(self.around.get(actor, ()))
+
+
+async def neighbourhood(
+    db: Database, actor_id: str, day: dt.date, exclude_all: bool = True, expand: int = EXPAND
+) -> Neighbourhood:
+    """The subject, its partners and up to ``expand`` actors two steps away, each with its partners of ``day``."""
+    rows = await db.read(NEIGHBOURHOOD, id=actor_id, day=day, excludeAll=exclude_all, expand=expand)
+    return Neighbourhood(
+        {r["id"]: tuple(sorted(r["around"])) for r in rows},
+        {r["id"]: r["name"] for r in rows},
+        frozenset(rows[0]["excluded"]) if rows else frozenset(),
+    )
 
 
 async def new_partners(db: Database, start: dt.date, end: dt.date) -> dict[str, set[str]]:

@@ -32,6 +32,15 @@ class TokenRecord:
 
 
 @dataclass(frozen=True)
+class TokenChange:
+    """A token revoked, or with a quarter taken from it, after some value of the counter."""
+
+    id: str
+    revoked: bool
+    mark: int  # the counter's value that the change set
+
+
+@dataclass(frozen=True)
 class IssuedToken:
     record: TokenRecord
     secret: str  # shown once, never stored
@@ -56,11 +65,25 @@ RETURN """
     + _PROJECTION
     + " AS t"
 )
-# Every revocation bumps this counter in its transaction: an instance that caches verified tokens
-# compares it to tell whether a token it holds may have been revoked elsewhere.
-BUMP_REVISION: Final[LiteralString] = "MERGE (s:TokenState {id: 'tokens'}) SET s.revision = coalesce(s.revision, 0) + 1"
+# Every revocation (or withdrawal of a quarter) moves this counter on in its transaction and marks
+# the tokens it changed with the new value: an instance compares the counter with the value it last
+# saw to tell whether any token may have changed, and then reads which (:data:`CHANGED_SINCE`).
+MARK_CHANGED: Final[LiteralString] = """
+MERGE (s:TokenState {id: 'tokens'}) SET s.revision = coalesce(s.revision, 0) + 1
+WITH s MATCH (t:ApiToken) WHERE t.id IN $ids SET t.stateRevision = s.revision
+"""
 # The current value of that counter (0 before the first revocation).
 REVISION: Final[LiteralString] = "OPTIONAL MATCH (s:TokenState {id: 'tokens'}) RETURN coalesce(s.revision, 0) AS r"
+# The network's revision and the token counter in one read: what the change poller asks each time.
+COUNTERS: Final[LiteralString] = """
+OPTIONAL MATCH (n:NetworkState {id: 'network'}) OPTIONAL MATCH (s:TokenState {id: 'tokens'})
+RETURN coalesce(n.revision, 0) AS network, coalesce(s.revision, 0) AS tokens
+"""
+# The tokens changed after a value of the counter, whether each is revoked now, and the highest mark.
+CHANGED_SINCE: Final[LiteralString] = """
+MATCH (t:ApiToken) WHERE t.stateRevision > $after
+RETURN t.id AS id, t.revokedAt IS NOT NULL AS revoked, t.stateRevision AS mark ORDER BY mark
+"""
 # Live manager tokens that hold a quarter (those a handover may withdraw it from).
 HOLDERS: Final[LiteralString] = (
     "MATCH (t:ApiToken {role: 'manager'}) WHERE t.revokedAt IS NULL AND $slug IN t.quarters RETURN "
@@ -128,14 +151,26 @@ async def revoke(tx: Transaction, token_id: str) -> TokenRecord | None:
     rows = await tx.run(REVOKE, id=token_id)
     if not rows:
         return None
-    await tx.run(BUMP_REVISION)
+    await tx.run(MARK_CHANGED, ids=[token_id])
     return _record(rows[0]["t"])
 
 
 async def revision(db: Database) -> int:
-    """The revocation counter (see :data:`BUMP_REVISION`)."""
+    """The revocation counter (see :data:`MARK_CHANGED`)."""
     [row] = await db.read(REVISION)
     return int(row["r"])
+
+
+async def counters(db: Database) -> tuple[int, int]:
+    """The network's revision and the revocation counter, read together."""
+    [row] = await db.read(COUNTERS)
+    return int(row["network"]), int(row["tokens"])
+
+
+async def changed_since(db: Database, after: int) -> list[TokenChange]:
+    """The tokens revoked or narrowed after the counter stood at ``after``, oldest change first."""
+    rows = await db.read(CHANGED_SINCE, after=after)
+    return [TokenChange(row["id"], bool(row["revoked"]), int(row["mark"])) for row in rows]
 
 
 async def live_admins(db: Database) -> int:
@@ -152,5 +187,5 @@ async def withdraw(tx: Transaction, slug: str, token_ids: Sequence[str]) -> list
     revocation counter moves on too, so no instance goes on trusting its cached copy of them."""
     changed = [_record(row["t"]) for row in await tx.run(WITHDRAW, slug=slug, ids=list(token_ids))]
     if changed:
-        await tx.run(BUMP_REVISION)
+        await tx.run(MARK_CHANGED, ids=[t.id for t in changed])
     return changed

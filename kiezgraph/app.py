@@ -16,12 +16,13 @@ import sys
 import time
 import weakref
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from cross_web import HTTPException  # what Strawberry's views raise for an unreadable request
-from graphql import GraphQLError, parse
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -31,7 +32,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData, process_result
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -40,17 +41,19 @@ from core import timing as timings
 from core.access import PUBLIC, Principal
 from core.broker import Broker
 from core.context import Context
+from core.latest import Latest
+from core.revocations import Revocations
 from core.services import Services, WorkerPool
 from graph import migrations, revision
-from graph.db import Database, Neo4jSettings
+from graph.db import CONSISTENCY, Consistency, Database, Neo4jSettings
 from graph.errors import GraphError
-from kiezgraph import caching, graphiql, live, persisted, wire
+from kiezgraph import caching, consistency, graphiql, live, persisted, wire
 from kiezgraph.dossier import dossier_routes
 from kiezgraph.exports import REVISION_HEADER, export_routes
 from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
 from kiezgraph.middleware.body_limit import BodyLimit
-from kiezgraph.middleware.rate_limit import RateLimit
+from kiezgraph.middleware.rate_limit import RateLimit, SharedBudget
 from kiezgraph.settings import ServiceOptions, Settings
 from kiezgraph.web import web_routes
 from schema import Limits, build_schema, deadline
@@ -61,7 +64,47 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 # HTTP statuses of refused requests, and the code their GraphQL-style body carries.
-_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+# The operations a multipart request (and so a body above KIEZGRAPH_MAX_BODY_BYTES) may carry.
+UPLOAD_FIELDS: Final = frozenset({"createImport", "__typename"})
+ONLY_UPLOADS: Final = "multipart requests carry a file for createImport only; other requests are limited in size"
+
+
+def _only_uploads(data: dict[str, Any]) -> bool:
+    """Whether a multipart request's operation is a mutation selecting ``createImport`` only."""
+    query = data.get("query")
+    if not isinstance(query, str):
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    wanted = data.get("operationName")
+    chosen = [o for o in operations if wanted is None or (o.name is not None and o.name.value == wanted)]
+    if len(chosen) != 1 or chosen[0].operation is not OperationType.MUTATION:
+        return False
+    names = [f.name.value if isinstance(f, FieldNode) else "" for f in chosen[0].selection_set.selections]
+    return "createImport" in names and set(names) <= UPLOAD_FIELDS
+
+
+def _files(value: object) -> list[UploadFile]:
+    """The uploaded files among a multipart request's variables."""
+    if isinstance(value, UploadFile):
+        return [value]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in _files(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _files(v)]
+    return []
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -78,9 +121,12 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(
             schema,
             graphql_ide="graphiql" if options.introspection else None,
-            # Only graphql-transport-ws: our handler (kiezgraph/live.py) holds subscriptions to the
-            # cost budget and the allowlist; the legacy graphql-ws protocol would bypass both.
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Both protocols go through our handlers (kiezgraph/live.py), which hold subscriptions to
+            # the cost budget, the allowlist and the credential's expiry.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            # The legacy protocol's keep-alive (`ka` messages); graphql-transport-ws pings instead.
+            keep_alive=True,
+            keep_alive_interval=options.ws_keepalive,
             max_subscriptions_per_connection=options.subscriptions_per_connection,
             # Browsers do not apply CORS to WebSockets: the handshake's Origin is checked instead.
             allowed_origins=options.cors_origins,
@@ -91,6 +137,7 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.graphql_transport_ws_handler_class = live.keep_alive(options.ws_keepalive)
+        self.graphql_ws_handler_class = live.Legacy
         self.websocket_adapter_class = live.TextFrames
         self.db = db
         self.services = services
@@ -143,6 +190,17 @@ class GraphQLApp(GraphQL[Context, None]):
             item.query = self.persisted.resolve(item.query, item.extensions)
         return data
 
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """A multipart request may be large (``KIEZGRAPH_MAX_UPLOAD_BYTES``, kiezgraph/middleware/
+        body_limit.py) because it carries a partner list: so it must be a ``createImport`` and nothing
+        else, one operation whose root fields are ``createImport`` (and ``__typename``) only."""
+        data = await super().parse_multipart(request)
+        if not _only_uploads(data):
+            for upload in _files(data.get("variables")):
+                await upload.close()  # the spooled temporary file, now rather than when collected
+            raise HTTPException(413, ONLY_UPLOADS)
+        return data
+
     def _refusal(self, request: Request, status: int, message: str, code: str | None = None) -> Response:
         code = code or _HTTP_CODES.get(status, "BAD_REQUEST")
         media_type = (
@@ -180,7 +238,15 @@ class GraphQLApp(GraphQL[Context, None]):
         response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept
         response.etag = request.scope.get("state", {}).get("etag") if request is not None else None
         response.principal = principal_of(request)
-        return Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+        context = Context.for_request(self.db, self.services, principal_of(request), request=request, response=response)
+        try:
+            after = consistency.parse(
+                request.headers.get(consistency.HEADER) if request is not None else None, context.language
+            )
+        except consistency.MalformedBookmark as exc:
+            raise HTTPException(400, str(exc)) from exc
+        response.consistency = context.consistency = Consistency(after=after)
+        return context
 
     def subscription_refusal(self, payload: dict[str, Any], principal: Principal) -> GraphQLError | None:
         """Why a WebSocket operation may not run: not registered (allowlist mode) or over the role's
@@ -220,7 +286,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         context: Context = kwargs["context"] if "context" in kwargs else args[3]
-        execution = self._encoded(self._within_deadline(super().execute_single(*args, **kwargs), context.language))
+        execution = self._encoded(
+            self._within_deadline(super().execute_single(*args, **kwargs), context.language, context.consistency)
+        )
         if not self.server_timing:
             return await self.lanes.run(execution)
         # Debug mode: the request measures its phases and says so in a Server-Timing header.
@@ -251,11 +319,15 @@ class GraphQLApp(GraphQL[Context, None]):
         return encoded if encoded is not None else await super().process_result(request, result)
 
     async def _within_deadline(
-        self, execution: Coroutine[Any, Any, ExecutionResult], language: messages.Language
+        self,
+        execution: Coroutine[Any, Any, ExecutionResult],
+        language: messages.Language,
+        bookmarks: Consistency | None = None,
     ) -> ExecutionResult:
         limit = deadline.Limit(self.request_timeout)
         deadline.CURRENT.set(limit)  # this task's own context: a lane runs each operation as a task
         messages.CURRENT.set(language)  # the words for people in this answer (Accept-Language)
+        CONSISTENCY.set(bookmarks)  # the bookmarks its reads wait for, and where its commits' go
         try:
             async with asyncio.timeout(self.request_timeout) as limit.timeout:
                 result = await execution
@@ -275,6 +347,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 response = Response(self.encode_json({"errors": errors}), status_code=400)
                 response.headers.raw.extend(sub_response.headers.raw)
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        written = getattr(sub_response, "consistency", None)
+        if written is not None and written.written:  # for the client's next request, to any instance
+            response.headers[consistency.HEADER] = consistency.header(written.written)
         tag = getattr(sub_response, "etag", None)
         if tag and response.status_code == 200 and isinstance(response_data, dict) and not response_data.get("errors"):
             response.headers.update(caching.headers(tag, sub_response.principal, self.cache_max_age))
@@ -372,8 +447,10 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     # free; every user of the database reaches it through HomeDatabase.
     driver_loop = LoopThread("kiezgraph-neo4j")
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
-    services = Services(workers=WorkerPool(options.metrics_workers))
+    services = Services(workers=WorkerPool(options.metrics_workers), metrics=Latest(options.metrics_refresh_delay))
     readiness = Readiness(db)
+    # One way to learn of revoked tokens, for HTTP (the authenticator) and subscriptions (the broker).
+    revocations = Revocations(db)
     authenticator = Authenticator(
         db,
         public_access=options.public_access,
@@ -381,6 +458,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         jwt_public_key=options.jwt_public_key,
         cache_seconds=options.token_cache_seconds,
         recheck_seconds=options.token_recheck_seconds,
+        revocations=revocations,
     )
     services.token_forgetters.append(authenticator.forget)
     services.broker = Broker(
@@ -388,7 +466,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         interval=options.change_poll_interval,
         buffer=options.subscription_buffer,
         per_key=options.subscriptions_per_token,
-        on_revoked=services.forget_tokens,
+        revocations=revocations,
     )
     graphql = GraphQLApp(db, services, options, authenticator)
 
@@ -411,6 +489,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         finally:
             if services.broker is not None:
                 await services.broker.close()
+            services.metrics.close()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()
@@ -434,13 +513,18 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
                 CORSMiddleware,
                 allow_origins=list(options.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match"],
-                expose_headers=["ETag", REVISION_HEADER, "Retry-After"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match", consistency.HEADER],
+                expose_headers=["ETag", REVISION_HEADER, "Retry-After", consistency.HEADER],
                 max_age=600,
             ),
-            Middleware(BodyLimit, max_bytes=options.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=options.max_body_bytes, upload_bytes=options.max_upload_bytes),
             Middleware(Authentication, authenticator=authenticator),
-            Middleware(RateLimit, per_minute=options.rate_per_minute, public_per_minute=options.public_rate_per_minute),
+            Middleware(
+                RateLimit,
+                per_minute=options.rate_per_minute,
+                public_per_minute=options.public_rate_per_minute,
+                shared=SharedBudget(db),
+            ),
         ],
         lifespan=lifespan,
     )

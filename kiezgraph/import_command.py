@@ -126,6 +126,13 @@ def print_plan(plan: ImportPlan, language: Language, out: TextIO) -> None:
         out.write(f"\nAlready in kiezgraph ({len(merged)}, merged into the existing actor):\n")
         for s in merged[:_SHOWN]:
             out.write(f"  {s.key} {s.row.actor.name if s.row.actor else ''}\n")
+    findings = [(str(key), i) for key, found in plan.merges.findings.items() for i in found]
+    if findings:
+        out.write(f"\nAdded to existing actors, and conflicts (the existing value is kept) ({len(findings)}):\n")
+        for key, i in findings[:_SHOWN]:
+            out.write(f"  {key}: {i.text(language)}\n")
+        if len(findings) > _SHOWN:
+            out.write(f"  … and {len(findings) - _SHOWN} more\n")
 
 
 def _decisions(args: argparse.Namespace, plan: ImportPlan) -> list[imports.RowDecision]:
@@ -164,7 +171,7 @@ async def run(db: Database, args: argparse.Namespace, out: TextIO | None = None)
     try:
         first = await imports.plan(db, parsed)
         decisions = _decisions(args, first)
-        plan = imports.reviewed(first, decisions)
+        plan = await imports.reviewed(db, first, decisions)
     except ValueError as exc:  # a --decide the command or the plan cannot take
         out.write(f"kiezgraph import: {exc}\n")
         return 1

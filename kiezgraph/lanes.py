@@ -25,6 +25,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar, cast
 
 from core import timing as timings
+from graph import db as graph_db
 from graph.db import Database
 
 T = TypeVar("T")
@@ -39,6 +40,13 @@ async def on_loop(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any
     if asyncio.get_running_loop() is loop:
         return await coroutine
     return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, loop))
+
+
+async def _carrying(consistency: graph_db.Consistency | None, call: Coroutine[Any, Any, T]) -> T:
+    """``call`` with the request's bookmarks: a task on another loop does not see the caller's
+    context variables."""
+    graph_db.CONSISTENCY.set(consistency)
+    return await call
 
 
 class HomeDatabase:
@@ -62,11 +70,12 @@ class HomeDatabase:
         @functools.wraps(attribute)
         async def at_home(*args: Any, **kwargs: Any) -> Any:
             timing = timings.CURRENT.get()
+            call = _carrying(graph_db.CONSISTENCY.get(), attribute(*args, **kwargs))
             if timing is None:
-                return await on_loop(self._home, attribute(*args, **kwargs))
+                return await on_loop(self._home, call)
             start = time.perf_counter()
             try:
-                return await on_loop(self._home, attribute(*args, **kwargs))
+                return await on_loop(self._home, call)
             finally:
                 timing.add("cypher", time.perf_counter() - start)
                 timing.cypher_calls += 1

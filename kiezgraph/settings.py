@@ -283,6 +283,16 @@ DECLARED: Final[tuple[Setting, ...]] = (
         service=True,
     ),
     Setting(
+        "KIEZGRAPH_MAX_UPLOAD_BYTES",
+        "max_upload_bytes",
+        _whole,
+        20_971_520,
+        "largest partner list sent to `createImport` (a multipart request; nothing else may be that large)",
+        _LIMITS,
+        unit="bytes",
+        service=True,
+    ),
+    Setting(
         "KIEZGRAPH_MAX_DEPTH", "max_depth", _whole, 15, "deepest nesting of a GraphQL document", _LIMITS, service=True
     ),
     Setting(
@@ -360,6 +370,16 @@ DECLARED: Final[tuple[Setting, ...]] = (
         2,
         "worker processes for betweenness and closeness",
         _RUNTIME,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_METRICS_REFRESH_DELAY",
+        "metrics_refresh_delay",
+        _seconds,
+        1.0,
+        "after a write, how long metrics wait for further writes before they are recomputed in the background",
+        _RUNTIME,
+        unit="s",
         service=True,
     ),
     Setting(
@@ -476,6 +496,7 @@ class ServiceOptions:
     rate_per_minute: int = _default("rate_per_minute")
     public_rate_per_minute: int = _default("public_rate_per_minute")
     max_body_bytes: int = _default("max_body_bytes")
+    max_upload_bytes: int = _default("max_upload_bytes")
     max_depth: int = _default("max_depth")
     max_aliases: int = _default("max_aliases")
     max_tokens: int = _default("max_tokens")
@@ -486,6 +507,7 @@ class ServiceOptions:
     request_timeout: float = _default("request_timeout")
     execution_threads: int = _default("execution_threads")
     metrics_workers: int = _default("metrics_workers")
+    metrics_refresh_delay: float = _default("metrics_refresh_delay")
     change_poll_interval: float = _default("change_poll_interval")
     subscriptions_per_connection: int = _default("subscriptions_per_connection")
     subscriptions_per_token: int = _default("subscriptions_per_token")

@@ -18,6 +18,7 @@ from core import access as rules
 from core.access import Role
 from core.broker import Commit, Interest, SubscriptionEnded, TooManySubscriptions
 from core.context import Context
+from core.messages import localized
 from graph import changes, persons
 from graph.actors import ActorRecord
 from graph.changes import FeedRecord
@@ -176,6 +177,9 @@ async def live(ctx: Context, q: FeedQuery) -> AsyncIterator[Item]:
         subscriber = await broker.subscribe(_key(ctx), interest)
     except TooManySubscriptions as exc:
         raise ApiError("TOO_MANY_SUBSCRIPTIONS", str(exc)) from exc
+    except SubscriptionEnded as ended:  # the token was revoked meanwhile
+        await ctx.end_connection(ended.code, localized(ended.reason, ctx.language))
+        raise ApiError("SUBSCRIPTION_ENDED", ended.reason) from ended
     try:
         seen = subscriber.start
         if q.after is not None:
@@ -186,7 +190,7 @@ async def live(ctx: Context, q: FeedQuery) -> AsyncIterator[Item]:
             try:
                 commit = await subscriber.next()
             except SubscriptionEnded as ended:
-                await ctx.end_connection(ended.code, ended.reason)
+                await ctx.end_connection(ended.code, localized(ended.reason, ctx.language))
                 raise ApiError("SUBSCRIPTION_ENDED", ended.reason) from ended
             if commit.revision <= seen:  # already sent while catching up
                 continue

@@ -20,16 +20,22 @@ or one the client chooses) is recorded with the result: applying the same import
 with that result and writes nothing. And a re-import of the same sheet under another key finds
 its actors by name and its cooperations as existing, so it creates nothing twice either.
 
-A row merged into an existing actor leaves that actor as it is (its cooperations from the file
-are added); changing existing actors stays with ``updateActor``, which a reviewer can use after.
+A row merged into an existing actor adds what it brings and the actor lacks (``exchange.merging``:
+memberships, action fields, tags, a website, an address or coordinates where it has none) under
+``updateActor``'s and ``setActorQuarters``' rules, with an ``update`` audit record; a value that
+differs from the actor's is shown in the plan as a conflict and never overwritten (changing it
+stays with ``updateActor``). Its cooperations from the file are added as well.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import datetime as dt
 import hashlib
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -41,7 +47,8 @@ from core.access import Principal
 from core.context import Context
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
-from exchange.model import ParsedFile, RowKey, SheetActor
+from exchange.merging import ActorState, Additions
+from exchange.model import Membership, ParsedFile, RowKey, SheetActor
 from exchange.plan import (
     ActorStep,
     CooperationOutcome,
@@ -51,20 +58,28 @@ from exchange.plan import (
     ImportPlan,
     InvalidDecision,
     build,
+    merge_targets,
     review,
+    with_merges,
 )
 from exchange.reading import read
 from exchange.sources import ReadError
 from exchange.vocabulary import Vocabulary
 from graph import actors, audit, imports, quarters, revision
-from graph.actors import Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
+from graph.actors import ActorRecord, Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
 from graph.cooperations import NewCooperation
 from graph.db import Database, Transaction
 from graph.ids import derived_id, new_id
 from graph.names import name_key
 from graph.quarters import QuarterRecord
 from resolvers import ids
-from resolvers.access import cooperation_write_error, placement_error, role_error
+from resolvers.access import (
+    actor_write_error,
+    cooperation_write_error,
+    memberships_change_error,
+    placement_error,
+    role_error,
+)
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, invalid
 from resolvers.validation import MAX_TEXT, coordinates, intensity, name, period, strings, text, url
 from resolvers.writes import run
@@ -125,7 +140,29 @@ async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
     ]
     ties = await imports.cooperations_among(db, [c.id for c in found])
     cooperations = [ExistingCooperation(t.id, t.a, t.b, t.kind, t.since, t.until) for t in ties]
-    return build(parsed, existing, cooperations)
+    return await _with_merges(db, build(parsed, existing, cooperations))
+
+
+async def _with_merges(db: Database, p: ImportPlan) -> ImportPlan:
+    """The plan with what rows merged into existing actors add to them, and where they differ."""
+    wanted = sorted({actor_id for _, _, actor_id in merge_targets(p)})
+    found = await imports.merge_states(db, wanted) if wanted else []
+    states = {
+        t.id: ActorState(
+            t.id,
+            t.name,
+            t.website,
+            t.street,
+            t.postal_code,
+            t.city,
+            t.located,
+            t.tags,
+            t.action_fields,
+            tuple(Membership(q, since, until) for q, since, until in t.memberships),
+        )
+        for t in found
+    }
+    return with_merges(p, states)
 
 
 # ---- decisions --------------------------------------------------------------------------------
@@ -146,8 +183,14 @@ class RowDecision:
     cooperation: int | None = None
 
 
-def reviewed(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
-    """The plan with the decisions taken; :class:`InvalidDecision` names those it cannot take."""
+async def reviewed(db: Database, p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
+    """The plan with the decisions taken (and what its merges add worked out again under them);
+    :class:`InvalidDecision` names those it cannot take."""
+    return await _with_merges(db, _taken(p, decisions)) if decisions else p
+
+
+def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
+    """The plan with the decisions taken, without asking the database (merges not worked out)."""
     on_actors: dict[RowKey, Decision] = {}
     on_cooperations: dict[tuple[RowKey, int], Decision] = {}
     for d in decisions:
@@ -199,6 +242,7 @@ class Applied:
     cooperations_skipped: int
     actor_ids: dict[str, str] = field(default_factory=dict)  # "Sheet!row" → actor id (created or merged into)
     replayed: bool = False
+    actors_updated: int = 0  # existing actors rows were merged into that got something added
 
     def as_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "replayed"}
@@ -215,6 +259,8 @@ class _Writes:
     cooperations_skipped: int
     asked: dict[str, list[NewMembership]]  # new actor id → its memberships (for the rules)
     rows: dict[str, RowKey]  # new actor id → the row that creates it
+    merges: list[imports.MergeWrite] = field(default_factory=list)  # additions to existing actors
+    merge_rows: dict[str, RowKey] = field(default_factory=dict)  # existing actor id → the (first) row merged into it
 
 
 def _target(step: ActorStep, steps: Mapping[RowKey, ActorStep], created: Mapping[RowKey, str]) -> str | None:
@@ -316,7 +362,38 @@ def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]
             )
         )
     rows = {actor_id: k for k, actor_id in created.items()}
-    return _Writes(new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows), errors
+    merges = [_merge_write(a) for a in p.merges.additions]
+    for adds in p.merges.additions:
+        errors += _addition_errors(adds)
+    merge_rows = {adds.actor_id: adds.rows[0] for adds in p.merges.additions}
+    written = _Writes(
+        new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows, merges, merge_rows
+    )
+    return written, errors
+
+
+def _merge_write(a: Additions) -> imports.MergeWrite:
+    return imports.MergeWrite(
+        a.actor_id,
+        website=a.website,
+        address=Address(*a.address) if a.address else None,
+        location=a.location,
+        tags=a.tags,
+        action_fields=a.action_fields,
+        memberships=tuple(NewMembership(quarter=m.quarter, since=m.since, until=m.until) for m in a.memberships),
+    )
+
+
+def _addition_errors(a: Additions) -> list[Refusal]:
+    """What updateActor and setActorQuarters would check of the values a merge adds."""
+    where = ("rows", str(a.rows[0]))
+    errors = url(a.website, *where, "website")
+    errors += strings(a.tags, *where, "tags")
+    if a.location is not None:
+        errors += coordinates(a.location[0], a.location[1], *where, "location")
+    for i, m in enumerate(a.memberships):
+        errors += period(m.since, m.until, *where, "quarters", str(i))
+    return errors
 
 
 def _end(end: End | None, targets: Mapping[RowKey, str]) -> str | None:
@@ -340,6 +417,7 @@ def _ties(found: Mapping[str, QuarterRecord], memberships: Sequence[NewMembershi
 async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusal]:
     """createActor's and addCooperation's rules for every actor and cooperation the import writes."""
     slugs = {m.quarter for ms in w.asked.values() for m in ms}
+    slugs |= {m.quarter for mw in w.merges for m in mw.memberships}
     quarter_rows = await quarters.by_slugs(db, sorted(slugs))
     errors = [
         Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", ("rows",), {"slug": slug})
@@ -351,8 +429,12 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
         refusal = placement_error(principal, rules.CREATE_ACTOR, asked[actor_id])
         if refusal is not None:
             errors.append(_at(refusal, w.rows[actor_id]))
-    existing_ids = sorted({i for c in w.cooperations for i in (c.a, c.b) if i not in asked})
+    existing_ids = sorted({i for c in w.cooperations for i in (c.a, c.b) if i not in asked} | set(w.merge_rows))
     known = await actors.quarter_ties(db, existing_ids) if existing_ids else {}
+    for mw in w.merges:
+        refusal = _merge_rights(principal, mw, known.get(mw.actor_id, []), quarter_rows)
+        if refusal is not None:
+            errors.append(_at(refusal, w.merge_rows[mw.actor_id]))
     for c in w.cooperations:
         a_ties = asked.get(c.a) or known.get(c.a, [])
         b_ties = asked.get(c.b) or known.get(c.b, [])
@@ -360,6 +442,25 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
         if refusal is not None:
             errors.append(refusal)
     return errors
+
+
+def _merge_rights(
+    principal: Principal, mw: imports.MergeWrite, ties: list[QuarterTie], found: Mapping[str, QuarterRecord]
+) -> Refusal | None:
+    """updateActor's rule for added fields, setActorQuarters' rules for added memberships (a
+    manager adds memberships only in their own active quarters, to actors they may write)."""
+    if mw.website or mw.address or mw.location or mw.tags or mw.action_fields:
+        refusal = actor_write_error(principal, rules.UPDATE_ACTOR, ties)
+        if refusal is not None:
+            return refusal
+    if mw.memberships:
+        refusal = actor_write_error(principal, rules.SET_ACTOR_QUARTERS, ties, "changing this actor's quarters")
+        if refusal is None:
+            refusal = memberships_change_error(
+                principal, rules.SET_ACTOR_QUARTERS, ties, [*ties, *_ties(found, mw.memberships)]
+            )
+        return refusal
+    return None
 
 
 def _at(refusal: Refusal, key: RowKey) -> Refusal:
@@ -396,8 +497,10 @@ async def apply(
     key: str,
     file: str,
     progress: Progress | None = None,
+    prepared: Callable[[int], None] | None = None,
 ) -> Outcome[Applied]:
-    """Apply a reviewed import all-or-nothing; see the module's docstring."""
+    """Apply a reviewed import all-or-nothing; see the module's docstring. ``prepared`` hears how
+    many rows will be written once everything is checked, before the first write."""
     refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
@@ -405,7 +508,7 @@ async def apply(
         reason = "; ".join(i.text("en") for i in parsed.issues if i.is_error)
         return Outcome(errors=[invalid(FILE_ERRORS.format(reason=reason), "file")])
     try:
-        p = reviewed(await plan(ctx.db, parsed), decisions)
+        p = await reviewed(ctx.db, await plan(ctx.db, parsed), decisions)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
@@ -426,9 +529,12 @@ async def apply(
         cooperations_existing=w.cooperations_existing,
         cooperations_skipped=w.cooperations_skipped,
         actor_ids={str(k): ids.encode("Actor", v) for k, v in w.targets.items()},
+        actors_updated=len(w.merges),
     )
 
-    if len(w.actors) + len(w.cooperations) <= imports.BATCH:
+    if prepared is not None:
+        prepared(len(w.actors) + len(w.merges) + len(w.cooperations))
+    if len(w.actors) + len(w.merges) + len(w.cooperations) <= imports.BATCH:
         return await _at_once(ctx, w, key, file, result, progress)
     return await _in_batches(ctx, w, key, file, result, progress)
 
@@ -443,6 +549,7 @@ async def _at_once(
         if before is not None:
             return {**before, "replayed": True}
         await _actor_batch(ctx, tx, w.actors)
+        await _merge_batch(ctx, tx, w.merges)
         _report(progress, "actors", len(w.actors), len(w.actors))
         await _cooperation_batch(ctx, tx, w.cooperations)
         _report(progress, "cooperations", len(w.cooperations), len(w.cooperations))
@@ -470,6 +577,7 @@ async def _in_batches(
         return Outcome(value=Applied(**{**before, "replayed": True}))
     for stage, rows, write in (
         ("actors", w.actors, _actor_batch),
+        ("merges", w.merges, _merge_batch),
         ("cooperations", w.cooperations, _cooperation_batch),
     ):
         done = 0
@@ -477,7 +585,7 @@ async def _in_batches(
 
             async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
                 await write(ctx, tx, batch)
-                await revision.stamp(tx)
+                await revision.stamp(tx)  # a batch with nothing left to write is a revision too
 
             await ctx.db.write_transaction(work)
             done += len(batch)
@@ -492,31 +600,85 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
 
 
 async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedActor]) -> None:
+    """New actors with their audit records, in one statement (ids written before are skipped)."""
     who = ctx.principal
-    fresh = await imports.create_actors(tx, batch)
-    if not fresh:
+    entries = [audit.Entry("Actor", a.id, "create", None, _actor_snapshot(a), actors=[a.id]) for a in batch]
+    await imports.create_actors(tx, batch, audit.rows(entries), who.label, who.role.value)
+
+
+def _actor_snapshot(a: imports.ImportedActor) -> dict[str, Any]:
+    """What the audit trail keeps of a new actor (``actors.snapshot`` of the record as written, with
+    its quarters), from what is written rather than read back: the import writes exactly this."""
+    n = a.actor
+    props = n.names.props()
+    address = n.address or Address()
+    record = ActorRecord(
+        id=a.id,
+        type=n.type,
+        name=props["name"],
+        alt_names=tuple(props["altNames"]),
+        description=n.description,
+        street=address.street,
+        postal_code=address.postal_code,
+        city=address.city,
+        location=n.location,
+        website=n.website,
+        tags=tuple(n.tags),
+        action_fields=tuple(sorted(set(a.action_fields))),
+        sources=tuple(n.sources),
+        synthetic=n.synthetic,
+        archived=False,
+        archived_at=None,
+        created_at=_NOW,
+        updated_at=_NOW,
+        version=1,
+        institution_kind=n.type_fields.institution_kind,
+        legal_form=n.type_fields.legal_form,
+        sector=n.type_fields.sector,
+        social_enterprise=n.type_fields.social_enterprise,
+        ownership=n.type_fields.ownership,
+    )
+    return {**actors.snapshot(record), "quarters": [m.quarter for m in a.memberships]}
+
+
+_NOW: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # not part of a snapshot
+
+
+async def _merge_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.MergeWrite]) -> None:
+    """Additions to existing actors, each with an ``update`` audit record of what changed (a batch
+    run again after a failure finds nothing left to add and records nothing)."""
+    if not batch:
         return
-    written = await actors.by_ids(tx, [a.id for a in fresh])
-    entries = [
-        audit.Entry(
-            "Actor",
-            a.id,
-            "create",
-            None,
-            {**actors.snapshot(written[a.id]), "quarters": [m.quarter for m in a.memberships]},
-            actors=[a.id],
-        )
-        for a in fresh
-    ]
-    await audit.write_many(tx, who.label, who.role.value, entries)
+    who = ctx.principal
+    wanted = [m.actor_id for m in batch]
+    before = await _snapshots(tx, wanted)
+    await imports.merge_into(tx, batch)
+    after = await _snapshots(tx, wanted)
+    entries = []
+    for actor_id in wanted:
+        old, new = actors.diff(before[actor_id], after[actor_id])
+        if old != new:
+            entries.append(audit.Entry("Actor", actor_id, "update", old, new, actors=[actor_id]))
+    if entries:
+        await audit.write_many(tx, who.label, who.role.value, entries)
+
+
+async def _snapshots(tx: Transaction, wanted: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What the audit trail keeps of these actors, with their quarters (as set_quarters records them)."""
+    records = await actors.by_ids(tx, wanted)
+    ties = await actors.quarter_ties(tx, wanted)
+    return {
+        i: {**actors.snapshot(records[i]), "quarters": sorted(t.quarter for t in ties.get(i, []))}
+        for i in wanted
+        if i in records
+    }
 
 
 async def _cooperation_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedCooperation]) -> None:
+    """New cooperations with their audit records, in one statement (ids written before are skipped)."""
     who = ctx.principal
-    fresh = await imports.create_cooperations(tx, batch)
-    if fresh:
-        entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c), actors=[c.a, c.b]) for c in fresh]
-        await audit.write_many(tx, who.label, who.role.value, entries)
+    entries = [audit.Entry("Cooperation", c.id, "create", None, _snapshot(c), actors=[c.a, c.b]) for c in batch]
+    await imports.create_cooperations(tx, batch, audit.rows(entries), who.label, who.role.value)
 
 
 def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
@@ -542,6 +704,11 @@ NO_JOB: Final = "no import with id {id!r} (imports are kept for an hour after th
 NOT_A_FILE: Final = "`file` must be a file sent as a multipart request (GraphQL multipart request spec)"
 BUSY: Final = "this import is being applied or was applied already; start a new import for another file"
 TOO_MANY: Final = f"at most {MAX_DECISIONS} decisions per request"
+STOPPED: Final = (
+    "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
+    "import again writes the rest and nothing twice"
+)
+log = logging.getLogger(__name__)
 
 
 class JobStatus(StrEnum):
@@ -568,9 +735,21 @@ class ImportJob:
     total: int = 0
     result: Applied | None = None
     errors: list[Refusal] = field(default_factory=list)
+    rows_total: int = 0  # rows the apply writes (actors, additions to existing ones, cooperations)
+    stopped: str | None = None  # why a running apply stopped before it finished
+    task: asyncio.Task[None] | None = field(default=None, repr=False)  # the apply, running after its request
+    _stages: dict[str, int] = field(default_factory=dict, repr=False)
 
     def progress(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
+        self._stages[stage] = done
+
+    def prepared(self, rows: int) -> None:
+        self.stage, self.rows_total = "writing", rows
+
+    @property
+    def rows_done(self) -> int:
+        return sum(self._stages.values())
 
 
 async def create_job(
@@ -611,7 +790,7 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
         return Outcome(errors=[invalid(TOO_MANY, "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
-        new_plan = reviewed(await plan(ctx.db, job.parsed), merged)
+        new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed), merged)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, new_plan
@@ -625,7 +804,13 @@ def _merged(before: Sequence[RowDecision], after: Sequence[RowDecision]) -> list
 
 
 async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
-    """Take the last decisions and apply the import (all or nothing); the job reports progress meanwhile."""
+    """Take the last decisions and start the apply; it runs after the answer (:func:`_apply_job`),
+    and the job reports its status and progress to ``importJob`` meanwhile.
+
+    What the kept plan can tell without the database is refused at once (a decision the plan
+    cannot take, rows still waiting for one); everything else — the plan again against the
+    database as it is then, the rules, the writes — happens in the job, whose refusals the job
+    reports (status ``failed``, with ``errors``)."""
     refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
@@ -636,16 +821,43 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
         return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY, "id")])
     if len(decisions) > MAX_DECISIONS:
         return Outcome(errors=[invalid(TOO_MANY, "decisions")])
-    job.decisions = _merged(job.decisions, decisions)
-    job.status, job.errors = JobStatus.APPLYING, []
-    key = import_key(job.digest, job.options, job.decisions)
+    merged = _merged(job.decisions, decisions)
     try:
-        outcome = await apply(ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress)
-    except BaseException:
-        job.status = JobStatus.FAILED
+        taken = _taken(job.plan, decisions)
+    except InvalidDecision as error:
+        return Outcome(errors=decision_refusals(error))
+    job.decisions, job.plan = merged, taken
+    if taken.undecided:
+        errors = [invalid(UNDECIDED.format(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
+        job.status, job.errors = JobStatus.FAILED, errors
+        return Outcome(errors=errors)
+    job.status, job.errors, job.stopped, job.stage, job.result = JobStatus.APPLYING, [], None, "planning", None
+    job.done = job.total = job.rows_total = 0
+    job._stages.clear()
+    key = import_key(job.digest, job.options, job.decisions)
+    # A context of its own: the request's (its loaders, its response, its deadline) ends with the answer.
+    own = Context.for_request(ctx.db, ctx.services, ctx.principal)
+    job.task = asyncio.get_running_loop().create_task(_apply_job(own, job, key), context=contextvars.Context())
+    return Outcome(value=job)
+
+
+async def _apply_job(ctx: Context, job: ImportJob, key: str) -> None:
+    """The apply of a job, after its request. A refusal leaves the job ``failed`` with its errors
+    (nothing written). A failure while writing (the database gone, the process stopping) leaves
+    the batches written so far; ``stopped`` says so, and applying the same import again — the same
+    file and decisions give the same import key — writes the rest and nothing twice."""
+    try:
+        outcome = await apply(
+            ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress, prepared=job.prepared
+        )
+    except asyncio.CancelledError:
+        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason="the service stopped")
         raise
+    except Exception as error:
+        log.exception("import %s stopped", job.id)
+        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason=type(error).__name__)
+        return
     if outcome.errors or outcome.value is None:
         job.status, job.errors = JobStatus.FAILED, outcome.errors
-        return Outcome(errors=outcome.errors)
+        return
     job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
-    return Outcome(value=job)

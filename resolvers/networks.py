@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from analysis import metrics as metric_analysis
 from analysis import timeline as timeline_analysis
 from analysis.projection import Projection, project
 from core import access as rules
 from core.context import Context
-from graph import networks, paths, revision
+from core.latest import Entry, Work
+from core.services import WorkerPool
+from graph import changes, networks, paths, revision
 from graph.criteria import ActorCriteria, CooperationCriteria
+from graph.db import Database
 from graph.networks import NetworkData, Selection
 from resolvers import ids, texts
 from resolvers.access import require
@@ -169,21 +172,65 @@ async def shortest_paths(
 class Analysed:
     projection: Projection
     metrics: metric_analysis.Metrics
-    revision: int
-    cached: bool
+    revision: int  # the network state the numbers hold for
+    cached: bool  # kept from before this request (not computed for it)
+    computed_at: dt.datetime
+    stale: bool  # the network has moved on since; a recomputation is under way
 
 
-async def analysed(ctx: Context, sel: Selection) -> Analysed:
-    """Metrics of a selection, from the cache while the network's revision is unchanged."""
+FRESH_TRIES = 3  # a fresh reader that joined an older computation computes again, this often at most
+
+
+async def analysed(ctx: Context, sel: Selection, fresh: bool = False) -> Analysed:
+    """Metrics of a selection: the last complete result at once (``stale`` if the network moved on
+    since; a background recomputation is then asked for), or with ``fresh`` computed on the
+    current data and waited for. The first reader of a selection waits too (there is nothing yet)."""
     require(ctx.principal, rules.NETWORK_METRICS)
+    keeper = ctx.services.metrics
+    key = ("metrics", sel)
+    work = _metrics_work(ctx.db, ctx.services.workers, sel)
     current = await revision.current(ctx.db)
-    key = ("metrics", sel, current)
-    hit = ctx.services.analysis.get(key)
-    if hit is not None:
-        return Analysed(hit[0], hit[1], current, True)
-    network = await read(ctx, sel)
-    projection = project(network.data)
-    pool = ctx.services.workers.get()
-    result = await asyncio.to_thread(metric_analysis.compute, projection, pool)
-    ctx.services.analysis.put(key, (projection, result))
-    return Analysed(projection, result, current, False)
+    entry = keeper.get(key)
+    if entry is not None and entry.revision >= current:
+        return _analysed(entry, cached=True, stale=False)
+    if entry is not None and not fresh:
+        keeper.refresh(key, work)
+        return _analysed(entry, cached=True, stale=True)
+    for _ in range(FRESH_TRIES):
+        entry = await keeper.now(key, work)
+        if entry.revision >= current:
+            break
+    assert entry is not None
+    return _analysed(entry, cached=False, stale=False)
+
+
+def _analysed(entry: Entry, cached: bool, stale: bool) -> Analysed:
+    projection, metrics = entry.value
+    return Analysed(projection, metrics, entry.revision, cached, entry.computed_at, stale)
+
+
+def _metrics_work(db: Database, workers: WorkerPool, sel: Selection) -> Work:
+    """How the metrics of ``sel`` are brought up to date, given what is kept (see core/latest.py)."""
+
+    async def work(kept: Entry | None) -> Entry | None:
+        current = await revision.current(db)  # read first: every commit up to it is in the network
+        if kept is not None:
+            if kept.revision >= current:
+                return None
+            if not _touches(sel, await changes.touched(db, kept.revision, current)):
+                return replace(kept, revision=current)  # no write since touched it: the numbers hold
+        data = await networks.read(db, sel)
+        projection = project(data)
+        result = await asyncio.to_thread(metric_analysis.compute, projection, workers.get())
+        return Entry((projection, result), current, dt.datetime.now(dt.UTC))
+
+    return work
+
+
+def _touches(sel: Selection, touched: changes.Touched) -> bool:
+    """Whether commits that touched these quarters may change the selection's network."""
+    if touched.everywhere:
+        return True
+    if sel.actors.quarters is None or sel.boundary or sel.ego is not None:
+        return bool(touched.quarters)  # the whole network (or partners anywhere): any quarter counts
+    return not touched.quarters.isdisjoint(sel.actors.quarters)

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 from analysis import missing_links as gaps
+from analysis import proximity
 from analysis import suggestions as scoring
 from analysis.projection import project
 from analysis.suggestions import haversine_m
@@ -122,6 +123,12 @@ async def pool(
     own_fields = list(await expand_action_fields(ctx, list(subject.action_fields))) if subject.action_fields else []
     all_quarters = await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
+    around = await suggestions.neighbourhood(ctx.db, actor, day, exclude_all)
+    walk = proximity.personalized_pagerank(around.around, actor).scores
+    shared = {
+        c: tuple((m, around.names.get(m, m), around.degree(m)) for m in via)
+        for c, via in proximity.shared(around.around, actor).items()
+    }
     candidates = await suggestions.candidates(
         ctx.db,
         actor,
@@ -134,6 +141,8 @@ async def pool(
         as_of=as_of,
         here=subject.location,
         exclude_all=exclude_all,
+        walk={c: w for c, w in walk.items() if c not in around.excluded},
+        shared=shared,
     )
     known_fields = await ctx.loaders.action_fields()
     successors = {f.key: f.successors for f in known_fields}
@@ -170,8 +179,8 @@ async def learn(ctx: Context, start: dt.date, end: dt.date, actors: int, seed: i
             rows.append(scoring.vector(found))
             labels.append(int(c.id in formed[actor]))
             groups.append(g)
-    described = f"{min(actors, len(chosen))} actors' candidates on {start}, partners by {end}"
-    return scoring.fit(rows, labels, groups, described)
+    described = f"{min(actors, len(chosen))} actors' candidates on {start}, partners by {end} (pairwise ranking loss)"
+    return scoring.fit_pairwise(rows, labels, groups, described)
 
 
 @dataclass(frozen=True)

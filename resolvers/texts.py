@@ -51,10 +51,13 @@ UNKNOWN_ACTION_FIELD: Final = Message("unknown action field {key!r}", "Unbekannt
 UNKNOWN_QUARTER: Final = Message("unknown quarter {slug!r}", "Unbekanntes Quartier {slug!r}")
 
 # ---- actors ---------------------------------------------------------------------------------------------
+# Said to people (the map shows it beside the name field): plain words, no field names of the API; the
+# schema's description of DuplicateActorError tells developers about `allowDuplicateName`.
 DUPLICATE_ACTOR: Final = Message(
-    "an actor named like {name!r} exists already; merge, rename, or set allowDuplicateName",
-    "Einen Akteur mit einem Namen wie {name!r} gibt es schon; zusammenführen, umbenennen oder "
-    "allowDuplicateName setzen",
+    "an actor named like {name!r} exists already; use that one, choose another name, "
+    "or confirm that this is a different actor with a similar name",
+    "Einen Akteur mit einem Namen wie {name!r} gibt es schon; bitte den vorhandenen nehmen, einen anderen "
+    "Namen wählen oder bestätigen, dass es ein anderer Akteur mit ähnlichem Namen ist",
 )
 
 # ---- cooperations ---------------------------------------------------------------------------------------

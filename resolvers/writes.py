@@ -118,6 +118,7 @@ async def run(
         receipt = await ctx.db.write_transaction(work)
     except Rejected as rejected:
         return Outcome(errors=rejected.errors)
+    ctx.services.metrics.refresh_all()  # in the background, debounced: readers keep the last result
     try:
         value = receipt if then is None else await then(receipt)
     except DatabaseUnavailable as exc:  # committed: "unavailable" would tell the client it was not

@@ -53,7 +53,8 @@ from strawberry.extensions import SchemaExtension
 
 from analysis.change import BROKERS
 from analysis.suggestions import SIGNALS
-from core.access import Role
+from core.access import ROLE_NAMES, Role
+from core.messages import Message, localized
 from graph.paths import MAX_LENGTH as MAX_PATH_LENGTH
 from resolvers.handover import LISTED as RISK_LISTED
 from resolvers.handover import LISTED_ACTORS as RISK_LISTED_ACTORS
@@ -414,15 +415,17 @@ def estimate(
 
 # ---- the budget -----------------------------------------------------------------------------------
 
-TOO_COSTLY = (
+TOO_COSTLY = Message(
     "this query could return up to {cost:,} objects; the {role} role may ask for {budget:,} at most. "
-    "Ask for smaller pages (`first`), nest less, or use `json` for whole networks"
+    "Ask for smaller pages (`first`), nest less, or use `json` for whole networks",
+    "Diese Abfrage könnte bis zu {cost} Einträge liefern; mit einem Zugang für {role} sind höchstens {budget} "
+    "erlaubt. Bitte kleinere Seiten (`first`) abfragen, weniger verschachteln oder für ganze Netzwerke `json` nehmen",
 )
 
 
 def too_costly(cost: int, budget: int, role: Role) -> GraphQLError:
     return GraphQLError(
-        TOO_COSTLY.format(cost=cost, budget=budget, role=role.value),
+        localized(TOO_COSTLY(cost=cost, budget=budget, role=ROLE_NAMES[role])),
         extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "budget": budget},
     )
 

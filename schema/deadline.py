@@ -25,7 +25,13 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-TIMED_OUT = "the query took longer than {seconds:g} s and was stopped; ask for less, or try again later"
+from core.messages import Message, localized
+
+TIMED_OUT = Message(
+    "the query took longer than {seconds:g} s and was stopped; ask for less, or try again later",
+    "Die Abfrage dauerte länger als {seconds:g} s und wurde abgebrochen; bitte weniger abfragen "
+    "oder später noch einmal",
+)
 
 
 @dataclass
@@ -46,7 +52,8 @@ class Limit:
             self.timeout.reschedule(None)
 
     def error(self) -> GraphQLError:
-        return GraphQLError(TIMED_OUT.format(seconds=self.seconds), extensions={"code": "REQUEST_TIMEOUT"})
+        # Made in the operation's own task: localized() says it in the request's language.
+        return GraphQLError(localized(TIMED_OUT(seconds=self.seconds)), extensions={"code": "REQUEST_TIMEOUT"})
 
 
 # The running operation's limit; each operation runs as a task of its own, with its own context.

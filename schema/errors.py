@@ -111,7 +111,7 @@ class ErrorCodes(MaskErrors):
             return self._rebuilt(error, str(original), original.code)
         if isinstance(original, DeadlinePassed):
             limit = CURRENT.get()
-            return self._rebuilt(error, TIMED_OUT.format(seconds=limit.seconds if limit else 0), "REQUEST_TIMEOUT")
+            return self._rebuilt(error, localized(TIMED_OUT(seconds=limit.seconds if limit else 0)), "REQUEST_TIMEOUT")
         if error.path is None and isinstance(original, GraphQLError):
             # A variable's value that does not fit its type: graphql-core says which and why.
             return self._rebuilt(error, error.message, "BAD_USER_INPUT")

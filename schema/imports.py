@@ -3,6 +3,7 @@ and the decisions a reviewer sends. The work is in resolvers/imports.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated
 
@@ -22,10 +23,15 @@ MAX_ROWS = 500
 @strawberry.enum(description="Where an import stands.")
 class ImportStatus(Enum):
     PLANNED = strawberry.enum_value("planned", description="Read and compared; waiting for decisions and apply.")
-    APPLYING = strawberry.enum_value("applying", description="Being written (see `progress`).")
+    APPLYING = strawberry.enum_value(
+        "applying",
+        description="Being checked and written after `applyImport` answered: poll `importJob` (see `progress`).",
+    )
     APPLIED = strawberry.enum_value("applied", description="Written; `result` says what it did.")
     FAILED = strawberry.enum_value(
-        "failed", description="The apply was refused (see `errors`); nothing was written. Decide and apply again."
+        "failed",
+        description="The apply was refused (see `errors`; nothing was written: decide and apply again), or it "
+        "stopped while writing (see `stopped`; apply again to finish it).",
     )
 
 
@@ -100,10 +106,14 @@ class ImportActorRow:
     into_row: str | None = strawberry.field(description="For a merge into another row: `Sheet!row`.")
     duplicate_of: str | None = strawberry.field(description="An earlier row with the same or a similar name.")
     candidates: list[ImportCandidate] = strawberry.field(description="Existing actors it may be, best first.")
-    issues: list[ImportIssue] = strawberry.field(description="What was found in the row.")
+    issues: list[ImportIssue] = strawberry.field(
+        description="What was found in the row; for a row merged into an existing actor also what it adds to "
+        "that actor (`MERGE_ADDS`) and, per field, where the file differs from it (`MERGE_CONFLICT`: the "
+        "existing value is kept)."
+    )
 
     @classmethod
-    def of(cls, s: ActorStep) -> ImportActorRow:
+    def of(cls, s: ActorStep, merge_findings: Sequence[Issue] = ()) -> ImportActorRow:
         a, d = s.row.actor, s.decision
         return cls(
             sheet=s.key.sheet,
@@ -116,7 +126,7 @@ class ImportActorRow:
             into_row=str(d.into_row) if d and d.into_row else None,
             duplicate_of=str(s.duplicate_of.row) if s.duplicate_of else None,
             candidates=[ImportCandidate.of(c) for c in s.candidates],
-            issues=[ImportIssue.of(i) for i in s.row.issues],
+            issues=[ImportIssue.of(i) for i in (*s.row.issues, *merge_findings)],
         )
 
 
@@ -152,22 +162,34 @@ class ImportCooperationRow:
 
 @strawberry.type(description="How many rows end one way (e.g. `actors.new`, `cooperations.exists`, `undecided`).")
 class ImportCount:
-    name: str = strawberry.field(description="`actors.<outcome>`, `cooperations.<outcome>` or `undecided`.")
+    name: str = strawberry.field(
+        description="`actors.<outcome>`, `cooperations.<outcome>`, `undecided`, `merges.adding` (existing actors "
+        "that get something added) or `merges.conflicts` (fields where the file differs from kiezgraph)."
+    )
     count: int = strawberry.field(description="How many.")
 
 
 @strawberry.type(description="How far an apply has come.")
 class ImportProgress:
-    stage: str = strawberry.field(description="`planned`, `actors`, `cooperations` or `applied`.")
+    stage: str = strawberry.field(
+        description="`planned`, `planning` (compared with the database again and checked), `writing`, `actors`, "
+        "`merges` (additions to existing actors), `cooperations` or `applied`."
+    )
     done: int = strawberry.field(description="Rows of this stage written.")
     total: int = strawberry.field(description="Rows of this stage to write.")
+    rows_done: int = strawberry.field(description="Rows written so far, over all stages.")
+    rows_total: int = strawberry.field(description="Rows the apply writes in all (0 until they are checked).")
 
 
 @strawberry.type(description="What an applied import did.")
 class ImportResult:
     key: str = strawberry.field(description="The import key: the same file, options and decisions give the same.")
     actors_created: int = strawberry.field(description="New actors.")
-    actors_merged: int = strawberry.field(description="Rows that were actors kiezgraph had (left as they were).")
+    actors_merged: int = strawberry.field(description="Rows that were actors kiezgraph had.")
+    actors_updated: int = strawberry.field(
+        description="Actors kiezgraph had that merged rows added to (memberships, action fields, tags, website, "
+        "address: only what they lacked)."
+    )
     actors_skipped: int = strawberry.field(description="Rows left out (skipped or with errors).")
     cooperations_created: int = strawberry.field(description="New cooperations.")
     cooperations_existing: int = strawberry.field(description="Cooperations kiezgraph (or the file) had already.")
@@ -180,6 +202,7 @@ class ImportResult:
             key=r.key,
             actors_created=r.actors_created,
             actors_merged=r.actors_merged,
+            actors_updated=r.actors_updated,
             actors_skipped=r.actors_skipped,
             cooperations_created=r.cooperations_created,
             cooperations_existing=r.cooperations_existing,
@@ -215,9 +238,17 @@ class Import:
     def status(self) -> ImportStatus:
         return ImportStatus(self.job.status.value)
 
-    @strawberry.field(description="How far an apply has come (poll `importJob` while `applyImport` runs).")
+    @strawberry.field(description="How far an apply has come (poll `importJob` while the status is `APPLYING`).")
     def progress(self) -> ImportProgress:
-        return ImportProgress(stage=self.job.stage, done=self.job.done, total=self.job.total)
+        j = self.job
+        return ImportProgress(stage=j.stage, done=j.done, total=j.total, rows_done=j.rows_done, rows_total=j.rows_total)
+
+    @strawberry.field(
+        description="Why the last apply stopped before it finished (the database failed, the service stopped); "
+        "whole batches written stay, and applying the import again writes the rest and nothing twice. Null otherwise."
+    )
+    def stopped(self) -> str | None:
+        return self.job.stopped
 
     @strawberry.field(description="How many rows end how; `undecided` counts rows waiting for a decision.")
     def summary(self) -> list[ImportCount]:
@@ -230,7 +261,8 @@ class Import:
     @strawberry.field(description="The plan's actor rows, in file order.")
     def actor_rows(self, first: First = 100, offset: Offset = 0, outcomes: Outcomes = None) -> list[ImportActorRow]:
         rows = [s for s in self.job.plan.actors if outcomes is None or s.outcome.value in outcomes]
-        return [ImportActorRow.of(s) for s in rows[_window(first, offset)]]
+        merges = self.job.plan.merges
+        return [ImportActorRow.of(s, merges.of(s.key)) for s in rows[_window(first, offset)]]
 
     @strawberry.field(description="The plan's cooperations, in file order.")
     def cooperation_rows(

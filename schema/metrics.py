@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -12,6 +14,21 @@ from core.context import Context
 from resolvers import ids
 from schema.enums import SortDirection
 from schema.types import Actor, actor_of
+
+REVISION = (
+    "The network state the numbers hold for: they were computed on it, or on an earlier one that no write "
+    "since has changed for this selection."
+)
+CACHED = "Whether they were kept from an earlier computation (not computed for this request)."
+COMPUTED_AT = "When they were computed (UTC)."
+STALE = (
+    "Whether the network has changed since (`revision` is behind the current one): these are the last complete "
+    "numbers, and newer ones are being computed in the background. Ask again, or with `fresh: true` to wait."
+)
+FRESH = (
+    "Compute on the current data and wait for it (seconds on a large network). By default the last complete "
+    "numbers come at once, marked `stale` while newer ones are computed in the background."
+)
 
 
 @strawberry.enum(description="Why an actor counts as a broker.")
@@ -106,8 +123,10 @@ class ActorMetric:
 @strawberry.type(name="ActorMetrics", description="Actor metrics of a selected network.")
 class ActorMetricsResult:
     total_count: int = strawberry.field(description="Actors in the selected network.")
-    revision: int = strawberry.field(description="The network state the numbers were computed on.")
-    cached: bool = strawberry.field(description="Whether they came from the cache (no write since).")
+    revision: int = strawberry.field(description=REVISION)
+    cached: bool = strawberry.field(description=CACHED)
+    computed_at: dt.datetime = strawberry.field(description=COMPUTED_AT)
+    stale: bool = strawberry.field(description=STALE)
     nodes: list[ActorMetric] = strawberry.field(description="The actors' measures, sorted as asked.")
 
 
@@ -139,11 +158,15 @@ class NetworkMetricsResult:
         description="Share of edges between actors with no quarter in common."
     )
     isolates: int = strawberry.field(description="Actors without a partner in the selection.")
-    revision: int = strawberry.field(description="The network state the numbers were computed on.")
-    cached: bool = strawberry.field(description="Whether they came from the cache (no write since).")
+    revision: int = strawberry.field(description=REVISION)
+    cached: bool = strawberry.field(description=CACHED)
+    computed_at: dt.datetime = strawberry.field(description=COMPUTED_AT)
+    stale: bool = strawberry.field(description=STALE)
 
     @classmethod
-    def of(cls, m: NetworkMetrics, revision: int, cached: bool) -> NetworkMetricsResult:
+    def of(
+        cls, m: NetworkMetrics, revision: int, cached: bool, computed_at: dt.datetime, stale: bool
+    ) -> NetworkMetricsResult:
         return cls(
             nodes=m.nodes,
             edges=m.edges,
@@ -165,4 +188,9 @@ class NetworkMetricsResult:
             isolates=m.isolates,
             revision=revision,
             cached=cached,
+            computed_at=computed_at,
+            stale=stale,
         )
+
+
+FreshArg = Annotated[bool, strawberry.argument(description=FRESH)]

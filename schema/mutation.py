@@ -407,8 +407,11 @@ class Mutation:
     @strawberry.mutation(
         description=described(
             rules.APPLY_IMPORT,
-            "Apply an import with these (and earlier) decisions, all or nothing, with an audit record per actor "
-            "and cooperation. Applying the same import again writes nothing and answers with the first result.",
+            "Start applying an import with these (and earlier) decisions: it answers at once with the status "
+            "`APPLYING` and the import is checked and written after the answer; poll `importJob` for `status`, "
+            "`progress`, `result` and `errors`. All or nothing (a long list in resumable batches), with an audit "
+            "record per actor and cooperation. Applying the same import again writes nothing and answers with "
+            "the first result. Rows still waiting for a decision are refused at once.",
         )
     )
     async def apply_import(

@@ -38,7 +38,7 @@ from schema.inputs import (
     ProjectOrder,
     keys,
 )
-from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, NetworkMetricsResult
+from schema.metrics import ActorMetric, ActorMetricOrder, ActorMetricsResult, FreshArg, NetworkMetricsResult
 from schema.network import (
     AsOfArg,
     CooperationPath,
@@ -378,11 +378,14 @@ class Query:
         ] = None,
         first: Annotated[int, strawberry.argument(description="At most this many actors (1 to 10,000).")] = 100,
         tie_source: TieSourceArg = TieSource.COOPERATIONS,
+        fresh: FreshArg = False,
     ) -> ActorMetricsResult:
         if not 1 <= first <= 10_000:
             raise bad_input("`first` must be between 1 and 10000")
         analysed = await networks.analysed(
-            info.context, await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source))
+            info.context,
+            await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source)),
+            fresh,
         )
         key = value(order_by.field) if order_by else "betweenness"
         descending = order_by is None or order_by.direction is SortDirection.DESC
@@ -391,6 +394,8 @@ class Query:
             total_count=len(rows),
             revision=analysed.revision,
             cached=analysed.cached,
+            computed_at=analysed.computed_at,
+            stale=analysed.stale,
             nodes=[ActorMetric.of(m) for m in rows[:first]],
         )
 
@@ -401,11 +406,15 @@ class Query:
         filter: NetworkFilterArg = None,
         as_of: AsOfArg = None,
         tie_source: TieSourceArg = TieSource.COOPERATIONS,
+        fresh: FreshArg = False,
     ) -> NetworkMetricsResult:
         analysed = await networks.analysed(
-            info.context, await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source))
+            info.context,
+            await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source)),
+            fresh,
         )
-        return NetworkMetricsResult.of(analysed.metrics.network, analysed.revision, analysed.cached)
+        a = analysed
+        return NetworkMetricsResult.of(a.metrics.network, a.revision, a.cached, a.computed_at, a.stale)
 
     # ---- partner suggestions ------------------------------------------------------------------
 

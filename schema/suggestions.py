@@ -30,8 +30,8 @@ class ReasonKind(Enum):
     )
     NETWORK_PROXIMITY = strawberry.enum_value(
         "NETWORK_PROXIMITY",
-        description="Close in the network: a walk of two or three steps along ties from the actor often ends there "
-        "(learned model only).",
+        description="Close in the network: personalized PageRank from the actor (a walk along ties that returns "
+        "to the actor now and then spends much of its time there), learned model only.",
     )
     SHARED_THEMES = strawberry.enum_value(
         "SHARED_THEMES",

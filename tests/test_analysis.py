@@ -66,6 +66,18 @@ def test_exact_diameter_matches_igraph_on_random_graphs() -> None:
     assert metrics._diameter(path) == 49
 
 
+def test_distance_sums_equal_breadth_first_searches_from_every_vertex() -> None:
+    rng = random.Random(7)
+    for n, m in [(1, 0), (2, 1), (40, 30), (700, 1500), (1300, 2000)]:  # several passes of 512 sources
+        g = igraph.Graph.Erdos_Renyi(n=n, m=m) if m else igraph.Graph(n=n)
+        g.add_vertices(rng.randint(0, 3))  # isolated actors
+        pairs = sorted({(min(e.tuple), max(e.tuple)) for e in g.es})
+        sums, reaches = metrics.distance_sums(g.vcount(), pairs)
+        for v, row in enumerate(g.distances()):
+            reachable = [d for d in row if d != float("inf")]
+            assert (int(sums[v]), int(reaches[v])) == (sum(reachable), len(reachable))
+
+
 def test_timeline_counts_years() -> None:
     nodes = [
         NodeRow("a", "A", "Company", [], [], False, None, None, "2010-03-01", None),

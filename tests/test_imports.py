@@ -118,7 +118,7 @@ def lookalike(driver: neo4j.Driver) -> None:
     driver.execute_query(
         "MATCH (q:Quarter {slug: 'rollberg'}) "
         "CREATE (a:Actor:Initiative {id: 'hang1', name: 'Grundschule am Hang', nameKey: $key, type: 'Initiative', "
-        "archived: false, version: 1})-[:ACTIVE_IN {role: 'member'}]->(q)",
+        "archived: false, version: 1, createdAt: datetime(), updatedAt: datetime()})-[:ACTIVE_IN {role: 'member'}]->(q)",
         key=name_key("Grundschule am Hang"),
     )
 
@@ -164,7 +164,7 @@ def test_merging_a_row_into_an_existing_actor_ties_its_cooperations_to_it(
 ) -> None:
     reference.execute_query(
         "CREATE (:Actor:Institution {id: 'kita1', name: 'Kita am Hang', nameKey: 'kita am hang', type: 'Institution', "
-        "archived: false, version: 1})"
+        "archived: false, version: 1, createdAt: datetime(), updatedAt: datetime()})"
     )
     target = "kita1" if into == "plain" else imports.ids.encode("Actor", "kita1")
     decisions = [imports.RowDecision("Partner", 5, DecisionKind.MERGE, into_actor=target)]
@@ -172,7 +172,13 @@ def test_merging_a_row_into_an_existing_actor_ties_its_cooperations_to_it(
     assert not outcome.errors, outcome.errors
     assert outcome.value is not None and (outcome.value.actors_created, outcome.value.actors_merged) == (4, 1)
     assert count(reference, "MATCH (:Actor {id: 'kita1'})-[c:COOPERATES_WITH]-() RETURN count(c)") == 1
-    assert count(reference, "MATCH (a:Actor {id: 'kita1'}) RETURN a.version") == 1  # left as it was
+    # What the row brings and the actor lacks is added (its quarter), with an audit record.
+    assert (
+        count(reference, "MATCH (:Actor {id: 'kita1'})-[:ACTIVE_IN]->(:Quarter {slug: 'rollberg'}) RETURN count(*)")
+        == 1
+    )
+    assert outcome.value.actors_updated == 1
+    assert count(reference, "MATCH (c:Change {entityId: 'kita1', operation: 'update'}) RETURN count(c)") == 1
 
 
 def test_a_long_list_goes_in_batches_and_a_rerun_after_a_failure_finishes_it(

@@ -4,6 +4,7 @@ decisions, apply, status; typed errors and nothing written on bad input."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,22 @@ APPLY = (
     " errors { __typename code message path } } }"
 )
 JOB = "query($id: ID!) { importJob(id: $id) { status fileName result { actorsCreated } } }"
+POLL = (
+    "query($id: ID!) { importJob(id: $id) { status stopped progress { stage done total rowsDone rowsTotal }"
+    " result { actorsCreated cooperationsCreated replayed key } errors { code message path } } }"
+)
+
+
+def finished(gql: GraphQLClient, job_id: str, bound: float = 300.0) -> dict[str, Any]:
+    """Poll importJob, as a client does, until the apply has finished (or the generous bound passes)."""
+    deadline = time.monotonic() + bound
+    while True:
+        job: dict[str, Any] = gql.data(POLL, {"id": job_id})["importJob"]
+        if job["status"] != "APPLYING" or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)
+
+
 ACTORS = "MATCH (a:Actor) RETURN count(a)"
 
 
@@ -59,11 +76,15 @@ def test_upload_review_apply_and_poll(
     assert count(reference, ACTORS) == before  # a plan writes nothing
 
     gql = GraphQLClient(client)
-    applied = gql.data(APPLY, {"id": job["id"]})["applyImport"]
-    assert applied["errors"] == []
+    started = gql.data(APPLY, {"id": job["id"]})["applyImport"]
+    assert started["errors"] == []
+    assert started["import"]["status"] in ("APPLYING", "APPLIED")  # it runs after the answer
+    applied = {"import": finished(gql, job["id"])}
     assert applied["import"]["status"] == "APPLIED"
     assert applied["import"]["result"]["actorsCreated"] == 5
-    assert applied["import"]["progress"] == {"stage": "applied", "done": 3, "total": 3}
+    progress = applied["import"]["progress"]
+    assert (progress["stage"], progress["done"], progress["total"]) == ("applied", 3, 3)
+    assert (progress["rowsDone"], progress["rowsTotal"]) == (8, 8)
     assert count(reference, ACTORS) == before + 5
     assert gql.data(JOB, {"id": job["id"]})["importJob"] == {
         "status": "APPLIED",
@@ -74,7 +95,8 @@ def test_upload_review_apply_and_poll(
     again = upload(client, EXAMPLE.read_bytes(), EXAMPLE.name, admin_token)["data"]["createImport"]["import"]
     assert {r["outcome"] for r in again["actorRows"]} == {"existing"}
     # The same file with the same decisions has the same import key: the first result, told again.
-    second = gql.data(APPLY, {"id": again["id"]})["applyImport"]["import"]["result"]
+    assert gql.data(APPLY, {"id": again["id"]})["applyImport"]["errors"] == []
+    second = finished(gql, again["id"])["result"]
     assert second["replayed"] is True and second["key"] == applied["import"]["result"]["key"]
     assert count(reference, ACTORS) == before + 5
 
@@ -101,8 +123,9 @@ def test_decisions_and_errors_per_row_and_column_in_two_languages(
     assert refused["import"] is None and "await a decision" in refused["errors"][0]["message"]
     assert gql.data(JOB, {"id": job["id"]})["importJob"]["status"] == "FAILED"
     merge = [{"sheet": "Partner", "row": 6, "decision": "MERGE", "intoActor": waiting[0]["candidates"][0]["actorId"]}]
-    done = gql.data(APPLY, {"id": job["id"], "decisions": merge})["applyImport"]
-    assert done["errors"] == [] and done["import"]["status"] == "APPLIED"
+    assert gql.data(APPLY, {"id": job["id"], "decisions": merge})["applyImport"]["errors"] == []
+    done = {"import": finished(gql, job["id"])}
+    assert done["import"]["status"] == "APPLIED"
     assert done["import"]["result"]["actorsCreated"] == 4
     assert count(reference, ACTORS) == before + 4
     assert count(reference, "MATCH (:Actor {id: 'hang1'})-[c:COOPERATES_WITH]-() RETURN count(c)") == 2
@@ -130,7 +153,17 @@ def test_who_may_import(reference: neo4j.Driver, neo4j_settings: Neo4jSettings, 
     other = issue_token(neo4j_settings, "manager", ["rollberg"], name="m2")
     job = upload(client, EXAMPLE.read_bytes(), EXAMPLE.name, manager)["data"]["createImport"]["import"]
     assert GraphQLClient(client, other).data(JOB, {"id": job["id"]})["importJob"] is None  # not theirs
-    applied = GraphQLClient(client, manager).data(
+    as_manager = GraphQLClient(client, manager)
+    started = as_manager.data(
         APPLY, {"id": job["id"], "decisions": [{"sheet": "Partner", "row": 10, "decision": "SKIP"}]}
     )["applyImport"]
-    assert applied["errors"] == [] and applied["import"]["result"]["actorsCreated"] == 4
+    assert started["errors"] == []
+    assert finished(as_manager, job["id"])["result"]["actorsCreated"] == 4
+
+    # Refused by the rules once checked against the database: the job says why, nothing is written.
+    job = upload(client, EXAMPLE.read_bytes(), EXAMPLE.name, other)["data"]["createImport"]["import"]
+    as_other = GraphQLClient(client, other)
+    assert as_other.data(APPLY, {"id": job["id"]})["applyImport"]["errors"] == []
+    refused = finished(as_other, job["id"])
+    assert refused["status"] == "FAILED" and refused["stopped"] is None
+    assert [(e["code"], e["path"]) for e in refused["errors"]] == [("FORBIDDEN", ["rows", "Partner!10"])]

@@ -23,7 +23,16 @@ from typing import Any
 import httpx2 as httpx
 import neo4j
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, WebSocketRoute, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    WebSocketRoute,
+    expect,
+    sync_playwright,
+)
 
 from bench.common import api_server
 from graph.db import Neo4jSettings
@@ -520,6 +529,83 @@ def test_the_map_reconnects_and_resumes_after_the_last_change_it_saw(site: Site,
     shots(page, "resumed")
 
 
+_CREATE_ACTOR = """mutation($name: String!) {
+  createActor(input: {name: $name, type: INITIATIVE, synthetic: true, quarters: [{quarter: "rollberg"}]}) {
+    actor { id version } errors { message }
+  }
+}"""
+_RENAME_ACTOR = """mutation($id: ID!, $version: Int!, $name: String!) {
+  updateActor(input: {id: $id, version: $version, name: $name}) { actor { id version } errors { message } }
+}"""
+_ARCHIVE_ACTOR = """mutation($id: ID!) {
+  archiveActor(input: {id: $id}) { actor { id } errors { message } }
+}"""
+
+
+def _node(page: Page, actor: str) -> dict[str, Any] | None:
+    """The actor as the map holds it (label, position), through the map's ?debug handle; None if absent."""
+    found: dict[str, Any] | None = page.evaluate(
+        "id => { const g = window.kiezgraphMap.graph; if (!g.hasNode(id)) return null;"
+        " const a = g.getNodeAttributes(id); return { label: a.label, x: a.x, y: a.y }; }",
+        actor,
+    )
+    return found
+
+
+def test_live_changes_are_applied_in_place_without_reading_the_network_again(
+    site: Site, page: Page, shots: Shots
+) -> None:
+    network_reads: list[str] = []
+
+    def read_network(request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/graphql"):
+            query = json.loads(request.post_data or "{}").get("query", "")
+            if "quarterNetwork(" in query:
+                network_reads.append(query)
+
+    page.on("request", read_network)
+    before = quarter_network(site, "rollberg")
+    nodes, edges = len(before["nodes"]), len(before["edges"])
+    open_quarter(page, site, "rollberg", debug="1")
+    expect(page.locator(".app")).to_have_attribute("data-live", "live")
+    reads = len(network_reads)
+    assert reads >= 1, "the page read the quarter's network"
+    kept = next(n["id"] for n in before["nodes"] if n["name"] == "Kita Sonnenschein e.V.")
+    place = _node(page, kept)
+    assert place is not None
+
+    # A new actor in the quarter appears, then a cooperation of it with the Kita, then its new name.
+    created = site.graphql(_CREATE_ACTOR, {"name": "Live-Treff Testlauf"}, token=site.manager)["createActor"]
+    assert created["errors"] == []
+    newcomer = created["actor"]
+    expect(page.get_by_test_id("counts")).to_contain_text(counts_text(nodes + 1, edges))
+    added = site.graphql(_ADD_COOPERATION, {"ids": [newcomer["id"], kept]}, token=site.manager)["addCooperation"]
+    assert added["errors"] == []
+    expect(page.get_by_test_id("counts")).to_contain_text(counts_text(nodes + 1, edges + 1))
+    renamed = site.graphql(
+        _RENAME_ACTOR,
+        {"id": newcomer["id"], "version": newcomer["version"], "name": "Live-Treff umbenannt"},
+        token=site.manager,
+    )["updateActor"]
+    assert renamed["errors"] == []
+    page.wait_for_function(
+        "id => window.kiezgraphMap.graph.hasNode(id)"
+        " && window.kiezgraphMap.graph.getNodeAttribute(id, 'label') === 'Live-Treff umbenannt'",
+        arg=newcomer["id"],
+    )
+    shots(page, "applied")
+    # Archived: the actor and its cooperation leave the map.
+    archived = site.graphql(_ARCHIVE_ACTOR, {"id": newcomer["id"]}, token=site.manager)["archiveActor"]
+    assert archived["errors"] == []
+    expect(page.get_by_test_id("counts")).to_contain_text(counts_text(nodes, edges))
+    assert _node(page, newcomer["id"]) is None
+
+    # Every change was applied to the graph on the page: the network was not read again, and the
+    # actors already drawn kept their places (no layout ran).
+    assert len(network_reads) == reads, network_reads
+    assert _node(page, kept) == place
+
+
 def test_refused_edits_show_their_german_message_beside_the_field(site: Site, page: Page, shots: Shots) -> None:
     open_quarter(page, site, "rollberg")
     sign_in(page, site.manager)
@@ -592,6 +678,8 @@ def test_axe_finds_no_serious_violations(site: Site, page: Page, shots: Shots) -
 
 def test_the_keyboard_reaches_the_quarters_and_the_map(site: Site, page: Page) -> None:
     page.goto(site.base + "/")
+    # The page's code loads after its first request is sent (web/src/main.ts): keys count once it shows.
+    expect(page.get_by_role("heading", name="Wer arbeitet mit wem im Kiez?")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Zur Karte springen")).to_be_focused()
     quarters = page.get_by_role("list").filter(has=page.get_by_role("button", name=re.compile("^Ganz Berlin")))

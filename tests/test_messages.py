@@ -17,15 +17,22 @@ from analysis import texts as analysis_texts
 from core import access
 from core.messages import LANGUAGES, Message, Text, localized, negotiate, placeholders
 from graph.db import Neo4jSettings
+from kiezgraph.middleware import authentication, body_limit, rate_limit
 from resolvers import texts as resolver_texts
+from schema import cost, deadline
 from tests.conftest import issue_token
 
-CATALOGUES: list[ModuleType] = [resolver_texts, access]
+# The door's refusals (kiezgraph/middleware) and the limits of execution (schema/) reach pages too.
+CATALOGUES: list[ModuleType] = [resolver_texts, access, authentication, body_limit, rate_limit, cost, deadline]
 
 
 def _messages() -> list[tuple[str, Message]]:
     found = [(f"{m.__name__}.{name}", v) for m in CATALOGUES for name, v in vars(m).items() if isinstance(v, Message)]
     found += [(f"core.access.ROLE_NAMES[{r.value}]", v) for r, v in access.ROLE_NAMES.items()]
+    # Messages without parameters are kept as their Text.
+    found += [
+        (f"{m.__name__}.{name}", v.message) for m in CATALOGUES for name, v in vars(m).items() if isinstance(v, Text)
+    ]
     found += [
         (f"core.access rule {r.operation}", r.what.message) for r in access.RULES.values() if isinstance(r.what, Text)
     ]
@@ -111,6 +118,24 @@ def test_a_forbidden_query_says_so_in_german(reference: Any, client: Any, neo4j_
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert error["message"] == "Zugänge auflisten: nur mit einem Zugang für Administration"
     assert _post(client, query, {}, manager, None)["errors"][0]["message"] == "listing tokens needs an admin token"
+
+
+def test_the_doors_refusals_speak_german_when_asked(client: Any) -> None:
+    # A refused credential (and, the same way, a too large body or too many requests) is answered before
+    # the GraphQL layer runs; the map shows it to people beside the form that sent it.
+    headers = {"Authorization": "Bearer kg_not-a-token"}
+    german = client.post("/graphql", json={"query": "{ me { role } }"}, headers={**headers, "Accept-Language": "de"})
+    english = client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers)
+    assert german.status_code == english.status_code == 401
+    assert german.json()["errors"][0]["message"] == "Dieser Zugangsschlüssel ist unbekannt oder wurde widerrufen"
+    assert english.json()["errors"][0]["message"] == "the token is unknown or revoked"
+    too_large = client.post(
+        "/graphql",
+        content=b"{" + b" " * 3_000_000 + b"}",
+        headers={"Accept-Language": "de", "Content-Type": "application/json"},
+    )
+    assert too_large.status_code == 413
+    assert too_large.json()["errors"][0]["message"].startswith("Anfragen haben höchstens ")
 
 
 _STARTS = {  # how each kind of reason begins in German

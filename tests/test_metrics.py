@@ -7,6 +7,8 @@ centrality and PageRank to 1e-4 (both are iterative solvers with their own stopp
 
 from __future__ import annotations
 
+import datetime as dt
+
 import neo4j
 import networkx as nx
 import numpy as np
@@ -17,13 +19,14 @@ from graph.db import Neo4jSettings
 from resolvers import ids as gids
 from tests.conftest import GraphQLClient
 from tests.netload import load_graph
+from tests.test_request_limits import wait_for
 
 ACTORS = """query($f: NetworkFilter) { actorMetrics(filter: $f, first: 10000) { totalCount cached revision nodes {
   id degree weightedDegree betweenness closeness eigenvector pagerank clustering community participation cutVertex
   brokerRoles } } }"""
 NETWORK = """query($f: NetworkFilter) { networkMetrics(filter: $f) { nodes edges cooperations density components
   largestComponentShare averagePathLength diameter transitivity averageClustering communities modularity
-  communityMethod resolution seed crossSectorShare crossQuarterShare isolates cached revision } }"""
+  communityMethod resolution seed crossSectorShare crossQuarterShare isolates cached revision stale computedAt } }"""
 
 
 def study_graph() -> tuple[nx.Graph, dict]:
@@ -105,14 +108,89 @@ def test_metrics_are_cached_until_a_write(karate: tuple[nx.Graph, dict], gql: Gr
     first = gql.data(NETWORK)["networkMetrics"]
     again = gql.data(NETWORK)["networkMetrics"]
     assert (first["cached"], again["cached"]) == (False, True) and first["revision"] == again["revision"]
+    assert first["stale"] is False and again["computedAt"] == first["computedAt"]
     ids = list(karate[1])
-    gql.data(
-        "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }",
-        {"i": {"actorIds": [ids[0], ids[-1]], "kind": "FUNDING"}},
-    )
-    after = gql.data(NETWORK)["networkMetrics"]
-    assert after["cached"] is False and after["revision"] > first["revision"]
+    _cooperate(gql, ids[0], ids[-1])
+    after = gql.data(FRESH)["networkMetrics"]
+    assert after["cached"] is False and after["stale"] is False and after["revision"] > first["revision"]
     assert after["cooperations"] == first["cooperations"] + 1
+
+
+ADD = "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }"
+LIVE = """query($f: NetworkFilter) { networkMetrics(filter: $f) { cooperations revision cached stale computedAt } }"""
+FRESH = """query($f: NetworkFilter) { networkMetrics(filter: $f, fresh: true) {
+  cooperations revision cached stale computedAt } }"""
+
+
+def _cooperate(gql: GraphQLClient, a: str, b: str) -> None:
+    assert gql.data(ADD, {"i": {"actorIds": [a, b], "kind": "FUNDING"}})["addCooperation"]["errors"] == []
+
+
+def _in_quarter(g: nx.Graph, node_of: dict, club: str) -> list[str]:
+    """Actors of one quarter of the study graph (Mr. Hi's club and the extra actors: karate-q0)."""
+    return [gid for gid, n in node_of.items() if (g.nodes[n].get("club", "Mr. Hi") == "Mr. Hi") == (club == "Mr. Hi")]
+
+
+def test_after_a_write_readers_get_the_last_result_marked_stale_until_the_background_is_done(
+    karate: tuple[nx.Graph, dict], gql: GraphQLClient, client: TestClient
+) -> None:
+    g, node_of = karate
+    q0 = {"f": {"quarters": ["karate-q0"]}}
+    before = gql.data(LIVE, q0)["networkMetrics"]
+    assert before["stale"] is False
+    runs = client.app.state.services.metrics.runs
+    a, b = _in_quarter(g, node_of, "Mr. Hi")[:2]
+    _cooperate(gql, a, b)
+    now = gql.data(LIVE, q0)["networkMetrics"]
+    if now["revision"] == before["revision"]:  # the old numbers at once, said to be stale
+        assert (now["stale"], now["cached"]) == (True, True)
+        assert (now["cooperations"], now["computedAt"]) == (before["cooperations"], before["computedAt"])
+    else:  # the background was quicker than this read
+        assert now["stale"] is False and now["cooperations"] == before["cooperations"] + 1
+    settled = wait_for(
+        lambda: (m := gql.data(LIVE, q0)["networkMetrics"])["revision"] > before["revision"] and not m["stale"] and m,
+        "the background recomputation",
+        bound=120,
+    )
+    assert settled["cooperations"] == before["cooperations"] + 1
+    assert dt.datetime.fromisoformat(settled["computedAt"]) > dt.datetime.fromisoformat(before["computedAt"])
+    assert client.app.state.services.metrics.runs == runs + 1  # one recomputation, in the background
+    # Asked for fresh numbers, a reader waits for them: right after a write, the new ones at once.
+    c, d = _in_quarter(g, node_of, "Mr. Hi")[2:4]
+    _cooperate(gql, c, d)
+    fresh = gql.data(FRESH, q0)["networkMetrics"]
+    assert fresh["stale"] is False and fresh["revision"] > settled["revision"]
+    assert fresh["cooperations"] == settled["cooperations"] + 1
+
+
+def test_a_burst_of_writes_gives_one_recomputation_and_other_quarters_keep_their_numbers(
+    karate: tuple[nx.Graph, dict], gql: GraphQLClient, client: TestClient
+) -> None:
+    g, node_of = karate
+    q0, q1 = {"f": {"quarters": ["karate-q0"]}}, {"f": {"quarters": ["karate-q1"]}}
+    keeper = client.app.state.services.metrics
+    keeper.delay = 3.0  # the burst's writes come well within it, even on a busy machine
+    before0, before1 = gql.data(LIVE, q0)["networkMetrics"], gql.data(LIVE, q1)["networkMetrics"]
+    runs = keeper.runs
+    officers = _in_quarter(g, node_of, "Officer")
+    for a, b in [(officers[0], officers[1]), (officers[2], officers[3]), (officers[4], officers[5])]:
+        _cooperate(gql, a, b)  # quarter 1 only, within the refresh delay of one another
+    settled = wait_for(
+        lambda: (
+            (m := gql.data(LIVE, q1)["networkMetrics"])["revision"] > before1["revision"] + 2 and not m["stale"] and m
+        ),
+        "quarter 1 recomputed after the burst",
+        bound=120,
+    )
+    assert settled["cooperations"] == before1["cooperations"] + 3
+    # Quarter 0 was not touched: its numbers move on to the new revision without a recomputation.
+    kept = wait_for(
+        lambda: (m := gql.data(LIVE, q0)["networkMetrics"])["revision"] == settled["revision"] and not m["stale"] and m,
+        "quarter 0 carried forward",
+        bound=120,
+    )
+    assert (kept["cooperations"], kept["computedAt"]) == (before0["cooperations"], before0["computedAt"])
+    assert keeper.runs == runs + 1  # one for quarter 1's burst, none for quarter 0
 
 
 def test_communities_are_reproducible(karate: tuple[nx.Graph, dict], gql: GraphQLClient, client: TestClient) -> None:

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+import jwt
 import neo4j
 import pytest
 import websockets
 
 from bench.common import api_server
-from core.broker import CLOSE_SLOW, Broker, Interest, SubscriptionEnded
-from graph import changes, migrations
+from core.broker import CLOSE_CREDENTIAL, CLOSE_SLOW, Broker, Interest, SubscriptionEnded
+from core.revocations import Revocations
+from graph import changes, migrations, tokens
 from graph.db import Database, Neo4jSettings
 from seeds import load
 from tests.conftest import issue_token, run_async
@@ -51,6 +55,7 @@ ADD_PERSON = "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i)
 ADD_TIE = "mutation($i: AddCooperationInput!) { addCooperation(input: $i) { errors { code } } }"
 REVOKE = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { errors { code } } }"
 REVISION = "{ changes(first: 1) { revision } }"
+JWT_SECRET = "subscription-tests-signing-key-of-32-bytes-or-more"
 
 
 @dataclass
@@ -80,6 +85,7 @@ def instances(neo4j_settings: Neo4jSettings, driver: neo4j.Driver) -> Iterator[I
         "KIEZGRAPH_WS_KEEPALIVE": "1",
         "KIEZGRAPH_SUBSCRIPTIONS_PER_CONNECTION": "3",
         "KIEZGRAPH_SUBSCRIPTIONS_PER_TOKEN": "4",
+        "KIEZGRAPH_JWT_SECRET": JWT_SECRET,
     }
     with api_server(neo4j_settings, **env) as a, api_server(neo4j_settings, **env) as b:
         yield Instances(a, b, admin, neo4j_settings)
@@ -351,3 +357,156 @@ def test_a_slow_subscriber_is_dropped_not_buffered(instances: Instances, neo4j_s
     ended = run_async(neo4j_settings, work)
     assert ended is not None and ended.code == CLOSE_SLOW
     assert "slow consumer" in ended.reason
+
+
+def test_a_jwts_subscription_ends_when_it_expires_though_nothing_is_written(instances: Instances) -> None:
+    # Long enough to connect on a busy machine; the end comes from a timer to `exp`, not a write.
+    expires = int(time.time()) + 10
+    token = jwt.encode({"sub": "map-kiosk", "role": "researcher", "exp": expires}, JWT_SECRET, algorithm="HS256")
+    with subscribed(instances.b, CHANGES, {}, token=token) as sub:
+        assert "connected" in sub.seen[-1], sub.seen
+        closed = sub.wait_for(lambda line: "closed" in line, "the connection to close at the token's expiry")
+    assert closed == {"closed": 4403, "reason": "the token expired"}
+    assert time.time() >= expires - 1  # ended by the expiry (the clock's second may round down)
+    # Expired, it is refused at connection_init with the same code.
+    with subscribed(instances.b, CHANGES, {}, token=token) as again:
+        assert again.seen[-1]["closed"] == 4403
+
+
+SET_STATUS = "mutation($i: SetQuarterStatusInput!) { setQuarterStatus(input: $i) { errors { code } } }"
+HAND_OVER = "mutation($i: HandOverQuarterInput!) { handOverQuarter(input: $i) { errors { code } withdrawn { id } } }"
+ADD_PERSON_ID = "mutation($i: AddContactPersonInput!) { addContactPerson(input: $i) { person { id } } }"
+
+
+def test_a_handover_ends_the_subscriptions_of_the_tokens_it_withdraws_the_quarter_from(instances: Instances) -> None:
+    # Last in this module: it ends the quarter flughafenstrasse (the others use rollberg).
+    only = issue_token(instances.settings, "manager", ["flughafenstrasse"], name="old QM team")
+    both = issue_token(instances.settings, "manager", ["flughafenstrasse", "rollberg"], name="old QM team 2")
+    successor = create_actor(instances.a, instances.admin, "Nachbarschaftshaus Nachfolge", "flughafenstrasse")
+    person = gql(
+        instances.a, ADD_PERSON_ID, {"i": {"actorId": successor["id"], "name": "Frau Nachfolge"}}, instances.admin
+    )
+    ended = gql(
+        instances.a,
+        SET_STATUS,
+        {
+            "i": {
+                "quarter": "flughafenstrasse",
+                "status": "ENDED",
+                "endDate": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+                "successorId": successor["id"],
+            }
+        },
+        instances.admin,
+    )
+    assert ended["setQuarterStatus"]["errors"] == []
+    with (
+        subscribed(instances.b, CHANGES, {"quarter": "flughafenstrasse"}, token=only) as revoked,
+        subscribed(instances.b, CHANGES, {"quarter": "rollberg"}, token=both) as narrowed,
+    ):
+        assert "connected" in revoked.seen[-1] and "connected" in narrowed.seen[-1]
+        person_id = person["addContactPerson"]["person"]["id"]
+        handed = gql(
+            instances.a,
+            HAND_OVER,
+            {"i": {"quarter": "flughafenstrasse", "mode": "TRANSFER", "personIds": [person_id]}},
+            instances.admin,
+        )["handOverQuarter"]
+        assert handed["errors"] == [] and {t["id"] for t in handed["withdrawn"]} == {
+            only.split("_")[1],
+            both.split("_")[1],
+        }
+        gone = revoked.wait_for(lambda line: "closed" in line, "the revoked token's connection to close")
+        moved = narrowed.wait_for(lambda line: "closed" in line, "the narrowed token's connection to close")
+    assert gone == {"closed": 4403, "reason": "the token was revoked"}
+    assert moved["closed"] == 4403 and "quarters changed" in moved["reason"]
+    # The narrowed token reconnects with what it still holds; the revoked one is refused.
+    with subscribed(instances.b, CHANGES, {"quarter": "rollberg"}, token=both) as again:
+        assert "connected" in again.seen[-1]
+    with subscribed(instances.b, CHANGES, {}, token=only) as again:
+        assert again.seen[-1]["closed"] == 4403
+
+
+def test_the_legacy_graphql_ws_protocol_is_authenticated_limited_kept_alive_and_revoked(instances: Instances) -> None:
+    """subscriptions-transport-ws (the protocol older Apollo clients speak), as raw messages."""
+    url = instances.b.replace("http://", "ws://") + "/graphql"
+    token = issue_token(instances.settings, "researcher", name="legacy client")
+    costly = (
+        "subscription { changes { actor { partners(first: 100) { edges { node { partners(first: 100) "
+        "{ edges { node { partners(first: 100) { edges { node { name } } } } } } } } } } } }"
+    )
+
+    async def connect(credential: str) -> websockets.ClientConnection:
+        ws = await websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-ws")])
+        assert ws.subprotocol == "graphql-ws"
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {credential}"}}))
+        return ws
+
+    async def next_of(ws: websockets.ClientConnection, *kinds: str) -> dict[str, Any]:
+        async with asyncio.timeout(WAIT):
+            while True:
+                message = json.loads(await ws.recv())
+                if message["type"] in kinds:
+                    return message  # type: ignore[no-any-return]
+
+    async def exchange() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any], int | None]:
+        async with await connect("kg_nope_nope") as bad:
+            refused = await next_of(bad, "connection_error")
+        async with await connect(token) as ws:
+            await next_of(ws, "connection_ack")
+            await next_of(ws, "ka")  # the protocol's keep-alive
+            await ws.send(json.dumps({"id": "1", "type": "start", "payload": {"query": costly}}))
+            too_costly = await next_of(ws, "error")
+            await ws.send(json.dumps({"id": "2", "type": "start", "payload": {"query": CHANGES, "variables": {}}}))
+            made = await asyncio.to_thread(create_actor, instances.a, instances.admin, "Legacy-Verein")
+            while True:  # the write through the other instance arrives as `data`
+                data = await next_of(ws, "data")
+                if data["payload"]["data"]["changes"]["entityId"] == made["id"]:
+                    break
+            revoked = await asyncio.to_thread(
+                gql, instances.a, REVOKE, {"i": {"id": token.split("_")[1]}}, instances.admin
+            )
+            assert revoked["revokeApiToken"]["errors"] == []
+            async with asyncio.timeout(WAIT):
+                with contextlib.suppress(websockets.ConnectionClosed):
+                    async for _ in ws:
+                        pass
+            return refused, too_costly, data, {"reason": ws.close_reason}, ws.close_code
+
+    refused, too_costly, data, closed, code = asyncio.run(exchange())
+    assert refused["payload"]["code"] == "UNAUTHENTICATED"
+    assert too_costly["id"] == "1" and too_costly["payload"]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert data["id"] == "2" and data["payload"]["data"]["changes"]["actor"]["name"] == "Legacy-Verein"
+    assert code == 4403 and closed["reason"] == "the token was revoked"
+
+
+def test_a_revocation_noticed_by_the_poller_ends_and_refuses_that_tokens_subscriptions(
+    instances: Instances, neo4j_settings: Neo4jSettings
+) -> None:
+    token_id = issue_token(neo4j_settings, "researcher", name="noticed by the poller").split("_")[1]
+    key = f"token:{token_id}"
+
+    async def work(db: Database) -> tuple[SubscriptionEnded | None, SubscriptionEnded | None]:
+        revocations = Revocations(db)
+        await revocations.check()  # the value before the revocation (an instance's first look)
+        broker = Broker(db, interval=3600, revocations=revocations)  # polled by hand below
+        subscriber = await broker.subscribe(key, Interest(frozenset(changes.FEED_ENTITIES)))
+        await db.write_transaction(lambda tx: tokens.revoke(tx, token_id))
+        await broker.poll()  # reads the counter with the revision, and acts on the change
+        ended: SubscriptionEnded | None = None
+        try:
+            await subscriber.next()
+        except SubscriptionEnded as e:
+            ended = e
+        refused: SubscriptionEnded | None = None
+        try:  # a connection authenticated just before the revocation cannot start another one
+            await broker.subscribe(key, Interest(frozenset(changes.FEED_ENTITIES)))
+        except SubscriptionEnded as e:
+            refused = e
+        finally:
+            await broker.close()
+        return ended, refused
+
+    ended, refused = run_async(neo4j_settings, work)
+    assert ended is not None and (ended.code, ended.reason) == (CLOSE_CREDENTIAL, "the token was revoked")
+    assert refused is not None and refused.code == CLOSE_CREDENTIAL

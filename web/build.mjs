@@ -11,7 +11,11 @@ const dist = join(here, "dist");
 const watch = process.argv.includes("--watch");
 
 const options = {
-  entryPoints: { app: join(here, "src/main.tsx"), style: join(here, "src/styles.css") },
+  // app.js is the small entry (main.ts): it sends the first request, then imports the rest of the page,
+  // which esbuild splits into chunks of their own (splitting needs the esm format).
+  entryPoints: { app: join(here, "src/main.ts"), style: join(here, "src/styles.css") },
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   outdir: join(dist, "assets"),
   bundle: true,
   format: "esm",

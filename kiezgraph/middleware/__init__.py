@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from starlette.types import Scope, Send
 
+from core.messages import localized, negotiate
 from kiezgraph.web import ASSETS, PAGE_PATHS
 
 # Health checks answer whatever the state of credentials, rates and bodies. The map's page and its files
@@ -33,7 +34,21 @@ def guarded(scope: Scope) -> bool:
     return path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES)
 
 
-async def refuse(send: Send, status: int, code: str, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+async def refuse(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    headers: Sequence[tuple[bytes, bytes]] = (),
+    scope: Scope | None = None,
+) -> None:
+    """Answer with a GraphQL-shaped error; a :class:`core.messages.Text` is said in the language the
+    request's ``Accept-Language`` asks for (the door runs before the GraphQL layer chooses one)."""
+    if scope is not None:
+        asked = next(
+            (v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"accept-language"), None
+        )
+        message = localized(message, negotiate(asked))
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
     await send(
         {

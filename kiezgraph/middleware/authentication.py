@@ -1,35 +1,48 @@
 """Who is asking: ``Authorization: Bearer …`` resolved to a :class:`core.access.Principal`.
 
 An API token (``kg_<id>_<secret>``) is checked against its stored hash and cached for a few
-seconds; the cache is dropped as soon as the revocation counter in Neo4j moves (read on every
-use of the cache, or at most every ``recheck_seconds``), so a token revoked on one instance
-stops working on every other at once (or within that time). A JWT is verified with the
-configured key. A malformed, unknown, revoked or expired credential is 401; no credential is
-the public role, or 401 if public access is off. The principal travels in
-``scope["state"]["principal"]`` to the GraphQL context and the rate limit.
+seconds; before the cache is trusted, the revocation counter in Neo4j is compared with the one
+this instance last saw (core/revocations.py: one small read on every use of the cache, or at
+most every ``recheck_seconds``), and the tokens changed since are dropped from it, so a token
+revoked on one instance stops working on every other at once (or within that time). A JWT is
+verified with the configured key, its ``exp`` included, on every request. A malformed, unknown,
+revoked or expired credential is 401; no credential is the public role, or 401 if public access
+is off. The principal travels in ``scope["state"]["principal"]`` to the GraphQL context and
+the rate limit.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.access import PUBLIC, Principal, Role
+from core.messages import Message
+from core.revocations import Revocations, token_key
 from graph import tokens
 from graph.db import Database
 from graph.errors import GraphError
 from kiezgraph.middleware import guarded, refuse
 
 # Messages, in one place for translation.
-NEEDS_TOKEN = "this service needs a token: send Authorization: Bearer <token>"
-USE_BEARER = "use Authorization: Bearer <token>"
-UNKNOWN = "the token is unknown or revoked"
-NO_JWT = "the token is not an API token, and JWTs are not configured"
-BAD_JWT = "the JWT is not valid: {reason}"
-BAD_QUARTERS = "the JWT's quarters claim must be a list of slugs"
-PUBLIC_JWT = "a JWT cannot carry the public role"
+NEEDS_TOKEN = Message(
+    "this service needs a token: send Authorization: Bearer <token>",
+    "Dieser Dienst braucht einen Zugangsschlüssel: Authorization: Bearer <Schlüssel> senden",
+)()
+USE_BEARER = Message("use Authorization: Bearer <token>", "Bitte Authorization: Bearer <Schlüssel> verwenden")()
+UNKNOWN = Message("the token is unknown or revoked", "Dieser Zugangsschlüssel ist unbekannt oder wurde widerrufen")()
+NO_JWT = Message(
+    "the token is not an API token, and JWTs are not configured",
+    "Dieser Zugangsschlüssel ist kein API-Schlüssel, und JWTs sind nicht eingerichtet",
+)()
+BAD_JWT = Message("the JWT is not valid: {reason}", "Das JWT ist nicht gültig: {reason}")
+BAD_QUARTERS = Message(
+    "the JWT's quarters claim must be a list of slugs", "Die Angabe „quarters“ im JWT muss eine Liste von Kürzeln sein"
+)()
+PUBLIC_JWT = Message("a JWT cannot carry the public role", "Ein JWT kann nicht die öffentliche Rolle tragen")()
 
 
 class Unauthorized(Exception):
@@ -46,15 +59,17 @@ class Authenticator:
         jwt_public_key: str | None,
         cache_seconds: float,
         recheck_seconds: float = 0.0,
+        revocations: Revocations | None = None,
     ) -> None:
         self.db = db
+        self.revocations = revocations or Revocations(db)
+        self.revocations.listeners.append(self._changed)
         self.public_access = public_access
         self.jwt_secret = jwt_secret
         self.jwt_public_key = jwt_public_key
         self.cache_seconds = cache_seconds
         self.recheck_seconds = recheck_seconds
         self._cache: dict[str, tuple[float, Principal]] = {}
-        self._revision: int | None = None  # of the revocation counter the cache was filled under
         self._checked_until = 0.0
 
     async def principal(self, authorization: str | None) -> Principal:
@@ -73,15 +88,17 @@ class Authenticator:
     def forget(self) -> None:
         self._cache.clear()
 
+    def _changed(self, changed: Sequence[tokens.TokenChange]) -> None:
+        gone = {token_key(c.id) for c in changed}
+        for credential in [k for k, (_, p) in self._cache.items() if p.token_id in gone]:
+            del self._cache[credential]
+
     async def _revocations_seen(self) -> None:
-        """Drop the cache if a token was revoked anywhere since it was filled (one small read of
-        the counter, at most once per ``recheck_seconds``; 0: on every use of the cache)."""
+        """Act on tokens revoked anywhere since the last look (one small read of the counter, at
+        most once per ``recheck_seconds``; 0: on every use of the cache)."""
         if time.monotonic() < self._checked_until:
             return
-        current = await tokens.revision(self.db)
-        if current != self._revision:
-            self._cache.clear()
-            self._revision = current
+        await self.revocations.check()
         self._checked_until = time.monotonic() + self.recheck_seconds
 
     async def _api_token(self, credential: str) -> Principal:
@@ -92,8 +109,8 @@ class Authenticator:
             if cached:
                 return cached[1]
         now = time.monotonic()
-        if self._revision is None:  # once: the counter the cache is filled under
-            self._revision = await tokens.revision(self.db)
+        if self.revocations.seen is None:  # once: the counter the cache is filled under
+            await self.revocations.check()
             self._checked_until = time.monotonic() + self.recheck_seconds
         record = await tokens.verify(self.db, credential)
         if record is None:
@@ -112,13 +129,13 @@ class Authenticator:
             claims = jwt.decode(credential, key, algorithms=[algorithm], options={"require": ["exp", "sub", "role"]})
             role = Role(claims["role"])
         except (jwt.PyJWTError, ValueError) as exc:
-            raise Unauthorized(BAD_JWT.format(reason=type(exc).__name__)) from exc
+            raise Unauthorized(BAD_JWT(reason=type(exc).__name__)) from exc
         quarters = claims.get("quarters") or []
         if not isinstance(quarters, list) or not all(isinstance(q, str) for q in quarters):
             raise Unauthorized(BAD_QUARTERS)
         if role is Role.PUBLIC:
             raise Unauthorized(PUBLIC_JWT)
-        return Principal(role, frozenset(quarters), f"jwt:{claims['sub']}")
+        return Principal(role, frozenset(quarters), f"jwt:{claims['sub']}", expires=float(claims["exp"]))
 
 
 class Authentication:
@@ -136,7 +153,10 @@ class Authentication:
         try:
             principal = await self.authenticator.principal(authorization)
         except Unauthorized as exc:
-            await refuse(send, 401, "UNAUTHENTICATED", str(exc), [(b"www-authenticate", b'Bearer realm="kiezgraph"')])
+            said = exc.args[0] if exc.args else str(exc)  # a Text: said in the request's language
+            await refuse(
+                send, 401, "UNAUTHENTICATED", said, [(b"www-authenticate", b'Bearer realm="kiezgraph"')], scope
+            )
             return
         except GraphError as exc:
             await refuse(send, 503, exc.code, str(exc))

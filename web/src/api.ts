@@ -22,9 +22,19 @@ export function authHeaders(): Record<string, string> {
 
 const MAX_RETRIES = 2;
 
-export async function gql<T>(document: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+/**
+ * One GraphQL request. With `timing`, the request leaves `performance.mark`s `kiezgraph:<timing>-sent`,
+ * `-answered` (headers in) and `-parsed` (JSON read): bench/map_page.py reports where the time goes.
+ */
+export async function gql<T>(
+  document: string, variables: Record<string, unknown> = {}, signal?: AbortSignal, timing?: string,
+): Promise<T> {
+  const mark = (what: string): void => {
+    if (timing) performance.mark(`kiezgraph:${timing}-${what}`);
+  };
   for (let attempt = 0; ; attempt++) {
     let response: Response;
+    mark("sent");
     try {
       response = await fetch("/graphql", {
         method: "POST",
@@ -42,6 +52,7 @@ export async function gql<T>(document: string, variables: Record<string, unknown
       if ((error as Error).name === "AbortError") throw error;
       throw new ApiError("NETWORK", String(error));
     }
+    mark("answered");
     if (response.status === 429 && attempt < MAX_RETRIES) {
       // The service allows bursts; wait as long as it says (a few seconds at most) and try again.
       const wait = Math.min(5, Number(response.headers.get("Retry-After") ?? "1"));
@@ -51,6 +62,7 @@ export async function gql<T>(document: string, variables: Record<string, unknown
     let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
     try {
       body = await response.json();
+      mark("parsed");
     } catch {
       throw new ApiError("INTERNAL_SERVER_ERROR", `HTTP ${response.status}`, response.status);
     }

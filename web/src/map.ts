@@ -6,6 +6,7 @@ import forceAtlas2 from "graphology-layout-forceatlas2";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import Sigma from "sigma";
 import { EdgeLineProgram, EdgeRectangleProgram } from "sigma/rendering";
+import type { Settings } from "sigma/settings";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { BACKGROUND, COMMUNITY_COLOURS, EDGE, EDGE_ENDED, EDGE_STRONG, FADED, MISSING, TYPE_COLOURS, mix } from "./colours";
 import type { ActorMetric, NetEdge, NetNode, NetworkJson } from "./types";
@@ -28,6 +29,8 @@ type EdgeAttrs = { size: number; color: string; edge: NetEdge };
 /** Up to this many actors the layout runs at once on the page; beyond, in a worker while drawing. */
 const SYNC_LAYOUT_LIMIT = 1500;
 const SETTLE_CHECK_MS = 1000;
+/** A quarter's layout runs in slices of about this long, one per frame. */
+const LAYOUT_SLICE_MS = 40;
 /** The worker runs at least this long (large networks move slowly at first), at most MAX_LAYOUT_MS. */
 const MIN_LAYOUT_MS = 2_500;
 const MAX_LAYOUT_MS = 25_000;
@@ -36,11 +39,13 @@ const SETTLED_MOVEMENT = 0.003; // of the network's extent, per iteration
 export type LayoutEvent = "running" | "settled";
 
 export class NetworkMap {
-  readonly graph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "undirected", allowSelfLoops: false });
+  /** The graph drawn; each network read builds a new one (sigma indexes it once, not per actor and tie). */
+  graph = newGraph();
   readonly sigma: Sigma<NodeAttrs, EdgeAttrs>;
   private readonly positions = new Map<string, { x: number; y: number }>();
   private readonly overlay: HTMLCanvasElement;
   private worker: FA2Layout | null = null;
+  private layoutFrame = 0;
   private settleTimer = 0;
   private hovered: string | null = null;
   private style: MapStyle | null = null;
@@ -88,8 +93,11 @@ export class NetworkMap {
         performance.mark("kiezgraph:first-frame");
       }
     });
-    // The map's box changes when the actor panel opens or closes, not only with the window.
-    this.resizer = new ResizeObserver(() => this.sigma.resize());
+    // The map's box changes when the actor panel opens or closes, not only with the window. sigma's
+    // resize() alone sets the canvases' sizes, which clears them, and draws nothing: the map stayed blank
+    // until the next redraw (a screenshot or a download at that moment showed an empty map). A scheduled
+    // refresh resizes and draws in the same frame, as sigma's own window handler does.
+    this.resizer = new ResizeObserver(() => this.sigma.scheduleRefresh());
     this.resizer.observe(container);
     this.sigma.on("clickNode", ({ node }) => this.onSelect(node));
     this.sigma.on("clickStage", () => this.onSelect(null));
@@ -110,8 +118,9 @@ export class NetworkMap {
     performance.mark("kiezgraph:data");
     this.stopLayout();
     this.rememberPositions();
-    const graph = this.graph;
-    graph.clear();
+    // Built apart from sigma and handed over whole: adding 60,000 actors and ties to the graph sigma
+    // draws would index and schedule each one by one (seconds for Berlin).
+    const graph = newGraph();
     const byId = new Map(net.nodes.map((n) => [n.id, n]));
     const neighbours = new Map<string, string[]>();
     for (const e of net.edges) {
@@ -120,10 +129,13 @@ export class NetworkMap {
       (neighbours.get(e.target) ?? neighbours.set(e.target, []).get(e.target)!).push(e.source);
     }
     let known = 0;
+    const geo = geoPlaces(net.nodes);
     for (const n of net.nodes) {
       const place = this.positions.get(n.id);
       if (place) known++;
-      graph.addNode(n.id, { ...(place ?? seedPosition(n.id, n.quarters[0] ?? "")), size: 5, label: n.name, color: TYPE_COLOURS[n.type], node: n });
+      // Without coordinates: beside the town map when there is one, else on its quarter's disc.
+      const start = place ?? geo.get(n.id) ?? seedPosition(n.id, geo.size ? "" : n.quarters[0] ?? "");
+      graph.addNode(n.id, { ...start, size: 5, label: n.name, color: TYPE_COLOURS[n.type], node: n });
     }
     for (const n of net.nodes) {
       if (this.positions.has(n.id)) continue;
@@ -141,11 +153,74 @@ export class NetworkMap {
       if (!graph.hasNode(e.source) || !graph.hasNode(e.target) || e.source === e.target) continue;
       graph.addEdgeWithKey(e.id, e.source, e.target, { size: 1, color: EDGE, edge: e });
     }
-    this.sigma.setSetting("labelRenderedSizeThreshold", graph.order <= 120 ? 0 : graph.order <= 1000 ? 7 : 11);
-    this.sigma.setSetting("hideEdgesOnMove", graph.size > 20_000);
-    this.awaitingFrame = true;
     performance.mark("kiezgraph:graph-built");
+    // Settings first: sigma indexes the graph it holds at once when one changes, and the looks
+    // (nodeLook, edgeLook) must see the graph sigma draws, so this.graph changes only with setGraph.
+    this.setting("labelRenderedSizeThreshold", graph.order <= 120 ? 0 : graph.order <= 1000 ? 7 : 11);
+    this.setting("hideEdgesOnMove", graph.size > 20_000);
+    if (this.hovered && !graph.hasNode(this.hovered)) this.hovered = null;
+    this.awaitingFrame = true;
+    this.graph = graph;
+    this.sigma.setGraph(graph); // indexes and draws it: the first frame
     this.layout(known / Math.max(1, graph.order));
+  }
+
+  /**
+   * Bring the graph in line with `net` in place (a live change): what changed is added, removed or
+   * updated, everything else keeps its place, and no layout runs. A newcomer starts beside its partners.
+   */
+  updateNetwork(net: NetworkJson): void {
+    const graph = this.graph;
+    if (graph.order === 0) {
+      this.setNetwork(net); // nothing drawn yet (the map was opened from the list): lay it out
+      return;
+    }
+    const nodes = new Map(net.nodes.map((n) => [n.id, n]));
+    const edges = new Map(net.edges.map((e) => [e.id, e]));
+    for (const id of graph.nodes()) if (!nodes.has(id)) graph.dropNode(id);
+    for (const id of graph.edges()) if (!edges.has(id)) graph.dropEdge(id);
+    // Actors drawn alone so far: when a change gives them partners, they move beside them.
+    const alone = new Set(graph.filterNodes((id) => graph.degree(id) === 0));
+    const newcomers: string[] = [];
+    for (const n of net.nodes) {
+      if (graph.hasNode(n.id)) graph.mergeNodeAttributes(n.id, { label: n.name, color: TYPE_COLOURS[n.type], node: n });
+      else {
+        graph.addNode(n.id, { ...(this.positions.get(n.id) ?? seedPosition(n.id, n.quarters[0] ?? "")), size: 5, label: n.name, color: TYPE_COLOURS[n.type], node: n });
+        newcomers.push(n.id);
+      }
+    }
+    for (const e of net.edges) {
+      if (!graph.hasNode(e.source) || !graph.hasNode(e.target) || e.source === e.target) continue;
+      if (graph.hasEdge(e.id)) graph.mergeEdgeAttributes(e.id, { edge: e });
+      else graph.addEdgeWithKey(e.id, e.source, e.target, { size: 1, color: EDGE, edge: e });
+    }
+    // A newcomer (or an actor that was alone) starts beside its partners; one without partners near the
+    // middle of the picture, inside it: placed outside, it would make sigma zoom the whole map out.
+    const moving = [...newcomers.filter((id) => !this.positions.has(id)), ...[...alone].filter((id) => graph.hasNode(id) && graph.degree(id) > 0)];
+    let cx = 0;
+    let cy = 0;
+    let staying = 0;
+    graph.forEachNode((id, a) => {
+      if (moving.includes(id)) return;
+      cx += a.x;
+      cy += a.y;
+      staying++;
+    });
+    cx /= Math.max(1, staying);
+    cy /= Math.max(1, staying);
+    for (const id of moving) {
+      const placed = graph.neighbors(id).filter((m) => !moving.includes(m)).map((m) => graph.getNodeAttributes(m));
+      const jitter = seedPosition(id, "");
+      const [x, y, spread] = placed.length
+        ? [placed.reduce((s, p) => s + p.x, 0) / placed.length, placed.reduce((s, p) => s + p.y, 0) / placed.length, 0.05]
+        : [cx, cy, 0.1];
+      graph.mergeNodeAttributes(id, { x: x + jitter.x * spread, y: y + jitter.y * spread });
+    }
+    if (this.worker === null) this.rememberPositions();
+  }
+
+  private setting<K extends "labelRenderedSizeThreshold" | "hideEdgesOnMove">(key: K, value: Settings[K]): void {
+    if (this.sigma.getSetting(key) !== value) this.sigma.setSetting(key, value);
   }
 
   setStyle(style: MapStyle): void {
@@ -193,7 +268,7 @@ export class NetworkMap {
   }
 
   isSettled(): boolean {
-    return this.worker === null;
+    return this.worker === null && this.layoutFrame === 0;
   }
 
   kill(): void {
@@ -308,6 +383,7 @@ export class NetworkMap {
 
   private stopLayout(): void {
     window.clearInterval(this.settleTimer);
+    cancelAnimationFrame(this.layoutFrame);
     this.worker?.kill();
     this.worker = null;
   }
@@ -325,12 +401,31 @@ export class NetworkMap {
     }
     const settings = { ...forceAtlas2.inferSettings(graph), gravity: 1, scalingRatio: graph.order > 1000 ? 4 : 8, adjustSizes: false };
     if (graph.order <= SYNC_LAYOUT_LIMIT) {
-      // Quarter networks: a few hundred iterations take milliseconds; fewer when most places are known.
-      const iterations = knownShare > 0.8 ? 40 : graph.order < 200 ? 400 : 120;
+      // Quarter networks: a few hundred iterations, fewer when most places are known. They run on the
+      // page after the first frame, in slices of a frame's time: the network is drawn at its starting
+      // places at once (geography where known) and moves into its layout while the page stays usable.
+      let left = knownShare > 0.8 ? 40 : graph.order < 200 ? 400 : 120;
       // Barnes–Hut pays off only beyond about a thousand actors; below, the exact forces are quicker.
-      forceAtlas2.assign(graph, { iterations, settings: { ...settings, barnesHutOptimize: graph.order > 1000 } });
-      this.rememberPositions();
-      this.settled();
+      const sliced = { ...settings, barnesHutOptimize: graph.order > 1000 };
+      this.onLayout("running");
+      const slice = (): void => {
+        const until = performance.now() + LAYOUT_SLICE_MS;
+        while (left > 0 && performance.now() < until) {
+          const step = Math.min(left, 10);
+          forceAtlas2.assign(graph, { iterations: step, settings: sliced });
+          left -= step;
+        }
+        if (left > 0) {
+          this.layoutFrame = requestAnimationFrame(slice);
+          return;
+        }
+        this.layoutFrame = 0;
+        performance.mark("kiezgraph:layout-done");
+        this.rememberPositions();
+        this.settled();
+      };
+      // Two frames on: sigma draws in the next one, the first slice runs in the one after.
+      this.layoutFrame = requestAnimationFrame(() => (this.layoutFrame = requestAnimationFrame(slice)));
       return;
     }
     // Large networks: drawn at once from their seed positions, then a worker moves them into place.
@@ -353,6 +448,7 @@ export class NetworkMap {
     let checked = 0;
     shadow.on("eachNodeAttributesUpdated", () => iterations++);
     const copy = () => graph.updateEachNodeAttributes((id, a) => {
+      if (!shadow.hasNode(id)) return a; // added by a live change while the worker runs: stays put
       a.x = shadow.getNodeAttribute(id, "x");
       a.y = shadow.getNodeAttribute(id, "y");
       return a;
@@ -375,6 +471,30 @@ export class NetworkMap {
       }
     }, SETTLE_CHECK_MS);
   }
+}
+
+function newGraph(): Graph<NodeAttrs, EdgeAttrs> {
+  return new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "undirected", allowSelfLoops: false });
+}
+
+/** Starting places from geography for the actors with coordinates (their kiez as on a town map, scaled
+ * to the layout's size), each nudged a little by its id: actors at one address must not coincide, or
+ * ForceAtlas2 could never push them apart. Empty when fewer than half the actors have coordinates. */
+function geoPlaces(nodes: NetNode[]): Map<string, { x: number; y: number }> {
+  const located = nodes.filter((n) => n.latitude !== null && n.longitude !== null);
+  const places = new Map<string, { x: number; y: number }>();
+  if (located.length < Math.max(2, nodes.length / 2)) return places;
+  const lat0 = located.reduce((s, n) => s + n.latitude!, 0) / located.length;
+  const lon0 = located.reduce((s, n) => s + n.longitude!, 0) / located.length;
+  const shrink = Math.cos((lat0 * Math.PI) / 180);
+  const raw = located.map((n) => ({ id: n.id, x: (n.longitude! - lon0) * shrink, y: n.latitude! - lat0 }));
+  const spread = Math.sqrt(raw.reduce((s, p) => s + p.x * p.x + p.y * p.y, 0) / raw.length) || 1;
+  const scale = (nodes.length > SYNC_LAYOUT_LIMIT ? 150 : 60) / spread;
+  for (const p of raw) {
+    const nudge = seedPosition(p.id, "");
+    places.set(p.id, { x: p.x * scale + nudge.x * 0.02, y: p.y * scale + nudge.y * 0.02 });
+  }
+  return places;
 }
 
 /** A stable starting place for an actor: scattered over a disc around its quarter's centre (a place

@@ -1,8 +1,10 @@
 // One typed function per GraphQL document in ./graphql: the only place the page calls the API.
 import { gql } from "./api";
+import type { LiveTie } from "./live-apply";
 import type { ActionField, ActorMetric, ActorType, MissingLink, NetworkJson, Quarter, UserError, Viewer } from "./types";
 import ActorDoc from "./graphql/Actor.graphql";
 import ActorMetricsDoc from "./graphql/ActorMetrics.graphql";
+import ActorTiesDoc from "./graphql/ActorTies.graphql";
 import AddCooperationDoc from "./graphql/AddCooperation.graphql";
 import CreateActorDoc from "./graphql/CreateActor.graphql";
 import EgoNetworkDoc from "./graphql/EgoNetwork.graphql";
@@ -23,7 +25,7 @@ export interface NetworkFilter {
   actionFields?: string[];
 }
 
-interface NetworkResult {
+export interface NetworkResult {
   asOf: string | null;
   nodeCount: number;
   edgeCount: number;
@@ -33,7 +35,7 @@ interface NetworkResult {
 }
 
 export async function start(): Promise<{ quarters: Quarter[]; actionFields: ActionField[]; me: Viewer }> {
-  return gql(StartDoc);
+  return gql(StartDoc, {}, undefined, "start");
 }
 
 export async function me(): Promise<Viewer> {
@@ -41,11 +43,11 @@ export async function me(): Promise<Viewer> {
 }
 
 export async function quarterNetwork(slug: string, asOf: string | null, signal?: AbortSignal): Promise<NetworkResult> {
-  return (await gql<{ quarterNetwork: NetworkResult }>(QuarterNetworkDoc, { slug, asOf }, signal)).quarterNetwork;
+  return (await gql<{ quarterNetwork: NetworkResult }>(QuarterNetworkDoc, { slug, asOf }, signal, "network")).quarterNetwork;
 }
 
 export async function network(filter: NetworkFilter | null, asOf: string | null, signal?: AbortSignal): Promise<NetworkResult> {
-  return (await gql<{ network: NetworkResult }>(NetworkDoc, { filter, asOf }, signal)).network;
+  return (await gql<{ network: NetworkResult }>(NetworkDoc, { filter, asOf }, signal, "network")).network;
 }
 
 export async function egoNetwork(actorId: string, depth: number, asOf: string | null, signal?: AbortSignal): Promise<NetworkResult> {
@@ -158,4 +160,12 @@ export async function addCooperation(input: Record<string, unknown>): Promise<Pa
 
 export async function endCooperation(input: Record<string, unknown>): Promise<Payload<{ id: string; until: string; version: number }>> {
   return payload(await gql(EndCooperationDoc, { input }), "endCooperation", "cooperation");
+}
+
+/** One actor's cooperations as the map draws them; null if it is gone or has more than one page of them. */
+export async function actorTies(id: string): Promise<LiveTie[] | null> {
+  const answer = await gql<{ actor: { cooperations: { pageInfo: { hasNextPage: boolean }; nodes: LiveTie[] } } | null }>(
+    ActorTiesDoc, { id });
+  const ties = answer.actor?.cooperations;
+  return ties && !ties.pageInfo.hasNextPage ? ties.nodes : null;
 }

@@ -2,7 +2,9 @@
 // (and re-render when they change); only the functions here call the API for networks and measures.
 import { batch, computed, effect, signal } from "@preact/signals";
 import { ApiError, setToken } from "./api";
+import { networkKey, takeEarly, TOKEN_KEY } from "./early";
 import { feed } from "./live";
+import { applyChange, withTies, type LiveChange } from "./live-apply";
 import { mayAnalyse, maySuggest } from "./permissions";
 import * as api from "./queries";
 import type { ActionField, ActorMetric, MissingLink, NetEdge, NetworkJson, Quarter, Viewer } from "./types";
@@ -15,7 +17,6 @@ export type Scope =
 export type Load = "idle" | "loading" | "ready" | "error";
 
 const PUBLIC: Viewer = { role: "public", quarters: [] };
-const TOKEN_KEY = "kiezgraph.token";
 
 export const embedded = location.pathname === "/embed";
 export const quarters = signal<Quarter[]>([]);
@@ -53,6 +54,10 @@ export const announcement = signal<string>("");
 export const revision = signal(0);
 /** The API's revision of the network last read: the live feed resumes after it (null: none read yet). */
 export const shownRevision = signal<number | null>(null);
+/** Bumped when a live change was applied to the network shown (measures and missing links are read again). */
+export const liveApplied = signal(0);
+/** Networks that came from applying live changes to the one shown: the map updates its graph in place. */
+export const patchedNetworks = new WeakSet<NetworkJson>();
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -171,18 +176,25 @@ interface Shown {
 const cache = new Map<string, Shown>();
 const CACHE_SIZE = 40;
 let inflight: AbortController | null = null;
+/** The revision of the network shown as read (changes up to it are in it); live changes apply after it. */
+let readRevision = 0;
+/** The network being read; live changes wait for it. */
+let loading: Promise<void> = Promise.resolve();
 
 function scopeKey(s: Scope, day: string | null): string {
-  const what = s.kind === "quarter" ? `q:${s.slug}` : s.kind === "berlin" ? "berlin" : `ego:${s.actorId}:${s.depth}`;
-  return `${what}@${day ?? "all"}`;
+  if (s.kind === "ego") return `ego:${s.actorId}:${s.depth}@${day ?? "all"}`;
+  return networkKey(s.kind === "quarter" ? s.slug : null, day);
 }
 
 async function fetchNetwork(s: Scope, day: string | null, signal: AbortSignal): Promise<Shown> {
   const key = scopeKey(s, day);
   const hit = cache.get(key);
-  if (hit) return hit;
+  // A network read before a change the page has seen since would miss that change.
+  if (hit && hit.revision >= (shownRevision.peek() ?? 0)) return hit;
+  const sent = takeEarly(key); // the request main.ts sent before the page's code had loaded
   const answer =
-    s.kind === "quarter" ? await api.quarterNetwork(s.slug, day, signal)
+    sent ? await sent
+    : s.kind === "quarter" ? await api.quarterNetwork(s.slug, day, signal)
     : s.kind === "berlin" ? await api.network(null, day, signal)
     : await api.egoNetwork(s.actorId, s.depth, day, signal);
   const shown = { json: answer.json, revision: answer.revision };
@@ -205,6 +217,7 @@ export async function loadNetwork(): Promise<void> {
   try {
     const shown = await fetchNetwork(s, asOf.value, controller.signal);
     if (controller.signal.aborted) return;
+    readRevision = shown.revision;
     batch(() => {
       network.value = shown.json;
       shownRevision.value = Math.max(shownRevision.peek() ?? 0, shown.revision);
@@ -212,6 +225,7 @@ export async function loadNetwork(): Promise<void> {
     });
   } catch (error) {
     if (controller.signal.aborted) return;
+    if (!(error instanceof ApiError)) console.error("the network could not be shown:", error);
     batch(() => {
       networkError.value = error instanceof ApiError ? error.code : "NETWORK";
       networkState.value = "error";
@@ -229,14 +243,22 @@ effect(() => {
   void scope.value;
   void asOf.value;
   void revision.value;
-  void loadNetwork();
+  loading = loadNetwork();
 });
 
 // Changes made elsewhere: the live feed follows them from the revision of the first network shown
 // (revisions are global, so one that was read for another scope is as good a start); while it is not
 // connected the person refreshes. A new sign-in follows again with the new rights.
+//
+// Each change is applied to the network shown (live-apply.ts): the map keeps its picture and moves
+// nothing but what changed. Only a change that cannot be applied that way (a bulk load, a view as of
+// a past day, an ego network, an actor with more ties than one page) reads the view again. Changes are
+// applied one after another, each after the network being read (if any) has arrived.
 const revisionKnown = computed(() => shownRevision.value !== null);
-let refreshQueued = false;
+let reloadQueued = false;
+/** Changes of an earlier `follow` (another scope, other rights) are dropped. */
+let following = 0;
+let applying: Promise<void> = Promise.resolve();
 
 // Who is signed in, as a value: the start-up `me` answer equal to what was assumed keeps the subscription.
 const rights = computed(() => JSON.stringify(viewer.value));
@@ -245,17 +267,65 @@ effect(() => {
   const slug = quarterSlug(baseScope(scope.value));
   void rights.value;
   if (!revisionKnown.value) return;
+  const generation = ++following;
   return feed.follow(slug, shownRevision.peek() ?? 0, (change) => {
-    // The page's own writes are already read again (their revision is in what is shown); a burst of
-    // changes (one commit can carry several) reads the view again once.
-    if (refreshQueued || change.revision <= (shownRevision.peek() ?? 0)) return;
-    refreshQueued = true;
-    queueMicrotask(() => {
-      refreshQueued = false;
-      refresh();
-    });
+    applying = applying.then(() => applyLive(change as LiveChange, generation)).catch(() => reloadView());
   });
 });
+
+async function networkRead(): Promise<void> {
+  for (let current = loading; ; current = loading) {
+    await current;
+    if (current === loading) return;
+  }
+}
+
+async function applyLive(change: LiveChange, generation: number): Promise<void> {
+  await networkRead();
+  // The page's own writes are already read again (their revision is in what is shown).
+  if (generation !== following || change.revision <= readRevision) return;
+  const s = scope.peek();
+  const net = network.peek();
+  if (networkState.peek() !== "ready" || !net || !s) return; // an error or nothing shown: a reload reads all
+  const patch = s.kind !== "ego" && asOf.peek() === null ? applyChange(net, change, quarterSlug(s)) : null;
+  if (!patch) {
+    reloadView();
+    return;
+  }
+  let next = patch.net;
+  for (const id of patch.needTies) {
+    const ties = await api.actorTies(id);
+    if (ties === null) {
+      reloadView();
+      return;
+    }
+    if (generation !== following) return;
+    next = withTies(next, id, ties);
+  }
+  showPatched(next, change.revision);
+}
+
+function showPatched(next: NetworkJson, changeRevision: number): void {
+  const s = scope.peek();
+  patchedNetworks.add(next);
+  cache.clear();
+  if (s) cache.set(scopeKey(s, asOf.peek()), { json: next, revision: changeRevision });
+  batch(() => {
+    network.value = next;
+    shownRevision.value = Math.max(shownRevision.peek() ?? 0, changeRevision);
+    liveApplied.value++;
+  });
+}
+
+function reloadView(): void {
+  // A burst of changes (one commit can carry several) reads the view again once.
+  if (reloadQueued) return;
+  reloadQueued = true;
+  queueMicrotask(() => {
+    reloadQueued = false;
+    refresh();
+  });
+}
 
 // ---- measures (researchers, admins) and missing links (managers too) ----------------------------------
 
@@ -269,6 +339,7 @@ effect(() => {
   const s = scope.value;
   const day = asOf.value;
   void revision.value;
+  void liveApplied.value;
   metricsRequest?.abort();
   if (!wantsMetrics.value || !s || s.kind === "ego" || !mayAnalyse(viewer.value)) {
     metrics.value = null;
@@ -296,6 +367,7 @@ effect(() => {
 effect(() => {
   const slug = quarterSlug();
   void revision.value;
+  void liveApplied.value;
   if (!showMissingLinks.value || !slug || !maySuggest(viewer.value)) {
     missingLinks.value = null;
     missingState.value = "idle";

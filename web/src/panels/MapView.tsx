@@ -5,8 +5,8 @@ import { COMMUNITY_COLOURS, EDGE, EDGE_ENDED, MISSING } from "../colours";
 import { t } from "../i18n";
 import { NetworkMap } from "../map";
 import {
-  communityCount, endedMode, isEnded, metrics, missingLinks, network, networkState, selected, showBrokers, showCommunities,
-  sizeBy, visible,
+  communityCount, endedMode, isEnded, metrics, missingLinks, network, networkState, patchedNetworks, selected, showBrokers,
+  showCommunities, sizeBy, visible,
 } from "../state";
 import { ACTOR_TYPES } from "../types";
 import { Spinner, Swatch } from "./ui";
@@ -32,7 +32,9 @@ export function MapView({ compact = false }: { compact?: boolean }) {
     }
     const stopData = effect(() => {
       const net = network.value;
-      if (net) map.setNetwork(net);
+      // A live change updates the graph in place; anything else is a network read, laid out anew.
+      if (net && patchedNetworks.has(net)) map.updateNetwork(net);
+      else if (net) map.setNetwork(net);
     });
     const stopStyle = effect(() => {
       void network.value;

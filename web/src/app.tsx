@@ -1,4 +1,5 @@
-// Starts the page: the full map at /, the read-only embed at /embed.
+// The page itself: the full map at /, the read-only embed at /embed (loaded by main.ts once the first
+// request is on its way).
 import { render } from "preact";
 import { lang } from "./i18n";
 import { App } from "./panels/App";

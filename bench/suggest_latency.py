@@ -1,0 +1,102 @@
+"""Latency of partner suggestions (the learned model, the default) on the Berlin-scale network.
+
+The network of bench/generate.py (seed 2027, 10,000 actors, 50,000 cooperations) in its own Neo4j;
+``suggestPartners(first: 10)`` over HTTP against a uvicorn process, one request at a time, for two
+groups of actors reported separately: **median degree** (the 40 actors closest to the median number
+of partners) and **hubs** (the 20 with most partners). After a warm-up, each actor is asked
+``--rounds`` times; median and p95 per group, and the part of the time spent in the personalized
+PageRank pushes (measured in-process on the same neighbourhoods).
+
+Run under the benchmark lock: ``flock /work/bench.lock make bench-suggest-latency``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import statistics
+import time
+
+import httpx2 as httpx
+
+from analysis import proximity
+from bench.common import Timing, admin_token, api_server, neo4j_with_network
+from graph import suggestions as graph_suggestions
+from graph.db import Database, Neo4jSettings
+from resolvers import ids
+
+SUGGEST = """query($id: ID!) { suggestPartners(actorId: $id, first: 10) { suggestions { score actor { id name }
+  reasons { kind text textDe contribution } sharedPartners { name } distanceMetres } } }"""
+
+
+def groups(degrees: dict[str, int]) -> dict[str, list[str]]:
+    ordered = sorted(degrees, key=lambda a: (degrees[a], a))
+    middle = len(ordered) // 2
+    return {"median degree": ordered[middle - 20 : middle + 20], "hubs (top 20 by degree)": ordered[-20:]}
+
+
+async def pushes(settings: Neo4jSettings, actors: list[str]) -> tuple[list[float], list[int]]:
+    db = Database(settings)
+    try:
+        ms, sizes = [], []
+        for a in actors:
+            around = await graph_suggestions.neighbourhood(db, a, dt.date.today())
+            started = time.perf_counter()
+            proximity.personalized_pagerank(around.around, a)
+            ms.append((time.perf_counter() - started) * 1000)
+            sizes.append(len(around.around))
+        return ms, sizes
+    finally:
+        await db.close()
+
+
+async def measure(base: str, token: str, actors: list[str], rounds: int) -> Timing:
+    async with httpx.AsyncClient(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
+
+        async def ask(actor: str) -> None:
+            body = (
+                await client.post("/graphql", json={"query": SUGGEST, "variables": {"id": ids.encode("Actor", actor)}})
+            ).json()
+            assert "errors" not in body, body
+
+        for a in actors[:10]:
+            await ask(a)
+        samples = []
+        for _ in range(rounds):
+            for a in actors:
+                started = time.perf_counter()
+                await ask(a)
+                samples.append((time.perf_counter() - started) * 1000)
+        return Timing("suggestPartners", samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with neo4j_with_network() as (settings, network):
+        degrees = dict.fromkeys(network.actor_ids(), 0) | network.degrees()
+        chosen = groups(degrees)
+        token = admin_token(settings)
+        with api_server(settings) as base:
+            for name, actors in chosen.items():
+                load = os.getloadavg()[0]
+                timing = asyncio.run(measure(base, token, actors, args.rounds))
+                push_ms, sizes = asyncio.run(pushes(settings, actors))
+                span = f"{degrees[actors[0]]}–{degrees[actors[-1]]}"
+                print(
+                    f"| {name} | {len(actors)} | {span} | {timing.median:.0f} | {timing.p95:.0f} | "
+                    f"{statistics.median(push_ms):.1f} / {max(push_ms):.1f} | "
+                    f"{statistics.median(sizes):.0f} | {load:.1f} |"
+                )
+
+
+if __name__ == "__main__":
+    print(
+        "| actors | n | partners | median ms | p95 ms | PageRank ms (median / max) | neighbourhood read (actors) "
+        "| load 1 min |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    main()
