@@ -72,11 +72,14 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
     # Timed by CPU, not by the clock: on a shared machine the clock also counts time the
     # process waited for a core, which would be charged to whatever function ran then.
     profile = cProfile.Profile(time.process_time)
+    services = Services()  # shared by all requests, as the server shares it (the catalogue lives there)
+    statements: list[int] = []
 
     async def one(i: int, profiled: bool) -> None:
         timing = Timing() if Timing is not None else None
         token = CURRENT.set(timing) if CURRENT is not None else None
-        ctx = Context.for_request(db, Services())
+        ctx = Context.for_request(db, services)
+        sent = raw.round_trips
         start, cpu = time.perf_counter(), time.process_time()
         if profiled:
             profile.enable()
@@ -88,6 +91,7 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
         assert not result.errors, result.errors
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
+        statements.append(raw.round_trips - sent)
         cypher.append(timing.phases.get("cypher", 0.0) if timing is not None else float("nan"))
 
     for i in range(10):  # warm-up: caches, the driver's pool, Neo4j's plan cache
@@ -95,13 +99,15 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
     walls.clear()
     cypher.clear()
     cpus.clear()
+    statements.clear()
     for i in range(runs):
         await one(i, top > 0)
     await raw.close()
     wall, db_time = statistics.median(walls), statistics.median(cypher)
     print(
         f"{workload} in-process, {runs} runs: median {wall * 1000:.1f} ms, in Cypher calls {db_time * 1000:.1f} ms, "
-        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms"
+        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms, "
+        f"Cypher statements per request {statistics.median(statements):g}"
     )
     if top > 0:
         out = io.StringIO()

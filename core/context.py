@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from core.access import PUBLIC, Principal
+from core.catalogue import Catalogue
 from core.messages import DEFAULT, Language, negotiate
 from core.services import Services
 from graph import action_fields, actors, cooperations, persons, projects, quarters
@@ -75,6 +76,8 @@ PartnerArgs = tuple[CooperationCriteria, Page, frozenset[str], bool]
 @dataclass
 class Loaders:
     db: Database
+    # Shared with other requests; without one (tests, scripts) every request reads anew.
+    catalogue: Catalogue | None = None
     quarter_by_id: DataLoader[str, QuarterRecord | None] = field(init=False)
     quarter_by_slug: DataLoader[str, QuarterRecord | None] = field(init=False)
     actor_by_id: DataLoader[str, ActorRecord | None] = field(init=False)
@@ -114,12 +117,30 @@ class Loaders:
             self.quarter_by_id.prime(quarter_id, quarter)  # never replaces one already loaded
         return found
 
-    async def action_fields(self) -> list[ActionFieldRecord]:
-        """All action fields (a dozen rows), read at most once per request."""
+    async def action_fields(self, require: Iterable[str] = ()) -> list[ActionFieldRecord]:
+        """All action fields (a dozen rows): from the shared catalogue while it is fresh and knows
+        every key in ``require``, otherwise read at most once per request."""
+        if self.catalogue is not None:
+            return await self.catalogue.action_fields(self._read_action_fields, require)
+        return await self._read_action_fields()
+
+    async def _read_action_fields(self) -> list[ActionFieldRecord]:
         if self._action_fields is None:
             # Share one fetch among all resolvers that ask in this request, even concurrently.
             self._action_fields = asyncio.ensure_future(action_fields.all_fields(self.db))
         return await asyncio.shield(self._action_fields)
+
+    async def known_quarters(self, slugs: Sequence[str]) -> set[str]:
+        """Which of ``slugs`` name a quarter: those the shared catalogue confirmed lately cost no
+        statement; the rest are looked up (a miss is never trusted from memory)."""
+        known = self.catalogue.known_slugs(slugs) if self.catalogue is not None else set()
+        rest = [s for s in dict.fromkeys(slugs) if s not in known]
+        if rest:
+            found = {s for s, q in zip(rest, await self.quarter_by_slug.load_many(rest), strict=True) if q is not None}
+            if self.catalogue is not None:
+                self.catalogue.confirm_slugs(found)
+            known |= found
+        return known
 
     def forget_actor(self, actor_id: str) -> None:
         """Drop cached reads of an actor after a write, so the payload shows the new state."""
@@ -162,7 +183,7 @@ class Context:
 
     def refresh(self, actors: Iterable[ActorRecord] = (), cooperations: Iterable[CooperationRecord] = ()) -> None:
         """Forget what earlier events of a long-lived subscription loaded, and know these records."""
-        self.loaders = Loaders(self.db)
+        self.loaders = Loaders(self.db, self.services.catalogue)
         self.loaders.prime_actors(actors)
         self.loaders.prime_cooperations(cooperations)
 
@@ -183,10 +204,11 @@ class Context:
         request: Any = None,
         response: Any = None,
     ) -> Context:
+        services = services or Services()
         return cls(
             db=db,
-            loaders=Loaders(db),
-            services=services or Services(),
+            loaders=Loaders(db, services.catalogue),
+            services=services,
             principal=principal,
             request=request,
             response=response,

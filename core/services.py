@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.broker import Broker
+from core.catalogue import Catalogue
 from core.latest import Latest
 from graph.idempotency import Sweeper
 
@@ -126,6 +127,8 @@ class Services:
     broker: Broker | None = None
     # Imports between upload and apply (resolvers/imports.py).
     jobs: JobStore = field(default_factory=JobStore)
+    # The action-field catalogue and the known quarter slugs, shared by all requests (core/catalogue.py).
+    catalogue: Catalogue = field(default_factory=Catalogue)
 
     def forget_tokens(self) -> None:
         for forget in self.token_forgetters:

@@ -423,6 +423,8 @@ FOREACH (_ IN CASE WHEN a.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
 FOREACH (_ IN CASE WHEN a.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
 """
 
+# A new actor with its action fields and quarter memberships, in one statement (no old ties to
+# replace, so none of SET_ACTION_FIELDS' and SET_MEMBERSHIPS' deletes), returned as written.
 CREATE: Final[LiteralString] = (
     """
 CREATE (a:Actor {id: $id})
@@ -433,8 +435,17 @@ SET a.type = $type
 """
     + TYPE_LABELS
     + """
-RETURN a.id AS id
-"""
+WITH a
+CALL (a) { UNWIND $keys AS key MATCH (f:ActionField {key: key}) MERGE (a)-[:WORKS_ON]->(f) }
+CALL (a) {
+  UNWIND $rows AS row
+  MATCH (q:Quarter) WHERE q.slug = row.quarter OR q.id = row.quarter
+  CREATE (a)-[m:ACTIVE_IN]->(q)
+  SET m += row.props
+}
+RETURN """
+    + projection("a")
+    + " AS a"
 )
 
 # Overwrite the given properties (null removes one); location only when asked.
@@ -627,9 +638,31 @@ class NewMembership:
     share_note: str | None = None
 
 
-async def create(tx: Transaction, actor_id: str, actor: NewActor) -> None:
+async def create(
+    tx: Transaction,
+    actor_id: str,
+    actor: NewActor,
+    action_fields: Sequence[str],
+    memberships: Sequence[NewMembership],
+) -> ActorRecord:
+    """Create an actor with its action fields and memberships and return it, in one round trip."""
+    lat, lon = actor.location if actor.location else (None, None)
+    [row] = await tx.run(
+        CREATE,
+        id=actor_id,
+        type=actor.type,
+        props=_new_props(actor),
+        lat=lat,
+        lon=lon,
+        keys=list(action_fields),
+        rows=_membership_rows(memberships),
+    )
+    return record(row["a"])
+
+
+def _new_props(actor: NewActor) -> dict[str, Any]:
     t = actor.type_fields
-    props = {
+    return {
         **actor.names.props(),
         "description": actor.description,
         **_address(actor.address),
@@ -639,8 +672,6 @@ async def create(tx: Transaction, actor_id: str, actor: NewActor) -> None:
         "synthetic": actor.synthetic,
         **{prop: getattr(t, field) for field, (_, prop) in TYPE_FIELDS.items()},
     }
-    lat, lon = actor.location if actor.location else (None, None)
-    await tx.run(CREATE, id=actor_id, type=actor.type, props=props, lat=lat, lon=lon)
 
 
 async def update(tx: Transaction, actor_id: str, patch: ActorPatch) -> None:
@@ -662,6 +693,10 @@ async def set_action_fields(tx: Transaction, actor_id: str, keys: Sequence[str])
 
 async def set_memberships(tx: Transaction, actor_id: str, memberships: Sequence[NewMembership]) -> None:
     """Replace the actor's memberships."""
+    await set_membership_rows(tx, actor_id, _membership_rows(memberships))
+
+
+def _membership_rows(memberships: Sequence[NewMembership]) -> list[dict[str, Any]]:
     rows = []
     for m in memberships:
         props = {
@@ -675,7 +710,7 @@ async def set_memberships(tx: Transaction, actor_id: str, memberships: Sequence[
         if m.share_note is not None:
             props["shareNote"] = m.share_note
         rows.append({"quarter": m.quarter, "props": props})
-    await set_membership_rows(tx, actor_id, rows)
+    return rows
 
 
 async def set_membership_rows(tx: Transaction, actor_id: str, rows: list[dict[str, Any]]) -> None:

@@ -28,17 +28,28 @@ from graph.db import Database, Transaction
 from graph.ids import new_id
 from graph.revision import stamp
 
-# Append a record; its quarters are those the touched actors belong to (now or ever) and the
-# ones named (a membership just removed), each slug once.
-WRITE: Final[LiteralString] = """
+# The record itself, its revision taken from ``revision`` (a parameter or the bump before it).
+_CREATE: Final[LiteralString] = """
 CREATE (c:Change {id: $id, at: datetime(), principal: $principal, role: $role, entity: $entity,
                   entityId: $entityId, operation: $operation, fields: $fields, before: $before, after: $after,
-                  revision: $revision, actors: $actors})
-WITH c
+                  revision: revision, actors: $actors})
+WITH c, revision
 OPTIONAL MATCH (a:Actor)-[:ACTIVE_IN]->(q:Quarter) WHERE a.id IN $actors
-WITH c, collect(q.slug) + $quarters AS slugs
+WITH c, revision, collect(q.slug) + $quarters AS slugs
 SET c.quarters = reduce(acc = [], s IN slugs | CASE WHEN s IN acc THEN acc ELSE acc + s END)
+RETURN revision
 """
+# Append a record; its quarters are those the touched actors belong to (now or ever) and the
+# ones named (a membership just removed), each slug once. For a later record of a transaction
+# that already has its revision.
+WRITE: Final[LiteralString] = "WITH $revision AS revision" + _CREATE
+# The first record of a transaction: move the revision on (graph/revision.py's BUMP, same lock)
+# and append the record in one statement instead of two.
+WRITE_STAMPED: Final[LiteralString] = (
+    "MERGE (s:NetworkState {id: 'network'}) "
+    "SET s.revision = coalesce(s.revision, 0) + 1, s.changedAt = datetime() "
+    "WITH s.revision AS revision" + _CREATE
+)
 # Every lookup names both keys of the (entityId, at) index: with `entityId` alone the planner
 # scans all :Change nodes instead (every record has an `at`, so the condition drops none).
 # An entity's records, newest first.
@@ -104,9 +115,8 @@ async def write(
     contact person's actor); ``quarters`` adds slugs they no longer belong to.
     """
     fields = sorted(set(before or {}) | set(after or {}))
-    revision = await stamp(tx)
-    await tx.run(
-        WRITE,
+    [row] = await tx.run(
+        WRITE if tx.revision is not None else WRITE_STAMPED,
         id=new_id(),
         principal=principal,
         role=role,
@@ -116,11 +126,12 @@ async def write(
         fields=fields,
         before=_json(before),
         after=_json(after),
-        revision=revision,
+        revision=tx.revision,
         actors=list(dict.fromkeys(actors)),
         quarters=list(quarters),
     )
-    return revision
+    tx.revision = int(row["revision"])  # what graph.revision.stamp returns from now on
+    return tx.revision
 
 
 async def history(db: Database, entity_id: str, limit: int) -> list[ChangeRecord]:

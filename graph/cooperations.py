@@ -257,11 +257,16 @@ RETURN """
     + " AS c"
 )
 
-CREATE: Final[LiteralString] = """
+# Create a cooperation and return it as written (no read-back statement needed).
+CREATE: Final[LiteralString] = (
+    """
 MATCH (x:Actor {id: $a}), (y:Actor {id: $b})
 CREATE (x)-[c:COOPERATES_WITH {id: $id}]->(y)
 SET c += $props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
-"""
+RETURN """
+    + projection_of("c")
+    + " AS c"
+)
 
 # Lock a cooperation and bump its version; returns the previous version and its state.
 BUMP: Final[LiteralString] = (
@@ -339,11 +344,13 @@ _PROPERTIES: Final = (
 )
 
 
-async def create(tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation) -> None:
+async def create(tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation) -> CooperationRecord:
+    """Create the cooperation (both actors exist: the caller has locked them) and return it."""
     props = {prop: getattr(new, field) for field, prop in _PROPERTIES}
     props["actionFields"] = list(new.action_fields)
     props["synthetic"] = new.synthetic
-    await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=props)
+    [row] = await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=props)
+    return record(row["c"])
 
 
 async def bump(tx: Transaction, cooperation_id: str) -> tuple[int, CooperationRecord] | None:

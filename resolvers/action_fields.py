@@ -13,7 +13,7 @@ async def all_fields(ctx: Context, era: str | None = None) -> list[ActionFieldRe
 
 
 async def by_keys(ctx: Context, keys: tuple[str, ...]) -> list[ActionFieldRecord]:
-    known = {f.key: f for f in await ctx.loaders.action_fields()}
+    known = {f.key: f for f in await ctx.loaders.action_fields(require=keys)}
     return [known[k] for k in keys if k in known]
 
 

@@ -239,10 +239,7 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
     async def work(tx: Transaction) -> str:
         if not data.allow_duplicate_name:
             await _refuse_duplicate_name(tx, primary, name_key(primary))
-        await actors.create(tx, actor_id, new)
-        await actors.set_action_fields(tx, actor_id, data.action_fields or ())
-        await actors.set_memberships(tx, actor_id, _memberships(data.quarters or ()))
-        created = await _current(tx, actor_id)
+        created = await actors.create(tx, actor_id, new, data.action_fields or (), _memberships(data.quarters or ()))
         await record_change(
             tx, ctx.principal, "Actor", actor_id, "create", None, {**actors.snapshot(created), "quarters": slugs}
         )

@@ -83,9 +83,7 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         for existing in await cooperations.between(tx, a, b):
             if existing.kind == new.kind and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
-        await cooperations.create(tx, cooperation_id, a, b, new)
-        created = await cooperations.one(tx, cooperation_id)
-        assert created is not None
+        created = await cooperations.create(tx, cooperation_id, a, b, new)
         await record_change(
             tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot(), actors=(a, b)
         )

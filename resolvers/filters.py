@@ -63,7 +63,7 @@ class ActorQuery:
 
 async def expand_action_fields(ctx: Context, keys: Sequence[str]) -> tuple[str, ...]:
     """The keys plus the fields of other generations mapped onto or from them; unknown keys fail."""
-    known = {f.key: f for f in await ctx.loaders.action_fields()}
+    known = {f.key: f for f in await ctx.loaders.action_fields(require=[k.strip() for k in keys])}
     expanded: list[str] = []
     for key in keys:
         field = known.get(key.strip())
@@ -75,9 +75,9 @@ async def expand_action_fields(ctx: Context, keys: Sequence[str]) -> tuple[str, 
 
 async def check_quarters(ctx: Context, slugs: Sequence[str]) -> tuple[str, ...]:
     cleaned = [s.strip().lower() for s in slugs]
-    found = await ctx.loaders.quarter_by_slug.load_many(cleaned)
-    for slug, quarter in zip(cleaned, found, strict=True):
-        if quarter is None:
+    known = await ctx.loaders.known_quarters(cleaned)
+    for slug in cleaned:
+        if slug not in known:
             raise bad_input(f"unknown quarter {slug!r}; see `quarters` for the slugs")
     return tuple(cleaned)
 

@@ -12,7 +12,7 @@ from resolvers.outcomes import Refusal, RefusalCode
 async def unknown_action_fields(ctx: Context, keys: Sequence[str] | None, *path: str) -> list[Refusal]:
     if not keys:
         return []
-    known = {f.key for f in await ctx.loaders.action_fields()}
+    known = {f.key for f in await ctx.loaders.action_fields(require=keys)}
     return [
         Refusal(RefusalCode.UNKNOWN_ACTION_FIELD, texts.UNKNOWN_ACTION_FIELD(key=key), (*path, str(i)), {"key": key})
         for i, key in enumerate(keys)
@@ -21,11 +21,11 @@ async def unknown_action_fields(ctx: Context, keys: Sequence[str] | None, *path:
 
 
 async def unknown_quarters(ctx: Context, slugs: Sequence[str], *path: str) -> list[Refusal]:
-    found = await ctx.loaders.quarter_by_slug.load_many(slugs)
+    known = await ctx.loaders.known_quarters(slugs)
     return [
         Refusal(
             RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), (*path, str(i), "quarter"), {"slug": slug}
         )
-        for i, (slug, quarter) in enumerate(zip(slugs, found, strict=True))
-        if quarter is None
+        for i, slug in enumerate(slugs)
+        if slug not in known
     ]

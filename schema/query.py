@@ -53,7 +53,7 @@ from schema.network import (
 )
 from schema.people import ApiToken, Change, Viewer
 from schema.permissions import guarded
-from schema.selection import connection_needs
+from schema.selection import connection_needs, detail_reads
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
     ActionField,
@@ -137,7 +137,7 @@ class Query:
         "the actor it was merged into."
     )
     async def actor(self, info: Info, id: IdArg) -> Actor | None:
-        record = await actors.by_global_id(info.context, id)
+        record = await actors.by_global_id(info.context, id, detail_reads(info))
         return actor_of(record) if record else None
 
     @strawberry.field(description="Actors, filtered and sorted, a page at a time.")

@@ -8,11 +8,13 @@ not know (a new one, or one whose resolver needs the whole record) reads every c
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from strawberry.types.nodes import SelectedField, Selection
 
 from graph.actors import ALL_COLUMNS
+from resolvers.actors import DetailReads
 
 # Actor fields (GraphQL names) and the columns of graph.actors their answer needs. Fields that
 # resolve through other queries by the actor's id (quarters, partners, counts) need none.
@@ -102,3 +104,17 @@ def partner_needs(info: Any) -> tuple[frozenset[str], bool]:
         for e in fields(f.selections)
     )
     return columns, ties
+
+
+def detail_reads(info: Any) -> DetailReads:
+    """For one actor (``actor(id:)``): what its fields will read by its id, to start with it.
+    Partners only when asked once, without filter or cursor (the common detail page)."""
+    selected = [f for top in info.selected_fields for f in fields(top.selections)]
+    partners = [f for f in selected if f.name == "partners"]
+    ahead = None
+    if len(partners) == 1 and set(partners[0].arguments) <= {"first"}:
+        first = partners[0].arguments.get("first")
+        if first is None or isinstance(first, int):
+            columns, ties = partner_needs(SimpleNamespace(selected_fields=partners))
+            ahead = (first, columns, ties)
+    return DetailReads(quarters=any(f.name == "quarters" for f in selected), partners=ahead)
