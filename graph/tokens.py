@@ -143,6 +143,12 @@ async def verify(db: Database, token: str) -> TokenRecord | None:
     return None if record.revoked_at else record
 
 
+async def by_id(db: Database, token_id: str) -> TokenRecord | None:
+    """The token with this id as it is now (revoked ones too), or None if there is none."""
+    rows = await db.read(HASH, id=token_id)
+    return _record(rows[0]["t"]) if rows else None
+
+
 async def all_tokens(db: Database) -> list[TokenRecord]:
     return [_record(row["t"]) for row in await db.read(LIST)]
 

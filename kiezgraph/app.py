@@ -75,7 +75,11 @@ _HTTP_CODES = {
 
 # The operations a multipart request (and so a body above KIEZGRAPH_MAX_BODY_BYTES) may carry.
 UPLOAD_FIELDS: Final = frozenset({"createImport", "__typename"})
-ONLY_UPLOADS: Final = "multipart requests carry a file for createImport only; other requests are limited in size"
+ONLY_UPLOADS: Final = messages.Message(
+    "multipart requests carry a file for createImport only; other requests are limited in size",
+    "Mehrteilige Anfragen (multipart) tragen nur eine Datei für createImport; andere Anfragen sind in der Größe "
+    "begrenzt",
+)
 
 
 def _only_uploads(data: dict[str, Any]) -> bool:
@@ -174,6 +178,10 @@ class GraphQLApp(GraphQL[Context, None]):
         params = request.query_params
         if request.method != "GET" or ("query" not in params and "extensions" not in params):
             return None
+        if consistency.HEADER.lower() in request.headers:
+            # The revision here would be read before the bookmark is waited for (on a cluster,
+            # perhaps from a replica behind the client's own write): no 304 for such a request.
+            return None
         principal = principal_of(request)
         try:
             tag = caching.etag(await revision.current(self.db), principal)
@@ -194,11 +202,11 @@ class GraphQLApp(GraphQL[Context, None]):
         """A multipart request may be large (``KIEZGRAPH_MAX_UPLOAD_BYTES``, kiezgraph/middleware/
         body_limit.py) because it carries a partner list: so it must be a ``createImport`` and nothing
         else, one operation whose root fields are ``createImport`` (and ``__typename``) only."""
-        data = await super().parse_multipart(request)
-        if not _only_uploads(data):
-            for upload in _files(data.get("variables")):
+        data: Any = await super().parse_multipart(request)
+        if not isinstance(data, dict) or not _only_uploads(data):
+            for upload in _files(data):
                 await upload.close()  # the spooled temporary file, now rather than when collected
-            raise HTTPException(413, ONLY_UPLOADS)
+            raise HTTPException(413, ONLY_UPLOADS().in_(messages.negotiate(request.headers.get("accept-language"))))
         return data
 
     def _refusal(self, request: Request, status: int, message: str, code: str | None = None) -> Response:
@@ -506,7 +514,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             *web_routes(),
             *dossier_routes(lambda request: Context.for_request(db, services, principal_of(request), request=request)),
         ],
-        # The door, in the order it applies (kiezgraph/middleware): cross-origin rules, body size, who, how often.
+        # The door, in the order it applies (kiezgraph/middleware): cross-origin rules, who, how often, body size.
         middleware=[
             # First, so that preflights are answered before credentials or rates are asked for.
             Middleware(
@@ -517,7 +525,6 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
                 expose_headers=["ETag", REVISION_HEADER, "Retry-After", consistency.HEADER],
                 max_age=600,
             ),
-            Middleware(BodyLimit, max_bytes=options.max_body_bytes, upload_bytes=options.max_upload_bytes),
             Middleware(Authentication, authenticator=authenticator),
             Middleware(
                 RateLimit,
@@ -525,6 +532,8 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
                 public_per_minute=options.public_rate_per_minute,
                 shared=SharedBudget(db),
             ),
+            # Last: the upload limit depends on who asks, and no body is read for a refused caller.
+            Middleware(BodyLimit, max_bytes=options.max_body_bytes, upload_bytes=options.max_upload_bytes),
         ],
         lifespan=lifespan,
     )

@@ -45,6 +45,7 @@ from typing import Any, BinaryIO, Final
 from core import access as rules
 from core.access import Principal
 from core.context import Context
+from core.messages import Message
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
 from exchange.merging import ActorState, Additions
@@ -65,7 +66,7 @@ from exchange.plan import (
 from exchange.reading import read
 from exchange.sources import ReadError
 from exchange.vocabulary import Vocabulary
-from graph import actors, audit, imports, quarters, revision
+from graph import actors, audit, imports, quarters, revision, tokens
 from graph.actors import ActorRecord, Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
 from graph.cooperations import NewCooperation
 from graph.db import Database, Transaction
@@ -582,6 +583,8 @@ async def _in_batches(
     ):
         done = 0
         for batch in _chunks(rows, imports.BATCH):
+            if not await _still_allowed(ctx):
+                return Outcome(errors=[Refusal(RefusalCode.FORBIDDEN, CREDENTIAL_GONE())])
 
             async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
                 await write(ctx, tx, batch)
@@ -592,6 +595,24 @@ async def _in_batches(
             _report(progress, stage, done, len(rows))
     await ctx.db.write_transaction(lambda tx: imports.settle(tx, key, result.as_json()))
     return Outcome(value=result)
+
+
+CREDENTIAL_GONE: Final = Message(
+    "the token that started this import was revoked, or lost quarters, while it was written; it stopped",
+    "Der Token, der diesen Import gestartet hat, wurde während des Schreibens widerrufen oder hat Quartiere "
+    "verloren; der Import wurde angehalten",
+)
+
+
+async def _still_allowed(ctx: Context) -> bool:
+    """Before each batch of a long apply: the API token that asked for it is still live and holds
+    the quarters it held then (a revocation or handover during a minute-long import stops it; the
+    batches written so far stay). JWTs carry their rights in themselves and are not looked up."""
+    kind, _, token_id = (ctx.principal.token_id or "").partition(":")
+    if kind != "token":
+        return True
+    now = await tokens.by_id(ctx.db, token_id)
+    return now is not None and now.revoked_at is None and ctx.principal.quarters <= set(now.quarters)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

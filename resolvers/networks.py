@@ -212,7 +212,8 @@ async def analysed(ctx: Context, sel: Selection, fresh: bool = False) -> Analyse
         if entry.revision >= current:
             break
     assert entry is not None
-    return _analysed(entry, cached=False, stale=False)
+    # Every try may have joined a computation that began before the current revision.
+    return _analysed(entry, cached=False, stale=entry.revision < current)
 
 
 def _analysed(entry: Entry, cached: bool, stale: bool) -> Analysed:

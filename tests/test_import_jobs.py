@@ -14,9 +14,14 @@ import pytest
 import xlsxwriter
 from starlette.testclient import TestClient
 
+from core.access import Principal, Role
+from core.context import Context
 from graph import imports as graph_imports
+from graph import tokens
+from graph.db import Database, Neo4jSettings
 from kiezgraph.settings import ServiceOptions
-from tests.conftest import GraphQLClient, count
+from resolvers import imports as resolvers_imports
+from tests.conftest import GraphQLClient, count, issue_token, run_async
 from tests.test_imports_api import APPLY, CREATE, finished
 
 ACTORS = "MATCH (a:Actor) RETURN count(a)"
@@ -64,6 +69,34 @@ def test_a_list_above_the_body_limit_goes_in_as_a_job_the_client_polls(
     assert other.status_code == 413  # type: ignore[attr-defined]
     assert other.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"  # type: ignore[attr-defined]
 
+    # A JSON body cannot borrow the upload limit by naming multipart in its Content-Type.
+    smuggled = client.post(
+        "/graphql",
+        content=json.dumps({"query": "{ __typename }", "variables": {"pad": "x" * GENERAL_LIMIT}}),
+        headers={"Content-Type": "multipart/form-data,application/json"},
+    )
+    assert smuggled.status_code == 413
+    # Nor can an anonymous caller send a large file: only those who may import get the upload limit.
+    anonymous = client.post(
+        "/graphql",
+        headers={"Authorization": ""},
+        data={"operations": json.dumps({"query": CREATE, "variables": {"quarter": "rollberg", "file": None}})},
+        files={"0": ("partnerliste-gross.xlsx", content, "application/octet-stream")},
+    )
+    assert anonymous.status_code == 413
+    # A batch (a list of operations) is not an upload: refused in words, not with a server error.
+    batch = client.post(
+        "/graphql",
+        headers={"Accept-Language": "de"},
+        data={
+            "operations": json.dumps([{"query": CREATE, "variables": {"quarter": "rollberg", "file": None}}]),
+            "map": json.dumps({"0": ["0.variables.file"]}),
+        },
+        files={"0": ("leer.csv", b"Name\n", "text/csv")},
+    )
+    assert batch.status_code == 413 and "createImport" in batch.json()["errors"][0]["message"]
+    assert "Mehrteilige" in batch.json()["errors"][0]["message"]
+
     response = multipart(client, CREATE, {"quarter": "rollberg"}, content)
     assert response.status_code == 200, response.text  # type: ignore[attr-defined]
     payload = response.json()["data"]["createImport"]  # type: ignore[attr-defined]
@@ -81,3 +114,30 @@ def test_a_list_above_the_body_limit_goes_in_as_a_job_the_client_polls(
     assert count(reference, ACTORS) == before + ROWS
     seen = gql.data('{ quarter(slug: "rollberg") { actors(filter: {text: "Nachbarschaftsverein"}) { totalCount } } }')
     assert seen["quarter"]["actors"]["totalCount"] == ROWS  # on the network
+
+
+def test_a_long_apply_stops_when_its_token_is_revoked_or_loses_the_quarter(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    # Checked before each batch of a batched apply (resolvers/imports._in_batches): a job that runs
+    # for a minute must not go on writing for a token revoked or narrowed meanwhile.
+    secret = issue_token(neo4j_settings, "manager", ["rollberg", "flughafenstrasse"])
+    parsed = tokens.parse(secret)
+    assert parsed is not None
+    token_id = parsed[0]
+    manager = Principal(Role.MANAGER, frozenset({"rollberg", "flughafenstrasse"}), f"token:{token_id}")
+
+    async def allowed(db: Database) -> bool:
+        return await resolvers_imports._still_allowed(Context.for_request(db, principal=manager))
+
+    assert run_async(neo4j_settings, allowed)
+    run_async(neo4j_settings, lambda db: db.write_transaction(lambda tx: tokens.withdraw(tx, "rollberg", [token_id])))
+    assert not run_async(neo4j_settings, allowed)  # a handover took one of its quarters
+    narrowed = Principal(Role.MANAGER, frozenset({"flughafenstrasse"}), f"token:{token_id}")
+
+    async def narrowed_allowed(db: Database) -> bool:
+        return await resolvers_imports._still_allowed(Context.for_request(db, principal=narrowed))
+
+    assert run_async(neo4j_settings, narrowed_allowed)
+    run_async(neo4j_settings, lambda db: db.write_transaction(lambda tx: tokens.revoke(tx, token_id)))
+    assert not run_async(neo4j_settings, narrowed_allowed)

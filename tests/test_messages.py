@@ -138,14 +138,18 @@ def test_the_doors_refusals_speak_german_when_asked(client: Any) -> None:
     assert too_large.json()["errors"][0]["message"].startswith("Anfragen haben höchstens ")
 
 
-_STARTS = {  # how each kind of reason begins in German
+_STARTS = {  # how each kind of reason reads in German (analysis/reasons.py)
     "SHARED_PARTNERS": ("1 gemeinsamer Partner: ", "gemeinsame Partner: "),
+    "NETWORK_PROXIMITY": ("im Netzwerk nah: ",),
     "SHARED_ACTION_FIELDS": ("arbeitet auch zu ",),
+    "SHARED_THEMES": ("kooperiert zu denselben Themen ",),
     "SAME_QUARTER": ("aktiv in ",),
     "NEIGHBOURING_QUARTER": ("aktiv im Nachbarquartier ",),
     "DISTANCE": (" m entfernt",),
     "COMPLEMENTARY_TYPE": ("eine andere Art von Akteur (",),
-    "RECENT_ACTIVITY": ("jüngste Kooperation seit ",),
+    "RECENT_ACTIVITY": ("letzte Kooperation begann ",),
+    "WELL_CONNECTED": ("gut vernetzt: ",),
+    "ACTIVE": (" in den letzten drei Jahren",),
 }
 
 
