@@ -38,10 +38,10 @@ def _network(driver: neo4j.Driver, actors: int) -> None:
     )
 
 
-def _round_trips(client: TestClient, query: str) -> tuple[int, dict]:
+def _round_trips(client: TestClient, query: str, variables: dict | None = None) -> tuple[int, dict]:
     db = client.app.state.db  # type: ignore[attr-defined]
     before = db.round_trips
-    body = client.post("/graphql", json={"query": query}).json()
+    body = client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
     assert "errors" not in body, body
     return db.round_trips - before, body["data"]
 
@@ -91,6 +91,42 @@ def test_an_actor_detail_read_ahead_answers_as_field_by_field(demo: neo4j.Driver
     missing = base64.b64encode(b"Actor:no-such-actor").decode()
     gone = client.post("/graphql", json={"query": DETAIL % "", "variables": {"id": missing}}).json()
     assert gone == {"data": {"actor": None}}
+
+
+W2 = """query($id: ID!) { actor(id: $id) { id name type description version
+  quarters { quarter { name slug } since until role } actionFields { key name }
+  partners(first: 20) { totalCount edges { node { id name type } cooperation { kind since until intensity } } } } }"""
+
+
+def test_an_actor_detail_is_one_statement(demo: neo4j.Driver, client: TestClient) -> None:
+    records, _, _ = demo.execute_query(
+        "MATCH (a:Actor)-[:ACTIVE_IN]->() WITH a ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 1 RETURN a.id AS id"
+    )
+    actor_id = base64.b64encode(f"Actor:{records[0]['id']}".encode()).decode()
+    client.post("/graphql", json={"query": "{ actionFields { key } }"})  # the catalogue in memory
+    trips, data = _round_trips(client, W2, {"id": actor_id})
+    assert trips == 2  # the token check, then the actor with its quarters and partners
+    actor = data["actor"]
+    assert actor["quarters"] and actor["actionFields"] and actor["partners"]["edges"]
+    assert actor["partners"]["totalCount"] >= len(actor["partners"]["edges"])
+    # The same answer as field by field (a filter argument keeps the partners out of the one statement).
+    plain = W2.replace("partners(first: 20)", "partners(first: 20, filter: null)")
+    by_field = client.post("/graphql", json={"query": plain, "variables": {"id": actor_id}}).json()
+    assert by_field == {"data": data}
+
+
+def test_an_ego_network_is_one_statement_with_its_revision(demo: neo4j.Driver, client: TestClient) -> None:
+    records, _, _ = demo.execute_query(
+        "MATCH (a:Actor) WITH a ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 1 RETURN a.id AS id"
+    )
+    actor_id = base64.b64encode(f"Actor:{records[0]['id']}".encode()).decode()
+    query = "query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { revision nodeCount edges { id } } }"
+    client.post("/graphql", json={"query": "{ __typename }"})  # the token check is cached after this
+    trips, data = _round_trips(client, query, {"id": actor_id})
+    assert trips == 2  # the token check, then the network with its revision
+    assert data["egoNetwork"]["nodeCount"] > 1 and data["egoNetwork"]["edges"]
+    state, _, _ = demo.execute_query("MATCH (s:NetworkState {id: 'network'}) RETURN s.revision AS r")
+    assert data["egoNetwork"]["revision"] == (state[0]["r"] if state else 0)
 
 
 CREATE = """mutation($input: CreateActorInput!) { createActor(input: $input) {
