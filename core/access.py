@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
-from core.messages import Message
+from core.messages import Message, Text
 
 
 class Role(str, Enum):  # noqa: UP042 - a str mixin, not StrEnum: str(role) stays "Role.ADMIN" as before
@@ -59,7 +59,7 @@ class Rule:
     def role_names(self) -> list[str]:
         return [r.value for r in Role if r in self.roles]  # in the order of Role
 
-    def needs(self, what: str | None = None) -> str:
+    def needs(self, what: str | None = None) -> Text:
         """The refusal's message: "<what> needs a manager or admin token" (a Text: German too)."""
         listed = " or ".join(self.role_names)
         german = " oder ".join(ROLE_NAMES[r].de for r in Role if r in self.roles)
