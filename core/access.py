@@ -107,6 +107,9 @@ _WHAT_DE: Final = {
     "changing this cooperation": "Diese Kooperation ändern",
     "ending this cooperation": "Diese Kooperation beenden",
     "deleting a cooperation (to end one, use endCooperation)": "Eine Kooperation löschen (zum Beenden: endCooperation)",
+    "deleting a project recorded by mistake (to stop one, withdraw it)": (
+        "Ein versehentlich erfasstes Projekt löschen (zum Beenden: zurückziehen)"
+    ),
     "adding a contact person to this actor": "Diesem Akteur eine Kontaktperson hinzufügen",
     "changing this contact person": "Diese Kontaktperson ändern",
     "removing this contact person": "Diese Kontaktperson entfernen",
@@ -215,6 +218,12 @@ UPDATE_PROJECT = _rule(
     f"{_PROJECTS_OWN}; they add or remove only their own active quarters",
 )
 ADVANCE_PROJECT = _rule("advanceProject", _WRITERS, "moving this project on", _PROJECTS_OWN)
+DELETE_PROJECT = _rule(
+    "deleteProject",
+    _WRITERS,
+    "deleting a project recorded by mistake (to stop one, withdraw it)",
+    f"{_PROJECTS_OWN}, still ideas without a council decision",
+)
 RECORD_COUNCIL_DECISION = _rule(
     "recordCouncilDecision",
     _WRITERS,

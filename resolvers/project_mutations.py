@@ -32,6 +32,7 @@ from resolvers.commands import (
     AddCouncilSeat,
     AdvanceProject,
     CreateProject,
+    DeleteProject,
     EndCouncilSeat,
     ProjectPartner,
     RecordCouncilDecision,
@@ -436,6 +437,38 @@ async def advance_project(ctx: Context, data: AdvanceProject) -> Outcome[Project
         )
 
     return await run(ctx, work, Call("advanceProject", data), then=lambda _: _reload(ctx, local))
+
+
+async def delete_project(ctx: Context, data: DeleteProject) -> Outcome[ProjectRecord]:
+    """Delete a project recorded by mistake: only while it is an idea on which no council has
+    decided. Later a project is withdrawn, so that funds, steps and decisions stay on record."""
+    local = ids.decode_as(data.id, "Project")
+    if local is None:
+        return Outcome(errors=[not_found("project", data.id, "input", "id")])
+    deleted: list[ProjectRecord] = []  # the payload shows it as it was; a replay has nothing to show
+
+    async def work(tx: Transaction) -> None:
+        current = await _locked(ctx, tx, local, data.id, data.version, rules.DELETE_PROJECT)
+        decided = (await projects.decisions_of(tx, [local])).get(local, [])
+        if current.status != "idea" or decided:
+            status = "decided on" if decided and current.status == "idea" else current.status
+            raise Rejected(
+                Refusal(
+                    RefusalCode.INVALID_TRANSITION,
+                    texts.ONLY_IDEAS_DELETED(status=status),
+                    ("input", "id"),
+                    {"from": current.status, "to": "deleted", "allowed": list(TRANSITIONS[current.status])},
+                )
+            )
+        await projects.delete(tx, local)
+        await record_change(tx, ctx.principal, "Project", local, "delete", current.snapshot(), None)
+        deleted[:] = [current]
+
+    async def as_it_was(_: None) -> ProjectRecord | None:
+        ctx.loaders.forget_project(local)
+        return deleted[0] if deleted else None
+
+    return await run(ctx, work, Call("deleteProject", data), then=as_it_was)
 
 
 # ---- council decisions -----------------------------------------------------------------------

@@ -336,6 +336,12 @@ NOT_ITS_QUARTER: Final = Message(
     "the deciding council must be that of one of the project's quarters ({quarters})",
     "Entscheiden muss der Rat eines der Quartiere des Projekts ({quarters})",
 )
+ONLY_IDEAS_DELETED: Final = Message(
+    "only a project that is still an idea without a council decision can be deleted (this one is {status}); "
+    "withdraw it instead (advanceProject to withdrawn), so its record stays",
+    "Löschen lässt sich nur ein Projekt, das noch eine Idee ohne Gremienbeschluss ist (dieses ist {status}); "
+    "bitte stattdessen zurückziehen (advanceProject zu withdrawn), damit es erhalten bleibt",
+)
 NEGATIVE_VOTES: Final = Message("votes are counted from 0", "Stimmen werden ab 0 gezählt")
 SEAT_TWICE: Final = Message(
     "this organisation already holds a seat on this council over an overlapping time",
