@@ -28,7 +28,8 @@ import datetime as dt
 import math
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -92,6 +93,8 @@ class DayView:
     latest: np.ndarray  # ordinal of the latest start by the day (_LOW: none)
     partners_lat: np.ndarray  # mean location of the partners of begun ties (nan: none located)
     partners_lon: np.ndarray
+    # Each candidate's features that do not depend on who asks, by (actor index, asOf), filled as asked.
+    bases: dict[tuple[int, dt.date | None], tuple[Any, ...]] = field(default_factory=dict, compare=False)
 
 
 class Snapshot:
@@ -115,6 +118,7 @@ class Snapshot:
         for i, a in enumerate(self.actors):
             for slug, since, until in a.memberships:
                 self.members.setdefault(slug, []).append((i, since, until))
+        self.member_ids = {q: np.unique([k for k, _, _ in ms]).astype(np.int64) for q, ms in self.members.items()}
         self.working_on: dict[str, set[int]] = {}
         for i, a in enumerate(self.actors):
             for f in a.action_fields:
@@ -294,17 +298,21 @@ class Snapshot:
 
         chosen: set[int] = set()
         # the walk: the closest reached actors that may be suggested
-        reached = [self.index[c] for c, w in walk.items() if w > 0 and c != actor and c in self.index]
-        walked = [k for k in open_(reached).tolist() if allowed(k)]
-        walked.sort(key=lambda k: (-walk[self.ids[k]], self.ids[k]))
-        chosen.update(walked[:pool])
+        reached = [c for c, w in walk.items() if w > 0 and c != actor and c in self.index]
+        if reached:
+            ks = np.array([self.index[c] for c in reached], dtype=np.int64)
+            ws = np.array([walk[c] for c in reached], dtype=float)
+            keep = self.listed[ks] & ~np.isin(ks, ruled_out)
+            if wanted_types or (wanted_fields and require_field):
+                keep &= np.array([allowed(k) for k in ks.tolist()], dtype=bool)
+            ks, ws = ks[keep], ws[keep]
+            chosen.update(ks[np.lexsort((self.id_rank[ks], -ws))][:pool].tolist())
         # the quarters in focus, the best connected first
-        focus = open_({k for q in quarters for k, s, u in self.members.get(q, ()) if self._member(s, u, as_of)})
-        chosen.update(self._best_connected(v, focus, pool))
+        chosen.update(self._best_connected(v, open_(self._members_of(quarters, as_of)), pool))
         # the action fields in the quarters in focus or next to them, the best connected first
         if wanted_fields:
-            near = {k for q in nearby for k, s, u in self.members.get(q, ()) if self._member(s, u, as_of)}
-            on_fields = near & {k for f in wanted_fields for k in self.working_on.get(f, ())}
+            on_fields = set(self._members_of(nearby, as_of).tolist())
+            on_fields &= {k for f in wanted_fields for k in self.working_on.get(f, ())}
             chosen.update(self._best_connected(v, open_(on_fields), pool))
         # nearby, the nearest first
         if here is not None:
@@ -323,6 +331,14 @@ class Snapshot:
     @staticmethod
     def _member(since: dt.date | None, until: dt.date | None, as_of: dt.date | None) -> bool:
         return as_of is None or ((since is None or since <= as_of) and (until is None or until >= as_of))
+
+    def _members_of(self, quarters: Sequence[str], as_of: dt.date | None) -> np.ndarray:
+        """The distinct members of ``quarters`` (of the day ``as_of``; without it every member ever)."""
+        if as_of is None:
+            found = [self.member_ids[q] for q in quarters if q in self.member_ids]
+            return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        ks = {k for q in quarters for k, s, u in self.members.get(q, ()) if self._member(s, u, as_of)}
+        return np.fromiter(ks, dtype=np.int64, count=len(ks))
 
     def _best_connected(self, v: DayView, ks: np.ndarray, pool: int) -> list[int]:
         if not len(ks):
@@ -345,21 +361,33 @@ class Snapshot:
         self, v: DayView, k: int, as_of: dt.date | None, walk: Mapping[str, float], shared: Shared
     ) -> Candidate:
         a = self.actors[k]
-        location, estimated = self._location(v, k)
-        latest = int(v.latest[k])
+        base = v.bases.get((k, as_of))
+        if base is None:  # what does not depend on the asking actor, kept for the day (hubs are in many pools)
+            location, estimated = self._location(v, k)
+            latest = int(v.latest[k])
+            base = v.bases[(k, as_of)] = (
+                self._quarters(k, as_of),
+                location,
+                dt.date.fromordinal(latest) if latest != _LOW else None,
+                int(v.degree[k]),
+                int(v.recent[k]),
+                self._tie_fields(v, k),
+                estimated,
+            )
+        quarters, location, latest_activity, degree, recent, tie_fields, estimated = base
         return Candidate(
             id=a.id,
             name=a.name,
             type=a.type,
-            quarters=self._quarters(k, as_of),
+            quarters=quarters,
             action_fields=a.action_fields,
             location=location,
-            latest_activity=dt.date.fromordinal(latest) if latest != _LOW else None,
+            latest_activity=latest_activity,
             shared=shared.get(a.id, ()),
             walk=walk.get(a.id, 0.0),
-            degree=int(v.degree[k]),
-            recent=int(v.recent[k]),
-            tie_fields=self._tie_fields(v, k),
+            degree=degree,
+            recent=recent,
+            tie_fields=tie_fields,
             location_estimated=estimated,
         )
 
