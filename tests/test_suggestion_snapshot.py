@@ -140,7 +140,7 @@ def test_the_snapshot_builds_the_same_pools_and_suggestions_as_neo4j(
             assert from_memory.subject.location == pytest.approx(from_db.subject.location), name
             assert sorted(from_memory.subject.tie_fields) == sorted(from_db.subject.tie_fields), name
             assert len(a) > 0, name
-            for ask in ASKS:
+            for ask in ASKS if name in ("hub", "median") else ASKS[:1]:  # every option for two, to keep it short
                 global_id = ids.encode("Actor", actor)
                 cold = Services()  # nothing kept: the database answers (and a build is asked for)
                 try:
