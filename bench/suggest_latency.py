@@ -20,12 +20,16 @@ import asyncio
 import datetime as dt
 import os
 import statistics
+import sys
 import time
 
 import httpx2 as httpx
 
 from analysis import proximity
+from analysis import suggestions as scoring
+from bench import replica
 from bench.common import Timing, admin_token, api_server, neo4j_with_network
+from bench.generate import generate
 from graph import suggestions as graph_suggestions
 from graph.db import Database, Neo4jSettings
 from resolvers import ids
@@ -99,11 +103,45 @@ async def measure(base: str, token: str, actors: list[str], rounds: int) -> tupl
         return Timing("suggestPartners", samples), from_snapshot
 
 
+def in_process(rounds: int) -> None:
+    """The snapshot path without HTTP and Neo4j: pool (neighbourhood, PageRank, candidates) and ranking
+    for the same actors, wall time and the thread's CPU time (what the request costs on a quiet core)."""
+    network = generate(2027)
+    degrees = dict.fromkeys(network.actor_ids(), 0) | network.degrees()
+    started = time.perf_counter()
+    day = replica.Day(network, dt.date.today(), None)
+    built = time.perf_counter() - started
+    day.snapshot.day(day.day)
+    print(f"snapshot of {len(network.actors)} actors and {len(network.cooperations)} cooperations: {built:.1f} s")
+    print("| actors | pool ms (median / p95) | ranking ms (median / p95) | CPU ms, both (median / p95) | load 1 min |")
+    print("|---|---:|---:|---:|---:|")
+    for name, actors in groups(degrees).items():
+        pool_ms, rank_ms, cpu_ms = [], [], []
+        for _ in range(rounds):
+            for a in actors:
+                wall, cpu = time.perf_counter(), time.thread_time()
+                candidates, context = replica.pool(day, a)
+                ranked = time.perf_counter()
+                scoring.rank(candidates, context, scoring.DEFAULT_MODEL, 10)
+                pool_ms.append((ranked - wall) * 1000)
+                rank_ms.append((time.perf_counter() - ranked) * 1000)
+                cpu_ms.append((time.thread_time() - cpu) * 1000)
+        print(f"| {name} | {_mp(pool_ms)} | {_mp(rank_ms)} | {_mp(cpu_ms)} | {os.getloadavg()[0]:.1f} |")
+
+
+def _mp(samples: list[float]) -> str:
+    t = Timing("", samples)
+    return f"{t.median:.0f} / {t.p95:.0f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--neo4j", action="store_true", help="measure before the snapshot is ready (the Neo4j path)")
+    parser.add_argument("--in-process", action="store_true", help="only the snapshot path, without HTTP and Neo4j")
     args = parser.parse_args()
+    if args.in_process:
+        in_process(args.rounds)
+        return
     with neo4j_with_network() as (settings, network):
         degrees = dict.fromkeys(network.actor_ids(), 0) | network.degrees()
         chosen = groups(degrees)
@@ -123,7 +161,9 @@ def main() -> None:
                 )
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--in-process" in sys.argv:
+    main()
+elif __name__ == "__main__":
     print(
         "| actors | n | partners | median ms | p95 ms | PageRank ms (median / max) | neighbourhood read (actors) "
         "| from the snapshot | load 1 min |"
