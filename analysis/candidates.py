@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from analysis import proximity
+from graph.quarters import QuarterRecord
 from graph.suggestions import (
     EXPAND,
     NEARBY_RADIUS_M,
@@ -100,7 +101,10 @@ class DayView:
 class Snapshot:
     """The network of one revision in memory (see the module docstring)."""
 
-    def __init__(self, actors: Sequence[SnapshotActor], ties: Sequence[SnapshotTie]) -> None:
+    def __init__(
+        self, actors: Sequence[SnapshotActor], ties: Sequence[SnapshotTie], quarters: Sequence[QuarterRecord] = ()
+    ) -> None:
+        self.quarters = list(quarters)  # every quarter of the revision (the resolver's neighbouring quarters)
         self.actors = list(actors)
         self.ids = [a.id for a in self.actors]
         self.index = {a: i for i, a in enumerate(self.ids)}

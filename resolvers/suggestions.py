@@ -25,6 +25,7 @@ from core import access as rules
 from core.context import Context
 from core.latest import Entry, Latest, Work
 from core.timing import phase
+from graph import quarters as graph_quarters
 from graph import revision, suggestions
 from graph.actors import ActorRecord
 from graph.db import Database
@@ -158,7 +159,8 @@ def snapshot_work(db: Database) -> Work:
         if kept is not None and kept.revision >= current:
             return None
         actors, ties = await suggestions.snapshot_rows(db)
-        snapshot = await asyncio.to_thread(in_memory.Snapshot, actors, ties)
+        every_quarter = await graph_quarters.all_quarters(db)
+        snapshot = await asyncio.to_thread(in_memory.Snapshot, actors, ties, every_quarter)
         return Entry(snapshot, current, dt.datetime.now(dt.UTC))
 
     return work
@@ -186,7 +188,7 @@ async def pool(
     # Candidates are looked for under every generation of the fields (the 2010s ones too) ...
     focus_fields = list(await expand_action_fields(ctx, [action_field])) if action_field else []
     own_fields = list(await expand_action_fields(ctx, list(subject.action_fields))) if subject.action_fields else []
-    all_quarters = await quarters.all_quarters(ctx)
+    all_quarters = snapshot.quarters if snapshot is not None else await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
     if snapshot is not None:
         candidates = await asyncio.to_thread(
