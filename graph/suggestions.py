@@ -377,27 +377,40 @@ class SnapshotTie:
     action_fields: tuple[str, ...]
 
 
-# Every actor with what suggestions read of it (dates as ISO text: cheaper to decode than driver dates).
+# Actors with what suggestions read of them, a page at a time in id order after $after (dates as ISO text:
+# cheaper to decode than driver dates).
 SNAPSHOT_ACTORS: Final[LiteralString] = """
-MATCH (a:Actor)
+MATCH (a:Actor) WHERE a.id > $after
+WITH a ORDER BY a.id LIMIT $page
 RETURN a.id AS id, a.name AS name, a.type AS type, a.archived = false AS listed,
        a.location.latitude AS lat, a.location.longitude AS lon, toString(date(a.createdAt)) AS created,
        [(a)-[m:ACTIVE_IN]->(q:Quarter) | [q.slug, toString(m.since), toString(m.until)]] AS quarters,
        [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields
 """
 
-# Every cooperation once (stored once, read in its stored direction), with its dates and action fields.
+# The cooperations stored from the actors $ids (each cooperation once, in its stored direction), with their
+# dates and action fields.
 SNAPSHOT_TIES: Final[LiteralString] = """
-MATCH (a:Actor)-[k:COOPERATES_WITH]->(b:Actor)
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})-[k:COOPERATES_WITH]->(b:Actor)
 RETURN a.id AS a, b.id AS b, toString(k.since) AS since, toString(k.until) AS until,
        toString(date(k.createdAt)) AS created, k.actionFields AS fields
 """
+SNAPSHOT_PAGE = 2000  # actors per read: each read stays well inside the query timeout on a busy machine
 
 
 async def snapshot_rows(db: Database) -> tuple[list[SnapshotActor], list[SnapshotTie]]:
-    """Every actor and every cooperation, as the in-memory snapshot is built from them."""
-    actor_rows = await db.read(SNAPSHOT_ACTORS)
-    tie_rows = await db.read(SNAPSHOT_TIES)
+    """Every actor and every cooperation, as the in-memory snapshot is built from them (read in pages: on a
+    busy machine one read of 50,000 cooperations ran into the query timeout)."""
+    actor_rows: list[dict[str, Any]] = []
+    while True:  # in pages, so that no read of a large network runs into the query timeout
+        page = await db.read(SNAPSHOT_ACTORS, after=actor_rows[-1]["id"] if actor_rows else "", page=SNAPSHOT_PAGE)
+        actor_rows += page
+        if len(page) < SNAPSHOT_PAGE:
+            break
+    tie_rows: list[dict[str, Any]] = []
+    for start in range(0, len(actor_rows), SNAPSHOT_PAGE):
+        tie_rows += await db.read(SNAPSHOT_TIES, ids=[r["id"] for r in actor_rows[start : start + SNAPSHOT_PAGE]])
     actors = [
         SnapshotActor(
             r["id"],
