@@ -31,7 +31,7 @@ from analysis import structure
 from analysis import suggestions as scoring
 from bench import ranking, replica
 from bench.evaluate_suggestions import Task, planted, temporal
-from bench.grow import HELD_OUT, TUNING
+from bench.grow import HELD_OUT, TUNING, Growth
 from bench.suggestion_experiments import new_partners
 
 MIN_POSITIVES = 200
@@ -41,8 +41,57 @@ N = len(scoring.SIGNALS)
 Data = dict[str, tuple[list[str], np.ndarray]]
 
 
+# A third growth, written down at 19:17 UTC after B's single run and before any run on it, to test the
+# rules B suggested (bench/RESULTS.md, third round): evaluated once, never tuned on.
+GROWTH_C = Growth(
+    name="growth C (held out, third round)",
+    seed=93,
+    actors=3500,
+    cooperations=14_000,
+    quarters=28,
+    project=0.30,
+    closure=0.20,
+    proximity=0.15,
+    popularity=0.15,
+    noise=0.20,
+    reach_m=1100.0,
+    theme=0.5,
+    network_recruit=0.3,
+    founders=0.3,
+    leaving=0.15,
+    ending=0.30,
+    located=0.7,
+    field_drop=0.3,
+    field_add=0.2,
+    spread_m=700.0,
+)
+
+
 def task_of(key: str, test_actors: int) -> Task:
-    return planted(11, test_actors) if key == "planted" else temporal(TUNING if key == "A" else HELD_OUT, test_actors)
+    if key == "planted":
+        return planted(11, test_actors)
+    return temporal({"A": TUNING, "B": HELD_OUT, "C": GROWTH_C}[key], test_actors)
+
+
+def select(data: Data, labels: dict[str, set[str]]) -> str:
+    """The feature set a deployment would choose on its own history alone: two-fold by actor (seeded),
+    each set fitted on one half and scored by nDCG@10 on the other; the best mean wins."""
+    actors = sorted(data)
+    random.Random(11).shuffle(actors)
+    halves = [actors[::2], actors[1::2]]
+    best, best_score = "", -1.0
+    for name, wanted in SETS.items():
+        cols = [COLUMNS.index(c) for c in wanted]
+        scores = []
+        for fit_on, score_on in (halves, halves[::-1]):
+            coef = fit({a: data[a] for a in fit_on}, labels, cols)
+            ranked = rank({a: data[a] for a in score_on}, lambda x, c=cols, w=coef: x[:, c] @ w)
+            scores += [ranking.per_actor(ranked[a], labels[a])[3] for a in score_on if labels.get(a)]
+        score = float(np.mean(scores))
+        print(f"  inner validation, {name}: nDCG@10 {score:.4f}")
+        if score > best_score:
+            best, best_score = name, score
+    return best
 
 
 def matrix(task: Task, day: dt.date, actors: list[str], exclude_all: bool) -> Data:
@@ -132,7 +181,7 @@ def describe(cols: list[int], coef: np.ndarray) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", choices=["planted", "A", "B"], required=True)
+    parser.add_argument("--task", choices=["planted", "A", "B", "C"], required=True)
     parser.add_argument("--test-actors", type=int, default=100_000, help="default: every actor with a new partner")
     parser.add_argument("--curve", action="store_true")
     args = parser.parse_args()
@@ -163,6 +212,24 @@ def main() -> None:
             coef = shipped
             print(f"per deployment, {name}: fewer than {MIN_POSITIVES} positives — falls back to the shipped one")
         methods[f"per deployment, {name}"] = lambda x, c=cols, w=coef: x[:, c] @ w
+    # Two rules suggested by B's single run (so tested cleanly only on growth C):
+    # (a) structure only, refitted per deployment; without history the shipped signals + structure;
+    # (b) the feature set the deployment's own history chooses (select); without history signals + structure.
+    full = [COLUMNS.index(c) for c in SETS["signals + structure"]]
+    if own_pos >= MIN_POSITIVES:
+        cols = [COLUMNS.index(c) for c in SETS["structure only"]]
+        coef = fit(own, own_labels, cols)
+        chosen = select(own, own_labels)
+        print(f"rule (b) chooses: {chosen}")
+        chosen_cols = [COLUMNS.index(c) for c in SETS[chosen]]
+        chosen_coef = fit(own, own_labels, chosen_cols)
+    else:
+        cols = chosen_cols = full
+        coef = chosen_coef = fit(fallback, fallback_labels, full)
+    methods["rule (a): structure per deployment, else shipped signals + structure"] = lambda x: x[:, cols] @ coef
+    methods["rule (b): set chosen on own history, else shipped signals + structure"] = lambda x: (
+        x[:, chosen_cols] @ chosen_coef
+    )
     if args.curve and own_pos >= MIN_POSITIVES:
         cols = [COLUMNS.index(c) for c in SETS["signals + structure"]]
         actors = sorted(own)
