@@ -45,10 +45,11 @@ from typing import Any, BinaryIO, Final
 from core import access as rules
 from core.access import Principal
 from core.context import Context
-from core.messages import Message
+from core.messages import Message, Text, verbatim
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
 from exchange.merging import ActorState, Additions
+from exchange.messages import Issue
 from exchange.model import Membership, ParsedFile, RowKey, SheetActor
 from exchange.plan import (
     ActorStep,
@@ -73,7 +74,7 @@ from graph.db import Database, Transaction
 from graph.ids import derived_id, new_id
 from graph.names import name_key
 from graph.quarters import QuarterRecord
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import (
     actor_write_error,
     cooperation_write_error,
@@ -88,11 +89,18 @@ from resolvers.writes import run
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 # ---- messages (all user-facing text of this module, kept together for translation) ------------
-UNDECIDED: Final = "{n} row(s) await a decision (merge, create or skip): {rows}"
-BAD_DECISION: Final = "this decision cannot be taken: {reason}"
-UNKNOWN_MERGE_TARGET: Final = "no live actor with id {id!r} to merge into"
-FILE_ERRORS: Final = "the file cannot be imported as it is: {reason}"
-ROW_REFUSED: Final = "row {row}: {reason}"
+UNDECIDED: Final = Message(
+    "{n} row(s) await a decision (merge, create or skip): {rows}",
+    "{n} Zeile(n) warten auf eine Entscheidung (zusammenführen, neu anlegen oder überspringen): {rows}",
+)
+BAD_DECISION: Final = Message("this decision cannot be taken: {reason}", "Diese Entscheidung geht nicht: {reason}")
+UNKNOWN_MERGE_TARGET: Final = Message(
+    "no live actor with id {id!r} to merge into", "Kein bestehender Akteur mit der ID {id!r} zum Zusammenführen"
+)
+FILE_ERRORS: Final = Message(
+    "the file cannot be imported as it is: {reason}", "Die Datei lässt sich so nicht importieren: {reason}"
+)
+ROW_REFUSED: Final = Message("row {row}: {reason}", "Zeile {row}: {reason}")
 _SHOWN: Final = 10  # rows named in a message; the rest are counted
 
 
@@ -205,8 +213,13 @@ def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
     return review(p, on_actors, on_cooperations) if decisions else p
 
 
+def said(issue: Issue) -> Text:
+    """A file's issue (exchange/messages.py says it in both languages) as a refusal's message."""
+    return verbatim(issue.text("en"), issue.text("de"))
+
+
 def decision_refusals(error: InvalidDecision) -> list[Refusal]:
-    return [invalid(BAD_DECISION.format(reason=i.text("en")), "decisions", f"{i.sheet}!{i.row}") for i in error.issues]
+    return [invalid(BAD_DECISION(reason=said(i)), "decisions", f"{i.sheet}!{i.row}") for i in error.issues]
 
 
 def import_key(content_digest: str, options: Options, decisions: Sequence[RowDecision]) -> str:
@@ -421,7 +434,7 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
     slugs |= {m.quarter for mw in w.merges for m in mw.memberships}
     quarter_rows = await quarters.by_slugs(db, sorted(slugs))
     errors = [
-        Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", ("rows",), {"slug": slug})
+        Refusal(RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), ("rows",), {"slug": slug})
         for slug in sorted(slugs - set(quarter_rows))
     ]
     asked: dict[str, list[QuarterTie]] = {}
@@ -465,7 +478,7 @@ def _merge_rights(
 
 
 def _at(refusal: Refusal, key: RowKey) -> Refusal:
-    return Refusal(refusal.code, ROW_REFUSED.format(row=key, reason=refusal.message), ("rows", str(key)))
+    return Refusal(refusal.code, ROW_REFUSED(row=key, reason=refusal.message), ("rows", str(key)))
 
 
 async def _merge_targets(db: Database, w: _Writes, p: ImportPlan) -> list[Refusal]:
@@ -479,7 +492,7 @@ async def _merge_targets(db: Database, w: _Writes, p: ImportPlan) -> list[Refusa
         return []
     live = {c.id for c in await imports.candidates(db, [], sorted(wanted), [])}
     return [
-        invalid(UNKNOWN_MERGE_TARGET.format(id=ids.encode("Actor", i)), "decisions", str(k))
+        invalid(UNKNOWN_MERGE_TARGET(id=ids.encode("Actor", i)), "decisions", str(k))
         for i, k in wanted.items()
         if i not in live
     ]
@@ -506,14 +519,15 @@ async def apply(
     if refusal is not None:
         return Outcome(errors=[refusal])
     if any(i.is_error for i in parsed.issues):
-        reason = "; ".join(i.text("en") for i in parsed.issues if i.is_error)
-        return Outcome(errors=[invalid(FILE_ERRORS.format(reason=reason), "file")])
+        reasons = [i for i in parsed.issues if i.is_error]
+        reason = verbatim("; ".join(i.text("en") for i in reasons), "; ".join(i.text("de") for i in reasons))
+        return Outcome(errors=[invalid(FILE_ERRORS(reason=reason), "file")])
     try:
         p = await reviewed(ctx.db, await plan(ctx.db, parsed), decisions)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
-        return Outcome(errors=[invalid(UNDECIDED.format(n=len(p.undecided), rows=_rows(p.undecided)), "decisions")])
+        return Outcome(errors=[invalid(UNDECIDED(n=len(p.undecided), rows=_rows(p.undecided)), "decisions")])
     w, errors = _writes(p, file, key)
     errors += await _merge_targets(ctx.db, w, p)
     if not errors:
@@ -723,10 +737,21 @@ def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
 # ---- import jobs (the GraphQL way: upload, review, apply, and a status to poll) -----------------
 
 MAX_DECISIONS: Final = 20_000
-NO_JOB: Final = "no import with id {id!r} (imports are kept for an hour after their last use, for their creator only)"
-NOT_A_FILE: Final = "`file` must be a file sent as a multipart request (GraphQL multipart request spec)"
-BUSY: Final = "this import is being applied or was applied already; start a new import for another file"
-TOO_MANY: Final = f"at most {MAX_DECISIONS} decisions per request"
+NO_JOB: Final = Message(
+    "no import with id {id!r} (imports are kept for an hour after their last use, for their creator only)",
+    "Kein Import mit der ID {id!r} (Importe bleiben eine Stunde nach der letzten Verwendung erhalten, nur für "
+    "die Person, die sie angelegt hat)",
+)
+NOT_A_FILE: Final = Message(
+    "`file` must be a file sent as a multipart request (GraphQL multipart request spec)",
+    "„file“ muss eine Datei sein, gesendet als Multipart-Anfrage (GraphQL multipart request spec)",
+)
+BUSY: Final = Message(
+    "this import is being applied or was applied already; start a new import for another file",
+    "Dieser Import wird gerade übernommen oder wurde schon übernommen; für eine andere Datei bitte einen neuen "
+    "Import beginnen",
+)
+TOO_MANY: Final = Message("at most {limit} decisions per request", "Höchstens {limit} Entscheidungen je Anfrage")
 STOPPED: Final = (
     "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
     "import again writes the rest and nothing twice"
@@ -783,12 +808,12 @@ async def create_job(
     if refusal is not None:
         return Outcome(errors=[refusal])
     if not isinstance(content, bytes):
-        return Outcome(errors=[invalid(NOT_A_FILE, "file")])
+        return Outcome(errors=[invalid(NOT_A_FILE(), "file")])
     options = Options(quarter=quarter.strip().lower() if quarter else None, sheet=sheet)
     try:
         parsed = await asyncio.to_thread(read_file, io.BytesIO(content), options, name=file)
     except ReadError as error:
-        return Outcome(errors=[invalid(error.issue.text("en"), "file")])
+        return Outcome(errors=[invalid(said(error.issue), "file")])
     job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed))
     ctx.services.jobs.put(job.id, ctx.principal.label, job)
     return Outcome(value=job)
@@ -806,11 +831,11 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
         return Outcome(errors=[refusal])
     job = find_job(ctx, job_id)
     if job is None:
-        return Outcome(errors=[invalid(NO_JOB.format(id=job_id), "id")])
+        return Outcome(errors=[invalid(NO_JOB(id=job_id), "id")])
     if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
-        return Outcome(errors=[invalid(BUSY, "id")])
+        return Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
-        return Outcome(errors=[invalid(TOO_MANY, "decisions")])
+        return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
         new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed), merged)
@@ -839,11 +864,11 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
         return Outcome(errors=[refusal])
     job = find_job(ctx, job_id)
     if job is None:
-        return Outcome(errors=[invalid(NO_JOB.format(id=job_id), "id")])
+        return Outcome(errors=[invalid(NO_JOB(id=job_id), "id")])
     if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
-        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY, "id")])
+        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
-        return Outcome(errors=[invalid(TOO_MANY, "decisions")])
+        return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
         taken = _taken(job.plan, decisions)
@@ -851,7 +876,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, taken
     if taken.undecided:
-        errors = [invalid(UNDECIDED.format(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
+        errors = [invalid(UNDECIDED(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
         job.status, job.errors = JobStatus.FAILED, errors
         return Outcome(errors=errors)
     job.status, job.errors, job.stopped, job.stage, job.result = JobStatus.APPLYING, [], None, "planning", None
