@@ -9,8 +9,10 @@ partners first met in that year (both present then), all read from the snapshot 
 after the day exists in it. When that history holds fewer than ``MIN_POSITIVES`` positive examples the
 shipped coefficients for the same signals are used instead (fitted on growth A's 2020).
 
-``python -m bench.round3 --task A|planted|B [--test-actors N]`` prints one table against personalized
+``python -m bench.round3 --task A|planted|B|C [--test-actors N]`` prints one table against personalized
 PageRank (paired bootstrap); ``--curve`` fits on growing parts of the history (to choose MIN_POSITIVES).
+Rules (a) and (b) were added after B's single run and tested once on growth C (``GROWTH_C``). Pools are
+cached in /tmp/h17-model-c-cache (delete it to rebuild). Results: bench/RESULTS.md, "Third round".
 """
 
 from __future__ import annotations
