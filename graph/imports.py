@@ -101,6 +101,22 @@ RETURN count(*) AS created
 """
 )
 
+# New contact persons as graph.persons.CREATE makes them, each with its audit record (the person's
+# own record, which erasure scrubs); an id that exists already (a batch run again) is skipped.
+CREATE_PERSONS: Final[LiteralString] = (
+    """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+WHERE NOT EXISTS { MATCH (:Person {id: row.id}) }
+CREATE (p:Person {id: row.id})-[:CONTACT_FOR]->(a)
+SET p += row.props, p.createdAt = datetime(), p.updatedAt = p.createdAt
+"""
+    + CHANGE_OF_ROW
+    + """
+RETURN count(*) AS created
+"""
+)
+
 # What a merge compares a row with: an existing actor's website, address, tags, action fields and
 # memberships (every role; the quarter's slug).
 MERGE_STATES: Final[LiteralString] = """
@@ -366,6 +382,31 @@ async def create_cooperations(
     revision = await stamp(tx)
     rows = [{**_cooperation_row(c), "audit": audit} for c, audit in zip(cooperations, audits, strict=True)]
     [result] = await tx.run(CREATE_COOPERATIONS, rows=rows, principal=principal, role=role, revision=revision)
+    return int(result["created"])
+
+
+@dataclass(frozen=True)
+class ImportedPerson:
+    """A contact person of an import: what :func:`graph.persons.create` takes."""
+
+    id: str
+    actor_id: str
+    props: dict[str, Any]
+
+
+async def create_persons(
+    tx: Transaction, persons: Sequence[ImportedPerson], audits: Sequence[dict[str, Any]], principal: str, role: str
+) -> int:
+    """Contact persons with their audit records (one per person, in order), skipping those written
+    before; how many it wrote. In the transaction of the rows they belong to."""
+    if not persons:
+        return 0
+    revision = await stamp(tx)
+    rows = [
+        {"id": p.id, "actor": p.actor_id, "props": p.props, "audit": audit}
+        for p, audit in zip(persons, audits, strict=True)
+    ]
+    [result] = await tx.run(CREATE_PERSONS, rows=rows, principal=principal, role=role, revision=revision)
     return int(result["created"])
 
 

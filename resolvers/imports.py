@@ -46,10 +46,11 @@ from core import access as rules
 from core.access import Principal
 from core.context import Context
 from core.messages import Message
+from exchange.contacts import Target, plan_contacts
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
 from exchange.merging import ActorState, Additions
-from exchange.model import Membership, ParsedFile, RowKey, SheetActor
+from exchange.model import Contact, Membership, ParsedFile, RowKey, SheetActor
 from exchange.plan import (
     ActorStep,
     CooperationOutcome,
@@ -59,14 +60,16 @@ from exchange.plan import (
     ImportPlan,
     InvalidDecision,
     build,
+    contact_targets,
     merge_targets,
     review,
+    with_contacts,
     with_merges,
 )
 from exchange.reading import read
 from exchange.sources import ReadError
 from exchange.vocabulary import Vocabulary
-from graph import actors, audit, imports, quarters, revision, tokens
+from graph import actors, audit, imports, persons, quarters, revision, tokens
 from graph.actors import ActorRecord, Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
 from graph.cooperations import NewCooperation
 from graph.db import Database, Transaction
@@ -82,7 +85,8 @@ from resolvers.access import (
     role_error,
 )
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, invalid
-from resolvers.validation import MAX_TEXT, coordinates, intensity, name, period, strings, text, url
+from resolvers.people import contact_errors
+from resolvers.validation import MAX_TEXT, clean_text, coordinates, intensity, name, period, strings, text, url
 from resolvers.writes import run
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -116,8 +120,9 @@ def _local(ref: str | None) -> str | None:
     return ids.decode_as(ref, "Actor") or ref
 
 
-async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
-    """The plan of a read file against the actors and cooperations kiezgraph has now."""
+async def plan(db: Database, parsed: ParsedFile, principal: Principal | None = None) -> ImportPlan:
+    """The plan of a read file against the actors and cooperations kiezgraph has now; with the
+    ``principal`` that imports it, also the contact persons it adds (:func:`_with_contacts`)."""
     keys: set[str] = set()
     refs: set[str] = set()
     slugs: set[str] = set()
@@ -141,7 +146,7 @@ async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
     ]
     ties = await imports.cooperations_among(db, [c.id for c in found])
     cooperations = [ExistingCooperation(t.id, t.a, t.b, t.kind, t.since, t.until) for t in ties]
-    return await _with_merges(db, build(parsed, existing, cooperations))
+    return await _with_contacts(db, principal, await _with_merges(db, build(parsed, existing, cooperations)))
 
 
 async def _with_merges(db: Database, p: ImportPlan) -> ImportPlan:
@@ -166,6 +171,54 @@ async def _with_merges(db: Database, p: ImportPlan) -> ImportPlan:
     return with_merges(p, states)
 
 
+_CONTACT_PROBLEMS: Final = {"name": "contact_name_invalid", "function": "contact_function_invalid"}
+
+
+def _contact_problem(c: Contact) -> str | None:
+    """Why addContactPerson would refuse this person (a phrase key of exchange/messages.py), or None."""
+    if not (c.name or "").strip():
+        return "contact_no_name"
+    errors = contact_errors({"name": c.name, "function": c.function, "email": c.email, "phone": c.phone})
+    if not errors:
+        return None
+    field_name = errors[0].path[-1] if errors[0].path else "name"
+    return _CONTACT_PROBLEMS.get(str(field_name), f"contact_{field_name}_invalid")
+
+
+async def _with_contacts(db: Database, principal: Principal | None, p: ImportPlan) -> ImportPlan:
+    """The plan with the contact persons its rows add (``exchange.contacts``): checked as
+    addContactPerson checks them, only where ``principal`` may add contact persons to the actor
+    (addContactPerson's rule; others are left out with a note), and never a second person of the
+    same folded name or e-mail address. Without a principal the plan says nothing of persons."""
+    if principal is None:
+        return p
+    targets = contact_targets(p)
+    if not targets:
+        return p
+    existing_ids = sorted({t.actor_id for t in targets if t.actor_id is not None})
+    have = await persons.of_actors(db, existing_ids) if existing_ids else {}
+    existing = {i: [Contact(r.name, r.function, r.email, r.phone) for r in rs] for i, rs in have.items()}
+    ties = await actors.quarter_ties(db, existing_ids) if existing_ids else {}
+    steps = {s.key: s for s in p.actors}
+
+    def asked(t: Target) -> list[NewMembership]:
+        """A new actor's memberships: those the row that creates it asks for."""
+        creator = steps[t.created_by].row.actor if t.created_by in steps else None
+        return [
+            NewMembership(quarter=m.quarter, since=m.since, until=m.until) for m in (creator or t.actor).memberships
+        ]
+
+    slugs = sorted({m.quarter for t in targets if t.actor_id is None for m in asked(t)})
+    found = await quarters.by_slugs(db, slugs) if slugs else {}
+
+    def allowed(t: Target) -> bool:
+        # A new actor's placement itself is createActor's rule, checked on apply.
+        own = ties.get(t.actor_id, []) if t.actor_id is not None else _ties(found, asked(t))
+        return actor_write_error(principal, rules.ADD_CONTACT_PERSON, own) is None
+
+    return with_contacts(p, plan_contacts(targets, existing, allowed=allowed, problem=_contact_problem))
+
+
 # ---- decisions --------------------------------------------------------------------------------
 
 
@@ -184,10 +237,14 @@ class RowDecision:
     cooperation: int | None = None
 
 
-async def reviewed(db: Database, p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
-    """The plan with the decisions taken (and what its merges add worked out again under them);
-    :class:`InvalidDecision` names those it cannot take."""
-    return await _with_merges(db, _taken(p, decisions)) if decisions else p
+async def reviewed(
+    db: Database, p: ImportPlan, decisions: Sequence[RowDecision], principal: Principal | None = None
+) -> ImportPlan:
+    """The plan with the decisions taken (and what its merges and contact persons add worked out
+    again under them); :class:`InvalidDecision` names those it cannot take."""
+    if not decisions:
+        return p
+    return await _with_contacts(db, principal, await _with_merges(db, _taken(p, decisions)))
 
 
 def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
@@ -244,6 +301,7 @@ class Applied:
     actor_ids: dict[str, str] = field(default_factory=dict)  # "Sheet!row" → actor id (created or merged into)
     replayed: bool = False
     actors_updated: int = 0  # existing actors rows were merged into that got something added
+    contact_persons_created: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "replayed"}
@@ -262,6 +320,18 @@ class _Writes:
     rows: dict[str, RowKey]  # new actor id → the row that creates it
     merges: list[imports.MergeWrite] = field(default_factory=list)  # additions to existing actors
     merge_rows: dict[str, RowKey] = field(default_factory=dict)  # existing actor id → the (first) row merged into it
+    persons: dict[str, list[imports.ImportedPerson]] = field(default_factory=dict)  # by the actor they are for
+
+    @property
+    def existing(self) -> list[str]:
+        """Existing actors the import writes to (additions, contact persons), in a stable order:
+        the rows of the ``merges`` stage."""
+        new = {a.id for a in self.actors}
+        return list(dict.fromkeys([*(m.actor_id for m in self.merges), *(i for i in self.persons if i not in new)]))
+
+    @property
+    def person_count(self) -> int:
+        return sum(len(ps) for ps in self.persons.values())
 
 
 def _target(step: ActorStep, steps: Mapping[RowKey, ActorStep], created: Mapping[RowKey, str]) -> str | None:
@@ -367,8 +437,19 @@ def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]
     for adds in p.merges.additions:
         errors += _addition_errors(adds)
     merge_rows = {adds.actor_id: adds.rows[0] for adds in p.merges.additions}
+    people: dict[str, list[imports.ImportedPerson]] = {}
+    for person in p.contacts.persons:
+        owner = person.actor_id or (created.get(person.created_by) if person.created_by else None)
+        if owner is None:  # its row is not written after all
+            continue
+        one = person.contact
+        values = {"name": one.name, "function": one.function, "email": one.email, "phone": one.phone}
+        errors += [_at(e, person.key) for e in contact_errors(values)]
+        props = {k: clean_text(v) for k, v in values.items() if v is not None}
+        pid = derived_id(f"import:{key}", f"{person.key}~person{person.index}")
+        people.setdefault(owner, []).append(imports.ImportedPerson(pid, owner, props))
     written = _Writes(
-        new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows, merges, merge_rows
+        new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows, merges, merge_rows, people
     )
     return written, errors
 
@@ -509,7 +590,7 @@ async def apply(
         reason = "; ".join(i.text("en") for i in parsed.issues if i.is_error)
         return Outcome(errors=[invalid(FILE_ERRORS.format(reason=reason), "file")])
     try:
-        p = await reviewed(ctx.db, await plan(ctx.db, parsed), decisions)
+        p = await reviewed(ctx.db, await plan(ctx.db, parsed, ctx.principal), decisions, ctx.principal)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
@@ -531,11 +612,13 @@ async def apply(
         cooperations_skipped=w.cooperations_skipped,
         actor_ids={str(k): ids.encode("Actor", v) for k, v in w.targets.items()},
         actors_updated=len(w.merges),
+        contact_persons_created=w.person_count,
     )
 
+    rows = len(w.actors) + len(w.existing) + len(w.cooperations)
     if prepared is not None:
-        prepared(len(w.actors) + len(w.merges) + len(w.cooperations))
-    if len(w.actors) + len(w.merges) + len(w.cooperations) <= imports.BATCH:
+        prepared(rows)
+    if rows <= imports.BATCH:
         return await _at_once(ctx, w, key, file, result, progress)
     return await _in_batches(ctx, w, key, file, result, progress)
 
@@ -549,8 +632,8 @@ async def _at_once(
         before = await imports.claim(tx, key, ctx.principal.label, file)
         if before is not None:
             return {**before, "replayed": True}
-        await _actor_batch(ctx, tx, w.actors)
-        await _merge_batch(ctx, tx, w.merges)
+        await _actor_batch(ctx, tx, w.actors, w.persons)
+        await _existing_batch(ctx, tx, w.existing, w)
         _report(progress, "actors", len(w.actors), len(w.actors))
         await _cooperation_batch(ctx, tx, w.cooperations)
         _report(progress, "cooperations", len(w.cooperations), len(w.cooperations))
@@ -577,8 +660,8 @@ async def _in_batches(
     if before is not None:
         return Outcome(value=Applied(**{**before, "replayed": True}))
     for stage, rows, write in (
-        ("actors", w.actors, _actor_batch),
-        ("merges", w.merges, _merge_batch),
+        ("actors", w.actors, lambda c, tx, b: _actor_batch(c, tx, b, w.persons)),
+        ("merges", w.existing, lambda c, tx, b: _existing_batch(c, tx, b, w)),
         ("cooperations", w.cooperations, _cooperation_batch),
     ):
         done = 0
@@ -622,11 +705,38 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedActor]) -> None:
-    """New actors with their audit records, in one statement (ids written before are skipped)."""
+async def _actor_batch(
+    ctx: Context,
+    tx: Transaction,
+    batch: Sequence[imports.ImportedActor],
+    people: Mapping[str, Sequence[imports.ImportedPerson]],
+) -> None:
+    """New actors with their audit records, in one statement (ids written before are skipped),
+    and their contact persons in the same transaction."""
     who = ctx.principal
     entries = [audit.Entry("Actor", a.id, "create", None, _actor_snapshot(a), actors=[a.id]) for a in batch]
     await imports.create_actors(tx, batch, audit.rows(entries), who.label, who.role.value)
+    await _person_batch(ctx, tx, [p for a in batch for p in people.get(a.id, ())])
+
+
+async def _existing_batch(ctx: Context, tx: Transaction, batch: Sequence[str], w: _Writes) -> None:
+    """What rows add to these existing actors, and the contact persons they bring, in one transaction."""
+    wanted = set(batch)
+    await _merge_batch(ctx, tx, [m for m in w.merges if m.actor_id in wanted])
+    await _person_batch(ctx, tx, [p for actor_id in batch for p in w.persons.get(actor_id, ())])
+
+
+async def _person_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedPerson]) -> None:
+    """Contact persons as addContactPerson writes them: each with the person's own ``create``
+    record (its data and the actor), which erasure finds by the person's id and scrubs."""
+    if not batch:
+        return
+    who = ctx.principal
+    entries = [
+        audit.Entry("Person", p.id, "create", None, {**p.props, "actor": p.actor_id}, actors=[p.actor_id])
+        for p in batch
+    ]
+    await imports.create_persons(tx, batch, audit.rows(entries), who.label, who.role.value)
 
 
 def _actor_snapshot(a: imports.ImportedActor) -> dict[str, Any]:
@@ -789,7 +899,7 @@ async def create_job(
         parsed = await asyncio.to_thread(read_file, io.BytesIO(content), options, name=file)
     except ReadError as error:
         return Outcome(errors=[invalid(error.issue.text("en"), "file")])
-    job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed))
+    job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed, ctx.principal))
     ctx.services.jobs.put(job.id, ctx.principal.label, job)
     return Outcome(value=job)
 
@@ -813,7 +923,7 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
         return Outcome(errors=[invalid(TOO_MANY, "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
-        new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed), merged)
+        new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed, ctx.principal), merged, ctx.principal)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, new_plan
