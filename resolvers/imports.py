@@ -92,11 +92,22 @@ from resolvers.writes import run
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 # ---- messages (all user-facing text of this module, kept together for translation) ------------
-UNDECIDED: Final = "{n} row(s) await a decision (merge, create or skip): {rows}"
-BAD_DECISION: Final = "this decision cannot be taken: {reason}"
-UNKNOWN_MERGE_TARGET: Final = "no live actor with id {id!r} to merge into"
-FILE_ERRORS: Final = "the file cannot be imported as it is: {reason}"
-ROW_REFUSED: Final = "row {row}: {reason}"
+# German and English (core.messages): a refusal says it in the request's language (Accept-Language).
+UNDECIDED: Final = Message(
+    "{n} row(s) await a decision (merge, create or skip): {rows}",
+    "{n} Zeile(n) warten auf eine Entscheidung (zusammenführen, neu anlegen oder überspringen): {rows}",
+)
+BAD_DECISION: Final = Message(
+    "this decision cannot be taken: {reason}", "Diese Entscheidung ist nicht möglich: {reason}"
+)
+UNKNOWN_MERGE_TARGET: Final = Message(
+    "no live actor with id {id!r} to merge into", "Es gibt keinen aktiven Akteur mit der ID {id!r} zum Zusammenführen"
+)
+FILE_ERRORS: Final = Message(
+    "the file cannot be imported as it is: {reason}", "Die Datei lässt sich so nicht importieren: {reason}"
+)
+ROW_REFUSED: Final = Message("row {row}: {reason}", "Zeile {row}: {reason}")
+UNKNOWN_QUARTER: Final = Message("unknown quarter {slug!r}", "Unbekanntes Quartier {slug!r}")
 _SHOWN: Final = 10  # rows named in a message; the rest are counted
 
 
@@ -263,7 +274,10 @@ def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
 
 
 def decision_refusals(error: InvalidDecision) -> list[Refusal]:
-    return [invalid(BAD_DECISION.format(reason=i.text("en")), "decisions", f"{i.sheet}!{i.row}") for i in error.issues]
+    return [
+        invalid(BAD_DECISION(reason=Message(i.text("en"), i.text("de"))), "decisions", f"{i.sheet}!{i.row}")
+        for i in error.issues
+    ]
 
 
 def import_key(content_digest: str, options: Options, decisions: Sequence[RowDecision]) -> str:
@@ -502,7 +516,7 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
     slugs |= {m.quarter for mw in w.merges for m in mw.memberships}
     quarter_rows = await quarters.by_slugs(db, sorted(slugs))
     errors = [
-        Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", ("rows",), {"slug": slug})
+        Refusal(RefusalCode.UNKNOWN_QUARTER, UNKNOWN_QUARTER(slug=slug), ("rows",), {"slug": slug})
         for slug in sorted(slugs - set(quarter_rows))
     ]
     asked: dict[str, list[QuarterTie]] = {}
@@ -546,7 +560,7 @@ def _merge_rights(
 
 
 def _at(refusal: Refusal, key: RowKey) -> Refusal:
-    return Refusal(refusal.code, ROW_REFUSED.format(row=key, reason=refusal.message), ("rows", str(key)))
+    return Refusal(refusal.code, ROW_REFUSED(row=key, reason=refusal.message), ("rows", str(key)))
 
 
 async def _merge_targets(db: Database, w: _Writes, p: ImportPlan) -> list[Refusal]:
@@ -560,7 +574,7 @@ async def _merge_targets(db: Database, w: _Writes, p: ImportPlan) -> list[Refusa
         return []
     live = {c.id for c in await imports.candidates(db, [], sorted(wanted), [])}
     return [
-        invalid(UNKNOWN_MERGE_TARGET.format(id=ids.encode("Actor", i)), "decisions", str(k))
+        invalid(UNKNOWN_MERGE_TARGET(id=ids.encode("Actor", i)), "decisions", str(k))
         for i, k in wanted.items()
         if i not in live
     ]
@@ -587,14 +601,15 @@ async def apply(
     if refusal is not None:
         return Outcome(errors=[refusal])
     if any(i.is_error for i in parsed.issues):
-        reason = "; ".join(i.text("en") for i in parsed.issues if i.is_error)
-        return Outcome(errors=[invalid(FILE_ERRORS.format(reason=reason), "file")])
+        found = [i for i in parsed.issues if i.is_error]
+        reason = Message("; ".join(i.text("en") for i in found), "; ".join(i.text("de") for i in found))
+        return Outcome(errors=[invalid(FILE_ERRORS(reason=reason), "file")])
     try:
         p = await reviewed(ctx.db, await plan(ctx.db, parsed, ctx.principal), decisions, ctx.principal)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
-        return Outcome(errors=[invalid(UNDECIDED.format(n=len(p.undecided), rows=_rows(p.undecided)), "decisions")])
+        return Outcome(errors=[invalid(UNDECIDED(n=len(p.undecided), rows=_rows(p.undecided)), "decisions")])
     w, errors = _writes(p, file, key)
     errors += await _merge_targets(ctx.db, w, p)
     if not errors:
@@ -833,14 +848,29 @@ def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
 # ---- import jobs (the GraphQL way: upload, review, apply, and a status to poll) -----------------
 
 MAX_DECISIONS: Final = 20_000
-NO_JOB: Final = "no import with id {id!r} (imports are kept for an hour after their last use, for their creator only)"
-NOT_A_FILE: Final = "`file` must be a file sent as a multipart request (GraphQL multipart request spec)"
-BUSY: Final = "this import is being applied or was applied already; start a new import for another file"
-TOO_MANY: Final = f"at most {MAX_DECISIONS} decisions per request"
-STOPPED: Final = (
-    "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
-    "import again writes the rest and nothing twice"
+NO_JOB: Final = Message(
+    "no import with id {id!r} (imports are kept for an hour after their last use, for their creator only)",
+    "Kein Import mit der ID {id!r} (Importe werden eine Stunde nach der letzten Nutzung aufbewahrt, nur für "
+    "den Zugang, der sie angelegt hat)",
 )
+NOT_A_FILE: Final = Message(
+    "`file` must be a file sent as a multipart request (GraphQL multipart request spec)",
+    "`file` muss eine Datei sein, gesendet als Multipart-Anfrage (GraphQL multipart request spec)",
+)
+FILE_UNREADABLE: Final = Message("{en}", "{de}")  # a reader's finding, already in both languages
+BUSY: Final = Message(
+    "this import is being applied or was applied already; start a new import for another file",
+    "Dieser Import wird gerade geschrieben oder wurde schon geschrieben; für eine andere Datei bitte einen neuen "
+    "Import anlegen",
+)
+TOO_MANY: Final = Message("at most {n} decisions per request", "höchstens {n} Entscheidungen pro Anfrage")
+STOPPED: Final = Message(
+    "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
+    "import again writes the rest and nothing twice",
+    "Das Schreiben wurde vor dem Ende abgebrochen ({reason}); bereits geschriebene ganze Stapel bleiben, und "
+    "ein erneutes Anwenden dieses Imports schreibt den Rest und nichts doppelt",
+)
+SERVICE_STOPPED: Final = Message("the service stopped", "der Dienst wurde beendet")
 log = logging.getLogger(__name__)
 
 
@@ -893,12 +923,12 @@ async def create_job(
     if refusal is not None:
         return Outcome(errors=[refusal])
     if not isinstance(content, bytes):
-        return Outcome(errors=[invalid(NOT_A_FILE, "file")])
+        return Outcome(errors=[invalid(NOT_A_FILE(), "file")])
     options = Options(quarter=quarter.strip().lower() if quarter else None, sheet=sheet)
     try:
         parsed = await asyncio.to_thread(read_file, io.BytesIO(content), options, name=file)
     except ReadError as error:
-        return Outcome(errors=[invalid(error.issue.text("en"), "file")])
+        return Outcome(errors=[invalid(FILE_UNREADABLE(en=error.issue.text("en"), de=error.issue.text("de")), "file")])
     job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed, ctx.principal))
     ctx.services.jobs.put(job.id, ctx.principal.label, job)
     return Outcome(value=job)
@@ -916,11 +946,11 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
         return Outcome(errors=[refusal])
     job = find_job(ctx, job_id)
     if job is None:
-        return Outcome(errors=[invalid(NO_JOB.format(id=job_id), "id")])
+        return Outcome(errors=[invalid(NO_JOB(id=job_id), "id")])
     if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
-        return Outcome(errors=[invalid(BUSY, "id")])
+        return Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
-        return Outcome(errors=[invalid(TOO_MANY, "decisions")])
+        return Outcome(errors=[invalid(TOO_MANY(n=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
         new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed, ctx.principal), merged, ctx.principal)
@@ -949,11 +979,11 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
         return Outcome(errors=[refusal])
     job = find_job(ctx, job_id)
     if job is None:
-        return Outcome(errors=[invalid(NO_JOB.format(id=job_id), "id")])
+        return Outcome(errors=[invalid(NO_JOB(id=job_id), "id")])
     if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
-        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY, "id")])
+        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
-        return Outcome(errors=[invalid(TOO_MANY, "decisions")])
+        return Outcome(errors=[invalid(TOO_MANY(n=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
         taken = _taken(job.plan, decisions)
@@ -961,7 +991,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, taken
     if taken.undecided:
-        errors = [invalid(UNDECIDED.format(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
+        errors = [invalid(UNDECIDED(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
         job.status, job.errors = JobStatus.FAILED, errors
         return Outcome(errors=errors)
     job.status, job.errors, job.stopped, job.stage, job.result = JobStatus.APPLYING, [], None, "planning", None
@@ -984,11 +1014,11 @@ async def _apply_job(ctx: Context, job: ImportJob, key: str) -> None:
             ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress, prepared=job.prepared
         )
     except asyncio.CancelledError:
-        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason="the service stopped")
+        job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=SERVICE_STOPPED)
         raise
     except Exception as error:
         log.exception("import %s stopped", job.id)
-        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason=type(error).__name__)
+        job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=type(error).__name__)
         return
     if outcome.errors or outcome.value is None:
         job.status, job.errors = JobStatus.FAILED, outcome.errors

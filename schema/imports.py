@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from core.messages import localized
 from exchange.contacts import PlannedPerson
 from exchange.matching import Candidate
 from exchange.messages import Issue
@@ -281,7 +282,7 @@ class Import:
         "whole batches written stay, and applying the import again writes the rest and nothing twice. Null otherwise."
     )
     def stopped(self) -> str | None:
-        return self.job.stopped
+        return localized(self.job.stopped) if self.job.stopped is not None else None
 
     @strawberry.field(description="How many rows end how; `undecided` counts rows waiting for a decision.")
     def summary(self) -> list[ImportCount]:
