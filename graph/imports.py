@@ -166,6 +166,18 @@ MERGE (i:Import {id: $key})
 ON CREATE SET i.at = datetime(), i.principal = $principal, i.file = $file, i.status = 'applying'
 RETURN i.status AS status, i.result AS result
 """
+# The lease on an import key: taken when there is none or it has expired, kept (and extended) by its
+# owner; the MERGE on the unique key serialises two applies of the same key started at once.
+LEASE: Final[LiteralString] = """
+MERGE (l:ImportLease {key: $key})
+ON CREATE SET l.owner = $owner, l.expires = datetime() + duration({seconds: $seconds})
+WITH l, l.owner = $owner OR l.expires < datetime() AS mine
+SET l.owner = CASE WHEN mine THEN $owner ELSE l.owner END,
+    l.expires = CASE WHEN mine THEN datetime() + duration({seconds: $seconds}) ELSE l.expires END
+RETURN mine
+"""
+# Give the lease back (only its owner does).
+RELEASE: Final[LiteralString] = "MATCH (l:ImportLease {key: $key, owner: $owner}) DELETE l"
 SETTLE: Final[LiteralString] = """
 MATCH (i:Import {id: $key})
 SET i.status = 'applied', i.appliedAt = datetime(), i.result = $result
@@ -418,6 +430,21 @@ async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[st
         return None
     result: dict[str, Any] = json.loads(rows[0]["result"])
     return result
+
+
+# How long a lease holds without being extended: far longer than one batch takes on a busy machine,
+# short enough that a crashed apply's key is free again soon.
+LEASE_SECONDS: Final = 600
+
+
+async def lease(tx: Transaction, key: str, owner: str, seconds: int = LEASE_SECONDS) -> bool:
+    """Take (or extend) the lease on ``key`` for ``owner``; False if another live owner holds it."""
+    rows = await tx.run(LEASE, key=key, owner=owner, seconds=seconds)
+    return bool(rows[0]["mine"])
+
+
+async def release(tx: Transaction, key: str, owner: str) -> None:
+    await tx.run(RELEASE, key=key, owner=owner)
 
 
 async def settle(tx: Transaction, key: str, result: dict[str, Any]) -> None:

@@ -107,6 +107,13 @@ FILE_ERRORS: Final = Message(
     "the file cannot be imported as it is: {reason}", "Die Datei lässt sich so nicht importieren: {reason}"
 )
 ROW_REFUSED: Final = Message("row {row}: {reason}", "Zeile {row}: {reason}")
+IMPORT_RUNNING: Final = Message(
+    "this import (the same file, options and decisions) is being applied right now by another request; nothing "
+    "was written by this one — poll that one, or apply again when it has finished",
+    "Dieser Import (gleiche Datei, Optionen und Entscheidungen) wird gerade von einer anderen Anfrage "
+    "geschrieben; diese hat nichts geschrieben — verfolgen Sie die laufende, oder wenden Sie ihn nach deren "
+    "Ende erneut an",
+)
 UNKNOWN_QUARTER: Final = Message("unknown quarter {slug!r}", "Unbekanntes Quartier {slug!r}")
 _SHOWN: Final = 10  # rows named in a message; the rest are counted
 
@@ -633,9 +640,24 @@ async def apply(
     rows = len(w.actors) + len(w.existing) + len(w.cooperations)
     if prepared is not None:
         prepared(rows)
-    if rows <= imports.BATCH:
-        return await _at_once(ctx, w, key, file, result, progress)
-    return await _in_batches(ctx, w, key, file, result, progress)
+    # Two applies of the same import at once (two requests, two instances): only the lease's owner writes.
+    owner = new_id()
+    if not await ctx.db.write_transaction(lambda tx: imports.lease(tx, key, owner)):
+        return Outcome(errors=[Refusal(RefusalCode.IMPORT_RUNNING, IMPORT_RUNNING(), ("id",), {"key": key})])
+    try:
+        if rows <= imports.BATCH:
+            return await _at_once(ctx, w, key, file, result, progress)
+        return await _in_batches(ctx, w, key, file, result, progress, owner)
+    finally:
+        await _release(ctx, key, owner)
+
+
+async def _release(ctx: Context, key: str, owner: str) -> None:
+    """Give the lease back; if that fails (the database gone), it expires on its own."""
+    try:
+        await ctx.db.write_transaction(lambda tx: imports.release(tx, key, owner))
+    except Exception:
+        log.warning("the lease on import %s was not given back; it expires", key[:12])
 
 
 async def _at_once(
@@ -664,7 +686,7 @@ async def _at_once(
 
 
 async def _in_batches(
-    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None
+    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None, owner: str
 ) -> Outcome[Applied]:
     """A longer list in transactions of :data:`graph.imports.BATCH` rows (one transaction for all
     would hold the whole list in Neo4j's transaction memory). Each batch writes its rows with
@@ -683,6 +705,8 @@ async def _in_batches(
         for batch in _chunks(rows, imports.BATCH):
             if not await _still_allowed(ctx):
                 return Outcome(errors=[Refusal(RefusalCode.FORBIDDEN, CREDENTIAL_GONE())])
+            if not await ctx.db.write_transaction(lambda tx: imports.lease(tx, key, owner)):  # extended per batch
+                return Outcome(errors=[Refusal(RefusalCode.IMPORT_RUNNING, IMPORT_RUNNING(), ("id",), {"key": key})])
 
             async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
                 await write(ctx, tx, batch)
