@@ -432,6 +432,34 @@ async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[st
     return result
 
 
+# An import job's status as every instance reads it (written per batch, not per row); statuses not
+# touched for a day are dropped when a new job starts.
+SAVE_JOB: Final[LiteralString] = "MERGE (j:ImportJobStatus {id: $id}) SET j += $props, j.updatedAt = datetime()"
+STORED_JOB: Final[LiteralString] = """
+MATCH (j:ImportJobStatus {id: $id, principal: $principal})
+WHERE j.updatedAt > datetime() - duration({hours: 24})
+RETURN j {.*, updatedAt: null} AS j
+"""
+DROP_OLD_JOBS: Final[LiteralString] = """
+MATCH (j:ImportJobStatus) WHERE j.updatedAt < datetime() - duration({hours: 24})
+WITH j LIMIT 1000
+DELETE j
+"""
+
+
+async def save_job(tx: Transaction, job_id: str, props: dict[str, Any], *, tidy: bool = False) -> None:
+    """Write a job's status (``props``: plain values and JSON text); ``tidy`` also drops old ones."""
+    if tidy:
+        await tx.run(DROP_OLD_JOBS)
+    await tx.run(SAVE_JOB, id=job_id, props=props)
+
+
+async def stored_job(db: Runner, job_id: str, principal: str) -> dict[str, Any] | None:
+    """A job's status as saved by whichever instance runs it; only for the principal that started it."""
+    rows = await db.run(STORED_JOB, id=job_id, principal=principal)
+    return dict(rows[0]["j"]) if rows else None
+
+
 # How long a lease holds without being extended: far longer than one batch takes on a busy machine,
 # short enough that a crashed apply's key is free again soon.
 LEASE_SECONDS: Final = 600

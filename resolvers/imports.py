@@ -36,7 +36,7 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -45,7 +45,7 @@ from typing import Any, BinaryIO, Final
 from core import access as rules
 from core.access import Principal
 from core.context import Context
-from core.messages import Message
+from core.messages import Message, Text, localized
 from exchange.contacts import Target, plan_contacts
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
@@ -601,9 +601,11 @@ async def apply(
     file: str,
     progress: Progress | None = None,
     prepared: Callable[[int], None] | None = None,
+    checkpoint: Callable[[], Awaitable[None]] | None = None,
 ) -> Outcome[Applied]:
     """Apply a reviewed import all-or-nothing; see the module's docstring. ``prepared`` hears how
-    many rows will be written once everything is checked, before the first write."""
+    many rows will be written once everything is checked, before the first write; ``checkpoint``
+    is awaited then and after every batch (the job saves its status)."""
     refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
@@ -640,6 +642,8 @@ async def apply(
     rows = len(w.actors) + len(w.existing) + len(w.cooperations)
     if prepared is not None:
         prepared(rows)
+    if checkpoint is not None:
+        await checkpoint()
     # Two applies of the same import at once (two requests, two instances): only the lease's owner writes.
     owner = new_id()
     if not await ctx.db.write_transaction(lambda tx: imports.lease(tx, key, owner)):
@@ -647,7 +651,7 @@ async def apply(
     try:
         if rows <= imports.BATCH:
             return await _at_once(ctx, w, key, file, result, progress)
-        return await _in_batches(ctx, w, key, file, result, progress, owner)
+        return await _in_batches(ctx, w, key, file, result, progress, owner, checkpoint)
     finally:
         await _release(ctx, key, owner)
 
@@ -686,7 +690,14 @@ async def _at_once(
 
 
 async def _in_batches(
-    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None, owner: str
+    ctx: Context,
+    w: _Writes,
+    key: str,
+    file: str,
+    result: Applied,
+    progress: Progress | None,
+    owner: str,
+    checkpoint: Callable[[], Awaitable[None]] | None = None,
 ) -> Outcome[Applied]:
     """A longer list in transactions of :data:`graph.imports.BATCH` rows (one transaction for all
     would hold the whole list in Neo4j's transaction memory). Each batch writes its rows with
@@ -715,6 +726,8 @@ async def _in_batches(
             await ctx.db.write_transaction(work)
             done += len(batch)
             _report(progress, stage, done, len(rows))
+            if checkpoint is not None:
+                await checkpoint()
     await ctx.db.write_transaction(lambda tx: imports.settle(tx, key, result.as_json()))
     return Outcome(value=result)
 
@@ -926,6 +939,8 @@ class ImportJob:
     stopped: str | None = None  # why a running apply stopped before it finished
     task: asyncio.Task[None] | None = field(default=None, repr=False)  # the apply, running after its request
     _stages: dict[str, int] = field(default_factory=dict, repr=False)
+    # Read from Neo4j on an instance that does not hold the upload: the plan's counts only (no rows).
+    stored_summary: dict[str, int] | None = None
 
     def progress(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
@@ -955,6 +970,7 @@ async def create_job(
         return Outcome(errors=[invalid(FILE_UNREADABLE(en=error.issue.text("en"), de=error.issue.text("de")), "file")])
     job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed, ctx.principal))
     ctx.services.jobs.put(job.id, ctx.principal.label, job)
+    await _save(ctx, job, tidy=True)
     return Outcome(value=job)
 
 
@@ -981,6 +997,7 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, new_plan
+    await _save(ctx, job)
     return Outcome(value=job)
 
 
@@ -1017,6 +1034,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     if taken.undecided:
         errors = [invalid(UNDECIDED(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
         job.status, job.errors = JobStatus.FAILED, errors
+        await _save(ctx, job)
         return Outcome(errors=errors)
     job.status, job.errors, job.stopped, job.stage, job.result = JobStatus.APPLYING, [], None, "planning", None
     job.done = job.total = job.rows_total = 0
@@ -1024,6 +1042,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     key = import_key(job.digest, job.options, job.decisions)
     # A context of its own: the request's (its loaders, its response, its deadline) ends with the answer.
     own = Context.for_request(ctx.db, ctx.services, ctx.principal)
+    await _save(ctx, job)
     job.task = asyncio.get_running_loop().create_task(_apply_job(own, job, key), context=contextvars.Context())
     return Outcome(value=job)
 
@@ -1035,16 +1054,102 @@ async def _apply_job(ctx: Context, job: ImportJob, key: str) -> None:
     file and decisions give the same import key — writes the rest and nothing twice."""
     try:
         outcome = await apply(
-            ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress, prepared=job.prepared
+            ctx,
+            job.parsed,
+            job.decisions,
+            key=key,
+            file=job.file,
+            progress=job.progress,
+            prepared=job.prepared,
+            checkpoint=lambda: _save(ctx, job),
         )
     except asyncio.CancelledError:
         job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=SERVICE_STOPPED)
+        await _save(ctx, job)
         raise
     except Exception as error:
         log.exception("import %s stopped", job.id)
         job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=type(error).__name__)
+        await _save(ctx, job)
         return
     if outcome.errors or outcome.value is None:
         job.status, job.errors = JobStatus.FAILED, outcome.errors
-        return
-    job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
+    else:
+        job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
+    await _save(ctx, job)
+
+
+# ---- the status in Neo4j, for every instance -------------------------------------------------------
+# The upload and its plan stay in the process that read them (review and apply go there); the status —
+# where it stands, rows done of rows total, the result, refusals, why it stopped — is saved in Neo4j
+# whenever it changes and after every batch, so that `importJob` answers on any instance.
+
+
+def _said(text: str) -> dict[str, str]:
+    """A text in both languages, for JSON (a plain string is the same in both)."""
+    return {"en": text, "de": localized(text, "de")}
+
+
+def _unsaid(said: dict[str, str]) -> Text:
+    """The text back (its braces kept as they are)."""
+    en, de = (said[k].replace("{", "{{").replace("}", "}}") for k in ("en", "de"))
+    return Message(en, de)()
+
+
+def _status(job: ImportJob, principal: str) -> dict[str, Any]:
+    errors = [
+        {"code": e.code.value, "message": _said(e.message), "path": list(e.path or ()), "details": e.details}
+        for e in job.errors
+    ]
+    result = {**job.result.as_json(), "replayed": job.result.replayed} if job.result else None
+    summary = job.stored_summary if job.stored_summary is not None else job.plan.summary()
+    return {
+        "principal": principal,
+        "file": job.file,
+        "status": job.status.value,
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "rowsDone": job.rows_done,
+        "rowsTotal": job.rows_total,
+        "summary": json.dumps(summary),
+        "result": json.dumps(result) if result else None,
+        "errors": json.dumps(errors, default=str),
+        "stopped": json.dumps(_said(job.stopped)) if job.stopped else None,
+    }
+
+
+async def _save(ctx: Context, job: ImportJob, *, tidy: bool = False) -> None:
+    """Save the job's status; a failure to do so is logged, never the job's failure (the writes
+    themselves would fail with the database gone, and say so)."""
+    status = _status(job, ctx.principal.label)
+    try:
+        await ctx.db.write_transaction(lambda tx: imports.save_job(tx, job.id, status, tidy=tidy))
+    except Exception:
+        log.warning("the status of import %s was not saved", job.id, exc_info=True)
+
+
+def _restored(s: dict[str, Any]) -> ImportJob:
+    """A job as another instance saved it: its status, progress, result, refusals and counts (its
+    plan's rows stay with the upload, on the instance that read it)."""
+    parsed = ParsedFile((), (), (), ())
+    job = ImportJob(s["id"], s["file"], "", Options(), parsed, build(parsed), status=JobStatus(s["status"]))
+    job.stage, job.done, job.total, job.rows_total = s["stage"], s["done"], s["total"], s["rowsTotal"]
+    job._stages["saved"] = s["rowsDone"]
+    job.stored_summary = json.loads(s["summary"])
+    job.result = Applied(**json.loads(s["result"])) if s.get("result") else None
+    job.errors = [
+        Refusal(RefusalCode(e["code"]), _unsaid(e["message"]), tuple(e["path"]) or None, e["details"])
+        for e in json.loads(s["errors"])
+    ]
+    job.stopped = _unsaid(json.loads(s["stopped"])) if s.get("stopped") else None
+    return job
+
+
+async def job_status(ctx: Context, job_id: str) -> ImportJob | None:
+    """The job with its plan on the instance that holds it; its saved status on any other one."""
+    job = find_job(ctx, job_id)
+    if job is not None:
+        return job
+    saved = await imports.stored_job(ctx.db, job_id, ctx.principal.label)
+    return _restored(saved) if saved else None

@@ -286,13 +286,22 @@ class Import:
 
     @strawberry.field(description="How many rows end how; `undecided` counts rows waiting for a decision.")
     def summary(self) -> list[ImportCount]:
-        return [ImportCount(name=k, count=v) for k, v in self.job.plan.summary().items()]
+        j = self.job
+        counts = j.stored_summary if j.stored_summary is not None else j.plan.summary()
+        return [ImportCount(name=k, count=v) for k, v in counts.items()]
 
-    @strawberry.field(description="Findings about the file and its sheets (not about a row).")
+    @strawberry.field(
+        description="Findings about the file and its sheets (not about a row); empty on another instance, "
+        "as `actorRows`."
+    )
     def file_issues(self) -> list[ImportIssue]:
         return [ImportIssue.of(i) for i in self.job.plan.issues]
 
-    @strawberry.field(description="The plan's actor rows, in file order.")
+    @strawberry.field(
+        description="The plan's actor rows, in file order. Empty when `importJob` is answered by another instance "
+        "than the one the file was uploaded to (it has the status, progress, result and `summary`, saved in Neo4j; "
+        "review and apply go to the instance that holds the upload)."
+    )
     def actor_rows(self, first: First = 100, offset: Offset = 0, outcomes: Outcomes = None) -> list[ImportActorRow]:
         rows = [s for s in self.job.plan.actors if outcomes is None or s.outcome.value in outcomes]
         merges, contacts = self.job.plan.merges, self.job.plan.contacts
@@ -301,7 +310,7 @@ class Import:
             for s in rows[_window(first, offset)]
         ]
 
-    @strawberry.field(description="The plan's cooperations, in file order.")
+    @strawberry.field(description="The plan's cooperations, in file order (empty on another instance, as `actorRows`).")
     def cooperation_rows(
         self, first: First = 100, offset: Offset = 0, outcomes: Outcomes = None
     ) -> list[ImportCooperationRow]:
