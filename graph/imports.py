@@ -438,7 +438,7 @@ SAVE_JOB: Final[LiteralString] = "MERGE (j:ImportJobStatus {id: $id}) SET j += $
 STORED_JOB: Final[LiteralString] = """
 MATCH (j:ImportJobStatus {id: $id, principal: $principal})
 WHERE j.updatedAt > datetime() - duration({hours: 24})
-RETURN j {.*, updatedAt: null} AS j
+RETURN j {.*, updatedAt: null} AS j, j.updatedAt < datetime() - duration({seconds: $silent}) AS silent
 """
 DROP_OLD_JOBS: Final[LiteralString] = """
 MATCH (j:ImportJobStatus) WHERE j.updatedAt < datetime() - duration({hours: 24})
@@ -455,9 +455,10 @@ async def save_job(tx: Transaction, job_id: str, props: dict[str, Any], *, tidy:
 
 
 async def stored_job(db: Runner, job_id: str, principal: str) -> dict[str, Any] | None:
-    """A job's status as saved by whichever instance runs it; only for the principal that started it."""
-    rows = await db.run(STORED_JOB, id=job_id, principal=principal)
-    return dict(rows[0]["j"]) if rows else None
+    """A job's status as saved by whichever instance runs it; only for the principal that started it.
+    ``silent``: nothing was saved for longer than a lease holds (an apply saves after every batch)."""
+    rows = await db.run(STORED_JOB, id=job_id, principal=principal, silent=LEASE_SECONDS)
+    return {**rows[0]["j"], "silent": bool(rows[0]["silent"])} if rows else None
 
 
 # How long a lease holds without being extended: far longer than one batch takes on a busy machine,

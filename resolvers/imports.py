@@ -908,6 +908,10 @@ STOPPED: Final = Message(
     "ein erneutes Anwenden dieses Imports schreibt den Rest und nichts doppelt",
 )
 SERVICE_STOPPED: Final = Message("the service stopped", "der Dienst wurde beendet")
+INSTANCE_GONE: Final = Message(
+    "the instance running it saved no progress for ten minutes and is taken to have stopped",
+    "die ausführende Instanz hat zehn Minuten lang keinen Fortschritt gespeichert und gilt als beendet",
+)
 log = logging.getLogger(__name__)
 
 
@@ -1143,6 +1147,9 @@ def _restored(s: dict[str, Any]) -> ImportJob:
         for e in json.loads(s["errors"])
     ]
     job.stopped = _unsaid(json.loads(s["stopped"])) if s.get("stopped") else None
+    if job.status is JobStatus.APPLYING and s.get("silent"):
+        # The instance running it stopped (a crash, a restart) without saying so; its lease has expired.
+        job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=INSTANCE_GONE)
     return job
 
 

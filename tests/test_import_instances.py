@@ -118,3 +118,19 @@ def test_a_stopped_apply_is_read_on_another_instance_in_both_languages(
         assert stopped["stopped"].startswith("the apply stopped before it finished (RuntimeError)")
         german = _job(other, admin_token, STATUS, job_id, "de")["stopped"]
         assert german.startswith("Das Schreiben wurde vor dem Ende abgebrochen (RuntimeError)")
+
+
+def test_an_apply_whose_instance_went_silent_is_reported_stopped(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    with TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as one:
+        job_id = upload(one, EXAMPLE.read_bytes(), EXAMPLE.name, admin_token)["data"]["createImport"]["import"]["id"]
+    # As if an instance had started the apply and then died: its last saved status, long ago.
+    reference.execute_query(
+        "MATCH (j:ImportJobStatus {id: $id}) SET j.status = 'applying', j.updatedAt = datetime() - duration('PT11M')",
+        id=job_id,
+    )
+    with TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as other:
+        job = _job(other, admin_token, STATUS, job_id, "de")
+    assert job["status"] == "FAILED"
+    assert job["stopped"].startswith("Das Schreiben wurde vor dem Ende abgebrochen (die ausführende Instanz hat")
