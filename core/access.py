@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
-from core.messages import Message
+from core.messages import Message, Text
 
 
 class Role(str, Enum):  # noqa: UP042 - a str mixin, not StrEnum: str(role) stays "Role.ADMIN" as before
@@ -59,7 +59,7 @@ class Rule:
     def role_names(self) -> list[str]:
         return [r.value for r in Role if r in self.roles]  # in the order of Role
 
-    def needs(self, what: str | None = None) -> str:
+    def needs(self, what: str | None = None) -> Text:
         """The refusal's message: "<what> needs a manager or admin token" (a Text: German too)."""
         listed = " or ".join(self.role_names)
         german = " oder ".join(ROLE_NAMES[r].de for r in Role if r in self.roles)
@@ -107,6 +107,9 @@ _WHAT_DE: Final = {
     "changing this cooperation": "Diese Kooperation ändern",
     "ending this cooperation": "Diese Kooperation beenden",
     "deleting a cooperation (to end one, use endCooperation)": "Eine Kooperation löschen (zum Beenden: endCooperation)",
+    "deleting a project recorded by mistake (to stop one, withdraw it)": (
+        "Ein versehentlich erfasstes Projekt löschen (zum Beenden: zurückziehen)"
+    ),
     "adding a contact person to this actor": "Diesem Akteur eine Kontaktperson hinzufügen",
     "changing this contact person": "Diese Kontaktperson ändern",
     "removing this contact person": "Diese Kontaktperson entfernen",
@@ -215,6 +218,12 @@ UPDATE_PROJECT = _rule(
     f"{_PROJECTS_OWN}; they add or remove only their own active quarters",
 )
 ADVANCE_PROJECT = _rule("advanceProject", _WRITERS, "moving this project on", _PROJECTS_OWN)
+DELETE_PROJECT = _rule(
+    "deleteProject",
+    _WRITERS,
+    "deleting a project recorded by mistake (to stop one, withdraw it)",
+    f"{_PROJECTS_OWN}, still ideas without a council decision",
+)
 RECORD_COUNCIL_DECISION = _rule(
     "recordCouncilDecision",
     _WRITERS,

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from core.messages import Message
+from core.messages import Message, Text
 from core.revocations import Revocations, token_key
 from graph import actors, changes, cooperations, revision, tokens
 from graph.actors import ActorRecord
@@ -56,7 +56,10 @@ NARROWED: Final = Message(
     "die Quartiere des Zugangs haben sich geändert; neu verbinden",
 )
 EXPIRED: Final = Message("the token expired", "der Zugang ist abgelaufen")
-TOO_MANY: Final = "at most {n} subscriptions per token (without one: per client address) on one instance"
+TOO_MANY: Final = Message(
+    "at most {n} subscriptions per token (without one: per client address) on one instance",
+    "höchstens {n} Abonnements je Zugang (ohne Zugang: je Client-Adresse) auf einer Instanz",
+)
 
 # How many commits one poll reads at most before handing them on (it reads on at once if more wait).
 _COMMITS_PER_READ: Final = 200
@@ -91,14 +94,18 @@ class Commit:
 class SubscriptionEnded(Exception):
     """The broker ended a subscription; ``code`` is the WebSocket close code to end it with."""
 
-    def __init__(self, code: int, reason: str) -> None:  # reason: a core.messages.Text where it is said
+    def __init__(self, code: int, reason: Text) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
 
 
 class TooManySubscriptions(Exception):
-    pass
+    """More subscriptions than one key may hold; ``reason`` says so in either language."""
+
+    def __init__(self, reason: Text) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Subscriber:
@@ -168,7 +175,7 @@ class Broker:
             # Revoked after the connection was authenticated, noticed before this subscription began.
             raise SubscriptionEnded(CLOSE_CREDENTIAL, REVOKED())
         if self._per_key[key] >= self.per_key:
-            raise TooManySubscriptions(TOO_MANY.format(n=self.per_key))
+            raise TooManySubscriptions(TOO_MANY(n=self.per_key))
         self._per_key[key] += 1
         try:
             await self._ensure_polling()

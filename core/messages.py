@@ -74,6 +74,16 @@ def _said(value: object, language: Language) -> object:
     return value
 
 
+def verbatim(en: str, de: str) -> Text:
+    """A text already said in both languages (another catalogue's, a user's words inside it): kept as
+    it is, braces included, since it has no placeholders of its own."""
+    return Message(_escaped(en), _escaped(de))()
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def localized(value: str, language: Language | None = None) -> str:
     """``value`` in ``language`` (default: the current operation's) if it is a :class:`Text`, else as is."""
     return value.in_(language or CURRENT.get()) if isinstance(value, Text) else value

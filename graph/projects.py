@@ -616,6 +616,15 @@ async def bump(tx: Transaction, project_id: str) -> tuple[int, ProjectRecord] | 
     return (rows[0]["previous"], record(rows[0]["p"])) if rows else None
 
 
+# A project recorded by mistake goes with its ties to quarters, sponsor and partners (the caller
+# has checked that no council decided on it; decisions are kept records, never deleted with it).
+DELETE: Final[LiteralString] = "MATCH (p:Project {id: $id}) DETACH DELETE p"
+
+
+async def delete(tx: Transaction, project_id: str) -> None:
+    await tx.run(DELETE, id=project_id)
+
+
 async def update(tx: Transaction, project_id: str, data: ProjectData) -> None:
     await tx.run(UPDATE, id=project_id, props=data.props())
 

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from core.access import Principal, Role, Rule
+from core.messages import Text
 from graph.actors import QuarterTie
 from graph.projects import QuarterState
 from resolvers import texts
@@ -72,24 +73,24 @@ def quarter_open(tie: QuarterTie, day: dt.date) -> bool:
 # ---- messages (all user-facing text of this module, kept together for translation) ------------
 
 
-def forbidden(message: str) -> Refusal:
+def forbidden(message: Text) -> Refusal:
     return Refusal(RefusalCode.FORBIDDEN, message, None)
 
 
-def _outside(what: str, principal: Principal) -> str:
+def _outside(what: str, principal: Principal) -> Text:
     quarters = ", ".join(sorted(principal.quarters)) or texts.NO_QUARTERS()
     return texts.OUTSIDE_QUARTERS(what=what, quarters=quarters)
 
 
-def _membership_ended(what: str, tie: QuarterTie) -> str:
+def _membership_ended(what: str, tie: QuarterTie) -> Text:
     return texts.MEMBERSHIP_ENDED(what=what, quarter=tie.quarter, until=tie.until)
 
 
-def _quarter_ended(what: str, quarter: str) -> str:
+def _quarter_ended(what: str, quarter: str) -> Text:
     return texts.QUARTER_ENDED(what=what, quarter=quarter)
 
 
-def _foreign_memberships(quarters: Iterable[str]) -> str:
+def _foreign_memberships(quarters: Iterable[str]) -> Text:
     return texts.FOREIGN_MEMBERSHIPS(quarters=", ".join(sorted(set(quarters))))
 
 

@@ -58,13 +58,13 @@ async def _membership_errors(ctx: Context, rows: Sequence[QuarterMembership] | N
     seen: set[tuple[str, str]] = set()
     for i, (row, slug) in enumerate(zip(rows, slugs, strict=True)):
         if (slug, row.role) in seen:
-            errors.append(invalid(f"quarter {slug!r} is listed twice with the same role", *path, str(i)))
+            errors.append(invalid(texts.QUARTER_TWICE(slug=slug), *path, str(i)))
         seen.add((slug, row.role))
         errors += period(row.since, row.until, *path, str(i))
         errors += text(row.note, MAX_TEXT, *path, str(i), "note")
         errors += strings(row.sources, *path, str(i), "sources")
         if row.flats is not None and row.flats < 0:
-            errors.append(invalid("flats cannot be negative", *path, str(i), "flats"))
+            errors.append(invalid(texts.NEGATIVE_FLATS(), *path, str(i), "flats"))
     return errors
 
 
@@ -105,7 +105,7 @@ def _type_field_errors(actor_type: str, data: CreateActor | UpdateActor) -> list
     for field, (owner, _) in TYPE_FIELDS.items():
         value = getattr(data, field)
         if given(value) and value is not None and owner != actor_type:
-            errors.append(invalid(f"`{field}` applies to {owner} actors only", "input", field))
+            errors.append(invalid(texts.TYPE_FIELD(field=field, owner=owner), "input", field))
     return errors
 
 
@@ -380,7 +380,7 @@ async def merge_actors(ctx: Context, data: MergeActors) -> Outcome[ActorRecord]:
     if survivor_id is None:
         return Outcome(errors=[not_found("actor", data.survivor_id, "input", "survivorId")])
     if not 1 <= len(data.duplicate_ids) <= 10:
-        return Outcome(errors=[invalid("merge 1 to 10 duplicates at a time", "input", "duplicateIds")])
+        return Outcome(errors=[invalid(texts.MERGE_COUNT(), "input", "duplicateIds")])
     duplicates: list[tuple[str, str]] = []
     errors: list[Refusal] = []
     for i, global_id in enumerate(data.duplicate_ids):
@@ -388,9 +388,9 @@ async def merge_actors(ctx: Context, data: MergeActors) -> Outcome[ActorRecord]:
         if local is None:
             errors.append(not_found("actor", global_id, "input", "duplicateIds", str(i)))
         elif local == survivor_id:
-            errors.append(invalid("an actor cannot be merged into itself", "input", "duplicateIds", str(i)))
+            errors.append(invalid(texts.MERGE_ITSELF(), "input", "duplicateIds", str(i)))
         elif local in {d for d, _ in duplicates}:
-            errors.append(invalid("a duplicate is listed twice", "input", "duplicateIds", str(i)))
+            errors.append(invalid(texts.DUPLICATE_TWICE(), "input", "duplicateIds", str(i)))
         else:
             duplicates.append((local, global_id))
     if errors:

@@ -24,7 +24,7 @@ from graph.actors import ActorRecord
 from graph.changes import FeedRecord
 from graph.cooperations import CooperationRecord
 from graph.persons import PersonRecord
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import may_read_personal
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters
@@ -93,7 +93,7 @@ def _entities(ctx: Context, asked: Sequence[str] | None) -> frozenset[str]:
 async def _interest(ctx: Context, q: FeedQuery) -> tuple[int, Interest]:
     after = q.after or 0
     if not 0 <= after <= MAX_REVISION:
-        raise bad_input(f"`after` must be a revision between 0 and {MAX_REVISION}")
+        raise bad_input(texts.AFTER_REVISION(limit=MAX_REVISION))
     quarter = None
     if q.quarter is not None:
         [quarter] = await check_quarters(ctx, [q.quarter])
@@ -101,14 +101,14 @@ async def _interest(ctx: Context, q: FeedQuery) -> tuple[int, Interest]:
     if q.actor is not None:
         actor = ids.decode_as(q.actor, "Actor")
         if actor is None:
-            raise ApiError("NOT_FOUND", f"no actor with id {q.actor!r}")
+            raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=q.actor))
     return after, Interest(_entities(ctx, q.entities), quarter, actor)
 
 
 async def feed(ctx: Context, q: FeedQuery) -> Feed:
     first = DEFAULT_COMMITS if q.first is None else q.first
     if not 1 <= first <= MAX_COMMITS:
-        raise bad_input(f"`first` must be between 1 and {MAX_COMMITS}")
+        raise bad_input(texts.BETWEEN(name="first", low=1, high=MAX_COMMITS))
     after, interest = await _interest(ctx, q)
     page = await changes.page(
         ctx.db, after, first, entities=sorted(interest.entities), quarter=interest.quarter, actor=interest.actor
@@ -172,11 +172,11 @@ async def live(ctx: Context, q: FeedQuery) -> AsyncIterator[Item]:
     after, interest = await _interest(ctx, q)
     broker = ctx.services.broker
     if broker is None:
-        raise ApiError("SUBSCRIPTIONS_UNAVAILABLE", "this service runs without live changes")
+        raise ApiError("SUBSCRIPTIONS_UNAVAILABLE", texts.NO_LIVE_CHANGES())
     try:
         subscriber = await broker.subscribe(_key(ctx), interest)
     except TooManySubscriptions as exc:
-        raise ApiError("TOO_MANY_SUBSCRIPTIONS", str(exc)) from exc
+        raise ApiError("TOO_MANY_SUBSCRIPTIONS", exc.reason) from exc
     except SubscriptionEnded as ended:  # the token was revoked meanwhile
         await ctx.end_connection(ended.code, localized(ended.reason, ctx.language))
         raise ApiError("SUBSCRIPTION_ENDED", ended.reason) from ended

@@ -226,6 +226,13 @@ class AdvanceProject:
 
 
 @dataclass(frozen=True)
+class DeleteProject:
+    id: str
+    version: int | None = None
+    client_mutation_id: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordCouncilDecision:
     project_id: str
     quarter: str

@@ -8,15 +8,17 @@ up as a :class:`graph.errors.GraphError`) and reaches the client as a GraphQL er
 
 from __future__ import annotations
 
+from core.messages import Text
+
 
 class ApiError(Exception):
     """A request error the client can act on; ``code`` goes to ``extensions.code``."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: Text) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
 
 
-def bad_input(message: str) -> ApiError:
+def bad_input(message: Text) -> ApiError:
     return ApiError("BAD_USER_INPUT", message)

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.context import Context
+from core.messages import Message
 from graph.criteria import ActorCriteria, CooperationCriteria, DateRange, Near
 from graph.names import query_tokens
+from resolvers import texts
 from resolvers.errors import bad_input
 
 MAX_NEAR_METRES = 100_000
@@ -68,7 +70,7 @@ async def expand_action_fields(ctx: Context, keys: Sequence[str]) -> tuple[str, 
     for key in keys:
         field = known.get(key.strip())
         if field is None:
-            raise bad_input(f"unknown action field {key!r}; see `actionFields` for the keys")
+            raise bad_input(texts.UNKNOWN_ACTION_FIELD_KEY(key=key))
         expanded += [field.key, *field.successors, *field.predecessors]
     return tuple(dict.fromkeys(expanded))
 
@@ -78,19 +80,19 @@ async def check_quarters(ctx: Context, slugs: Sequence[str]) -> tuple[str, ...]:
     known = await ctx.loaders.known_quarters(cleaned)
     for slug in cleaned:
         if slug not in known:
-            raise bad_input(f"unknown quarter {slug!r}; see `quarters` for the slugs")
+            raise bad_input(texts.UNKNOWN_QUARTER_SLUG(slug=slug))
     return tuple(cleaned)
 
 
 def _range(r: DateRange | None) -> DateRange | None:
     if r is not None and r.start and r.end and r.end < r.start:
-        raise bad_input("a date range must not end before it starts")
+        raise bad_input(texts.RANGE_BACKWARDS())
     return r
 
 
-def _limited(values: Sequence[object] | None, what: str) -> None:
+def _limited(values: Sequence[object] | None, what: Message) -> None:
     if values is not None and len(values) > MAX_LIST:
-        raise bad_input(f"at most {MAX_LIST} {what} per filter")
+        raise bad_input(texts.FILTER_LIST(limit=MAX_LIST, what=what))
 
 
 async def cooperation_criteria(
@@ -99,13 +101,13 @@ async def cooperation_criteria(
     if f is None:
         return CooperationCriteria()
     if depth > MAX_DEPTH:
-        raise bad_input(f"filters nest at most {MAX_DEPTH} levels deep")
-    for values, what in ((f.kinds, "kinds"), (f.action_fields, "action fields"), (f.quarters, "quarters")):
+        raise bad_input(texts.FILTER_DEPTH(limit=MAX_DEPTH))
+    for values, what in ((f.kinds, texts.KINDS), (f.action_fields, texts.ACTION_FIELDS), (f.quarters, texts.QUARTERS)):
         _limited(values, what)
     if f.between_types is not None and len(f.between_types) != 2:
-        raise bad_input("`betweenTypes` takes exactly two actor types")
+        raise bad_input(texts.BETWEEN_TYPES())
     if f.min_intensity is not None and not 1 <= f.min_intensity <= 3:
-        raise bad_input("`minIntensity` must be 1, 2 or 3")
+        raise bad_input(texts.MIN_INTENSITY())
     today = dt.date.today()
     current = None
     if f.current is True:
@@ -136,26 +138,26 @@ async def actor_criteria(ctx: Context, f: ActorQuery | None, *, depth: int = 0, 
     if f is None:
         return ActorCriteria()
     if depth > MAX_DEPTH:
-        raise bad_input(f"filters nest at most {MAX_DEPTH} levels deep")
+        raise bad_input(texts.FILTER_DEPTH(limit=MAX_DEPTH))
     for values, what in (
-        (f.types, "types"),
-        (f.quarters, "quarters"),
-        (f.action_fields, "action fields"),
-        (f.tags, "tags"),
+        (f.types, texts.TYPES),
+        (f.quarters, texts.QUARTERS),
+        (f.action_fields, texts.ACTION_FIELDS),
+        (f.tags, texts.TAGS),
     ):
         _limited(values, what)
     tokens = None
     if f.text is not None:
         if len(f.text) > MAX_TEXT:
-            raise bad_input(f"`text` is limited to {MAX_TEXT} characters")
+            raise bad_input(texts.FILTER_TEXT(limit=MAX_TEXT))
         # A cleared search box sends "" (or only spaces): no words, so no text condition.
         tokens = tuple(query_tokens(f.text)) or None
     near = None
     if f.near is not None:
         if not (-90 <= f.near.latitude <= 90 and -180 <= f.near.longitude <= 180):
-            raise bad_input("`near` needs a latitude in [-90, 90] and a longitude in [-180, 180]")
+            raise bad_input(texts.NEAR_POINT())
         if not 0 <= f.near.metres <= MAX_NEAR_METRES:
-            raise bad_input(f"`near.withinMetres` must be between 0 and {MAX_NEAR_METRES}")
+            raise bad_input(texts.BETWEEN(name="near.withinMetres", low=0, high=MAX_NEAR_METRES))
         near = f.near
     return ActorCriteria(
         types=f.types,

@@ -14,7 +14,7 @@ from core.context import Context
 from graph import quarters
 from graph.networks import NetworkData
 from graph.quarters import QuarterRecord
-from resolvers import ids, networks
+from resolvers import ids, networks, texts
 from resolvers.errors import ApiError, bad_input
 
 MAX_QM_ACTORS = 20
@@ -23,12 +23,6 @@ MAX_QM_ACTORS = 20
 LISTED = 100  # cut vertices, bridges, changed pairs
 LISTED_ACTORS = 500  # actors cut off or isolated without the QM, actors appeared or ended
 LISTED_CUT_OFF = 50  # actors cut off by one cut vertex or bridge
-
-# ---- messages ---------------------------------------------------------------------------------
-_NO_QUARTER = "no quarter {slug!r}; see `quarters` for the slugs"
-_ORDER = "`from` must lie before `to`"
-_BAD_ACTOR = "{id!r} is not an actor id"
-_TOO_MANY = f"at most {MAX_QM_ACTORS} QM actors"
 
 
 @dataclass(frozen=True)
@@ -48,7 +42,7 @@ class ChangeResult:
 async def quarter(ctx: Context, slug: str) -> QuarterRecord:
     found = await ctx.loaders.quarter_by_slug.load(slug.strip().lower())
     if found is None:
-        raise ApiError("NOT_FOUND", _NO_QUARTER.format(slug=slug))
+        raise ApiError("NOT_FOUND", texts.NO_QUARTER_SLUG(slug=slug))
     return found
 
 
@@ -64,12 +58,12 @@ async def qm_actors(ctx: Context, q: QuarterRecord, day: dt.date, given: list[st
     if given is None:
         return await quarters.qm_actor_ids(ctx.db, q.slug, day)
     if len(given) > MAX_QM_ACTORS:
-        raise bad_input(_TOO_MANY)
+        raise bad_input(texts.AT_MOST_QM_ACTORS(limit=MAX_QM_ACTORS))
     local = []
     for global_id in given:
         decoded = ids.decode_as(global_id, "Actor")
         if decoded is None:
-            raise bad_input(_BAD_ACTOR.format(id=global_id))
+            raise bad_input(texts.NOT_AN_ACTOR(id=global_id))
         local.append(decoded)
     return local
 
@@ -87,7 +81,7 @@ async def change(ctx: Context, slug: str, start: dt.date, end: dt.date | None) -
     q = await quarter(ctx, slug)
     end = end or dt.date.today()
     if start >= end:
-        raise bad_input(_ORDER)
+        raise bad_input(texts.FROM_BEFORE_TO())
     before = await network_on(ctx, q, start)
     after = await network_on(ctx, q, end)
     return ChangeResult(q, await asyncio.to_thread(change_analysis.compare, before, after, start, end))

@@ -45,11 +45,12 @@ from typing import Any, BinaryIO, Final
 from core import access as rules
 from core.access import Principal
 from core.context import Context
-from core.messages import Message, Text, localized
+from core.messages import Message, Text, localized, verbatim
 from exchange.contacts import Target, plan_contacts
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
 from exchange.merging import ActorState, Additions
+from exchange.messages import Issue
 from exchange.model import Contact, Membership, ParsedFile, RowKey, SheetActor
 from exchange.plan import (
     ActorStep,
@@ -76,7 +77,7 @@ from graph.db import Database, Transaction
 from graph.ids import derived_id, new_id
 from graph.names import name_key
 from graph.quarters import QuarterRecord
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import (
     actor_write_error,
     cooperation_write_error,
@@ -92,16 +93,13 @@ from resolvers.writes import run
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 # ---- messages (all user-facing text of this module, kept together for translation) ------------
-# German and English (core.messages): a refusal says it in the request's language (Accept-Language).
 UNDECIDED: Final = Message(
     "{n} row(s) await a decision (merge, create or skip): {rows}",
     "{n} Zeile(n) warten auf eine Entscheidung (zusammenführen, neu anlegen oder überspringen): {rows}",
 )
-BAD_DECISION: Final = Message(
-    "this decision cannot be taken: {reason}", "Diese Entscheidung ist nicht möglich: {reason}"
-)
+BAD_DECISION: Final = Message("this decision cannot be taken: {reason}", "Diese Entscheidung geht nicht: {reason}")
 UNKNOWN_MERGE_TARGET: Final = Message(
-    "no live actor with id {id!r} to merge into", "Es gibt keinen aktiven Akteur mit der ID {id!r} zum Zusammenführen"
+    "no live actor with id {id!r} to merge into", "Kein bestehender Akteur mit der ID {id!r} zum Zusammenführen"
 )
 FILE_ERRORS: Final = Message(
     "the file cannot be imported as it is: {reason}", "Die Datei lässt sich so nicht importieren: {reason}"
@@ -114,7 +112,6 @@ IMPORT_RUNNING: Final = Message(
     "geschrieben; diese hat nichts geschrieben — verfolgen Sie die laufende, oder wenden Sie ihn nach deren "
     "Ende erneut an",
 )
-UNKNOWN_QUARTER: Final = Message("unknown quarter {slug!r}", "Unbekanntes Quartier {slug!r}")
 _SHOWN: Final = 10  # rows named in a message; the rest are counted
 
 
@@ -280,11 +277,13 @@ def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
     return review(p, on_actors, on_cooperations) if decisions else p
 
 
+def said(issue: Issue) -> Text:
+    """A file's issue (exchange/messages.py says it in both languages) as a refusal's message."""
+    return verbatim(issue.text("en"), issue.text("de"))
+
+
 def decision_refusals(error: InvalidDecision) -> list[Refusal]:
-    return [
-        invalid(BAD_DECISION(reason=Message(i.text("en"), i.text("de"))), "decisions", f"{i.sheet}!{i.row}")
-        for i in error.issues
-    ]
+    return [invalid(BAD_DECISION(reason=said(i)), "decisions", f"{i.sheet}!{i.row}") for i in error.issues]
 
 
 def import_key(content_digest: str, options: Options, decisions: Sequence[RowDecision]) -> str:
@@ -523,7 +522,7 @@ async def _rights(db: Database, principal: Principal, w: _Writes) -> list[Refusa
     slugs |= {m.quarter for mw in w.merges for m in mw.memberships}
     quarter_rows = await quarters.by_slugs(db, sorted(slugs))
     errors = [
-        Refusal(RefusalCode.UNKNOWN_QUARTER, UNKNOWN_QUARTER(slug=slug), ("rows",), {"slug": slug})
+        Refusal(RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), ("rows",), {"slug": slug})
         for slug in sorted(slugs - set(quarter_rows))
     ]
     asked: dict[str, list[QuarterTie]] = {}
@@ -610,8 +609,8 @@ async def apply(
     if refusal is not None:
         return Outcome(errors=[refusal])
     if any(i.is_error for i in parsed.issues):
-        found = [i for i in parsed.issues if i.is_error]
-        reason = Message("; ".join(i.text("en") for i in found), "; ".join(i.text("de") for i in found))
+        reasons = [i for i in parsed.issues if i.is_error]
+        reason = verbatim("; ".join(i.text("en") for i in reasons), "; ".join(i.text("de") for i in reasons))
         return Outcome(errors=[invalid(FILE_ERRORS(reason=reason), "file")])
     try:
         p = await reviewed(ctx.db, await plan(ctx.db, parsed, ctx.principal), decisions, ctx.principal)
@@ -887,20 +886,19 @@ def _snapshot(c: imports.ImportedCooperation) -> dict[str, Any]:
 MAX_DECISIONS: Final = 20_000
 NO_JOB: Final = Message(
     "no import with id {id!r} (imports are kept for an hour after their last use, for their creator only)",
-    "Kein Import mit der ID {id!r} (Importe werden eine Stunde nach der letzten Nutzung aufbewahrt, nur für "
-    "den Zugang, der sie angelegt hat)",
+    "Kein Import mit der ID {id!r} (Importe bleiben eine Stunde nach der letzten Verwendung erhalten, nur für "
+    "die Person, die sie angelegt hat)",
 )
 NOT_A_FILE: Final = Message(
     "`file` must be a file sent as a multipart request (GraphQL multipart request spec)",
-    "`file` muss eine Datei sein, gesendet als Multipart-Anfrage (GraphQL multipart request spec)",
+    "„file“ muss eine Datei sein, gesendet als Multipart-Anfrage (GraphQL multipart request spec)",
 )
-FILE_UNREADABLE: Final = Message("{en}", "{de}")  # a reader's finding, already in both languages
 BUSY: Final = Message(
     "this import is being applied or was applied already; start a new import for another file",
-    "Dieser Import wird gerade geschrieben oder wurde schon geschrieben; für eine andere Datei bitte einen neuen "
-    "Import anlegen",
+    "Dieser Import wird gerade übernommen oder wurde schon übernommen; für eine andere Datei bitte einen neuen "
+    "Import beginnen",
 )
-TOO_MANY: Final = Message("at most {n} decisions per request", "höchstens {n} Entscheidungen pro Anfrage")
+TOO_MANY: Final = Message("at most {limit} decisions per request", "Höchstens {limit} Entscheidungen je Anfrage")
 STOPPED: Final = Message(
     "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
     "import again writes the rest and nothing twice",
@@ -971,7 +969,7 @@ async def create_job(
     try:
         parsed = await asyncio.to_thread(read_file, io.BytesIO(content), options, name=file)
     except ReadError as error:
-        return Outcome(errors=[invalid(FILE_UNREADABLE(en=error.issue.text("en"), de=error.issue.text("de")), "file")])
+        return Outcome(errors=[invalid(said(error.issue), "file")])
     job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed, ctx.principal))
     ctx.services.jobs.put(job.id, ctx.principal.label, job)
     await _save(ctx, job, tidy=True)
@@ -994,7 +992,7 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
     if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
         return Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
-        return Outcome(errors=[invalid(TOO_MANY(n=MAX_DECISIONS), "decisions")])
+        return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
         new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed, ctx.principal), merged, ctx.principal)
@@ -1028,7 +1026,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
         return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
-        return Outcome(errors=[invalid(TOO_MANY(n=MAX_DECISIONS), "decisions")])
+        return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
         taken = _taken(job.plan, decisions)
@@ -1095,9 +1093,8 @@ def _said(text: str) -> dict[str, str]:
 
 
 def _unsaid(said: dict[str, str]) -> Text:
-    """The text back (its braces kept as they are)."""
-    en, de = (said[k].replace("{", "{{").replace("}", "}}") for k in ("en", "de"))
-    return Message(en, de)()
+    """The text back, as it was said in each language."""
+    return verbatim(said["en"], said["de"])
 
 
 def _status(job: ImportJob, principal: str) -> dict[str, Any]:

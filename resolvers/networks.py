@@ -65,11 +65,11 @@ async def selection(
 ) -> Selection:
     q = q or NetworkQuery()
     if ties not in networks.TIE_SOURCES:
-        raise bad_input(f"the tie source is one of {', '.join(networks.TIE_SOURCES)}")
+        raise bad_input(texts.TIE_SOURCE(choices=", ".join(networks.TIE_SOURCES)))
     slugs = list(q.quarters or ()) + ([quarter] if quarter else [])
     quarters = await check_quarters(ctx, slugs) if slugs else None
     if q.min_intensity is not None and not 1 <= q.min_intensity <= 3:
-        raise bad_input("`minIntensity` must be 1, 2 or 3")
+        raise bad_input(texts.MIN_INTENSITY())
     actors = ActorCriteria(
         quarters=quarters,
         types=q.actor_types,
@@ -124,7 +124,7 @@ async def ego_selection(
 ) -> Selection:
     local = ids.decode_as(actor_id, "Actor")
     if not 1 <= depth <= MAX_DEPTH:
-        raise bad_input(f"`depth` must be between 1 and {MAX_DEPTH}")
+        raise bad_input(texts.BETWEEN(name="depth", low=1, high=MAX_DEPTH))
     record = await ctx.loaders.actor_by_id.load(local) if local else None
     if record is None:
         raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
@@ -146,7 +146,7 @@ async def ego(
         return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of, ties), light)
     local = ids.decode_as(actor_id, "Actor")
     if not 1 <= depth <= MAX_DEPTH:
-        raise bad_input(f"`depth` must be between 1 and {MAX_DEPTH}")
+        raise bad_input(texts.BETWEEN(name="depth", low=1, high=MAX_DEPTH))
     current = await revision.current(ctx.db)
     sel = await selection(ctx, q, as_of, ego=(local or "", depth))
     data = await networks.ego(ctx.db, sel, light) if local else None
@@ -167,15 +167,15 @@ async def shortest_paths(
 ) -> list[paths.PathRecord]:
     a, b = ids.decode_as(source, "Actor"), ids.decode_as(target, "Actor")
     if not 1 <= max_length <= paths.MAX_LENGTH:
-        raise bad_input(f"`maxLength` must be between 1 and {paths.MAX_LENGTH}")
+        raise bad_input(texts.BETWEEN(name="maxLength", low=1, high=paths.MAX_LENGTH))
     if not 1 <= first <= MAX_PATHS:
-        raise bad_input(f"`first` must be between 1 and {MAX_PATHS}")
+        raise bad_input(texts.BETWEEN(name="first", low=1, high=MAX_PATHS))
     found = await ctx.loaders.actor_by_id.load_many([a or "", b or ""])
     for given, record in zip((source, target), found, strict=True):
         if record is None:
             raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=given))
     if a == b:
-        raise bad_input("`from` and `to` must be two different actors")
+        raise bad_input(texts.DIFFERENT_ENDS())
     return await paths.shortest(ctx.db, a or "", b or "", max_length, as_of, first)
 
 

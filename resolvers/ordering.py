@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from graph import actors, cooperations
 from graph.pagination import SortField
+from resolvers import texts
 from resolvers.errors import bad_input
 
 MAX_SORT_KEYS = 3
@@ -22,13 +23,13 @@ class SortKey:
 
 def actor_sort(order: Sequence[SortKey] | None) -> list[SortField]:
     if order and len(order) > MAX_SORT_KEYS:
-        raise bad_input(f"sort by at most {MAX_SORT_KEYS} keys")
+        raise bad_input(texts.SORT_KEYS(limit=MAX_SORT_KEYS))
     fields = [actors.sort_field(o.field, o.descending) for o in order or ()]
     return fields or [actors.sort_field("NAME", False)]
 
 
 def cooperation_sort(order: Sequence[SortKey] | None) -> list[SortField]:
     if order and len(order) > MAX_SORT_KEYS:
-        raise bad_input(f"sort by at most {MAX_SORT_KEYS} keys")
+        raise bad_input(texts.SORT_KEYS(limit=MAX_SORT_KEYS))
     fields = [cooperations.sort_field(o.field, o.descending) for o in order or ()]
     return fields or [cooperations.sort_field("SINCE", True)]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from core.messages import Text
 from resolvers import texts
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ class Refusal:
     """A reason a mutation was refused (the payload's ``errors``; GraphQL calls it ``UserError``)."""
 
     code: RefusalCode
-    message: str
+    message: Text  # said in the request's language (core/messages.py); mypy keeps plain strings out
     path: tuple[str, ...] | None = None  # where in the input, e.g. ("input", "name")
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -65,7 +66,7 @@ def not_found(what: str, global_id: str, *path: str) -> Refusal:
     return Refusal(RefusalCode.NOT_FOUND, message, path or None, {"id": global_id})
 
 
-def invalid(message: str, *path: str) -> Refusal:
+def invalid(message: Text, *path: str) -> Refusal:
     return Refusal(RefusalCode.VALIDATION, message, path or None)
 
 

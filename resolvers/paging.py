@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from graph.pagination import InvalidCursor, Page, SortField, decode_cursor, encode_cursor
+from resolvers import texts
 from resolvers.errors import bad_input
 
 T = TypeVar("T")
@@ -40,11 +41,11 @@ class Slice(Generic[T]):
 def page(sort: Sequence[SortField], first: int | None, after: str | None) -> Page:
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 <= size <= MAX_PAGE_SIZE:
-        raise bad_input(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+        raise bad_input(texts.BETWEEN(name="first", low=0, high=MAX_PAGE_SIZE))
     try:
         values = decode_cursor(sort, after) if after else None
     except InvalidCursor as exc:
-        raise bad_input(f"invalid `after` cursor: {exc}") from exc
+        raise bad_input(texts.BAD_CURSOR(reason=exc)) from exc
     return Page(sort=tuple(sort), first=size, after=values)
 
 

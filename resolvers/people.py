@@ -58,9 +58,9 @@ def contact_errors(values: dict[str, Any]) -> list[Refusal]:
     for field in ("function", "email", "phone"):
         errors += text(values.get(field), MAX_SHORT, "input", field)
     if values.get("email") and not _EMAIL.match(values["email"]):
-        errors.append(invalid("not an email address", "input", "email"))
+        errors.append(invalid(texts.NOT_AN_EMAIL(), "input", "email"))
     if values.get("phone") and not _PHONE.match(values["phone"]):
-        errors.append(invalid("a phone number has digits, spaces and + ( ) / . - only", "input", "phone"))
+        errors.append(invalid(texts.BAD_PHONE(), "input", "phone"))
     return errors
 
 

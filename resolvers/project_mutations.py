@@ -26,12 +26,13 @@ from graph.projects import (
     QuarterState,
     SeatRecord,
 )
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import project_write_error, quarters_change_error, today
 from resolvers.commands import (
     AddCouncilSeat,
     AdvanceProject,
     CreateProject,
+    DeleteProject,
     EndCouncilSeat,
     ProjectPartner,
     RecordCouncilDecision,
@@ -68,26 +69,7 @@ BODIES: Final = ("quartiersrat", "aktionsfondsjury")
 RECOMMENDATIONS: Final = ("approve", "reject", "revise")
 MAX_AMOUNT: Final = Decimal("100000000")  # 100 million euros: far above any quarter fund
 
-# ---- messages (all user-facing text of this module, kept together for translation) ----------
-
-_NO_QUARTER = "a project belongs to at least one quarter"
-_ONE_QUARTER = "only Netzwerkfonds projects span several quarters; this fund pays projects of one quarter"
-_NO_PROGRAMME = "a project paid from another programme needs the programme's name"
-_PROGRAMME_FOR_QUARTER_FUND = "a programme name belongs only to projects paid from another programme"
-_CENTS = "an amount is given in euros with at most two decimals"
-_TOO_MUCH = f"an amount above {MAX_AMOUNT:,} euros is not a quarter project"
-_NEGATIVE = "an amount granted cannot be negative"
-_SPONSOR_IS_PARTNER = "the sponsor is not also one of the partners"
-_TWICE = "each partner once"
-_NO_TENDER = "Aktionsfonds actions are not tendered: after approval they run"
-_TENDER_NEEDED = "projects of this fund are tendered after approval (tendered, then awarded)"
-_NEEDS_SPONSOR = "name the project's sponsor (Projektträger) before it is {status}"
-_STEP_BEFORE = "a step cannot be dated before the previous one ({previous})"
-_JURY_ONLY_AKTIONSFONDS = "the Aktionsfondsjury decides Aktionsfonds actions only"
-_NOT_ITS_QUARTER = "the deciding council must be that of one of the project's quarters ({quarters})"
-_NEGATIVE_VOTES = "votes are counted from 0"
-_SEAT_TWICE = "this organisation already holds a seat on this council over an overlapping time"
-_ARCHIVED = "archived actors take no part in new work; restore it first"
+# The messages of this module are in resolvers/texts.py ("projects, councils and seats").
 
 
 def _invalid_transition(current: str, wanted: str, fund: str) -> Refusal:
@@ -96,15 +78,15 @@ def _invalid_transition(current: str, wanted: str, fund: str) -> Refusal:
         allowed = [s for s in allowed if s != "tendered"]
     else:
         allowed = [s for s in allowed if not (current == "approved" and s == "running")]
-    message = f"a project cannot go from {current} to {wanted}"
+    message = texts.BAD_TRANSITION
     if wanted == "tendered" and fund == "aktionsfonds":
-        message = _NO_TENDER
+        message = texts.NO_TENDER
     elif current == "approved" and wanted == "running" and fund != "aktionsfonds":
-        message = _TENDER_NEEDED
-    allowed_text = ", ".join(allowed) if allowed else "nothing (it is final)"
+        message = texts.TENDER_NEEDED
+    allowed_text = ", ".join(allowed) if allowed else texts.FINAL_STATUS()
     return Refusal(
         RefusalCode.INVALID_TRANSITION,
-        f"{message}; from {current} it may go to {allowed_text}",
+        message(current=current, wanted=wanted, allowed=allowed_text),
         ("input", "status"),
         {"from": current, "to": wanted, "allowed": allowed},
     )
@@ -113,8 +95,7 @@ def _invalid_transition(current: str, wanted: str, fund: str) -> Refusal:
 def _not_in_quarter(actor_id: str, quarters: Sequence[str], *path: str) -> Refusal:
     return Refusal(
         RefusalCode.ACTOR_NOT_IN_QUARTER,
-        f"the actor has no membership in {'any of ' if len(quarters) > 1 else ''}{', '.join(quarters)}; "
-        "record it there first (setActorQuarters)",
+        texts.NOT_IN_QUARTER(quarters=", ".join(quarters)),
         path,
         {"actor": ids.encode("Actor", actor_id), "quarters": list(quarters)},
     )
@@ -128,17 +109,17 @@ def amount_cents(amount: Decimal | None, *path: str) -> tuple[int | None, list[R
     if amount is None:
         return None, []
     if not amount.is_finite():
-        return None, [invalid(_CENTS, *path)]
+        return None, [invalid(texts.CENTS(), *path)]
     if amount < 0:
-        return None, [Refusal(RefusalCode.NEGATIVE_AMOUNT, _NEGATIVE, path, {"amount": str(amount)})]
+        return None, [Refusal(RefusalCode.NEGATIVE_AMOUNT, texts.NEGATIVE_AMOUNT(), path, {"amount": str(amount)})]
     if amount > MAX_AMOUNT:
-        return None, [invalid(_TOO_MUCH, *path)]
+        return None, [invalid(texts.TOO_MUCH(limit=f"{MAX_AMOUNT:,}"), *path)]
     try:
         cents = (amount * 100).to_integral_exact()
     except InvalidOperation:
-        return None, [invalid(_CENTS, *path)]
+        return None, [invalid(texts.CENTS(), *path)]
     if cents != amount * 100:
-        return None, [invalid(_CENTS, *path)]
+        return None, [invalid(texts.CENTS(), *path)]
     return int(cents), []
 
 
@@ -147,17 +128,17 @@ def fund_errors(fund: str | None, programme: str | None, quarters: int, *path: s
         return [
             Refusal(
                 RefusalCode.UNKNOWN_FUND,
-                f"unknown fund {fund!r}; a project is paid from {', '.join(FUNDS)}",
+                texts.UNKNOWN_FUND(fund=fund, choices=", ".join(FUNDS)),
                 (*path, "fund"),
                 {"fund": fund},
             )
         ]
     if fund == OTHER_PROGRAMME and not (programme and clean_text(programme)):
-        return [Refusal(RefusalCode.UNKNOWN_FUND, _NO_PROGRAMME, (*path, "programme"), {"fund": fund})]
+        return [Refusal(RefusalCode.UNKNOWN_FUND, texts.NO_PROGRAMME(), (*path, "programme"), {"fund": fund})]
     if fund != OTHER_PROGRAMME and programme is not None:
-        return [invalid(_PROGRAMME_FOR_QUARTER_FUND, *path, "programme")]
+        return [invalid(texts.PROGRAMME_FOR_QUARTER_FUND(), *path, "programme")]
     if quarters > 1 and fund not in ("netzwerkfonds", OTHER_PROGRAMME):
-        return [invalid(_ONE_QUARTER, *path, "quarters")]
+        return [invalid(texts.ONE_PROJECT_QUARTER(), *path, "quarters")]
     return []
 
 
@@ -166,17 +147,19 @@ def _partners(partners: Sequence[ProjectPartner], sponsor: str | None) -> tuple[
     errors: list[Refusal] = []
     rows: list[tuple[str, str]] = []
     if len(partners) > MAX_LIST:
-        return [], [invalid(f"at most {MAX_LIST} partners", "input", "partners")]
+        return [], [invalid(texts.AT_MOST(limit=MAX_LIST, what=texts.PARTNERS), "input", "partners")]
     for i, partner in enumerate(partners):
         local = ids.decode_as(partner.actor_id, "Actor")
         if local is None:
             errors.append(not_found("actor", partner.actor_id, "input", "partners", str(i), "actorId"))
         elif partner.role not in PARTNER_ROLES:
-            errors.append(invalid(f"a partner's role is one of {', '.join(PARTNER_ROLES)}", "input", "partners"))
+            errors.append(
+                invalid(texts.ONE_OF(what=texts.PARTNER_ROLE, choices=", ".join(PARTNER_ROLES)), "input", "partners")
+            )
         elif local == sponsor:
-            errors.append(invalid(_SPONSOR_IS_PARTNER, "input", "partners", str(i), "actorId"))
+            errors.append(invalid(texts.SPONSOR_IS_PARTNER(), "input", "partners", str(i), "actorId"))
         elif any(local == r[0] for r in rows):
-            errors.append(invalid(_TWICE, "input", "partners", str(i), "actorId"))
+            errors.append(invalid(texts.PARTNER_TWICE(), "input", "partners", str(i), "actorId"))
         else:
             rows.append((local, partner.role))
     return rows, errors
@@ -195,7 +178,7 @@ async def _quarter_states(db: Runner, slugs: Sequence[str], *path: str) -> tuple
         state = found.get(slug)
         if state is None:
             errors.append(
-                Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", (*path, str(i)), {"slug": slug})
+                Refusal(RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), (*path, str(i)), {"slug": slug})
             )
         else:
             states.append(state)
@@ -225,7 +208,7 @@ async def _check_actors(
         if local not in present:
             errors.append(not_found("actor", ids.encode("Actor", local), *path))
         elif present[local]:
-            errors.append(invalid(_ARCHIVED, *path))
+            errors.append(invalid(texts.ARCHIVED_NO_WORK(), *path))
         elif not any(t.quarter in quarters for t in ties.get(local, [])):
             errors.append(_not_in_quarter(local, quarters, *path))
     if errors:
@@ -242,9 +225,9 @@ async def _reload(ctx: Context, project_id: str) -> ProjectRecord | None:
 
 async def create_project(ctx: Context, data: CreateProject) -> Outcome[ProjectRecord]:
     slugs = _slugs(data.quarters)
-    errors: list[Refusal] = [] if slugs else [invalid(_NO_QUARTER, "input", "quarters")]
+    errors: list[Refusal] = [] if slugs else [invalid(texts.NO_PROJECT_QUARTER(), "input", "quarters")]
     if len(slugs) > MAX_LIST:
-        return Outcome(errors=[invalid(f"at most {MAX_LIST} quarters", "input", "quarters")])
+        return Outcome(errors=[invalid(texts.AT_MOST(limit=MAX_LIST, what=texts.QUARTERS), "input", "quarters")])
     errors += name(data.title, "input", "title")
     errors += fund_errors(data.fund, data.programme, len(slugs), "input")
     cents, problems = amount_cents(data.amount, "input", "amount")
@@ -319,7 +302,7 @@ async def update_project(ctx: Context, data: UpdateProject) -> Outcome[ProjectRe
     if given(data.title):
         errors += name(data.title or "", "input", "title")
     if given(data.fund) and data.fund is None:
-        errors.append(invalid("a project's fund cannot be cleared", "input", "fund"))
+        errors.append(invalid(texts.FUND_KEPT(), "input", "fund"))
     cents, problems = amount_cents(data.amount if given(data.amount) else None, "input", "amount")
     errors += problems
     for value, limit, field in (
@@ -339,9 +322,9 @@ async def update_project(ctx: Context, data: UpdateProject) -> Outcome[ProjectRe
         errors.append(not_found("actor", sponsor_ref, "input", "sponsorId"))
     new_slugs = _slugs(data.quarters or ()) if given(data.quarters) else None
     if new_slugs is not None and not new_slugs:
-        errors.append(invalid(_NO_QUARTER, "input", "quarters"))
+        errors.append(invalid(texts.NO_PROJECT_QUARTER(), "input", "quarters"))
     if new_slugs is not None and len(new_slugs) > MAX_LIST:
-        return Outcome(errors=[invalid(f"at most {MAX_LIST} quarters", "input", "quarters")])
+        return Outcome(errors=[invalid(texts.AT_MOST(limit=MAX_LIST, what=texts.QUARTERS), "input", "quarters")])
     new_states, problems = await _quarter_states(ctx.db, new_slugs or [], "input", "quarters")
     errors += problems
     if errors:
@@ -368,7 +351,7 @@ async def update_project(ctx: Context, data: UpdateProject) -> Outcome[ProjectRe
         problems += period(start, end, "input")
         new_sponsor = sponsor if sponsor_given else current.sponsor_id
         if new_sponsor is None and current.status in NEEDS_SPONSOR:
-            problems.append(invalid(_NEEDS_SPONSOR.format(status=current.status), "input", "sponsorId"))
+            problems.append(invalid(texts.NEEDS_SPONSOR(status=current.status), "input", "sponsorId"))
         partners = (
             _partners(data.partners or (), new_sponsor)
             if given(data.partners)
@@ -415,7 +398,7 @@ def transition_error(current: ProjectRecord, wanted: str, day: dt.date) -> Refus
     if wanted in NEEDS_SPONSOR and current.sponsor_id is None:
         return Refusal(
             RefusalCode.INVALID_TRANSITION,
-            _NEEDS_SPONSOR.format(status=wanted),
+            texts.NEEDS_SPONSOR(status=wanted),
             ("input", "status"),
             {"from": current.status, "to": wanted, "allowed": list(allowed)},
         )
@@ -423,7 +406,7 @@ def transition_error(current: ProjectRecord, wanted: str, day: dt.date) -> Refus
     if previous is not None and day < previous:
         return Refusal(
             RefusalCode.INVALID_DATE_RANGE,
-            _STEP_BEFORE.format(previous=previous.isoformat()),
+            texts.STEP_BEFORE(previous=previous.isoformat()),
             ("input", "date"),
             {"since": previous, "until": day},
         )
@@ -435,7 +418,7 @@ async def advance_project(ctx: Context, data: AdvanceProject) -> Outcome[Project
     if local is None:
         return Outcome(errors=[not_found("project", data.id, "input", "id")])
     if data.status not in STATUSES:
-        return Outcome(errors=[invalid(f"unknown status {data.status!r}", "input", "status")])
+        return Outcome(errors=[invalid(texts.UNKNOWN_STATUS(status=data.status), "input", "status")])
 
     async def work(tx: Transaction) -> None:
         current = await _locked(ctx, tx, local, data.id, data.version, rules.ADVANCE_PROJECT)
@@ -456,6 +439,38 @@ async def advance_project(ctx: Context, data: AdvanceProject) -> Outcome[Project
     return await run(ctx, work, Call("advanceProject", data), then=lambda _: _reload(ctx, local))
 
 
+async def delete_project(ctx: Context, data: DeleteProject) -> Outcome[ProjectRecord]:
+    """Delete a project recorded by mistake: only while it is an idea on which no council has
+    decided. Later a project is withdrawn, so that funds, steps and decisions stay on record."""
+    local = ids.decode_as(data.id, "Project")
+    if local is None:
+        return Outcome(errors=[not_found("project", data.id, "input", "id")])
+    deleted: list[ProjectRecord] = []  # the payload shows it as it was; a replay has nothing to show
+
+    async def work(tx: Transaction) -> None:
+        current = await _locked(ctx, tx, local, data.id, data.version, rules.DELETE_PROJECT)
+        decided = (await projects.decisions_of(tx, [local])).get(local, [])
+        if current.status != "idea" or decided:
+            status = "decided on" if decided and current.status == "idea" else current.status
+            raise Rejected(
+                Refusal(
+                    RefusalCode.INVALID_TRANSITION,
+                    texts.ONLY_IDEAS_DELETED(status=status),
+                    ("input", "id"),
+                    {"from": current.status, "to": "deleted", "allowed": list(TRANSITIONS[current.status])},
+                )
+            )
+        await projects.delete(tx, local)
+        await record_change(tx, ctx.principal, "Project", local, "delete", current.snapshot(), None)
+        deleted[:] = [current]
+
+    async def as_it_was(_: None) -> ProjectRecord | None:
+        ctx.loaders.forget_project(local)
+        return deleted[0] if deleted else None
+
+    return await run(ctx, work, Call("deleteProject", data), then=as_it_was)
+
+
 # ---- council decisions -----------------------------------------------------------------------
 
 
@@ -465,16 +480,20 @@ async def record_decision(ctx: Context, data: RecordCouncilDecision) -> Outcome[
     if project_local is None:
         errors.append(not_found("project", data.project_id, "input", "projectId"))
     if data.body not in BODIES:
-        errors.append(invalid(f"a council is one of {', '.join(BODIES)}", "input", "body"))
+        errors.append(invalid(texts.ONE_OF(what=texts.COUNCIL, choices=", ".join(BODIES)), "input", "body"))
     if data.recommendation not in RECOMMENDATIONS:
-        errors.append(invalid(f"a recommendation is one of {', '.join(RECOMMENDATIONS)}", "input", "recommendation"))
+        errors.append(
+            invalid(
+                texts.ONE_OF(what=texts.RECOMMENDATION, choices=", ".join(RECOMMENDATIONS)), "input", "recommendation"
+            )
+        )
     for value, field in (
         (data.votes_for, "votesFor"),
         (data.votes_against, "votesAgainst"),
         (data.abstentions, "abstentions"),
     ):
         if value < 0:
-            errors.append(invalid(_NEGATIVE_VOTES, "input", field))
+            errors.append(invalid(texts.NEGATIVE_VOTES(), "input", field))
     errors += text(data.note, MAX_TEXT, "input", "note")
     states, problems = await _quarter_states(ctx.db, _slugs([data.quarter]), "input", "quarter")
     errors += [Refusal(p.code, p.message, ("input", "quarter"), p.details) for p in problems]
@@ -505,9 +524,9 @@ async def record_decision(ctx: Context, data: RecordCouncilDecision) -> Outcome[
         if refusal is not None:
             raise Rejected(refusal)
         if new.quarter not in project.quarters:
-            raise Rejected(invalid(_NOT_ITS_QUARTER.format(quarters=", ".join(project.quarters)), "input", "quarter"))
+            raise Rejected(invalid(texts.NOT_ITS_QUARTER(quarters=", ".join(project.quarters)), "input", "quarter"))
         if new.body == "aktionsfondsjury" and project.fund != "aktionsfonds":
-            raise Rejected(invalid(_JURY_ONLY_AKTIONSFONDS, "input", "body"))
+            raise Rejected(invalid(texts.JURY_ONLY_AKTIONSFONDS(), "input", "body"))
         await projects.create_decision(tx, decision_id, project_local, new)
         created = await projects.one_decision(tx, decision_id)
         assert created is not None
@@ -536,7 +555,7 @@ async def add_seat(ctx: Context, data: AddCouncilSeat) -> Outcome[SeatRecord]:
     if actor_local is None:
         errors.append(not_found("actor", data.actor_id, "input", "actorId"))
     if data.body not in BODIES:
-        errors.append(invalid(f"a council is one of {', '.join(BODIES)}", "input", "body"))
+        errors.append(invalid(texts.ONE_OF(what=texts.COUNCIL, choices=", ".join(BODIES)), "input", "body"))
     errors += period(data.since, data.until, "input")
     states, problems = await _quarter_states(ctx.db, _slugs([data.quarter]), "input", "quarter")
     errors += [Refusal(p.code, p.message, ("input", "quarter"), p.details) for p in problems]
@@ -557,7 +576,7 @@ async def add_seat(ctx: Context, data: AddCouncilSeat) -> Outcome[SeatRecord]:
             raise Rejected(_not_in_quarter(actor_local, [slug], "input", "actorId"))
         for other in await projects.seats_of(tx, actor_local, slug, data.body):
             if _overlaps(data.since, data.until, other):
-                raise Rejected(invalid(_SEAT_TWICE, "input"))
+                raise Rejected(invalid(texts.SEAT_TWICE(), "input"))
         await projects.create_seat(
             tx, seat_id, actor_local, slug, data.body, data.since, data.until, synthetic=data.synthetic
         )

@@ -21,7 +21,7 @@ from graph.projects import (
     SeatRecord,
     UnrecordedPair,
 )
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.errors import bad_input
 from resolvers.filters import check_quarters, expand_action_fields
 from resolvers.ordering import MAX_SORT_KEYS, SortKey
@@ -52,7 +52,7 @@ def _actor(global_id: str | None, what: str) -> str | None:
         return None
     local = ids.decode_as(global_id, "Actor")
     if local is None:
-        raise bad_input(f"`{what}` is not an actor id")
+        raise bad_input(texts.NOT_AN_ACTOR_ID(what=what))
     return local
 
 
@@ -60,11 +60,11 @@ async def criteria(ctx: Context, q: ProjectQuery | None) -> ProjectCriteria:
     """The filter as graph/ takes it: actor ids decoded, quarters checked, action fields mapped
     across IHEK generations."""
     q = q or ProjectQuery()
-    for name, values in (("quarters", q.quarters), ("funds", q.funds), ("statuses", q.statuses)):
+    for name, values in ((texts.QUARTERS, q.quarters), (texts.FUNDS, q.funds), (texts.STATUSES, q.statuses)):
         if values is not None and len(values) > MAX_LIST:
-            raise bad_input(f"at most {MAX_LIST} {name} per filter")
+            raise bad_input(texts.FILTER_LIST(limit=MAX_LIST, what=name))
     if q.period_from and q.period_to and q.period_to < q.period_from:
-        raise bad_input("a date range must not end before it starts")
+        raise bad_input(texts.RANGE_BACKWARDS())
     return ProjectCriteria(
         quarters=await check_quarters(ctx, q.quarters) if q.quarters is not None else None,
         funds=q.funds,
@@ -81,7 +81,7 @@ async def criteria(ctx: Context, q: ProjectQuery | None) -> ProjectCriteria:
 
 def project_sort(order: Sequence[SortKey] | None) -> list[SortField]:
     if order and len(order) > MAX_SORT_KEYS:
-        raise bad_input(f"sort by at most {MAX_SORT_KEYS} keys")
+        raise bad_input(texts.SORT_KEYS(limit=MAX_SORT_KEYS))
     fields = [projects.sort_field(o.field, o.descending) for o in order or ()]
     return fields or [projects.sort_field("START", True)]
 
@@ -137,15 +137,15 @@ async def multi_quarter_sponsors(
     ctx: Context, q: ProjectQuery | None, minimum: int, first: int
 ) -> list[MultiQuarterSponsor]:
     if minimum < 2:
-        raise bad_input("`minQuarters` must be at least 2")
+        raise bad_input(texts.MIN_QUARTERS())
     if not 1 <= first <= MAX_LISTED:
-        raise bad_input(f"`first` must be between 1 and {MAX_LISTED}")
+        raise bad_input(texts.BETWEEN(name="first", low=1, high=MAX_LISTED))
     return await projects.multi_quarter_sponsors(ctx.db, await criteria(ctx, q), minimum, first)
 
 
 async def unrecorded_pairs(ctx: Context, q: ProjectQuery | None, first: int) -> list[UnrecordedPair]:
     if not 1 <= first <= MAX_LISTED:
-        raise bad_input(f"`first` must be between 1 and {MAX_LISTED}")
+        raise bad_input(texts.BETWEEN(name="first", low=1, high=MAX_LISTED))
     return await projects.unrecorded_pairs(ctx.db, await criteria(ctx, q), first)
 
 

@@ -21,7 +21,7 @@ from graph import actors, persons, quarters, tokens
 from graph.db import Transaction
 from graph.quarters import QuarterRecord
 from graph.tokens import IssuedToken, TokenRecord
-from resolvers import ids
+from resolvers import ids, texts
 from resolvers.access import role_error
 from resolvers.commands import HandOverQuarter, SetQuarterStatus, given
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found
@@ -31,21 +31,9 @@ SETTABLE = ("active", "ended")
 MODES = ("share", "transfer")
 MAX_PEOPLE = 20
 
-# ---- messages (all user-facing text of this module, kept together for translation) ------------
-_BAD_STATUS = "status must be ACTIVE or ENDED (a merger is recorded with the merged area)"
-_NEEDS_END = "an ended quarter needs its end date"
-_ENDS_AHEAD = "a quarter whose end date lies ahead is still active: set status ACTIVE with that end date"
-_MERGED = "quarter {slug} was merged into another area; its status stays as it is"
-_BEFORE_START = "the end date lies before the quarter's start"
-_BAD_MODE = "mode must be SHARE or TRANSFER"
-_NO_SUCCESSOR = "quarter {slug} has no successor yet: name it with setQuarterStatus first"
-_NOT_SUCCESSORS = "this person is not a contact person of the successor {name}"
-_TOO_MANY = f"at most {MAX_PEOPLE} people per handover"
-_ARCHIVED = "the successor must be a live actor, not an archived or merged one"
-
 
 def _unknown_quarter(slug: str) -> Refusal:
-    return Refusal(RefusalCode.UNKNOWN_QUARTER, f"unknown quarter {slug!r}", ("input", "quarter"), {"slug": slug})
+    return Refusal(RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), ("input", "quarter"), {"slug": slug})
 
 
 async def _quarter(tx: Transaction, slug: str) -> QuarterRecord:
@@ -66,11 +54,11 @@ def _facts(q: QuarterRecord) -> dict[str, object]:
 
 def _status_errors(data: SetQuarterStatus, today: dt.date) -> list[Refusal]:
     if data.status not in SETTABLE:
-        return [invalid(_BAD_STATUS, "input", "status")]
+        return [invalid(texts.BAD_QUARTER_STATUS(), "input", "status")]
     if data.status == "ended" and data.end_date is None:
-        return [invalid(_NEEDS_END, "input", "endDate")]
+        return [invalid(texts.NEEDS_END(), "input", "endDate")]
     if data.status == "ended" and data.end_date is not None and data.end_date > today:
-        return [invalid(_ENDS_AHEAD, "input", "endDate")]
+        return [invalid(texts.ENDS_AHEAD(), "input", "endDate")]
     return []
 
 
@@ -92,13 +80,13 @@ async def set_status(ctx: Context, data: SetQuarterStatus) -> Outcome[QuarterRec
     async def work(tx: Transaction) -> str:
         q = await _quarter(tx, slug)
         if q.status == "merged":
-            raise Rejected(invalid(_MERGED.format(slug=slug), "input", "quarter"))
+            raise Rejected(invalid(texts.QUARTER_MERGED(slug=slug), "input", "quarter"))
         start = q.start_date or dt.date(q.start_year, 1, 1)
         if data.end_date is not None and data.end_date < start:
             raise Rejected(
                 Refusal(
                     RefusalCode.INVALID_DATE_RANGE,
-                    _BEFORE_START,
+                    texts.END_BEFORE_START(),
                     ("input", "endDate"),
                     {"since": start, "until": data.end_date},
                 )
@@ -108,7 +96,7 @@ async def set_status(ctx: Context, data: SetQuarterStatus) -> Outcome[QuarterRec
             if actor is None:
                 raise Rejected(not_found("actor", str(data.successor_id), "input", "successorId"))
             if actor.archived:
-                raise Rejected(invalid(_ARCHIVED, "input", "successorId"))
+                raise Rejected(invalid(texts.SUCCESSOR_ARCHIVED(), "input", "successorId"))
         await quarters.set_status(tx, q.id, data.status, data.end_date)
         after = {"status": data.status, "endDate": data.end_date.isoformat() if data.end_date else None}
         if given(data.successor_id):
@@ -140,9 +128,9 @@ async def hand_over(ctx: Context, data: HandOverQuarter) -> Outcome[Handover]:
         return Outcome(errors=[refusal])
     errors: list[Refusal] = []
     if data.mode not in MODES:
-        errors.append(invalid(_BAD_MODE, "input", "mode"))
+        errors.append(invalid(texts.BAD_MODE(), "input", "mode"))
     if len(data.person_ids) > MAX_PEOPLE:
-        errors.append(invalid(_TOO_MANY, "input", "personIds"))
+        errors.append(invalid(texts.TOO_MANY_PEOPLE(limit=MAX_PEOPLE), "input", "personIds"))
     people: list[str] = []
     for i, global_id in enumerate(dict.fromkeys(data.person_ids)):
         local = ids.decode_as(global_id, "Person")
@@ -157,7 +145,7 @@ async def hand_over(ctx: Context, data: HandOverQuarter) -> Outcome[Handover]:
     async def work(tx: Transaction) -> Handover:
         q = await _quarter(tx, slug)
         if q.successor_id is None:
-            raise Rejected(invalid(_NO_SUCCESSOR.format(slug=slug), "input", "quarter"))
+            raise Rejected(invalid(texts.NO_SUCCESSOR(slug=slug), "input", "quarter"))
         successor = await actors.one(tx, q.successor_id)
         assert successor is not None, "SUCCEEDED_BY points at an existing actor"
         names: list[str] = []
@@ -166,7 +154,7 @@ async def hand_over(ctx: Context, data: HandOverQuarter) -> Outcome[Handover]:
             if person is None:
                 raise Rejected(not_found("person", ids.encode("Person", person_id), "input", "personIds", str(i)))
             if person.actor_id != successor.id:
-                raise Rejected(invalid(_NOT_SUCCESSORS.format(name=successor.name), "input", "personIds", str(i)))
+                raise Rejected(invalid(texts.NOT_SUCCESSORS(name=successor.name), "input", "personIds", str(i)))
             # The token's name points at the person by id, never by name: erasing the person
             # (GDPR) leaves no name behind in the token list.
             names.append(f"handover {slug} to {successor.name} (person {ids.encode('Person', person_id)})")

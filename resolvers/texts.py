@@ -2,8 +2,9 @@
 
 Each entry is a :class:`core.messages.Message`; a resolver calls it with its parameters and gets a
 ``Text`` (English as a string), which the schema says in the request's language. A test checks that
-every message here has both languages with the same placeholders. Messages not yet moved here are
-English only (they are listed in the README's section on languages).
+every message here has both languages with the same placeholders. A refusal's or request
+error's message is typed as a ``Text`` (resolvers/outcomes.py, resolvers/errors.py), so mypy keeps
+English-only strings out.
 """
 
 from __future__ import annotations
@@ -19,8 +20,24 @@ CONTACT_PERSON: Final = Message("contact person", "Kontaktperson")
 TOKEN: Final = Message("token", "Zugang")
 ENTITY: Final = Message("entity", "Eintrag")
 PERSON: Final = Message("person", "Person")
+PROJECT: Final = Message("project", "Projekt")
+COUNCIL_SEAT: Final = Message("council seat", "Gremiensitz")
 # The things by their English name, as resolvers name them in not_found().
-THINGS: Final = {m.en: m for m in (ACTOR, COOPERATION, CONTACT_PERSON, TOKEN, ENTITY, PERSON)}
+THINGS: Final = {m.en: m for m in (ACTOR, COOPERATION, CONTACT_PERSON, TOKEN, ENTITY, PERSON, PROJECT, COUNCIL_SEAT)}
+# What a list holds, for "at most N {what}".
+KINDS: Final = Message("kinds", "Arten")
+ACTION_FIELDS: Final = Message("action fields", "Handlungsfelder")
+QUARTERS: Final = Message("quarters", "Quartiere")
+TYPES: Final = Message("types", "Akteursarten")
+TAGS: Final = Message("tags", "Schlagwörter")
+FUNDS: Final = Message("funds", "Fonds")
+STATUSES: Final = Message("statuses", "Status")
+PARTNERS: Final = Message("partners", "Partner")
+# Names of the choices in "{what} is one of …".
+ROLE: Final = Message("role", "Rolle")
+PARTNER_ROLE: Final = Message("a partner's role", "Die Rolle eines Partners")
+COUNCIL: Final = Message("a council", "Ein Gremium")
+RECOMMENDATION: Final = Message("a recommendation", "Eine Empfehlung")
 
 # ---- any change -----------------------------------------------------------------------------------------
 NOT_FOUND: Final = Message("no {what} with id {id!r}", "{what} mit der ID {id!r} nicht gefunden")
@@ -115,4 +132,218 @@ FIRST_BETWEEN: Final = Message(
 )
 BAD_WEIGHTS: Final = Message(
     "weights must be non-negative and not all zero", "Gewichte dürfen nicht negativ und nicht alle null sein"
+)
+
+# ---- request arguments (queries: BAD_USER_INPUT) --------------------------------------------------------
+BETWEEN: Final = Message("`{name}` must be between {low} and {high}", "„{name}“ muss zwischen {low} und {high} liegen")
+BAD_CURSOR: Final = Message("invalid `after` cursor: {reason}", "Ungültiger „after“-Cursor: {reason}")
+SORT_KEYS: Final = Message("sort by at most {limit} keys", "Höchstens {limit} Sortierschlüssel")
+UNKNOWN_ACTION_FIELD_KEY: Final = Message(
+    "unknown action field {key!r}; see `actionFields` for the keys",
+    "Unbekanntes Handlungsfeld {key!r}; die Schlüssel nennt „actionFields“",
+)
+UNKNOWN_QUARTER_SLUG: Final = Message(
+    "unknown quarter {slug!r}; see `quarters` for the slugs",
+    "Unbekanntes Quartier {slug!r}; die Kürzel nennt „quarters“",
+)
+NO_QUARTER_SLUG: Final = Message(
+    "no quarter {slug!r}; see `quarters` for the slugs", "Kein Quartier {slug!r}; die Kürzel nennt „quarters“"
+)
+RANGE_BACKWARDS: Final = Message(
+    "a date range must not end before it starts", "Ein Zeitraum darf nicht vor seinem Beginn enden"
+)
+FILTER_LIST: Final = Message("at most {limit} {what} per filter", "Höchstens {limit} {what} je Filter")
+FILTER_DEPTH: Final = Message(
+    "filters nest at most {limit} levels deep", "Filter lassen sich höchstens {limit} Ebenen tief verschachteln"
+)
+BETWEEN_TYPES: Final = Message(
+    "`betweenTypes` takes exactly two actor types", "„betweenTypes“ nimmt genau zwei Akteursarten"
+)
+MIN_INTENSITY: Final = Message("`minIntensity` must be 1, 2 or 3", "„minIntensity“ ist 1, 2 oder 3")
+FILTER_TEXT: Final = Message("`text` is limited to {limit} characters", "„text“ hat höchstens {limit} Zeichen")
+NEAR_POINT: Final = Message(
+    "`near` needs a latitude in [-90, 90] and a longitude in [-180, 180]",
+    "„near“ braucht eine Breite zwischen -90 und 90 und eine Länge zwischen -180 und 180",
+)
+NOT_AN_ACTOR_ID: Final = Message("`{what}` is not an actor id", "„{what}“ ist keine Akteurs-ID")
+NOT_AN_ACTOR: Final = Message("{id!r} is not an actor id", "{id!r} ist keine Akteurs-ID")
+MIN_QUARTERS: Final = Message("`minQuarters` must be at least 2", "„minQuarters“ ist mindestens 2")
+TIE_SOURCE: Final = Message("the tie source is one of {choices}", "Die Quelle der Verbindungen ist eine von {choices}")
+DIFFERENT_ENDS: Final = Message(
+    "`from` and `to` must be two different actors", "„from“ und „to“ müssen zwei verschiedene Akteure sein"
+)
+FROM_BEFORE_TO: Final = Message("`from` must lie before `to`", "„from“ muss vor „to“ liegen")
+AFTER_REVISION: Final = Message(
+    "`after` must be a revision between 0 and {limit}", "„after“ muss ein Stand zwischen 0 und {limit} sein"
+)
+AT_MOST_QM_ACTORS: Final = Message("at most {limit} QM actors", "Höchstens {limit} QM-Akteure")
+HISTORY_OUTSIDE: Final = Message(
+    "this history is outside your quarters", "Dieser Verlauf liegt außerhalb Ihrer Quartiere"
+)
+NO_LIVE_CHANGES: Final = Message("this service runs without live changes", "Dieser Dienst läuft ohne Live-Änderungen")
+
+# ---- any change: keys and read-backs -------------------------------------------------------------------
+BAD_KEY: Final = Message(
+    "clientMutationId must be 1 to {limit} printable characters (a UUID is a good choice)",
+    "clientMutationId hat 1 bis {limit} druckbare Zeichen (eine UUID ist eine gute Wahl)",
+)
+REUSED_KEY: Final = Message(
+    "this clientMutationId was used in the last {hours} h for another mutation or another input; "
+    "send a new one for a new change",
+    "Diese clientMutationId wurde in den letzten {hours} h für eine andere Änderung oder andere Eingaben "
+    "verwendet; für eine neue Änderung bitte eine neue senden",
+)
+APPLIED_UNREAD: Final = Message(
+    "the change was applied, but reading it back failed ({reason}); read it again, or repeat the "
+    "mutation with the same clientMutationId to get its result",
+    "Die Änderung wurde gespeichert, aber das Zurücklesen schlug fehl ({reason}); bitte neu laden oder die "
+    "Änderung mit derselben clientMutationId wiederholen, um ihr Ergebnis zu erhalten",
+)
+INTENSITY: Final = Message("intensity is 1 (loose), 2 or 3 (close)", "Die Intensität ist 1 (lose), 2 oder 3 (eng)")
+AT_MOST: Final = Message("at most {limit} {what}", "Höchstens {limit} {what}")
+ONE_OF: Final = Message("{what} is one of {choices}", "{what}: eines von {choices}")
+UNKNOWN_STATUS: Final = Message("unknown status {status!r}", "Unbekannter Status {status!r}")
+
+# ---- actors, tokens, contact persons --------------------------------------------------------------------
+QUARTER_TWICE: Final = Message(
+    "quarter {slug!r} is listed twice with the same role", "Das Quartier {slug!r} steht zweimal mit derselben Rolle da"
+)
+NEGATIVE_FLATS: Final = Message("flats cannot be negative", "Die Zahl der Wohnungen kann nicht negativ sein")
+TYPE_FIELD: Final = Message(
+    "`{field}` applies to {owner} actors only", "„{field}“ gilt nur für Akteure der Art {owner}"
+)
+MERGE_COUNT: Final = Message("merge 1 to 10 duplicates at a time", "Bitte 1 bis 10 Dubletten auf einmal zusammenführen")
+MERGE_ITSELF: Final = Message(
+    "an actor cannot be merged into itself", "Ein Akteur lässt sich nicht mit sich selbst zusammenführen"
+)
+DUPLICATE_TWICE: Final = Message("a duplicate is listed twice", "Eine Dublette steht zweimal in der Liste")
+TOKEN_NAME: Final = Message(
+    "a token needs a name of 1 to {limit} characters", "Ein Zugang braucht einen Namen mit 1 bis {limit} Zeichen"
+)
+MANAGER_QUARTERS: Final = Message(
+    "a manager token needs its quarters", "Ein Zugang für das Quartiersmanagement braucht seine Quartiere"
+)
+NOT_AN_EMAIL: Final = Message("not an email address", "Keine E-Mail-Adresse")
+BAD_PHONE: Final = Message(
+    "a phone number has digits, spaces and + ( ) / . - only",
+    "Eine Telefonnummer besteht nur aus Ziffern, Leerzeichen und + ( ) / . -",
+)
+
+# ---- quarters and handover ------------------------------------------------------------------------------
+BAD_QUARTER_STATUS: Final = Message(
+    "status must be ACTIVE or ENDED (a merger is recorded with the merged area)",
+    "Der Status ist ACTIVE oder ENDED (eine Zusammenlegung wird beim zusammengelegten Gebiet erfasst)",
+)
+NEEDS_END: Final = Message("an ended quarter needs its end date", "Ein beendetes Quartier braucht sein Enddatum")
+ENDS_AHEAD: Final = Message(
+    "a quarter whose end date lies ahead is still active: set status ACTIVE with that end date",
+    "Ein Quartier, dessen Enddatum noch bevorsteht, ist noch aktiv: bitte Status ACTIVE mit diesem Enddatum setzen",
+)
+QUARTER_MERGED: Final = Message(
+    "quarter {slug} was merged into another area; its status stays as it is",
+    "Das Quartier {slug} ging in einem anderen Gebiet auf; sein Status bleibt, wie er ist",
+)
+END_BEFORE_START: Final = Message(
+    "the end date lies before the quarter's start", "Das Enddatum liegt vor dem Beginn des Quartiers"
+)
+BAD_MODE: Final = Message("mode must be SHARE or TRANSFER", "Die Art ist SHARE oder TRANSFER")
+NO_SUCCESSOR: Final = Message(
+    "quarter {slug} has no successor yet: name it with setQuarterStatus first",
+    "Das Quartier {slug} hat noch keine Nachfolge: bitte zuerst mit setQuarterStatus benennen",
+)
+NOT_SUCCESSORS: Final = Message(
+    "this person is not a contact person of the successor {name}",
+    "Diese Person ist keine Kontaktperson der Nachfolge {name}",
+)
+TOO_MANY_PEOPLE: Final = Message("at most {limit} people per handover", "Höchstens {limit} Personen je Übergabe")
+SUCCESSOR_ARCHIVED: Final = Message(
+    "the successor must be a live actor, not an archived or merged one",
+    "Die Nachfolge muss ein bestehender Akteur sein, kein archivierter oder zusammengeführter",
+)
+
+# ---- projects, councils and seats -----------------------------------------------------------------------
+NO_PROJECT_QUARTER: Final = Message(
+    "a project belongs to at least one quarter", "Ein Projekt gehört zu mindestens einem Quartier"
+)
+ONE_PROJECT_QUARTER: Final = Message(
+    "only Netzwerkfonds projects span several quarters; this fund pays projects of one quarter",
+    "Nur Projekte des Netzwerkfonds reichen über mehrere Quartiere; dieser Fonds bezahlt Projekte eines Quartiers",
+)
+NO_PROGRAMME: Final = Message(
+    "a project paid from another programme needs the programme's name",
+    "Ein Projekt aus einem anderen Programm braucht den Namen des Programms",
+)
+PROGRAMME_FOR_QUARTER_FUND: Final = Message(
+    "a programme name belongs only to projects paid from another programme",
+    "Einen Programmnamen haben nur Projekte aus einem anderen Programm",
+)
+CENTS: Final = Message(
+    "an amount is given in euros with at most two decimals",
+    "Ein Betrag wird in Euro mit höchstens zwei Nachkommastellen angegeben",
+)
+TOO_MUCH: Final = Message(
+    "an amount above {limit} euros is not a quarter project",
+    "Ein Betrag über {limit} Euro ist kein Quartiersprojekt",
+)
+NEGATIVE_AMOUNT: Final = Message(
+    "an amount granted cannot be negative", "Ein bewilligter Betrag kann nicht negativ sein"
+)
+UNKNOWN_FUND: Final = Message(
+    "unknown fund {fund!r}; a project is paid from {choices}",
+    "Unbekannter Fonds {fund!r}; ein Projekt wird bezahlt aus {choices}",
+)
+FUND_KEPT: Final = Message("a project's fund cannot be cleared", "Der Fonds eines Projekts lässt sich nicht entfernen")
+SPONSOR_IS_PARTNER: Final = Message(
+    "the sponsor is not also one of the partners", "Der Projektträger ist nicht zugleich einer der Partner"
+)
+PARTNER_TWICE: Final = Message("each partner once", "Jeden Partner nur einmal")
+ARCHIVED_NO_WORK: Final = Message(
+    "archived actors take no part in new work; restore it first",
+    "Archivierte Akteure nehmen an keiner neuen Arbeit teil; bitte zuerst wiederherstellen",
+)
+NOT_IN_QUARTER: Final = Message(
+    "the actor has no membership in {quarters}; record it there first (setActorQuarters)",
+    "Der Akteur gehört nicht zu {quarters}; bitte zuerst dort eintragen (setActorQuarters)",
+)
+BAD_TRANSITION: Final = Message(
+    "a project cannot go from {current} to {wanted}; from {current} it may go to {allowed}",
+    "Ein Projekt kann nicht von {current} zu {wanted} wechseln; von {current} aus geht es zu {allowed}",
+)
+NO_TENDER: Final = Message(
+    "Aktionsfonds actions are not tendered: after approval they run; from {current} it may go to {allowed}",
+    "Aktionsfonds-Aktionen werden nicht ausgeschrieben: nach der Bewilligung laufen sie; von {current} aus geht "
+    "es zu {allowed}",
+)
+TENDER_NEEDED: Final = Message(
+    "projects of this fund are tendered after approval (tendered, then awarded); from {current} it may go to {allowed}",
+    "Projekte dieses Fonds werden nach der Bewilligung ausgeschrieben (tendered, dann awarded); von {current} "
+    "aus geht es zu {allowed}",
+)
+FINAL_STATUS: Final = Message("nothing (it is final)", "nirgendwohin (der Status ist endgültig)")
+NEEDS_SPONSOR: Final = Message(
+    "name the project's sponsor (Projektträger) before it is {status}",
+    "Bitte den Projektträger benennen, bevor das Projekt {status} ist",
+)
+STEP_BEFORE: Final = Message(
+    "a step cannot be dated before the previous one ({previous})",
+    "Ein Schritt kann nicht vor dem vorigen ({previous}) datiert sein",
+)
+JURY_ONLY_AKTIONSFONDS: Final = Message(
+    "the Aktionsfondsjury decides Aktionsfonds actions only",
+    "Die Aktionsfondsjury entscheidet nur über Aktionen des Aktionsfonds",
+)
+NOT_ITS_QUARTER: Final = Message(
+    "the deciding council must be that of one of the project's quarters ({quarters})",
+    "Entscheiden muss der Rat eines der Quartiere des Projekts ({quarters})",
+)
+ONLY_IDEAS_DELETED: Final = Message(
+    "only a project that is still an idea without a council decision can be deleted (this one is {status}); "
+    "withdraw it instead (advanceProject to withdrawn), so its record stays",
+    "Löschen lässt sich nur ein Projekt, das noch eine Idee ohne Gremienbeschluss ist (dieses ist {status}); "
+    "bitte stattdessen zurückziehen (advanceProject zu withdrawn), damit es erhalten bleibt",
+)
+NEGATIVE_VOTES: Final = Message("votes are counted from 0", "Stimmen werden ab 0 gezählt")
+SEAT_TWICE: Final = Message(
+    "this organisation already holds a seat on this council over an overlapping time",
+    "Diese Organisation hat in einem sich überschneidenden Zeitraum schon einen Sitz in diesem Gremium",
 )

@@ -27,17 +27,17 @@ async def create(ctx: Context, data: CreateApiToken) -> Outcome[IssuedToken]:
         return Outcome(errors=[refusal])
     label = clean_text(data.name)
     if not label or len(label) > MAX_SHORT:
-        return Outcome(errors=[invalid(f"a token needs a name of 1 to {MAX_SHORT} characters", "input", "name")])
+        return Outcome(errors=[invalid(texts.TOKEN_NAME(limit=MAX_SHORT), "input", "name")])
     role = data.role
     if role not in ISSUABLE:
-        return Outcome(errors=[invalid(f"role must be one of {', '.join(ISSUABLE)}", "input", "role")])
+        return Outcome(errors=[invalid(texts.ONE_OF(what=texts.ROLE, choices=", ".join(ISSUABLE)), "input", "role")])
     quarters = [q.strip().lower() for q in data.quarters or []]
     if role == "manager" and not quarters:
-        return Outcome(errors=[invalid("a manager token needs its quarters", "input", "quarters")])
+        return Outcome(errors=[invalid(texts.MANAGER_QUARTERS(), "input", "quarters")])
     known = {q.slug for q in await ctx.loaders.quarter_by_slug.load_many(quarters) if q}
     unknown = [q for q in quarters if q not in known]
     if unknown:
-        return Outcome(errors=[invalid(f"unknown quarter {unknown[0]!r}", "input", "quarters")])
+        return Outcome(errors=[invalid(texts.UNKNOWN_QUARTER(slug=unknown[0]), "input", "quarters")])
 
     async def work(tx: Transaction) -> IssuedToken:
         issued = await tokens.create(tx, label, role, quarters)
@@ -87,7 +87,7 @@ async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord
     """The audit records of an entity. Admins see all; managers those of actors with a current
     membership in one of their quarters, of their cooperations and contact persons (access.py)."""
     if not 1 <= first <= MAX_HISTORY:
-        raise bad_input(f"`first` must be between 1 and {MAX_HISTORY}")
+        raise bad_input(texts.BETWEEN(name="first", low=1, high=MAX_HISTORY))
     try:
         entity, local = ids.decode(global_id)
     except ids.InvalidGlobalId as exc:
@@ -95,7 +95,7 @@ async def history(ctx: Context, global_id: str, first: int) -> list[ChangeRecord
     if ctx.principal.role is not Role.ADMIN:
         require(ctx.principal, rules.HISTORY)
         if not await _manager_may_read(ctx, entity, local):
-            raise ApiError("FORBIDDEN", "this history is outside your quarters")
+            raise ApiError("FORBIDDEN", texts.HISTORY_OUTSIDE())
     return await audit.history(ctx.db, local, first)
 
 

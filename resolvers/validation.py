@@ -82,5 +82,5 @@ def period(since: dt.date | None, until: dt.date | None, *path: str) -> list[Ref
 
 def intensity(value: int | None, *path: str) -> list[Refusal]:
     if value is not None and not 1 <= value <= 3:
-        return [invalid("intensity is 1 (loose), 2 or 3 (close)", *path)]
+        return [invalid(texts.INTENSITY(), *path)]
     return []

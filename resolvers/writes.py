@@ -29,6 +29,7 @@ from core.context import Context
 from graph import audit, idempotency
 from graph.db import Transaction
 from graph.errors import DatabaseUnavailable
+from resolvers import texts
 from resolvers.commands import UNSET
 from resolvers.errors import ApiError
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid
@@ -37,15 +38,6 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 MAX_KEY: Final = 128
-BAD_KEY: Final = f"clientMutationId must be 1 to {MAX_KEY} printable characters (a UUID is a good choice)"
-REUSED_KEY: Final = (
-    f"this clientMutationId was used in the last {idempotency.LIFETIME_HOURS} h for another mutation "
-    "or another input; send a new one for a new change"
-)
-APPLIED_UNREAD: Final = (
-    "the change was applied, but reading it back failed ({reason}); read it again, or repeat the "
-    "mutation with the same clientMutationId to get its result"
-)
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,7 @@ async def run(
     key = call.key if call is not None else None
     if call is not None and key is not None:
         if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
-            return Outcome(errors=[invalid(BAD_KEY, "input", "clientMutationId")])
+            return Outcome(errors=[invalid(texts.BAD_KEY(limit=MAX_KEY), "input", "clientMutationId")])
         work = _guarded(work, call, idempotency.key_id(ctx.principal.label, key), ctx.principal)
     try:
         receipt = await ctx.db.write_transaction(work)
@@ -122,7 +114,7 @@ async def run(
     try:
         value = receipt if then is None else await then(receipt)
     except DatabaseUnavailable as exc:  # committed: "unavailable" would tell the client it was not
-        raise ApiError("OUTCOME_UNKNOWN", APPLIED_UNREAD.format(reason=exc)) from exc
+        raise ApiError("OUTCOME_UNKNOWN", texts.APPLIED_UNREAD(reason=exc)) from exc
     await ctx.services.key_sweeper.maybe(ctx.db)  # expired keys go while the service is in use
     return Outcome(value=value, receipt=receipt)
 
@@ -136,7 +128,13 @@ def _guarded(
         found = await idempotency.claim(tx, key_id, who.label, call.mutation, digest)
         if not found.fresh:
             if not found.same_call:
-                raise Rejected(Refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, REUSED_KEY, ("input", "clientMutationId")))
+                raise Rejected(
+                    Refusal(
+                        RefusalCode.IDEMPOTENCY_KEY_REUSED,
+                        texts.REUSED_KEY(hours=idempotency.LIFETIME_HOURS),
+                        ("input", "clientMutationId"),
+                    )
+                )
             return found.receipt
         receipt = await work(tx)
         await idempotency.settle(tx, key_id, receipt)

@@ -30,6 +30,7 @@ from schema.mutation_inputs import (
     CreateApiTokenInput,
     CreateProjectInput,
     DeleteCooperationInput,
+    DeleteProjectInput,
     EndCooperationInput,
     EndCouncilSeatInput,
     HandOverQuarterInput,
@@ -237,6 +238,21 @@ class Mutation:
         input: Annotated[AdvanceProjectInput, strawberry.argument(description="What to do; see the input type.")],
     ) -> ProjectPayload:
         return echo(ProjectPayload.of(await project_mutations.advance_project(info.context, input.command())), input)
+
+    @strawberry.mutation(
+        description=described(
+            rules.DELETE_PROJECT,
+            "Delete a project recorded by mistake, while it is an idea no council has decided on; a later "
+            "project is withdrawn instead (`advanceProject`), so its funds, steps and decisions stay on record. "
+            "Anything else is an `InvalidTransitionError`.",
+        )
+    )
+    async def delete_project(
+        self,
+        info: Info,
+        input: Annotated[DeleteProjectInput, strawberry.argument(description="What to do; see the input type.")],
+    ) -> ProjectPayload:
+        return echo(ProjectPayload.of(await project_mutations.delete_project(info.context, input.command())), input)
 
     @strawberry.mutation(
         description=described(

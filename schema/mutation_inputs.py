@@ -479,6 +479,18 @@ class AdvanceProjectInput(KeyedInput):
         return commands.AdvanceProject(self.id, value(self.status), self.date, self.version, self.client_mutation_id)
 
 
+@strawberry.input(
+    description="Delete a project recorded by mistake: only an idea no council has decided on (to stop a "
+    "project, withdraw it with `advanceProject`)."
+)
+class DeleteProjectInput(KeyedInput):
+    id: strawberry.ID = strawberry.field(description="The project's global id.")
+    version: int | None = strawberry.field(default=None, description="If given, the version you read.")
+
+    def command(self) -> commands.DeleteProject:
+        return commands.DeleteProject(self.id, self.version, self.client_mutation_id)
+
+
 @strawberry.input(description="A council's vote on a project.")
 class RecordCouncilDecisionInput(KeyedInput):
     project_id: strawberry.ID = strawberry.field(description="The project's global id.")

@@ -92,7 +92,9 @@ class QuarterPayload(KeyedPayload):
 
 @strawberry.type(description="The result of a mutation on a project.")
 class ProjectPayload(KeyedPayload):
-    project: Project | None = strawberry.field(description="The project after the change; null if it was refused.")
+    project: Project | None = strawberry.field(
+        description="The project after the change (for a deletion: as it was); null if it was refused."
+    )
     errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
 
     @classmethod

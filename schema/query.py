@@ -21,6 +21,7 @@ from resolvers import (
     projects,
     quarters,
     suggestions,
+    texts,
     tokens,
 )
 from resolvers.errors import bad_input
@@ -381,7 +382,7 @@ class Query:
         fresh: FreshArg = False,
     ) -> ActorMetricsResult:
         if not 1 <= first <= 10_000:
-            raise bad_input("`first` must be between 1 and 10000")
+            raise bad_input(texts.BETWEEN(name="first", low=1, high=10000))
         analysed = await networks.analysed(
             info.context,
             await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source)),

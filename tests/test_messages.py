@@ -14,16 +14,27 @@ from typing import Any
 import pytest
 
 from analysis import texts as analysis_texts
-from core import access
+from core import access, broker
 from core.messages import LANGUAGES, Message, Text, localized, negotiate, placeholders
 from graph.db import Neo4jSettings
 from kiezgraph.middleware import authentication, body_limit, rate_limit
+from resolvers import imports as resolver_imports
 from resolvers import texts as resolver_texts
 from schema import cost, deadline
 from tests.conftest import issue_token
 
 # The door's refusals (kiezgraph/middleware) and the limits of execution (schema/) reach pages too.
-CATALOGUES: list[ModuleType] = [resolver_texts, access, authentication, body_limit, rate_limit, cost, deadline]
+CATALOGUES: list[ModuleType] = [
+    resolver_texts,
+    resolver_imports,
+    broker,
+    access,
+    authentication,
+    body_limit,
+    rate_limit,
+    cost,
+    deadline,
+]
 
 
 def _messages() -> list[tuple[str, Message]]:
@@ -109,6 +120,31 @@ def test_refusals_speak_german_when_asked(reference: Any, client: Any, admin_tok
     assert [e["code"] for e in german] == [e["code"] for e in english] == ["EMPTY_NAME"]
     assert english[0]["message"] == "a name must not be empty"
     assert german[0]["message"] == "Der Name darf nicht leer sein"
+
+
+PROJECT = """mutation($amount: Decimal) { createProject(input: { title: "Hoffest", fund: AKTIONSFONDS,
+  quarters: ["rollberg", "flughafenstrasse"], amountGranted: $amount }) { errors { code message } } }"""
+
+
+def test_project_refusals_and_query_errors_speak_german_too(reference: Any, client: Any, admin_token: str) -> None:
+    # Every refusal's message is a Text (mypy holds resolvers to it); these are the project rules' words
+    # and a query's bad argument, said to a German-speaking office.
+    variables = {"amount": "12.345"}
+    english = _post(client, PROJECT, variables, admin_token, None)["data"]["createProject"]["errors"]
+    german = _post(client, PROJECT, variables, admin_token, "de")["data"]["createProject"]["errors"]
+    assert [e["code"] for e in german] == [e["code"] for e in english]
+    assert {e["message"] for e in english} == {
+        "only Netzwerkfonds projects span several quarters; this fund pays projects of one quarter",
+        "an amount is given in euros with at most two decimals",
+    }
+    assert {e["message"] for e in german} == {
+        "Nur Projekte des Netzwerkfonds reichen über mehrere Quartiere; dieser Fonds bezahlt Projekte eines Quartiers",
+        "Ein Betrag wird in Euro mit höchstens zwei Nachkommastellen angegeben",
+    }
+    query = '{ quarterNetwork(slug: "rollberg", filter: { minIntensity: 7 }) { nodeCount } }'
+    error = _post(client, query, {}, admin_token, "de")["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "„minIntensity“ ist 1, 2 oder 3"
 
 
 def test_a_forbidden_query_says_so_in_german(reference: Any, client: Any, neo4j_settings: Neo4jSettings) -> None:

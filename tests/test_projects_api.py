@@ -330,6 +330,69 @@ def test_a_retried_create_with_the_same_key_records_one_project(
     )
 
 
+DELETE = (
+    "mutation($i: DeleteProjectInput!) { deleteProject(input: $i) { project { id title status } "
+    "errors { __typename code message path ... on InvalidTransitionError { fromStatus allowed } } } }"
+)
+
+
+def test_a_project_recorded_by_mistake_is_deleted_while_it_is_an_undecided_idea(
+    manager: GraphQLClient,
+    gql: GraphQLClient,
+    world: dict[str, str],
+    neo4j_settings: Neo4jSettings,
+    reference: neo4j.Driver,
+) -> None:
+    mistake = _create(manager, title="Doppelt erfasst", sponsorId=world["R1"], partners=[{"actorId": world["R2"]}])
+    kept = _create(manager, title="Hoffest")
+    decided = _create(manager, title="Kiezfest")
+    discussed = _create(manager, title="Lesepaten")
+    assert not (mistake["errors"] or kept["errors"] or decided["errors"] or discussed["errors"])
+    vote = {"projectId": decided["project"]["id"], "date": "2024-01-01", "votesFor": 9, "recommendation": "APPROVE"}
+    assert manager.data(DECIDE, {"i": {**vote, "quarter": "rollberg"}})["recordCouncilDecision"]["errors"] == []
+    assert _advance(manager, discussed["project"]["id"], "DISCUSSED", "2024-01-01")["errors"] == []
+    before = _state(reference)
+
+    # Refused, nothing changed: a project a council decided on, one further on in the process, one of
+    # another quarter's managers, and the public.
+    for pid in (decided["project"]["id"], discussed["project"]["id"]):
+        refused = manager.data(DELETE, {"i": {"id": pid}})["deleteProject"]
+        assert refused["project"] is None
+        assert refused["errors"][0]["__typename"] == "InvalidTransitionError", refused
+        assert "withdraw" in refused["errors"][0]["message"]
+    flughafen = gql.as_(issue_token(neo4j_settings, "manager", ["flughafenstrasse"], name="QM Flughafen"))
+    other = flughafen.data(DELETE, {"i": {"id": mistake["project"]["id"]}})["deleteProject"]
+    assert other["errors"][0]["code"] == "FORBIDDEN"
+    assert (
+        gql.as_(None).data(DELETE, {"i": {"id": mistake["project"]["id"]}})["deleteProject"]["errors"][0]["code"]
+        == "FORBIDDEN"
+    )
+    stale = manager.data(DELETE, {"i": {"id": mistake["project"]["id"], "version": 99}})["deleteProject"]
+    assert stale["errors"][0]["code"] == "STALE_VERSION"
+    assert _state(reference)[:3] == before[:3]
+
+    # The mistake goes with its sponsor and partner ties; the payload shows it as it was, the history keeps it.
+    gone = manager.data(DELETE, {"i": {"id": mistake["project"]["id"]}})["deleteProject"]
+    assert gone["errors"] == [] and gone["project"]["title"] == "Doppelt erfasst"
+    assert gql.data("query($id: ID!) { project(id: $id) { id } }", {"id": mistake["project"]["id"]})["project"] is None
+    titles = {n["title"] for n in gql.data("{ projects(first: 50) { nodes { title } } }")["projects"]["nodes"]}
+    assert titles == {"Hoffest", "Kiezfest", "Lesepaten"}
+    assert count(reference, "MATCH (:Actor)-[r:SPONSORS|PARTNER_IN]->(:Project) RETURN count(r)") == 0
+    assert count(reference, "MATCH (c:Change {entity: 'Project', operation: 'delete'}) RETURN count(c)") == 1
+    assert (
+        manager.data(DELETE, {"i": {"id": mistake["project"]["id"]}})["deleteProject"]["errors"][0]["code"]
+        == "NOT_FOUND"
+    )
+    # In German for a German-speaking office.
+    response = manager.http.post(
+        "/graphql",
+        json={"query": DELETE, "variables": {"i": {"id": decided["project"]["id"]}}},
+        headers={"Authorization": f"Bearer {manager.token}", "Accept-Language": "de"},
+    )
+    german = response.json()["data"]["deleteProject"]
+    assert german["errors"][0]["message"].startswith("Löschen lässt sich nur ein Projekt")
+
+
 QUERY_PROJECTS = """query($f: ProjectFilter) { projects(filter: $f, first: 2, orderBy: [{field: TITLE, direction: ASC}]) {
   totalCount pageInfo { hasNextPage endCursor } nodes { title } } }"""
 
