@@ -53,7 +53,7 @@ def test_file_errors_and_unknown_imports_are_refused_in_german_and_english(
     variables = {"file": "not a file", "quarter": None}
     de = _post(client, admin_token, "de", CREATE, variables)["data"]["createImport"]["errors"]
     en = _post(client, admin_token, "en", CREATE, variables)["data"]["createImport"]["errors"]
-    assert de[0]["message"].startswith("`file` muss eine Datei sein"), de
+    assert de[0]["message"].startswith("„file“ muss eine Datei sein"), de
     assert en[0]["message"].startswith("`file` must be a file sent as a multipart request"), en
 
     de = _post(client, admin_token, "de", APPLY, {"id": "gibt-es-nicht"})["data"]["applyImport"]["errors"]
