@@ -53,6 +53,8 @@ RETURN c.id AS id, a.id AS a, b.id AS b, c.kind AS kind, c.since AS since, c.unt
 # New actors as graph.actors.CREATE makes them, with memberships (by quarter slug), action fields
 # and each its audit record (graph.audit.CHANGE_OF_ROW), in one statement; an id that exists
 # already (a batch run again after a failure) is skipped, audit record and all.
+# The actor is new, so its action fields are linked with CREATE (the keys come deduplicated):
+# a MERGE would look for links it cannot have (a fifth of a batch's db hits, bench/RESULTS.md).
 CREATE_ACTORS: Final[LiteralString] = (
     """
 UNWIND $rows AS row
@@ -76,7 +78,7 @@ CALL (a, row) {
 CALL (a, row) {
   UNWIND row.fields AS key
   MATCH (f:ActionField {key: key})
-  MERGE (a)-[:WORKS_ON]->(f)
+  CREATE (a)-[:WORKS_ON]->(f)
 }
 """
     + CHANGE_OF_ROW
@@ -356,7 +358,7 @@ def _actor_row(new: ImportedActor) -> dict[str, Any]:
         "lat": lat,
         "lon": lon,
         "memberships": memberships,
-        "fields": list(new.action_fields),
+        "fields": list(dict.fromkeys(new.action_fields)),
     }
 
 

@@ -219,3 +219,13 @@ def test_a_long_list_goes_in_batches_and_a_rerun_after_a_failure_finishes_it(
     assert count(reference, "MATCH (c:Change) RETURN count(c)") == 11
     replay = _apply(neo4j_settings, EXAMPLE)
     assert replay.value is not None and replay.value.replayed
+
+
+def test_an_action_field_named_twice_links_a_new_actor_once(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "felder.csv"
+    sheet.write_text('Name;Typ;Quartier;Handlungsfelder\nTreff am Hang;Verein;Rollberg;"Bildung, Bildung; bildung"\n')
+    outcome = _apply(neo4j_settings, sheet)
+    assert not outcome.errors and outcome.value is not None and outcome.value.actors_created == 1
+    assert count(reference, "MATCH (:Actor {name: 'Treff am Hang'})-[w:WORKS_ON]->(f) RETURN count(w)") == 1
