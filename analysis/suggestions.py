@@ -132,6 +132,12 @@ class Context:
     day: dt.date  # the day asked about (`asOf`, else today): recency counts up to it
     successors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # old field → today's fields
 
+    @functools.cached_property
+    def themes(self) -> Counter[str]:
+        """The subject's themes (its cooperations' action fields, today's generation): the same for every
+        candidate, so counted once (a hub's are hundreds)."""
+        return _profile(self.subject.tie_fields, self.successors)
+
 
 def current_fields(keys: Iterable[str], successors: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     """Action fields mapped onto today's generation: an old field becomes the field(s) that took it
@@ -192,7 +198,7 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
         said = _later("SHARED_ACTION_FIELDS", [names.get(k, k) for k in common])
         out.append(Signal("SHARED_ACTION_FIELDS", len(common) / len(ctx.fields | theirs), said))
     if learned:
-        mine = _profile(ctx.subject.tie_fields, ctx.successors)
+        mine = ctx.themes
         other = _profile([*c.tie_fields, *c.action_fields], ctx.successors)
         similarity = _cosine(mine, other)
         if similarity > 0:
@@ -256,6 +262,12 @@ def _reasons(parts: list[tuple[Signal, float]], score: float) -> tuple[Reason, .
 def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
     """The weighted mean of the six original signals (the API's custom weights)."""
     found, distance = signals(c, ctx, learned=False)
+    parts = _weighted(found, w)
+    value = sum(p for _, p in parts)
+    return Suggestion(c, value, _reasons(parts, value), distance, tuple(s[0] for s in c.shared))
+
+
+def _weighted(found: list[Signal], w: Weights) -> list[tuple[Signal, float]]:
     weight = {
         "SHARED_PARTNERS": w.shared_partners,
         "SHARED_ACTION_FIELDS": w.shared_action_fields,
@@ -266,9 +278,7 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Suggestion:
         "RECENT_ACTIVITY": w.recent_activity,
     }
     total_weight = w.total() or 1.0
-    parts = [(s, weight[s.kind] * s.value / total_weight) for s in found]
-    value = sum(p for _, p in parts)
-    return Suggestion(c, value, _reasons(parts, value), distance, tuple(s[0] for s in c.shared))
+    return [(s, weight[s.kind] * s.value / total_weight) for s in found]
 
 
 def score_learned(c: Candidate, ctx: Context, model: Model) -> Suggestion:
@@ -280,12 +290,32 @@ def score_learned(c: Candidate, ctx: Context, model: Model) -> Suggestion:
 
 
 def rank(candidates: list[Candidate], ctx: Context, w: Weights | Model, first: int) -> list[Suggestion]:
-    if isinstance(w, Model):
-        scored = [score_learned(c, ctx, w) for c in candidates]
-    else:
-        scored = [score(c, ctx, w) for c in candidates]
-    scored.sort(key=lambda s: (-s.score, s.candidate.name, s.candidate.id))
-    return scored[:first]
+    """The ``first`` best, best first. Every candidate is scored, but only those shown get their reasons'
+    words (the words of a thousand candidates cost more than their scores; the scores are the same)."""
+    explain: Callable[[Candidate], Suggestion] = (
+        functools.partial(score_learned, ctx=ctx, model=w)
+        if isinstance(w, Model)
+        else functools.partial(score, ctx=ctx, w=w)
+    )
+    value: Callable[[Candidate], float] = (
+        functools.partial(_learned_value, ctx=ctx, model=w)
+        if isinstance(w, Model)
+        else functools.partial(_weighted_value, ctx=ctx, w=w)
+    )
+    scored = [(value(c), c) for c in candidates]
+    scored.sort(key=lambda s: (-s[0], s[1].name, s[1].id))
+    return [explain(c) for _, c in scored[:first]]
+
+
+def _weighted_value(c: Candidate, ctx: Context, w: Weights) -> float:
+    """score's score without its reasons."""
+    return sum(p for _, p in _weighted(signals(c, ctx, learned=False)[0], w))
+
+
+def _learned_value(c: Candidate, ctx: Context, model: Model) -> float:
+    """score_learned's score without its reasons."""
+    found, _ = signals(c, ctx, learned=True)
+    return 1 / (1 + math.exp(-(model.intercept + sum(model.weight(s.kind) * s.value for s in found))))
 
 
 def fit(

@@ -91,14 +91,14 @@ def admin_token(settings: Neo4jSettings) -> str:
 
 @contextlib.contextmanager
 def api_server(
-    neo4j: Neo4jSettings, checkout: Path = ROOT, pids: list[int] | None = None, **settings: str
+    neo4j: Neo4jSettings, checkout: Path = ROOT, pids: list[int] | None = None, workers: int = 1, **settings: str
 ) -> Iterator[str]:
     """The service under uvicorn in its own process, as in production; yields its base URL.
 
     Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
     and fault tests fire requests faster than any client should. ``checkout`` serves the code
     of another checkout (an earlier commit, for a before/after comparison); ``pids`` receives the
-    server's process id (to measure its CPU).
+    server's process id (to measure its CPU); ``workers`` > 1 starts that many uvicorn worker processes.
     """
     port = free_port()
     env = {
@@ -122,6 +122,7 @@ def api_server(
             "--log-level",
             "warning",
             "--no-access-log",
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         env={**env, "PYTHONPATH": str(checkout)} if checkout != ROOT else env,
         cwd=checkout,

@@ -238,6 +238,9 @@ def main() -> None:
     parser.add_argument("--test-actors", type=int, default=400)
     parser.add_argument("--only", choices=["planted", "A", "B"], action="append", help="run only these tasks")
     parser.add_argument("--learn", action="store_true", help="fit the default model on growth A's history and stop")
+    parser.add_argument(
+        "--train-actors", type=int, default=TRAIN_ACTORS, help="actors whose history the refitted model learns from"
+    )
     args = parser.parse_args()
     if args.learn:
         task = temporal(TUNING, args.test_actors)
@@ -248,11 +251,11 @@ def main() -> None:
         return
     chosen = args.only or ["planted", "A", "B"]
     if "planted" in chosen:
-        evaluate(planted(11, args.test_actors))
+        evaluate(planted(11, args.test_actors), learn_actors=args.train_actors)
     if "A" in chosen:
-        evaluate(temporal(TUNING, args.test_actors))
+        evaluate(temporal(TUNING, args.test_actors), learn_actors=args.train_actors)
     if "B" in chosen:
-        evaluate(temporal(HELD_OUT, args.test_actors))
+        evaluate(temporal(HELD_OUT, args.test_actors), learn_actors=args.train_actors)
 
 
 if __name__ == "__main__":

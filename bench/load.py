@@ -15,7 +15,11 @@ errors) and refusals (typed mutation errors such as a stale version under concur
 are correct answers, not failures); and per request class its count, p50 and p99 (issue 16:
 no class over 200 ms median, p99 < 500 ms overall).
 
-Run: ``make bench-load`` (or ``python -m bench.load --clients 16 --seconds 30``).
+Suggestions are labelled by where the server built them (its Server-Timing debug header is on for
+this): from the in-memory snapshot, or through Neo4j (before the snapshot holds the current revision,
+e.g. right after writes). ``--workers N`` starts N uvicorn worker processes.
+
+Run: ``make bench-load`` (or ``python -m bench.load --clients 16 --seconds 30 --workers 2``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dataclasses import dataclass, field
 import httpx2 as httpx
 
 from bench.common import admin_token, api_server, neo4j_with_network
+from bench.suggest_latency import wait_for_snapshot
 from resolvers import ids
 
 DETAIL = """query($id: ID!) { actor(id: $id) { id name version quarters { quarter { slug } }
@@ -151,7 +156,13 @@ async def post(
         return None
     took = (time.perf_counter() - started) * 1000
     tally.latencies.append(took)
-    tally.by_class.setdefault(label or mutation or "other", []).append(took)
+    label = label or mutation or "other"
+    served = response.headers.get("server-timing", "")
+    if "suggest-snapshot" in served:  # the server says where a suggestion came from (KIEZGRAPH_SERVER_TIMING)
+        label += " (snapshot)"
+    elif "suggest-neo4j" in served:
+        label += " (Neo4j)"
+    tally.by_class.setdefault(label, []).append(took)
     if response.status_code >= 500:
         tally.errors[f"HTTP {response.status_code}"] += 1
         return None
@@ -193,6 +204,12 @@ async def run(
     return tally, elapsed
 
 
+def warm_snapshots(base: str, token: str, actors: list[str], workers: int) -> None:
+    """Ask for suggestions until every worker serves them from its snapshot (each builds its own in the
+    background after its first suggestion request): the run measures the service a while after its start."""
+    wait_for_snapshot(base, token, actors, in_a_row=10 * workers)
+
+
 def p99_of(ordered: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] if ordered else float("nan")
 
@@ -213,6 +230,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
     args = parser.parse_args()
     with neo4j_with_network(args.seed) as (settings, network):
         token = admin_token(settings)
@@ -221,12 +239,14 @@ def main() -> None:
         degrees = network.degrees()
         hubs = sorted(degrees, key=lambda a: -degrees[a])[:20]  # hundreds of partners each
         slugs = [q["props"]["slug"] for q in network.quarters]
-        with api_server(settings) as base:
+        # Server-Timing on: it says whether a suggestion came from the snapshot or from Neo4j.
+        with api_server(settings, workers=args.workers, KIEZGRAPH_SERVER_TIMING="1") as base:
+            warm_snapshots(base, token, actors[:40], args.workers)
             reads = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.0, hubs))
             mixed = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.2, hubs))
     print(
         f"\nBerlin-scale synthetic network (seed {args.seed}); {args.clients} concurrent clients on loopback, "
-        f"{args.seconds:.0f} s per mix after a 3 s warm-up:\n"
+        f"{args.seconds:.0f} s per mix after a 3 s warm-up, {args.workers} worker process(es):\n"
     )
     print("| mix | clients | duration | requests | req/s | p50 ms | p99 ms | errors | refusals |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")

@@ -112,6 +112,16 @@ class Latest:
             with self._lock:
                 slot.running = None
 
+    def start(self, key: Hashable, work: Work) -> None:
+        """Have ``key`` computed in the background if nothing is kept or under way for it yet (a
+        reader that does not wait: it is served otherwise meanwhile), ``delay`` seconds from now."""
+        with self._lock:
+            slot = self._slot(key)
+            slot.work = work
+            if slot.entry is not None or slot.running is not None:
+                return
+        self.refresh(key, work)
+
     def refresh(self, key: Hashable, work: Work | None = None, *, push: bool = False) -> None:
         """Recompute ``key`` in the background, ``delay`` seconds from now; ``push``: from now
         even if a run is already waiting (a write: more may follow in the same burst)."""

@@ -3,7 +3,8 @@ broker of live changes (core/broker.py).
 
 Derived data is keyed by the network revision: every write bumps it in its own transaction
 (:mod:`graph.revision`), whichever instance made it. Research metrics are the exception that
-is served after a write, marked stale, while the background recomputes them (core/latest.py).
+is served after a write, marked stale, while the background recomputes them (core/latest.py); the
+suggestions' snapshot is rebuilt the same way but served only at the current revision.
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ class Services:
     # Research metrics per selection: the last complete result, recomputed in the background
     # after writes (core/latest.py); the delay debounces a burst of writes into one run.
     metrics: Latest = field(default_factory=Latest)
+    # The whole network in memory for partner suggestions (analysis/candidates.py), one entry kept
+    # by revision and rebuilt in the background after writes like the metrics (resolvers/suggestions.py).
+    snapshots: Latest = field(default_factory=lambda: Latest(capacity=1))
     # Handover dossiers (HTML and PDF bytes) by quarter, revision, language, format and reader
     # kind: a dossier is the same document for the same revision, so a repeat costs nothing.
     dossiers: LruCache = field(default_factory=lambda: LruCache(16))

@@ -68,6 +68,10 @@ class Code(StrEnum):
     DECISION_INVALID = "DECISION_INVALID"
     MERGE_ADDS = "MERGE_ADDS"
     MERGE_CONFLICT = "MERGE_CONFLICT"
+    CONTACT_ADDS = "CONTACT_ADDS"
+    CONTACT_CONFLICT = "CONTACT_CONFLICT"
+    CONTACT_INVALID = "CONTACT_INVALID"
+    CONTACT_NOT_ALLOWED = "CONTACT_NOT_ALLOWED"
 
 
 # Code → (German, English). Parameters in braces; {cell} is "B7 (Typ)"-like, filled in by Issue.
@@ -246,6 +250,28 @@ CATALOGUE: Final[dict[Code, tuple[str, str]]] = {
         "{field} differs from the existing actor {actor}: '{value}' in the file, '{existing}' in kiezgraph. "
         "The existing value is kept; change it by hand if needed.",
     ),
+    Code.CONTACT_ADDS: (
+        "Kontaktperson wird hinzugefügt: {person}.",
+        "Contact person added: {person}.",
+    ),
+    Code.CONTACT_CONFLICT: (
+        "{field} der Kontaktperson {person} weicht von kiezgraph ab: in der Datei „{value}“, in kiezgraph "
+        "„{existing}“. Es bleibt der vorhandene Wert; ändern Sie ihn bei Bedarf von Hand.",
+        "{field} of contact person {person} differs from kiezgraph: '{value}' in the file, '{existing}' in "
+        "kiezgraph. The existing value is kept; change it by hand if needed.",
+    ),
+    Code.CONTACT_INVALID: (
+        "Die {number}. Kontaktperson der Zeile wird nicht importiert: {reason}.",
+        "Contact person {number} of the row is not imported: {reason}.",
+    ),
+    Code.CONTACT_NOT_ALLOWED: (
+        "{count} Kontaktperson(en) dieser Zeile werden nicht importiert: Ihr Zugang darf dem Akteur {actor} "
+        "keine Kontaktpersonen hinzufügen (nur für Akteure mit aktueller Mitgliedschaft in Ihren aktiven "
+        "Quartieren). Der Rest der Zeile wird importiert.",
+        "{count} contact person(s) of this row are not imported: your token may not add contact persons to the "
+        "actor {actor} (only to actors with a current membership in your active quarters). The rest of the row "
+        "is imported.",
+    ),
 }
 
 # Words that messages put into {reason}, {hint} and the like, in both languages.
@@ -272,6 +298,18 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "field_quarter": ("Quartier", "Quarter"),
     "field_membership": ("Zeitraum im Quartier", "Period in the quarter"),
     "none": ("(leer)", "(empty)"),
+    "field_contact_name": ("Der Name", "The name"),
+    "field_contact_function": ("Die Funktion", "The function"),
+    "field_contact_email": ("Die E-Mail-Adresse", "The e-mail address"),
+    "field_contact_phone": ("Die Telefonnummer", "The phone number"),
+    "contact_no_name": ("ohne Namen kann keine Kontaktperson angelegt werden", "a contact person needs a name"),
+    "contact_name_invalid": ("der Name ist zu lang oder nicht lesbar", "the name is too long or unreadable"),
+    "contact_function_invalid": ("die Funktion ist zu lang", "the function is too long"),
+    "contact_email_invalid": ("die E-Mail-Adresse ist ungültig", "the e-mail address is not valid"),
+    "contact_phone_invalid": (
+        "eine Telefonnummer hat nur Ziffern, Leerzeichen und + ( ) / . -",
+        "a phone number has digits, spaces and + ( ) / . - only",
+    ),
     "kind_cooperations": ("Kooperationen", "cooperations"),
     "kind_quarters": ("Quartiere; Quartiere werden nicht importiert", "quarters; quarters are not imported"),
     "kind_properties": ("Eigenschaften des Exports", "export properties"),

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from exchange.contacts import ContactPlan, Target
 from exchange.matching import (
     FUZZY_CUTOFF,
     ActorIndex,
@@ -158,6 +159,7 @@ class ImportPlan:
     issues: tuple[Issue, ...]  # about the file and its sheets
     known: _Known = field(repr=False, compare=False)
     merges: Merges = field(default_factory=Merges)  # what rows merged into existing actors add (see with_merges)
+    contacts: ContactPlan = field(default_factory=ContactPlan)  # contact persons added (see with_contacts)
 
     def actor(self, key: RowKey) -> ActorStep | None:
         return next((s for s in self.actors if s.key == key), None)
@@ -172,6 +174,14 @@ class ImportPlan:
             counts["merges.adding"] = len(self.merges.additions)
         if self.merges.conflicts:
             counts["merges.conflicts"] = self.merges.conflicts
+        for code, name in (
+            (Code.CONTACT_ADDS, "contacts.adding"),
+            (Code.CONTACT_CONFLICT, "contacts.conflicts"),
+            (Code.CONTACT_NOT_ALLOWED, "contacts.notAllowed"),
+            (Code.CONTACT_INVALID, "contacts.invalid"),
+        ):
+            if n := self.contacts.count(code):
+                counts[name] = n
         return dict(sorted(counts.items()))
 
     @property
@@ -425,6 +435,30 @@ def with_merges(plan: ImportPlan, states: Mapping[str, ActorState]) -> ImportPla
     return replace(plan, merges=annotate(merge_targets(plan), states))
 
 
+def contact_targets(plan: ImportPlan) -> list[Target]:
+    """Every row with contact persons whose decision ends in a new actor or an existing one, in
+    file order, with where its persons go."""
+    rows = _Rows.of(plan.actors)
+    found: list[Target] = []
+    for s in plan.actors:
+        if s.row.actor is None or not s.row.actor.contacts or s.decision is None:
+            continue
+        step, reason = rows.follow(s.key)
+        if reason is not None or step.decision is None or step.row.actor is None:
+            continue
+        label = step.row.actor.name
+        if step.decision.kind is DecisionKind.MERGE and step.decision.into_actor:
+            found.append(Target(s.key, s.row.actor, actor_id=step.decision.into_actor, label=label))
+        elif step.decision.kind is DecisionKind.CREATE:
+            found.append(Target(s.key, s.row.actor, created_by=step.key, label=label))
+    return found
+
+
+def with_contacts(plan: ImportPlan, contacts: ContactPlan) -> ImportPlan:
+    """The plan with the contact persons it adds (worked out by :func:`exchange.contacts.plan_contacts`)."""
+    return replace(plan, contacts=contacts)
+
+
 # ---- review ---------------------------------------------------------------------------------
 
 
@@ -490,4 +524,4 @@ def review(
     )
     rows = tuple(s.row for s in plan.cooperations)
     cooperations = _cooperation_steps(rows, actors, plan.known, skipped)
-    return replace(plan, actors=actors, cooperations=cooperations, merges=Merges())
+    return replace(plan, actors=actors, cooperations=cooperations, merges=Merges(), contacts=ContactPlan())

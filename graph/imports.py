@@ -53,6 +53,8 @@ RETURN c.id AS id, a.id AS a, b.id AS b, c.kind AS kind, c.since AS since, c.unt
 # New actors as graph.actors.CREATE makes them, with memberships (by quarter slug), action fields
 # and each its audit record (graph.audit.CHANGE_OF_ROW), in one statement; an id that exists
 # already (a batch run again after a failure) is skipped, audit record and all.
+# The actor is new, so its action fields are linked with CREATE (the keys come deduplicated):
+# a MERGE would look for links it cannot have (a fifth of a batch's db hits, bench/RESULTS.md).
 CREATE_ACTORS: Final[LiteralString] = (
     """
 UNWIND $rows AS row
@@ -76,7 +78,7 @@ CALL (a, row) {
 CALL (a, row) {
   UNWIND row.fields AS key
   MATCH (f:ActionField {key: key})
-  MERGE (a)-[:WORKS_ON]->(f)
+  CREATE (a)-[:WORKS_ON]->(f)
 }
 """
     + CHANGE_OF_ROW
@@ -94,6 +96,22 @@ MATCH (x:Actor {id: row.a}), (y:Actor {id: row.b})
 WHERE NOT EXISTS { MATCH ()-[old:COOPERATES_WITH {id: row.id}]->() }
 CREATE (x)-[c:COOPERATES_WITH {id: row.id}]->(y)
 SET c += row.props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
+"""
+    + CHANGE_OF_ROW
+    + """
+RETURN count(*) AS created
+"""
+)
+
+# New contact persons as graph.persons.CREATE makes them, each with its audit record (the person's
+# own record, which erasure scrubs); an id that exists already (a batch run again) is skipped.
+CREATE_PERSONS: Final[LiteralString] = (
+    """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+WHERE NOT EXISTS { MATCH (:Person {id: row.id}) }
+CREATE (p:Person {id: row.id})-[:CONTACT_FOR]->(a)
+SET p += row.props, p.createdAt = datetime(), p.updatedAt = p.createdAt
 """
     + CHANGE_OF_ROW
     + """
@@ -150,6 +168,18 @@ MERGE (i:Import {id: $key})
 ON CREATE SET i.at = datetime(), i.principal = $principal, i.file = $file, i.status = 'applying'
 RETURN i.status AS status, i.result AS result
 """
+# The lease on an import key: taken when there is none or it has expired, kept (and extended) by its
+# owner; the MERGE on the unique key serialises two applies of the same key started at once.
+LEASE: Final[LiteralString] = """
+MERGE (l:ImportLease {key: $key})
+ON CREATE SET l.owner = $owner, l.expires = datetime() + duration({seconds: $seconds})
+WITH l, l.owner = $owner OR l.expires < datetime() AS mine
+SET l.owner = CASE WHEN mine THEN $owner ELSE l.owner END,
+    l.expires = CASE WHEN mine THEN datetime() + duration({seconds: $seconds}) ELSE l.expires END
+RETURN mine
+"""
+# Give the lease back (only its owner does).
+RELEASE: Final[LiteralString] = "MATCH (l:ImportLease {key: $key, owner: $owner}) DELETE l"
 SETTLE: Final[LiteralString] = """
 MATCH (i:Import {id: $key})
 SET i.status = 'applied', i.appliedAt = datetime(), i.result = $result
@@ -328,7 +358,7 @@ def _actor_row(new: ImportedActor) -> dict[str, Any]:
         "lat": lat,
         "lon": lon,
         "memberships": memberships,
-        "fields": list(new.action_fields),
+        "fields": list(dict.fromkeys(new.action_fields)),
     }
 
 
@@ -369,6 +399,31 @@ async def create_cooperations(
     return int(result["created"])
 
 
+@dataclass(frozen=True)
+class ImportedPerson:
+    """A contact person of an import: what :func:`graph.persons.create` takes."""
+
+    id: str
+    actor_id: str
+    props: dict[str, Any]
+
+
+async def create_persons(
+    tx: Transaction, persons: Sequence[ImportedPerson], audits: Sequence[dict[str, Any]], principal: str, role: str
+) -> int:
+    """Contact persons with their audit records (one per person, in order), skipping those written
+    before; how many it wrote. In the transaction of the rows they belong to."""
+    if not persons:
+        return 0
+    revision = await stamp(tx)
+    rows = [
+        {"id": p.id, "actor": p.actor_id, "props": p.props, "audit": audit}
+        for p, audit in zip(persons, audits, strict=True)
+    ]
+    [result] = await tx.run(CREATE_PERSONS, rows=rows, principal=principal, role=role, revision=revision)
+    return int(result["created"])
+
+
 async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[str, Any] | None:
     """Begin the import under ``key`` (or find it begun); the result if it was applied before.
     The MERGE on the unique key makes a concurrent second apply wait for the first's transaction."""
@@ -377,6 +432,50 @@ async def claim(tx: Transaction, key: str, principal: str, file: str) -> dict[st
         return None
     result: dict[str, Any] = json.loads(rows[0]["result"])
     return result
+
+
+# An import job's status as every instance reads it (written per batch, not per row); statuses not
+# touched for a day are dropped when a new job starts.
+SAVE_JOB: Final[LiteralString] = "MERGE (j:ImportJobStatus {id: $id}) SET j += $props, j.updatedAt = datetime()"
+STORED_JOB: Final[LiteralString] = """
+MATCH (j:ImportJobStatus {id: $id, principal: $principal})
+WHERE j.updatedAt > datetime() - duration({hours: 24})
+RETURN j {.*, updatedAt: null} AS j, j.updatedAt < datetime() - duration({seconds: $silent}) AS silent
+"""
+DROP_OLD_JOBS: Final[LiteralString] = """
+MATCH (j:ImportJobStatus) WHERE j.updatedAt < datetime() - duration({hours: 24})
+WITH j LIMIT 1000
+DELETE j
+"""
+
+
+async def save_job(tx: Transaction, job_id: str, props: dict[str, Any], *, tidy: bool = False) -> None:
+    """Write a job's status (``props``: plain values and JSON text); ``tidy`` also drops old ones."""
+    if tidy:
+        await tx.run(DROP_OLD_JOBS)
+    await tx.run(SAVE_JOB, id=job_id, props=props)
+
+
+async def stored_job(db: Runner, job_id: str, principal: str) -> dict[str, Any] | None:
+    """A job's status as saved by whichever instance runs it; only for the principal that started it.
+    ``silent``: nothing was saved for longer than a lease holds (an apply saves after every batch)."""
+    rows = await db.run(STORED_JOB, id=job_id, principal=principal, silent=LEASE_SECONDS)
+    return {**rows[0]["j"], "silent": bool(rows[0]["silent"])} if rows else None
+
+
+# How long a lease holds without being extended: far longer than one batch takes on a busy machine,
+# short enough that a crashed apply's key is free again soon.
+LEASE_SECONDS: Final = 600
+
+
+async def lease(tx: Transaction, key: str, owner: str, seconds: int = LEASE_SECONDS) -> bool:
+    """Take (or extend) the lease on ``key`` for ``owner``; False if another live owner holds it."""
+    rows = await tx.run(LEASE, key=key, owner=owner, seconds=seconds)
+    return bool(rows[0]["mine"])
+
+
+async def release(tx: Transaction, key: str, owner: str) -> None:
+    await tx.run(RELEASE, key=key, owner=owner)
 
 
 async def settle(tx: Transaction, key: str, result: dict[str, Any]) -> None:

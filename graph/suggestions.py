@@ -348,3 +348,91 @@ async def new_partners(db: Database, start: dt.date, end: dt.date) -> dict[str, 
     """Actor → partners whose first cooperation with it began after ``start`` and by ``end``."""
     rows = await db.read(NEW_PARTNERS, start=start, end=end)
     return {r["actor"]: set(r["partners"]) for r in rows}
+
+
+# ---- the whole network, for the in-memory snapshot (analysis/snapshot.py) --------------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotActor:
+    """An actor as the suggestions need it, whatever the day: the snapshot derives each day's view from it."""
+
+    id: str
+    name: str
+    type: str
+    listed: bool  # ``archived = false`` exactly (as the Cypher tests it: a missing flag is not false)
+    location: tuple[float, float] | None
+    created: dt.date | None
+    memberships: tuple[tuple[str, dt.date | None, dt.date | None], ...]  # (quarter slug, since, until)
+    action_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SnapshotTie:
+    a: str
+    b: str
+    since: dt.date | None
+    until: dt.date | None
+    created: dt.date | None  # the day it was recorded (a tie without ``since`` begins then)
+    action_fields: tuple[str, ...]
+
+
+# Actors with what suggestions read of them, a page at a time in id order after $after (dates as ISO text:
+# cheaper to decode than driver dates).
+SNAPSHOT_ACTORS: Final[LiteralString] = """
+MATCH (a:Actor) WHERE a.id > $after
+WITH a ORDER BY a.id LIMIT $page
+RETURN a.id AS id, a.name AS name, a.type AS type, a.archived = false AS listed,
+       a.location.latitude AS lat, a.location.longitude AS lon, toString(date(a.createdAt)) AS created,
+       [(a)-[m:ACTIVE_IN]->(q:Quarter) | [q.slug, toString(m.since), toString(m.until)]] AS quarters,
+       [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields
+"""
+
+# The cooperations stored from the actors $ids (each cooperation once, in its stored direction), with their
+# dates and action fields.
+SNAPSHOT_TIES: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})-[k:COOPERATES_WITH]->(b:Actor)
+RETURN a.id AS a, b.id AS b, toString(k.since) AS since, toString(k.until) AS until,
+       toString(date(k.createdAt)) AS created, k.actionFields AS fields
+"""
+SNAPSHOT_PAGE = 2000  # actors per read: each read stays well inside the query timeout on a busy machine
+
+
+async def snapshot_rows(db: Database) -> tuple[list[SnapshotActor], list[SnapshotTie]]:
+    """Every actor and every cooperation, as the in-memory snapshot is built from them (read in pages: on a
+    busy machine one read of 50,000 cooperations ran into the query timeout)."""
+    actor_rows: list[dict[str, Any]] = []
+    while True:  # in pages, so that no read of a large network runs into the query timeout
+        page = await db.read(SNAPSHOT_ACTORS, after=actor_rows[-1]["id"] if actor_rows else "", page=SNAPSHOT_PAGE)
+        actor_rows += page
+        if len(page) < SNAPSHOT_PAGE:
+            break
+    tie_rows: list[dict[str, Any]] = []
+    for start in range(0, len(actor_rows), SNAPSHOT_PAGE):
+        tie_rows += await db.read(SNAPSHOT_TIES, ids=[r["id"] for r in actor_rows[start : start + SNAPSHOT_PAGE]])
+    actors = [
+        SnapshotActor(
+            r["id"],
+            r["name"],
+            r["type"],
+            r["listed"] is True,
+            (r["lat"], r["lon"]) if r["lat"] is not None else None,
+            date_or_none(r["created"]),
+            tuple((q[0], date_or_none(q[1]), date_or_none(q[2])) for q in r["quarters"]),
+            tuple(r["fields"]),
+        )
+        for r in actor_rows
+    ]
+    ties = [
+        SnapshotTie(
+            r["a"],
+            r["b"],
+            date_or_none(r["since"]),
+            date_or_none(r["until"]),
+            date_or_none(r["created"]),
+            tuple(r["fields"] or ()),
+        )
+        for r in tie_rows
+    ]
+    return actors, ties

@@ -455,7 +455,11 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     # free; every user of the database reaches it through HomeDatabase.
     driver_loop = LoopThread("kiezgraph-neo4j")
     db = HomeDatabase.on(Database(neo4j), driver_loop.loop)
-    services = Services(workers=WorkerPool(options.metrics_workers), metrics=Latest(options.metrics_refresh_delay))
+    services = Services(
+        workers=WorkerPool(options.metrics_workers),
+        metrics=Latest(options.metrics_refresh_delay),
+        snapshots=Latest(options.metrics_refresh_delay, capacity=1),
+    )
     readiness = Readiness(db)
     # One way to learn of revoked tokens, for HTTP (the authenticator) and subscriptions (the broker).
     revocations = Revocations(db)
@@ -498,6 +502,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             if services.broker is not None:
                 await services.broker.close()
             services.metrics.close()
+            services.snapshots.close()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()

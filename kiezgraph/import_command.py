@@ -133,6 +133,13 @@ def print_plan(plan: ImportPlan, language: Language, out: TextIO) -> None:
             out.write(f"  {key}: {i.text(language)}\n")
         if len(findings) > _SHOWN:
             out.write(f"  … and {len(findings) - _SHOWN} more\n")
+    people = [(str(key), i) for key, found in plan.contacts.findings.items() for i in found]
+    if people:
+        out.write(f"\nContact persons ({len(people)}):\n")
+        for key, i in people[:_SHOWN]:
+            out.write(f"  {key}: {i.text(language)}\n")
+        if len(people) > _SHOWN:
+            out.write(f"  … and {len(people) - _SHOWN} more\n")
 
 
 def _decisions(args: argparse.Namespace, plan: ImportPlan) -> list[imports.RowDecision]:
@@ -168,10 +175,12 @@ async def run(db: Database, args: argparse.Namespace, out: TextIO | None = None)
     read_s = time.monotonic() - started
     out.write(f"{args.file.name}: {rows} rows read in {read_s:.1f} s ({rows / max(read_s, 1e-6):,.0f} rows/s)\n")
     await migrations.migrate(db)
+    # The command acts as an administrator (its audit records name the user running it).
+    principal = Principal(Role.ADMIN, token_id=f"cli:{getpass.getuser()}")
     try:
-        first = await imports.plan(db, parsed)
+        first = await imports.plan(db, parsed, principal)
         decisions = _decisions(args, first)
-        plan = await imports.reviewed(db, first, decisions)
+        plan = await imports.reviewed(db, first, decisions, principal)
     except ValueError as exc:  # a --decide the command or the plan cannot take
         out.write(f"kiezgraph import: {exc}\n")
         return 1
@@ -182,7 +191,7 @@ async def run(db: Database, args: argparse.Namespace, out: TextIO | None = None)
     if plan.undecided:
         out.write("\nNothing was written: decide on the rows above (or --create-undecided / --skip-undecided).\n")
         return 2
-    ctx = Context.for_request(db, principal=Principal(Role.ADMIN, token_id=f"cli:{getpass.getuser()}"))
+    ctx = Context.for_request(db, principal=principal)
     digest = imports.digest(args.file.read_bytes())
     key = imports.import_key(digest, options, decisions)
     started = time.monotonic()
@@ -199,6 +208,7 @@ async def run(db: Database, args: argparse.Namespace, out: TextIO | None = None)
     out.write(
         f"\nImported in {took:.1f} s: {r.actors_created} actors created, {r.actors_merged} merged into existing "
         f"ones, {r.actors_skipped} skipped; {r.cooperations_created} cooperations created, "
-        f"{r.cooperations_existing} existed already, {r.cooperations_skipped} skipped. Import key {r.key[:12]}.\n"
+        f"{r.cooperations_existing} existed already, {r.cooperations_skipped} skipped; "
+        f"{r.contact_persons_created} contact persons added. Import key {r.key[:12]}.\n"
     )
     return 0

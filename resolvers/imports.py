@@ -36,7 +36,7 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -45,12 +45,13 @@ from typing import Any, BinaryIO, Final
 from core import access as rules
 from core.access import Principal
 from core.context import Context
-from core.messages import Message, Text, verbatim
+from core.messages import Message, Text, localized, verbatim
+from exchange.contacts import Target, plan_contacts
 from exchange.mapping import Options
 from exchange.matching import ExistingActor, ExistingCooperation
 from exchange.merging import ActorState, Additions
 from exchange.messages import Issue
-from exchange.model import Membership, ParsedFile, RowKey, SheetActor
+from exchange.model import Contact, Membership, ParsedFile, RowKey, SheetActor
 from exchange.plan import (
     ActorStep,
     CooperationOutcome,
@@ -60,14 +61,16 @@ from exchange.plan import (
     ImportPlan,
     InvalidDecision,
     build,
+    contact_targets,
     merge_targets,
     review,
+    with_contacts,
     with_merges,
 )
 from exchange.reading import read
 from exchange.sources import ReadError
 from exchange.vocabulary import Vocabulary
-from graph import actors, audit, imports, quarters, revision, tokens
+from graph import actors, audit, imports, persons, quarters, revision, tokens
 from graph.actors import ActorRecord, Address, Names, NewActor, NewMembership, QuarterTie, TypeFields
 from graph.cooperations import NewCooperation
 from graph.db import Database, Transaction
@@ -83,7 +86,8 @@ from resolvers.access import (
     role_error,
 )
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, invalid
-from resolvers.validation import MAX_TEXT, coordinates, intensity, name, period, strings, text, url
+from resolvers.people import contact_errors
+from resolvers.validation import MAX_TEXT, clean_text, coordinates, intensity, name, period, strings, text, url
 from resolvers.writes import run
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -101,6 +105,13 @@ FILE_ERRORS: Final = Message(
     "the file cannot be imported as it is: {reason}", "Die Datei lässt sich so nicht importieren: {reason}"
 )
 ROW_REFUSED: Final = Message("row {row}: {reason}", "Zeile {row}: {reason}")
+IMPORT_RUNNING: Final = Message(
+    "this import (the same file, options and decisions) is being applied right now by another request; nothing "
+    "was written by this one — poll that one, or apply again when it has finished",
+    "Dieser Import (gleiche Datei, Optionen und Entscheidungen) wird gerade von einer anderen Anfrage "
+    "geschrieben; diese hat nichts geschrieben — verfolgen Sie die laufende, oder wenden Sie ihn nach deren "
+    "Ende erneut an",
+)
 _SHOWN: Final = 10  # rows named in a message; the rest are counted
 
 
@@ -124,8 +135,9 @@ def _local(ref: str | None) -> str | None:
     return ids.decode_as(ref, "Actor") or ref
 
 
-async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
-    """The plan of a read file against the actors and cooperations kiezgraph has now."""
+async def plan(db: Database, parsed: ParsedFile, principal: Principal | None = None) -> ImportPlan:
+    """The plan of a read file against the actors and cooperations kiezgraph has now; with the
+    ``principal`` that imports it, also the contact persons it adds (:func:`_with_contacts`)."""
     keys: set[str] = set()
     refs: set[str] = set()
     slugs: set[str] = set()
@@ -149,7 +161,7 @@ async def plan(db: Database, parsed: ParsedFile) -> ImportPlan:
     ]
     ties = await imports.cooperations_among(db, [c.id for c in found])
     cooperations = [ExistingCooperation(t.id, t.a, t.b, t.kind, t.since, t.until) for t in ties]
-    return await _with_merges(db, build(parsed, existing, cooperations))
+    return await _with_contacts(db, principal, await _with_merges(db, build(parsed, existing, cooperations)))
 
 
 async def _with_merges(db: Database, p: ImportPlan) -> ImportPlan:
@@ -174,6 +186,54 @@ async def _with_merges(db: Database, p: ImportPlan) -> ImportPlan:
     return with_merges(p, states)
 
 
+_CONTACT_PROBLEMS: Final = {"name": "contact_name_invalid", "function": "contact_function_invalid"}
+
+
+def _contact_problem(c: Contact) -> str | None:
+    """Why addContactPerson would refuse this person (a phrase key of exchange/messages.py), or None."""
+    if not (c.name or "").strip():
+        return "contact_no_name"
+    errors = contact_errors({"name": c.name, "function": c.function, "email": c.email, "phone": c.phone})
+    if not errors:
+        return None
+    field_name = errors[0].path[-1] if errors[0].path else "name"
+    return _CONTACT_PROBLEMS.get(str(field_name), f"contact_{field_name}_invalid")
+
+
+async def _with_contacts(db: Database, principal: Principal | None, p: ImportPlan) -> ImportPlan:
+    """The plan with the contact persons its rows add (``exchange.contacts``): checked as
+    addContactPerson checks them, only where ``principal`` may add contact persons to the actor
+    (addContactPerson's rule; others are left out with a note), and never a second person of the
+    same folded name or e-mail address. Without a principal the plan says nothing of persons."""
+    if principal is None:
+        return p
+    targets = contact_targets(p)
+    if not targets:
+        return p
+    existing_ids = sorted({t.actor_id for t in targets if t.actor_id is not None})
+    have = await persons.of_actors(db, existing_ids) if existing_ids else {}
+    existing = {i: [Contact(r.name, r.function, r.email, r.phone) for r in rs] for i, rs in have.items()}
+    ties = await actors.quarter_ties(db, existing_ids) if existing_ids else {}
+    steps = {s.key: s for s in p.actors}
+
+    def asked(t: Target) -> list[NewMembership]:
+        """A new actor's memberships: those the row that creates it asks for."""
+        creator = steps[t.created_by].row.actor if t.created_by in steps else None
+        return [
+            NewMembership(quarter=m.quarter, since=m.since, until=m.until) for m in (creator or t.actor).memberships
+        ]
+
+    slugs = sorted({m.quarter for t in targets if t.actor_id is None for m in asked(t)})
+    found = await quarters.by_slugs(db, slugs) if slugs else {}
+
+    def allowed(t: Target) -> bool:
+        # A new actor's placement itself is createActor's rule, checked on apply.
+        own = ties.get(t.actor_id, []) if t.actor_id is not None else _ties(found, asked(t))
+        return actor_write_error(principal, rules.ADD_CONTACT_PERSON, own) is None
+
+    return with_contacts(p, plan_contacts(targets, existing, allowed=allowed, problem=_contact_problem))
+
+
 # ---- decisions --------------------------------------------------------------------------------
 
 
@@ -192,10 +252,14 @@ class RowDecision:
     cooperation: int | None = None
 
 
-async def reviewed(db: Database, p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
-    """The plan with the decisions taken (and what its merges add worked out again under them);
-    :class:`InvalidDecision` names those it cannot take."""
-    return await _with_merges(db, _taken(p, decisions)) if decisions else p
+async def reviewed(
+    db: Database, p: ImportPlan, decisions: Sequence[RowDecision], principal: Principal | None = None
+) -> ImportPlan:
+    """The plan with the decisions taken (and what its merges and contact persons add worked out
+    again under them); :class:`InvalidDecision` names those it cannot take."""
+    if not decisions:
+        return p
+    return await _with_contacts(db, principal, await _with_merges(db, _taken(p, decisions)))
 
 
 def _taken(p: ImportPlan, decisions: Sequence[RowDecision]) -> ImportPlan:
@@ -257,6 +321,7 @@ class Applied:
     actor_ids: dict[str, str] = field(default_factory=dict)  # "Sheet!row" → actor id (created or merged into)
     replayed: bool = False
     actors_updated: int = 0  # existing actors rows were merged into that got something added
+    contact_persons_created: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "replayed"}
@@ -275,6 +340,18 @@ class _Writes:
     rows: dict[str, RowKey]  # new actor id → the row that creates it
     merges: list[imports.MergeWrite] = field(default_factory=list)  # additions to existing actors
     merge_rows: dict[str, RowKey] = field(default_factory=dict)  # existing actor id → the (first) row merged into it
+    persons: dict[str, list[imports.ImportedPerson]] = field(default_factory=dict)  # by the actor they are for
+
+    @property
+    def existing(self) -> list[str]:
+        """Existing actors the import writes to (additions, contact persons), in a stable order:
+        the rows of the ``merges`` stage."""
+        new = {a.id for a in self.actors}
+        return list(dict.fromkeys([*(m.actor_id for m in self.merges), *(i for i in self.persons if i not in new)]))
+
+    @property
+    def person_count(self) -> int:
+        return sum(len(ps) for ps in self.persons.values())
 
 
 def _target(step: ActorStep, steps: Mapping[RowKey, ActorStep], created: Mapping[RowKey, str]) -> str | None:
@@ -380,8 +457,19 @@ def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]
     for adds in p.merges.additions:
         errors += _addition_errors(adds)
     merge_rows = {adds.actor_id: adds.rows[0] for adds in p.merges.additions}
+    people: dict[str, list[imports.ImportedPerson]] = {}
+    for person in p.contacts.persons:
+        owner = person.actor_id or (created.get(person.created_by) if person.created_by else None)
+        if owner is None:  # its row is not written after all
+            continue
+        one = person.contact
+        values = {"name": one.name, "function": one.function, "email": one.email, "phone": one.phone}
+        errors += [_at(e, person.key) for e in contact_errors(values)]
+        props = {k: clean_text(v) for k, v in values.items() if v is not None}
+        pid = derived_id(f"import:{key}", f"{person.key}~person{person.index}")
+        people.setdefault(owner, []).append(imports.ImportedPerson(pid, owner, props))
     written = _Writes(
-        new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows, merges, merge_rows
+        new, cooperations, targets, merged, skipped, existing, skipped_ties, asked, rows, merges, merge_rows, people
     )
     return written, errors
 
@@ -512,9 +600,11 @@ async def apply(
     file: str,
     progress: Progress | None = None,
     prepared: Callable[[int], None] | None = None,
+    checkpoint: Callable[[], Awaitable[None]] | None = None,
 ) -> Outcome[Applied]:
     """Apply a reviewed import all-or-nothing; see the module's docstring. ``prepared`` hears how
-    many rows will be written once everything is checked, before the first write."""
+    many rows will be written once everything is checked, before the first write; ``checkpoint``
+    is awaited then and after every batch (the job saves its status)."""
     refusal = role_error(ctx.principal, rules.APPLY_IMPORT)
     if refusal is not None:
         return Outcome(errors=[refusal])
@@ -523,7 +613,7 @@ async def apply(
         reason = verbatim("; ".join(i.text("en") for i in reasons), "; ".join(i.text("de") for i in reasons))
         return Outcome(errors=[invalid(FILE_ERRORS(reason=reason), "file")])
     try:
-        p = await reviewed(ctx.db, await plan(ctx.db, parsed), decisions)
+        p = await reviewed(ctx.db, await plan(ctx.db, parsed, ctx.principal), decisions, ctx.principal)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     if p.undecided:
@@ -545,13 +635,32 @@ async def apply(
         cooperations_skipped=w.cooperations_skipped,
         actor_ids={str(k): ids.encode("Actor", v) for k, v in w.targets.items()},
         actors_updated=len(w.merges),
+        contact_persons_created=w.person_count,
     )
 
+    rows = len(w.actors) + len(w.existing) + len(w.cooperations)
     if prepared is not None:
-        prepared(len(w.actors) + len(w.merges) + len(w.cooperations))
-    if len(w.actors) + len(w.merges) + len(w.cooperations) <= imports.BATCH:
-        return await _at_once(ctx, w, key, file, result, progress)
-    return await _in_batches(ctx, w, key, file, result, progress)
+        prepared(rows)
+    if checkpoint is not None:
+        await checkpoint()
+    # Two applies of the same import at once (two requests, two instances): only the lease's owner writes.
+    owner = new_id()
+    if not await ctx.db.write_transaction(lambda tx: imports.lease(tx, key, owner)):
+        return Outcome(errors=[Refusal(RefusalCode.IMPORT_RUNNING, IMPORT_RUNNING(), ("id",), {"key": key})])
+    try:
+        if rows <= imports.BATCH:
+            return await _at_once(ctx, w, key, file, result, progress)
+        return await _in_batches(ctx, w, key, file, result, progress, owner, checkpoint)
+    finally:
+        await _release(ctx, key, owner)
+
+
+async def _release(ctx: Context, key: str, owner: str) -> None:
+    """Give the lease back; if that fails (the database gone), it expires on its own."""
+    try:
+        await ctx.db.write_transaction(lambda tx: imports.release(tx, key, owner))
+    except Exception:
+        log.warning("the lease on import %s was not given back; it expires", key[:12])
 
 
 async def _at_once(
@@ -563,8 +672,8 @@ async def _at_once(
         before = await imports.claim(tx, key, ctx.principal.label, file)
         if before is not None:
             return {**before, "replayed": True}
-        await _actor_batch(ctx, tx, w.actors)
-        await _merge_batch(ctx, tx, w.merges)
+        await _actor_batch(ctx, tx, w.actors, w.persons)
+        await _existing_batch(ctx, tx, w.existing, w)
         _report(progress, "actors", len(w.actors), len(w.actors))
         await _cooperation_batch(ctx, tx, w.cooperations)
         _report(progress, "cooperations", len(w.cooperations), len(w.cooperations))
@@ -580,7 +689,14 @@ async def _at_once(
 
 
 async def _in_batches(
-    ctx: Context, w: _Writes, key: str, file: str, result: Applied, progress: Progress | None
+    ctx: Context,
+    w: _Writes,
+    key: str,
+    file: str,
+    result: Applied,
+    progress: Progress | None,
+    owner: str,
+    checkpoint: Callable[[], Awaitable[None]] | None = None,
 ) -> Outcome[Applied]:
     """A longer list in transactions of :data:`graph.imports.BATCH` rows (one transaction for all
     would hold the whole list in Neo4j's transaction memory). Each batch writes its rows with
@@ -591,14 +707,16 @@ async def _in_batches(
     if before is not None:
         return Outcome(value=Applied(**{**before, "replayed": True}))
     for stage, rows, write in (
-        ("actors", w.actors, _actor_batch),
-        ("merges", w.merges, _merge_batch),
+        ("actors", w.actors, lambda c, tx, b: _actor_batch(c, tx, b, w.persons)),
+        ("merges", w.existing, lambda c, tx, b: _existing_batch(c, tx, b, w)),
         ("cooperations", w.cooperations, _cooperation_batch),
     ):
         done = 0
         for batch in _chunks(rows, imports.BATCH):
             if not await _still_allowed(ctx):
                 return Outcome(errors=[Refusal(RefusalCode.FORBIDDEN, CREDENTIAL_GONE())])
+            if not await ctx.db.write_transaction(lambda tx: imports.lease(tx, key, owner)):  # extended per batch
+                return Outcome(errors=[Refusal(RefusalCode.IMPORT_RUNNING, IMPORT_RUNNING(), ("id",), {"key": key})])
 
             async def work(tx: Transaction, batch: Sequence[Any] = batch, write: Any = write) -> None:
                 await write(ctx, tx, batch)
@@ -607,6 +725,8 @@ async def _in_batches(
             await ctx.db.write_transaction(work)
             done += len(batch)
             _report(progress, stage, done, len(rows))
+            if checkpoint is not None:
+                await checkpoint()
     await ctx.db.write_transaction(lambda tx: imports.settle(tx, key, result.as_json()))
     return Outcome(value=result)
 
@@ -636,11 +756,38 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-async def _actor_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedActor]) -> None:
-    """New actors with their audit records, in one statement (ids written before are skipped)."""
+async def _actor_batch(
+    ctx: Context,
+    tx: Transaction,
+    batch: Sequence[imports.ImportedActor],
+    people: Mapping[str, Sequence[imports.ImportedPerson]],
+) -> None:
+    """New actors with their audit records, in one statement (ids written before are skipped),
+    and their contact persons in the same transaction."""
     who = ctx.principal
     entries = [audit.Entry("Actor", a.id, "create", None, _actor_snapshot(a), actors=[a.id]) for a in batch]
     await imports.create_actors(tx, batch, audit.rows(entries), who.label, who.role.value)
+    await _person_batch(ctx, tx, [p for a in batch for p in people.get(a.id, ())])
+
+
+async def _existing_batch(ctx: Context, tx: Transaction, batch: Sequence[str], w: _Writes) -> None:
+    """What rows add to these existing actors, and the contact persons they bring, in one transaction."""
+    wanted = set(batch)
+    await _merge_batch(ctx, tx, [m for m in w.merges if m.actor_id in wanted])
+    await _person_batch(ctx, tx, [p for actor_id in batch for p in w.persons.get(actor_id, ())])
+
+
+async def _person_batch(ctx: Context, tx: Transaction, batch: Sequence[imports.ImportedPerson]) -> None:
+    """Contact persons as addContactPerson writes them: each with the person's own ``create``
+    record (its data and the actor), which erasure finds by the person's id and scrubs."""
+    if not batch:
+        return
+    who = ctx.principal
+    entries = [
+        audit.Entry("Person", p.id, "create", None, {**p.props, "actor": p.actor_id}, actors=[p.actor_id])
+        for p in batch
+    ]
+    await imports.create_persons(tx, batch, audit.rows(entries), who.label, who.role.value)
 
 
 def _actor_snapshot(a: imports.ImportedActor) -> dict[str, Any]:
@@ -752,9 +899,16 @@ BUSY: Final = Message(
     "Import beginnen",
 )
 TOO_MANY: Final = Message("at most {limit} decisions per request", "Höchstens {limit} Entscheidungen je Anfrage")
-STOPPED: Final = (
+STOPPED: Final = Message(
     "the apply stopped before it finished ({reason}); whole batches written so far stay, and applying this "
-    "import again writes the rest and nothing twice"
+    "import again writes the rest and nothing twice",
+    "Das Schreiben wurde vor dem Ende abgebrochen ({reason}); bereits geschriebene ganze Stapel bleiben, und "
+    "ein erneutes Anwenden dieses Imports schreibt den Rest und nichts doppelt",
+)
+SERVICE_STOPPED: Final = Message("the service stopped", "der Dienst wurde beendet")
+INSTANCE_GONE: Final = Message(
+    "the instance running it saved no progress for ten minutes and is taken to have stopped",
+    "die ausführende Instanz hat zehn Minuten lang keinen Fortschritt gespeichert und gilt als beendet",
 )
 log = logging.getLogger(__name__)
 
@@ -787,6 +941,8 @@ class ImportJob:
     stopped: str | None = None  # why a running apply stopped before it finished
     task: asyncio.Task[None] | None = field(default=None, repr=False)  # the apply, running after its request
     _stages: dict[str, int] = field(default_factory=dict, repr=False)
+    # Read from Neo4j on an instance that does not hold the upload: the plan's counts only (no rows).
+    stored_summary: dict[str, int] | None = None
 
     def progress(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
@@ -814,8 +970,9 @@ async def create_job(
         parsed = await asyncio.to_thread(read_file, io.BytesIO(content), options, name=file)
     except ReadError as error:
         return Outcome(errors=[invalid(said(error.issue), "file")])
-    job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed))
+    job = ImportJob(new_id(), file, digest(content), options, parsed, await plan(ctx.db, parsed, ctx.principal))
     ctx.services.jobs.put(job.id, ctx.principal.label, job)
+    await _save(ctx, job, tidy=True)
     return Outcome(value=job)
 
 
@@ -838,10 +995,11 @@ async def review_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]
         return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
     try:
-        new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed), merged)
+        new_plan = await reviewed(ctx.db, await plan(ctx.db, job.parsed, ctx.principal), merged, ctx.principal)
     except InvalidDecision as error:
         return Outcome(errors=decision_refusals(error))
     job.decisions, job.plan = merged, new_plan
+    await _save(ctx, job)
     return Outcome(value=job)
 
 
@@ -878,6 +1036,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     if taken.undecided:
         errors = [invalid(UNDECIDED(n=len(taken.undecided), rows=_rows(taken.undecided)), "decisions")]
         job.status, job.errors = JobStatus.FAILED, errors
+        await _save(ctx, job)
         return Outcome(errors=errors)
     job.status, job.errors, job.stopped, job.stage, job.result = JobStatus.APPLYING, [], None, "planning", None
     job.done = job.total = job.rows_total = 0
@@ -885,6 +1044,7 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     key = import_key(job.digest, job.options, job.decisions)
     # A context of its own: the request's (its loaders, its response, its deadline) ends with the answer.
     own = Context.for_request(ctx.db, ctx.services, ctx.principal)
+    await _save(ctx, job)
     job.task = asyncio.get_running_loop().create_task(_apply_job(own, job, key), context=contextvars.Context())
     return Outcome(value=job)
 
@@ -896,16 +1056,104 @@ async def _apply_job(ctx: Context, job: ImportJob, key: str) -> None:
     file and decisions give the same import key — writes the rest and nothing twice."""
     try:
         outcome = await apply(
-            ctx, job.parsed, job.decisions, key=key, file=job.file, progress=job.progress, prepared=job.prepared
+            ctx,
+            job.parsed,
+            job.decisions,
+            key=key,
+            file=job.file,
+            progress=job.progress,
+            prepared=job.prepared,
+            checkpoint=lambda: _save(ctx, job),
         )
     except asyncio.CancelledError:
-        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason="the service stopped")
+        job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=SERVICE_STOPPED)
+        await _save(ctx, job)
         raise
     except Exception as error:
         log.exception("import %s stopped", job.id)
-        job.status, job.stopped = JobStatus.FAILED, STOPPED.format(reason=type(error).__name__)
+        job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=type(error).__name__)
+        await _save(ctx, job)
         return
     if outcome.errors or outcome.value is None:
         job.status, job.errors = JobStatus.FAILED, outcome.errors
-        return
-    job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
+    else:
+        job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
+    await _save(ctx, job)
+
+
+# ---- the status in Neo4j, for every instance -------------------------------------------------------
+# The upload and its plan stay in the process that read them (review and apply go there); the status —
+# where it stands, rows done of rows total, the result, refusals, why it stopped — is saved in Neo4j
+# whenever it changes and after every batch, so that `importJob` answers on any instance.
+
+
+def _said(text: str) -> dict[str, str]:
+    """A text in both languages, for JSON (a plain string is the same in both)."""
+    return {"en": text, "de": localized(text, "de")}
+
+
+def _unsaid(said: dict[str, str]) -> Text:
+    """The text back, as it was said in each language."""
+    return verbatim(said["en"], said["de"])
+
+
+def _status(job: ImportJob, principal: str) -> dict[str, Any]:
+    errors = [
+        {"code": e.code.value, "message": _said(e.message), "path": list(e.path or ()), "details": e.details}
+        for e in job.errors
+    ]
+    result = {**job.result.as_json(), "replayed": job.result.replayed} if job.result else None
+    summary = job.stored_summary if job.stored_summary is not None else job.plan.summary()
+    return {
+        "principal": principal,
+        "file": job.file,
+        "status": job.status.value,
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "rowsDone": job.rows_done,
+        "rowsTotal": job.rows_total,
+        "summary": json.dumps(summary),
+        "result": json.dumps(result) if result else None,
+        "errors": json.dumps(errors, default=str),
+        "stopped": json.dumps(_said(job.stopped)) if job.stopped else None,
+    }
+
+
+async def _save(ctx: Context, job: ImportJob, *, tidy: bool = False) -> None:
+    """Save the job's status; a failure to do so is logged, never the job's failure (the writes
+    themselves would fail with the database gone, and say so)."""
+    status = _status(job, ctx.principal.label)
+    try:
+        await ctx.db.write_transaction(lambda tx: imports.save_job(tx, job.id, status, tidy=tidy))
+    except Exception:
+        log.warning("the status of import %s was not saved", job.id, exc_info=True)
+
+
+def _restored(s: dict[str, Any]) -> ImportJob:
+    """A job as another instance saved it: its status, progress, result, refusals and counts (its
+    plan's rows stay with the upload, on the instance that read it)."""
+    parsed = ParsedFile((), (), (), ())
+    job = ImportJob(s["id"], s["file"], "", Options(), parsed, build(parsed), status=JobStatus(s["status"]))
+    job.stage, job.done, job.total, job.rows_total = s["stage"], s["done"], s["total"], s["rowsTotal"]
+    job._stages["saved"] = s["rowsDone"]
+    job.stored_summary = json.loads(s["summary"])
+    job.result = Applied(**json.loads(s["result"])) if s.get("result") else None
+    job.errors = [
+        Refusal(RefusalCode(e["code"]), _unsaid(e["message"]), tuple(e["path"]) or None, e["details"])
+        for e in json.loads(s["errors"])
+    ]
+    job.stopped = _unsaid(json.loads(s["stopped"])) if s.get("stopped") else None
+    if job.status is JobStatus.APPLYING and s.get("silent"):
+        # The instance running it stopped (a crash, a restart) without saying so; its lease has expired.
+        job.status, job.stopped = JobStatus.FAILED, STOPPED(reason=INSTANCE_GONE)
+    return job
+
+
+async def job_status(ctx: Context, job_id: str) -> ImportJob | None:
+    """The job with its plan on the instance that holds it; its saved status on any other one."""
+    job = find_job(ctx, job_id)
+    if job is not None:
+        return job
+    saved = await imports.stored_job(ctx.db, job_id, ctx.principal.label)
+    return _restored(saved) if saved else None

@@ -50,7 +50,8 @@ async def visible_for(ctx: Context, actor: ActorRecord) -> list[PersonRecord] | 
     return await ctx.loaders.persons.load(actor.id) or []
 
 
-def _checks(values: dict[str, Any]) -> list[Refusal]:
+def contact_errors(values: dict[str, Any]) -> list[Refusal]:
+    """What addContactPerson refuses in these values (also the import's check of each person)."""
     errors: list[Refusal] = []
     if "name" in values:
         errors += name(values["name"] or "", "input", "name")
@@ -80,7 +81,7 @@ async def add(ctx: Context, data: AddContactPerson) -> Outcome[PersonRecord]:
     if actor_id is None:
         return Outcome(errors=[not_found("actor", data.actor_id, "input", "actorId")])
     values = {"name": data.name, "function": data.function, "email": data.email, "phone": data.phone}
-    errors = _checks(values)
+    errors = contact_errors(values)
     if errors:
         return Outcome(errors=errors)
     props = {k: clean_text(v) for k, v in values.items() if v is not None}
@@ -121,7 +122,7 @@ async def update(ctx: Context, data: UpdateContactPerson) -> Outcome[PersonRecor
     values = {f: getattr(data, f) for f in ("name", "function", "email", "phone") if given(getattr(data, f))}
     if "name" in values and values["name"] is None:
         return Outcome(errors=[Refusal(RefusalCode.EMPTY_NAME, texts.EMPTY_NAME(), ("input", "name"))])
-    errors = _checks(values)
+    errors = contact_errors(values)
     if errors:
         return Outcome(errors=errors)
 

@@ -1,20 +1,34 @@
-"""Partner suggestions and missing links: candidates from the graph, scoring from analysis/."""
+"""Partner suggestions and missing links: candidates from the graph, scoring from analysis/.
+
+Suggestions for today (no `asOf`) are served from an in-memory snapshot of the network
+(analysis/candidates.py) when it holds the current revision — the revision read with the request's
+bookmarks, so a client is never served a snapshot older than its own writes. Otherwise (no snapshot
+yet, one of an older revision, or `asOf`) they are read through Neo4j as before, and a rebuild of the
+snapshot is asked for in the background (core/latest.py: debounced after writes, like the metrics).
+Both paths build the same pools and features; tests/test_suggestion_snapshot.py compares them. The
+computation (pool, PageRank, ranking) runs on a thread of its own, off the lane's event loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 from dataclasses import dataclass
 
+from analysis import candidates as in_memory
 from analysis import missing_links as gaps
-from analysis import proximity
 from analysis import suggestions as scoring
 from analysis.projection import project
 from analysis.suggestions import haversine_m
 from core import access as rules
 from core.context import Context
-from graph import suggestions
+from core.latest import Entry, Latest, Work
+from core.timing import phase
+from graph import quarters as graph_quarters
+from graph import revision, suggestions
 from graph.actors import ActorRecord
+from graph.db import Database
 from graph.quarters import QuarterRecord
 from resolvers import ids, quarters, texts
 from resolvers.access import require
@@ -39,6 +53,7 @@ class SuggestionResult:
     weights: scoring.Weights  # the custom weights, or (with the learned model) the defaults to adjust
     suggestions: list[Suggested]
     model: scoring.Model | None = None  # the learned model, when it ranked
+    served_from: str = "neo4j"  # or "snapshot": where the pool was built (tests and Server-Timing say)
 
 
 def neighbouring(focus: set[str], all_quarters: list[QuarterRecord]) -> set[str]:
@@ -92,8 +107,14 @@ async def suggest(
     if weights is not None and (any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0):
         raise bad_input(texts.BAD_WEIGHTS())
     day = as_of or dt.date.today()
-    candidates, scoring_context = await pool(ctx, record.id, action_field, quarter, types, day, as_of, True)
-    ranked = scoring.rank(candidates, scoring_context, weights or model, first)
+    snapshot = await current_snapshot(ctx) if as_of is None else None
+    if snapshot is not None and record.id not in snapshot.index:
+        snapshot = None  # cannot happen at the same revision; the database answers all the same
+    with phase("suggest-snapshot" if snapshot is not None else "suggest-neo4j"):
+        candidates, scoring_context = await pool(
+            ctx, record.id, action_field, quarter, types, day, as_of, True, snapshot
+        )
+        ranked = await asyncio.to_thread(scoring.rank, candidates, scoring_context, weights or model, first)
     wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
     loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(sorted(wanted)) if a is not None}
     result = [
@@ -101,7 +122,48 @@ async def suggest(
         for s in ranked
         if s.candidate.id in loaded
     ]
-    return SuggestionResult(record, weights or scoring.Weights(), result, None if weights else model)
+    return SuggestionResult(
+        record,
+        weights or scoring.Weights(),
+        result,
+        None if weights else model,
+        "neo4j" if snapshot is None else "snapshot",
+    )
+
+
+SNAPSHOT = ("suggestions", "snapshot")
+
+
+async def current_snapshot(ctx: Context) -> in_memory.Snapshot | None:
+    """The snapshot if it holds the current revision (read with the request's bookmarks: never older than
+    what this client wrote); otherwise None, and a (re)build is asked for in the background."""
+    keeper: Latest = ctx.services.snapshots
+    current = await revision.current(ctx.db)
+    entry = keeper.get(SNAPSHOT)
+    if entry is not None and entry.revision == current:
+        snapshot: in_memory.Snapshot = entry.value
+        return snapshot
+    work = snapshot_work(ctx.db)
+    if entry is None:
+        keeper.start(SNAPSHOT, work)
+    else:
+        keeper.refresh(SNAPSHOT, work)
+    return None
+
+
+def snapshot_work(db: Database) -> Work:
+    """How the snapshot is brought up to date (core/latest.py): read everything at the current revision."""
+
+    async def work(kept: Entry | None) -> Entry | None:
+        current = await revision.current(db)  # read first: every commit up to it is in what follows
+        if kept is not None and kept.revision >= current:
+            return None
+        actors, ties = await suggestions.snapshot_rows(db)
+        every_quarter = await graph_quarters.all_quarters(db)
+        snapshot = await asyncio.to_thread(in_memory.Snapshot, actors, ties, every_quarter)
+        return Entry(snapshot, current, dt.datetime.now(dt.UTC))
+
+    return work
 
 
 async def pool(
@@ -113,37 +175,53 @@ async def pool(
     day: dt.date,
     as_of: dt.date | None,
     exclude_all: bool,
+    snapshot: in_memory.Snapshot | None = None,
 ) -> tuple[list[suggestions.Candidate], scoring.Context]:
-    """The candidates for ``actor`` and what the scoring knows about it, as of ``day``."""
-    subject = await suggestions.subject(ctx.db, actor, as_of, day)
+    """The candidates for ``actor`` and what the scoring knows about it, as of ``day``: from ``snapshot``
+    if given (it must hold the current revision), else read through Neo4j."""
+    if snapshot is not None:
+        subject = snapshot.subject(actor, as_of, day)
+    else:
+        subject = await suggestions.subject(ctx.db, actor, as_of, day)
     assert subject is not None
     focus = set(await check_quarters(ctx, [quarter])) if quarter else set(subject.quarters)
     # Candidates are looked for under every generation of the fields (the 2010s ones too) ...
     focus_fields = list(await expand_action_fields(ctx, [action_field])) if action_field else []
     own_fields = list(await expand_action_fields(ctx, list(subject.action_fields))) if subject.action_fields else []
-    all_quarters = await quarters.all_quarters(ctx)
+    all_quarters = snapshot.quarters if snapshot is not None else await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
-    around = await suggestions.neighbourhood(ctx.db, actor, day, exclude_all)
-    walk = proximity.personalized_pagerank(around.around, actor).scores
-    shared = {
-        c: tuple((m, around.names.get(m, m), around.degree(m)) for m in via)
-        for c, via in proximity.shared(around.around, actor).items()
-    }
-    candidates = await suggestions.candidates(
-        ctx.db,
-        actor,
-        sorted(focus),
-        sorted(focus | near),
-        focus_fields or own_fields,
-        require_field=bool(action_field),
-        types=types,
-        day=day,
-        as_of=as_of,
-        here=subject.location,
-        exclude_all=exclude_all,
-        walk={c: w for c, w in walk.items() if c not in around.excluded},
-        shared=shared,
-    )
+    if snapshot is not None:
+        candidates = await asyncio.to_thread(
+            snapshot.pool,
+            actor,
+            sorted(focus),
+            sorted(focus | near),
+            focus_fields or own_fields,
+            bool(action_field),
+            types,
+            day,
+            as_of,
+            subject.location,
+            exclude_all,
+        )
+    else:
+        around = await suggestions.neighbourhood(ctx.db, actor, day, exclude_all)
+        walk, shared = in_memory.closeness(around, actor)
+        candidates = await suggestions.candidates(
+            ctx.db,
+            actor,
+            sorted(focus),
+            sorted(focus | near),
+            focus_fields or own_fields,
+            require_field=bool(action_field),
+            types=types,
+            day=day,
+            as_of=as_of,
+            here=subject.location,
+            exclude_all=exclude_all,
+            walk=walk,
+            shared=shared,
+        )
     known_fields = await ctx.loaders.action_fields()
     successors = {f.key: f.successors for f in known_fields}
     # ... but compared on today's generation, the same way on both sides (a true Jaccard index).

@@ -111,6 +111,7 @@ async def run(
     except Rejected as rejected:
         return Outcome(errors=rejected.errors)
     ctx.services.metrics.refresh_all()  # in the background, debounced: readers keep the last result
+    ctx.services.snapshots.refresh_all()  # the suggestions' snapshot too (served only once it is current)
     try:
         value = receipt if then is None else await then(receipt)
     except DatabaseUnavailable as exc:  # committed: "unavailable" would tell the client it was not

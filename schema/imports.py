@@ -9,6 +9,8 @@ from typing import Annotated
 
 import strawberry
 
+from core.messages import localized
+from exchange.contacts import PlannedPerson
 from exchange.matching import Candidate
 from exchange.messages import Issue
 from exchange.plan import ActorStep, CooperationStep, DecisionKind
@@ -92,6 +94,22 @@ class ImportCandidate:
         )
 
 
+@strawberry.type(
+    description="A contact person (personal data) the apply adds to the actor a row becomes or is merged into, "
+    "as `addContactPerson` would. Listed only where the importer may add contact persons to that actor."
+)
+class ImportContactPerson:
+    name: str = strawberry.field(description="The person's name, as read.")
+    function: str | None = strawberry.field(description="Their function (e.g. `Leitung`), as read.")
+    email: str | None = strawberry.field(description="Their e-mail address, as read.")
+    phone: str | None = strawberry.field(description="Their phone number, as read.")
+
+    @classmethod
+    def of(cls, p: PlannedPerson) -> ImportContactPerson:
+        c = p.contact
+        return cls(name=c.name or "", function=c.function, email=c.email, phone=c.phone)
+
+
 @strawberry.type(description="What the plan does with one actor row.")
 class ImportActorRow:
     sheet: str = strawberry.field(description="The sheet.")
@@ -109,11 +127,20 @@ class ImportActorRow:
     issues: list[ImportIssue] = strawberry.field(
         description="What was found in the row; for a row merged into an existing actor also what it adds to "
         "that actor (`MERGE_ADDS`) and, per field, where the file differs from it (`MERGE_CONFLICT`: the "
-        "existing value is kept)."
+        "existing value is kept); and about its contact persons: added (`CONTACT_ADDS`), differing from a "
+        "person the actor has (`CONTACT_CONFLICT`: kept), refused by `addContactPerson`'s checks "
+        "(`CONTACT_INVALID`) or left out because the importer may not add contact persons to that actor "
+        "(`CONTACT_NOT_ALLOWED`: the rest of the row is imported; the note shows none of their data)."
+    )
+    adds_contact_persons: list[ImportContactPerson] = strawberry.field(
+        description="The contact persons the apply adds for this row (none where the actor already has a person "
+        "of the same name or e-mail address, or where the importer may not add contact persons)."
     )
 
     @classmethod
-    def of(cls, s: ActorStep, merge_findings: Sequence[Issue] = ()) -> ImportActorRow:
+    def of(
+        cls, s: ActorStep, merge_findings: Sequence[Issue] = (), persons: Sequence[PlannedPerson] = ()
+    ) -> ImportActorRow:
         a, d = s.row.actor, s.decision
         return cls(
             sheet=s.key.sheet,
@@ -127,6 +154,7 @@ class ImportActorRow:
             duplicate_of=str(s.duplicate_of.row) if s.duplicate_of else None,
             candidates=[ImportCandidate.of(c) for c in s.candidates],
             issues=[ImportIssue.of(i) for i in (*s.row.issues, *merge_findings)],
+            adds_contact_persons=[ImportContactPerson.of(p) for p in persons],
         )
 
 
@@ -164,7 +192,9 @@ class ImportCooperationRow:
 class ImportCount:
     name: str = strawberry.field(
         description="`actors.<outcome>`, `cooperations.<outcome>`, `undecided`, `merges.adding` (existing actors "
-        "that get something added) or `merges.conflicts` (fields where the file differs from kiezgraph)."
+        "that get something added), `merges.conflicts` (fields where the file differs from kiezgraph), "
+        "`contacts.adding`, `contacts.conflicts`, `contacts.invalid` or `contacts.notAllowed` (rows whose contact "
+        "persons are left out for want of the right)."
     )
     count: int = strawberry.field(description="How many.")
 
@@ -194,6 +224,9 @@ class ImportResult:
     cooperations_created: int = strawberry.field(description="New cooperations.")
     cooperations_existing: int = strawberry.field(description="Cooperations kiezgraph (or the file) had already.")
     cooperations_skipped: int = strawberry.field(description="Cooperations left out.")
+    contact_persons_created: int = strawberry.field(
+        description="Contact persons added (each with its own audit record, erasable with `erasePerson`)."
+    )
     replayed: bool = strawberry.field(description="True if this import had been applied before: nothing was written.")
 
     @classmethod
@@ -207,6 +240,7 @@ class ImportResult:
             cooperations_created=r.cooperations_created,
             cooperations_existing=r.cooperations_existing,
             cooperations_skipped=r.cooperations_skipped,
+            contact_persons_created=r.contact_persons_created,
             replayed=r.replayed,
         )
 
@@ -248,23 +282,35 @@ class Import:
         "whole batches written stay, and applying the import again writes the rest and nothing twice. Null otherwise."
     )
     def stopped(self) -> str | None:
-        return self.job.stopped
+        return localized(self.job.stopped) if self.job.stopped is not None else None
 
     @strawberry.field(description="How many rows end how; `undecided` counts rows waiting for a decision.")
     def summary(self) -> list[ImportCount]:
-        return [ImportCount(name=k, count=v) for k, v in self.job.plan.summary().items()]
+        j = self.job
+        counts = j.stored_summary if j.stored_summary is not None else j.plan.summary()
+        return [ImportCount(name=k, count=v) for k, v in counts.items()]
 
-    @strawberry.field(description="Findings about the file and its sheets (not about a row).")
+    @strawberry.field(
+        description="Findings about the file and its sheets (not about a row); empty on another instance, "
+        "as `actorRows`."
+    )
     def file_issues(self) -> list[ImportIssue]:
         return [ImportIssue.of(i) for i in self.job.plan.issues]
 
-    @strawberry.field(description="The plan's actor rows, in file order.")
+    @strawberry.field(
+        description="The plan's actor rows, in file order. Empty when `importJob` is answered by another instance "
+        "than the one the file was uploaded to (it has the status, progress, result and `summary`, saved in Neo4j; "
+        "review and apply go to the instance that holds the upload)."
+    )
     def actor_rows(self, first: First = 100, offset: Offset = 0, outcomes: Outcomes = None) -> list[ImportActorRow]:
         rows = [s for s in self.job.plan.actors if outcomes is None or s.outcome.value in outcomes]
-        merges = self.job.plan.merges
-        return [ImportActorRow.of(s, merges.of(s.key)) for s in rows[_window(first, offset)]]
+        merges, contacts = self.job.plan.merges, self.job.plan.contacts
+        return [
+            ImportActorRow.of(s, (*merges.of(s.key), *contacts.of(s.key)), contacts.adding(s.key))
+            for s in rows[_window(first, offset)]
+        ]
 
-    @strawberry.field(description="The plan's cooperations, in file order.")
+    @strawberry.field(description="The plan's cooperations, in file order (empty on another instance, as `actorRows`).")
     def cooperation_rows(
         self, first: First = 100, offset: Offset = 0, outcomes: Outcomes = None
     ) -> list[ImportCooperationRow]:

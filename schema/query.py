@@ -506,11 +506,15 @@ class Query:
     ) -> list[Change]:
         return [Change.of(c) for c in await tokens.history(info.context, id, first)]
 
-    @guarded(rules.IMPORT_JOB, "An import you started (`createImport`): its plan, status and progress.")
+    @guarded(
+        rules.IMPORT_JOB,
+        "An import you started (`createImport`): its plan, status and progress. Any instance answers: the "
+        "status is saved in Neo4j after every batch (the plan's rows only on the instance that holds the upload).",
+    )
     async def import_job(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The import's id.")]
     ) -> Import | None:
-        job = imports.find_job(info.context, str(id))
+        job = await imports.job_status(info.context, str(id))
         return Import(job=job) if job else None
 
     @strawberry.field(description="Who is asking: the role and quarters of this request's token (public without one).")

@@ -140,6 +140,15 @@ class ActorNotInQuarterError(UserError):
     quarters: list[str] = strawberry.field(description="The quarters (slugs) it would have to be in (one of).")
 
 
+@strawberry.type(
+    description="The same import (the same file, options and decisions: the same import key) is being applied "
+    "right now, by another request or another instance. Nothing was written by this one; poll the running one, "
+    "or apply again when it has finished (it then answers with its result)."
+)
+class ImportRunningError(UserError):
+    key: str = strawberry.field(description="The import key both applies share.")
+
+
 ERROR_TYPES: tuple[type, ...] = (
     ForbiddenError,
     NotFoundError,
@@ -157,6 +166,7 @@ ERROR_TYPES: tuple[type, ...] = (
     UnknownFundError,
     NegativeAmountError,
     ActorNotInQuarterError,
+    ImportRunningError,
 )
 
 
@@ -223,5 +233,7 @@ def user_error(refusal: Refusal) -> UserError:
                 actor_id=strawberry.ID(d.get("actor", "")),
                 quarters=list(d.get("quarters", ())),
             )
+        case RefusalCode.IMPORT_RUNNING:
+            return ImportRunningError(code=code.value, message=message, path=path, key=d.get("key", ""))
         case _:
             assert_never(code)

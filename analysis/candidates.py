@@ -1,0 +1,425 @@
+"""Candidate pools for partner suggestions, built in memory from a snapshot of the whole network.
+
+graph/suggestions.py reads a pool through Neo4j in two queries (the neighbourhood, then the pool
+with its features); that costs hundreds of milliseconds per request on the Berlin-scale network.
+A :class:`Snapshot` holds what those queries read — every actor's type, flags, location, creation
+day, memberships with their dates and action fields; every cooperation with its dates and action
+fields, as a CSR adjacency (numpy) — and answers the same three questions the same way:
+
+- :meth:`Snapshot.subject` as ``SUBJECT``,
+- :meth:`Snapshot.neighbourhood` as ``NEIGHBOURHOOD``,
+- :meth:`Snapshot.candidates` as ``CANDIDATES`` (the four sources, each ordered before its cut,
+  the exclusions, the filters, and every candidate's features).
+
+It is **the** in-memory implementation: the service serves suggestions from it by revision
+(resolvers/suggestions.py) and the benchmarks' replica (bench/replica.py) builds its pools with it,
+so the two cannot drift apart; a test compares it with the Neo4j path on the same data. The rules
+that decide what a tie or a membership counts for on a day are spelled out in graph/suggestions.py's
+docstring; they are repeated here only where the code needs a reminder.
+
+A day's view (which ties are active, each actor's degree, recent starts, latest start, partners'
+mean location) is derived once per day asked about and kept (:meth:`Snapshot.day`): a snapshot
+built yesterday answers today's questions with today's view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from analysis import proximity
+from graph.quarters import QuarterRecord
+from graph.suggestions import (
+    EXPAND,
+    NEARBY_RADIUS_M,
+    POOL,
+    RECENT_YEARS,
+    Candidate,
+    Neighbourhood,
+    SnapshotActor,
+    SnapshotTie,
+    Subject,
+)
+
+# A missing ``since`` counts as "from the start", a missing ``until`` as "not ended"; a tie with neither
+# ``since`` nor a creation day never counts as begun (``null <= day`` is not true in Cypher).
+_LOW = np.int64(-(2**40))
+_HIGH = np.int64(2**40)
+# Neo4j's point.distance on WGS-84 points: the haversine on a sphere of this radius (metres).
+NEO4J_EARTH_RADIUS_M = 6378140.0
+
+Shared = Mapping[str, tuple[tuple[str, str, int], ...]]
+
+
+def _ordinal(day: dt.date | None, missing: np.int64) -> np.int64:
+    return missing if day is None else np.int64(day.toordinal())
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """``day - duration({years: n})`` as Cypher computes it: 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def closeness(around: Neighbourhood, actor: str) -> tuple[dict[str, float], Shared]:
+    """Personalized PageRank from ``actor`` on its neighbourhood (those ruled out dropped) and the partners
+    each candidate shares with it, (id, name, degree) each — what the walk source and the features need."""
+    walk = proximity.personalized_pagerank(around.around, actor).scores
+    shared = {
+        c: tuple((m, around.names.get(m, m), around.degree(m)) for m in via)
+        for c, via in proximity.shared(around.around, actor).items()
+    }
+    return {c: w for c, w in walk.items() if c not in around.excluded}, shared
+
+
+@dataclass(frozen=True)
+class DayView:
+    """The ties of one day: what counts as active, begun, alive, and the per-actor numbers derived from them."""
+
+    day: dt.date
+    on_ptr: np.ndarray  # CSR over ties active on the day: actor i's partners are on_nbr[on_ptr[i]:on_ptr[i+1]]
+    on_nbr: np.ndarray
+    on_count: np.ndarray  # active ties per actor (relationships, not partners: as Cypher's COUNT counts them)
+    begun_inc: np.ndarray  # per incidence: its tie had begun by the day
+    degree: np.ndarray  # distinct partners through ties begun by the day and not ended before it
+    recent: np.ndarray  # ties begun in the RECENT_YEARS years up to the day
+    latest: np.ndarray  # ordinal of the latest start by the day (_LOW: none)
+    partners_lat: np.ndarray  # mean location of the partners of begun ties (nan: none located)
+    partners_lon: np.ndarray
+    # Each candidate's features that do not depend on who asks, by (actor index, asOf), filled as asked.
+    bases: dict[tuple[int, dt.date | None], tuple[Any, ...]] = field(default_factory=dict, compare=False)
+
+
+class Snapshot:
+    """The network of one revision in memory (see the module docstring)."""
+
+    def __init__(
+        self, actors: Sequence[SnapshotActor], ties: Sequence[SnapshotTie], quarters: Sequence[QuarterRecord] = ()
+    ) -> None:
+        self.quarters = list(quarters)  # every quarter of the revision (the resolver's neighbouring quarters)
+        self.actors = list(actors)
+        self.ids = [a.id for a in self.actors]
+        self.index = {a: i for i, a in enumerate(self.ids)}
+        n = len(self.ids)
+        self.size = n
+        self.listed = np.array([a.listed for a in self.actors], dtype=bool)
+        self.type_of = [a.type for a in self.actors]
+        self.id_rank = np.empty(n, dtype=np.int64)  # position in id order: Cypher's "ORDER BY …, c.id"
+        self.id_rank[np.argsort(np.array(self.ids, dtype=object), kind="stable")] = np.arange(n)
+        self.lat = np.array([a.location[0] if a.location else np.nan for a in self.actors], dtype=float)
+        self.lon = np.array([a.location[1] if a.location else np.nan for a in self.actors], dtype=float)
+        self.located = np.flatnonzero(~np.isnan(self.lat))
+        self.fields_of = [frozenset(a.action_fields) for a in self.actors]
+        self.members: dict[str, list[tuple[int, dt.date | None, dt.date | None]]] = {}
+        for i, a in enumerate(self.actors):
+            for slug, since, until in a.memberships:
+                self.members.setdefault(slug, []).append((i, since, until))
+        self.member_ids = {q: np.unique([k for k, _, _ in ms]).astype(np.int64) for q, ms in self.members.items()}
+        self.working_on: dict[str, set[int]] = {}
+        for i, a in enumerate(self.actors):
+            for f in a.action_fields:
+                self.working_on.setdefault(f, set()).add(i)
+        known = [t for t in ties if t.a in self.index and t.b in self.index]
+        m = len(known)
+        ta = np.array([self.index[t.a] for t in known], dtype=np.int64)
+        tb = np.array([self.index[t.b] for t in known], dtype=np.int64)
+        self.since = np.array([_ordinal(t.since, _LOW) for t in known], dtype=np.int64)
+        self.until = np.array([_ordinal(t.until, _HIGH) for t in known], dtype=np.int64)
+        self.began = np.array([_ordinal(t.since or t.created, _HIGH) for t in known], dtype=np.int64)
+        self.tie_fields = [t.action_fields for t in known]
+        # Each tie at both its ends (an incidence), grouped by the end: the CSR adjacency.
+        ends = np.concatenate([ta, tb])
+        order = np.argsort(ends, kind="stable")
+        self.owner = ends[order]
+        self.nbr = np.concatenate([tb, ta])[order]
+        self.tie = np.concatenate([np.arange(m), np.arange(m)])[order]
+        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(self.owner, minlength=n))]).astype(np.int64)
+        self._days: dict[dt.date, DayView] = {}
+        self._lock = threading.Lock()
+
+    # ---- the day's view -----------------------------------------------------------------------------------
+
+    def day(self, day: dt.date) -> DayView:
+        with self._lock:
+            found = self._days.get(day)
+        if found is None:
+            found = self._view(day)
+            with self._lock:
+                if len(self._days) >= 4:
+                    self._days.clear()
+                self._days[day] = found
+        return found
+
+    def _view(self, day: dt.date) -> DayView:
+        n, d = self.size, np.int64(day.toordinal())
+        on_tie = (self.since <= d) & (self.until >= d)
+        begun_tie = self.began <= d
+        on = on_tie[self.tie]
+        begun = begun_tie[self.tie]
+        alive = begun & (self.until[self.tie] >= d)
+        on_owner = self.owner[on]
+        on_ptr = np.concatenate([[0], np.cumsum(np.bincount(on_owner, minlength=n))]).astype(np.int64)
+        pairs = np.unique(self.owner[alive] * max(n, 1) + self.nbr[alive])
+        degree = np.bincount(pairs // max(n, 1), minlength=n)
+        began = self.began[self.tie]
+        cutoff = np.int64(_years_before(day, RECENT_YEARS).toordinal())
+        recent = np.bincount(self.owner[begun & (began > cutoff)], minlength=n)
+        latest = np.full(n, _LOW, dtype=np.int64)
+        np.maximum.at(latest, self.owner[begun], began[begun])
+        located = begun & ~np.isnan(self.lat[self.nbr])
+        count = np.bincount(self.owner[located], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            plat = np.bincount(self.owner[located], weights=self.lat[self.nbr[located]], minlength=n) / count
+            plon = np.bincount(self.owner[located], weights=self.lon[self.nbr[located]], minlength=n) / count
+        return DayView(
+            day, on_ptr, self.nbr[on], np.bincount(on_owner, minlength=n), begun, degree, recent, latest, plat, plon
+        )
+
+    # ---- per actor ----------------------------------------------------------------------------------------
+
+    def _partners_on(self, v: DayView, i: int) -> np.ndarray:
+        return np.unique(v.on_nbr[v.on_ptr[i] : v.on_ptr[i + 1]])
+
+    def _begun(self, v: DayView, i: int) -> np.ndarray:
+        """Incidence positions of actor ``i``'s ties begun by the day."""
+        span = np.arange(self.ptr[i], self.ptr[i + 1])
+        return np.asarray(span[v.begun_inc[span]])
+
+    def _location(self, v: DayView, i: int) -> tuple[tuple[float, float] | None, bool]:
+        if not math.isnan(self.lat[i]):
+            return (float(self.lat[i]), float(self.lon[i])), False
+        if not math.isnan(v.partners_lat[i]):
+            return (float(v.partners_lat[i]), float(v.partners_lon[i])), True
+        return None, False
+
+    def _tie_fields(self, v: DayView, i: int) -> tuple[str, ...]:
+        return tuple(f for k in self._begun(v, i) for f in self.tie_fields[self.tie[k]])
+
+    def _quarters(self, i: int, as_of: dt.date | None) -> tuple[str, ...]:
+        return tuple(
+            slug
+            for slug, since, until in self.actors[i].memberships
+            if as_of is None or ((since is None or since <= as_of) and (until is None or until >= as_of))
+        )
+
+    def _excluded(self, v: DayView, i: int, exclude_all: bool) -> set[int]:
+        """Who may not be suggested to ``i``: anyone it ever cooperated with (or, for learning from the
+        past, with a tie begun by the day)."""
+        span = np.arange(self.ptr[i], self.ptr[i + 1])
+        if not exclude_all:
+            span = span[v.begun_inc[span]]
+        return set(self.nbr[span].tolist())
+
+    def subject(self, actor: str, as_of: dt.date | None, day: dt.date) -> Subject | None:
+        i = self.index.get(actor)
+        if i is None:
+            return None
+        v = self.day(day)
+        location, estimated = self._location(v, i)
+        a = self.actors[i]
+        return Subject(
+            actor,
+            a.type,
+            self._quarters(i, as_of),
+            a.action_fields,
+            location,
+            not a.listed,
+            estimated,
+            self._tie_fields(v, i),
+        )
+
+    def neighbourhood(self, actor: str, day: dt.date, exclude_all: bool = True, expand: int = EXPAND) -> Neighbourhood:
+        """The actor, its partners of the day (not archived), and up to ``expand`` actors two steps away (those
+        most of its partners work with first, then by id), each with its partners of the day."""
+        i = self.index.get(actor)
+        if i is None:
+            return Neighbourhood({}, {}, frozenset())
+        v = self.day(day)
+        first = self._partners_on(v, i)
+        first = first[self.listed[first]]
+        second = np.empty(0, dtype=np.int64)
+        if len(first):
+            starts, ends = v.on_ptr[first], v.on_ptr[first + 1]
+            via = np.repeat(first, ends - starts)
+            reached = np.concatenate([v.on_nbr[s:e] for s, e in zip(starts, ends, strict=True)])
+            keep = reached != i
+            pairs = np.unique(via[keep] * self.size + reached[keep])
+            xs, counts = np.unique(pairs % self.size, return_counts=True)
+            second = xs[np.lexsort((self.id_rank[xs], -counts))][:expand]
+        ids = self.ids
+        around: dict[str, tuple[str, ...]] = {actor: tuple(sorted(ids[k] for k in first.tolist()))}
+        for k in dict.fromkeys([*first.tolist(), *second.tolist()]):
+            if k != i:
+                around[ids[k]] = tuple(sorted(ids[x] for x in self._partners_on(v, k).tolist()))
+        names = {ids[k]: self.actors[k].name for k in [i, *first.tolist(), *second.tolist()]}
+        excluded = frozenset(ids[k] for k in self._excluded(v, i, exclude_all))
+        return Neighbourhood(around, names, excluded)
+
+    def candidates(
+        self,
+        actor: str,
+        quarters: Sequence[str],
+        nearby: Sequence[str],
+        fields: Sequence[str],
+        require_field: bool,
+        types: Sequence[str] | None,
+        day: dt.date,
+        as_of: dt.date | None = None,
+        pool: int = POOL,
+        here: tuple[float, float] | None = None,
+        exclude_all: bool = True,
+        walk: Mapping[str, float] | None = None,
+        shared: Shared | None = None,
+    ) -> list[Candidate]:
+        """The pool and its features, as graph.suggestions.candidates reads them (same arguments)."""
+        i = self.index.get(actor)
+        if i is None:
+            return []
+        walk, shared = walk or {}, shared or {}
+        v = self.day(day)
+        excluded = self._excluded(v, i, exclude_all) | {i}
+        wanted_types, wanted_fields = set(types or ()), set(fields)
+
+        def allowed(k: int) -> bool:
+            return (not wanted_types or self.type_of[k] in wanted_types) and (
+                not wanted_fields or not require_field or bool(self.fields_of[k] & wanted_fields)
+            )
+
+        ruled_out = np.fromiter(excluded, dtype=np.int64, count=len(excluded))
+
+        def open_(ks: set[int] | list[int] | np.ndarray) -> np.ndarray:
+            """Those of ``ks`` that may be suggested at all: not archived, not ruled out."""
+            arr = ks if isinstance(ks, np.ndarray) else np.fromiter(ks, dtype=np.int64, count=len(ks))
+            return arr[self.listed[arr] & ~np.isin(arr, ruled_out)] if len(arr) else arr
+
+        chosen: set[int] = set()
+        # the walk: the closest reached actors that may be suggested
+        reached = [c for c, w in walk.items() if w > 0 and c != actor and c in self.index]
+        if reached:
+            ks = np.array([self.index[c] for c in reached], dtype=np.int64)
+            ws = np.array([walk[c] for c in reached], dtype=float)
+            keep = self.listed[ks] & ~np.isin(ks, ruled_out)
+            if wanted_types or (wanted_fields and require_field):
+                keep &= np.array([allowed(k) for k in ks.tolist()], dtype=bool)
+            ks, ws = ks[keep], ws[keep]
+            chosen.update(ks[np.lexsort((self.id_rank[ks], -ws))][:pool].tolist())
+        # the quarters in focus, the best connected first
+        chosen.update(self._best_connected(v, open_(self._members_of(quarters, as_of)), pool))
+        # the action fields in the quarters in focus or next to them, the best connected first
+        if wanted_fields:
+            on_fields = set(self._members_of(nearby, as_of).tolist())
+            on_fields &= {k for f in wanted_fields for k in self.working_on.get(f, ())}
+            chosen.update(self._best_connected(v, open_(on_fields), pool))
+        # nearby, the nearest first
+        if here is not None:
+            located = open_(self.located)
+            metres = _neo4j_distance_m(here, self.lat[located], self.lon[located])
+            close = metres <= NEARBY_RADIUS_M
+            located, metres = located[close], metres[close]
+            chosen.update(located[np.lexsort((self.id_rank[located], metres))][:pool].tolist())
+        out = []
+        for k in sorted(chosen, key=lambda k: self.ids[k]):
+            if not (self.listed[k] and allowed(k) and self._appeared(v, k, as_of)):
+                continue
+            out.append(self._candidate(v, k, as_of, walk, shared))
+        return out
+
+    @staticmethod
+    def _member(since: dt.date | None, until: dt.date | None, as_of: dt.date | None) -> bool:
+        return as_of is None or ((since is None or since <= as_of) and (until is None or until >= as_of))
+
+    def _members_of(self, quarters: Sequence[str], as_of: dt.date | None) -> np.ndarray:
+        """The distinct members of ``quarters`` (of the day ``as_of``; without it every member ever)."""
+        if as_of is None:
+            found = [self.member_ids[q] for q in quarters if q in self.member_ids]
+            return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        ks = {k for q in quarters for k, s, u in self.members.get(q, ()) if self._member(s, u, as_of)}
+        return np.fromiter(ks, dtype=np.int64, count=len(ks))
+
+    def _best_connected(self, v: DayView, ks: np.ndarray, pool: int) -> list[int]:
+        if not len(ks):
+            return []
+        return list(ks[np.lexsort((self.id_rank[ks], -v.on_count[ks]))][:pool].tolist())
+
+    def _appeared(self, v: DayView, k: int, as_of: dt.date | None) -> bool:
+        """With ``asOf``: had the actor appeared by then (a record, a membership or a tie begun by then)?"""
+        if as_of is None:
+            return True
+        a = self.actors[k]
+        if a.created is not None and a.created <= as_of:
+            return True
+        if any(since is None or since <= as_of for _, since, _ in a.memberships):
+            return True
+        span = np.arange(self.ptr[k], self.ptr[k + 1])
+        return bool((self.began[self.tie[span]] <= as_of.toordinal()).any())
+
+    def _candidate(
+        self, v: DayView, k: int, as_of: dt.date | None, walk: Mapping[str, float], shared: Shared
+    ) -> Candidate:
+        a = self.actors[k]
+        base = v.bases.get((k, as_of))
+        if base is None:  # what does not depend on the asking actor, kept for the day (hubs are in many pools)
+            location, estimated = self._location(v, k)
+            latest = int(v.latest[k])
+            base = v.bases[(k, as_of)] = (
+                self._quarters(k, as_of),
+                location,
+                dt.date.fromordinal(latest) if latest != _LOW else None,
+                int(v.degree[k]),
+                int(v.recent[k]),
+                self._tie_fields(v, k),
+                estimated,
+            )
+        quarters, location, latest_activity, degree, recent, tie_fields, estimated = base
+        return Candidate(
+            id=a.id,
+            name=a.name,
+            type=a.type,
+            quarters=quarters,
+            action_fields=a.action_fields,
+            location=location,
+            latest_activity=latest_activity,
+            shared=shared.get(a.id, ()),
+            walk=walk.get(a.id, 0.0),
+            degree=degree,
+            recent=recent,
+            tie_fields=tie_fields,
+            location_estimated=estimated,
+        )
+
+    def pool(
+        self,
+        actor: str,
+        quarters: Sequence[str],
+        nearby: Sequence[str],
+        fields: Sequence[str],
+        require_field: bool,
+        types: Sequence[str] | None,
+        day: dt.date,
+        as_of: dt.date | None,
+        here: tuple[float, float] | None,
+        exclude_all: bool = True,
+    ) -> list[Candidate]:
+        """Neighbourhood, personalized PageRank and candidates in one call (what a request needs after the
+        subject): the resolver runs it on a thread of its own."""
+        around = self.neighbourhood(actor, day, exclude_all)
+        walk, shared = closeness(around, actor)
+        return self.candidates(
+            actor, quarters, nearby, fields, require_field, types, day, as_of, POOL, here, exclude_all, walk, shared
+        )
+
+
+def _neo4j_distance_m(here: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Metres from ``here`` to each point, as Neo4j's point.distance computes them on WGS-84 points."""
+    lat1, lon1 = math.radians(here[0]), math.radians(here[1])
+    lat2, lon2 = np.radians(lat), np.radians(lon)
+    h = np.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return np.asarray(NEO4J_EARTH_RADIUS_M * 2 * np.arctan2(np.sqrt(h), np.sqrt(1 - h)))

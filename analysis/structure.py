@@ -1,0 +1,85 @@
+"""Structural signals for partner suggestions that need no attributes, from the neighbourhood one
+query reads (graph/suggestions.py ``NEIGHBOURHOOD``: the actor, its partners, up to ``EXPAND`` actors
+two steps away, each with its partners of the day).
+
+Kept apart from analysis/suggestions.py (the signals with reasons) and from the pool construction, so
+that each can move on its own. Each value is in [0, 1], 0 where it does not apply:
+
+- ``PPR_085`` / ``PPR_050``: personalized PageRank from the actor with continuation 0.85 (long walks)
+  and 0.5 (short walks, close to the actor), on a log scale 1 + log10(p)/5 clipped to [0, 1];
+- ``PPR_RANK``: 1/(1 + rank) of the candidate among the candidates by PageRank (0.85), so the
+  walk's own order is a signal, not only its level;
+- ``RESOURCE_ALLOCATION``: 1 − e^(−RA), RA = Σ over shared partners of 1/degree (Zhou, Lü & Zhang 2009);
+- ``PATHS_3``: walks of length three actor → partner → x → candidate, each weighted by 1/degree of
+  its middle steps (a degree-normalised Katz term), 1 − e^(−3·w);
+- ``TWO_STEPS`` / ``THREE_STEPS``: 1 if the candidate's shortest path in the read ties is two or three;
+- ``POPULARITY``: ln(1 + degree)/ln(65), at most 1 (preferential attachment).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from analysis import proximity
+
+STRUCTURE: tuple[str, ...] = (
+    "PPR_085",
+    "PPR_050",
+    "PPR_RANK",
+    "RESOURCE_ALLOCATION",
+    "PATHS_3",
+    "TWO_STEPS",
+    "THREE_STEPS",
+    "POPULARITY",
+)
+DECADES = 5.0
+
+
+def _log_scale(p: float) -> float:
+    return min(1.0, max(0.0, 1 + math.log10(p) / DECADES)) if p > 0 else 0.0
+
+
+def _paths(around: Mapping[str, Sequence[str]], source: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Degree-weighted walks of two and of three steps from ``source`` through the read ties."""
+    two: dict[str, float] = {}
+    for m in around.get(source, ()):
+        partners = around.get(m, ())
+        for x in partners:
+            if x != source:
+                two[x] = two.get(x, 0.0) + 1.0 / len(partners)
+    three: dict[str, float] = {}
+    for x, w in two.items():
+        partners = around.get(x, ())
+        for c in partners:
+            if c != source:
+                three[c] = three.get(c, 0.0) + w / len(partners)
+    return two, three
+
+
+def features(
+    around: Mapping[str, Sequence[str]], source: str, candidates: Sequence[str], degrees: Mapping[str, int]
+) -> dict[str, list[float]]:
+    """Candidate → its STRUCTURE values, computed on the read neighbourhood."""
+    long_walk = proximity.personalized_pagerank(around, source, damping=0.85).scores
+    short_walk = proximity.personalized_pagerank(around, source, damping=0.5).scores
+    by_walk = sorted((c for c in candidates if long_walk.get(c, 0.0) > 0), key=lambda c: (-long_walk[c], c))
+    rank = {c: i for i, c in enumerate(by_walk)}
+    two, three = _paths(around, source)
+    first = set(around.get(source, ()))
+    out: dict[str, list[float]] = {}
+    for c in candidates:
+        ra = two.get(c, 0.0)
+        hops2 = 1.0 if ra > 0 else 0.0
+        hops3 = 1.0 if not hops2 and c not in first and three.get(c, 0.0) > 0 else 0.0
+        out[c] = [
+            _log_scale(long_walk.get(c, 0.0)),
+            _log_scale(short_walk.get(c, 0.0)),
+            1.0 / (1 + rank[c]) if c in rank else 0.0,
+            1 - math.exp(-ra),
+            1 - math.exp(-3 * three.get(c, 0.0)),
+            hops2,
+            hops3,
+            min(1.0, math.log1p(degrees.get(c, 0)) / math.log(65)),
+        ]
+    return out
