@@ -9,8 +9,8 @@ Against a Neo4j holding the Berlin-scale data (../shared/peer-bench/load_network
 It prints the median wall time per request, the share in database calls, the median CPU time
 of this process per request (the Python side alone: on a machine shared with other work it
 moves far less than wall time), and cProfile's functions by own time (``tottime``) over all
-runs: the Python above the floor. ``--workload W2`` or ``W3`` times the peer benchmark's actor
-detail or filtered page the same way.
+runs: the Python above the floor. ``--workload W2``, ``W3`` or ``W4`` times the peer benchmark's
+actor detail, filtered page or ego network (depth 2, of mid-degree actors) the same way.
 """
 
 from __future__ import annotations
@@ -44,12 +44,19 @@ W2 = """query W2($id: ID!) { actor(id: $id) { id name type description version
   partners(first: 20) { totalCount edges { node { id name type } cooperation { kind since until intensity } } } } }"""
 W3 = """query W3($t: [ActorType!], $q: [String!], $text: String) {
   actors(first: 20, filter: {types: $t, quarters: $q, text: $text}) { totalCount edges { node { id name type } } } }"""
+# The peer benchmark's W4 (ego network, depth 2) of mid-degree actors.
+W4 = """query W4($id: ID!) { egoNetwork(actorId: $id, depth: 2) {
+  nodes { id name type } edges { id source target kind } } }"""
+MID_DEGREE = (
+    "MATCH (a:Actor) WHERE a.synthetic AND a.archived = false WITH a, COUNT { (a)--(:Actor) } AS d "
+    "WHERE 8 <= d <= 12 RETURN a.id AS id ORDER BY a.id LIMIT 50"
+)
 HUBS = "MATCH (a:Actor) WHERE a.synthetic RETURN a.id AS id ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 50"
 
 
 def variables(workload: str, i: int, slugs: list[str], hubs: list[str]) -> dict[str, object]:
     """The i-th input of a workload."""
-    if workload == "W2":
+    if workload in ("W2", "W4"):  # W4: `hubs` holds the mid-degree actors
         return {"id": ids.encode("Actor", hubs[i % len(hubs)])}
     if workload == "W3":
         return {"t": [("INITIATIVE", "INSTITUTION", "COMPANY")[i % 3]], "q": [slugs[i % len(slugs)]], "text": "e"}
@@ -64,8 +71,9 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
     # The generated quarters (about 300 actors each), as the peer benchmark's W1 uses.
     query = "MATCH (q:Quarter) WHERE q.synthetic RETURN q.slug AS slug ORDER BY slug"
     slugs = [r["slug"] for r in await raw.read(query)]
-    hubs = [r["id"] for r in await raw.read(HUBS)] if workload == "W2" else []
-    document = {"W1": W1, "W2": W2, "W3": W3}[workload]
+    centres = {"W2": HUBS, "W4": MID_DEGREE}.get(workload)
+    hubs = [r["id"] for r in await raw.read(centres)] if centres else []
+    document = {"W1": W1, "W2": W2, "W3": W3, "W4": W4}[workload]
     walls: list[float] = []
     cypher: list[float] = []
     cpus: list[float] = []
@@ -121,6 +129,6 @@ if __name__ == "__main__":
     parser.add_argument("--home", type=Path, default=Path("neo4j-local/run"))
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--top", type=int, default=25, help="functions to list; 0: time without cProfile")
-    parser.add_argument("--workload", choices=("W1", "W2", "W3"), default="W1")
+    parser.add_argument("--workload", choices=("W1", "W2", "W3", "W4"), default="W1")
     args = parser.parse_args()
     asyncio.run(main(args.port, args.home, args.runs, args.top, args.workload))

@@ -273,7 +273,8 @@ async def memberships_and_quarters(
     return found, named
 
 
-def _ties(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
+def ties_from(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
+    """Quarter ties from rows of ``id`` and ``m`` as :data:`QUARTER_TIES` returns them."""
     found: dict[str, list[QuarterTie]] = {i: [] for i in ids}
     for row in rows:
         m = row["m"]
@@ -298,7 +299,7 @@ def _ties(ids: Sequence[str], rows: list[Any]) -> dict[str, list[QuarterTie]]:
 async def quarter_ties(db: Runner, ids: Sequence[str]) -> dict[str, list[QuarterTie]]:
     """The memberships of many actors with their quarters' state, for access decisions (in a write
     transaction, permission checks see the transaction's own state)."""
-    return _ties(ids, await db.run(QUARTER_TIES, ids=list(ids)))
+    return ties_from(ids, await db.run(QUARTER_TIES, ids=list(ids)))
 
 
 def membership(actor_id: str, quarter_id: str, m: dict[str, Any]) -> MembershipRecord:
@@ -446,6 +447,20 @@ CALL (a) {
 RETURN """
     + projection("a")
     + " AS a"
+)
+
+# CREATE, unless live actors already have the name as people see it ($dupKey; null: no check,
+# as NAME_KEYS would find them): those actors' ids, and the new actor only if there were none.
+CREATE_UNLESS_NAMED: Final[LiteralString] = (
+    """
+WITH COLLECT { MATCH (d:Actor) WHERE d.nameKey = $dupKey AND d.archived = false
+               RETURN d.id AS id ORDER BY d.sortName LIMIT 10 } AS same
+OPTIONAL CALL (same) { WITH * WHERE size(same) = 0
+"""
+    + CREATE
+    + """}
+RETURN same, a
+"""
 )
 
 # Overwrite the given properties (null removes one); location only when asked.
@@ -646,9 +661,26 @@ async def create(
     memberships: Sequence[NewMembership],
 ) -> ActorRecord:
     """Create an actor with its action fields and memberships and return it, in one round trip."""
+    created, _ = await create_unless_named(tx, actor_id, actor, action_fields, memberships, None)
+    assert created is not None, "no name check asked"
+    return created
+
+
+async def create_unless_named(
+    tx: Transaction,
+    actor_id: str,
+    actor: NewActor,
+    action_fields: Sequence[str],
+    memberships: Sequence[NewMembership],
+    name_key: str | None,
+) -> tuple[ActorRecord | None, list[str]]:
+    """Like :func:`create`, unless live actors have the name key ``name_key`` (None: no check):
+    then nothing is written and their ids come back (as :func:`same_name` finds them). One
+    round trip either way."""
     lat, lon = actor.location if actor.location else (None, None)
     [row] = await tx.run(
-        CREATE,
+        CREATE_UNLESS_NAMED,
+        dupKey=name_key,
         id=actor_id,
         type=actor.type,
         props=_new_props(actor),
@@ -657,7 +689,7 @@ async def create(
         keys=list(action_fields),
         rows=_membership_rows(memberships),
     )
-    return record(row["a"])
+    return (record(row["a"]) if row["a"] is not None else None), list(row["same"])
 
 
 def _new_props(actor: NewActor) -> dict[str, Any]:

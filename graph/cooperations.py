@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
-from graph.actors import ALL_COLUMNS, ActorRecord, projection
+from graph.actors import ALL_COLUMNS, ActorRecord, QuarterTie, projection, ties_from
 from graph.actors import record as actor_record
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import CooperationCriteria
@@ -188,6 +188,36 @@ async def of_actors(
     return pages
 
 
+def partners_call(
+    criteria: CooperationCriteria,
+    page: Page,
+    compiler: Compiler,
+    columns: frozenset[str] = ALL_COLUMNS,
+    ties: bool = True,
+) -> LiteralString:
+    """The subquery ``CALL (a) { … RETURN total, rows }`` of one page of ``a``'s partners, for
+    statements that read more than the partners (the actor detail of :mod:`graph.details`).
+
+    One pass over ``a``'s cooperations: partners with their cooperations and sort keys, ordered
+    and collected (their number is the total), then the page after the cursor (``$limit`` rows).
+    """
+    where = compiler.cooperation(criteria, "c", "a", "b")
+    keys = ", ".join(f.expression.format(v="b") for f in page.sort)
+    by_key = [f"k[{i}]" for i in range(len(page.sort))]
+    after = seek_keys(page, [f"x.k[{i}]" for i in range(len(page.sort))], "x.b.id", compiler)
+    cs = f"[c IN cs | {projection_of('c')}]" if ties else "[]"  # the ties only if they are shown
+    return cast(
+        LiteralString,
+        f"CALL (a) {{ MATCH (a)-[c:COOPERATES_WITH]-(b:Actor) WHERE {where} "
+        f"  WITH b, collect(c) AS cs, [{keys}] AS k ORDER BY {order_by_keys(page.sort, by_key, 'b.id')} "
+        "  WITH collect({b: b, cs: cs, k: k}) AS matched "
+        f"  WITH size(matched) AS total, [x IN matched WHERE {after}][..$limit] AS page "
+        "  CALL (page) { UNWIND page AS x WITH x.b AS b, x.cs AS cs, x.k AS k "
+        f"    RETURN collect({{b: {projection('b', columns)}, cs: {cs}, k: k}}) AS rows }} "
+        "  RETURN total, rows } ",
+    )
+
+
 def partners_query(
     ids: Sequence[str],
     criteria: CooperationCriteria,
@@ -195,30 +225,19 @@ def partners_query(
     columns: frozenset[str] = ALL_COLUMNS,
     ties: bool = True,
 ) -> tuple[LiteralString, dict[str, Any]]:
-    """The Cypher (and parameters) of :func:`partners_of`, for benchmarks that time it alone.
-
-    Per actor, one pass over its cooperations: partners with their cooperations and sort keys,
-    ordered and collected (their number is the total), then the page after the cursor.
-    """
+    """The Cypher (and parameters) of :func:`partners_of`, for benchmarks that time it alone."""
     compiler = Compiler()
-    where = compiler.cooperation(criteria, "c", "a", "b")
-    keys = ", ".join(f.expression.format(v="b") for f in page.sort)
-    by_key = [f"k[{i}]" for i in range(len(page.sort))]
-    after = seek_keys(page, [f"x.k[{i}]" for i in range(len(page.sort))], "x.b.id", compiler)
-    cs = f"[c IN cs | {projection_of('c')}]" if ties else "[]"  # the ties only if they are shown
-    query = cast(
-        LiteralString,
-        "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
-        f"CALL (a) {{ MATCH (a)-[c:COOPERATES_WITH]-(b:Actor) WHERE {where} "
-        f"  WITH b, collect(c) AS cs, [{keys}] AS k ORDER BY {order_by_keys(page.sort, by_key, 'b.id')} "
-        "  WITH collect({b: b, cs: cs, k: k}) AS matched "
-        f"  WITH size(matched) AS total, [x IN matched WHERE {after}][..$limit] AS page "
-        "  CALL (page) { UNWIND page AS x WITH x.b AS b, x.cs AS cs, x.k AS k "
-        f"    RETURN collect({{b: {projection('b', columns)}, cs: {cs}, k: k}}) AS rows }} "
-        "  RETURN total, rows } "
-        "RETURN id, total, rows",
-    )
+    call = partners_call(criteria, page, compiler, columns, ties)
+    query = "UNWIND $ids AS id MATCH (a:Actor {id: id}) " + call + "RETURN id, total, rows"
     return query, {"ids": list(ids), "limit": page.first + 1, **compiler.params}
+
+
+def partner_page(row: Any, page: Page, columns: frozenset[str]) -> PartnerPage:
+    """A page of partners from the ``total`` and ``rows`` of :func:`partners_call`."""
+    rows = [
+        (Partner(actor_record(r["b"], columns), _newest_first(record(c) for c in r["cs"])), r["k"]) for r in row["rows"]
+    ]
+    return PartnerPage(row["total"], rows[: page.first], len(rows) > page.first)
 
 
 async def partners_of(
@@ -234,11 +253,7 @@ async def partners_of(
     query, params = partners_query(ids, criteria, page, columns, ties)
     pages = {i: PartnerPage(0, [], False) for i in ids}
     for row in await db.read(query, **params):
-        rows = [
-            (Partner(actor_record(r["b"], columns), _newest_first(record(c) for c in r["cs"])), r["k"])
-            for r in row["rows"]
-        ]
-        pages[row["id"]] = PartnerPage(row["total"], rows[: page.first], len(rows) > page.first)
+        pages[row["id"]] = partner_page(row, page, columns)
     return pages
 
 
@@ -293,6 +308,57 @@ DELETE c
 RETURN snapshot AS c
 """
 )
+
+
+# Before adding a cooperation between $a and $b: lock both actors (in id order, as actors.LOCK),
+# then, with the locks held, each one's archived flag, its quarter ties (as actors.QUARTER_TIES)
+# and the record, and the cooperations between the two (as BETWEEN) — four reads in one.
+PREPARE_ADD: Final[LiteralString] = (
+    """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+SET a._lock = true
+REMOVE a._lock
+WITH collect(a) AS locked
+UNWIND locked AS a
+CALL (a) {
+  MATCH (a)-[m:ACTIVE_IN]->(q:Quarter) WITH m, q ORDER BY q.slug, m.role
+  RETURN collect(m {.role, .flats, .shareNote, .note, .sources, since: toString(m.since), until: toString(m.until),
+                    quarter: q.slug, status: q.status, end: toString(q.endDate)}) AS ties
+}
+RETURN a.id AS id, a.archived AS archived, ties, """
+    + projection("a")
+    + """ AS actor,
+       [(a)-[c:COOPERATES_WITH]-(y:Actor) WHERE a.id = $a AND y.id = $b | """
+    + projection_of("c")
+    + "] AS between"
+)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`prepare_add` read, with both actors locked."""
+
+    archived: dict[str, bool]  # the actors that exist
+    ties: dict[str, list[QuarterTie]]
+    actors: dict[str, ActorRecord]
+    between: list[CooperationRecord]
+
+
+async def prepare_add(tx: Transaction, a: str, b: str) -> Prepared:
+    """Lock ``a`` and ``b`` and read what adding a cooperation between them checks, in one round
+    trip (what :func:`graph.actors.lock`, :func:`graph.actors.quarter_ties` and :func:`between`
+    read one after the other)."""
+    rows = await tx.run(PREPARE_ADD, ids=sorted({a, b}), a=a, b=b)
+    found = [row["id"] for row in rows]
+    ties = ties_from(found, [{"id": row["id"], "m": m} for row in rows for m in row["ties"]])
+    between_ = [record(c) for row in rows if row["id"] == a for c in row["between"]]
+    return Prepared(
+        archived={row["id"]: row["archived"] for row in rows},
+        ties=ties,
+        actors={row["id"]: actor_record(row["actor"]) for row in rows},
+        between=between_,
+    )
 
 
 async def between(tx: Transaction, a: str, b: str) -> list[CooperationRecord]:

@@ -214,22 +214,28 @@ async def read(db: Database, selection: Selection, light: bool = False) -> Netwo
 # Only what an answer of ids, names and types needs (the other columns of NodeRow left empty).
 _LIGHT_NODE_FIELDS: Final[LiteralString] = "[{v}.id, {v}.name, {v}.type, [], [], {v}.synthetic, null, null, null, null]"
 
+# The network's revision as the first thing a statement reads (graph.revision.CURRENT, inline).
+_REVISION_FIRST: Final[LiteralString] = (
+    "OPTIONAL MATCH (st:NetworkState {id: 'network'}) WITH coalesce(st.revision, 0) AS revision "
+)
+
 # One step out from the actors reached so far (a list of nodes), along ties and to actors that
 # pass the filter: the breadth-first search of an ego network, one step per CALL.
 _EGO_STEP: Final[LiteralString] = (
     "CALL (frontier, reached) {{ UNWIND frontier AS x MATCH (x)-[c:COOPERATES_WITH]-(y:Actor) "
     "WHERE ({ties}) AND ({actor}) AND NOT y IN reached RETURN collect(DISTINCT y) AS next }} "
-    "WITH reached + next AS reached, next AS frontier "
+    "WITH revision, reached + next AS reached, next AS frontier "
 )
 
 
 def ego_query(selection: Selection, light: bool = False) -> tuple[LiteralString, dict[str, object]]:
     """The Cypher (and parameters) of :func:`ego`, for benchmarks that time it alone.
 
-    One statement: ``depth`` breadth-first steps from the centre (never a path explosion), the
-    live actors reached, ordered by name, and the ties among them, filtered in Cypher. The rows
-    come tagged (0 node, 1 tie) in slices, as :func:`_sliced` explains; a missing centre gives
-    no record at all.
+    One statement: the network's revision (read first, as :mod:`graph.revision` asks of a
+    cache key: every commit up to it is in the answer), ``depth`` breadth-first steps from the
+    centre (never a path explosion), the live actors reached, ordered by name, and the ties among
+    them, filtered in Cypher. The rows come tagged (0 node, 1 tie) in slices, as :func:`_sliced`
+    explains, each record with the revision; a missing centre gives no record at all.
     """
     assert selection.ego is not None
     _, depth = selection.ego
@@ -245,7 +251,7 @@ def ego_query(selection: Selection, light: bool = False) -> tuple[LiteralString,
     live = compiler.actor(ActorCriteria(), "a")
     query = cast(
         LiteralString,
-        "MATCH (s:Actor {id: $start}) WITH [s] AS reached, [s] AS frontier "
+        f"{_REVISION_FIRST}MATCH (s:Actor {{id: $start}}) WITH revision, [s] AS reached, [s] AS frontier "
         f"{steps}"
         # In a CALL, so a missing centre (no row) stays no row rather than one empty collection.
         f"CALL (reached) {{ UNWIND reached AS a WITH a WHERE {live} ORDER BY a.sortName, a.id "
@@ -253,15 +259,22 @@ def ego_query(selection: Selection, light: bool = False) -> tuple[LiteralString,
         f"CALL (nodes) {{ UNWIND nodes AS x MATCH (x)-[c:COOPERATES_WITH]->(y:Actor) "
         f"  WHERE y IN nodes AND ({compiler.cooperation(ties, 'c', 'x', 'y')}) "
         f"  RETURN collect({_EDGE_FIELDS}) AS edges }} "
-        f"WITH [a IN nodes | [0, {fields}]] + [e IN edges | [1, e]] AS rows "
+        f"WITH revision, [a IN nodes | [0, {fields}]] + [e IN edges | [1, e]] AS rows "
         "UNWIND range(0, CASE WHEN size(rows) > 0 THEN size(rows) - 1 ELSE 0 END, $slice) AS i "
-        "RETURN rows[i..i + $slice] AS rows",
+        "RETURN rows[i..i + $slice] AS rows, revision",
     )
     return query, {"start": selection.ego[0], "slice": SLICE, **compiler.params}
 
 
 async def ego(db: Database, selection: Selection, light: bool = False) -> NetworkData | None:
     """An ego network in one round trip; None if its centre does not exist."""
+    found = await ego_at(db, selection, light)
+    return None if found is None else found[0]
+
+
+async def ego_at(db: Database, selection: Selection, light: bool = False) -> tuple[NetworkData, int] | None:
+    """An ego network and the revision read before it, in one round trip; None if its centre
+    does not exist."""
     query, params = ego_query(selection, light)
     records = await db.read(query, **params)
     if not records:
@@ -274,7 +287,7 @@ async def ego(db: Database, selection: Selection, light: bool = False) -> Networ
                 nodes.append(NodeRow._make(row))
             else:
                 edges.append(EdgeRow._make(row))
-    return NetworkData(nodes, edges)
+    return NetworkData(nodes, edges), int(records[0]["revision"])
 
 
 async def _node_rows(db: Database, actors: ActorCriteria, as_of: dt.date | None) -> list[NodeRow]:

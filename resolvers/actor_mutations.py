@@ -117,14 +117,13 @@ async def _refuse_duplicate_name(tx: Transaction, primary: str, key: str, actor_
     """Refuse a name that another live actor already has as people see it (see graph/names.py)."""
     same = await actors.same_name(tx, key, exclude=[actor_id] if actor_id else [])
     if same:
-        raise Rejected(
-            Refusal(
-                RefusalCode.DUPLICATE_ACTOR,
-                texts.DUPLICATE_ACTOR(name=primary),
-                ("input", "name"),
-                {"existing": same},
-            )
-        )
+        raise Rejected(_duplicate_name(primary, same))
+
+
+def _duplicate_name(primary: str, same: list[str]) -> Refusal:
+    return Refusal(
+        RefusalCode.DUPLICATE_ACTOR, texts.DUPLICATE_ACTOR(name=primary), ("input", "name"), {"existing": same}
+    )
 
 
 async def _reload(ctx: Context, actor_id: str) -> ActorRecord | None:
@@ -237,9 +236,13 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
     written: dict[str, ActorRecord] = {}
 
     async def work(tx: Transaction) -> str:
-        if not data.allow_duplicate_name:
-            await _refuse_duplicate_name(tx, primary, name_key(primary))
-        created = await actors.create(tx, actor_id, new, data.action_fields or (), _memberships(data.quarters or ()))
+        # The duplicate-name check and the write are one statement: it writes nothing if it refuses.
+        key = None if data.allow_duplicate_name else name_key(primary)
+        created, same = await actors.create_unless_named(
+            tx, actor_id, new, data.action_fields or (), _memberships(data.quarters or ()), key
+        )
+        if created is None:
+            raise Rejected(_duplicate_name(primary, same))
         await record_change(
             tx, ctx.principal, "Actor", actor_id, "create", None, {**actors.snapshot(created), "quarters": slugs}
         )

@@ -8,6 +8,7 @@ from core import access as rules
 from core.access import Rule
 from core.context import Context
 from graph import actors, cooperations
+from graph.actors import ActorRecord
 from graph.cooperations import CooperationPatch, CooperationRecord, NewCooperation
 from graph.db import Transaction
 from graph.ids import new_id
@@ -71,16 +72,23 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
 
     written: dict[str, CooperationRecord] = {}
 
+    ends: dict[str, ActorRecord] = {}
+
     async def work(tx: Transaction) -> str:
-        present = await actors.lock(tx, [a, b])
+        # Lock both actors and read what the checks need, in one statement.
+        prepared = await cooperations.prepare_add(tx, a, b)
         for i, local in enumerate((a, b)):
-            if local not in present:
+            if local not in prepared.archived:
                 raise Rejected(not_found("actor", data.actor_ids[i], "input", "actorIds", str(i)))
-        await _check_write(ctx, tx, a, b, rules.ADD_COOPERATION)
+        refusal = cooperation_write_error(
+            ctx.principal, rules.ADD_COOPERATION, prepared.ties.get(a, []), prepared.ties.get(b, [])
+        )
+        if refusal is not None:
+            raise Rejected(refusal)
         for i, local in enumerate((a, b)):
-            if present[local]:
+            if prepared.archived[local]:
                 raise Rejected(invalid(texts.ARCHIVED_TAKES_NONE(), "input", "actorIds", str(i)))
-        for existing in await cooperations.between(tx, a, b):
+        for existing in prepared.between:
             if existing.kind == new.kind and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
         created = await cooperations.create(tx, cooperation_id, a, b, new)
@@ -88,6 +96,7 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
             tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot(), actors=(a, b)
         )
         written[cooperation_id] = created
+        ends.update(prepared.actors)  # unchanged by this write: the payload's actors need no read
         return cooperation_id
 
     async def then(receipt: str) -> CooperationRecord | None:
@@ -98,6 +107,9 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
             return await _reload(ctx, receipt)
         ctx.loaders.forget_cooperation(receipt)
         ctx.loaders.cooperation_by_id.prime(receipt, record)
+        for actor_id in ends:
+            ctx.loaders.forget_actor(actor_id)
+        ctx.loaders.prime_actors(ends.values())
         return record
 
     return await run(ctx, work, Call("addCooperation", data), then=then)

@@ -147,11 +147,12 @@ async def ego(
     local = ids.decode_as(actor_id, "Actor")
     if not 1 <= depth <= MAX_DEPTH:
         raise bad_input(texts.BETWEEN(name="depth", low=1, high=MAX_DEPTH))
-    current = await revision.current(ctx.db)
     sel = await selection(ctx, q, as_of, ego=(local or "", depth))
-    data = await networks.ego(ctx.db, sel, light) if local else None
-    if data is None:
+    # The revision comes with the network, read first in the same statement.
+    found = await networks.ego_at(ctx.db, sel, light) if local else None
+    if found is None:
         raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
+    data, current = found
     return Network(data, sel.as_of, _degrees(data), ties=sel.ties, revision=current)
 
 

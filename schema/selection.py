@@ -114,6 +114,8 @@ def detail_reads(info: Any) -> DetailReads:
     ahead = None
     if len(partners) == 1 and set(partners[0].arguments) <= {"first"}:
         first = partners[0].arguments.get("first")
+        if isinstance(first, str) and first.isdigit():  # a literal comes as its text (`first: 20`)
+            first = int(first)
         if first is None or isinstance(first, int):
             columns, ties = partner_needs(SimpleNamespace(selected_fields=partners))
             ahead = (first, columns, ties)
