@@ -261,6 +261,7 @@ SIZES: dict[str, Size] = {
     "Import.errors": fixed(SMALL),
     "ImportActorRow.candidates": fixed(SMALL),
     "ImportActorRow.issues": fixed(SMALL),
+    "ImportActorRow.addsContactPersons": fixed(SMALL),  # one per group of contact columns: a few
     "ImportCooperationRow.issues": fixed(SMALL),
     "ImportPayload.errors": fixed(SMALL),
 }
