@@ -50,10 +50,14 @@ async def record(settings: Neo4jSettings, work: Callable[[Context], Awaitable[ob
     """The Cypher a resolver sends, captured in-process."""
     db = Database(settings)
     db.trace = []
+    ctx = Context.for_request(db, principal=Principal(Role.ADMIN, token_id="benchmark"))
     try:
-        await work(Context.for_request(db, principal=Principal(Role.ADMIN, token_id="benchmark")))
+        await work(ctx)
         return db.trace
     finally:
+        # What the request asked for in the background (the suggestions' snapshot) goes with its driver.
+        ctx.services.snapshots.close()
+        ctx.services.metrics.close()
         await db.close()
 
 
