@@ -687,7 +687,7 @@ async def create_unless_named(
         lat=lat,
         lon=lon,
         keys=list(action_fields),
-        rows=_membership_rows(memberships),
+        rows=membership_rows(memberships),
     )
     return (record(row["a"]) if row["a"] is not None else None), list(row["same"])
 
@@ -725,10 +725,11 @@ async def set_action_fields(tx: Transaction, actor_id: str, keys: Sequence[str])
 
 async def set_memberships(tx: Transaction, actor_id: str, memberships: Sequence[NewMembership]) -> None:
     """Replace the actor's memberships."""
-    await set_membership_rows(tx, actor_id, _membership_rows(memberships))
+    await set_membership_rows(tx, actor_id, membership_rows(memberships))
 
 
-def _membership_rows(memberships: Sequence[NewMembership]) -> list[dict[str, Any]]:
+def membership_rows(memberships: Sequence[NewMembership]) -> list[dict[str, Any]]:
+    """Memberships as the write statements take them: ``{"quarter": slug or id, "props": {...}}``."""
     rows = []
     for m in memberships:
         props = {

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
-from graph.actors import TYPE_FIELDS, TYPE_LABELS, Address, NewActor, NewMembership, _address
+from graph.actors import TYPE_FIELDS, TYPE_LABELS, Address, NewActor, NewMembership, _address, membership_rows
 from graph.audit import CHANGE_OF_ROW
 from graph.convert import date_or_none
 from graph.cooperations import _PROPERTIES, NewCooperation
@@ -296,20 +296,7 @@ def _merge_row(a: MergeWrite) -> dict[str, Any]:
         "lat": lat,
         "lon": lon,
         "fields": list(a.action_fields),
-        "memberships": [
-            {
-                "quarter": m.quarter,
-                "props": {
-                    "role": m.role,
-                    "since": m.since,
-                    "until": m.until,
-                    "flats": m.flats,
-                    "note": m.note,
-                    "sources": list(m.sources),
-                },
-            }
-            for m in a.memberships
-        ],
+        "memberships": membership_rows(a.memberships),
     }
 
 
@@ -337,27 +324,13 @@ def _actor_row(new: ImportedActor) -> dict[str, Any]:
         **{prop: getattr(a.type_fields, field) for field, (_, prop) in TYPE_FIELDS.items()},
     }
     lat, lon = a.location if a.location else (None, None)
-    memberships = [
-        {
-            "quarter": m.quarter,
-            "props": {
-                "role": m.role,
-                "since": m.since,
-                "until": m.until,
-                "flats": m.flats,
-                "note": m.note,
-                "sources": list(m.sources),
-            },
-        }
-        for m in new.memberships
-    ]
     return {
         "id": new.id,
         "type": a.type,
         "props": props,
         "lat": lat,
         "lon": lon,
-        "memberships": memberships,
+        "memberships": membership_rows(new.memberships),
         "fields": list(dict.fromkeys(new.action_fields)),
     }
 

@@ -17,7 +17,7 @@ from typing import TextIO
 from core.access import Principal, Role
 from core.context import Context
 from exchange.mapping import MappingError, Options, load
-from exchange.messages import Language
+from exchange.messages import Issue, Language
 from exchange.plan import ActorOutcome, DecisionKind, ImportPlan
 from exchange.sources import ReadError
 from graph import migrations
@@ -104,12 +104,7 @@ def print_plan(plan: ImportPlan, language: Language, out: TextIO) -> None:
         out.write(f"  ! {i.text(language)}\n")
     errors = [(str(s.key), i) for s in plan.actors for i in s.row.issues if i.is_error]
     errors += [(str(c.key), i) for c in plan.cooperations for i in (*c.row.issues, *c.issues) if i.is_error]
-    if errors:
-        out.write(f"\nErrors ({len(errors)}):\n")
-        for key, i in errors[:_SHOWN]:
-            out.write(f"  {key}: {i.text(language)}\n")
-        if len(errors) > _SHOWN:
-            out.write(f"  … and {len(errors) - _SHOWN} more\n")
+    _issues(out, "Errors", errors, language)
     waiting = [s for s in plan.actors if s.decision is None]
     if waiting:
         out.write(f"\nWaiting for a decision ({len(waiting)}; --decide ROW=create|skip|merge:<id>|row:<Sheet!row>):\n")
@@ -127,19 +122,20 @@ def print_plan(plan: ImportPlan, language: Language, out: TextIO) -> None:
         for s in merged[:_SHOWN]:
             out.write(f"  {s.key} {s.row.actor.name if s.row.actor else ''}\n")
     findings = [(str(key), i) for key, found in plan.merges.findings.items() for i in found]
-    if findings:
-        out.write(f"\nAdded to existing actors, and conflicts (the existing value is kept) ({len(findings)}):\n")
-        for key, i in findings[:_SHOWN]:
-            out.write(f"  {key}: {i.text(language)}\n")
-        if len(findings) > _SHOWN:
-            out.write(f"  … and {len(findings) - _SHOWN} more\n")
+    _issues(out, "Added to existing actors, and conflicts (the existing value is kept)", findings, language)
     people = [(str(key), i) for key, found in plan.contacts.findings.items() for i in found]
-    if people:
-        out.write(f"\nContact persons ({len(people)}):\n")
-        for key, i in people[:_SHOWN]:
-            out.write(f"  {key}: {i.text(language)}\n")
-        if len(people) > _SHOWN:
-            out.write(f"  … and {len(people) - _SHOWN} more\n")
+    _issues(out, "Contact persons", people, language)
+
+
+def _issues(out: TextIO, title: str, found: list[tuple[str, Issue]], language: Language) -> None:
+    """A titled list of row notes, the first :data:`_SHOWN` of them, the rest counted."""
+    if not found:
+        return
+    out.write(f"\n{title} ({len(found)}):\n")
+    for key, i in found[:_SHOWN]:
+        out.write(f"  {key}: {i.text(language)}\n")
+    if len(found) > _SHOWN:
+        out.write(f"  … and {len(found) - _SHOWN} more\n")
 
 
 def _decisions(args: argparse.Namespace, plan: ImportPlan) -> list[imports.RowDecision]:
