@@ -386,13 +386,7 @@ def _actor_errors(a: SheetActor, key: RowKey) -> list[Refusal]:
     errors = name(a.name, *where, "name")
     errors += strings(a.alt_names, *where, "alternativeNames")
     errors += text(a.description, MAX_TEXT, *where, "description")
-    errors += url(a.website, *where, "website")
-    errors += strings(a.tags, *where, "tags")
-    if a.location is not None:
-        errors += coordinates(a.location[0], a.location[1], *where, "location")
-    for i, m in enumerate(a.memberships):
-        errors += period(m.since, m.until, *where, "quarters", str(i))
-    return errors
+    return errors + _detail_errors(a.website, a.tags, a.location, a.memberships, where)
 
 
 def _writes(p: ImportPlan, file: str, key: str) -> tuple[_Writes, list[Refusal]]:
@@ -488,12 +482,22 @@ def _merge_write(a: Additions) -> imports.MergeWrite:
 
 def _addition_errors(a: Additions) -> list[Refusal]:
     """What updateActor and setActorQuarters would check of the values a merge adds."""
-    where = ("rows", str(a.rows[0]))
-    errors = url(a.website, *where, "website")
-    errors += strings(a.tags, *where, "tags")
-    if a.location is not None:
-        errors += coordinates(a.location[0], a.location[1], *where, "location")
-    for i, m in enumerate(a.memberships):
+    return _detail_errors(a.website, a.tags, a.location, a.memberships, ("rows", str(a.rows[0])))
+
+
+def _detail_errors(
+    website: str | None,
+    tags: Sequence[str],
+    location: tuple[float, float] | None,
+    memberships: Sequence[Membership],
+    where: tuple[str, ...],
+) -> list[Refusal]:
+    """The checks a new row and a merge's additions share: website, tags, location, membership dates."""
+    errors = url(website, *where, "website")
+    errors += strings(tags, *where, "tags")
+    if location is not None:
+        errors += coordinates(location[0], location[1], *where, "location")
+    for i, m in enumerate(memberships):
         errors += period(m.since, m.until, *where, "quarters", str(i))
     return errors
 
