@@ -197,11 +197,12 @@ export class NetworkMap {
     // A newcomer (or an actor that was alone) starts beside its partners; one without partners near the
     // middle of the picture, inside it: placed outside, it would make sigma zoom the whole map out.
     const moving = [...newcomers.filter((id) => !this.positions.has(id)), ...[...alone].filter((id) => graph.hasNode(id) && graph.degree(id) > 0)];
+    const isMoving = new Set(moving);
     let cx = 0;
     let cy = 0;
     let staying = 0;
     graph.forEachNode((id, a) => {
-      if (moving.includes(id)) return;
+      if (isMoving.has(id)) return;
       cx += a.x;
       cy += a.y;
       staying++;
@@ -209,7 +210,7 @@ export class NetworkMap {
     cx /= Math.max(1, staying);
     cy /= Math.max(1, staying);
     for (const id of moving) {
-      const placed = graph.neighbors(id).filter((m) => !moving.includes(m)).map((m) => graph.getNodeAttributes(m));
+      const placed = graph.neighbors(id).filter((m) => !isMoving.has(m)).map((m) => graph.getNodeAttributes(m));
       const jitter = seedPosition(id, "");
       const [x, y, spread] = placed.length
         ? [placed.reduce((s, p) => s + p.x, 0) / placed.length, placed.reduce((s, p) => s + p.y, 0) / placed.length, 0.05]
