@@ -302,7 +302,9 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
-def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], float | None]:
+def signals(
+    c: Candidate, ctx: Context, learned: bool, with_structure: bool = True
+) -> tuple[list[Signal], float | None]:
     """The signals that apply to ``c`` (value > 0), and the recorded distance in metres (if both have a
     location). ``learned`` adds the signals only the learned model uses, and estimated locations."""
     out: list[Signal] = []
@@ -362,7 +364,7 @@ def signals(c: Candidate, ctx: Context, learned: bool) -> tuple[list[Signal], fl
         out.append(Signal("WELL_CONNECTED", value, _later("WELL_CONNECTED", n=c.degree)))
     if learned and c.recent > 0:
         out.append(Signal("ACTIVE", 1 - math.exp(-c.recent / 3), _later("ACTIVE", n=c.recent)))
-    if learned:
+    if learned and with_structure:
         out.extend(_structural(c, ctx))
     return out, distance
 
@@ -474,9 +476,19 @@ def _weighted_value(c: Candidate, ctx: Context, w: Weights) -> float:
 
 
 def _learned_value(c: Candidate, ctx: Context, model: Model) -> float:
-    """score_learned's score without its reasons."""
-    found, _ = signals(c, ctx, learned=True)
-    return 1 / (1 + math.exp(-(model.intercept + sum(model.weight(s.kind) * s.value for s in found))))
+    """score_learned's score without its reasons (the structural part as a plain dot product: no words to
+    prepare for the hundreds of candidates that are not shown)."""
+    found, _ = signals(c, ctx, learned=True, with_structure=False)
+    linear = sum(model.weight(s.kind) * s.value for s in found)
+    values = ctx.structure.get(c.id)
+    if values:
+        linear += sum(w * v for w, v in zip(_structure_weights(model), values, strict=True) if v > 0)
+    return 1 / (1 + math.exp(-(model.intercept + linear)))
+
+
+@functools.lru_cache(maxsize=8)  # a model's weights in STRUCTURE order, for the few models in use
+def _structure_weights(model: Model) -> tuple[float, ...]:
+    return tuple(model.weight(k) for k in structure.STRUCTURE)
 
 
 def fit(

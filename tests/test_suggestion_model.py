@@ -8,8 +8,11 @@ import random
 
 import pytest
 
+from analysis import suggestions as scoring
 from analysis.structure import STRUCTURE
 from analysis.suggestions import DEFAULT_MODEL, SIGNALS, Context, Model, fit, fit_pairwise, score_learned, signals
+from bench import replica
+from bench.generate import generate
 from graph.suggestions import Candidate, Subject
 
 
@@ -113,3 +116,18 @@ def test_a_structure_only_model_explains_shared_partners_in_its_own_words() -> N
     total = 1.5 * 0.4 + 0.5 + 0.9 / 3
     assert partners.contribution == pytest.approx(found.score * (0.6 + 0.5) / total, rel=1e-12)
     assert partners.contribution + closeness.contribution == pytest.approx(found.score, rel=1e-12)
+
+
+def test_the_ranking_orders_by_the_same_score_the_reasons_explain() -> None:
+    """The ranking scores every candidate without preparing words (structural part as a dot product);
+    the shown score and its reasons must be that same score."""
+    network = generate(seed=17, quarters=4, actors=240, cooperations=1100)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    checked = 0
+    for actor in network.actor_ids()[:30]:
+        candidates, context = replica.pool(day, actor)
+        for c in candidates:
+            explained = scoring.score_learned(c, context, DEFAULT_MODEL)
+            assert scoring._learned_value(c, context, DEFAULT_MODEL) == pytest.approx(explained.score, rel=1e-12)
+            checked += bool(context.structure.get(c.id))
+    assert checked > 100  # structural signals were there to be scored
