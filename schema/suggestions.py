@@ -57,7 +57,7 @@ class ReasonKind(Enum):
     PPR_RANK = strawberry.enum_value(
         "PPR_RANK",
         description="The candidate's place among the candidates by closeness in the network (PageRank at 0.85): "
-        "1/(1 + place − 1), so the closest gets 1 (structural signal, learned model only).",
+        "1/place, so the closest gets 1 (structural signal, learned model only).",
     )
     RESOURCE_ALLOCATION = strawberry.enum_value(
         "RESOURCE_ALLOCATION",
