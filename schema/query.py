@@ -54,7 +54,7 @@ from schema.network import (
 )
 from schema.people import ApiToken, Change, Viewer
 from schema.permissions import guarded
-from schema.selection import connection_needs, detail_reads
+from schema.selection import connection_needs, detail_reads, total_needed
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
     ActionField,
@@ -176,8 +176,9 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> CooperationConnection:
+        query = filter.query() if filter else None
         return CooperationConnection.of(
-            await cooperations.search(info.context, filter.query() if filter else None, keys(order_by), first, after),
+            await cooperations.search(info.context, query, keys(order_by), first, after, total=total_needed(info)),
             Cooperation.of,
         )
 
