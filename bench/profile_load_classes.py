@@ -12,9 +12,11 @@ Each run takes the next quarter of the rotation, as the load test's clients pick
 the quarter network's cache by revision is emptied before every run (``--cached`` keeps it), since
 under the load test's rotation over 32 quarters it rarely holds the one asked for. Printed: the
 median wall time, the time in Cypher calls, the CPU time of this process per request (the Python
-side alone), statements per request, and cProfile's functions by own time. ``--plans`` also sends
-each statement of one request again with ``PROFILE`` in front and prints its db hits and rows per
-operator.
+side alone), statements per request (with ``--neo4j-pid``, Neo4j's CPU per request: on two shared
+cores it queues the other requests as much as Python's does), and cProfile's functions by own
+time. ``--plans`` also sends each statement of one request again with ``PROFILE`` in front and
+prints its db hits and rows per operator. ``--class quarter-json`` times what a map asks of a
+quarter's network instead (``json``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import time
@@ -41,7 +44,18 @@ from schema import build_schema
 COOPS = """query($q: [String!]) { cooperations(first: 20, filter: {quarters: $q, current: true}) {
   totalCount nodes { id kind since } } }"""
 QUARTER = "query($s: String!) { quarterNetwork(slug: $s) { nodeCount edgeCount } }"
+# Not in the load test: what a map asks of a quarter's network (every node and tie, as one value).
+QUARTER_JSON = "query($s: String!) { quarterNetwork(slug: $s) { json } }"
+DOCUMENTS = {"cooperations": COOPS, "quarter": QUARTER, "quarter-json": QUARTER_JSON}
 SLUGS = "MATCH (q:Quarter) WHERE q.synthetic RETURN q.slug AS slug ORDER BY slug"
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU of a process so far (all its threads), from /proc; 0 without a pid."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def variables(klass: str, slug: str) -> dict[str, object]:
@@ -62,7 +76,7 @@ async def show_plans(raw: Database, trace: list[tuple[str, dict[str, Any], str]]
         driver = raw._driver  # a benchmark looks behind the wrapper on purpose
         async with driver.session(database=raw.settings.database) as session:
             started = time.perf_counter()
-            result = await session.run("PROFILE " + query, params)  # type: ignore[arg-type]
+            result = await session.run("PROFILE " + query, params)
             records = [r async for r in result]
             summary = await result.consume()
             took = (time.perf_counter() - started) * 1000
@@ -75,12 +89,14 @@ async def show_plans(raw: Database, trace: list[tuple[str, dict[str, Any], str]]
             print(f"| {'· ' * depth}{op} | {rows:,} | {op_hits:,} | {detail.replace('|', '/')} |")
 
 
-async def main(uri: str, password: str, klass: str, runs: int, top: int, plans: bool, cached: bool) -> None:
+async def main(
+    uri: str, password: str, klass: str, runs: int, top: int, plans: bool, cached: bool, neo4j_pid: int | None
+) -> None:
     raw = Database(Neo4jSettings(uri, "neo4j", password, query_timeout=600.0))
     db = HomeDatabase.on(raw, asyncio.get_running_loop())  # the same wrapper that times Cypher calls
     schema = build_schema()
     slugs = [r["slug"] for r in await raw.read(SLUGS)]
-    document = COOPS if klass == "cooperations" else QUARTER
+    document = DOCUMENTS[klass]
     walls: list[float] = []
     cypher: list[float] = []
     cpus: list[float] = []
@@ -115,14 +131,17 @@ async def main(uri: str, password: str, klass: str, runs: int, top: int, plans: 
         await one(i, False)
     for samples in (walls, cypher, cpus, statements):
         samples.clear()
+    neo4j_cpu = cpu_seconds(neo4j_pid)
     for i in range(runs):
         await one(i, top > 0)
+    neo4j_cpu = cpu_seconds(neo4j_pid) - neo4j_cpu
     print(
         f"{klass} in-process, {runs} runs over {len(slugs)} quarters: median {statistics.median(walls) * 1000:.1f} ms, "
         f"in Cypher calls {statistics.median(cypher) * 1000:.1f} ms, "
         f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms (p90 "
         f"{sorted(cpus)[int(0.9 * (len(cpus) - 1))] * 1000:.1f}), "
         f"Cypher statements per request {statistics.median(statements):g}"
+        + (f", Neo4j's CPU per request {neo4j_cpu / runs * 1000:.1f} ms (mean)" if neo4j_pid else "")
     )
     if top > 0:
         out = io.StringIO()
@@ -144,11 +163,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--uri", required=True)
     parser.add_argument("--password-file", type=Path, required=True)
-    parser.add_argument("--class", dest="klass", choices=("cooperations", "quarter"), default="cooperations")
+    parser.add_argument("--class", dest="klass", choices=tuple(DOCUMENTS), default="cooperations")
     parser.add_argument("--runs", type=int, default=64)
     parser.add_argument("--top", type=int, default=20, help="functions to list; 0: time without cProfile")
     parser.add_argument("--plans", action="store_true", help="PROFILE each statement of one request")
     parser.add_argument("--cached", action="store_true", help="keep the network cache between runs")
+    parser.add_argument("--neo4j-pid", type=int, help="Neo4j's process id: its CPU per request is printed too")
     args = parser.parse_args()
     password = args.password_file.read_text().strip()
-    asyncio.run(main(args.uri, password, args.klass, args.runs, args.top, args.plans, args.cached))
+    asyncio.run(main(args.uri, password, args.klass, args.runs, args.top, args.plans, args.cached, args.neo4j_pid))
