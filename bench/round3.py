@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from analysis import structure
 from analysis import suggestions as scoring
+from analysis.learning import fit  # the service's own fit (rule (a) in the background)
 from bench import ranking, replica
 from bench.evaluate_suggestions import Task, planted, temporal
 from bench.grow import HELD_OUT, TUNING, Growth
@@ -102,7 +102,7 @@ def matrix(task: Task, day: dt.date, actors: list[str], exclude_all: bool) -> Da
     out: Data = {}
     for a in actors:
         cands, ctx = replica.pool(d, a, exclude_all)
-        around = d.neighbourhood(a)
+        around = d.snapshot.neighbourhood(a, day, exclude_all).around
         extra = structure.features(around, a, [c.id for c in cands], {c.id: c.degree for c in cands})
         rows = [[*scoring.vector(scoring.signals(c, ctx, learned=True)[0]), *extra[c.id]] for c in cands]
         out[a] = ([c.id for c in cands], np.array(rows) if rows else np.zeros((0, len(COLUMNS))))
@@ -127,37 +127,6 @@ def history(task: Task, day: dt.date, key: str) -> tuple[Data, dict[str, set[str
     data = cached(f"{key}-history-{start}", lambda: matrix(task, start, actors, exclude_all=False))
     positives = sum(len(formed[a] & set(data[a][0])) for a in actors)
     return data, formed, positives
-
-
-def fit(data: Data, labels: dict[str, set[str]], cols: list[int], max_pairs: int = 600) -> np.ndarray:
-    """Non-negative coefficients on the pairwise logistic loss, each actor weighing the same (as
-    analysis.suggestions.fit_pairwise, with fewer pairs per actor so a thousand actors fit in memory)."""
-    rng = np.random.default_rng(7)
-    diffs, shares = [], []
-    for actor, (ids, x) in sorted(data.items()):
-        mine = labels.get(actor, set())
-        pos = [i for i, c in enumerate(ids) if c in mine]
-        neg = [i for i, c in enumerate(ids) if c not in mine]
-        if not pos or not neg:
-            continue
-        d = (x[pos][:, None, cols] - x[neg][None, :, cols]).reshape(-1, len(cols))
-        if len(d) > max_pairs:
-            d = d[rng.choice(len(d), max_pairs, replace=False)]
-        diffs.append(d)
-        shares.append(np.full(len(d), 1.0 / len(d)))
-    d = np.vstack(diffs)
-    w = np.concatenate(shares)
-    w /= w.sum()
-
-    def loss(t: np.ndarray) -> tuple[float, np.ndarray]:
-        z = d @ t
-        value = float(w @ np.logaddexp(0.0, -z)) + 0.5e-3 * float(t @ t)
-        return value, -(d.T @ (w / (1 + np.exp(z)))) + 1e-3 * t
-
-    # the same objective as Adam's in analysis.suggestions (projected, l2 1e-3), solved by L-BFGS-B with
-    # bounds ≥ 0: a few dozen passes instead of 1,500 on a busy machine
-    found = optimize.minimize(loss, np.zeros(len(cols)), jac=True, method="L-BFGS-B", bounds=[(0, None)] * len(cols))
-    return np.asarray(found.x)
 
 
 def rank(data: Data, scorer: Callable[[np.ndarray], np.ndarray]) -> dict[str, list[str]]:
