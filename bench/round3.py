@@ -33,7 +33,7 @@ from analysis import suggestions as scoring
 from analysis.learning import fit  # the service's own fit (rule (a) in the background)
 from bench import ranking, replica
 from bench.evaluate_suggestions import Task, planted, temporal
-from bench.grow import HELD_OUT, TUNING, Growth
+from bench.grow import GROWTH_C, HELD_OUT, TUNING
 from bench.suggestion_experiments import new_partners
 
 MIN_POSITIVES = 200
@@ -41,32 +41,6 @@ CACHE = Path("/tmp/h17-model-c-cache")
 COLUMNS = (*scoring.SIGNALS, *structure.STRUCTURE)
 N = len(scoring.SIGNALS)
 Data = dict[str, tuple[list[str], np.ndarray]]
-
-
-# A third growth, written down at 19:17 UTC after B's single run and before any run on it, to test the
-# rules B suggested (bench/RESULTS.md, third round): evaluated once, never tuned on.
-GROWTH_C = Growth(
-    name="growth C (held out, third round)",
-    seed=93,
-    actors=3500,
-    cooperations=14_000,
-    quarters=28,
-    project=0.30,
-    closure=0.20,
-    proximity=0.15,
-    popularity=0.15,
-    noise=0.20,
-    reach_m=1100.0,
-    theme=0.5,
-    network_recruit=0.3,
-    founders=0.3,
-    leaving=0.15,
-    ending=0.30,
-    located=0.7,
-    field_drop=0.3,
-    field_add=0.2,
-    spread_m=700.0,
-)
 
 
 def task_of(key: str, test_actors: int) -> Task:
