@@ -9,8 +9,9 @@ prints the time of the examples (pools and structural signals) and of the fit, t
 with ``--compare``, the fit again with fewer actors and pairs per actor, to show how far the
 coefficients move when the fit is made cheaper.
 
-``python -m bench.refit --network A|berlin [--actors 400] [--pairs 600] [--compare 200:300]``
-(under ``flock /work/bench.lock``). Results: bench/RESULTS.md, "The per-deployment fit in the background".
+``python -m bench.refit --network A|berlin [--actors 400] [--pairs 600] [--compare 200:300]``;
+``--during``: a request's pool on growth A timed alone and while a fit runs on another thread (under
+``flock /work/bench.lock``). Results: bench/RESULTS.md, "The per-deployment fit in the background".
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import random
+import statistics
+import threading
 import time
 
 import numpy as np
@@ -62,13 +66,53 @@ def run(net_key: str, actors: int, pairs: int) -> tuple[learning.Fitted | None, 
     return fitted, times
 
 
+def during() -> None:
+    """A request's pool (the snapshot path: neighbourhood, PageRank, candidates) timed on one thread, first
+    alone, then while the fit runs on another thread of the same process, as in the service."""
+    task = temporal(TUNING, 1)
+    day = replica.Day(task.network, CUT, None)
+    snapshot = day.snapshot
+    actors = sorted(a for a in snapshot.ids if snapshot.day(CUT).degree[snapshot.index[a]] > 0)
+    asked = random.Random(5).sample(actors, 40)
+
+    def one(a: str) -> float:
+        started = time.perf_counter()
+        replica.pool(day, a)
+        return (time.perf_counter() - started) * 1000
+
+    for a in asked[:5]:
+        one(a)  # warm the day's views
+    alone = [one(a) for a in asked]
+    done = threading.Event()
+    took: list[float] = []
+
+    def fit() -> None:
+        started = time.monotonic()
+        learning.learn(snapshot, CUT, lambda focus: replica._neighbouring(day, focus))
+        took.append(time.monotonic() - started)
+        done.set()
+
+    threading.Thread(target=fit).start()
+    alongside: list[float] = []
+    while not done.is_set():
+        alongside += [one(a) for a in asked[:10]]
+    for name, ms in (("alone", alone), ("while the fit runs", alongside)):
+        p95 = sorted(ms)[int(0.95 * (len(ms) - 1))]
+        print(f"| {name} | {len(ms)} | {statistics.median(ms):.0f} | {p95:.0f} | {os.getloadavg()[0]:.1f} |")
+    print(f"the fit took {took[0]:.1f} s with requests alongside")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--network", choices=["A", "berlin"], required=True)
+    parser.add_argument("--network", choices=["A", "berlin"], default="A")
     parser.add_argument("--actors", type=int, default=learning.MAX_ACTORS)
     parser.add_argument("--pairs", type=int, default=learning.MAX_PAIRS)
     parser.add_argument("--compare", default="", help="actors:pairs of a cheaper fit to compare with")
+    parser.add_argument("--during", action="store_true", help="growth A: a request's pool alone and during a fit")
     args = parser.parse_args()
+    if args.during:
+        during()
+        return
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     runs = [(args.actors, args.pairs)]
     if args.compare:
