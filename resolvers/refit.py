@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from analysis import learning
 from analysis import suggestions as scoring
@@ -154,10 +154,13 @@ FACTS = ("kind", "start", "end", "actors", "positives")
 
 
 @dataclass(frozen=True)
-class StandInModel(scoring.Model):
-    """ADAPTER: the fitted values until analysis.suggestions.Model.from_named exists (see above)."""
+class StandIn:
+    """ADAPTER: the fitted values until analysis.suggestions.Model.from_named exists (see above). Not a
+    Model (main's Model holds the eleven signals only), so nothing can rank with it by mistake."""
 
-    named: Mapping[str, float] = field(default_factory=dict)
+    named: Mapping[str, float]
+    intercept: float
+    trained_on: str
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -178,12 +181,12 @@ def from_named(
     if joined is not None:
         model: scoring.Model = joined(coefficients, intercept, trained_on, **facts)
         return model
-    zeros = tuple(0.0 for _ in scoring.SIGNALS)
-    return StandInModel(zeros, intercept, trained_on, named=dict(coefficients), facts=facts)
+    stand_in: Any = StandIn(dict(coefficients), intercept, trained_on, facts)
+    return cast(scoring.Model, stand_in)
 
 
 def facts_of(model: scoring.Model) -> dict[str, Any]:
     """ADAPTER: what a model says about its fit (kind, window, actors, positives)."""
-    if isinstance(model, StandInModel):
+    if isinstance(model, StandIn):
         return dict(model.facts)
     return {k: getattr(model, k, "shipped" if k == "kind" else None) for k in FACTS}
