@@ -445,6 +445,34 @@ class Snapshot:
         )
         return found, structural(around, actor, found) if with_structure else {}
 
+    # ---- history ------------------------------------------------------------------------------------------
+
+    def new_partners(self, start: dt.date, end: dt.date) -> dict[str, set[str]]:
+        """Actor → partners whose first cooperation with it began after ``start`` and by ``end``, as
+        graph.suggestions ``NEW_PARTNERS`` reads them: both not archived, no tie between them begun by
+        ``start``, both there by ``start`` (a record, a membership or a tie by then). Ties without a
+        ``since`` do not count (``null > $start`` is not true in Cypher)."""
+        s, e, n = np.int64(start.toordinal()), np.int64(end.toordinal()), max(self.size, 1)
+        since = self.since[self.tie]
+        new = (since > s) & (since <= e) & self.listed[self.owner] & self.listed[self.nbr] & (self.owner != self.nbr)
+        old = self.began[self.tie] <= s
+        met_before = np.unique(self.owner[old] * n + self.nbr[old])
+        owners, partners = self.owner[new], self.nbr[new]
+        first = ~np.isin(owners * n + partners, met_before)
+        v = self.day(start)
+        there: dict[int, bool] = {}
+
+        def present(k: int) -> bool:
+            if k not in there:
+                there[k] = self._appeared(v, k, start)
+            return there[k]
+
+        out: dict[str, set[str]] = {}
+        for i, j in zip(owners[first].tolist(), partners[first].tolist(), strict=True):
+            if present(i) and present(j):
+                out.setdefault(self.ids[i], set()).add(self.ids[j])
+        return out
+
 
 def _neo4j_distance_m(here: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Metres from ``here`` to each point, as Neo4j's point.distance computes them on WGS-84 points."""

@@ -10,12 +10,15 @@
    and the method is asked ``asOf`` the cut day. Relevant: the partners an actor first cooperated
    with in the two years after the cut (both present on the cut day). 400 test actors.
 3. **The same on growth B**, a parameterisation written down before any tuning and never tuned on.
+4. **The same on growth C** (``--only C``), written down for the third round and run once there.
 
 Methods: the learned model shipped as the default (personalized PageRank among its signals, fitted
 with a pairwise ranking loss on growth A's 2020, see ``analysis.suggestions.DEFAULT_MODEL``), the same
 model refitted on the evaluated network's own history (the year before the cut: candidates on cut −
 1 year, labelled by the ties of that year; only what the loaded snapshot holds), the former hand-set
-weights, and the baselines of
+weights, **rule (a)** as the service fits it (resolvers/refit.py: the snapshot read from the database,
+analysis/learning.py on the year before the day, structure only; the shipped default where that year holds
+fewer than 200 positive examples — the planted task has no such year), and the baselines of
 bench/ranking.py computed on the same snapshot (ties active on the day; any tie rules a partner out).
 
 Metrics P@10, R@10, MRR@10, nDCG@10 per test actor; means with 95 % bootstrap intervals, and
@@ -40,14 +43,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis import learning, structure
 from analysis import suggestions as scoring
 from analysis.suggestions import DEFAULT_MODEL, Model, Weights
 from bench import ranking
 from bench.common import BENCH_DIR, neo4j_with_network
 from bench.generate import Network, generate
-from bench.grow import HELD_OUT, TUNING, Growth, grow
+from bench.grow import GROWTH_C, HELD_OUT, TUNING, Growth, grow
 from core.access import Principal, Role
 from core.context import Context
+from core.services import Services
+from graph import action_fields
+from graph import suggestions as graph_suggestions
 from graph.db import Database, Neo4jSettings
 from resolvers import suggestions
 
@@ -56,6 +63,7 @@ CUT = dt.date(2022, 1, 1)
 HORIZON = dt.date(2023, 12, 31)  # relevant: ties first formed after the cut and by this day
 TRAIN_ACTORS = 150
 REFERENCE = "personalized PageRank (α 0.85)"
+RULE_A = "rule (a): structure refitted on this network's past (else the shipped default)"
 
 
 @dataclass
@@ -155,9 +163,10 @@ async def _methods(
         if refitted is not None:
             ways["kiezgraph, model refitted on this network's past"] = refitted
         ways["kiezgraph, former hand-set weights"] = Weights()
-        runs = {name: Run({}, {}) for name in ways}
-        gate = asyncio.Semaphore(IN_FLIGHT)
         day = task.as_of or dt.date.today()
+        fitted = await _rule_a(db, day)
+        runs = {name: Run({}, {}) for name in [*ways, RULE_A]}
+        gate = asyncio.Semaphore(IN_FLIGHT)
 
         async def one(actor: str) -> None:
             async with gate:
@@ -167,13 +176,52 @@ async def _methods(
                 for name, way in ways.items():
                     runs[name].rankings[actor] = [s.candidate.id for s in scoring.rank(found, context, way, K)]
                     runs[name].seconds[actor] = time.perf_counter() - started
+                if fitted is None:  # the rule's fallback: the shipped default
+                    runs[RULE_A].rankings[actor] = runs["kiezgraph, learned model (default)"].rankings[actor]
+                else:
+                    around = await graph_suggestions.neighbourhood(db, actor, day, True)
+                    runs[RULE_A].rankings[actor] = _structural_ranking(found, around.around, actor, fitted)
+                runs[RULE_A].seconds[actor] = time.perf_counter() - started
 
         await asyncio.gather(*(one(a) for a in task.test[:20]))  # warm caches and plans, then start afresh
-        runs = {name: Run({}, {}) for name in ways}
+        runs = {name: Run({}, {}) for name in [*ways, RULE_A]}
         await asyncio.gather(*(one(a) for a in task.test))
         return runs, refitted
     finally:
         await db.close()
+
+
+async def _rule_a(db: Database, day: dt.date) -> learning.Fitted | None:
+    """Rule (a) as the service fits it (resolvers/refit.py): the snapshot read from Neo4j as the service
+    reads it, the year before ``day`` learned by analysis/learning.py; None where that year holds too few
+    positive examples (the shipped default ranks then)."""
+    services = Services()
+    try:
+        entry = await services.snapshots.now(suggestions.SNAPSHOT, suggestions.snapshot_work(db))
+    finally:
+        services.snapshots.close()
+    snapshot = entry.value
+    catalogue = await action_fields.all_fields(db)
+    related = {f.key: (f.key, *f.successors, *f.predecessors) for f in catalogue}
+    started = time.perf_counter()
+    fitted, reason = await asyncio.to_thread(
+        learning.learn, snapshot, day, lambda focus: suggestions.neighbouring(focus, snapshot.quarters), related
+    )
+    print(f"rule (a), fitted in {time.perf_counter() - started:.1f} s: {reason}")
+    if fitted is not None:
+        print("  coefficients: " + ", ".join(f"{k} {v:.2f}" for k, v in fitted.coefficients.items() if v > 0.005))
+    return fitted
+
+
+def _structural_ranking(
+    found: list[graph_suggestions.Candidate], around: Mapping[str, tuple[str, ...]], actor: str, fitted: learning.Fitted
+) -> list[str]:
+    """The top K by the fitted structure-only model, the structural signals computed on the neighbourhood
+    read through Neo4j (ties broken by name and id, as scoring.rank breaks them)."""
+    values = structure.features(around, actor, [c.id for c in found], {c.id: c.degree for c in found})
+    weights = np.array([fitted.coefficients[k] for k in structure.STRUCTURE])
+    scored = sorted(found, key=lambda c: (-float(np.asarray(values[c.id]) @ weights), c.name, c.id))
+    return [c.id for c in scored[:K]]
 
 
 def _latency(run: Run, task: Task) -> str:
@@ -236,7 +284,7 @@ def _model(m: Model) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--test-actors", type=int, default=400)
-    parser.add_argument("--only", choices=["planted", "A", "B"], action="append", help="run only these tasks")
+    parser.add_argument("--only", choices=["planted", "A", "B", "C"], action="append", help="run only these tasks")
     parser.add_argument("--learn", action="store_true", help="fit the default model on growth A's history and stop")
     parser.add_argument(
         "--train-actors", type=int, default=TRAIN_ACTORS, help="actors whose history the refitted model learns from"
@@ -256,6 +304,8 @@ def main() -> None:
         evaluate(temporal(TUNING, args.test_actors), learn_actors=args.train_actors)
     if "B" in chosen:
         evaluate(temporal(HELD_OUT, args.test_actors), learn_actors=args.train_actors)
+    if "C" in chosen:
+        evaluate(temporal(GROWTH_C, args.test_actors), learn_actors=args.train_actors)
 
 
 if __name__ == "__main__":

@@ -101,6 +101,32 @@ HELD_OUT = Growth(
     spread_m=800.0,
 )
 
+# A third growth, written down at 19:17 UTC after B's single run and before any run on it, to test the
+# rules B suggested (bench/RESULTS.md, third round;
+# bench/round3.py and bench/evaluate_suggestions.py): evaluated once, never tuned on.
+GROWTH_C = Growth(
+    name="growth C (held out, third round)",
+    seed=93,
+    actors=3500,
+    cooperations=14_000,
+    quarters=28,
+    project=0.30,
+    closure=0.20,
+    proximity=0.15,
+    popularity=0.15,
+    noise=0.20,
+    reach_m=1100.0,
+    theme=0.5,
+    network_recruit=0.3,
+    founders=0.3,
+    leaving=0.15,
+    ending=0.30,
+    located=0.7,
+    field_drop=0.3,
+    field_add=0.2,
+    spread_m=700.0,
+)
+
 
 def month_start(first_year: int, month: int) -> dt.date:
     return dt.date(first_year + month // 12, month % 12 + 1, 1)

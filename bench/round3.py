@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from analysis import structure
 from analysis import suggestions as scoring
+from analysis.learning import fit  # the service's own fit (rule (a) in the background)
 from bench import ranking, replica
 from bench.evaluate_suggestions import Task, planted, temporal
-from bench.grow import HELD_OUT, TUNING, Growth
+from bench.grow import GROWTH_C, HELD_OUT, TUNING
 from bench.suggestion_experiments import new_partners
 
 MIN_POSITIVES = 200
@@ -41,32 +41,6 @@ CACHE = Path("/tmp/h17-model-c-cache")
 COLUMNS = (*scoring.SIGNALS, *structure.STRUCTURE)
 N = len(scoring.SIGNALS)
 Data = dict[str, tuple[list[str], np.ndarray]]
-
-
-# A third growth, written down at 19:17 UTC after B's single run and before any run on it, to test the
-# rules B suggested (bench/RESULTS.md, third round): evaluated once, never tuned on.
-GROWTH_C = Growth(
-    name="growth C (held out, third round)",
-    seed=93,
-    actors=3500,
-    cooperations=14_000,
-    quarters=28,
-    project=0.30,
-    closure=0.20,
-    proximity=0.15,
-    popularity=0.15,
-    noise=0.20,
-    reach_m=1100.0,
-    theme=0.5,
-    network_recruit=0.3,
-    founders=0.3,
-    leaving=0.15,
-    ending=0.30,
-    located=0.7,
-    field_drop=0.3,
-    field_add=0.2,
-    spread_m=700.0,
-)
 
 
 def task_of(key: str, test_actors: int) -> Task:
@@ -127,37 +101,6 @@ def history(task: Task, day: dt.date, key: str) -> tuple[Data, dict[str, set[str
     data = cached(f"{key}-history-{start}", lambda: matrix(task, start, actors, exclude_all=False))
     positives = sum(len(formed[a] & set(data[a][0])) for a in actors)
     return data, formed, positives
-
-
-def fit(data: Data, labels: dict[str, set[str]], cols: list[int], max_pairs: int = 600) -> np.ndarray:
-    """Non-negative coefficients on the pairwise logistic loss, each actor weighing the same (as
-    analysis.suggestions.fit_pairwise, with fewer pairs per actor so a thousand actors fit in memory)."""
-    rng = np.random.default_rng(7)
-    diffs, shares = [], []
-    for actor, (ids, x) in sorted(data.items()):
-        mine = labels.get(actor, set())
-        pos = [i for i, c in enumerate(ids) if c in mine]
-        neg = [i for i, c in enumerate(ids) if c not in mine]
-        if not pos or not neg:
-            continue
-        d = (x[pos][:, None, cols] - x[neg][None, :, cols]).reshape(-1, len(cols))
-        if len(d) > max_pairs:
-            d = d[rng.choice(len(d), max_pairs, replace=False)]
-        diffs.append(d)
-        shares.append(np.full(len(d), 1.0 / len(d)))
-    d = np.vstack(diffs)
-    w = np.concatenate(shares)
-    w /= w.sum()
-
-    def loss(t: np.ndarray) -> tuple[float, np.ndarray]:
-        z = d @ t
-        value = float(w @ np.logaddexp(0.0, -z)) + 0.5e-3 * float(t @ t)
-        return value, -(d.T @ (w / (1 + np.exp(z)))) + 1e-3 * t
-
-    # the same objective as Adam's in analysis.suggestions (projected, l2 1e-3), solved by L-BFGS-B with
-    # bounds ≥ 0: a few dozen passes instead of 1,500 on a busy machine
-    found = optimize.minimize(loss, np.zeros(len(cols)), jac=True, method="L-BFGS-B", bounds=[(0, None)] * len(cols))
-    return np.asarray(found.x)
 
 
 def rank(data: Data, scorer: Callable[[np.ndarray], np.ndarray]) -> dict[str, list[str]]:

@@ -120,6 +120,17 @@ class JobStore:
 NETWORK_ROWS = 6 * 60_000
 
 
+@dataclass(frozen=True)
+class Refit:
+    """How the suggestion model is fitted on this deployment's own past year (resolvers/refit.py; the
+    settings ``KIEZGRAPH_SUGGESTION_REFIT*``). The defaults are analysis/learning.py's rule (a)."""
+
+    enabled: bool = True  # False: the shipped model always
+    every: float = 3600.0  # after a write, at most one refit this often (a new day refits at once)
+    min_positives: int = 200  # fewer positive examples in the year: the shipped model serves
+    actors: int = 400  # at most this many actors' pools are fitted on (a seeded sample)
+
+
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
@@ -134,6 +145,11 @@ class Services:
     # The whole network in memory for partner suggestions (analysis/candidates.py), one entry kept
     # by revision and rebuilt in the background after writes like the metrics (resolvers/suggestions.py).
     snapshots: Latest = field(default_factory=lambda: Latest(capacity=1))
+    # The suggestion model fitted on this deployment's own past year from that snapshot (resolvers/refit.py),
+    # one entry, refitted in the background when the day changes or (at most every refit.every seconds)
+    # when the snapshot's revision moved.
+    models: Latest = field(default_factory=lambda: Latest(capacity=1))
+    refit: Refit = field(default_factory=Refit)
     # Handover dossiers (HTML and PDF bytes) by quarter, revision, language, format and reader
     # kind: a dossier is the same document for the same revision, so a repeat costs nothing.
     dossiers: LruCache = field(default_factory=lambda: LruCache(16))

@@ -43,7 +43,7 @@ from core.broker import Broker
 from core.context import Context
 from core.latest import Latest
 from core.revocations import Revocations
-from core.services import Services, WorkerPool
+from core.services import Refit, Services, WorkerPool
 from graph import migrations, revision
 from graph.db import CONSISTENCY, Consistency, Database, Neo4jSettings
 from graph.errors import GraphError
@@ -459,6 +459,13 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
         workers=WorkerPool(options.metrics_workers),
         metrics=Latest(options.metrics_refresh_delay),
         snapshots=Latest(options.metrics_refresh_delay, capacity=1),
+        models=Latest(options.metrics_refresh_delay, capacity=1),
+        refit=Refit(
+            options.suggestion_refit,
+            options.suggestion_refit_seconds,
+            options.suggestion_refit_min_positives,
+            options.suggestion_refit_actors,
+        ),
     )
     readiness = Readiness(db)
     # One way to learn of revoked tokens, for HTTP (the authenticator) and subscriptions (the broker).
@@ -503,6 +510,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
                 await services.broker.close()
             services.metrics.close()
             services.snapshots.close()
+            services.models.close()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()

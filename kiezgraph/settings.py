@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from core.access import Role
+from core.services import Refit
 from graph.db import Neo4jSettings
 from kiezgraph.local_neo4j import PROJECT_DIR
 
@@ -383,6 +384,43 @@ DECLARED: Final[tuple[Setting, ...]] = (
         service=True,
     ),
     Setting(
+        "KIEZGRAPH_SUGGESTION_REFIT",
+        "suggestion_refit",
+        _flag,
+        Refit.enabled,
+        "fit the suggestion model on this deployment's own past year in the background (`0`: the shipped model always)",
+        _RUNTIME,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_SUGGESTION_REFIT_SECONDS",
+        "suggestion_refit_seconds",
+        _seconds,
+        Refit.every,
+        "after writes, refit the suggestion model at most this often (a new day refits at once)",
+        _RUNTIME,
+        unit="s",
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_SUGGESTION_REFIT_MIN_POSITIVES",
+        "suggestion_refit_min_positives",
+        _whole,
+        Refit.min_positives,
+        "fewer partners met in the past year (in their actor's candidates) than this: the shipped model serves",
+        _RUNTIME,
+        service=True,
+    ),
+    Setting(
+        "KIEZGRAPH_SUGGESTION_REFIT_ACTORS",
+        "suggestion_refit_actors",
+        _whole,
+        Refit.actors,
+        "at most this many actors' candidate pools are fitted on (a seeded sample: bounds the CPU of a refit)",
+        _RUNTIME,
+        service=True,
+    ),
+    Setting(
         "KIEZGRAPH_CHANGE_POLL_INTERVAL",
         "change_poll_interval",
         _seconds,
@@ -508,6 +546,10 @@ class ServiceOptions:
     execution_threads: int = _default("execution_threads")
     metrics_workers: int = _default("metrics_workers")
     metrics_refresh_delay: float = _default("metrics_refresh_delay")
+    suggestion_refit: bool = _default("suggestion_refit")
+    suggestion_refit_seconds: float = _default("suggestion_refit_seconds")
+    suggestion_refit_min_positives: int = _default("suggestion_refit_min_positives")
+    suggestion_refit_actors: int = _default("suggestion_refit_actors")
     change_poll_interval: float = _default("change_poll_interval")
     subscriptions_per_connection: int = _default("subscriptions_per_connection")
     subscriptions_per_token: int = _default("subscriptions_per_token")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis import candidates as in_memory
@@ -30,7 +31,7 @@ from graph import revision, suggestions
 from graph.actors import ActorRecord
 from graph.db import Database
 from graph.quarters import QuarterRecord
-from resolvers import ids, quarters, texts
+from resolvers import ids, quarters, refit, texts
 from resolvers.access import require
 from resolvers.errors import ApiError, bad_input
 from resolvers.filters import check_quarters, expand_action_fields
@@ -132,13 +133,6 @@ async def suggest(
     )
 
 
-def current_model(ctx: Context) -> scoring.Model:
-    """The model that ranks suggestions when no custom weights are given — the one place it is chosen.
-    Today the shipped ``scoring.DEFAULT_MODEL`` (signals + structure fitted on growth A's 2020); where the
-    deployment's own history is rich enough, its fitted model (issue 17, rule (a)) is to be returned here."""
-    return scoring.DEFAULT_MODEL
-
-
 SNAPSHOT = ("suggestions", "snapshot")
 
 
@@ -151,7 +145,8 @@ async def current_snapshot(ctx: Context) -> in_memory.Snapshot | None:
     if entry is not None and entry.revision == current:
         snapshot: in_memory.Snapshot = entry.value
         return snapshot
-    work = snapshot_work(ctx.db)
+    services, db = ctx.services, ctx.db
+    work = snapshot_work(db, lambda built: refit.keep_up(services, db, built, neighbouring))
     if entry is None:
         keeper.start(SNAPSHOT, work)
     else:
@@ -159,8 +154,9 @@ async def current_snapshot(ctx: Context) -> in_memory.Snapshot | None:
     return None
 
 
-def snapshot_work(db: Database) -> Work:
-    """How the snapshot is brought up to date (core/latest.py): read everything at the current revision."""
+def snapshot_work(db: Database, built: Callable[[Entry], None] | None = None) -> Work:
+    """How the snapshot is brought up to date (core/latest.py): read everything at the current revision.
+    ``built`` is told of each new snapshot (the deployment's model is fitted on it: resolvers/refit.py)."""
 
     async def work(kept: Entry | None) -> Entry | None:
         current = await revision.current(db)  # read first: every commit up to it is in what follows
@@ -169,9 +165,22 @@ def snapshot_work(db: Database) -> Work:
         actors, ties = await suggestions.snapshot_rows(db)
         every_quarter = await graph_quarters.all_quarters(db)
         snapshot = await asyncio.to_thread(in_memory.Snapshot, actors, ties, every_quarter)
-        return Entry(snapshot, current, dt.datetime.now(dt.UTC))
+        entry = Entry(snapshot, current, dt.datetime.now(dt.UTC))
+        if built is not None:
+            built(entry)
+        return entry
 
     return work
+
+
+def current_model(ctx: Context) -> scoring.Model:
+    """The model that ranks today: fitted on this deployment's own past year (resolvers/refit.py) while
+    there is such a fit for today's window, else the shipped default. Asks for a (re)fit on the current
+    snapshot in the background when one is due (called on the event loop of a request)."""
+    entry = ctx.services.snapshots.get(SNAPSHOT)
+    if entry is not None:
+        refit.keep_up(ctx.services, ctx.db, entry, neighbouring)
+    return refit.served(ctx.services)
 
 
 async def pool(

@@ -284,3 +284,25 @@ def test_rights_hold_when_the_snapshot_serves(
     )
     by_name = {s["actor"]["name"]: s["actor"] for s in persons["suggestPartners"]["suggestions"]}
     assert by_name["Lesepaten Rollberg e.V."]["contactPersons"] is None  # not in the manager's quarters
+
+
+def test_the_snapshot_finds_the_new_partners_of_a_window_as_neo4j_does(
+    seeded: dict[str, str], neo4j_settings: Neo4jSettings
+) -> None:
+    """The per-deployment fit (analysis/learning.py) learns from the snapshot's new partners of a year: they
+    are graph/suggestions.py's NEW_PARTNERS (first ties only, both there and not archived, no tie without a
+    start), here with the seeded awkward cases."""
+
+    async def work(db: Database) -> None:
+        services = Services()
+        try:
+            entry = await services.snapshots.now(resolver.SNAPSHOT, resolver.snapshot_work(db))
+        finally:
+            services.snapshots.close()
+        snapshot: in_memory.Snapshot = entry.value
+        for start, end in [(dt.date(2009, 12, 31), dt.date(2011, 1, 1)), (dt.date(2020, 6, 1), dt.date(2024, 6, 1))]:
+            from_db = await suggestions.new_partners(db, start, end)
+            assert from_db, (start, end)
+            assert snapshot.new_partners(start, end) == from_db, (start, end)
+
+    run_async(neo4j_settings, work)
