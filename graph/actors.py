@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
-from graph import quarters
+from graph import audit, quarters
 from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import ActorCriteria
 from graph.db import Database, Runner, Transaction
@@ -19,6 +19,7 @@ from graph.filters import Compiler
 from graph.names import name_key, search_key, sort_key
 from graph.pagination import Page, SortField, order_by_keys, seek_keys
 from graph.patch import KEEP, Change, changes
+from graph.projects import QuarterState
 
 # The columns of an actor a read may leave out when the answer does not need them (id, name and
 # type are always read), each with its entries of the projection over ``{v}``.
@@ -424,9 +425,9 @@ FOREACH (_ IN CASE WHEN a.type = 'Company' THEN [1] ELSE [] END | SET a:Company)
 FOREACH (_ IN CASE WHEN a.type = 'HousingAssociation' THEN [1] ELSE [] END | SET a:HousingAssociation)
 """
 
-# A new actor with its action fields and quarter memberships, in one statement (no old ties to
-# replace, so none of SET_ACTION_FIELDS' and SET_MEMBERSHIPS' deletes), returned as written.
-CREATE: Final[LiteralString] = (
+# A new actor `a` with its action fields and quarter memberships (no old ties to replace, so none
+# of SET_ACTION_FIELDS' and SET_MEMBERSHIPS' deletes): the clauses CREATE and CREATE_RECORDED share.
+_CREATE_CLAUSES: Final[LiteralString] = (
     """
 CREATE (a:Actor {id: $id})
 SET a += $props,
@@ -444,10 +445,10 @@ CALL (a) {
   CREATE (a)-[m:ACTIVE_IN]->(q)
   SET m += row.props
 }
-RETURN """
-    + projection("a")
-    + " AS a"
+"""
 )
+# A new actor with its action fields and memberships, in one statement, returned as written.
+CREATE: Final[LiteralString] = _CREATE_CLAUSES + "RETURN " + projection("a") + " AS a"
 
 # CREATE, unless live actors already have the name as people see it ($dupKey; null: no check,
 # as NAME_KEYS would find them): those actors' ids, and the new actor only if there were none.
@@ -460,6 +461,28 @@ OPTIONAL CALL (same) { WITH * WHERE size(same) = 0
     + CREATE
     + """}
 RETURN same, a
+"""
+)
+
+# createActor's one statement: CREATE_UNLESS_NAMED with the audit record and the revision bump
+# (graph/audit.py's RECORD_CALL) inside the create, and the state of the quarters asked for
+# ($slugs), read for the placement check decided in Python from what this returns (a refusal
+# rolls the whole statement back). A duplicate name writes nothing: no actor, record or revision.
+CREATE_RECORDED: Final[LiteralString] = (
+    """
+WITH COLLECT { MATCH (d:Actor) WHERE d.nameKey = $dupKey AND d.archived = false
+               RETURN d.id AS id ORDER BY d.sortName LIMIT 10 } AS same,
+     COLLECT { MATCH (q:Quarter) WHERE q.slug IN $slugs
+               RETURN q {.slug, .status, end: toString(q.endDate)} } AS quarters
+OPTIONAL CALL (same) { WITH * WHERE size(same) = 0
+"""
+    + _CREATE_CLAUSES
+    + audit.RECORD_CALL
+    + "RETURN "
+    + projection("a")
+    + """ AS a, revision
+}
+RETURN same, quarters, a, revision
 """
 )
 
@@ -690,6 +713,73 @@ async def create_unless_named(
         rows=membership_rows(memberships),
     )
     return (record(row["a"]) if row["a"] is not None else None), list(row["same"])
+
+
+@dataclass(frozen=True)
+class Created:
+    """What createActor's one statement did: the new actor (None: refused as a duplicate, nothing
+    written), the live actors with the same name, and the state of the quarters asked for."""
+
+    actor: ActorRecord | None
+    same: list[str]
+    quarters: dict[str, QuarterState]
+
+
+async def create_recorded(
+    tx: Transaction,
+    actor_id: str,
+    actor: NewActor,
+    action_fields: Sequence[str],
+    memberships: Sequence[NewMembership],
+    name_key: str | None,
+    audit_record: dict[str, Any],
+) -> Created:
+    """:func:`create_unless_named` with its audit record (``audit_record``: graph.audit.param)
+    and the revision in the same statement, and the state of the memberships' quarters read with
+    it (for a placement check; refusing then means rolling the transaction back). One round trip."""
+    lat, lon = actor.location if actor.location else (None, None)
+    [row] = await tx.run(
+        CREATE_RECORDED,
+        dupKey=name_key,
+        slugs=list(dict.fromkeys(m.quarter for m in memberships)),
+        id=actor_id,
+        type=actor.type,
+        props=_new_props(actor),
+        lat=lat,
+        lon=lon,
+        keys=list(action_fields),
+        rows=membership_rows(memberships),
+        audit=audit_record,
+    )
+    if row["revision"] is not None:
+        audit.stamped(tx, row["revision"])
+    states = {
+        q["slug"]: QuarterState(q["slug"], q["status"] or "active", date_or_none(q["end"])) for q in row["quarters"]
+    }
+    return Created(record(row["a"]) if row["a"] is not None else None, list(row["same"]), states)
+
+
+def new_snapshot(actor: NewActor, action_fields: Sequence[str]) -> dict[str, Any]:
+    """:func:`snapshot` of the actor :data:`CREATE` makes of ``actor`` (``action_fields``: known
+    keys), known before it exists, so that its audit record can be part of the creating statement."""
+    props = _new_props(actor)
+    return {
+        "type": actor.type,
+        "name": props["name"],
+        "alternativeNames": props["altNames"],
+        "description": props["description"],
+        "street": props["street"],
+        "postalCode": props["postalCode"],
+        "city": props["city"],
+        "location": [float(actor.location[0]), float(actor.location[1])] if actor.location else None,
+        "website": props["website"],
+        "tags": props["tags"],
+        "sources": props["sources"],
+        "actionFields": sorted(set(action_fields)),
+        "archived": False,
+        **{prop: props[prop] for _, prop in TYPE_FIELDS.values()},
+        "synthetic": bool(actor.synthetic),
+    }
 
 
 def _new_props(actor: NewActor) -> dict[str, Any]:

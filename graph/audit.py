@@ -50,6 +50,30 @@ WRITE_STAMPED: Final[LiteralString] = (
     "SET s.revision = coalesce(s.revision, 0) + 1, s.changedAt = datetime() "
     "WITH s.revision AS revision" + _CREATE
 )
+# The first record of a write statement's transaction, as a subquery at its end (after its writes,
+# so the record's quarters include memberships the statement made): moves the revision on as
+# WRITE_STAMPED does (same lock) — or keeps it, if `$audit.revision` says this transaction has one
+# (:func:`param`) — appends the record from `$audit` and brings `revision` into scope. The write
+# and its audit record are then one statement: a refusal decided from what the statement returns
+# rolls both back.
+RECORD_CALL: Final[LiteralString] = """
+WITH *
+CALL () {
+  MERGE (s:NetworkState {id: 'network'})
+  SET s.revision = coalesce($audit.revision, coalesce(s.revision, 0) + 1),
+      s.changedAt = CASE WHEN $audit.revision IS NULL THEN datetime() ELSE s.changedAt END
+  WITH s.revision AS revision
+  CREATE (c:Change {id: $audit.id, at: datetime(), principal: $audit.principal, role: $audit.role,
+                    entity: $audit.entity, entityId: $audit.entityId, operation: $audit.operation,
+                    fields: $audit.fields, before: $audit.before, after: $audit.after, revision: revision,
+                    actors: $audit.actors})
+  WITH c, revision
+  OPTIONAL MATCH (x:Actor)-[:ACTIVE_IN]->(q:Quarter) WHERE x.id IN $audit.actors
+  WITH c, revision, collect(q.slug) + $audit.quarters AS slugs
+  SET c.quarters = reduce(acc = [], s IN slugs | CASE WHEN s IN acc THEN acc ELSE acc + s END)
+  RETURN revision
+}
+"""
 # Every lookup names both keys of the (entityId, at) index: with `entityId` alone the planner
 # scans all :Change nodes instead (every record has an `at`, so the condition drops none).
 # An entity's records, newest first.
@@ -247,3 +271,17 @@ async def write_many(tx: Transaction, principal: str, role: str, entries: Sequen
     revision = await stamp(tx)
     await tx.run(WRITE_MANY, principal=principal, role=role, rows=rows(entries), revision=revision)
     return revision
+
+
+def param(tx: Transaction, principal: str, role: str, entry: Entry, quarters: Sequence[str] = ()) -> dict[str, Any]:
+    """The ``$audit`` parameter of :data:`RECORD_CALL`: the record :func:`write` would append.
+    After the statement, :func:`stamped` hands its ``revision`` to the transaction."""
+    [row] = rows([entry])
+    return {**row, "principal": principal, "role": role, "quarters": list(quarters), "revision": tx.revision}
+
+
+def stamped(tx: Transaction, revision: Any) -> int:
+    """Note the revision a :data:`RECORD_CALL` statement returned as the transaction's (what
+    :func:`write` does after its own statement), and return it."""
+    tx.revision = int(revision)
+    return tx.revision

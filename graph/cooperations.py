@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, LiteralString, cast
 
+from graph import audit
 from graph.actors import ALL_COLUMNS, ActorRecord, QuarterTie, projection, ties_from
 from graph.actors import record as actor_record
 from graph.convert import date_or_none, datetime_or_none
@@ -348,6 +349,44 @@ RETURN a.id AS id, a.archived AS archived, ties, """
 )
 
 
+# addCooperation's one statement: PREPARE_ADD's locks and reads (the cooperations between the two
+# read before the create), then — if both actors exist — the create with its audit record and
+# the revision bump (graph/audit.py's RECORD_CALL). The access, archived and duplicate checks are
+# decided in Python from what this returns, and a refusal rolls the whole statement back.
+ADD_RECORDED: Final[LiteralString] = (
+    """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+SET a._lock = true
+REMOVE a._lock
+WITH collect(a) AS locked
+UNWIND locked AS a
+CALL (a) {
+  MATCH (a)-[m:ACTIVE_IN]->(q:Quarter) WITH m, q ORDER BY q.slug, m.role
+  RETURN collect(m {.role, .flats, .shareNote, .note, .sources, since: toString(m.since), until: toString(m.until),
+                    quarter: q.slug, status: q.status, end: toString(q.endDate)}) AS ties
+}
+WITH collect({id: a.id, archived: a.archived, ties: ties, actor: """
+    + projection("a")
+    + """,
+              between: [(a)-[c:COOPERATES_WITH]-(y:Actor) WHERE a.id = $a AND y.id = $b | """
+    + projection_of("c")
+    + """]}) AS rows
+OPTIONAL CALL (rows) { WITH * WHERE size(rows) = 2
+  MATCH (x:Actor {id: $a}), (y:Actor {id: $b})
+  CREATE (x)-[c:COOPERATES_WITH {id: $id}]->(y)
+  SET c += $props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
+"""
+    + audit.RECORD_CALL
+    + "RETURN "
+    + projection_of("c")
+    + """ AS c, revision
+}
+RETURN rows, c, revision
+"""
+)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What :func:`prepare_add` read, with both actors locked."""
@@ -362,7 +401,11 @@ async def prepare_add(tx: Transaction, a: str, b: str) -> Prepared:
     """Lock ``a`` and ``b`` and read what adding a cooperation between them checks, in one round
     trip (what :func:`graph.actors.lock`, :func:`graph.actors.quarter_ties` and :func:`between`
     read one after the other)."""
-    rows = await tx.run(PREPARE_ADD, ids=sorted({a, b}), a=a, b=b)
+    return _prepared(await tx.run(PREPARE_ADD, ids=sorted({a, b}), a=a, b=b), a)
+
+
+def _prepared(rows: list[dict[str, Any]], a: str) -> Prepared:
+    """:class:`Prepared` from rows of ``id``, ``archived``, ``ties``, ``actor`` and ``between``."""
     found = [row["id"] for row in rows]
     ties = ties_from(found, [{"id": row["id"], "m": m} for row in rows for m in row["ties"]])
     between_ = [record(c) for row in rows if row["id"] == a for c in row["between"]]
@@ -372,6 +415,45 @@ async def prepare_add(tx: Transaction, a: str, b: str) -> Prepared:
         actors={row["id"]: actor_record(row["actor"]) for row in rows},
         between=between_,
     )
+
+
+@dataclass(frozen=True)
+class Added:
+    """What addCooperation's one statement read (with both actors locked) and wrote: the new
+    cooperation as written (None if an actor is missing: nothing was written)."""
+
+    prepared: Prepared
+    created: CooperationRecord | None
+
+
+async def add_recorded(
+    tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation, audit_record: dict[str, Any]
+) -> Added:
+    """Lock ``a`` and ``b``, read what adding a cooperation checks (as :func:`prepare_add`), and
+    create it with its audit record (``audit_record``: graph.audit.param) and the revision, in one
+    round trip. The caller decides the checks from :attr:`Added.prepared` and rolls back on refusal."""
+    [row] = await tx.run(
+        ADD_RECORDED, ids=sorted({a, b}), a=a, b=b, id=cooperation_id, props=_new_props(new), audit=audit_record
+    )
+    if row["revision"] is not None:
+        audit.stamped(tx, row["revision"])
+    return Added(_prepared(row["rows"], a), record(row["c"]) if row["c"] is not None else None)
+
+
+def new_snapshot(a: str, b: str, new: NewCooperation) -> dict[str, Any]:
+    """:meth:`CooperationRecord.snapshot` of the cooperation :func:`create` makes of ``new``, known
+    before it exists, so that its audit record can be part of the creating statement."""
+    return {
+        "actors": sorted([a, b]),
+        "kind": new.kind,
+        "actionFields": list(new.action_fields),
+        "since": new.since.isoformat() if new.since else None,
+        "until": new.until.isoformat() if new.until else None,
+        "intensity": new.intensity,
+        "description": new.description,
+        "source": new.source,
+        "synthetic": bool(new.synthetic),
+    }
 
 
 async def between(tx: Transaction, a: str, b: str) -> list[CooperationRecord]:
@@ -425,11 +507,15 @@ _PROPERTIES: Final = (
 
 async def create(tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation) -> CooperationRecord:
     """Create the cooperation (both actors exist: the caller has locked them) and return it."""
+    [row] = await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=_new_props(new))
+    return record(row["c"])
+
+
+def _new_props(new: NewCooperation) -> dict[str, Any]:
     props = {prop: getattr(new, field) for field, prop in _PROPERTIES}
     props["actionFields"] = list(new.action_fields)
     props["synthetic"] = new.synthetic
-    [row] = await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=props)
-    return record(row["c"])
+    return props
 
 
 async def bump(tx: Transaction, cooperation_id: str) -> tuple[int, CooperationRecord] | None:

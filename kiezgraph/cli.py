@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import uvicorn
 
@@ -104,6 +104,16 @@ def _exit_on_sigterm(signum: int, _: object) -> None:
     raise SystemExit(128 + signum)
 
 
+# How long uvicorn's supervisor waits for a worker to answer its health check before it kills the
+# worker and starts another (uvicorn's default: 5 s). A worker process is spawned: before it can
+# answer, it re-imports the program's main module, which for the `kiezgraph` console script is
+# this module and with it the whole service — 4–8 s on two loaded cores. At 5 s every worker was
+# killed and replaced over and over ("Child process [...] died", no traceback), while
+# `python -m kiezgraph` (whose `__main__` spawn does not re-import) and `uvicorn …` (a light main
+# module) started fine. A worker that hangs for good is still replaced, a minute later.
+WORKER_HEALTHCHECK_SECONDS: Final = 60
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     workers = getattr(args, "workers", 1)
@@ -134,6 +144,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             "kiezgraph.app:app_from_env",
             factory=True,
             workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             host=settings.host,
             port=settings.port,
             log_level="info",

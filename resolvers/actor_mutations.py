@@ -8,7 +8,7 @@ inside it raises :class:`Rejected`, which rolls everything back.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from core import access as rules
@@ -30,6 +30,7 @@ from graph.db import Transaction
 from graph.ids import new_id
 from graph.names import name_key
 from graph.patch import KEEP, Change
+from graph.projects import QuarterState
 from resolvers import commands, ids, texts
 from resolvers.access import actor_write_error, memberships_change_error, placement_error, role_error
 from resolvers.commands import (
@@ -43,9 +44,9 @@ from resolvers.commands import (
     given,
 )
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found, stale
-from resolvers.references import unknown_action_fields, unknown_quarters
+from resolvers.references import quarters_not_in, unknown_action_fields, unknown_quarters
 from resolvers.validation import MAX_TEXT, clean_text, coordinates, name, period, strings, text, url
-from resolvers.writes import Call, record_change, run
+from resolvers.writes import Call, change_record, record_change, run
 
 T = TypeVar("T")
 
@@ -174,9 +175,16 @@ async def _asked_ties(ctx: Context, rows: Sequence[QuarterMembership]) -> list[Q
     """The memberships an input asks for, with their quarters' state, for access decisions
     (after validation: every quarter is known)."""
     found = await ctx.loaders.quarter_by_slug.load_many([r.quarter.strip().lower() for r in rows])
+    states = {q.slug: QuarterState(q.slug, q.status, q.end_date) for q in found if q is not None}
+    assert len(states) == len({r.quarter.strip().lower() for r in rows}), "validated before"
+    return _ties(rows, states)
+
+
+def _ties(rows: Sequence[QuarterMembership], states: Mapping[str, QuarterState]) -> list[QuarterTie]:
+    """The memberships an input asks for, with the state of their quarters (every one in ``states``)."""
     ties = []
-    for row, quarter in zip(rows, found, strict=True):
-        assert quarter is not None, "validated before"
+    for row in rows:
+        quarter = states[row.quarter.strip().lower()]
         ties.append(
             QuarterTie(
                 actor_id="",
@@ -189,7 +197,7 @@ async def _asked_ties(ctx: Context, rows: Sequence[QuarterMembership]) -> list[Q
                 note=row.note,
                 sources=tuple(clean_text(s) for s in row.sources or []),
                 quarter_status=quarter.status,
-                quarter_end=quarter.end_date,
+                quarter_end=quarter.end,
             )
         )
     return ties
@@ -212,9 +220,6 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
     errors += await _membership_errors(ctx, data.quarters, "input", "quarters")
     if errors:
         return Outcome(errors=errors)
-    refusal = placement_error(ctx.principal, rules.CREATE_ACTOR, await _asked_ties(ctx, data.quarters or []))
-    if refusal is not None:
-        return Outcome(errors=[refusal])
 
     actor_id = new_id()
     primary = clean_text(data.name)
@@ -234,19 +239,31 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
     )
 
     written: dict[str, ActorRecord] = {}
+    fields = data.action_fields or ()
 
     async def work(tx: Transaction) -> str:
-        # The duplicate-name check and the write are one statement: it writes nothing if it refuses.
-        key = None if data.allow_duplicate_name else name_key(primary)
-        created, same = await actors.create_unless_named(
-            tx, actor_id, new, data.action_fields or (), _memberships(data.quarters or ()), key
+        # One statement: the duplicate-name check, the create with its audit record and revision
+        # (none of them if the name is taken), and the asked quarters' state. The placement check
+        # is decided here from that state; refusing rolls the create back with everything else.
+        after = {**actors.new_snapshot(new, fields), "quarters": slugs}
+        created = await actors.create_recorded(
+            tx,
+            actor_id,
+            new,
+            fields,
+            _memberships(data.quarters or ()),
+            None if data.allow_duplicate_name else name_key(primary),
+            change_record(tx, ctx.principal, "Actor", actor_id, "create", None, after),
         )
-        if created is None:
-            raise Rejected(_duplicate_name(primary, same))
-        await record_change(
-            tx, ctx.principal, "Actor", actor_id, "create", None, {**actors.snapshot(created), "quarters": slugs}
-        )
-        written[actor_id] = created
+        gone = quarters_not_in(slugs, created.quarters, "input", "quarters")  # removed since validation
+        if gone:
+            raise Rejected(*gone)
+        refusal = placement_error(ctx.principal, rules.CREATE_ACTOR, _ties(data.quarters or (), created.quarters))
+        if refusal is not None:
+            raise Rejected(refusal)
+        if created.actor is None:
+            raise Rejected(_duplicate_name(primary, created.same))
+        written[actor_id] = created.actor
         return actor_id
 
     # A replayed key answers with the actor its first call created, not with this call's new id.

@@ -19,7 +19,7 @@ from resolvers.commands import AddCooperation, DeleteCooperation, EndCooperation
 from resolvers.outcomes import Outcome, Refusal, RefusalCode, Rejected, invalid, not_found, stale
 from resolvers.references import unknown_action_fields
 from resolvers.validation import MAX_SHORT, MAX_TEXT, clean_text, intensity, period, text
-from resolvers.writes import Call, record_change, run
+from resolvers.writes import Call, change_record, record_change, run
 
 
 def _overlaps(since: dt.date | None, until: dt.date | None, other: CooperationRecord) -> bool:
@@ -75,8 +75,13 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
     ends: dict[str, ActorRecord] = {}
 
     async def work(tx: Transaction) -> str:
-        # Lock both actors and read what the checks need, in one statement.
-        prepared = await cooperations.prepare_add(tx, a, b)
+        # One statement: lock both actors, read what the checks need, and create the cooperation
+        # with its audit record and revision (if both actors exist). The checks are decided here,
+        # in their order, from what it read before the create; a refusal rolls it all back.
+        after = cooperations.new_snapshot(a, b, new)
+        entry = change_record(tx, ctx.principal, "Cooperation", cooperation_id, "create", None, after, actors=(a, b))
+        added = await cooperations.add_recorded(tx, cooperation_id, a, b, new, entry)
+        prepared = added.prepared
         for i, local in enumerate((a, b)):
             if local not in prepared.archived:
                 raise Rejected(not_found("actor", data.actor_ids[i], "input", "actorIds", str(i)))
@@ -91,11 +96,8 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         for existing in prepared.between:
             if existing.kind == new.kind and _overlaps(data.since, data.until, existing):
                 raise Rejected(_duplicate(existing))
-        created = await cooperations.create(tx, cooperation_id, a, b, new)
-        await record_change(
-            tx, ctx.principal, "Cooperation", cooperation_id, "create", None, created.snapshot(), actors=(a, b)
-        )
-        written[cooperation_id] = created
+        assert added.created is not None, "both actors exist"
+        written[cooperation_id] = added.created
         ends.update(prepared.actors)  # unchanged by this write: the payload's actors need no read
         return cooperation_id
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from core.context import Context
 from resolvers import texts
@@ -21,7 +21,11 @@ async def unknown_action_fields(ctx: Context, keys: Sequence[str] | None, *path:
 
 
 async def unknown_quarters(ctx: Context, slugs: Sequence[str], *path: str) -> list[Refusal]:
-    known = await ctx.loaders.known_quarters(slugs)
+    return quarters_not_in(slugs, await ctx.loaders.known_quarters(slugs), *path)
+
+
+def quarters_not_in(slugs: Sequence[str], known: Collection[str], *path: str) -> list[Refusal]:
+    """The refusals for the ``slugs`` that are not ``known`` (as :func:`unknown_quarters` words them)."""
     return [
         Refusal(
             RefusalCode.UNKNOWN_QUARTER, texts.UNKNOWN_QUARTER(slug=slug), (*path, str(i), "quarter"), {"slug": slug}

@@ -162,7 +162,30 @@ async def record_change(
     ``actors``: the actors the change touches (default: the entity itself, for an actor), whose
     quarters the feed's quarter filter uses; ``quarters``: slugs they have just left.
     """
-    touched = actors if actors is not None else ([entity_id] if entity == "Actor" else [])
+    touched = _touched(entity, entity_id, actors)
     await audit.write(
         tx, who.label, who.role.value, entity, entity_id, operation, before, after, actors=touched, quarters=quarters
     )
+
+
+def change_record(
+    tx: Transaction,
+    who: Principal,
+    entity: str,
+    entity_id: str,
+    operation: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    actors: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The audit record :func:`record_change` would append, as the ``$audit`` parameter of a write
+    statement that appends it itself (graph/audit.py's ``RECORD_CALL``): the write, its record and
+    the revision in one round trip. Built before the write, from what the write will set."""
+    entry = audit.Entry(entity, entity_id, operation, before, after, _touched(entity, entity_id, actors))
+    return audit.param(tx, who.label, who.role.value, entry)
+
+
+def _touched(entity: str, entity_id: str, actors: Sequence[str] | None) -> Sequence[str]:
+    """The actors a change touches: those named, or by default an actor's own id."""
+    return actors if actors is not None else ([entity_id] if entity == "Actor" else [])

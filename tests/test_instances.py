@@ -243,6 +243,54 @@ def test_serve_with_two_workers_answers_and_revocation_holds_in_both(
             server.communicate(timeout=60)
 
 
+# A main module slower to import than uvicorn's default health-check timeout (5 s), as the
+# `kiezgraph` console script's (the whole service) is on two loaded cores: each spawned worker
+# re-imports it before it can answer the supervisor.
+SLOW_MAIN = """
+import sys
+import time
+
+time.sleep(12)
+
+from kiezgraph.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["serve", "--workers", "2"]))
+"""
+
+
+@pytest.mark.slow
+def test_serve_keeps_workers_whose_start_is_slow(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, tmp_path: Path
+) -> None:
+    launcher = tmp_path / "kiezgraph_slow_main.py"
+    launcher.write_text(SLOW_MAIN)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "NEO4J_URI": neo4j_settings.uri,
+        "NEO4J_USER": neo4j_settings.user,
+        "NEO4J_PASSWORD": neo4j_settings.password,
+    }
+    with subprocess.Popen(
+        [sys.executable, str(launcher)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as server:
+        try:
+            deadline = time.monotonic() + 240
+            first: set[int] = set()  # the worker processes it started
+            while len(first) < 2 or not _ready(f"http://127.0.0.1:{port}"):
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "two workers did not become ready"
+                first = first or (set(_children(server.pid)) if len(_children(server.pid)) >= 2 else set())
+                time.sleep(0.3)
+            assert first <= set(_children(server.pid))  # none of them was killed and replaced
+        finally:
+            server.send_signal(signal.SIGINT)
+            _, err = server.communicate(timeout=60)
+    assert b"died" not in err, err.decode()
+
+
 def _ready(base: str) -> bool:
     try:
         return httpx.get(f"{base}/readyz", timeout=30).status_code == 200
