@@ -12,11 +12,19 @@ can change the answer, the executor takes a short way:
   selection is plain (``partners { edges { node { id name } } }``), the executor builds the
   answer from the objects' attributes directly, with each leaf coerced by its type as
   graphql-core would, and the concrete type of an interface read from the Strawberry object.
-  The plan of each selection is made once per operation.
+  The plan of each selection is made once per process, not per request (below).
 - **Leaves without a resolver are read straight off their object** where the object as a whole
   is not plain (an actor with ``id name type`` and ``partners``): same conditions, per field.
 - **The deadline is checked per object, not per field** (:mod:`schema.deadline`): running
   work still stops within one object's fields, at one clock read per object.
+
+**Plans are kept across requests** (:class:`_Plans`, an LRU per process). A selection's plan
+depends on the schema, the document's nodes (the parser cache hands every request with the same
+text the same document), and — through ``@skip``, ``@include`` and ``@defer`` — on the values of
+the variables named in the document's directives; nothing else (types, resolvers and extensions
+are the schema's). So the plans of an operation are looked up by the schema, the operation's node
+and those variables' coerced values, and within that by the return type and the field nodes. A
+selection under ``@defer`` or with fragment arguments is planned per request as before.
 
 Every other field — with a resolver, guarded, with arguments, under ``@defer`` — runs as
 before. A value the short way cannot complete exactly (a null for a non-null field, a value its
@@ -28,20 +36,29 @@ one is installed, nothing takes the short way.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from graphql import (
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     is_abstract_type,
     is_leaf_type,
     is_object_type,
+    visit,
 )
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext  # Strawberry's default
@@ -163,18 +180,141 @@ def _one_of(plans: dict[str, Plan]) -> Plan:
     return complete
 
 
+class _DirectiveVariables(Visitor):
+    """Collects the variables a document's directives read, and whether it uses fragment arguments
+    (whose values would decide ``@skip``/``@include`` too, per spread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.fragment_arguments = False
+        self._depth = 0  # inside a directive
+
+    def enter_directive(self, *_: Any) -> None:
+        self._depth += 1
+
+    def leave_directive(self, *_: Any) -> None:
+        self._depth -= 1
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        if self._depth:
+            self.names.add(node.name.value)
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+        if getattr(node, "arguments", None):
+            self.fragment_arguments = True
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: Any) -> None:
+        if getattr(node, "variable_definitions", None):
+            self.fragment_arguments = True
+
+
+class _Operation:
+    """What the plans of one operation depend on besides the schema, and its plans by the values
+    of the variables its directives read. Holds the schema and the document's nodes, so that the
+    ids the keys are made of are never reused while the entry lives."""
+
+    __slots__ = ("fragments", "operation", "schema", "variables", "variants")
+    most_variants = 16  # combinations of @skip/@include values kept per operation
+
+    def __init__(
+        self, schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: tuple[FragmentDefinitionNode, ...]
+    ) -> None:
+        self.schema, self.operation, self.fragments = schema, operation, fragments
+        found = _DirectiveVariables()
+        for node in (operation, *fragments):
+            visit(node, found)
+        # None: fragment arguments, which this cache does not key on; plan per request.
+        self.variables: tuple[str, ...] | None = None if found.fragment_arguments else tuple(sorted(found.names))
+        self.variants: dict[tuple[Any, ...], _Plans] = {}
+
+    def plans(self, coerced: Mapping[str, Any]) -> _Plans | None:
+        """The plans for these variable values (None if they cannot be a key)."""
+        if self.variables is None:
+            return None
+        key = tuple(coerced.get(name, _UNKNOWN) for name in self.variables)
+        try:
+            found = self.variants.get(key)
+        except TypeError:  # a value that is not hashable (not a Boolean or String): no cache
+            return None
+        if found is None:
+            if len(self.variants) >= self.most_variants:
+                self.variants.clear()
+            found = self.variants[key] = _Plans()
+        return found
+
+
+class _Plans:
+    """The plans of one operation for one set of directive values: by (return type, field nodes),
+    and the leaves by (object type, field node)."""
+
+    __slots__ = ("leaves", "selections")
+
+    def __init__(self) -> None:
+        self.selections: dict[tuple[int, tuple[int, ...]], Plan | None] = {}
+        self.leaves: dict[tuple[str, int], Leaf | None] = {}
+
+
+class _Operations:
+    """The operations whose plans are kept: the most recently used ones (LRU), per process. The
+    execution lanes are threads (kiezgraph/lanes.py): the table is changed under a lock; a plan
+    made twice at once by two lanes is the same plan."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, int], _Operation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def plans(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        coerced: Mapping[str, Any],
+    ) -> _Plans | None:
+        key = (id(schema), id(operation))
+        with self._lock:
+            entry = self._entries.get(key)
+            # The entry holds schema and operation alive, so an equal key is the same objects.
+            if entry is None:
+                entry = _Operation(schema, operation, tuple(fragments.values()))
+                self._entries[key] = entry
+                if len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            else:
+                self._entries.move_to_end(key)
+            return entry.plans(coerced)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# As many as the parser's and the validation's caches keep documents (schema/__init__.py).
+OPERATIONS = _Operations(256)
+
+
 class Execution(StrawberryGraphQLCoreExecutionContext):
     """The executor the schema runs with: plain subtrees and leaves the short way, the deadline
     per object."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._leaves: dict[tuple[str, int], Leaf | None] = {}
         # Keyed by the identity of graphql-core's field lists, kept alive with the plan (as
         # graphql-core's own memo of collected fields does), so an id is never reused meanwhile.
         self._plans: dict[tuple[int, int], tuple[Any, Plan | None]] = {}
         manager = self.middleware_manager
         self._short_way = manager is None or not manager.middlewares
+        # Kept across requests (module docstring); None: this operation's plans are its own.
+        self._kept = (
+            OPERATIONS.plans(self.schema, self.operation, self.fragment_definitions, self.variable_values.coerced)
+            if self._short_way
+            else None
+        )
+        self._leaves: dict[tuple[str, int], Leaf | None] = self._kept.leaves if self._kept is not None else {}
 
     # ---- the deadline -------------------------------------------------------------------
 
@@ -222,9 +362,30 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         found = self._plans.get(key)
         if found is not None:
             return found[1]
-        plan = self._make_plan(return_type, field_details_list)
+        kept = self._kept_plans(return_type, field_details_list)
+        if kept is None:
+            plan = self._make_plan(return_type, field_details_list)
+        else:
+            selections, kept_key = kept
+            plan = selections.get(kept_key, _UNKNOWN)
+            if plan is _UNKNOWN:
+                plan = selections[kept_key] = self._make_plan(return_type, field_details_list)
         self._plans[key] = (field_details_list, plan)
         return plan
+
+    def _kept_plans(
+        self, return_type: GraphQLOutputType, field_details_list: Any
+    ) -> tuple[dict[tuple[int, tuple[int, ...]], Plan | None], tuple[int, tuple[int, ...]]] | None:
+        """Where this selection's plan is kept across requests, and its key there; None where it
+        depends on more than the key says (under ``@defer``, with fragment arguments)."""
+        if self._kept is None:
+            return None
+        nodes = []
+        for details in field_details_list:
+            if details.defer_usage is not None or details.fragment_variable_values is not None:
+                return None
+            nodes.append(id(details.node))
+        return self._kept.selections, (id(return_type), tuple(nodes))
 
     def _make_plan(self, return_type: GraphQLOutputType, field_details_list: Any) -> Plan | None:
         if isinstance(return_type, GraphQLNonNull):
