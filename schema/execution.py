@@ -8,7 +8,9 @@ can change the answer, the executor takes a short way:
 
 - **Plain subtrees are completed in one pass.** A field is *plain* if it is Strawberry's basic
   field (an attribute: no resolver, no field extension — so no permission, which is a field
-  extension), has no arguments, and its selection is plain in turn: for a value whose whole
+  extension) or a resolver computed from its object alone (a plain method taking only ``self``,
+  no field extension: ``PartnerEdge.cooperation``, ``Edge.cursor``), has no arguments, and its
+  selection is plain in turn: for a value whose whole
   selection is plain (``partners { edges { node { id name } } }``), the executor builds the
   answer from the objects' attributes directly, with each leaf coerced by its type as
   graphql-core would, and the concrete type of an interface read from the Strawberry object.
@@ -28,14 +30,17 @@ selection under ``@defer`` or with fragment arguments is planned per request as 
 
 Every other field — with a resolver, guarded, with arguments, under ``@defer`` — runs as
 before. A value the short way cannot complete exactly (a null for a non-null field, a value its
-type refuses, an object of an unexpected type) is completed again the long way, which reports
-it as before; the short way reads attributes only, so trying it changes nothing. Schema
+type refuses, an object of an unexpected type, a resolver that raises) is completed again the
+long way, which reports it as before; the short way reads attributes and calls resolvers that
+only read their object, so trying it changes nothing. Schema
 extensions that wrap every resolver (a ``resolve`` hook) would have to see every field: while
 one is installed, nothing takes the short way.
 """
 
 from __future__ import annotations
 
+import inspect
+import operator
 import threading
 import time
 from collections import OrderedDict
@@ -88,6 +93,32 @@ def _attribute(field_def: GraphQLField | None, node: Any) -> str | None:
     if definition is None or not definition.is_basic_field:  # no resolver, no extensions (permissions)
         return None
     return str(definition.python_name)
+
+
+def _computed(field_def: GraphQLField | None, node: Any) -> Callable[[Any], Any] | None:
+    """The function computing a field from its object alone, if it is one: a resolver that is a
+    plain method taking only ``self`` (no arguments, no ``info``, not async) with no field
+    extension (so no permission). Such a resolver reads its object and nothing else, as an
+    attribute would; called again by the long way after a failure, it answers the same."""
+    if field_def is None or field_def.args or node.arguments or node.directives:
+        return None
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if definition is None or definition.extensions:
+        return None
+    resolver = definition.base_resolver
+    if resolver is None or resolver.is_async:
+        return None
+    self_parameter = resolver.self_parameter
+    if self_parameter is None or list(resolver.signature.parameters.values()) != [self_parameter]:
+        return None
+    function = resolver.wrapped_func
+    return function if inspect.isfunction(function) else None
+
+
+def _reader(field_def: GraphQLField | None, node: Any) -> Callable[[Any], Any] | None:
+    """How a plain object's field is read: its attribute, or its resolver if :func:`_computed`."""
+    attribute = _attribute(field_def, node)
+    return operator.attrgetter(attribute) if attribute is not None else _computed(field_def, node)
 
 
 def _leaf(parent_type: GraphQLObjectType, node: Any) -> Leaf | None:
@@ -152,16 +183,16 @@ def _scalar(leaf_type: GraphQLLeafType) -> Plan:
     return complete
 
 
-def _object(type_name: str, fields: list[tuple[str, str | None, Any]]) -> Plan:
-    """An object's answer from its attributes; ``fields``: (response key, attribute or None for
-    ``__typename``, the plan of the attribute's value or the type's name)."""
+def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None, Any]]) -> Plan:
+    """An object's answer from its attributes; ``fields``: (response key, how the field is read
+    or None for ``__typename``, the plan of the value read or the type's name)."""
 
     def complete(value: Any) -> Any:
         if value is None:
             return None
         if _type_name(value) != type_name:
             raise NotPlain
-        return {key: plan if attribute is None else plan(getattr(value, attribute)) for key, attribute, plan in fields}
+        return {key: plan if read is None else plan(read(value)) for key, read, plan in fields}
 
     return complete
 
@@ -412,20 +443,20 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         grouped, new_defer_usages, *_ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
-        fields: list[tuple[str, str | None, Any]] = []
+        fields: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
         for response_key, sub_fields in grouped.items():
             node = sub_fields[0].node
             if node.name.value == "__typename":
                 fields.append((response_key, None, object_type.name))
                 continue
             field_def = object_type.fields.get(node.name.value)
-            attribute = _attribute(field_def, node)
-            if attribute is None or field_def is None:
+            read = _reader(field_def, node)
+            if read is None or field_def is None:
                 return None
             plan = self._plan(field_def.type, sub_fields)
             if plan is None:
                 return None
-            fields.append((response_key, attribute, plan))
+            fields.append((response_key, read, plan))
         return _object(object_type.name, fields)
 
     # ---- leaves of objects that are not plain -------------------------------------------
