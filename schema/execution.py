@@ -39,6 +39,7 @@ one is installed, nothing takes the short way.
 
 from __future__ import annotations
 
+import enum
 import inspect
 import operator
 import threading
@@ -50,13 +51,16 @@ from typing import Any
 from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     VariableNode,
     Visitor,
@@ -71,8 +75,9 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.deadline import CURRENT, DeadlinePassed
 
-# How a leaf field is read the short way: its attribute, its type, and whether null is refused.
-Leaf = tuple[str, GraphQLLeafType, bool]
+# How a leaf field is read the short way: its attribute, its type's output coercion, and whether
+# null is refused.
+Leaf = tuple[str, Callable[[Any], Any], bool]
 # A plain selection's completion: the value in, the answer out; raises NotPlain where the long
 # way must answer.
 Plan = Callable[[Any], Any]
@@ -129,7 +134,37 @@ def _leaf(parent_type: GraphQLObjectType, node: Any) -> Leaf | None:
     return_type = parent_type.fields[node.name.value].type
     non_null = isinstance(return_type, GraphQLNonNull)
     named = return_type.of_type if non_null else return_type
-    return (attribute, named, non_null) if is_leaf_type(named) else None
+    return (attribute, _coercer(named), non_null) if is_leaf_type(named) else None
+
+
+def _coercer(leaf_type: GraphQLLeafType) -> Callable[[Any], Any]:
+    """The type's ``coerce_output_value``, with its commonest cases answered first: text is its
+    own ID or String; a member of a Strawberry enum is its name (Strawberry's own coercion
+    compares it with each of the enum's values in turn — a fifth of an ego network's Python)."""
+    coerce = leaf_type.coerce_output_value
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+
+        def text(value: Any) -> Any:
+            return value if type(value) is str else coerce(value)
+
+        return text
+    wrapped = getattr(leaf_type, "wrapped_cls", None)
+    if isinstance(leaf_type, GraphQLEnumType) and isinstance(wrapped, type) and issubclass(wrapped, enum.Enum):
+        names: dict[Any, str] = {}
+        for name, declared in leaf_type.values.items():  # in order: an alias answers the first name
+            for member in wrapped:
+                if member.value == declared.value:
+                    names.setdefault(member, name)
+
+        def member_name(value: Any) -> Any:
+            if type(value) is wrapped:
+                name = names.get(value)
+                if name is not None:
+                    return name
+            return coerce(value)
+
+        return member_name
+    return coerce
 
 
 _TYPE_NAMES: dict[type, str | None] = {}  # the Python classes of the schema's objects: a few dozen
@@ -169,11 +204,13 @@ def _list(inner: Plan) -> Plan:
     return complete
 
 
-def _scalar(leaf_type: GraphQLLeafType) -> Plan:
-    coerce = leaf_type.coerce_output_value
+def _scalar(leaf_type: GraphQLLeafType, non_null: bool) -> Plan:
+    coerce = _coercer(leaf_type)
 
     def complete(value: Any) -> Any:
         if value is None:
+            if non_null:
+                raise NotPlain
             return None
         completed = coerce(value)
         if completed is None or completed is Undefined:
@@ -420,13 +457,15 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
 
     def _make_plan(self, return_type: GraphQLOutputType, field_details_list: Any) -> Plan | None:
         if isinstance(return_type, GraphQLNonNull):
+            if is_leaf_type(return_type.of_type):
+                return _scalar(return_type.of_type, True)
             inner = self._plan(return_type.of_type, field_details_list)
             return None if inner is None else _non_null(inner)
         if isinstance(return_type, GraphQLList):
             inner = self._plan(return_type.of_type, field_details_list)
             return None if inner is None else _list(inner)
         if is_leaf_type(return_type):
-            return _scalar(return_type)
+            return _scalar(return_type, False)
         if is_abstract_type(return_type):
             plans: dict[str, Plan] = {}
             for possible in self.schema.get_possible_types(return_type):
@@ -483,12 +522,12 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             leaf = self._leaves[key] = _leaf(parent_type, node)
         if leaf is None:
             return Undefined
-        attribute, leaf_type, non_null = leaf
+        attribute, coerce, non_null = leaf
         try:
             raw = getattr(source, attribute)
             if raw is None:
                 return Undefined if non_null else None
-            value = leaf_type.coerce_output_value(raw)
+            value = coerce(raw)
         except Exception:  # the long way raises it again, as a located field error
             return Undefined
         return Undefined if value is None or value is Undefined else value
