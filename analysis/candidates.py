@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import proximity
+from analysis import proximity, structure
 from graph.quarters import QuarterRecord
 from graph.suggestions import (
     EXPAND,
@@ -78,6 +78,15 @@ def closeness(around: Neighbourhood, actor: str) -> tuple[dict[str, float], Shar
         for c, via in proximity.shared(around.around, actor).items()
     }
     return {c: w for c, w in walk.items() if c not in around.excluded}, shared
+
+
+def structural(around: Neighbourhood, actor: str, candidates: Sequence[Candidate]) -> dict[str, list[float]]:
+    """Each candidate's structural signals (analysis/structure.py) on the neighbourhood its pool was read
+    from: the same on both paths. The PageRank at 0.85 is the one ``closeness`` computed (each candidate
+    carries it as ``walk``), so only the short walk and the path counts are new work."""
+    walk = {c.id: c.walk for c in candidates}
+    degrees = {c.id: c.degree for c in candidates}
+    return structure.features(around.around, actor, list(walk), degrees, long_walk=walk)
 
 
 @dataclass(frozen=True)
@@ -410,11 +419,31 @@ class Snapshot:
     ) -> list[Candidate]:
         """Neighbourhood, personalized PageRank and candidates in one call (what a request needs after the
         subject): the resolver runs it on a thread of its own."""
+        return self.pool_and_structure(
+            actor, quarters, nearby, fields, require_field, types, day, as_of, here, exclude_all, False
+        )[0]
+
+    def pool_and_structure(
+        self,
+        actor: str,
+        quarters: Sequence[str],
+        nearby: Sequence[str],
+        fields: Sequence[str],
+        require_field: bool,
+        types: Sequence[str] | None,
+        day: dt.date,
+        as_of: dt.date | None,
+        here: tuple[float, float] | None,
+        exclude_all: bool = True,
+        with_structure: bool = True,
+    ) -> tuple[list[Candidate], dict[str, list[float]]]:
+        """``pool``, and (``with_structure``) each candidate's structural signals on the same neighbourhood."""
         around = self.neighbourhood(actor, day, exclude_all)
         walk, shared = closeness(around, actor)
-        return self.candidates(
+        found = self.candidates(
             actor, quarters, nearby, fields, require_field, types, day, as_of, POOL, here, exclude_all, walk, shared
         )
+        return found, structural(around, actor, found) if with_structure else {}
 
 
 def _neo4j_distance_m(here: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -58,10 +58,16 @@ def _paths(around: Mapping[str, Sequence[str]], source: str) -> tuple[dict[str, 
 
 
 def features(
-    around: Mapping[str, Sequence[str]], source: str, candidates: Sequence[str], degrees: Mapping[str, int]
+    around: Mapping[str, Sequence[str]],
+    source: str,
+    candidates: Sequence[str],
+    degrees: Mapping[str, int],
+    long_walk: Mapping[str, float] | None = None,
 ) -> dict[str, list[float]]:
-    """Candidate → its STRUCTURE values, computed on the read neighbourhood."""
-    long_walk = proximity.personalized_pagerank(around, source, damping=0.85).scores
+    """Candidate → its STRUCTURE values, computed on the read neighbourhood. ``long_walk``: the PageRank at
+    0.85 from ``source`` on ``around`` if the caller has it already (only the candidates' values are read)."""
+    if long_walk is None:
+        long_walk = proximity.personalized_pagerank(around, source, damping=0.85).scores
     short_walk = proximity.personalized_pagerank(around, source, damping=0.5).scores
     by_walk = sorted((c for c in candidates if long_walk.get(c, 0.0) > 0), key=lambda c: (-long_walk[c], c))
     rank = {c: i for i, c in enumerate(by_walk)}

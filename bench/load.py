@@ -17,7 +17,8 @@ no class over 200 ms median, p99 < 500 ms overall).
 
 Suggestions are labelled by where the server built them (its Server-Timing debug header is on for
 this): from the in-memory snapshot, or through Neo4j (before the snapshot holds the current revision,
-e.g. right after writes). ``--workers N`` starts N uvicorn worker processes.
+e.g. right after writes); quarter networks likewise: kept in memory by revision (cache), or read
+for the request. ``--workers N`` starts N uvicorn worker processes.
 
 Run: ``make bench-load`` (or ``python -m bench.load --clients 16 --seconds 30 --workers 2``).
 """
@@ -161,6 +162,10 @@ async def post(
     if "suggest-snapshot" in served:  # the server says where a suggestion came from (KIEZGRAPH_SERVER_TIMING)
         label += " (snapshot)"
     elif "suggest-neo4j" in served:
+        label += " (Neo4j)"
+    elif "network-cache" in served:  # a network kept in memory by revision, or read for this request
+        label += " (cache)"
+    elif "network-neo4j" in served:
         label += " (Neo4j)"
     tally.by_class.setdefault(label, []).append(took)
     if response.status_code >= 500:

@@ -84,15 +84,28 @@ def _neighbouring(d: Day, focus: set[str]) -> set[str]:
     return near
 
 
-def pool(d: Day, actor: str, exclude_all: bool = True) -> tuple[list[Candidate], scoring.Context]:
-    """Candidates and scoring context for ``actor`` as of ``d.day``, as resolvers.suggestions.pool builds them."""
+def pool(
+    d: Day, actor: str, exclude_all: bool = True, with_structure: bool = True
+) -> tuple[list[Candidate], scoring.Context]:
+    """Candidates and scoring context for ``actor`` as of ``d.day``, as resolvers.suggestions.pool builds them
+    (``with_structure``: their structural signals too, as the service computes them for the learned model)."""
     subject: Subject | None = d.snapshot.subject(actor, d.as_of, d.day)
     assert subject is not None
     focus = set(subject.quarters)
     near = _neighbouring(d, focus)
     fields = sorted(subject.action_fields)
-    found = d.snapshot.pool(
-        actor, sorted(focus), sorted(focus | near), fields, False, None, d.day, d.as_of, subject.location, exclude_all
+    found, structure = d.snapshot.pool_and_structure(
+        actor,
+        sorted(focus),
+        sorted(focus | near),
+        fields,
+        False,
+        None,
+        d.day,
+        d.as_of,
+        subject.location,
+        exclude_all,
+        with_structure,
     )
     ctx = scoring.Context(
         subject=subject,
@@ -102,5 +115,6 @@ def pool(d: Day, actor: str, exclude_all: bool = True) -> tuple[list[Candidate],
         field_names={},
         quarter_names=d.names,
         day=d.day,
+        structure=structure,
     )
     return found, ctx

@@ -101,8 +101,8 @@ def matrix(task: Task, day: dt.date, actors: list[str], exclude_all: bool) -> Da
     d = replica.Day(task.network, day, day if task.as_of else None)
     out: Data = {}
     for a in actors:
-        cands, ctx = replica.pool(d, a, exclude_all)
-        around = d.neighbourhood(a)
+        cands, ctx = replica.pool(d, a, exclude_all, with_structure=False)  # computed below, as in the runs
+        around = d.snapshot.neighbourhood(a, d.day, exclude_all).around  # as the service reads it
         extra = structure.features(around, a, [c.id for c in cands], {c.id: c.degree for c in cands})
         rows = [[*scoring.vector(scoring.signals(c, ctx, learned=True)[0]), *extra[c.id]] for c in cands]
         out[a] = ([c.id for c in cands], np.array(rows) if rows else np.zeros((0, len(COLUMNS))))
@@ -181,12 +181,37 @@ def describe(cols: list[int], coef: np.ndarray) -> str:
     return ", ".join(f"{COLUMNS[c]} {w:.2f}" for c, w in zip(cols, coef, strict=True) if w > 0.005)
 
 
+def ship() -> None:
+    """The service's DEFAULT_MODEL: *signals + structure* fitted on growth A's 2020 (as the "shipped"
+    rows above), its intercept fitted afterwards as analysis.suggestions.fit_pairwise does."""
+    task = task_of("A", 400)
+    start = dt.date(2020, 1, 1)
+    data, labels, positives = history(task, dt.date(2021, 1, 1), "A")
+    cols = [COLUMNS.index(c) for c in SETS["signals + structure"]]
+    coef = fit(data, labels, cols)
+    rows = [x[:, cols] for _, (_, x) in sorted(data.items())]
+    ys = [[int(c in labels.get(a, set())) for c in ids] for a, (ids, _) in sorted(data.items())]
+    groups = [[g] * len(ids) for g, (_, (ids, _)) in enumerate(sorted(data.items()))]
+    linear = np.concatenate(rows) @ coef
+    b = scoring.fit_intercept(linear, [y for part in ys for y in part], [g for part in groups for g in part])
+    named = {COLUMNS[c]: round(float(w), 4) for c, w in zip(cols, coef, strict=True)}
+    print(f"window {start} to 2021-01-01: {len(data)} actors, {positives} positives in their pools")
+    print(f"coefficients={named!r}")
+    print(f"intercept={b:.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", choices=["planted", "A", "B", "C"], required=True)
+    parser.add_argument("--task", choices=["planted", "A", "B", "C"])
+    parser.add_argument("--ship", action="store_true", help="print the service's DEFAULT_MODEL fit and stop")
     parser.add_argument("--test-actors", type=int, default=100_000, help="default: every actor with a new partner")
     parser.add_argument("--curve", action="store_true")
     args = parser.parse_args()
+    if args.ship:
+        ship()
+        return
+    if args.task is None:
+        parser.error("--task is required (or --ship)")
     started = time.time()
     task = task_of(args.task, args.test_actors)
     day = task.as_of or dt.date.today()
@@ -200,7 +225,7 @@ def main() -> None:
     print(f"shipped fallback: growth A's 2020, {len(fallback)} actors, {fallback_pos} positives")
 
     methods: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
-    default = np.array(scoring.DEFAULT_MODEL.coefficients)
+    default = np.array(scoring.ELEVEN_SIGNALS_MODEL.coefficients)
     methods["shipped model (11 signals, A's 2020)"] = lambda x: x[:, :N] @ default
     for name, wanted in SETS.items():
         cols = [COLUMNS.index(c) for c in wanted]

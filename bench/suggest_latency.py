@@ -113,20 +113,29 @@ def in_process(rounds: int) -> None:
     built = time.perf_counter() - started
     day.snapshot.day(day.day)
     print(f"snapshot of {len(network.actors)} actors and {len(network.cooperations)} cooperations: {built:.1f} s")
-    print("| actors | pool ms (median / p95) | ranking ms (median / p95) | CPU ms, both (median / p95) | load 1 min |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        "| actors | model | pool ms (median / p95) | ranking ms (median / p95) | CPU ms, both (median / p95) "
+        "| load 1 min |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
+    # the former default (eleven signals, no structural signal computed) against the current one, taken in
+    # turns per actor so that both see the same load
+    models = {"eleven signals (before)": scoring.ELEVEN_SIGNALS_MODEL, "signals + structure": scoring.DEFAULT_MODEL}
     for name, actors in groups(degrees).items():
-        pool_ms, rank_ms, cpu_ms = [], [], []
+        samples: dict[str, tuple[list[float], list[float], list[float]]] = {m: ([], [], []) for m in models}
         for _ in range(rounds):
             for a in actors:
-                wall, cpu = time.perf_counter(), time.thread_time()
-                candidates, context = replica.pool(day, a)
-                ranked = time.perf_counter()
-                scoring.rank(candidates, context, scoring.DEFAULT_MODEL, 10)
-                pool_ms.append((ranked - wall) * 1000)
-                rank_ms.append((time.perf_counter() - ranked) * 1000)
-                cpu_ms.append((time.thread_time() - cpu) * 1000)
-        print(f"| {name} | {_mp(pool_ms)} | {_mp(rank_ms)} | {_mp(cpu_ms)} | {os.getloadavg()[0]:.1f} |")
+                for label, model in models.items():
+                    pool_ms, rank_ms, cpu_ms = samples[label]
+                    wall, cpu = time.perf_counter(), time.thread_time()
+                    candidates, context = replica.pool(day, a, with_structure=model.structural)
+                    ranked = time.perf_counter()
+                    scoring.rank(candidates, context, model, 10)
+                    pool_ms.append((ranked - wall) * 1000)
+                    rank_ms.append((time.perf_counter() - ranked) * 1000)
+                    cpu_ms.append((time.thread_time() - cpu) * 1000)
+        for label, (pool_ms, rank_ms, cpu_ms) in samples.items():
+            print(f"| {name} | {label} | {_mp(pool_ms)} | {_mp(rank_ms)} | {_mp(cpu_ms)} | {os.getloadavg()[0]:.1f} |")
 
 
 def _mp(samples: list[float]) -> str:

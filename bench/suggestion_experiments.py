@@ -79,8 +79,7 @@ def fit_pointwise(data: dict[str, Any], labels: dict[str, set[str]], cols: list[
             rows.append(x[i, cols])
             ys.append(int(c in labels.get(actor, ())))
             gs.append(g)
-    model = scoring.fit(rows, ys, gs, "experiment")
-    return np.array(model.coefficients)
+    return scoring.pointwise_coefficients(rows, ys, gs)[:-1]
 
 
 def fit_pairwise(
@@ -229,7 +228,7 @@ def main() -> None:
     ppr_col = COLUMNS.index("PPR")
     ra_col = COLUMNS.index("RA")
     methods: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
-    default = np.array(scoring.DEFAULT_MODEL.coefficients)
+    default = np.array(scoring.ELEVEN_SIGNALS_MODEL.coefficients)  # this round's shipped model (eleven signals)
     methods["shipped default model"] = lambda x: x[:, :n] @ default
     methods["PageRank inside the pool"] = lambda x: x[:, ppr_col]
     variants = {

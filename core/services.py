@@ -25,9 +25,13 @@ from graph.idempotency import Sweeper
 
 
 class LruCache:
+    """Least recently used entries out first, once their weights add up to more than ``size``
+    (each entry weighs 1 unless :meth:`put` is told otherwise)."""
+
     def __init__(self, size: int = 32) -> None:
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._size = size
+        self._weight = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any | None:
@@ -35,18 +39,23 @@ class LruCache:
             if key not in self._items:
                 return None
             self._items.move_to_end(key)
-            return self._items[key]
+            return self._items[key][0]
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: Any, weight: int = 1) -> None:
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._weight -= old[1]
+            self._items[key] = (value, weight)
+            self._weight += weight
+            while self._weight > self._size and len(self._items) > 1:
+                _, (_, gone) = self._items.popitem(last=False)
+                self._weight -= gone
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._weight = 0
 
 
 class WorkerPool:
@@ -106,12 +115,19 @@ class JobStore:
             del self._jobs[k]
 
 
+# Rows (nodes plus ties) of the networks kept in memory: six of the Berlin-scale 10,000 actors
+# and 50,000 cooperations.
+NETWORK_ROWS = 6 * 60_000
+
+
 @dataclass
 class Services:
     analysis: LruCache = field(default_factory=LruCache)
-    # Networks as read, by selection and data revision (resolvers/networks.read). Few entries:
-    # a Berlin-scale network is tens of MB in memory.
-    networks: LruCache = field(default_factory=lambda: LruCache(6))
+    # Networks as read, by selection and data revision (resolvers/networks.read), weighed by
+    # their rows (nodes and ties): room for about six Berlin-scale networks (tens of MB each in
+    # memory), or for every quarter's network many times over (a few thousand rows each; the
+    # load test's rotation over 32 quarters missed nearly always when six entries were the limit).
+    networks: LruCache = field(default_factory=lambda: LruCache(NETWORK_ROWS))
     # Research metrics per selection: the last complete result, recomputed in the background
     # after writes (core/latest.py); the delay debounces a burst of writes into one run.
     metrics: Latest = field(default_factory=Latest)

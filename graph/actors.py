@@ -341,7 +341,7 @@ def page_query(
     """
     compiler = Compiler()
     match = compiler.actor_match(criteria, "a")
-    where = compiler.actor(criteria, "a")
+    where = compiler.actor_matched(criteria, "a")
     keys = ", ".join(f.expression.format(v="a") for f in page.sort)
     by_key = [f"k[{i}]" for i in range(len(page.sort))]
     project = f"RETURN collect({{a: {projection('a', columns)}, k: k}}) AS rows"

@@ -7,6 +7,7 @@ client sends is ever written into the query.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, LiteralString, cast
 
 from graph.criteria import ActorCriteria, CooperationCriteria, DateRange
@@ -50,6 +51,14 @@ class Compiler:
             parts.append(f"{a}.archived = false")
         return _and(parts)
 
+    def actor_matched(self, c: ActorCriteria, a: str) -> LiteralString:
+        """:meth:`actor` for the candidates :meth:`actor_match` found: an actor reached from the
+        quarters is in one of them, so their condition is not checked again (an EXISTS per actor),
+        unless it is bound to a day (``active_on``), which the match does not check."""
+        if c.quarters is not None and c.active_on is None:
+            c = replace(c, quarters=None)
+        return self.actor(c, a)
+
     def actor_match(self, c: ActorCriteria, a: str) -> LiteralString:
         """The MATCH that finds candidate actors; a WHERE with :meth:`actor` must follow.
 
@@ -65,18 +74,27 @@ class Compiler:
             f"WITH DISTINCT {a}",
         )
 
+    def cooperation_matched(self, c: CooperationCriteria, rel: str, x: str, y: str) -> LiteralString:
+        """:meth:`cooperation` for the candidates :meth:`cooperation_match` found: one of their
+        actors is in one of the quarters already, so that condition is not checked again (two
+        EXISTS per cooperation, most of a quarter's page), unless both actors must be in them."""
+        if c.quarters is not None and not c.both_in_quarters:
+            c = replace(c, quarters=None)
+        return self.cooperation(c, rel, x, y)
+
     def cooperation_match(self, c: CooperationCriteria, rel: str, x: str, y: str) -> LiteralString:
         """The MATCH that finds candidate cooperations; a WHERE with :meth:`cooperation` must follow.
 
         With quarters at the top level, candidates come from the quarters' actors instead of a
-        scan of every cooperation; each is then bound once, in its stored direction.
+        scan of every cooperation; each is then bound once, in its stored direction (that second
+        MATCH checks both ends' labels, so the first need not check the far end's).
         """
         if c.quarters is None:
             return cast(LiteralString, f"MATCH ({x}:Actor)-[{rel}:COOPERATES_WITH]->({y}:Actor)")
         q, m = self.var("q"), self.var("a")
         return cast(
             LiteralString,
-            f"MATCH ({q}:Quarter)<-[:ACTIVE_IN]-({m}:Actor)-[{rel}:COOPERATES_WITH]-(:Actor) "
+            f"MATCH ({q}:Quarter)<-[:ACTIVE_IN]-({m}:Actor)-[{rel}:COOPERATES_WITH]-() "
             f"WHERE {q}.slug IN {self.param(list(c.quarters))} WITH DISTINCT {rel} "
             f"MATCH ({x}:Actor)-[{rel}]->({y}:Actor)",
         )

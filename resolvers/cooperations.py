@@ -27,12 +27,14 @@ async def search(
     first: int | None,
     after: str | None,
     extra: CooperationCriteria | None = None,
+    total: bool = True,
 ) -> Slice[CooperationRecord]:
+    """A page of cooperations; the total is counted only if ``total`` (else it is -1)."""
     criteria = await cooperation_criteria(ctx, filter_)
     if extra is not None:
         criteria = CooperationCriteria(all_of=(criteria, extra), include_archived=criteria.include_archived)
     p = page(cooperation_sort(order), first, after)
-    result = await cooperations.page(ctx.db, criteria, p)
+    result = await cooperations.page(ctx.db, criteria, p, total)
     return slice_of(p, result.rows, [c.id for c, _ in result.rows], result.total, result.has_more)
 
 

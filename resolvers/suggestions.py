@@ -89,9 +89,8 @@ async def suggest(
     first: int,
     weights: scoring.Weights | None,
     as_of: dt.date | None = None,
-    model: scoring.Model = scoring.DEFAULT_MODEL,
 ) -> SuggestionResult:
-    """Ranked partners for an actor: by ``weights`` if given, else by the learned ``model``. Ties count
+    """Ranked partners for an actor: by ``weights`` if given, else by the learned model (``current_model``). Ties count
     as of ``as_of`` (else today): shared partners and partners of partners through ties of that day only;
     recency up to that day. Any cooperation ever recorded with the actor rules a candidate out, whatever
     the day."""
@@ -107,12 +106,14 @@ async def suggest(
     if weights is not None and (any(getattr(weights, name) < 0 for name in vars(weights)) or weights.total() <= 0):
         raise bad_input(texts.BAD_WEIGHTS())
     day = as_of or dt.date.today()
+    model = current_model(ctx)
     snapshot = await current_snapshot(ctx) if as_of is None else None
     if snapshot is not None and record.id not in snapshot.index:
         snapshot = None  # cannot happen at the same revision; the database answers all the same
     with phase("suggest-snapshot" if snapshot is not None else "suggest-neo4j"):
+        structural = weights is None and model.structural  # custom weights use no structural signal
         candidates, scoring_context = await pool(
-            ctx, record.id, action_field, quarter, types, day, as_of, True, snapshot
+            ctx, record.id, action_field, quarter, types, day, as_of, True, snapshot, structural
         )
         ranked = await asyncio.to_thread(scoring.rank, candidates, scoring_context, weights or model, first)
     wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
@@ -129,6 +130,13 @@ async def suggest(
         None if weights else model,
         "neo4j" if snapshot is None else "snapshot",
     )
+
+
+def current_model(ctx: Context) -> scoring.Model:
+    """The model that ranks suggestions when no custom weights are given — the one place it is chosen.
+    Today the shipped ``scoring.DEFAULT_MODEL`` (signals + structure fitted on growth A's 2020); where the
+    deployment's own history is rich enough, its fitted model (issue 17, rule (a)) is to be returned here."""
+    return scoring.DEFAULT_MODEL
 
 
 SNAPSHOT = ("suggestions", "snapshot")
@@ -176,9 +184,11 @@ async def pool(
     as_of: dt.date | None,
     exclude_all: bool,
     snapshot: in_memory.Snapshot | None = None,
+    with_structure: bool = True,
 ) -> tuple[list[suggestions.Candidate], scoring.Context]:
     """The candidates for ``actor`` and what the scoring knows about it, as of ``day``: from ``snapshot``
-    if given (it must hold the current revision), else read through Neo4j."""
+    if given (it must hold the current revision), else read through Neo4j. ``with_structure``: the
+    candidates' structural signals too (scoring.Context.structure), from the same neighbourhood."""
     if snapshot is not None:
         subject = snapshot.subject(actor, as_of, day)
     else:
@@ -191,8 +201,8 @@ async def pool(
     all_quarters = snapshot.quarters if snapshot is not None else await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
     if snapshot is not None:
-        candidates = await asyncio.to_thread(
-            snapshot.pool,
+        candidates, structure = await asyncio.to_thread(
+            snapshot.pool_and_structure,
             actor,
             sorted(focus),
             sorted(focus | near),
@@ -203,6 +213,7 @@ async def pool(
             as_of,
             subject.location,
             exclude_all,
+            with_structure,
         )
     else:
         around = await suggestions.neighbourhood(ctx.db, actor, day, exclude_all)
@@ -222,6 +233,7 @@ async def pool(
             walk=walk,
             shared=shared,
         )
+        structure = await asyncio.to_thread(in_memory.structural, around, actor, candidates) if with_structure else {}
     known_fields = await ctx.loaders.action_fields()
     successors = {f.key: f.successors for f in known_fields}
     # ... but compared on today's generation, the same way on both sides (a true Jaccard index).
@@ -235,6 +247,7 @@ async def pool(
         quarter_names={q.slug: q.name for q in all_quarters},
         day=day,
         successors=successors,
+        structure=structure,
     )
     return candidates, scoring_context
 

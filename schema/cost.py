@@ -52,7 +52,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
 from analysis.change import BROKERS
-from analysis.suggestions import SIGNALS
+from analysis.suggestions import ALL_SIGNALS, SAME_FACT
 from core.access import ROLE_NAMES, Role
 from core.messages import Message, localized
 from graph.paths import MAX_LENGTH as MAX_PATH_LENGTH
@@ -177,7 +177,7 @@ SIZES: dict[str, Size] = {
     "ProjectConnection.nodes": ON_PAGE,
     "ActorMetrics.nodes": ON_PAGE,
     "PartnerSuggestions.suggestions": ON_PAGE,
-    "SuggestionModel.coefficients": fixed(len(SIGNALS)),  # one per signal of the learned model
+    "SuggestionModel.coefficients": fixed(len(ALL_SIGNALS)),  # at most one per signal a model can carry
     # actors, cooperations, quarters
     "Actor.actionFields": fixed(ACTION_FIELDS),
     "Actor.quarters": fixed(SMALL),
@@ -220,6 +220,7 @@ SIZES: dict[str, Size] = {
     "PathHop.cooperations": fixed(SMALL),  # the cooperations between two neighbours on the path
     "CooperationPath.cooperations": fixed(MAX_PATH_LENGTH * SMALL),
     "PartnerSuggestion.reasons": fixed(SMALL),
+    "SuggestionReason.signals": fixed(max(len(g) for g in SAME_FACT)),  # the signals of one fact
     "PartnerSuggestion.sharedPartners": fixed(SHARED_PARTNERS),
     "MissingLink.actors": fixed(2),
     # handover

@@ -228,11 +228,13 @@ class Network:
 
     @strawberry.field(description="Number of actors.")
     def node_count(self) -> int:
-        return len(self.view.data.nodes)
+        counts = self.view.counts
+        return counts[0] if counts is not None else len(self.view.data.nodes)
 
     @strawberry.field(description="Number of cooperations (two actors may have several).")
     def edge_count(self) -> int:
-        return len(self.view.data.edges)
+        counts = self.view.counts
+        return counts[1] if counts is not None else len(self.view.data.edges)
 
     @strawberry.field(description="The actors.")
     def nodes(self) -> list[NetworkNode]:
@@ -278,6 +280,19 @@ def needs_only_names(info: strawberry.Info[Context, None]) -> bool:
                     if not isinstance(node_field, SelectedField) or node_field.name not in _LIGHT_NODE:
                         return False
     return True
+
+
+# Fields of a Network that a count of its actors and ties answers (resolvers.networks.counted).
+_COUNTS: frozenset[str] = frozenset({"nodeCount", "edgeCount", "revision", "asOf", "tieSource", "__typename"})
+
+
+def needs_only_counts(info: strawberry.Info[Context, None]) -> bool:
+    """Whether the selection on a Network asks only for :data:`_COUNTS` (no fragment spreads)."""
+    return all(
+        isinstance(selected, SelectedField) and selected.name in _COUNTS
+        for network in info.selected_fields
+        for selected in network.selections
+    )
 
 
 def network_of(view: NetworkView) -> Network:

@@ -9,6 +9,7 @@ import strawberry
 
 from core import access as rules
 from core.context import Context
+from graph.networks import Selection
 from resolvers import (
     action_fields,
     actors,
@@ -25,6 +26,7 @@ from resolvers import (
     tokens,
 )
 from resolvers.errors import bad_input
+from resolvers.networks import Network as NetworkView
 from schema.changes import AfterArg, ChangeFeed, EntitiesArg, QuarterArg, feed_query
 from schema.connections import After, First
 from schema.enums import ActionFieldEra, ActorType, SortDirection, TieSource, value, values
@@ -47,6 +49,7 @@ from schema.network import (
     NetworkFilterArg,
     TieSourceArg,
     Timeline,
+    needs_only_counts,
     needs_only_names,
     network_of,
     query_of,
@@ -54,7 +57,7 @@ from schema.network import (
 )
 from schema.people import ApiToken, Change, Viewer
 from schema.permissions import guarded
-from schema.selection import connection_needs, detail_reads
+from schema.selection import connection_needs, detail_reads, total_needed
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
     ActionField,
@@ -72,6 +75,14 @@ from schema.types import (
 
 Info = strawberry.Info[Context, None]
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
+
+
+async def _network(info: Info, sel: Selection) -> NetworkView:
+    """A quarter's or a filtered network, read as far as the selection needs it: its counts alone,
+    its nodes' names and types only, or everything."""
+    if needs_only_counts(info):
+        return await networks.counted(info.context, sel)
+    return await networks.read(info.context, sel, light=needs_only_names(info))
 
 
 @strawberry.type(description="A sponsor of projects in several quarters.")
@@ -176,8 +187,9 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> CooperationConnection:
+        query = filter.query() if filter else None
         return CooperationConnection.of(
-            await cooperations.search(info.context, filter.query() if filter else None, keys(order_by), first, after),
+            await cooperations.search(info.context, query, keys(order_by), first, after, total=total_needed(info)),
             Cooperation.of,
         )
 
@@ -329,7 +341,7 @@ class Query:
         sel = await networks.selection(
             info.context, q, as_of, boundary=include_outside_partners, quarter=slug, ties=ties_of(tie_source)
         )
-        return network_of(await networks.read(info.context, sel))
+        return network_of(await _network(info, sel))
 
     @strawberry.field(description="The whole network, or the part a filter selects.")
     async def network(
@@ -340,7 +352,7 @@ class Query:
         tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> Network:
         sel = await networks.selection(info.context, query_of(filter), as_of, ties=ties_of(tie_source))
-        return network_of(await networks.read(info.context, sel))
+        return network_of(await _network(info, sel))
 
     @strawberry.field(
         description="The shortest chains of cooperations between two actors: each sequence of actors once, "

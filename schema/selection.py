@@ -92,6 +92,11 @@ def connection_needs(info: Any) -> tuple[frozenset[str], bool]:
     return frozenset(columns), total
 
 
+def total_needed(info: Any) -> bool:
+    """For a connection field of any node type: whether ``totalCount`` is asked."""
+    return any(f.name == "totalCount" for connection in info.selected_fields for f in fields(connection.selections))
+
+
 def partner_needs(info: Any) -> tuple[frozenset[str], bool]:
     """For a page of partners: the columns of its nodes and whether the cooperations to each
     partner (``cooperations`` or ``cooperation`` on an edge) are asked."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 
 import strawberry
 
-from analysis.suggestions import SIGNALS, Weights
+from analysis.suggestions import Model, Weights
 from resolvers.suggestions import Gap, SuggestionResult
 from schema.types import Actor, actor_of
 
@@ -42,6 +43,53 @@ class ReasonKind(Enum):
     )
     ACTIVE = strawberry.enum_value(
         "ACTIVE", description="Started cooperations in the three years up to the day (learned model only)."
+    )
+    PPR_085 = strawberry.enum_value(
+        "PPR_085",
+        description="Close in the network along long walks: personalized PageRank from the actor with continuation "
+        "0.85, on a log scale (structural signal, learned model only; the same walk as NETWORK_PROXIMITY).",
+    )
+    PPR_050 = strawberry.enum_value(
+        "PPR_050",
+        description="Close in the network along short walks: personalized PageRank with continuation 0.5, on a log "
+        "scale (structural signal, learned model only).",
+    )
+    PPR_RANK = strawberry.enum_value(
+        "PPR_RANK",
+        description="The candidate's place among the candidates by closeness in the network (PageRank at 0.85): "
+        "1/place, so the closest gets 1 (structural signal, learned model only).",
+    )
+    RESOURCE_ALLOCATION = strawberry.enum_value(
+        "RESOURCE_ALLOCATION",
+        description="Shared partners that themselves have few partners: 1 − e^(−Σ 1/degree) over the shared partners "
+        "(structural signal, learned model only; shown together with SHARED_PARTNERS and TWO_STEPS as one reason).",
+    )
+    PATHS_3 = strawberry.enum_value(
+        "PATHS_3",
+        description="Connected in three steps (actor → partner → someone → candidate) along several paths, each "
+        "weighted by 1/partners of its middle steps (structural signal, learned model only).",
+    )
+    TWO_STEPS = strawberry.enum_value(
+        "TWO_STEPS", description="A partner of the actor's partners: 1 (structural signal, learned model only)."
+    )
+    THREE_STEPS = strawberry.enum_value(
+        "THREE_STEPS",
+        description="Three steps away and not closer: 1 (structural signal, learned model only).",
+    )
+    POPULARITY = strawberry.enum_value(
+        "POPULARITY",
+        description="Has many partners: ln(1 + partners)/ln(65), at most 1 — well-connected actors gain partners "
+        "more easily (structural signal, learned model only; the same number as WELL_CONNECTED).",
+    )
+
+
+@strawberry.enum(description="Where the learned model that ranks comes from.")
+class ModelKind(Enum):
+    SHIPPED = strawberry.enum_value(
+        "shipped", description="Shipped with kiezgraph: fitted on another network's history (see `trainedOn`)."
+    )
+    DEPLOYMENT = strawberry.enum_value(
+        "deployment", description="Fitted on this deployment's own network: how its ties formed in the window."
     )
 
 
@@ -104,6 +152,17 @@ class SuggestionReason:
         description="The reason in German words, e.g. '2 gemeinsame Partner: …' (the same catalogue as `text`)."
     )
     contribution: float = strawberry.field(description="The part of the score this reason brought (they add up).")
+    signals: list[ReasonSignal] = strawberry.field(
+        description="The model's signals that carried this reason, each with its part of the score (they add up to "
+        "`contribution`). Signals that say the same fact (e.g. shared partners, shared partners with few partners, "
+        "partner of partners) make one reason, in the words of the most telling of them, which is `kind`."
+    )
+
+
+@strawberry.type(description="A signal's part in a reason.")
+class ReasonSignal:
+    kind: ReasonKind = strawberry.field(description="The signal.")
+    contribution: float = strawberry.field(description="The part of the score it brought.")
 
 
 @strawberry.type(description="How much a signal counts in the learned model.")
@@ -121,7 +180,41 @@ class SignalCoefficient:
 class SuggestionModel:
     trained_on: str = strawberry.field(description="The history it was fitted on, in words.")
     intercept: float = strawberry.field(description="The intercept of the logistic regression.")
-    coefficients: list[SignalCoefficient] = strawberry.field(description="One per signal.")
+    coefficients: list[SignalCoefficient] = strawberry.field(
+        description="One per signal the model carries (a model may carry any of the signals of `ReasonKind`)."
+    )
+    kind: ModelKind = strawberry.field(
+        description="Shipped with kiezgraph, or fitted on this deployment's own history."
+    )
+    window_start: dt.date | None = strawberry.field(
+        description="The training window's first day: candidates as they stood then (null if not recorded)."
+    )
+    window_end: dt.date | None = strawberry.field(
+        description="The training window's last day: who had become a partner by then (null if not recorded)."
+    )
+    actors: int | None = strawberry.field(
+        description="How many actors' candidates it was fitted on (null if not recorded)."
+    )
+    positives: int | None = strawberry.field(
+        description="How many of those candidates became partners in the window: the positive examples (null if "
+        "not recorded)."
+    )
+
+    @classmethod
+    def of(cls, m: Model) -> SuggestionModel:
+        return cls(
+            trained_on=m.trained_on,
+            intercept=m.intercept,
+            coefficients=[
+                SignalCoefficient(kind=ReasonKind(k), coefficient=c)
+                for k, c in zip(m.signals, m.coefficients, strict=True)
+            ],
+            kind=ModelKind(m.kind),
+            window_start=m.start,
+            window_end=m.end,
+            actors=m.actors,
+            positives=m.positives,
+        )
 
 
 @strawberry.type(description="An actor worth contacting, with the score and the reasons.")
@@ -156,16 +249,7 @@ class PartnerSuggestions:
     @classmethod
     def of(cls, r: SuggestionResult, language: str = "en") -> PartnerSuggestions:
         w = r.weights
-        model = None
-        if r.model is not None:
-            model = SuggestionModel(
-                trained_on=r.model.trained_on,
-                intercept=r.model.intercept,
-                coefficients=[
-                    SignalCoefficient(kind=ReasonKind(k), coefficient=c)
-                    for k, c in zip(SIGNALS, r.model.coefficients, strict=True)
-                ],
-            )
+        model = None if r.model is None else SuggestionModel.of(r.model)
         return cls(
             model=model,
             actor=actor_of(r.subject),
@@ -187,6 +271,7 @@ class PartnerSuggestions:
                             text=x.text_de if language == "de" else x.text,
                             text_de=x.text_de,
                             contribution=x.contribution,
+                            signals=[ReasonSignal(kind=ReasonKind(k), contribution=c) for k, c in x.signals],
                         )
                         for x in s.suggestion.reasons
                     ],

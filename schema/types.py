@@ -53,7 +53,7 @@ from schema.inputs import (
     keys,
 )
 from schema.permissions import described
-from schema.selection import connection_needs, partner_needs
+from schema.selection import connection_needs, partner_needs, total_needed
 
 Info = strawberry.Info[Context, None]
 
@@ -293,6 +293,7 @@ class Quarter(Node):
             first,
             after,
             extra=quarters.cooperations_in_quarter(self.record),
+            total=total_needed(info),
         )
         return CooperationConnection.of(page, Cooperation.of)
 

@@ -186,6 +186,14 @@ _STARTS = {  # how each kind of reason reads in German (analysis/reasons.py)
     "RECENT_ACTIVITY": ("letzte Kooperation begann ",),
     "WELL_CONNECTED": ("gut vernetzt: ",),
     "ACTIVE": (" in den letzten drei Jahren",),
+    "PPR_085": ("im Netzwerk nah: auf vielen Wegen",),
+    "PPR_050": ("im Netzwerk sehr nah: ",),
+    "PPR_RANK": ("liegt im Netzwerk nah bei euch (Platz ",),
+    "RESOURCE_ALLOCATION": ("ihr habt ",),
+    "TWO_STEPS": ("Partner eurer Partner (",),
+    "PATHS_3": ("über drei Ecken verbunden",),
+    "THREE_STEPS": ("über drei Ecken verbunden",),
+    "POPULARITY": (" Partner (wer gut vernetzt ist",),
 }
 
 

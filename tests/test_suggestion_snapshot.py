@@ -18,6 +18,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from analysis import candidates as in_memory
+from analysis.structure import STRUCTURE
 from bench.generate import generate
 from core.access import Principal, Role
 from core.context import Context
@@ -105,12 +106,19 @@ def shown(result: resolver.SuggestionResult) -> list[tuple[Any, ...]]:
         (
             s.actor.id,
             pytest.approx(s.suggestion.score, rel=1e-9),
-            [(r.kind, r.text, r.text_de, pytest.approx(r.contribution, rel=1e-9)) for r in s.suggestion.reasons],
+            [
+                (r.kind, r.text, r.text_de, pytest.approx(r.contribution, rel=1e-9), _parts(r.signals))
+                for r in s.suggestion.reasons
+            ],
             [p.id for p in s.shared_partners],
             pytest.approx(s.suggestion.distance_m, rel=1e-9) if s.suggestion.distance_m is not None else None,
         )
         for s in result.suggestions
     ]
+
+
+def _parts(signals: tuple[tuple[str, float], ...]) -> list[tuple[str, Any]]:
+    return [(kind, pytest.approx(share, rel=1e-9)) for kind, share in signals]
 
 
 ASKS: list[dict[str, Any]] = [
@@ -136,6 +144,17 @@ def test_the_snapshot_builds_the_same_pools_and_suggestions_as_neo4j(
             a, from_db = await resolver.pool(ctx, actor, None, None, None, today, None, True)
             b, from_memory = await resolver.pool(ctx, actor, None, None, None, today, None, True, snapshot)
             assert differences(candidate_rows(a), candidate_rows(b)) == {}, name
+            # the structural signals, from each path's own neighbourhood, feature by feature
+            assert from_db.structure.keys() == from_memory.structure.keys() == {c.id for c in a}, name
+            structural = {
+                (c, kind): (x, y)
+                for c in from_db.structure
+                for kind, x, y in zip(STRUCTURE, from_db.structure[c], from_memory.structure[c], strict=True)
+                if not same(x, y)
+            }
+            assert structural == {}, name
+            if name in ("hub", "median"):  # the walk reaches candidates: one of them is the closest
+                assert any(v[STRUCTURE.index("PPR_RANK")] == 1.0 for v in from_db.structure.values()), name
             assert from_memory.subject.quarters == from_db.subject.quarters, name
             assert from_memory.subject.location == pytest.approx(from_db.subject.location), name
             assert sorted(from_memory.subject.tie_fields) == sorted(from_db.subject.tie_fields), name

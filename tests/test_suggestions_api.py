@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import neo4j
 import pytest
@@ -122,8 +123,99 @@ def test_partners_three_steps_away_are_found_through_the_network(kiez: dict, gql
     found = {s["actor"]["name"]: s for s in suggested(gql, kiez)}
     reached = found["Stadtteilbibliothek Gropiusstadt"]
     assert reached["sharedPartners"] == []
-    [walk] = [r for r in reached["reasons"] if r["kind"] == "NETWORK_PROXIMITY"]
-    assert "Partner der Partner" in walk["textDe"] and walk["contribution"] > 0
+    # the shipped model carries the walk as the library's place among the closest actors (PPR_RANK)
+    [walk] = [r for r in reached["reasons"] if r["kind"] == "PPR_RANK"]
+    assert re.fullmatch(r"liegt im Netzwerk nah bei euch \(Platz \d+ der nächsten Akteure\)", walk["textDe"])
+    assert re.fullmatch(r"close to you in the network \(number \d+ among the closest actors\)", walk["text"])
+    assert walk["contribution"] > 0
+
+
+STRUCTURAL = """query($id: ID!, $first: Int!, $w: SuggestionWeightsInput%s) {
+  suggestPartners(actorId: $id, first: $first, weights: $w%s) {
+  suggestions { actor { name } score reasons { kind text textDe contribution signals { kind contribution } } }
+  model { trainedOn intercept kind windowStart windowEnd actors positives coefficients { kind coefficient } } } }"""
+
+
+def ask_in(gql: GraphQLClient, language: str, variables: dict, as_of: bool = False) -> dict:
+    query = STRUCTURAL % ((", $day: Date", ", asOf: $day") if as_of else ("", ""))
+    response = gql.http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Accept-Language": language} | ({} if gql.token is None else {"Authorization": f"Bearer {gql.token}"}),
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return dict(body["data"]["suggestPartners"])
+
+
+def test_structural_reasons_in_german_and_english_carry_their_share_of_the_score(
+    kiez: dict, gql: GraphQLClient
+) -> None:
+    """The Lesepaten share the school (degree 2) with the Kita: shared partners, shared partners with few
+    partners (resource allocation) and "partner of your partners" make one reason, its signals listed."""
+    asked = {"id": kiez["kita"], "first": 10}
+    german, english = ask_in(gql, "de", asked), ask_in(gql, "en", asked)
+    top_de, top_en = german["suggestions"][0], english["suggestions"][0]
+    assert top_de["actor"]["name"] == top_en["actor"]["name"] == "Lesepaten Rollberg e.V."
+    assert top_de["score"] == pytest.approx(top_en["score"], rel=1e-9)
+    by_kind = {r["kind"]: r for r in top_de["reasons"]}
+    partners = by_kind["SHARED_PARTNERS"]
+    assert partners["text"] == partners["textDe"] == "1 gemeinsamer Partner: Schule am Rollberg"
+    assert {x["kind"] for x in partners["signals"]} == {"SHARED_PARTNERS", "RESOURCE_ALLOCATION", "TWO_STEPS"}
+    assert {r["kind"] for r in top_de["reasons"]}.isdisjoint({"RESOURCE_ALLOCATION", "TWO_STEPS", "POPULARITY"})
+    assert [r["text"] for r in top_en["reasons"]] != [r["text"] for r in top_de["reasons"]]
+    assert [r["textDe"] for r in top_en["reasons"]] == [r["text"] for r in top_de["reasons"]]
+    # the parts: each signal's coefficient·value in proportion, adding up to the reason and to the score
+    coefficients = {c["kind"]: c["coefficient"] for c in german["model"]["coefficients"]}
+    values = {
+        "SHARED_PARTNERS": 1 - math.exp(-(1 / math.log(2)) / 2),
+        "RESOURCE_ALLOCATION": 1 - math.exp(-1 / 2),
+        "TWO_STEPS": 1.0,
+    }
+    parts = {x["kind"]: x["contribution"] for x in partners["signals"]}
+    for kind, value in values.items():
+        ratio = parts[kind] / parts["TWO_STEPS"]
+        assert ratio == pytest.approx(coefficients[kind] * value / coefficients["TWO_STEPS"], rel=1e-9)
+    for reason in top_de["reasons"]:
+        assert sum(x["contribution"] for x in reason["signals"]) == pytest.approx(reason["contribution"], rel=1e-9)
+    assert sum(r["contribution"] for r in top_de["reasons"]) == pytest.approx(top_de["score"], abs=0.02)
+    closeness = by_kind["PPR_RANK"]
+    assert "Platz 1 der nächsten Akteure" in closeness["text"]  # the closest candidate of the walk
+    assert {x["kind"] for x in closeness["signals"]} == {"PPR_RANK", "PPR_050"}
+    english_closeness = next(r for r in top_en["reasons"] if r["kind"] == "PPR_RANK")
+    assert english_closeness["text"] == "close to you in the network (number 1 among the closest actors)"
+
+
+def test_the_model_says_what_it_was_trained_on(kiez: dict, gql: GraphQLClient) -> None:
+    model = ask_in(gql, "en", {"id": kiez["kita"], "first": 3})["model"]
+    assert model["kind"] == "SHIPPED"
+    assert (model["windowStart"], model["windowEnd"]) == ("2020-01-01", "2021-01-01")
+    assert (model["actors"], model["positives"]) == (878, 1308)
+    assert "growth A" in model["trainedOn"] and "878" in model["trainedOn"]
+    coefficients = {c["kind"]: c["coefficient"] for c in model["coefficients"]}
+    assert {"PPR_RANK", "RESOURCE_ALLOCATION", "TWO_STEPS", "POPULARITY", "SHARED_PARTNERS"} <= coefficients.keys()
+    assert min(coefficients.values()) >= 0 and coefficients["TWO_STEPS"] > 0
+
+
+def test_custom_weights_use_no_structural_signal_and_as_of_keeps_them(kiez: dict, gql: GraphQLClient) -> None:
+    weights = dict.fromkeys(SIGNALS, 0) | {"sharedPartners": 1}
+    weighted = ask_in(gql, "en", {"id": kiez["kita"], "first": 10, "w": weights})
+    assert weighted["model"] is None
+    top = weighted["suggestions"][0]
+    [reason] = top["reasons"]
+    assert reason["signals"] == [{"kind": "SHARED_PARTNERS", "contribution": pytest.approx(top["score"], rel=1e-9)}]
+    # as of a day after the ties began, the learned model gives the same structural reasons as today
+    today = ask_in(gql, "en", {"id": kiez["kita"], "first": 10})["suggestions"]
+    then = ask_in(gql, "en", {"id": kiez["kita"], "first": 10, "day": "2025-06-01"}, as_of=True)["suggestions"]
+    assert then[0]["actor"]["name"] == today[0]["actor"]["name"] == "Lesepaten Rollberg e.V."
+    assert [x["kind"] for x in then[0]["reasons"][0]["signals"]] == [
+        x["kind"] for x in today[0]["reasons"][0]["signals"]
+    ]
+    # before the school's tie to the Kita began (2024-09-01) there was no shared partner, nor a walk to them
+    before = ask_in(gql, "en", {"id": kiez["kita"], "first": 10, "day": "2024-06-01"}, as_of=True)["suggestions"]
+    readers = next(s for s in before if s["actor"]["name"] == "Lesepaten Rollberg e.V.")
+    kinds = {x["kind"] for r in readers["reasons"] for x in r["signals"]}
+    assert kinds.isdisjoint({"SHARED_PARTNERS", "RESOURCE_ALLOCATION", "TWO_STEPS", "PPR_RANK", "PPR_050"})
 
 
 def test_as_of_leaves_out_actors_that_had_not_appeared_yet(kiez: dict, gql: GraphQLClient) -> None:
