@@ -10,7 +10,9 @@ It prints the median wall time per request, the share in database calls, the med
 of this process per request (the Python side alone: on a machine shared with other work it
 moves far less than wall time), and cProfile's functions by own time (``tottime``) over all
 runs: the Python above the floor. ``--workload W2``, ``W3`` or ``W4`` times the peer benchmark's
-actor detail, filtered page or ego network (depth 2, of mid-degree actors) the same way.
+actor detail, filtered page or ego network (depth 2, of mid-degree actors) the same way; their
+actors are distinct for every request, warm-up included (W2: the ``runs + 10`` actors of highest
+degree; W4: as many of degree 8-12). ``--sort cumulative`` orders the profile by inclusive time.
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ W4 = """query W4($id: ID!) { egoNetwork(actorId: $id, depth: 2) {
   nodes { id name type } edges { id source target kind } } }"""
 MID_DEGREE = (
     "MATCH (a:Actor) WHERE a.synthetic AND a.archived = false WITH a, COUNT { (a)--(:Actor) } AS d "
-    "WHERE 8 <= d <= 12 RETURN a.id AS id ORDER BY a.id LIMIT 50"
+    "WHERE 8 <= d <= 12 RETURN a.id AS id ORDER BY a.id LIMIT $n"
 )
-HUBS = "MATCH (a:Actor) WHERE a.synthetic RETURN a.id AS id ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 50"
+HUBS = "MATCH (a:Actor) WHERE a.synthetic RETURN a.id AS id ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT $n"
+WARM_UP = 10
 
 
 def variables(workload: str, i: int, slugs: list[str], hubs: list[str]) -> dict[str, object]:
@@ -63,7 +66,7 @@ def variables(workload: str, i: int, slugs: list[str], hubs: list[str]) -> dict[
     return {"q": [slugs[i % len(slugs)]]}
 
 
-async def main(port: int, home: Path, runs: int, top: int, workload: str) -> None:
+async def main(port: int, home: Path, runs: int, top: int, workload: str, sort: str = "tottime") -> None:
     password = (home / "password").read_text().strip()
     raw = Database(Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, query_timeout=600.0))
     db = HomeDatabase.on(raw, asyncio.get_running_loop())  # the same wrapper that times Cypher calls
@@ -72,7 +75,8 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
     query = "MATCH (q:Quarter) WHERE q.synthetic RETURN q.slug AS slug ORDER BY slug"
     slugs = [r["slug"] for r in await raw.read(query)]
     centres = {"W2": HUBS, "W4": MID_DEGREE}.get(workload)
-    hubs = [r["id"] for r in await raw.read(centres)] if centres else []
+    # One actor per request, warm-up included: no answer is read twice (Neo4j's page cache aside).
+    hubs = [r["id"] for r in await raw.read(centres, n=runs + WARM_UP)] if centres else []
     document = {"W1": W1, "W2": W2, "W3": W3, "W4": W4}[workload]
     walls: list[float] = []
     cypher: list[float] = []
@@ -102,8 +106,8 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
         statements.append(raw.round_trips - sent)
         cypher.append(timing.phases.get("cypher", 0.0) if timing is not None else float("nan"))
 
-    for i in range(10):  # warm-up: caches, the driver's pool, Neo4j's plan cache
-        await one(i, False)
+    for i in range(WARM_UP):  # warm-up: caches, the driver's pool, Neo4j's plan cache
+        await one(runs + i, False)
     walls.clear()
     cypher.clear()
     cpus.clear()
@@ -114,12 +118,15 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str) -> Non
     wall, db_time = statistics.median(walls), statistics.median(cypher)
     print(
         f"{workload} in-process, {runs} runs: median {wall * 1000:.1f} ms, in Cypher calls {db_time * 1000:.1f} ms, "
-        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms, "
+        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms (mean {statistics.fmean(cpus) * 1000:.1f}), "
         f"Cypher statements per request {statistics.median(statements):g}"
     )
     if top > 0:
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
+        stats = pstats.Stats(profile, stream=out)
+        # Python function calls per request: unlike time, the same on a busy machine as on a quiet one.
+        print(f"function calls per request (cProfile): {stats.total_calls / runs:.0f}")  # type: ignore[attr-defined]
+        stats.sort_stats(sort).print_stats(top)
         print(out.getvalue())
 
 
@@ -130,5 +137,6 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--top", type=int, default=25, help="functions to list; 0: time without cProfile")
     parser.add_argument("--workload", choices=("W1", "W2", "W3", "W4"), default="W1")
+    parser.add_argument("--sort", default="tottime", help="cProfile's order: tottime (own time) or cumulative")
     args = parser.parse_args()
-    asyncio.run(main(args.port, args.home, args.runs, args.top, args.workload))
+    asyncio.run(main(args.port, args.home, args.runs, args.top, args.workload, args.sort))

@@ -272,7 +272,10 @@ async def partners_of(
 
 
 def _newest_first(records: Any) -> tuple[CooperationRecord, ...]:
-    return tuple(sorted(records, key=lambda c: (c.since or dt.date.min, c.id), reverse=True))
+    found = tuple(records)
+    if len(found) < 2:  # most partners share one cooperation: nothing to order
+        return found
+    return tuple(sorted(found, key=lambda c: (c.since or dt.date.min, c.id), reverse=True))
 
 
 # ---- writes ------------------------------------------------------------------------------

@@ -8,40 +8,66 @@ can change the answer, the executor takes a short way:
 
 - **Plain subtrees are completed in one pass.** A field is *plain* if it is Strawberry's basic
   field (an attribute: no resolver, no field extension — so no permission, which is a field
-  extension), has no arguments, and its selection is plain in turn: for a value whose whole
+  extension) or a resolver computed from its object alone (a plain method taking only ``self``,
+  no field extension: ``PartnerEdge.cooperation``, ``Edge.cursor``), has no arguments, and its
+  selection is plain in turn: for a value whose whole
   selection is plain (``partners { edges { node { id name } } }``), the executor builds the
   answer from the objects' attributes directly, with each leaf coerced by its type as
   graphql-core would, and the concrete type of an interface read from the Strawberry object.
-  The plan of each selection is made once per operation.
+  The plan of each selection is made once per process, not per request (below).
 - **Leaves without a resolver are read straight off their object** where the object as a whole
   is not plain (an actor with ``id name type`` and ``partners``): same conditions, per field.
 - **The deadline is checked per object, not per field** (:mod:`schema.deadline`): running
   work still stops within one object's fields, at one clock read per object.
 
+**Plans are kept across requests** (:class:`_Plans`, an LRU per process). A selection's plan
+depends on the schema, the document's nodes (the parser cache hands every request with the same
+text the same document), and — through ``@skip``, ``@include`` and ``@defer`` — on the values of
+the variables named in the document's directives; nothing else (types, resolvers and extensions
+are the schema's). So the plans of an operation are looked up by the schema, the operation's node
+and those variables' coerced values, and within that by the return type and the field nodes. A
+selection under ``@defer`` or with fragment arguments is planned per request as before.
+
 Every other field — with a resolver, guarded, with arguments, under ``@defer`` — runs as
 before. A value the short way cannot complete exactly (a null for a non-null field, a value its
-type refuses, an object of an unexpected type) is completed again the long way, which reports
-it as before; the short way reads attributes only, so trying it changes nothing. Schema
+type refuses, an object of an unexpected type, a resolver that raises) is completed again the
+long way, which reports it as before; the short way reads attributes and calls resolvers that
+only read their object, so trying it changes nothing. Schema
 extensions that wrap every resolver (a ``resolve`` hook) would have to see every field: while
 one is installed, nothing takes the short way.
 """
 
 from __future__ import annotations
 
+import enum
+import inspect
+import operator
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from graphql import (
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLString,
+    OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     is_abstract_type,
     is_leaf_type,
     is_object_type,
+    visit,
 )
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext  # Strawberry's default
@@ -49,8 +75,9 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.deadline import CURRENT, DeadlinePassed
 
-# How a leaf field is read the short way: its attribute, its type, and whether null is refused.
-Leaf = tuple[str, GraphQLLeafType, bool]
+# How a leaf field is read the short way: its attribute, its type's output coercion, and whether
+# null is refused.
+Leaf = tuple[str, Callable[[Any], Any], bool]
 # A plain selection's completion: the value in, the answer out; raises NotPlain where the long
 # way must answer.
 Plan = Callable[[Any], Any]
@@ -73,6 +100,32 @@ def _attribute(field_def: GraphQLField | None, node: Any) -> str | None:
     return str(definition.python_name)
 
 
+def _computed(field_def: GraphQLField | None, node: Any) -> Callable[[Any], Any] | None:
+    """The function computing a field from its object alone, if it is one: a resolver that is a
+    plain method taking only ``self`` (no arguments, no ``info``, not async) with no field
+    extension (so no permission). Such a resolver reads its object and nothing else, as an
+    attribute would; called again by the long way after a failure, it answers the same."""
+    if field_def is None or field_def.args or node.arguments or node.directives:
+        return None
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if definition is None or definition.extensions:
+        return None
+    resolver = definition.base_resolver
+    if resolver is None or resolver.is_async:
+        return None
+    self_parameter = resolver.self_parameter
+    if self_parameter is None or list(resolver.signature.parameters.values()) != [self_parameter]:
+        return None
+    function = resolver.wrapped_func
+    return function if inspect.isfunction(function) else None
+
+
+def _reader(field_def: GraphQLField | None, node: Any) -> Callable[[Any], Any] | None:
+    """How a plain object's field is read: its attribute, or its resolver if :func:`_computed`."""
+    attribute = _attribute(field_def, node)
+    return operator.attrgetter(attribute) if attribute is not None else _computed(field_def, node)
+
+
 def _leaf(parent_type: GraphQLObjectType, node: Any) -> Leaf | None:
     """How to read a field the short way on its own, or None if it must be executed."""
     attribute = _attribute(parent_type.fields.get(node.name.value), node)
@@ -81,7 +134,37 @@ def _leaf(parent_type: GraphQLObjectType, node: Any) -> Leaf | None:
     return_type = parent_type.fields[node.name.value].type
     non_null = isinstance(return_type, GraphQLNonNull)
     named = return_type.of_type if non_null else return_type
-    return (attribute, named, non_null) if is_leaf_type(named) else None
+    return (attribute, _coercer(named), non_null) if is_leaf_type(named) else None
+
+
+def _coercer(leaf_type: GraphQLLeafType) -> Callable[[Any], Any]:
+    """The type's ``coerce_output_value``, with its commonest cases answered first: text is its
+    own ID or String; a member of a Strawberry enum is its name (Strawberry's own coercion
+    compares it with each of the enum's values in turn — a fifth of an ego network's Python)."""
+    coerce = leaf_type.coerce_output_value
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+
+        def text(value: Any) -> Any:
+            return value if type(value) is str else coerce(value)
+
+        return text
+    wrapped = getattr(leaf_type, "wrapped_cls", None)
+    if isinstance(leaf_type, GraphQLEnumType) and isinstance(wrapped, type) and issubclass(wrapped, enum.Enum):
+        names: dict[Any, str] = {}
+        for name, declared in leaf_type.values.items():  # in order: an alias answers the first name
+            for member in wrapped:
+                if member.value == declared.value:
+                    names.setdefault(member, name)
+
+        def member_name(value: Any) -> Any:
+            if type(value) is wrapped:
+                name = names.get(value)
+                if name is not None:
+                    return name
+            return coerce(value)
+
+        return member_name
+    return coerce
 
 
 _TYPE_NAMES: dict[type, str | None] = {}  # the Python classes of the schema's objects: a few dozen
@@ -121,11 +204,13 @@ def _list(inner: Plan) -> Plan:
     return complete
 
 
-def _scalar(leaf_type: GraphQLLeafType) -> Plan:
-    coerce = leaf_type.coerce_output_value
+def _scalar(leaf_type: GraphQLLeafType, non_null: bool) -> Plan:
+    coerce = _coercer(leaf_type)
 
     def complete(value: Any) -> Any:
         if value is None:
+            if non_null:
+                raise NotPlain
             return None
         completed = coerce(value)
         if completed is None or completed is Undefined:
@@ -135,16 +220,16 @@ def _scalar(leaf_type: GraphQLLeafType) -> Plan:
     return complete
 
 
-def _object(type_name: str, fields: list[tuple[str, str | None, Any]]) -> Plan:
-    """An object's answer from its attributes; ``fields``: (response key, attribute or None for
-    ``__typename``, the plan of the attribute's value or the type's name)."""
+def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None, Any]]) -> Plan:
+    """An object's answer from its attributes; ``fields``: (response key, how the field is read
+    or None for ``__typename``, the plan of the value read or the type's name)."""
 
     def complete(value: Any) -> Any:
         if value is None:
             return None
         if _type_name(value) != type_name:
             raise NotPlain
-        return {key: plan if attribute is None else plan(getattr(value, attribute)) for key, attribute, plan in fields}
+        return {key: plan if read is None else plan(read(value)) for key, read, plan in fields}
 
     return complete
 
@@ -163,18 +248,141 @@ def _one_of(plans: dict[str, Plan]) -> Plan:
     return complete
 
 
+class _DirectiveVariables(Visitor):
+    """Collects the variables a document's directives read, and whether it uses fragment arguments
+    (whose values would decide ``@skip``/``@include`` too, per spread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.fragment_arguments = False
+        self._depth = 0  # inside a directive
+
+    def enter_directive(self, *_: Any) -> None:
+        self._depth += 1
+
+    def leave_directive(self, *_: Any) -> None:
+        self._depth -= 1
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        if self._depth:
+            self.names.add(node.name.value)
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+        if getattr(node, "arguments", None):
+            self.fragment_arguments = True
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: Any) -> None:
+        if getattr(node, "variable_definitions", None):
+            self.fragment_arguments = True
+
+
+class _Operation:
+    """What the plans of one operation depend on besides the schema, and its plans by the values
+    of the variables its directives read. Holds the schema and the document's nodes, so that the
+    ids the keys are made of are never reused while the entry lives."""
+
+    __slots__ = ("fragments", "operation", "schema", "variables", "variants")
+    most_variants = 16  # combinations of @skip/@include values kept per operation
+
+    def __init__(
+        self, schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: tuple[FragmentDefinitionNode, ...]
+    ) -> None:
+        self.schema, self.operation, self.fragments = schema, operation, fragments
+        found = _DirectiveVariables()
+        for node in (operation, *fragments):
+            visit(node, found)
+        # None: fragment arguments, which this cache does not key on; plan per request.
+        self.variables: tuple[str, ...] | None = None if found.fragment_arguments else tuple(sorted(found.names))
+        self.variants: dict[tuple[Any, ...], _Plans] = {}
+
+    def plans(self, coerced: Mapping[str, Any]) -> _Plans | None:
+        """The plans for these variable values (None if they cannot be a key)."""
+        if self.variables is None:
+            return None
+        key = tuple(coerced.get(name, _UNKNOWN) for name in self.variables)
+        try:
+            found = self.variants.get(key)
+        except TypeError:  # a value that is not hashable (not a Boolean or String): no cache
+            return None
+        if found is None:
+            if len(self.variants) >= self.most_variants:
+                self.variants.clear()
+            found = self.variants[key] = _Plans()
+        return found
+
+
+class _Plans:
+    """The plans of one operation for one set of directive values: by (return type, field nodes),
+    and the leaves by (object type, field node)."""
+
+    __slots__ = ("leaves", "selections")
+
+    def __init__(self) -> None:
+        self.selections: dict[tuple[int, tuple[int, ...]], Plan | None] = {}
+        self.leaves: dict[tuple[str, int], Leaf | None] = {}
+
+
+class _Operations:
+    """The operations whose plans are kept: the most recently used ones (LRU), per process. The
+    execution lanes are threads (kiezgraph/lanes.py): the table is changed under a lock; a plan
+    made twice at once by two lanes is the same plan."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, int], _Operation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def plans(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        coerced: Mapping[str, Any],
+    ) -> _Plans | None:
+        key = (id(schema), id(operation))
+        with self._lock:
+            entry = self._entries.get(key)
+            # The entry holds schema and operation alive, so an equal key is the same objects.
+            if entry is None:
+                entry = _Operation(schema, operation, tuple(fragments.values()))
+                self._entries[key] = entry
+                if len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            else:
+                self._entries.move_to_end(key)
+            return entry.plans(coerced)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# As many as the parser's and the validation's caches keep documents (schema/__init__.py).
+OPERATIONS = _Operations(256)
+
+
 class Execution(StrawberryGraphQLCoreExecutionContext):
     """The executor the schema runs with: plain subtrees and leaves the short way, the deadline
     per object."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._leaves: dict[tuple[str, int], Leaf | None] = {}
         # Keyed by the identity of graphql-core's field lists, kept alive with the plan (as
         # graphql-core's own memo of collected fields does), so an id is never reused meanwhile.
         self._plans: dict[tuple[int, int], tuple[Any, Plan | None]] = {}
         manager = self.middleware_manager
         self._short_way = manager is None or not manager.middlewares
+        # Kept across requests (module docstring); None: this operation's plans are its own.
+        self._kept = (
+            OPERATIONS.plans(self.schema, self.operation, self.fragment_definitions, self.variable_values.coerced)
+            if self._short_way
+            else None
+        )
+        self._leaves: dict[tuple[str, int], Leaf | None] = self._kept.leaves if self._kept is not None else {}
 
     # ---- the deadline -------------------------------------------------------------------
 
@@ -222,19 +430,42 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         found = self._plans.get(key)
         if found is not None:
             return found[1]
-        plan = self._make_plan(return_type, field_details_list)
+        kept = self._kept_plans(return_type, field_details_list)
+        if kept is None:
+            plan = self._make_plan(return_type, field_details_list)
+        else:
+            selections, kept_key = kept
+            plan = selections.get(kept_key, _UNKNOWN)
+            if plan is _UNKNOWN:
+                plan = selections[kept_key] = self._make_plan(return_type, field_details_list)
         self._plans[key] = (field_details_list, plan)
         return plan
 
+    def _kept_plans(
+        self, return_type: GraphQLOutputType, field_details_list: Any
+    ) -> tuple[dict[tuple[int, tuple[int, ...]], Plan | None], tuple[int, tuple[int, ...]]] | None:
+        """Where this selection's plan is kept across requests, and its key there; None where it
+        depends on more than the key says (under ``@defer``, with fragment arguments)."""
+        if self._kept is None:
+            return None
+        nodes = []
+        for details in field_details_list:
+            if details.defer_usage is not None or details.fragment_variable_values is not None:
+                return None
+            nodes.append(id(details.node))
+        return self._kept.selections, (id(return_type), tuple(nodes))
+
     def _make_plan(self, return_type: GraphQLOutputType, field_details_list: Any) -> Plan | None:
         if isinstance(return_type, GraphQLNonNull):
+            if is_leaf_type(return_type.of_type):
+                return _scalar(return_type.of_type, True)
             inner = self._plan(return_type.of_type, field_details_list)
             return None if inner is None else _non_null(inner)
         if isinstance(return_type, GraphQLList):
             inner = self._plan(return_type.of_type, field_details_list)
             return None if inner is None else _list(inner)
         if is_leaf_type(return_type):
-            return _scalar(return_type)
+            return _scalar(return_type, False)
         if is_abstract_type(return_type):
             plans: dict[str, Plan] = {}
             for possible in self.schema.get_possible_types(return_type):
@@ -251,20 +482,20 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         grouped, new_defer_usages, *_ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
-        fields: list[tuple[str, str | None, Any]] = []
+        fields: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
         for response_key, sub_fields in grouped.items():
             node = sub_fields[0].node
             if node.name.value == "__typename":
                 fields.append((response_key, None, object_type.name))
                 continue
             field_def = object_type.fields.get(node.name.value)
-            attribute = _attribute(field_def, node)
-            if attribute is None or field_def is None:
+            read = _reader(field_def, node)
+            if read is None or field_def is None:
                 return None
             plan = self._plan(field_def.type, sub_fields)
             if plan is None:
                 return None
-            fields.append((response_key, attribute, plan))
+            fields.append((response_key, read, plan))
         return _object(object_type.name, fields)
 
     # ---- leaves of objects that are not plain -------------------------------------------
@@ -291,12 +522,12 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             leaf = self._leaves[key] = _leaf(parent_type, node)
         if leaf is None:
             return Undefined
-        attribute, leaf_type, non_null = leaf
+        attribute, coerce, non_null = leaf
         try:
             raw = getattr(source, attribute)
             if raw is None:
                 return Undefined if non_null else None
-            value = leaf_type.coerce_output_value(raw)
+            value = coerce(raw)
         except Exception:  # the long way raises it again, as a located field error
             return Undefined
         return Undefined if value is None or value is Undefined else value

@@ -4,10 +4,12 @@ guarded or hidden field through."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import neo4j
 import pytest
+import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from core.access import Principal, Role
@@ -15,6 +17,7 @@ from core.context import Context
 from core.services import Services
 from graph.db import Database, Neo4jSettings
 from schema import build_schema
+from schema.execution import Execution
 from tests.conftest import GraphQLClient, run_async
 
 # Plain pages, pages mixed with resolvers, interface fragments, aliases, __typename, cursors,
@@ -97,3 +100,109 @@ def test_guarded_fields_are_refused_inside_the_short_way(demo: neo4j.Driver, gql
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
     assert body["data"] is None  # apiTokens is non-null: the refusal nulls the whole answer
     assert "test admin" in [t["name"] for t in gql.data(query)["apiTokens"]]
+
+
+# ---- plans kept across requests -----------------------------------------------------------------
+
+# One document, two operations; the plain page of partners changes with @skip/@include (on fields,
+# on a fragment spread and on an inline fragment, with a default value), aliases and fragments.
+KEPT = """
+query Page($q: [String!], $withName: Boolean = true, $skipType: Boolean!, $more: Boolean!) {
+  actors(first: 15, filter: {quarters: $q}) { edges { node { id
+    partners(first: 5) { edges { node { id name @include(if: $withName) type @skip(if: $skipType)
+      ...Extra @include(if: $more) ... @skip(if: $more) { other: name } } } } } } }
+}
+query Other($q: [String!], $skipType: Boolean!) {
+  actors(first: 15, filter: {quarters: $q}) { edges { node { id
+    partners(first: 5) { edges { node { ...Extra __typename type @skip(if: $skipType) } } } } } }
+}
+fragment Extra on Actor { id label: name ... on Institution { kind } }
+"""
+# (operation, variables): repeated, in an order where every combination follows another.
+KEPT_RUNS: list[tuple[str | None, dict[str, Any]]] = [
+    ("Page", {"withName": True, "skipType": False, "more": False}),
+    ("Page", {"withName": False, "skipType": False, "more": False}),
+    ("Page", {"skipType": True, "more": True}),  # withName by its default
+    ("Other", {"skipType": True}),
+    ("Page", {"withName": False, "skipType": True, "more": True}),
+    ("Other", {"skipType": False}),
+    ("Page", {"withName": True, "skipType": False, "more": False}),
+    ("Page", {"skipType": True, "more": True}),
+]
+
+
+def _schema(long_way: bool) -> strawberry.Schema:
+    schema = build_schema()
+    if long_way:
+        schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    return schema
+
+
+def _kept_answers(
+    settings: Neo4jSettings,
+    slugs: list[str],
+    document: str,
+    runs: Sequence[tuple[str | None, dict[str, Any]]],
+    schema: strawberry.Schema,
+) -> list[dict[str, Any]]:
+    async def work(db: Database) -> list[dict[str, Any]]:
+        answers = []
+        for operation, values in runs:
+            context = Context.for_request(db, Services(), principal=Principal(Role.ADMIN))
+            result = await schema.execute(
+                document, variable_values={"q": slugs, **values}, operation_name=operation, context_value=context
+            )
+            assert result.errors is None, result.errors
+            assert result.data is not None
+            answers.append(result.data)
+        return answers
+
+    return run_async(settings, work)
+
+
+def _partners(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p["node"] for e in answer["actors"]["edges"] for p in e["node"]["partners"]["edges"]]
+
+
+def test_kept_plans_answer_as_graphql_core_whatever_the_directives(
+    neo4j_settings: Neo4jSettings, slugs: list[str]
+) -> None:
+    # Every run after the first of its operation is answered from plans kept across requests;
+    # each must still answer exactly what its own variables select.
+    kept = _kept_answers(neo4j_settings, slugs, KEPT, KEPT_RUNS * 2, _schema(False))
+    long = _kept_answers(neo4j_settings, slugs, KEPT, KEPT_RUNS * 2, _schema(True))
+    assert kept == long
+    first, without_name, by_default = (_partners(a) for a in kept[:3])
+    assert first and all(set(p) == {"id", "name", "type", "other"} for p in first)
+    assert all(set(p) == {"id", "type", "other"} for p in without_name)
+    assert {tuple(sorted(p)) for p in by_default} >= {("id", "label", "name")}  # Institutions add kind
+    assert any("kind" in p for p in by_default)
+    assert all("type" not in p for p in _partners(kept[3])) and all("type" in p for p in _partners(kept[5]))
+
+
+def test_plans_are_kept_and_a_changed_selection_gets_its_own(
+    neo4j_settings: Neo4jSettings, slugs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    make = Execution._make_plan
+
+    def counted(self: Execution, *args: Any) -> Any:
+        made.append(args[0])
+        return make(self, *args)
+
+    monkeypatch.setattr(Execution, "_make_plan", counted)
+    page = "query($q: [String!]) { actors(first: 10, filter: {quarters: $q}) { edges { node { id name } } } }"
+    schema, runs = _schema(False), [(None, {})]
+    answers = _kept_answers(neo4j_settings, slugs, page, runs, schema)
+    assert made  # the first request planned its selections
+    planned = len(made)
+    answers += _kept_answers(neo4j_settings, slugs, page, runs * 2, schema)
+    assert len(made) == planned  # the later requests used them
+    assert answers[0] == answers[1] == answers[2]
+    # The same page selecting one field more is another document: planned anew, answered with it.
+    wider = page.replace("id name", "id name type")
+    answer = _kept_answers(neo4j_settings, slugs, wider, runs, schema)[0]
+    assert len(made) > planned
+    nodes = [e["node"] for e in answer["actors"]["edges"]]
+    assert nodes and all(set(n) == {"id", "name", "type"} for n in nodes)
+    assert [{"id": n["id"], "name": n["name"]} for n in nodes] == [e["node"] for e in answers[0]["actors"]["edges"]]

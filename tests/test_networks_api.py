@@ -237,3 +237,41 @@ def test_a_network_read_again_is_the_same_until_a_write_changes_it(demo: neo4j.D
     after = gql.data(query)["quarterNetwork"]
     assert after["revision"] > first["revision"] and after["nodeCount"] == first["nodeCount"] + 1
     assert "Hofgarten Neu" in {n["name"] for n in after["json"]["nodes"]}
+
+
+def test_ego_network_answers_only_the_selected_fields_and_the_same_values(
+    demo: neo4j.Driver, gql: GraphQLClient
+) -> None:
+    # Nodes and edges are computed field by field as selected (issue 16, W4): every selection must
+    # answer exactly its fields, with the values of the full one, which agrees with `json`.
+    kita = actor_id(gql, "Kita Sonnenschein e.V.")
+    node_fields = ["id", "name", "type", "quarters", "actionFields", "degree", "synthetic", "latitude", "longitude"]
+    edge_fields = ["id", "source", "target", "kind", "since", "until", "intensity", "actionFields", "synthetic"]
+    full = gql.data(
+        f"query($id: ID!) {{ egoNetwork(actorId: $id, depth: 2) {{ json nodes {{ {' '.join(node_fields)} }} "
+        f"edges {{ {' '.join(edge_fields)} projectId }} }} }}",
+        {"id": kita},
+    )["egoNetwork"]
+    assert len(full["edges"]) > 5 and any(e["since"] for e in full["edges"])
+    assert full["json"]["nodes"] == full["nodes"]
+    assert full["json"]["edges"] == [{k: v for k, v in e.items() if k != "projectId"} for e in full["edges"]]
+    assert all(e["projectId"] is None for e in full["edges"])  # cooperations only, by default
+    w4 = gql.data(
+        "query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { nodes { id name type } edges { id source target kind } } }",
+        {"id": kita},
+    )["egoNetwork"]
+    assert w4["nodes"] == [{k: n[k] for k in ("id", "name", "type")} for n in full["nodes"]]
+    assert w4["edges"] == [{k: e[k] for k in ("id", "source", "target", "kind")} for e in full["edges"]]
+    # Aliases, a fragment, a field included by a variable, a field alone.
+    odd = gql.data(
+        """query($id: ID!, $dates: Boolean!) { egoNetwork(actorId: $id, depth: 2) {
+          nodes { who: name ...Where } edges { from: source since @include(if: $dates) until @include(if: $dates) } } }
+        fragment Where on NetworkNode { degree quarters }""",
+        {"id": kita, "dates": True},
+    )["egoNetwork"]
+    assert odd["nodes"] == [{"who": n["name"], "degree": n["degree"], "quarters": n["quarters"]} for n in full["nodes"]]
+    assert odd["edges"] == [{"from": e["source"], "since": e["since"], "until": e["until"]} for e in full["edges"]]
+    only = gql.data("query($id: ID!) { egoNetwork(actorId: $id, depth: 2) { edges { intensity } } }", {"id": kita})[
+        "egoNetwork"
+    ]
+    assert only["edges"] == [{"intensity": e["intensity"]} for e in full["edges"]]
