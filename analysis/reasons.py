@@ -51,35 +51,36 @@ TEMPLATES: Final[dict[str, Words]] = {
         "{n} neue Kooperation{en} in den letzten drei Jahren",
         "started {n} cooperation{s} in the last three years",
     ),
-    # The structural signals (analysis/structure.py), in words a quarter manager uses: no "PageRank".
+    # The structural signals (analysis/structure.py), in words a quarter manager uses: no "PageRank". They speak
+    # about the candidate, as the rest do: the reader is usually the quarter manager, not the actor itself.
     "PPR_085": Words(
-        "im Netzwerk nah: auf vielen Wegen über Partner mit euch verbunden",
-        "close in the network: linked to you along many paths through partners",
+        "im Netzwerk nah: auf vielen Wegen über Partner erreichbar",
+        "close in the network: reached along many paths through partners",
     ),
     "PPR_050": Words(
-        "im Netzwerk sehr nah: nur wenige Schritte von euch entfernt",
-        "very close in the network: only a few steps from you",
+        "im Netzwerk sehr nah: nur wenige Schritte entfernt",
+        "very close in the network: only a few steps away",
     ),
     "PPR_RANK": Words(
-        "liegt im Netzwerk nah bei euch (Platz {n} der nächsten Akteure)",
-        "close to you in the network (number {n} among the closest actors)",
+        "Platz {n} unter den im Netzwerk nächsten Akteuren",
+        "number {n} among the actors closest in the network",
     ),
     "RESOURCE_ALLOCATION": Words(
-        "ihr habt gemeinsame Partner, die selbst wenige Partner haben: {names}",
-        "you share partners who themselves have few partners: {names}",
+        "gemeinsame Partner mit wenigen eigenen Partnern: {names}",
+        "shared partners who have few partners of their own: {names}",
     ),
     "RESOURCE_ALLOCATION_ONE": Words(
-        "ihr habt einen gemeinsamen Partner, der selbst wenige Partner hat: {names}",
-        "you share a partner who itself has few partners: {names}",
+        "ein gemeinsamer Partner mit wenigen eigenen Partnern: {names}",
+        "a shared partner who has few partners of its own: {names}",
     ),
-    "TWO_STEPS": Words("Partner eurer Partner ({names})", "a partner of your partners ({names})"),
+    "TWO_STEPS": Words("Partner von Partnern ({names})", "a partner of partners ({names})"),
     "PATHS_3": Words(
         "über drei Ecken verbunden, auf mehreren Wegen",
         "connected in three steps, along several paths",
     ),
     "THREE_STEPS": Words(
-        "über drei Ecken verbunden: Partner eines Partners eurer Partner",
-        "three steps away: a partner of a partner of your partners",
+        "über drei Ecken verbunden: Partner eines Partners von Partnern",
+        "three steps away: a partner of a partner of partners",
     ),
     "POPULARITY": Words(
         "hat {n} Partner (wer gut vernetzt ist, kommt leichter zu neuen)",

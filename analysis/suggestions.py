@@ -213,7 +213,7 @@ class Reason:
 
 
 # Signals that say the same fact in other terms are shown as one reason, so that a reader does not get
-# "shares 2 partners", "you share partners who have few partners" and "a partner of your partners" as
+# "shares 2 partners", "shared partners who have few partners of their own" and "a partner of partners" as
 # three reasons for one fact. The reason carries the sum of their contributions and lists every member with
 # its own share (Reason.signals), so the model's parts stay visible; it speaks with the words of the first
 # member (in the order below) that contributes: the most telling words, and the kind older clients know

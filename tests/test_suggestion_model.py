@@ -103,16 +103,16 @@ def test_a_structure_only_model_explains_shared_partners_in_its_own_words() -> N
     assert found.score == pytest.approx(1 / (1 + math.exp(-(-2.0 + 1.5 * 0.4 + 0.5 + 0.9 / 3))), rel=1e-12)
     partners, closeness = found.reasons
     assert partners.kind == "RESOURCE_ALLOCATION"
-    assert partners.text == "you share partners who themselves have few partners: Schule am Rollberg, Kita Sonnenschein"
+    assert partners.text == "shared partners who have few partners of their own: Schule am Rollberg, Kita Sonnenschein"
     assert partners.text_de == (
-        "ihr habt gemeinsame Partner, die selbst wenige Partner haben: Schule am Rollberg, Kita Sonnenschein"
+        "gemeinsame Partner mit wenigen eigenen Partnern: Schule am Rollberg, Kita Sonnenschein"
     )
     parts = dict(partners.signals)
     assert list(parts) == ["RESOURCE_ALLOCATION", "TWO_STEPS"]  # strongest first
     assert parts["RESOURCE_ALLOCATION"] / parts["TWO_STEPS"] == pytest.approx((1.5 * 0.4) / 0.5, rel=1e-12)
     assert sum(parts.values()) == pytest.approx(partners.contribution, rel=1e-12)
-    assert closeness.kind == "PPR_RANK" and "Platz 3 der nächsten Akteure" in closeness.text_de
-    assert closeness.text == "close to you in the network (number 3 among the closest actors)"
+    assert closeness.kind == "PPR_RANK" and closeness.text_de == "Platz 3 unter den im Netzwerk nächsten Akteuren"
+    assert closeness.text == "number 3 among the actors closest in the network"
     total = 1.5 * 0.4 + 0.5 + 0.9 / 3
     assert partners.contribution == pytest.approx(found.score * (0.6 + 0.5) / total, rel=1e-12)
     assert partners.contribution + closeness.contribution == pytest.approx(found.score, rel=1e-12)
