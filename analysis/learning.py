@@ -38,8 +38,7 @@ import numpy as np
 from scipy import optimize
 
 from analysis import structure
-from analysis.candidates import Snapshot, closeness
-from graph.suggestions import POOL
+from analysis.candidates import Snapshot
 
 MIN_POSITIVES = 200  # below this the shipped default serves (RESULTS: a refit on ~100 is worse than it)
 MAX_ACTORS = 400  # RESULTS' learning curve: 400 actors (627 positives) fit as well as all 895 of growth A
@@ -114,31 +113,17 @@ def _pool(
     nearby: Callable[[set[str]], set[str]],
     related: Mapping[str, Sequence[str]],
 ) -> tuple[tuple[str, ...], np.ndarray]:
-    """``actor``'s candidates as of ``start`` (as resolvers.suggestions.pool with ``as_of = start`` and
-    ``exclude_all = False`` builds them) and their STRUCTURE values on its neighbourhood of that day."""
+    """``actor``'s candidates as of ``start`` and their STRUCTURE values on its neighbourhood of that day:
+    the service's own path (``Snapshot.pool_and_structure`` with ``as_of = start`` and ``exclude_all =
+    False``), so the fit learns on exactly the values the ranking later computes."""
     subject = snapshot.subject(actor, start, start)
     assert subject is not None  # new_partners only names actors of the snapshot
     focus = set(subject.quarters)
     fields = list(dict.fromkeys(k for f in subject.action_fields for k in related.get(f, (f,))))
-    around = snapshot.neighbourhood(actor, start, exclude_all=False)
-    walk, shared = closeness(around, actor)
-    found = snapshot.candidates(
-        actor,
-        sorted(focus),
-        sorted(focus | nearby(focus)),
-        fields,
-        False,
-        None,
-        start,
-        start,
-        POOL,
-        subject.location,
-        False,
-        walk,
-        shared,
+    found, values = snapshot.pool_and_structure(
+        actor, sorted(focus), sorted(focus | nearby(focus)), fields, False, None, start, start, subject.location, False
     )
     ids = tuple(c.id for c in found)
-    values = structure.features(around.around, actor, ids, {c.id: c.degree for c in found})
     rows = np.array([values[c] for c in ids], dtype=float).reshape(len(ids), len(structure.STRUCTURE))
     return ids, rows
 
