@@ -22,9 +22,9 @@ The fit: the pairwise logistic loss within each actor's pool (every partner met 
 that was not; each actor weighs the same, at most ``MAX_PAIRS`` pairs each, a seeded sample beyond),
 coefficients ≥ 0 (a signal may only speak for a candidate, so a reason's share stays a share), l2 10⁻³,
 solved by L-BFGS-B with bounds (scipy). The pairwise loss says nothing about the level, so the intercept
-is then fitted as analysis.suggestions.fit_pairwise fits it: the pointwise log-loss with the
-coefficients held, each actor's positives and negatives weighing the same. The same snapshot and day
-give the same fit (sorted actors, seeded samples, a deterministic solver).
+is then fitted by :func:`level` (which analysis.suggestions.fit_pairwise and bench/round3.py use too): the
+pointwise log-loss with the coefficients held, each actor's positives and negatives weighing the same. The
+same snapshot and day give the same fit (sorted actors, seeded samples, a deterministic solver).
 """
 
 from __future__ import annotations
@@ -181,26 +181,35 @@ def _pairs(
 
 
 def intercept(data: Data, labels: Mapping[str, frozenset[str]], coefficients: np.ndarray) -> float:
-    """σ(b + x·θ) fitted to the labels with θ held, each actor's positives and negatives weighing the same
-    (as analysis.suggestions.fit_pairwise does after its pairwise fit)."""
-    linear, y, share = [], [], []
-    for actor, (ids, x) in sorted(data.items()):
-        mine = labels.get(actor, frozenset())
-        ys = np.array([c in mine for c in ids], dtype=float)
-        positives = ys.sum()
+    """σ(b + x·θ) fitted to the labels with θ held (:func:`level` on every actor's pool)."""
+    linear, y, groups = [], [], []
+    for n, (actor, (ids, x)) in enumerate(sorted(data.items())):
         if not len(ids):
             continue
+        mine = labels.get(actor, frozenset())
         linear.append(x @ coefficients)
-        y.append(ys)
-        share.append(np.where(ys > 0, 0.5 / max(positives, 1), 0.5 / max(len(ids) - positives, 1)))
+        y.append(np.array([c in mine for c in ids], dtype=float))
+        groups.append(np.full(len(ids), n))
     if not linear:
         return 0.0
-    z, t, s = np.concatenate(linear), np.concatenate(y), np.concatenate(share)
+    return level(np.concatenate(linear), np.concatenate(y), np.concatenate(groups))
+
+
+def level(linear: np.ndarray, labels: Sequence[float] | np.ndarray, groups: Sequence[int] | np.ndarray) -> float:
+    """The intercept b of σ(b + linear) fitted to the labels (1: became a partner) with the coefficients
+    held, each group's (one actor's candidates') positives and negatives weighing the same: the pairwise
+    loss says nothing about the level, so every pairwise fit (this module's, analysis.suggestions
+    ``fit_pairwise``, bench/round3.py) sets it this way. The pointwise log-loss, by L-BFGS-B."""
+    y = np.asarray(labels, dtype=float)
+    _, inverse, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
+    positives = np.bincount(inverse, weights=y)
+    s = np.where(y > 0, 0.5 / np.maximum(positives[inverse], 1), 0.5 / np.maximum((sizes - positives)[inverse], 1))
     s = s / s.sum()
+    z = np.asarray(linear, dtype=float)
 
     def loss(b: np.ndarray) -> tuple[float, np.ndarray]:
         u = z + b[0]
-        return float(s @ (np.logaddexp(0.0, u) - t * u)), np.array([s @ (1 / (1 + np.exp(-u)) - t)])
+        return float(s @ (np.logaddexp(0.0, u) - y * u)), np.array([s @ (1 / (1 + np.exp(-u)) - y)])
 
     return float(optimize.minimize(loss, np.zeros(1), jac=True, method="L-BFGS-B").x[0])
 
