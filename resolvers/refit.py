@@ -22,7 +22,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from analysis import learning
 from analysis import suggestions as scoring
@@ -140,11 +139,3 @@ def _model(fitted: learning.Fitted, reason: str, revision: int, at: dt.datetime)
         actors=fitted.actors,
         positives=fitted.positives,
     )
-
-
-FACTS = ("kind", "start", "end", "actors", "positives")
-
-
-def facts_of(model: scoring.Model) -> dict[str, Any]:
-    """What a model says about its fit (kind, window, actors, positives)."""
-    return {k: getattr(model, k) for k in FACTS}

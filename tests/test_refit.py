@@ -103,7 +103,7 @@ def test_with_too_few_positives_the_shipped_model_serves(
     assert "fewer than the 200 positive examples needed: the shipped model serves" in fit.reason
     services = services_of(shipped_only)
     assert refit.served(services) is scoring.DEFAULT_MODEL
-    assert refit.facts_of(refit.served(services))["kind"] == "shipped"
+    assert refit.served(services).kind == "shipped"
     answer = GraphQLClient(shipped_only).data(SUGGEST, {"id": loaded})["suggestPartners"]
     assert answer["model"]["trainedOn"] == scoring.DEFAULT_MODEL.trained_on
 
@@ -125,10 +125,9 @@ def test_with_enough_history_the_fitted_model_serves_with_its_window(
         assert fit.fitted.positives >= 10 and fit.fitted.actors > 0
         model = refit.served(services)
         assert model is fit.model and model is not scoring.DEFAULT_MODEL
-        facts = refit.facts_of(model)
-        assert facts["kind"] == "deployment"
-        assert (facts["start"], facts["end"]) == (start, TODAY)
-        assert (facts["actors"], facts["positives"]) == (fit.fitted.actors, fit.fitted.positives)
+        assert model.kind == "deployment"
+        assert (model.start, model.end) == (start, TODAY)
+        assert (model.actors, model.positives) == (fit.fitted.actors, fit.fitted.positives)
         kept = services.models.get(refit.MODEL)
         assert kept is not None and kept.revision == current and refit.current(services) == (fit, kept)
         assert f"candidates of {start} became partners by {TODAY}" in model.trained_on
