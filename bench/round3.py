@@ -30,13 +30,12 @@ import numpy as np
 
 from analysis import structure
 from analysis import suggestions as scoring
-from analysis.learning import fit, level  # the service's own fit and intercept (rule (a))
+from analysis.learning import MIN_POSITIVES, fit, level  # the service's own (rule (a) in the background)
 from bench import ranking, replica
 from bench.evaluate_suggestions import Task, planted, temporal
 from bench.grow import GROWTH_C, HELD_OUT, TUNING
 from bench.suggestion_experiments import new_partners
 
-MIN_POSITIVES = 200
 CACHE = Path("/tmp/h17-model-c-cache")
 COLUMNS = (*scoring.SIGNALS, *structure.STRUCTURE)
 N = len(scoring.SIGNALS)

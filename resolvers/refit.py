@@ -93,8 +93,8 @@ def fit_work(db: Database, services: Services, snapshot: Entry, nearby: Nearby) 
                 today,
                 lambda focus: nearby(focus, found.quarters),
                 related,
-                refit.min_positives,
-                refit.actors,
+                learning.MIN_POSITIVES if refit.min_positives is None else refit.min_positives,
+                learning.MAX_ACTORS if refit.actors is None else refit.actors,
             )
         except Exception as exc:  # the shipped model serves; the next due moment tries again
             log.exception("fitting the suggestion model failed")
