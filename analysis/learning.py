@@ -39,6 +39,7 @@ from scipy import optimize
 
 from analysis import structure
 from analysis.candidates import Snapshot
+from analysis.reasons import Words, described
 
 MIN_POSITIVES = 200  # below this the shipped default serves (RESULTS: a refit on ~100 is worse than it)
 MAX_ACTORS = 400  # RESULTS' learning curve: 400 actors (627 positives) fit as well as all 895 of growth A
@@ -222,7 +223,7 @@ def learn(
     min_positives: int = MIN_POSITIVES,
     max_actors: int = MAX_ACTORS,
     max_pairs: int = MAX_PAIRS,
-) -> tuple[Fitted | None, str]:
+) -> tuple[Fitted | None, Words]:
     """Rule (a)'s fit for ``day``: the fitted structure-only model and what it was fitted on, or None and
     why not (fewer than ``min_positives`` positive examples in the year before ``day``: how many)."""
     start, end = window(day)
@@ -231,17 +232,11 @@ def learn(
     if met < min_positives:
         # every positive is a partner met, so fewer of those than the threshold cannot reach it: no pools
         # are built (a deployment in its first year, every test network)
-        return None, (
-            f"{met} partners met between {start} and {end}, fewer than the {min_positives} positive examples "
-            "needed: the shipped model serves"
-        )
+        return None, described("TOO_FEW_MET", met=met, start=start, end=end, needed=min_positives)
     h = history(snapshot, day, nearby, related, max_actors, formed=formed)
     positives = h.positives
     if positives < min_positives:
-        return None, (
-            f"{positives} partners met between {start} and {end} were in their actor's candidates of {start}, "
-            f"fewer than the {min_positives} positive examples needed: the shipped model serves"
-        )
+        return None, described("TOO_FEW_IN_POOLS", positives=positives, start=start, end=end, needed=min_positives)
     coefficients = fit(h.pools, h.formed, max_pairs=max_pairs)
     b = intercept(h.pools, h.formed, coefficients)
     fitted = Fitted(
@@ -255,9 +250,6 @@ def learn(
     return fitted, describe(fitted)
 
 
-def describe(fitted: Fitted) -> str:
-    """What a fitted model was fitted on, in words (a model's ``trained_on``)."""
-    return (
-        f"this network's own past year: how {fitted.actors} actors' candidates of {fitted.start} became "
-        f"partners by {fitted.end} ({fitted.positives} of them; structural signals, pairwise ranking loss)"
-    )
+def describe(fitted: Fitted) -> Words:
+    """What a fitted model was fitted on, in German and English words (a model's ``trained_on``)."""
+    return described("DEPLOYMENT", actors=fitted.actors, start=fitted.start, end=fitted.end, positives=fitted.positives)

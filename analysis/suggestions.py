@@ -93,7 +93,7 @@ class Model:
     signals: tuple[str, ...]  # the signals it carries, in ALL_SIGNALS order
     coefficients: tuple[float, ...]  # one per signal, ≥ 0
     intercept: float
-    trained_on: str  # what history it was fitted on, in words
+    trained_on: words.Words  # what history it was fitted on, in German and English words
     kind: str = "shipped"  # "shipped": fitted elsewhere and shipped; "deployment": fitted on this network's past
     start: dt.date | None = None  # the training window: candidates as of start, partners met by end
     end: dt.date | None = None
@@ -117,7 +117,7 @@ class Model:
         cls,
         coefficients: Mapping[str, float],
         intercept: float,
-        trained_on: str,
+        trained_on: words.Words,
         *,
         kind: str = "deployment",
         start: dt.date | None = None,
@@ -183,9 +183,7 @@ DEFAULT_MODEL = Model.from_named(
         "POPULARITY": 0.2966,
     },
     intercept=-2.1879,
-    trained_on="shipped with kiezgraph: the synthetic growing network 'growth A' (bench/grow.py, seed 21) — how "
-    "the candidates of 2020-01-01 of the 878 actors that gained partners in 2020 became partners by 2021-01-01 "
-    "(1,308 positive examples; the eleven signals plus the structural ones, pairwise ranking loss)",
+    trained_on=words.described("SHIPPED"),
     kind="shipped",
     start=dt.date(2020, 1, 1),
     end=dt.date(2021, 1, 1),
@@ -199,8 +197,7 @@ ELEVEN_SIGNALS_MODEL = Model(
     signals=SIGNALS,
     coefficients=(3.6186, 1.6903, 0.4309, 0.0932, 1.6456, 0.8522, 1.0244, 0.0, 0.0, 0.5802, 0.0),
     intercept=-2.0432,
-    trained_on="synthetic growing network 'growth A' (bench/grow.py, seed 21): how 300 actors' candidates of "
-    "2020-01-01 became partners in 2020 (pairwise ranking loss)",
+    trained_on=words.described("ELEVEN_SIGNALS"),
 )
 
 
@@ -496,7 +493,7 @@ def fit(
     rows: Sequence[Sequence[float]],
     labels: Sequence[int],
     groups: Sequence[int],
-    trained_on: str,
+    trained_on: words.Words,
     l2: float = 1e-3,
     steps: int = 3000,
     signals: Sequence[str] = SIGNALS,
@@ -540,7 +537,7 @@ def fit_pairwise(
     rows: Sequence[Sequence[float]],
     labels: Sequence[int],
     groups: Sequence[int],
-    trained_on: str,
+    trained_on: words.Words,
     l2: float = 1e-3,
     steps: int = 1500,
     max_pairs: int = 4000,

@@ -133,7 +133,7 @@ def test_partners_three_steps_away_are_found_through_the_network(kiez: dict, gql
 STRUCTURAL = """query($id: ID!, $first: Int!, $w: SuggestionWeightsInput%s) {
   suggestPartners(actorId: $id, first: $first, weights: $w%s) {
   suggestions { actor { name } score reasons { kind text textDe contribution signals { kind contribution } } }
-  model { trainedOn intercept kind windowStart windowEnd actors positives coefficients { kind coefficient } } } }"""
+  model { trainedOn trainedOnDe intercept kind windowStart windowEnd actors positives coefficients { kind coefficient } } } }"""
 
 
 def ask_in(gql: GraphQLClient, language: str, variables: dict, as_of: bool = False) -> dict:
@@ -192,6 +192,10 @@ def test_the_model_says_what_it_was_trained_on(kiez: dict, gql: GraphQLClient) -
     assert (model["windowStart"], model["windowEnd"]) == ("2020-01-01", "2021-01-01")
     assert (model["actors"], model["positives"]) == (878, 1308)
     assert "growth A" in model["trainedOn"] and "878" in model["trainedOn"]
+    # German first: the description exists in German too, and with Accept-Language: de it is `trainedOn`
+    assert "878 Akteure" in model["trainedOnDe"] and "1.308 positive Beispiele" in model["trainedOnDe"]
+    german = ask_in(gql, "de", {"id": kiez["kita"], "first": 3})["model"]
+    assert german["trainedOn"] == german["trainedOnDe"] == model["trainedOnDe"] != model["trainedOn"]
     coefficients = {c["kind"]: c["coefficient"] for c in model["coefficients"]}
     assert {"PPR_RANK", "RESOURCE_ALLOCATION", "TWO_STEPS", "POPULARITY", "SHARED_PARTNERS"} <= coefficients.keys()
     assert min(coefficients.values()) >= 0 and coefficients["TWO_STEPS"] > 0
