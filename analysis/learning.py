@@ -15,7 +15,9 @@ The examples for a day D, exactly as bench/round3.py builds its history (``exclu
   the sorted ids: the learning curve in RESULTS shows 400 actors' fit level with all ~900 of growth A);
 - each actor's candidate pool **as of D − 1 year**: ties, memberships, appearance and activity of that
   day only, ruling out only partners met by then (so next year's partners can be candidates), and the
-  structural signals computed on its neighbourhood of that day. Nothing later is read for a feature;
+  structural signals computed on its neighbourhood of that day. No later tie or membership is read for
+  a feature; only whether an actor is archived (as ``NEW_PARTNERS`` reads it) and its action fields
+  are today's (neither has a history);
 - label 1 where the candidate became a partner in the window.
 
 The fit: the pairwise logistic loss within each actor's pool (every partner met against every candidate
