@@ -676,45 +676,6 @@ class NewMembership:
     share_note: str | None = None
 
 
-async def create(
-    tx: Transaction,
-    actor_id: str,
-    actor: NewActor,
-    action_fields: Sequence[str],
-    memberships: Sequence[NewMembership],
-) -> ActorRecord:
-    """Create an actor with its action fields and memberships and return it, in one round trip."""
-    created, _ = await create_unless_named(tx, actor_id, actor, action_fields, memberships, None)
-    assert created is not None, "no name check asked"
-    return created
-
-
-async def create_unless_named(
-    tx: Transaction,
-    actor_id: str,
-    actor: NewActor,
-    action_fields: Sequence[str],
-    memberships: Sequence[NewMembership],
-    name_key: str | None,
-) -> tuple[ActorRecord | None, list[str]]:
-    """Like :func:`create`, unless live actors have the name key ``name_key`` (None: no check):
-    then nothing is written and their ids come back (as :func:`same_name` finds them). One
-    round trip either way."""
-    lat, lon = actor.location if actor.location else (None, None)
-    [row] = await tx.run(
-        CREATE_UNLESS_NAMED,
-        dupKey=name_key,
-        id=actor_id,
-        type=actor.type,
-        props=_new_props(actor),
-        lat=lat,
-        lon=lon,
-        keys=list(action_fields),
-        rows=membership_rows(memberships),
-    )
-    return (record(row["a"]) if row["a"] is not None else None), list(row["same"])
-
-
 @dataclass(frozen=True)
 class Created:
     """What createActor's one statement did: the new actor (None: refused as a duplicate, nothing
@@ -734,7 +695,7 @@ async def create_recorded(
     name_key: str | None,
     audit_record: dict[str, Any],
 ) -> Created:
-    """:func:`create_unless_named` with its audit record (``audit_record``: graph.audit.param)
+    """CREATE_UNLESS_NAMED with its audit record (``audit_record``: graph.audit.param)
     and the revision in the same statement, and the state of the memberships' quarters read with
     it (for a placement check; refusing then means rolling the transaction back). One round trip."""
     lat, lon = actor.location if actor.location else (None, None)

@@ -28,37 +28,11 @@ from graph.db import Database, Transaction
 from graph.ids import new_id
 from graph.revision import stamp
 
-# The record itself, its revision taken from ``revision`` (a parameter or the bump before it).
-_CREATE: Final[LiteralString] = """
-CREATE (c:Change {id: $id, at: datetime(), principal: $principal, role: $role, entity: $entity,
-                  entityId: $entityId, operation: $operation, fields: $fields, before: $before, after: $after,
-                  revision: revision, actors: $actors})
-WITH c, revision
-OPTIONAL MATCH (a:Actor)-[:ACTIVE_IN]->(q:Quarter) WHERE a.id IN $actors
-WITH c, revision, collect(q.slug) + $quarters AS slugs
-SET c.quarters = reduce(acc = [], s IN slugs | CASE WHEN s IN acc THEN acc ELSE acc + s END)
-RETURN revision
-"""
-# Append a record; its quarters are those the touched actors belong to (now or ever) and the
-# ones named (a membership just removed), each slug once. For a later record of a transaction
-# that already has its revision.
-WRITE: Final[LiteralString] = "WITH $revision AS revision" + _CREATE
-# The first record of a transaction: move the revision on (graph/revision.py's BUMP, same lock)
-# and append the record in one statement instead of two.
-WRITE_STAMPED: Final[LiteralString] = (
-    "MERGE (s:NetworkState {id: 'network'}) "
-    "SET s.revision = coalesce(s.revision, 0) + 1, s.changedAt = datetime() "
-    "WITH s.revision AS revision" + _CREATE
-)
-# The first record of a write statement's transaction, as a subquery at its end (after its writes,
-# so the record's quarters include memberships the statement made): moves the revision on as
-# WRITE_STAMPED does (same lock) — or keeps it, if `$audit.revision` says this transaction has one
-# (:func:`param`) — appends the record from `$audit` and brings `revision` into scope. The write
-# and its audit record are then one statement: a refusal decided from what the statement returns
-# rolls both back.
-RECORD_CALL: Final[LiteralString] = """
-WITH *
-CALL () {
+# An audit record from `$audit` (:func:`param`): move the revision on (graph/revision.py's BUMP,
+# the same lock) — or keep it, if `$audit.revision` says this transaction has one already — and
+# append the record; its quarters are those the touched actors belong to (now or ever) and the
+# ones named (a membership just removed), each slug once. Returns `revision`.
+_RECORD: Final[LiteralString] = """
   MERGE (s:NetworkState {id: 'network'})
   SET s.revision = coalesce($audit.revision, coalesce(s.revision, 0) + 1),
       s.changedAt = CASE WHEN $audit.revision IS NULL THEN datetime() ELSE s.changedAt END
@@ -72,8 +46,14 @@ CALL () {
   WITH c, revision, collect(q.slug) + $audit.quarters AS slugs
   SET c.quarters = reduce(acc = [], s IN slugs | CASE WHEN s IN acc THEN acc ELSE acc + s END)
   RETURN revision
-}
 """
+# One record as a statement of its own (:func:`write`).
+WRITE: Final[LiteralString] = _RECORD
+# The same record as a subquery at the end of a write statement (after its writes, so the record's
+# quarters include memberships the statement made), bringing `revision` into scope. The write and
+# its audit record are then one statement: a refusal decided from what the statement returns rolls
+# both back.
+RECORD_CALL: Final[LiteralString] = "\nWITH *\nCALL () {" + _RECORD + "}\n"
 # Every lookup names both keys of the (entityId, at) index: with `entityId` alone the planner
 # scans all :Change nodes instead (every record has an `at`, so the condition drops none).
 # An entity's records, newest first.
@@ -138,22 +118,8 @@ async def write(
     ``actors`` are the actors the change touches (an actor's own id, a cooperation's two ends, a
     contact person's actor); ``quarters`` adds slugs they no longer belong to.
     """
-    fields = sorted(set(before or {}) | set(after or {}))
-    [row] = await tx.run(
-        WRITE if tx.revision is not None else WRITE_STAMPED,
-        id=new_id(),
-        principal=principal,
-        role=role,
-        entity=entity,
-        entityId=entity_id,
-        operation=operation,
-        fields=fields,
-        before=_json(before),
-        after=_json(after),
-        revision=tx.revision,
-        actors=list(dict.fromkeys(actors)),
-        quarters=list(quarters),
-    )
+    entry = Entry(entity, entity_id, operation, before, after, actors)
+    [row] = await tx.run(WRITE, audit=param(tx, principal, role, entry, quarters))
     tx.revision = int(row["revision"])  # what graph.revision.stamp returns from now on
     return tx.revision
 
@@ -274,7 +240,7 @@ async def write_many(tx: Transaction, principal: str, role: str, entries: Sequen
 
 
 def param(tx: Transaction, principal: str, role: str, entry: Entry, quarters: Sequence[str] = ()) -> dict[str, Any]:
-    """The ``$audit`` parameter of :data:`RECORD_CALL`: the record :func:`write` would append.
+    """The ``$audit`` parameter of :data:`WRITE` and :data:`RECORD_CALL`: the record to append.
     After the statement, :func:`stamped` hands its ``revision`` to the transaction."""
     [row] = rows([entry])
     return {**row, "principal": principal, "role": role, "quarters": list(quarters), "revision": tx.revision}

@@ -148,15 +148,13 @@ def page_query(criteria: CooperationCriteria, page: Page, total: bool = True) ->
     where = compiler.cooperation_matched(criteria, "c", "x", "y")
     after = seek(page, "c", compiler)
     keys = ", ".join(f.expression.format(v="c") for f in page.sort)
-    top = (
-        f"WITH c WHERE {after} WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
-        f"RETURN collect({{c: {projection_of('c')}, k: [{keys}]}}) AS rows"
-    )
+    top = f"WITH c WHERE {after} WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
+    rows = f"collect({{c: {projection_of('c')}, k: [{keys}]}}) AS rows"
     if total:
-        query = f"{match} WHERE {where} WITH collect(c) AS matched CALL (matched) {{ UNWIND matched AS c {top} }} "
-        query += "RETURN size(matched) AS total, rows"
+        query = f"{match} WHERE {where} WITH collect(c) AS matched CALL (matched) {{ UNWIND matched AS c {top}"
+        query += f"RETURN {rows} }} RETURN size(matched) AS total, rows"
     else:
-        query = f"{match} WHERE {where} {top.replace('RETURN', 'WITH', 1)} RETURN -1 AS total, rows"
+        query = f"{match} WHERE {where} {top}WITH {rows} RETURN -1 AS total, rows"
     return cast(LiteralString, query), {"limit": page.first + 1, **compiler.params}
 
 
@@ -289,17 +287,6 @@ RETURN """
     + " AS c"
 )
 
-# Create a cooperation and return it as written (no read-back statement needed).
-CREATE: Final[LiteralString] = (
-    """
-MATCH (x:Actor {id: $a}), (y:Actor {id: $b})
-CREATE (x)-[c:COOPERATES_WITH {id: $id}]->(y)
-SET c += $props, c.createdAt = datetime(), c.updatedAt = c.createdAt, c.version = 1
-RETURN """
-    + projection_of("c")
-    + " AS c"
-)
-
 # Lock a cooperation and bump its version; returns the previous version and its state.
 BUMP: Final[LiteralString] = (
     """
@@ -327,35 +314,12 @@ RETURN snapshot AS c
 )
 
 
-# Before adding a cooperation between $a and $b: lock both actors (in id order, as actors.LOCK),
-# then, with the locks held, each one's archived flag, its quarter ties (as actors.QUARTER_TIES)
-# and the record, and the cooperations between the two (as BETWEEN) — four reads in one.
-PREPARE_ADD: Final[LiteralString] = (
-    """
-UNWIND $ids AS id
-MATCH (a:Actor {id: id})
-SET a._lock = true
-REMOVE a._lock
-WITH collect(a) AS locked
-UNWIND locked AS a
-CALL (a) {
-  MATCH (a)-[m:ACTIVE_IN]->(q:Quarter) WITH m, q ORDER BY q.slug, m.role
-  RETURN collect(m {.role, .flats, .shareNote, .note, .sources, since: toString(m.since), until: toString(m.until),
-                    quarter: q.slug, status: q.status, end: toString(q.endDate)}) AS ties
-}
-RETURN a.id AS id, a.archived AS archived, ties, """
-    + projection("a")
-    + """ AS actor,
-       [(a)-[c:COOPERATES_WITH]-(y:Actor) WHERE a.id = $a AND y.id = $b | """
-    + projection_of("c")
-    + "] AS between"
-)
-
-
-# addCooperation's one statement: PREPARE_ADD's locks and reads (the cooperations between the two
-# read before the create), then — if both actors exist — the create with its audit record and
-# the revision bump (graph/audit.py's RECORD_CALL). The access, archived and duplicate checks are
-# decided in Python from what this returns, and a refusal rolls the whole statement back.
+# addCooperation's one statement: lock both actors (in id order, as actors.LOCK), then, with the
+# locks held, each one's archived flag, its quarter ties (as actors.QUARTER_TIES) and the record,
+# and the cooperations between the two (as BETWEEN, read before the create); then, if both actors
+# exist, the create with its audit record and the revision bump (graph/audit.py's RECORD_CALL).
+# The access, archived and duplicate checks are decided in Python from what this returns, and a
+# refusal rolls the whole statement back.
 ADD_RECORDED: Final[LiteralString] = (
     """
 UNWIND $ids AS id
@@ -392,19 +356,12 @@ RETURN rows, c, revision
 
 @dataclass(frozen=True)
 class Prepared:
-    """What :func:`prepare_add` read, with both actors locked."""
+    """What :func:`add_recorded` read, with both actors locked."""
 
     archived: dict[str, bool]  # the actors that exist
     ties: dict[str, list[QuarterTie]]
     actors: dict[str, ActorRecord]
     between: list[CooperationRecord]
-
-
-async def prepare_add(tx: Transaction, a: str, b: str) -> Prepared:
-    """Lock ``a`` and ``b`` and read what adding a cooperation between them checks, in one round
-    trip (what :func:`graph.actors.lock`, :func:`graph.actors.quarter_ties` and :func:`between`
-    read one after the other)."""
-    return _prepared(await tx.run(PREPARE_ADD, ids=sorted({a, b}), a=a, b=b), a)
 
 
 def _prepared(rows: list[dict[str, Any]], a: str) -> Prepared:
@@ -432,9 +389,10 @@ class Added:
 async def add_recorded(
     tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation, audit_record: dict[str, Any]
 ) -> Added:
-    """Lock ``a`` and ``b``, read what adding a cooperation checks (as :func:`prepare_add`), and
-    create it with its audit record (``audit_record``: graph.audit.param) and the revision, in one
-    round trip. The caller decides the checks from :attr:`Added.prepared` and rolls back on refusal."""
+    """Lock ``a`` and ``b``, read what adding a cooperation checks (archived flags, quarter ties,
+    the cooperations between them), and create it with its audit record (``audit_record``:
+    graph.audit.param) and the revision, in one round trip. The caller decides the checks from
+    :attr:`Added.prepared` and rolls back on refusal."""
     [row] = await tx.run(
         ADD_RECORDED, ids=sorted({a, b}), a=a, b=b, id=cooperation_id, props=_new_props(new), audit=audit_record
     )
@@ -506,12 +464,6 @@ _PROPERTIES: Final = (
     ("description", "description"),
     ("source", "source"),
 )
-
-
-async def create(tx: Transaction, cooperation_id: str, a: str, b: str, new: NewCooperation) -> CooperationRecord:
-    """Create the cooperation (both actors exist: the caller has locked them) and return it."""
-    [row] = await tx.run(CREATE, id=cooperation_id, a=a, b=b, props=_new_props(new))
-    return record(row["c"])
 
 
 def _new_props(new: NewCooperation) -> dict[str, Any]:

@@ -10,7 +10,7 @@ Writes, inside the caller's transactions: new actors with their memberships and 
 exist already, so that a batch run again after a failure writes nothing twice — and the
 ``(:Import)`` record of an import key: ``applying`` while its batches go in, ``applied`` with
 its result at the end (:func:`claim`, :func:`settle`). Rows go in ``UNWIND`` statements of :data:`BATCH` rows; the
-properties written are those of :func:`graph.actors.create` and :func:`graph.cooperations.create`,
+properties written are those of :func:`graph.actors.create_recorded` and :func:`graph.cooperations.add_recorded`,
 so an imported actor is one like any other.
 """
 
@@ -242,7 +242,7 @@ class MergeWrite:
 
 @dataclass(frozen=True)
 class ImportedActor:
-    """A new actor of an import: what :func:`graph.actors.create` takes, with memberships and fields."""
+    """A new actor of an import: what :func:`graph.actors.create_recorded` takes, with memberships and fields."""
 
     id: str
     actor: NewActor

@@ -109,6 +109,9 @@ async def suggest(
         raise bad_input(texts.BAD_WEIGHTS())
     day = as_of or dt.date.today()
     model = current_model(ctx)
+    if model.kind == "deployment" and model.end is not None and model.end > day:
+        # fitted on this network's ties up to ``end``: it must not rank a day before that (``asOf`` in the past)
+        model = scoring.DEFAULT_MODEL
     snapshot = await current_snapshot(ctx) if as_of is None else None
     if snapshot is not None and record.id not in snapshot.index:
         snapshot = None  # cannot happen at the same revision; the database answers all the same

@@ -120,7 +120,8 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     extensions += [
         lambda: AddValidationRules(rules),
         # Parsing and validating a query costs milliseconds; clients repeat the same queries.
-        # Both caches live at module level (keyed by size), so per-request factories share them.
+        # Both caches live at module level (parses by query text, validations by the document's identity),
+        # so per-request factories share them.
         lambda: ParseOnce(maxsize=256),
         ValidateOnce,
     ]

@@ -136,6 +136,14 @@ def test_with_enough_history_the_fitted_model_serves_with_its_window(
         assert f"fitted at {kept.computed_at:%Y-%m-%d %H:%M} UTC on revision {current}" in model.trained_on.en
         assert f"wie die Kandidaten vom {start:%d.%m.%Y} von {fit.fitted.actors} Akteuren" in model.trained_on.de
         assert f"angepasst am {kept.computed_at:%d.%m.%Y %H:%M} UTC auf Revision {current}" in model.trained_on.de
+        # a day before the window's end is ranked by the shipped model: the fit knows ties after that day
+        asked = """query($id: ID!, $day: Date) { suggestPartners(actorId: $id, first: 5, asOf: $day) {
+          model { kind windowEnd } } }"""
+        gql = GraphQLClient(http)
+        then = gql.data(asked, {"id": loaded, "day": str(start)})["suggestPartners"]["model"]
+        now = gql.data(asked, {"id": loaded, "day": str(TODAY)})["suggestPartners"]["model"]
+        assert then["kind"] == "SHIPPED"
+        assert now == {"kind": "DEPLOYMENT", "windowEnd": str(TODAY)}
         # the next requests find nothing due: the same fit stays (no refit on every request)
         GraphQLClient(http).data(SUGGEST, {"id": loaded})
         assert services.models.get(refit.MODEL) is kept and not services.models.pending(refit.MODEL)
