@@ -15,16 +15,18 @@ The examples for a day D, exactly as bench/round3.py builds its history (``exclu
   the sorted ids: the learning curve in RESULTS shows 400 actors' fit level with all ~900 of growth A);
 - each actor's candidate pool **as of D − 1 year**: ties, memberships, appearance and activity of that
   day only, ruling out only partners met by then (so next year's partners can be candidates), and the
-  structural signals computed on its neighbourhood of that day. Nothing later is read for a feature;
+  structural signals computed on its neighbourhood of that day. No later tie or membership is read for
+  a feature; only whether an actor is archived (as ``NEW_PARTNERS`` reads it) and its action fields
+  are today's (neither has a history);
 - label 1 where the candidate became a partner in the window.
 
 The fit: the pairwise logistic loss within each actor's pool (every partner met against every candidate
 that was not; each actor weighs the same, at most ``MAX_PAIRS`` pairs each, a seeded sample beyond),
 coefficients ≥ 0 (a signal may only speak for a candidate, so a reason's share stays a share), l2 10⁻³,
 solved by L-BFGS-B with bounds (scipy). The pairwise loss says nothing about the level, so the intercept
-is then fitted as analysis.suggestions.fit_pairwise fits it: the pointwise log-loss with the
-coefficients held, each actor's positives and negatives weighing the same. The same snapshot and day
-give the same fit (sorted actors, seeded samples, a deterministic solver).
+is then fitted by :func:`level` (which analysis.suggestions.fit_pairwise and bench/round3.py use too): the
+pointwise log-loss with the coefficients held, each actor's positives and negatives weighing the same. The
+same snapshot and day give the same fit (sorted actors, seeded samples, a deterministic solver).
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ import numpy as np
 from scipy import optimize
 
 from analysis import structure
-from analysis.candidates import Snapshot, closeness
-from graph.suggestions import POOL
+from analysis.candidates import Snapshot
+from analysis.reasons import Words, described
 
 MIN_POSITIVES = 200  # below this the shipped default serves (RESULTS: a refit on ~100 is worse than it)
 MAX_ACTORS = 400  # RESULTS' learning curve: 400 actors (627 positives) fit as well as all 895 of growth A
@@ -114,31 +116,17 @@ def _pool(
     nearby: Callable[[set[str]], set[str]],
     related: Mapping[str, Sequence[str]],
 ) -> tuple[tuple[str, ...], np.ndarray]:
-    """``actor``'s candidates as of ``start`` (as resolvers.suggestions.pool with ``as_of = start`` and
-    ``exclude_all = False`` builds them) and their STRUCTURE values on its neighbourhood of that day."""
+    """``actor``'s candidates as of ``start`` and their STRUCTURE values on its neighbourhood of that day:
+    the service's own path (``Snapshot.pool_and_structure`` with ``as_of = start`` and ``exclude_all =
+    False``), so the fit learns on exactly the values the ranking later computes."""
     subject = snapshot.subject(actor, start, start)
     assert subject is not None  # new_partners only names actors of the snapshot
     focus = set(subject.quarters)
     fields = list(dict.fromkeys(k for f in subject.action_fields for k in related.get(f, (f,))))
-    around = snapshot.neighbourhood(actor, start, exclude_all=False)
-    walk, shared = closeness(around, actor)
-    found = snapshot.candidates(
-        actor,
-        sorted(focus),
-        sorted(focus | nearby(focus)),
-        fields,
-        False,
-        None,
-        start,
-        start,
-        POOL,
-        subject.location,
-        False,
-        walk,
-        shared,
+    found, values = snapshot.pool_and_structure(
+        actor, sorted(focus), sorted(focus | nearby(focus)), fields, False, None, start, start, subject.location, False
     )
     ids = tuple(c.id for c in found)
-    values = structure.features(around.around, actor, ids, {c.id: c.degree for c in found})
     rows = np.array([values[c] for c in ids], dtype=float).reshape(len(ids), len(structure.STRUCTURE))
     return ids, rows
 
@@ -196,26 +184,35 @@ def _pairs(
 
 
 def intercept(data: Data, labels: Mapping[str, frozenset[str]], coefficients: np.ndarray) -> float:
-    """σ(b + x·θ) fitted to the labels with θ held, each actor's positives and negatives weighing the same
-    (as analysis.suggestions.fit_pairwise does after its pairwise fit)."""
-    linear, y, share = [], [], []
-    for actor, (ids, x) in sorted(data.items()):
-        mine = labels.get(actor, frozenset())
-        ys = np.array([c in mine for c in ids], dtype=float)
-        positives = ys.sum()
+    """σ(b + x·θ) fitted to the labels with θ held (:func:`level` on every actor's pool)."""
+    linear, y, groups = [], [], []
+    for n, (actor, (ids, x)) in enumerate(sorted(data.items())):
         if not len(ids):
             continue
+        mine = labels.get(actor, frozenset())
         linear.append(x @ coefficients)
-        y.append(ys)
-        share.append(np.where(ys > 0, 0.5 / max(positives, 1), 0.5 / max(len(ids) - positives, 1)))
+        y.append(np.array([c in mine for c in ids], dtype=float))
+        groups.append(np.full(len(ids), n))
     if not linear:
         return 0.0
-    z, t, s = np.concatenate(linear), np.concatenate(y), np.concatenate(share)
+    return level(np.concatenate(linear), np.concatenate(y), np.concatenate(groups))
+
+
+def level(linear: np.ndarray, labels: Sequence[float] | np.ndarray, groups: Sequence[int] | np.ndarray) -> float:
+    """The intercept b of σ(b + linear) fitted to the labels (1: became a partner) with the coefficients
+    held, each group's (one actor's candidates') positives and negatives weighing the same: the pairwise
+    loss says nothing about the level, so every pairwise fit (this module's, analysis.suggestions
+    ``fit_pairwise``, bench/round3.py) sets it this way. The pointwise log-loss, by L-BFGS-B."""
+    y = np.asarray(labels, dtype=float)
+    _, inverse, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
+    positives = np.bincount(inverse, weights=y)
+    s = np.where(y > 0, 0.5 / np.maximum(positives[inverse], 1), 0.5 / np.maximum((sizes - positives)[inverse], 1))
     s = s / s.sum()
+    z = np.asarray(linear, dtype=float)
 
     def loss(b: np.ndarray) -> tuple[float, np.ndarray]:
         u = z + b[0]
-        return float(s @ (np.logaddexp(0.0, u) - t * u)), np.array([s @ (1 / (1 + np.exp(-u)) - t)])
+        return float(s @ (np.logaddexp(0.0, u) - y * u)), np.array([s @ (1 / (1 + np.exp(-u)) - y)])
 
     return float(optimize.minimize(loss, np.zeros(1), jac=True, method="L-BFGS-B").x[0])
 
@@ -228,7 +225,7 @@ def learn(
     min_positives: int = MIN_POSITIVES,
     max_actors: int = MAX_ACTORS,
     max_pairs: int = MAX_PAIRS,
-) -> tuple[Fitted | None, str]:
+) -> tuple[Fitted | None, Words]:
     """Rule (a)'s fit for ``day``: the fitted structure-only model and what it was fitted on, or None and
     why not (fewer than ``min_positives`` positive examples in the year before ``day``: how many)."""
     start, end = window(day)
@@ -237,17 +234,11 @@ def learn(
     if met < min_positives:
         # every positive is a partner met, so fewer of those than the threshold cannot reach it: no pools
         # are built (a deployment in its first year, every test network)
-        return None, (
-            f"{met} partners met between {start} and {end}, fewer than the {min_positives} positive examples "
-            "needed: the shipped model serves"
-        )
+        return None, described("TOO_FEW_MET", met=met, start=start, end=end, needed=min_positives)
     h = history(snapshot, day, nearby, related, max_actors, formed=formed)
     positives = h.positives
     if positives < min_positives:
-        return None, (
-            f"{positives} partners met between {start} and {end} were in their actor's candidates of {start}, "
-            f"fewer than the {min_positives} positive examples needed: the shipped model serves"
-        )
+        return None, described("TOO_FEW_IN_POOLS", positives=positives, start=start, end=end, needed=min_positives)
     coefficients = fit(h.pools, h.formed, max_pairs=max_pairs)
     b = intercept(h.pools, h.formed, coefficients)
     fitted = Fitted(
@@ -261,9 +252,6 @@ def learn(
     return fitted, describe(fitted)
 
 
-def describe(fitted: Fitted) -> str:
-    """What a fitted model was fitted on, in words (a model's ``trained_on``)."""
-    return (
-        f"this network's own past year: how {fitted.actors} actors' candidates of {fitted.start} became "
-        f"partners by {fitted.end} ({fitted.positives} of them; structural signals, pairwise ranking loss)"
-    )
+def describe(fitted: Fitted) -> Words:
+    """What a fitted model was fitted on, in German and English words (a model's ``trained_on``)."""
+    return described("DEPLOYMENT", actors=fitted.actors, start=fitted.start, end=fitted.end, positives=fitted.positives)

@@ -42,8 +42,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from analysis import learning, structure
 from analysis import reasons as words
-from analysis import structure
 from graph.suggestions import Candidate, Subject
 
 DISTANCE_SCALE_M = 1000.0  # a partner 1 km away scores e^-1 on distance
@@ -93,7 +93,7 @@ class Model:
     signals: tuple[str, ...]  # the signals it carries, in ALL_SIGNALS order
     coefficients: tuple[float, ...]  # one per signal, ≥ 0
     intercept: float
-    trained_on: str  # what history it was fitted on, in words
+    trained_on: words.Words  # what history it was fitted on, in German and English words
     kind: str = "shipped"  # "shipped": fitted elsewhere and shipped; "deployment": fitted on this network's past
     start: dt.date | None = None  # the training window: candidates as of start, partners met by end
     end: dt.date | None = None
@@ -117,7 +117,7 @@ class Model:
         cls,
         coefficients: Mapping[str, float],
         intercept: float,
-        trained_on: str,
+        trained_on: words.Words,
         *,
         kind: str = "deployment",
         start: dt.date | None = None,
@@ -157,7 +157,8 @@ class Model:
 # their candidates as of 2020-01-01 read as the service reads them (bench/replica.py on analysis/candidates.py,
 # ties begun by then as partners), labelled by the partners first met by 2021-01-01 (1,308 of them in the
 # pools); the pairwise logistic loss with coefficients ≥ 0 and l2 10⁻³ (L-BFGS-B, at most 600 pairs per actor),
-# the intercept fitted afterwards on the pointwise loss as ``fit_pairwise`` does. Nothing of the evaluation's
+# the intercept fitted afterwards on the pointwise loss (then by projected Adam; that objective is now
+# analysis.learning.level's, solved by L-BFGS-B, which a re-run of ``--ship`` uses). Nothing of the evaluation's
 # window (from 2022) was seen. WELL_CONNECTED and POPULARITY are the same number, so the fit split it evenly.
 DEFAULT_MODEL = Model.from_named(
     {
@@ -182,9 +183,7 @@ DEFAULT_MODEL = Model.from_named(
         "POPULARITY": 0.2966,
     },
     intercept=-2.1879,
-    trained_on="shipped with kiezgraph: the synthetic growing network 'growth A' (bench/grow.py, seed 21) — how "
-    "the candidates of 2020-01-01 of the 878 actors that gained partners in 2020 became partners by 2021-01-01 "
-    "(1,308 positive examples; the eleven signals plus the structural ones, pairwise ranking loss)",
+    trained_on=words.described("SHIPPED"),
     kind="shipped",
     start=dt.date(2020, 1, 1),
     end=dt.date(2021, 1, 1),
@@ -198,8 +197,7 @@ ELEVEN_SIGNALS_MODEL = Model(
     signals=SIGNALS,
     coefficients=(3.6186, 1.6903, 0.4309, 0.0932, 1.6456, 0.8522, 1.0244, 0.0, 0.0, 0.5802, 0.0),
     intercept=-2.0432,
-    trained_on="synthetic growing network 'growth A' (bench/grow.py, seed 21): how 300 actors' candidates of "
-    "2020-01-01 became partners in 2020 (pairwise ranking loss)",
+    trained_on=words.described("ELEVEN_SIGNALS"),
 )
 
 
@@ -213,7 +211,7 @@ class Reason:
 
 
 # Signals that say the same fact in other terms are shown as one reason, so that a reader does not get
-# "shares 2 partners", "you share partners who have few partners" and "a partner of your partners" as
+# "shares 2 partners", "shared partners who have few partners of their own" and "a partner of partners" as
 # three reasons for one fact. The reason carries the sum of their contributions and lists every member with
 # its own share (Reason.signals), so the model's parts stay visible; it speaks with the words of the first
 # member (in the order below) that contributes: the most telling words, and the kind older clients know
@@ -495,7 +493,7 @@ def fit(
     rows: Sequence[Sequence[float]],
     labels: Sequence[int],
     groups: Sequence[int],
-    trained_on: str,
+    trained_on: words.Words,
     l2: float = 1e-3,
     steps: int = 3000,
     signals: Sequence[str] = SIGNALS,
@@ -539,7 +537,7 @@ def fit_pairwise(
     rows: Sequence[Sequence[float]],
     labels: Sequence[int],
     groups: Sequence[int],
-    trained_on: str,
+    trained_on: words.Words,
     l2: float = 1e-3,
     steps: int = 1500,
     max_pairs: int = 4000,
@@ -550,7 +548,8 @@ def fit_pairwise(
     model learns the *order* within a pool, which is all a suggestion list shows. Each group weighs the
     same (at most ``max_pairs`` pairs each, a seeded sample beyond that). The pairwise loss says nothing
     about the level, so the intercept is fitted afterwards on the pointwise log-loss with the
-    coefficients held: the score then reads as a probability again, and the ranking is the pairwise one."""
+    coefficients held (analysis.learning.level, as the per-deployment fit does): the score then reads as a
+    probability again, and the ranking is the pairwise one."""
     x = np.asarray(rows, dtype=float)
     y = np.asarray(labels, dtype=int)
     g = np.asarray(groups)
@@ -571,20 +570,8 @@ def fit_pairwise(
     w = np.concatenate(shares)
     w /= w.sum()
     theta = _adam(lambda t: -(d.T @ (w / (1 + np.exp(d @ t)))) + l2 * t, np.zeros(x.shape[1]), steps, True)
-    b = fit_intercept(x @ theta, y.tolist(), g.tolist(), steps)
+    b = learning.level(x @ theta, y, g)
     return Model(tuple(signals), tuple(round(float(c), 4) for c in theta), round(b, 4), trained_on)
-
-
-def fit_intercept(linear: np.ndarray, labels: Sequence[int], groups: Sequence[int], steps: int = 1500) -> float:
-    """The intercept b of σ(b + linear) fitted to the labels with the coefficients held (the pairwise loss says
-    nothing about the level), each group's positives and negatives weighing the same."""
-    y = np.asarray(labels, dtype=int)
-    _, inverse, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
-    positives = np.bincount(inverse, weights=y.astype(float))
-    share = np.where(y > 0, 0.5 / np.maximum(positives[inverse], 1), 0.5 / np.maximum((sizes - positives)[inverse], 1))
-    share = share / share.sum()
-    b = _adam(lambda t: np.array([share @ (1 / (1 + np.exp(-(linear + t[0]))) - y)]), np.zeros(1), steps, False)
-    return float(b[0])
 
 
 def _adam(

@@ -30,13 +30,12 @@ import numpy as np
 
 from analysis import structure
 from analysis import suggestions as scoring
-from analysis.learning import fit  # the service's own fit (rule (a) in the background)
+from analysis.learning import MIN_POSITIVES, fit, level  # the service's own (rule (a) in the background)
 from bench import ranking, replica
 from bench.evaluate_suggestions import Task, planted, temporal
 from bench.grow import GROWTH_C, HELD_OUT, TUNING
 from bench.suggestion_experiments import new_partners
 
-MIN_POSITIVES = 200
 CACHE = Path("/tmp/h17-model-c-cache")
 COLUMNS = (*scoring.SIGNALS, *structure.STRUCTURE)
 N = len(scoring.SIGNALS)
@@ -126,7 +125,7 @@ def describe(cols: list[int], coef: np.ndarray) -> str:
 
 def ship() -> None:
     """The service's DEFAULT_MODEL: *signals + structure* fitted on growth A's 2020 (as the "shipped"
-    rows above), its intercept fitted afterwards as analysis.suggestions.fit_pairwise does."""
+    rows above), its intercept fitted afterwards by analysis.learning.level, as the service's fit does."""
     task = task_of("A", 400)
     start = dt.date(2020, 1, 1)
     data, labels, positives = history(task, dt.date(2021, 1, 1), "A")
@@ -136,7 +135,7 @@ def ship() -> None:
     ys = [[int(c in labels.get(a, set())) for c in ids] for a, (ids, _) in sorted(data.items())]
     groups = [[g] * len(ids) for g, (_, (ids, _)) in enumerate(sorted(data.items()))]
     linear = np.concatenate(rows) @ coef
-    b = scoring.fit_intercept(linear, [y for part in ys for y in part], [g for part in groups for g in part])
+    b = level(linear, [y for part in ys for y in part], [g for part in groups for g in part])
     named = {COLUMNS[c]: round(float(w), 4) for c, w in zip(cols, coef, strict=True)}
     print(f"window {start} to 2021-01-01: {len(data)} actors, {positives} positives in their pools")
     print(f"coefficients={named!r}")

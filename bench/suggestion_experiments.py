@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from analysis import reasons as words
 from analysis import suggestions as scoring
 from bench import ranking, replica
 from bench.evaluate_suggestions import CUT, Task, _active, _pairs, planted, temporal
@@ -169,10 +170,7 @@ def learn_default(actors: int = 300) -> scoring.Model:
             rows.append(scoring.vector(found))
             ys.append(int(c.id in labels[actor]))
             gs.append(g)
-    described = (
-        f"synthetic growing network 'growth A' (bench/grow.py, seed 21): how {len(pools)} actors' candidates of "
-        f"{start} became partners in {start.year} (pairwise ranking loss)"
-    )
+    described = words.described("GROWTH_A", actors=len(pools), start=start, year=str(start.year))
     return scoring.fit_pairwise(rows, ys, gs, described)
 
 

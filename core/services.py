@@ -123,12 +123,13 @@ NETWORK_ROWS = 6 * 60_000
 @dataclass(frozen=True)
 class Refit:
     """How the suggestion model is fitted on this deployment's own past year (resolvers/refit.py; the
-    settings ``KIEZGRAPH_SUGGESTION_REFIT*``). The defaults are analysis/learning.py's rule (a)."""
+    settings ``KIEZGRAPH_SUGGESTION_REFIT*``). None: analysis/learning.py's rule (a) decides (its
+    ``MIN_POSITIVES`` and ``MAX_ACTORS``; core cannot import analysis/, so they are not repeated here)."""
 
     enabled: bool = True  # False: the shipped model always
     every: float = 3600.0  # after a write, at most one refit this often (a new day refits at once)
-    min_positives: int = 200  # fewer positive examples in the year: the shipped model serves
-    actors: int = 400  # at most this many actors' pools are fitted on (a seeded sample)
+    min_positives: int | None = None  # fewer positive examples in the year: the shipped model serves
+    actors: int | None = None  # at most this many actors' pools are fitted on (a seeded sample)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
 
+from analysis import learning
 from core.access import Role
 from core.services import Refit
 from graph.db import Neo4jSettings
@@ -406,7 +407,7 @@ DECLARED: Final[tuple[Setting, ...]] = (
         "KIEZGRAPH_SUGGESTION_REFIT_MIN_POSITIVES",
         "suggestion_refit_min_positives",
         _whole,
-        Refit.min_positives,
+        learning.MIN_POSITIVES,
         "fewer partners met in the past year (in their actor's candidates) than this: the shipped model serves",
         _RUNTIME,
         service=True,
@@ -415,7 +416,7 @@ DECLARED: Final[tuple[Setting, ...]] = (
         "KIEZGRAPH_SUGGESTION_REFIT_ACTORS",
         "suggestion_refit_actors",
         _whole,
-        Refit.actors,
+        learning.MAX_ACTORS,
         "at most this many actors' candidate pools are fitted on (a seeded sample: bounds the CPU of a refit)",
         _RUNTIME,
         service=True,

@@ -22,11 +22,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from analysis import learning
 from analysis import suggestions as scoring
 from analysis.candidates import Snapshot
+from analysis.reasons import Words, described
 from core.latest import Entry, Work
 from core.services import Refit, Services
 from graph import action_fields
@@ -45,7 +45,7 @@ class DeploymentFit:
 
     day: dt.date
     fitted: learning.Fitted | None  # None: too few positives (or the fit failed), the shipped model serves
-    reason: str  # what it was fitted on, or why not (in words, for the logs and the model's description)
+    reason: Words  # what it was fitted on, or why not (German and English: the logs, the model's description)
     model: scoring.Model | None  # the fitted model as the ranking takes it
     seconds: float  # how long the fit took
 
@@ -94,15 +94,15 @@ def fit_work(db: Database, services: Services, snapshot: Entry, nearby: Nearby) 
                 today,
                 lambda focus: nearby(focus, found.quarters),
                 related,
-                refit.min_positives,
-                refit.actors,
+                learning.MIN_POSITIVES if refit.min_positives is None else refit.min_positives,
+                learning.MAX_ACTORS if refit.actors is None else refit.actors,
             )
         except Exception as exc:  # the shipped model serves; the next due moment tries again
             log.exception("fitting the suggestion model failed")
-            fitted, reason = None, f"the fit failed ({type(exc).__name__}): the shipped model serves"
+            fitted, reason = None, described("FIT_FAILED", error=type(exc).__name__)
         seconds = time.monotonic() - started
         at = dt.datetime.now(dt.UTC)
-        log.info("suggestion model for %s at revision %s (%.1f s): %s", today, snapshot.revision, seconds, reason)
+        log.info("suggestion model for %s at revision %s (%.1f s): %s", today, snapshot.revision, seconds, reason.en)
         model = None if fitted is None else _model(fitted, reason, snapshot.revision, at)
         return Entry(DeploymentFit(today, fitted, reason, model, seconds), snapshot.revision, at)
 
@@ -127,9 +127,9 @@ def served(services: Services) -> scoring.Model:
     return found[0].model
 
 
-def _model(fitted: learning.Fitted, reason: str, revision: int, at: dt.datetime) -> scoring.Model:
+def _model(fitted: learning.Fitted, reason: Words, revision: int, at: dt.datetime) -> scoring.Model:
     # when and on what it was fitted, readable in the model's description (`trainedOn`) too
-    said = f"{reason}; fitted at {at:%Y-%m-%d %H:%M} UTC on revision {revision}"
+    said = described("FITTED_AT", said=reason, at=at, revision=str(revision))
     return scoring.Model.from_named(
         fitted.coefficients,
         fitted.intercept,
@@ -140,11 +140,3 @@ def _model(fitted: learning.Fitted, reason: str, revision: int, at: dt.datetime)
         actors=fitted.actors,
         positives=fitted.positives,
     )
-
-
-FACTS = ("kind", "start", "end", "actors", "positives")
-
-
-def facts_of(model: scoring.Model) -> dict[str, Any]:
-    """What a model says about its fit (kind, window, actors, positives)."""
-    return {k: getattr(model, k) for k in FACTS}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from analysis import candidates as in_memory
 from analysis import missing_links as gaps
+from analysis import reasons as words
 from analysis import suggestions as scoring
 from analysis.projection import project
 from analysis.suggestions import haversine_m
@@ -282,8 +283,8 @@ async def learn(ctx: Context, start: dt.date, end: dt.date, actors: int, seed: i
             rows.append(scoring.vector(found))
             labels.append(int(c.id in formed[actor]))
             groups.append(g)
-    described = f"{min(actors, len(chosen))} actors' candidates on {start}, partners by {end} (pairwise ranking loss)"
-    return scoring.fit_pairwise(rows, labels, groups, described)
+    said = words.described("OWN_HISTORY", actors=min(actors, len(chosen)), start=start, end=end)
+    return scoring.fit_pairwise(rows, labels, groups, said)
 
 
 @dataclass(frozen=True)

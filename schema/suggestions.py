@@ -178,7 +178,15 @@ class SignalCoefficient:
     "formed in a network's past. A reason's contribution is the score split in proportion to coefficient·signal."
 )
 class SuggestionModel:
-    trained_on: str = strawberry.field(description="The history it was fitted on, in words.")
+    trained_on: str = strawberry.field(
+        description="The history it was fitted on, in the request's language (German with `Accept-Language: de`, "
+        "English otherwise): the network, the window, how many actors and positive examples, and for a model "
+        "fitted on this deployment when and on which revision."
+    )
+    trained_on_de: str = strawberry.field(
+        description="The same in German words (the same catalogue as `trainedOn`), e.g. 'das letzte Jahr dieses "
+        "Netzwerks: wie die Kandidaten vom 01.06.2025 von 120 Akteuren bis zum 01.06.2026 Partner wurden …'."
+    )
     intercept: float = strawberry.field(description="The intercept of the logistic regression.")
     coefficients: list[SignalCoefficient] = strawberry.field(
         description="One per signal the model carries (a model may carry any of the signals of `ReasonKind`)."
@@ -201,9 +209,10 @@ class SuggestionModel:
     )
 
     @classmethod
-    def of(cls, m: Model) -> SuggestionModel:
+    def of(cls, m: Model, language: str = "en") -> SuggestionModel:
         return cls(
-            trained_on=m.trained_on,
+            trained_on=m.trained_on.de if language == "de" else m.trained_on.en,
+            trained_on_de=m.trained_on.de,
             intercept=m.intercept,
             coefficients=[
                 SignalCoefficient(kind=ReasonKind(k), coefficient=c)
@@ -249,7 +258,7 @@ class PartnerSuggestions:
     @classmethod
     def of(cls, r: SuggestionResult, language: str = "en") -> PartnerSuggestions:
         w = r.weights
-        model = None if r.model is None else SuggestionModel.of(r.model)
+        model = None if r.model is None else SuggestionModel.of(r.model, language)
         return cls(
             model=model,
             actor=actor_of(r.subject),

@@ -84,19 +84,23 @@ def test_too_few_positives_fit_nothing_and_say_how_many() -> None:
     ]
     apart = snapshot(elsewhere, [tie(50, 51, OLD), tie(10, 50, IN_WINDOW)])
     met = sum(len(p) for p in apart.new_partners(START, DAY).values())
-    assert reason.startswith(f"{met - 2} partners met between {START} and {DAY}, fewer than the 200")
+    assert reason.en.startswith(f"{met - 2} partners met between {START} and {DAY}, fewer than the 200")
+    assert reason.de.startswith(f"{met - 2} zwischen {START:%d.%m.%Y} und {DAY:%d.%m.%Y} neu gewonnene Partner")
+    assert reason.de.endswith("weniger als die 200 nötigen positiven Beispiele: es gilt das mitgelieferte Modell")
     # counted among those in their pools when the partners met could reach the threshold
     positives = learning.history(apart, DAY).positives
     fitted, reason = learning.learn(apart, DAY, min_positives=met)
     assert positives < met and fitted is None
-    assert reason.startswith(f"{positives} partners met between {START} and {DAY} were in their actor's candidates")
+    assert reason.en.startswith(f"{positives} partners met between {START} and {DAY} were in their actor's candidates")
+    assert reason.de.startswith(f"{positives} der zwischen {START:%d.%m.%Y} und {DAY:%d.%m.%Y} neu gewonnenen")
 
 
 def test_enough_history_fits_non_negative_coefficients_that_favour_closing_triangles() -> None:
     fitted, reason = learning.learn(snapshot(), DAY, min_positives=10)
     assert fitted is not None
     assert (fitted.start, fitted.end, fitted.actors) == (START, DAY, len(learning.history(snapshot(), DAY).pools))
-    assert fitted.positives >= 10 and str(fitted.positives) in reason
+    assert fitted.positives >= 10 and f"({fitted.positives} of them;" in reason.en
+    assert f"wie die Kandidaten vom {START:%d.%m.%Y} von {fitted.actors} Akteuren" in reason.de
     assert set(fitted.coefficients) == set(STRUCTURE)
     assert all(c >= 0 for c in fitted.coefficients.values())
     # the partners met were mostly two steps away: what says "two steps" counts, what says "far" does not

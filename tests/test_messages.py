@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from analysis import reasons as analysis_reasons
 from analysis import texts as analysis_texts
 from core import access, broker
 from core.messages import LANGUAGES, Message, Text, localized, negotiate, placeholders
@@ -69,6 +70,13 @@ def test_every_reason_has_both_languages_with_the_same_placeholders(key: str) ->
     templates = analysis_texts.REASONS[key]
     assert set(templates) == set(LANGUAGES), key
     assert placeholders(templates["de"]) == placeholders(templates["en"]), key
+
+
+@pytest.mark.parametrize("key", sorted(analysis_reasons.MODEL_TEXTS))
+def test_every_model_description_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    words = analysis_reasons.MODEL_TEXTS[key]
+    assert words.de.strip() and words.en.strip() and words.de != words.en, key
+    assert placeholders(words.de) == placeholders(words.en), key
 
 
 @pytest.mark.parametrize(
@@ -188,9 +196,12 @@ _STARTS = {  # how each kind of reason reads in German (analysis/reasons.py)
     "ACTIVE": (" in den letzten drei Jahren",),
     "PPR_085": ("im Netzwerk nah: auf vielen Wegen",),
     "PPR_050": ("im Netzwerk sehr nah: ",),
-    "PPR_RANK": ("liegt im Netzwerk nah bei euch (Platz ",),
-    "RESOURCE_ALLOCATION": ("ihr habt ",),
-    "TWO_STEPS": ("Partner eurer Partner (",),
+    "PPR_RANK": (" unter den im Netzwerk nächsten Akteuren",),
+    "RESOURCE_ALLOCATION": (
+        "gemeinsame Partner mit wenigen eigenen Partnern: ",
+        "gemeinsamer Partner mit wenigen eigenen Partnern: ",
+    ),
+    "TWO_STEPS": ("Partner von Partnern (",),
     "PATHS_3": ("über drei Ecken verbunden",),
     "THREE_STEPS": ("über drei Ecken verbunden",),
     "POPULARITY": (" Partner (wer gut vernetzt ist",),

@@ -28,7 +28,7 @@ from tests.conftest import TEST_OPTIONS, GraphQLClient, run_async
 
 TODAY = dt.date.today()
 SUGGEST = """query($id: ID!) { suggestPartners(actorId: $id, first: 5) {
-  model { trainedOn } suggestions { actor { id } } } }"""
+  model { trainedOn trainedOnDe } suggestions { actor { id } } } }"""
 
 
 def recent(net: Network) -> Network:
@@ -100,12 +100,14 @@ def test_with_too_few_positives_the_shipped_model_serves(
 ) -> None:
     fit = wait_for_fit(shipped_only, loaded)  # the service's threshold: 200 positive examples
     assert fit.fitted is None and fit.model is None and fit.day == TODAY
-    assert "fewer than the 200 positive examples needed: the shipped model serves" in fit.reason
+    assert "fewer than the 200 positive examples needed: the shipped model serves" in fit.reason.en
+    assert "weniger als die 200 nötigen positiven Beispiele: es gilt das mitgelieferte Modell" in fit.reason.de
     services = services_of(shipped_only)
     assert refit.served(services) is scoring.DEFAULT_MODEL
-    assert refit.facts_of(refit.served(services))["kind"] == "shipped"
+    assert refit.served(services).kind == "shipped"
     answer = GraphQLClient(shipped_only).data(SUGGEST, {"id": loaded})["suggestPartners"]
-    assert answer["model"]["trainedOn"] == scoring.DEFAULT_MODEL.trained_on
+    assert answer["model"]["trainedOn"] == scoring.DEFAULT_MODEL.trained_on.en
+    assert answer["model"]["trainedOnDe"] == scoring.DEFAULT_MODEL.trained_on.de
 
 
 def test_with_enough_history_the_fitted_model_serves_with_its_window(
@@ -125,14 +127,15 @@ def test_with_enough_history_the_fitted_model_serves_with_its_window(
         assert fit.fitted.positives >= 10 and fit.fitted.actors > 0
         model = refit.served(services)
         assert model is fit.model and model is not scoring.DEFAULT_MODEL
-        facts = refit.facts_of(model)
-        assert facts["kind"] == "deployment"
-        assert (facts["start"], facts["end"]) == (start, TODAY)
-        assert (facts["actors"], facts["positives"]) == (fit.fitted.actors, fit.fitted.positives)
+        assert model.kind == "deployment"
+        assert (model.start, model.end) == (start, TODAY)
+        assert (model.actors, model.positives) == (fit.fitted.actors, fit.fitted.positives)
         kept = services.models.get(refit.MODEL)
         assert kept is not None and kept.revision == current and refit.current(services) == (fit, kept)
-        assert f"candidates of {start} became partners by {TODAY}" in model.trained_on
-        assert f"fitted at {kept.computed_at:%Y-%m-%d %H:%M} UTC on revision {current}" in model.trained_on
+        assert f"candidates of {start} became partners by {TODAY}" in model.trained_on.en
+        assert f"fitted at {kept.computed_at:%Y-%m-%d %H:%M} UTC on revision {current}" in model.trained_on.en
+        assert f"wie die Kandidaten vom {start:%d.%m.%Y} von {fit.fitted.actors} Akteuren" in model.trained_on.de
+        assert f"angepasst am {kept.computed_at:%d.%m.%Y %H:%M} UTC auf Revision {current}" in model.trained_on.de
         # a day before the window's end is ranked by the shipped model: the fit knows ties after that day
         asked = """query($id: ID!, $day: Date) { suggestPartners(actorId: $id, first: 5, asOf: $day) {
           model { kind windowEnd } } }"""

@@ -9,11 +9,14 @@ import random
 import pytest
 
 from analysis import suggestions as scoring
+from analysis.reasons import Words
 from analysis.structure import STRUCTURE
 from analysis.suggestions import DEFAULT_MODEL, SIGNALS, Context, Model, fit, fit_pairwise, score_learned, signals
 from bench import replica
 from bench.generate import generate
 from graph.suggestions import Candidate, Subject
+
+MADE_UP = Words("eine erfundene Geschichte", "a made-up history")
 
 
 def history(seed: int) -> tuple[list[list[float]], list[int], list[int]]:
@@ -34,25 +37,25 @@ def history(seed: int) -> tuple[list[list[float]], list[int], list[int]]:
 
 
 def test_a_signal_that_predicted_new_partners_gets_weight_and_a_misleading_one_none() -> None:
-    model = fit(*history(3), trained_on="a made-up history")
+    model = fit(*history(3), trained_on=MADE_UP)
     assert model.weight("SHARED_PARTNERS") > 1.0
     assert model.weight("WELL_CONNECTED") == 0.0  # no negative coefficients: a reason always speaks for
     assert all(c >= 0 for c in model.coefficients)
-    assert model.trained_on == "a made-up history"
+    assert model.trained_on == MADE_UP
 
 
 def test_fitting_is_reproducible() -> None:
-    assert fit(*history(3), trained_on="x") == fit(*history(3), trained_on="x")
+    assert fit(*history(3), trained_on=MADE_UP) == fit(*history(3), trained_on=MADE_UP)
 
 
 def test_the_ranking_objective_learns_the_same_direction_and_a_calibrated_level() -> None:
     rows, labels, groups = history(3)
-    model = fit_pairwise(rows, labels, groups, trained_on="a made-up history")
+    model = fit_pairwise(rows, labels, groups, trained_on=MADE_UP)
     assert model.weight("SHARED_PARTNERS") > 1.0
     assert model.weight("WELL_CONNECTED") == 0.0
-    assert model.trained_on == "a made-up history"
+    assert model.trained_on == MADE_UP
     # the intercept is fitted as the pointwise model's is (positives and negatives weighing the same per actor)
-    assert abs(model.intercept - fit(rows, labels, groups, trained_on="x").intercept) < 0.3
+    assert abs(model.intercept - fit(rows, labels, groups, trained_on=MADE_UP).intercept) < 0.3
 
 
 def test_closeness_in_the_network_is_pagerank_on_a_log_scale_and_speaks_only_where_the_walk_arrives() -> None:
@@ -72,11 +75,11 @@ def test_closeness_in_the_network_is_pagerank_on_a_log_scale_and_speaks_only_whe
 
 
 def test_a_model_names_its_signals_and_refuses_what_it_cannot_explain() -> None:
-    model = Model.from_named({"TWO_STEPS": 1.0, "PPR_RANK": 2.0}, -1.0, "a made-up year", start=dt.date(2024, 1, 1))
+    model = Model.from_named({"TWO_STEPS": 1.0, "PPR_RANK": 2.0}, -1.0, MADE_UP, start=dt.date(2024, 1, 1))
     assert model.signals == ("PPR_RANK", "TWO_STEPS")  # in the order of SIGNALS + STRUCTURE
     assert (model.weight("PPR_RANK"), model.weight("SHARED_PARTNERS")) == (2.0, 0.0)
     assert (model.kind, model.start, model.actors) == ("deployment", dt.date(2024, 1, 1), None)
-    assert model.structural and not Model.from_named({"SHARED_PARTNERS": 1.0}, 0.0, "x").structural
+    assert model.structural and not Model.from_named({"SHARED_PARTNERS": 1.0}, 0.0, MADE_UP).structural
     bad_ones = (
         ({"TWO_STEPS": -0.1}, "≥ 0"),
         ({"NOT_A_SIGNAL": 1.0}, "unknown"),
@@ -84,7 +87,7 @@ def test_a_model_names_its_signals_and_refuses_what_it_cannot_explain() -> None:
     )
     for bad, why in bad_ones:
         with pytest.raises(ValueError, match=why):
-            Model.from_named(bad, 0.0, "x")
+            Model.from_named(bad, 0.0, MADE_UP)
     assert set(DEFAULT_MODEL.signals) == {*SIGNALS, *STRUCTURE} and DEFAULT_MODEL.kind == "shipped"
 
 
@@ -98,21 +101,21 @@ def test_a_structure_only_model_explains_shared_partners_in_its_own_words() -> N
     )
     shared = (("m1", "Schule am Rollberg", 2), ("m2", "Kita Sonnenschein", 3))
     candidate = Candidate("c", "C", "Initiative", (), (), None, None, shared, walk=0.01, degree=4)
-    model = Model.from_named({"RESOURCE_ALLOCATION": 1.5, "TWO_STEPS": 0.5, "PPR_RANK": 0.9}, -2.0, "x")
+    model = Model.from_named({"RESOURCE_ALLOCATION": 1.5, "TWO_STEPS": 0.5, "PPR_RANK": 0.9}, -2.0, MADE_UP)
     found = score_learned(candidate, context, model)
     assert found.score == pytest.approx(1 / (1 + math.exp(-(-2.0 + 1.5 * 0.4 + 0.5 + 0.9 / 3))), rel=1e-12)
     partners, closeness = found.reasons
     assert partners.kind == "RESOURCE_ALLOCATION"
-    assert partners.text == "you share partners who themselves have few partners: Schule am Rollberg, Kita Sonnenschein"
+    assert partners.text == "shared partners who have few partners of their own: Schule am Rollberg, Kita Sonnenschein"
     assert partners.text_de == (
-        "ihr habt gemeinsame Partner, die selbst wenige Partner haben: Schule am Rollberg, Kita Sonnenschein"
+        "gemeinsame Partner mit wenigen eigenen Partnern: Schule am Rollberg, Kita Sonnenschein"
     )
     parts = dict(partners.signals)
     assert list(parts) == ["RESOURCE_ALLOCATION", "TWO_STEPS"]  # strongest first
     assert parts["RESOURCE_ALLOCATION"] / parts["TWO_STEPS"] == pytest.approx((1.5 * 0.4) / 0.5, rel=1e-12)
     assert sum(parts.values()) == pytest.approx(partners.contribution, rel=1e-12)
-    assert closeness.kind == "PPR_RANK" and "Platz 3 der nächsten Akteure" in closeness.text_de
-    assert closeness.text == "close to you in the network (number 3 among the closest actors)"
+    assert closeness.kind == "PPR_RANK" and closeness.text_de == "Platz 3 unter den im Netzwerk nächsten Akteuren"
+    assert closeness.text == "number 3 among the actors closest in the network"
     total = 1.5 * 0.4 + 0.5 + 0.9 / 3
     assert partners.contribution == pytest.approx(found.score * (0.6 + 0.5) / total, rel=1e-12)
     assert partners.contribution + closeness.contribution == pytest.approx(found.score, rel=1e-12)

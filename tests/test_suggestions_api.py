@@ -125,15 +125,15 @@ def test_partners_three_steps_away_are_found_through_the_network(kiez: dict, gql
     assert reached["sharedPartners"] == []
     # the shipped model carries the walk as the library's place among the closest actors (PPR_RANK)
     [walk] = [r for r in reached["reasons"] if r["kind"] == "PPR_RANK"]
-    assert re.fullmatch(r"liegt im Netzwerk nah bei euch \(Platz \d+ der nächsten Akteure\)", walk["textDe"])
-    assert re.fullmatch(r"close to you in the network \(number \d+ among the closest actors\)", walk["text"])
+    assert re.fullmatch(r"Platz \d+ unter den im Netzwerk nächsten Akteuren", walk["textDe"])
+    assert re.fullmatch(r"number \d+ among the actors closest in the network", walk["text"])
     assert walk["contribution"] > 0
 
 
 STRUCTURAL = """query($id: ID!, $first: Int!, $w: SuggestionWeightsInput%s) {
   suggestPartners(actorId: $id, first: $first, weights: $w%s) {
   suggestions { actor { name } score reasons { kind text textDe contribution signals { kind contribution } } }
-  model { trainedOn intercept kind windowStart windowEnd actors positives coefficients { kind coefficient } } } }"""
+  model { trainedOn trainedOnDe intercept kind windowStart windowEnd actors positives coefficients { kind coefficient } } } }"""
 
 
 def ask_in(gql: GraphQLClient, language: str, variables: dict, as_of: bool = False) -> dict:
@@ -152,7 +152,7 @@ def test_structural_reasons_in_german_and_english_carry_their_share_of_the_score
     kiez: dict, gql: GraphQLClient
 ) -> None:
     """The Lesepaten share the school (degree 2) with the Kita: shared partners, shared partners with few
-    partners (resource allocation) and "partner of your partners" make one reason, its signals listed."""
+    partners (resource allocation) and "partner of partners" make one reason, its signals listed."""
     asked = {"id": kiez["kita"], "first": 10}
     german, english = ask_in(gql, "de", asked), ask_in(gql, "en", asked)
     top_de, top_en = german["suggestions"][0], english["suggestions"][0]
@@ -180,10 +180,10 @@ def test_structural_reasons_in_german_and_english_carry_their_share_of_the_score
         assert sum(x["contribution"] for x in reason["signals"]) == pytest.approx(reason["contribution"], rel=1e-9)
     assert sum(r["contribution"] for r in top_de["reasons"]) == pytest.approx(top_de["score"], abs=0.02)
     closeness = by_kind["PPR_RANK"]
-    assert "Platz 1 der nächsten Akteure" in closeness["text"]  # the closest candidate of the walk
+    assert closeness["text"] == "Platz 1 unter den im Netzwerk nächsten Akteuren"  # the closest candidate of the walk
     assert {x["kind"] for x in closeness["signals"]} == {"PPR_RANK", "PPR_050"}
     english_closeness = next(r for r in top_en["reasons"] if r["kind"] == "PPR_RANK")
-    assert english_closeness["text"] == "close to you in the network (number 1 among the closest actors)"
+    assert english_closeness["text"] == "number 1 among the actors closest in the network"
 
 
 def test_the_model_says_what_it_was_trained_on(kiez: dict, gql: GraphQLClient) -> None:
@@ -192,6 +192,10 @@ def test_the_model_says_what_it_was_trained_on(kiez: dict, gql: GraphQLClient) -
     assert (model["windowStart"], model["windowEnd"]) == ("2020-01-01", "2021-01-01")
     assert (model["actors"], model["positives"]) == (878, 1308)
     assert "growth A" in model["trainedOn"] and "878" in model["trainedOn"]
+    # German first: the description exists in German too, and with Accept-Language: de it is `trainedOn`
+    assert "878 Akteure" in model["trainedOnDe"] and "1.308 positive Beispiele" in model["trainedOnDe"]
+    german = ask_in(gql, "de", {"id": kiez["kita"], "first": 3})["model"]
+    assert german["trainedOn"] == german["trainedOnDe"] == model["trainedOnDe"] != model["trainedOn"]
     coefficients = {c["kind"]: c["coefficient"] for c in model["coefficients"]}
     assert {"PPR_RANK", "RESOURCE_ALLOCATION", "TWO_STEPS", "POPULARITY", "SHARED_PARTNERS"} <= coefficients.keys()
     assert min(coefficients.values()) >= 0 and coefficients["TWO_STEPS"] > 0
