@@ -43,8 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis import learning, structure
+from analysis import learning
 from analysis import suggestions as scoring
+from analysis.reasons import Words
 from analysis.suggestions import DEFAULT_MODEL, Model, Weights
 from bench import ranking
 from bench.common import BENCH_DIR, neo4j_with_network
@@ -54,7 +55,6 @@ from core.access import Principal, Role
 from core.context import Context
 from core.services import Services
 from graph import action_fields
-from graph import suggestions as graph_suggestions
 from graph.db import Database, Neo4jSettings
 from resolvers import suggestions
 
@@ -165,6 +165,7 @@ async def _methods(
         ways["kiezgraph, former hand-set weights"] = Weights()
         day = task.as_of or dt.date.today()
         fitted = await _rule_a(db, day)
+        rule_a = DEFAULT_MODEL if fitted is None else _model_of(fitted)  # below 200 positives: the shipped default
         runs = {name: Run({}, {}) for name in [*ways, RULE_A]}
         gate = asyncio.Semaphore(IN_FLIGHT)
 
@@ -176,11 +177,8 @@ async def _methods(
                 for name, way in ways.items():
                     runs[name].rankings[actor] = [s.candidate.id for s in scoring.rank(found, context, way, K)]
                     runs[name].seconds[actor] = time.perf_counter() - started
-                if fitted is None:  # the rule's fallback: the shipped default
-                    runs[RULE_A].rankings[actor] = runs["kiezgraph, learned model (default)"].rankings[actor]
-                else:
-                    around = await graph_suggestions.neighbourhood(db, actor, day, True)
-                    runs[RULE_A].rankings[actor] = _structural_ranking(found, around.around, actor, fitted)
+                # the service's own ranking (analysis/suggestions.py ``rank``) with the model it would serve
+                runs[RULE_A].rankings[actor] = [s.candidate.id for s in scoring.rank(found, context, rule_a, K)]
                 runs[RULE_A].seconds[actor] = time.perf_counter() - started
 
         await asyncio.gather(*(one(a) for a in task.test[:20]))  # warm caches and plans, then start afresh
@@ -207,21 +205,26 @@ async def _rule_a(db: Database, day: dt.date) -> learning.Fitted | None:
     fitted, reason = await asyncio.to_thread(
         learning.learn, snapshot, day, lambda focus: suggestions.neighbouring(focus, snapshot.quarters), related
     )
-    print(f"rule (a), fitted in {time.perf_counter() - started:.1f} s: {reason}")
+    print(f"rule (a), fitted in {time.perf_counter() - started:.1f} s: {reason.en}")
     if fitted is not None:
         print("  coefficients: " + ", ".join(f"{k} {v:.2f}" for k, v in fitted.coefficients.items() if v > 0.005))
     return fitted
 
 
-def _structural_ranking(
-    found: list[graph_suggestions.Candidate], around: Mapping[str, tuple[str, ...]], actor: str, fitted: learning.Fitted
-) -> list[str]:
-    """The top K by the fitted structure-only model, the structural signals computed on the neighbourhood
-    read through Neo4j (ties broken by name and id, as scoring.rank breaks them)."""
-    values = structure.features(around, actor, [c.id for c in found], {c.id: c.degree for c in found})
-    weights = np.array([fitted.coefficients[k] for k in structure.STRUCTURE])
-    scored = sorted(found, key=lambda c: (-float(np.asarray(values[c.id]) @ weights), c.name, c.id))
-    return [c.id for c in scored[:K]]
+def _model_of(fitted: learning.Fitted) -> Model:
+    """The per-deployment model as resolvers/refit.py hands it to the ranking."""
+    said = Words(
+        f"Regel (a), angepasst auf {fitted.start}–{fitted.end}", f"rule (a), fitted on {fitted.start}–{fitted.end}"
+    )
+    return Model.from_named(
+        fitted.coefficients,
+        fitted.intercept,
+        said,
+        start=fitted.start,
+        end=fitted.end,
+        actors=fitted.actors,
+        positives=fitted.positives,
+    )
 
 
 def _latency(run: Run, task: Task) -> str:
@@ -278,7 +281,8 @@ def _ordered(results: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _model(m: Model) -> str:
-    return f"coefficients={m.coefficients}, intercept={m.intercept}, trained_on={m.trained_on!r}"
+    named = ", ".join(f"{k}={c:.4f}" for k, c in zip(m.signals, m.coefficients, strict=True))
+    return f"coefficients: {named}; intercept {m.intercept:.4f}; trained on {m.trained_on.en}"
 
 
 def main() -> None:
