@@ -35,7 +35,7 @@ def test_the_snapshot_path_and_the_neo4j_path_rank_the_same(
     loaded: None, neo4j_settings: Neo4jSettings, as_of: dt.date | None
 ) -> None:
     task = dataclasses.replace(TASK, as_of=as_of)
-    runs, agreement = asyncio.run(evaluation._methods(neo4j_settings, task, neo4j_sample=12))
+    runs, agreement = asyncio.run(evaluation._methods(neo4j_settings, task, neo4j_sample=12, others=True))
     assert len(agreement.actors) == 12
     assert (agreement.same_pool, agreement.same_top) == (12, 12)
     assert agreement.largest_gap < 1e-9
