@@ -178,7 +178,7 @@ async def _methods(
     """The snapshot built from the loaded database by the service's own code; rule (a) fitted on it by
     analysis/learning.py as resolvers/refit.py does; every test actor's pool built from the snapshot by
     resolvers.suggestions.pool and ranked by analysis.suggestions.rank (``others``: also by the shipped
-    default and the former hand-set weights, on the same pool — scoring a pool costs more than building it); then a
+    default and the former hand-set weights, on the same pool; each way scores every candidate); then a
     sample of the same actors read through Neo4j, to show the two paths agree."""
     db = Database(settings)
     services = Services()
