@@ -173,7 +173,11 @@ def _context(db: Database, services: Services) -> Context:
 
 
 async def _methods(
-    settings: Neo4jSettings, task: Task, neo4j_sample: int, others: bool = False
+    settings: Neo4jSettings,
+    task: Task,
+    neo4j_sample: int,
+    others: bool = False,
+    refit_actors: int = learning.MAX_ACTORS,
 ) -> tuple[dict[str, Run], Agreement]:
     """The snapshot built from the loaded database by the service's own code; rule (a) fitted on it by
     analysis/learning.py as resolvers/refit.py does; every test actor's pool built from the snapshot by
@@ -186,7 +190,7 @@ async def _methods(
         entry = await services.snapshots.now(suggestions.SNAPSHOT, suggestions.snapshot_work(db))
         snapshot: Snapshot = entry.value
         day = task.as_of or dt.date.today()
-        fitted = await _rule_a(db, snapshot, day)
+        fitted = await _rule_a(db, snapshot, day, refit_actors)
         rule_a = DEFAULT_MODEL if fitted is None else _model_of(fitted)  # below 200 positives: the shipped default
         ways: dict[str, Weights | Model] = {RULE_A: rule_a}
         if others:
@@ -250,7 +254,9 @@ async def _through_neo4j(
     return Agreement(chosen, same_pool, same_top, max(gaps), neo4j, model)
 
 
-async def _rule_a(db: Database, snapshot: Snapshot, day: dt.date) -> learning.Fitted | None:
+async def _rule_a(
+    db: Database, snapshot: Snapshot, day: dt.date, actors: int = learning.MAX_ACTORS
+) -> learning.Fitted | None:
     """Rule (a) as the service fits it (resolvers/refit.py ``fit_work``, with ``day`` for today): on the
     snapshot, the year before ``day`` learned by analysis/learning.py; None where that year holds too few
     positive examples (the shipped default ranks then)."""
@@ -264,7 +270,7 @@ async def _rule_a(db: Database, snapshot: Snapshot, day: dt.date) -> learning.Fi
         lambda focus: suggestions.neighbouring(focus, snapshot.quarters),
         related,
         learning.MIN_POSITIVES,
-        learning.MAX_ACTORS,
+        actors,  # the service's KIEZGRAPH_SUGGESTION_REFIT_ACTORS (400 unless set)
     )
     print(f"rule (a), fitted in {time.perf_counter() - started:.1f} s: {reason.en}")
     if fitted is not None:
@@ -311,11 +317,13 @@ def _latency(run: Run, task: Task, actors: list[str]) -> str:
     )
 
 
-def evaluate(task: Task, neo4j_sample: int = NEO4J_SAMPLE, others: bool = False) -> None:
+def evaluate(
+    task: Task, neo4j_sample: int = NEO4J_SAMPLE, others: bool = False, refit_actors: int = learning.MAX_ACTORS
+) -> None:
     home = BENCH_DIR / "data" / f"neo4j-{task.key}"
     started = time.perf_counter()
     with neo4j_with_network(network=task.network, home=home) as (settings, _):
-        runs, agreement = asyncio.run(_methods(settings, task, neo4j_sample, others))
+        runs, agreement = asyncio.run(_methods(settings, task, neo4j_sample, others, refit_actors))
     results: dict[str, np.ndarray] = {
         name: ranking.evaluate(run.rankings, task.relevant, task.test) for name, run in runs.items()
     }
@@ -378,15 +386,21 @@ def main() -> None:
     parser.add_argument(
         "--others", action="store_true", help="also rank by the shipped default and the former hand-set weights"
     )
+    parser.add_argument(
+        "--refit-actors",
+        type=int,
+        default=learning.MAX_ACTORS,
+        help="at most this many actors in rule (a)'s fit (the service's KIEZGRAPH_SUGGESTION_REFIT_ACTORS)",
+    )
     parser.add_argument("--only", choices=["planted", "A", "B", "C"], action="append", help="run only these tasks")
     args = parser.parse_args()
     every = args.test_actors or 10**9
     chosen = args.only or ["planted", "A", "B", "C"]
     if "planted" in chosen:
-        evaluate(planted(11, every), args.neo4j_sample, args.others)
+        evaluate(planted(11, every), args.neo4j_sample, args.others, args.refit_actors)
     for key, growth in (("A", TUNING), ("B", HELD_OUT), ("C", GROWTH_C)):
         if key in chosen:
-            evaluate(temporal(growth, every), args.neo4j_sample, args.others)
+            evaluate(temporal(growth, every), args.neo4j_sample, args.others, args.refit_actors)
 
 
 if __name__ == "__main__":
