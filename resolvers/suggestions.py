@@ -2,9 +2,11 @@
 
 Suggestions for today (no `asOf`) are served from an in-memory snapshot of the network
 (analysis/candidates.py) when it holds the current revision — the revision read with the request's
-bookmarks, so a client is never served a snapshot older than its own writes. Otherwise (no snapshot
-yet, one of an older revision, or `asOf`) they are read through Neo4j as before, and a rebuild of the
-snapshot is asked for in the background (core/latest.py: debounced after writes, like the metrics).
+bookmarks, so a client is never served a snapshot older than its own writes. A snapshot of an older
+revision is caught up by the change feed (:func:`follow_feed`: the records since its revision say which
+actors to read again; the feed is in Neo4j, so writes through other instances arrive the same way).
+Otherwise (no snapshot yet, a change the feed cannot describe, or `asOf`) they are read through Neo4j
+as before, and a build from scratch is asked for in the background (core/latest.py, one at a time).
 Both paths build the same pools and features; tests/test_suggestion_snapshot.py compares them. The
 computation (pool, PageRank, ranking) runs on a thread of its own, off the lane's event loop.
 """
