@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import math
 import threading
 from collections.abc import Collection, Mapping, Sequence
@@ -545,7 +546,7 @@ class Snapshot:
         new.until = np.concatenate([self.until[keep], [_ordinal(t.until, _HIGH) for t in known]]).astype(np.int64)
         began = [_ordinal(t.since or t.created, _HIGH) for t in known]
         new.began = np.concatenate([self.began[keep], began]).astype(np.int64)
-        new.tie_fields = [f for f, k in zip(self.tie_fields, keep.tolist(), strict=True) if k]
+        new.tie_fields = list(itertools.compress(self.tie_fields, keep.tolist()))
         new.tie_fields += [t.action_fields for t in known]
         new._adjacency()
 
