@@ -78,19 +78,26 @@ def features(
     first = set(around.get(source, ()))
     popular = math.log(65)
     exp, log1p = math.exp, math.log1p
+    popularity: dict[int, float] = {}
     out: dict[str, list[float]] = {}
     for c in candidates:
-        ra = two.get(c, 0.0)
-        walks3 = three.get(c, 0.0)
+        degree = degrees.get(c, 0)
+        if degree not in popularity:
+            popularity[degree] = min(1.0, log1p(degree) / popular)
+        p_long, p_short = long_walk.get(c, 0.0), short_walk.get(c, 0.0)
+        ra, walks3 = two.get(c, 0.0), three.get(c, 0.0)
+        if not (p_long or p_short or ra or walks3):  # not reached: every walk value is 0 (as computed below)
+            out[c] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, popularity[degree]]
+            continue
         at = rank.get(c)
         out[c] = [
-            _log_scale(long_walk.get(c, 0.0)),
-            _log_scale(short_walk.get(c, 0.0)),
+            _log_scale(p_long),
+            _log_scale(p_short),
             1.0 / (1 + at) if at is not None else 0.0,
             1 - exp(-ra),
             1 - exp(-3 * walks3),
             1.0 if ra > 0 else 0.0,
             1.0 if ra <= 0 and walks3 > 0 and c not in first else 0.0,
-            min(1.0, log1p(degrees.get(c, 0)) / popular),
+            popularity[degree],
         ]
     return out

@@ -260,6 +260,15 @@ class Context:
         candidate, so counted once (a hub's are hundreds)."""
         return _profile(self.subject.tie_fields, self.successors)
 
+    @functools.cached_property
+    def themes_norm(self) -> int:
+        return sum(v * v for v in self.themes.values())
+
+    @functools.cached_property
+    def successor_key(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``successors`` as a value a cache can key on."""
+        return tuple(sorted((k, tuple(v)) for k, v in self.successors.items()))
+
 
 def current_fields(keys: Iterable[str], successors: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     """Action fields mapped onto today's generation: an old field becomes the field(s) that took it
@@ -491,9 +500,11 @@ def _learned_value(c: Candidate, ctx: Context, model: Model) -> float:
         if common:
             linear += w[2] * (common / len(ctx.fields | theirs))
     if w[3]:
-        similarity = _cosine(ctx.themes, _profile([*c.tie_fields, *c.action_fields], ctx.successors))
-        if similarity > 0:
-            linear += w[3] * similarity
+        mine = ctx.themes
+        other, other_norm = _themes_of(tuple(c.tie_fields), tuple(c.action_fields), ctx.successor_key)
+        dot = sum(mine[k] * other[k] for k in mine.keys() & other.keys())
+        if dot:  # _cosine's arithmetic (whole numbers until the division): the same value
+            linear += w[3] * (dot / math.sqrt(ctx.themes_norm * other_norm))
     if not ctx.focus_quarters.isdisjoint(c.quarters):
         linear += w[4] * 1.0
     elif not ctx.neighbouring.isdisjoint(c.quarters):
@@ -513,6 +524,15 @@ def _learned_value(c: Candidate, ctx: Context, model: Model) -> float:
     if values:
         linear += sum(k * v for k, v in zip(_structure_weights(model), values, strict=True) if v > 0)
     return 1 / (1 + math.exp(-(model.intercept + linear)))
+
+
+@functools.lru_cache(maxsize=16384)  # a candidate's themes, asked for in many pools (hubs most)
+def _themes_of(
+    tie_fields: tuple[str, ...], action_fields: tuple[str, ...], successors: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[Counter[str], int]:
+    """A candidate's themes (as ``signals`` counts them) and their squared norm."""
+    found = _profile([*tie_fields, *action_fields], dict(successors))
+    return found, sum(v * v for v in found.values())
 
 
 @functools.lru_cache(maxsize=8)  # a model's weights in SIGNALS order, for the few models in use
