@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -91,9 +92,14 @@ class OneProcess:
     resolvers/refit.py), so that its CPU does not hold this process's GIL while requests are served.
     Started for each job ("spawn": no event loop, sockets or driver threads inherited) and gone when
     the job is done: a refit runs at most hourly, so nothing idles in memory between jobs. ``stop``
-    (the app's shutdown) ends a running job's process at once; a job cancelled while it runs ends it too."""
+    (the app's shutdown) ends a running job's process at once; a job cancelled while it runs ends it too.
 
-    def __init__(self) -> None:
+    The worker runs at a lower CPU priority (``nice``, 10 by default): a process of its own escapes the GIL,
+    but on a busy machine without a spare core it still takes CPU time that requests wait for; niced, the
+    kernel gives the serving process the CPU first and the background job what is left."""
+
+    def __init__(self, nice: int = 10) -> None:
+        self.nice = nice
         self._pool: ProcessPoolExecutor | None = None
         self._stopped = False
         self._lock = threading.Lock()
@@ -102,7 +108,12 @@ class OneProcess:
         with self._lock:
             if self._stopped:
                 raise RuntimeError("the worker process was stopped")
-            pool = self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            pool = self._pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+                initargs=(self.nice,),
+            )
         finished = False
         try:
             result = await asyncio.wrap_future(pool.submit(fn, *args))
@@ -123,6 +134,12 @@ class OneProcess:
             pool, self._pool = self._pool, None
         if pool is not None:
             _end(pool)
+
+
+def _lower_priority(nice: int) -> None:
+    """In the worker process: yield the CPU to the serving process (where the system has ``os.nice``)."""
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
 
 
 def _end(pool: ProcessPoolExecutor) -> None:

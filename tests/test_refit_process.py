@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import multiprocessing
+import os
 import pickle
 import time
 
@@ -53,6 +54,11 @@ def test_the_snapshot_travels_as_its_arrays_and_rebuilds_to_the_same_answers() -
     # what it needs, not what it derived: the day views are made anew where the fit runs
     snapshot.day(day)
     assert len(pickle.dumps(refit.pack(snapshot), protocol=pickle.HIGHEST_PROTOCOL)) == len(sent)
+
+
+def test_the_worker_runs_at_a_lower_priority_than_the_service() -> None:
+    assert asyncio.run(OneProcess().run(os.nice, 0)) == min(19, os.nice(0) + 10)  # 19: the lowest
+    assert asyncio.run(OneProcess(nice=0).run(os.nice, 0)) == os.nice(0)
 
 
 def test_stopping_ends_a_running_job_and_its_process() -> None:
