@@ -71,10 +71,11 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def closeness(around: Neighbourhood, actor: str) -> tuple[dict[str, float], Shared]:
+def closeness(around: Neighbourhood, actor: str, read: proximity.Ties | None = None) -> tuple[dict[str, float], Shared]:
     """Personalized PageRank from ``actor`` on its neighbourhood (those ruled out dropped) and the partners
-    each candidate shares with it, (id, name, degree) each — what the walk source and the features need."""
-    walk = proximity.personalized_pagerank(around.around, actor).scores
+    each candidate shares with it, (id, name, degree) each — what the walk source and the features need.
+    ``read``: the neighbourhood's ties as proximity.Ties, if the caller walks them again (``structural``)."""
+    walk = proximity.personalized_pagerank(around.around if read is None else read, actor).scores
     shared = {
         c: tuple((m, around.names.get(m, m), around.degree(m)) for m in via)
         for c, via in proximity.shared(around.around, actor).items()
@@ -82,13 +83,16 @@ def closeness(around: Neighbourhood, actor: str) -> tuple[dict[str, float], Shar
     return {c: w for c, w in walk.items() if c not in around.excluded}, shared
 
 
-def structural(around: Neighbourhood, actor: str, candidates: Sequence[Candidate]) -> dict[str, list[float]]:
+def structural(
+    around: Neighbourhood, actor: str, candidates: Sequence[Candidate], read: proximity.Ties | None = None
+) -> dict[str, list[float]]:
     """Each candidate's structural signals (analysis/structure.py) on the neighbourhood its pool was read
     from: the same on both paths. The PageRank at 0.85 is the one ``closeness`` computed (each candidate
-    carries it as ``walk``), so only the short walk and the path counts are new work."""
+    carries it as ``walk``), so only the short walk and the path counts are new work (on ``read``, the
+    ties ``closeness`` walked, when the caller kept them)."""
     walk = {c.id: c.walk for c in candidates}
     degrees = {c.id: c.degree for c in candidates}
-    return structure.features(around.around, actor, list(walk), degrees, long_walk=walk)
+    return structure.features(around.around, actor, list(walk), degrees, long_walk=walk, read=read)
 
 
 @dataclass(frozen=True)
@@ -444,11 +448,12 @@ class Snapshot:
     ) -> tuple[list[Candidate], dict[str, list[float]]]:
         """``pool``, and (``with_structure``) each candidate's structural signals on the same neighbourhood."""
         around = self.neighbourhood(actor, day, exclude_all)
-        walk, shared = closeness(around, actor)
+        read = proximity.ties(around.around, actor)  # walked twice: at 0.85 here, at 0.5 for the structure
+        walk, shared = closeness(around, actor, read)
         found = self.candidates(
             actor, quarters, nearby, fields, require_field, types, day, as_of, POOL, here, exclude_all, walk, shared
         )
-        return found, structural(around, actor, found) if with_structure else {}
+        return found, structural(around, actor, found, read) if with_structure else {}
 
     # ---- keeping up with writes (resolvers/suggestions.py applies the change feed) ---------------------------
 

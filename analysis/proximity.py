@@ -43,31 +43,50 @@ class Proximity:
     rounds: int
 
 
+@dataclass(frozen=True)
+class Ties:
+    """The read ties as arrays, built once per neighbourhood and walked at any damping: ``ids[0]`` is the
+    source, edge ``k`` goes from ``frm[k]`` to ``to[k]`` with ``weight[k]`` = 1/(partners of ``frm[k]``)."""
+
+    ids: list[str]
+    frm: np.ndarray
+    to: np.ndarray
+    weight: np.ndarray
+
+
+def ties(around: Mapping[str, Sequence[str]], source: str) -> Ties:
+    """``around`` (actor → its partners) as :class:`Ties` from ``source`` (the edges in ``around``'s order)."""
+    ids = [source, *sorted(set(around) - {source})]
+    index = {a: i for i, a in enumerate(ids)}
+    owners: list[int] = []
+    counts: list[int] = []
+    flat: list[str] = []
+    for u, partners in around.items():
+        if partners:
+            owners.append(index[u])
+            counts.append(len(partners))
+            flat.extend(partners)
+    for v in dict.fromkeys(v for v in flat if v not in index):  # ends of the read ties, first seen first
+        index[v] = len(ids)
+        ids.append(v)
+    sizes = np.array(counts, dtype=np.int64)
+    frm = np.repeat(np.array(owners, dtype=np.int64), sizes)
+    to = np.fromiter((index[v] for v in flat), dtype=np.int64, count=len(flat))
+    return Ties(ids, frm, to, np.repeat(1.0 / sizes, sizes) if len(sizes) else np.zeros(0))
+
+
 def personalized_pagerank(
-    around: Mapping[str, Sequence[str]],
+    around: Mapping[str, Sequence[str]] | Ties,
     source: str,
     damping: float = DAMPING,
     tolerance: float = TOLERANCE,
     max_rounds: int = MAX_ROUNDS,
 ) -> Proximity:
     """Approximate PPR from ``source`` on the ties in ``around`` (actor → its partners; actors missing from
-    it are ends of the known neighbourhood: they keep what reaches them and pass nothing on)."""
-    ids = [source, *sorted(set(around) - {source})]
-    index = {a: i for i, a in enumerate(ids)}
-    src: list[int] = []
-    dst: list[int] = []
-    share: list[float] = []
-    for u, partners in around.items():
-        if not partners:
-            continue
-        for v in partners:
-            if v not in index:
-                index[v] = len(ids)
-                ids.append(v)
-            src.append(index[u])
-            dst.append(index[v])
-            share.append(1.0 / len(partners))
-    frm, to, weight = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), np.array(share)
+    it are ends of the known neighbourhood: they keep what reaches them and pass nothing on), or on
+    :class:`Ties` built from it (to walk the same neighbourhood at two dampings without reading it twice)."""
+    read = around if isinstance(around, Ties) else ties(around, source)
+    ids, frm, to, weight = read.ids, read.frm, read.to, read.weight
     estimate: np.ndarray = np.zeros(len(ids))
     residue: np.ndarray = np.zeros(len(ids))
     residue[0] = 1.0
@@ -76,7 +95,8 @@ def personalized_pagerank(
         estimate += (1 - damping) * residue
         residue = damping * np.bincount(to, weights=weight * residue[frm], minlength=len(ids))
         rounds += 1
-    scores = {a: float(estimate[i]) for i, a in enumerate(ids) if estimate[i] > 0}
+    placed = np.flatnonzero(estimate > 0)
+    scores = dict(zip([ids[i] for i in placed.tolist()], estimate[placed].tolist(), strict=True))
     return Proximity(scores, float(residue.sum()), rounds)
 
 

@@ -63,29 +63,41 @@ def features(
     candidates: Sequence[str],
     degrees: Mapping[str, int],
     long_walk: Mapping[str, float] | None = None,
+    read: proximity.Ties | None = None,
 ) -> dict[str, list[float]]:
     """Candidate → its STRUCTURE values, computed on the read neighbourhood. ``long_walk``: the PageRank at
-    0.85 from ``source`` on ``around`` if the caller has it already (only the candidates' values are read)."""
+    0.85 from ``source`` on ``around`` if the caller has it already (only the candidates' values are read);
+    ``read``: ``around`` as proximity.Ties if the caller built them already (for that PageRank)."""
+    walked = around if read is None else read
     if long_walk is None:
-        long_walk = proximity.personalized_pagerank(around, source, damping=0.85).scores
-    short_walk = proximity.personalized_pagerank(around, source, damping=0.5).scores
+        long_walk = proximity.personalized_pagerank(walked, source, damping=0.85).scores
+    short_walk = proximity.personalized_pagerank(walked, source, damping=0.5).scores
     by_walk = sorted((c for c in candidates if long_walk.get(c, 0.0) > 0), key=lambda c: (-long_walk[c], c))
     rank = {c: i for i, c in enumerate(by_walk)}
     two, three = _paths(around, source)
     first = set(around.get(source, ()))
+    popular = math.log(65)
+    exp, log1p = math.exp, math.log1p
+    popularity: dict[int, float] = {}
     out: dict[str, list[float]] = {}
     for c in candidates:
-        ra = two.get(c, 0.0)
-        hops2 = 1.0 if ra > 0 else 0.0
-        hops3 = 1.0 if not hops2 and c not in first and three.get(c, 0.0) > 0 else 0.0
+        degree = degrees.get(c, 0)
+        if degree not in popularity:
+            popularity[degree] = min(1.0, log1p(degree) / popular)
+        p_long, p_short = long_walk.get(c, 0.0), short_walk.get(c, 0.0)
+        ra, walks3 = two.get(c, 0.0), three.get(c, 0.0)
+        if not (p_long or p_short or ra or walks3):  # not reached: every walk value is 0 (as computed below)
+            out[c] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, popularity[degree]]
+            continue
+        at = rank.get(c)
         out[c] = [
-            _log_scale(long_walk.get(c, 0.0)),
-            _log_scale(short_walk.get(c, 0.0)),
-            1.0 / (1 + rank[c]) if c in rank else 0.0,
-            1 - math.exp(-ra),
-            1 - math.exp(-3 * three.get(c, 0.0)),
-            hops2,
-            hops3,
-            min(1.0, math.log1p(degrees.get(c, 0)) / math.log(65)),
+            _log_scale(p_long),
+            _log_scale(p_short),
+            1.0 / (1 + at) if at is not None else 0.0,
+            1 - exp(-ra),
+            1 - exp(-3 * walks3),
+            1.0 if ra > 0 else 0.0,
+            1.0 if ra <= 0 and walks3 > 0 and c not in first else 0.0,
+            popularity[degree],
         ]
     return out

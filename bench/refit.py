@@ -10,26 +10,33 @@ with ``--compare``, the fit again with fewer actors and pairs per actor, to show
 coefficients move when the fit is made cheaper.
 
 ``python -m bench.refit --network A|berlin [--actors 400] [--pairs 600] [--compare 200:300]``;
-``--during``: a request's pool on growth A timed alone and while a fit runs on another thread (under
-``flock /work/bench.lock``). Results: bench/RESULTS.md, "The per-deployment fit in the background".
+``--during``: a request's pool on growth A timed alone, while a fit runs on another thread, and while it
+runs in a worker process (under ``flock /work/bench.lock``). Results: bench/RESULTS.md, "The per-deployment
+fit in the background" and "Suggestions for hubs under 100 ms, refit in its own process".
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import os
 import random
 import statistics
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from analysis import learning, structure
+from analysis import suggestions as scoring
 from bench import replica
 from bench.evaluate_suggestions import CUT, temporal
 from bench.grow import TUNING
+from core.services import OneProcess
+from resolvers import refit
+from resolvers.suggestions import NEIGHBOUR_DISTANCE_M
 
 BERLIN = dataclasses.replace(TUNING, name="growth Berlin-scale (seed 21)", actors=10_000, cooperations=50_000)
 
@@ -66,40 +73,69 @@ def run(net_key: str, actors: int, pairs: int) -> tuple[learning.Fitted | None, 
     return fitted, times
 
 
+@dataclasses.dataclass(frozen=True)
+class Landmarks:
+    """replica's neighbouring quarters (landmarks within 2.5 km) in the shape the service's fit takes them
+    (resolvers.refit.Nearby), picklable so that the fit can run in its own process."""
+
+    where: dict[str, tuple[float, float]]  # quarter slug → its landmark (replica.Day.landmark)
+
+    def __call__(self, focus: set[str], _quarters: object) -> set[str]:
+        return {
+            other
+            for slug in focus
+            for other, at in self.where.items()
+            if other not in focus and scoring.haversine_m(self.where[slug], at) <= NEIGHBOUR_DISTANCE_M
+        }
+
+
 def during() -> None:
-    """A request's pool (the snapshot path: neighbourhood, PageRank, candidates) timed on one thread, first
-    alone, then while the fit runs on another thread of the same process, as in the service."""
+    """A request's pool (the snapshot path: neighbourhood, PageRank, candidates) timed on one thread: alone,
+    while the fit runs on another thread of the same process (as the service did before h17-hubs-e), and
+    while it runs in a worker process of its own (as the service does now: core.services.OneProcess with
+    resolvers.refit.fit_packed, the snapshot sent packed)."""
     task = temporal(TUNING, 1)
     day = replica.Day(task.network, CUT, None)
     snapshot = day.snapshot
     actors = sorted(a for a in snapshot.ids if snapshot.day(CUT).degree[snapshot.index[a]] > 0)
     asked = random.Random(5).sample(actors, 40)
+    nearby = Landmarks(dict(day.landmark))
 
     def one(a: str) -> float:
         started = time.perf_counter()
         replica.pool(day, a)
         return (time.perf_counter() - started) * 1000
 
+    def on_thread() -> None:
+        learning.learn(snapshot, CUT, lambda focus: nearby(focus, None))
+
+    def in_process() -> None:
+        packed = refit.pack(snapshot)
+        fit = refit.fit_packed
+        asyncio.run(OneProcess().run(fit, packed, CUT, nearby, {}, learning.MIN_POSITIVES, learning.MAX_ACTORS))
+
     for a in asked[:5]:
         one(a)  # warm the day's views
-    alone = [one(a) for a in asked]
-    done = threading.Event()
-    took: list[float] = []
+    rows = [("alone", [one(a) for a in asked], 0.0)]
+    for name, fit in (("while the fit runs on a thread", on_thread), ("while it runs in its own process", in_process)):
+        done = threading.Event()
+        took: list[float] = []
 
-    def fit() -> None:
-        started = time.monotonic()
-        learning.learn(snapshot, CUT, lambda focus: replica._neighbouring(day, focus))
-        took.append(time.monotonic() - started)
-        done.set()
+        def run(fit: Callable[[], None] = fit, done: threading.Event = done, took: list[float] = took) -> None:
+            started = time.monotonic()
+            fit()
+            took.append(time.monotonic() - started)
+            done.set()
 
-    threading.Thread(target=fit).start()
-    alongside: list[float] = []
-    while not done.is_set():
-        alongside += [one(a) for a in asked[:10]]
-    for name, ms in (("alone", alone), ("while the fit runs", alongside)):
+        threading.Thread(target=run).start()
+        alongside: list[float] = []
+        while not done.is_set():
+            alongside += [one(a) for a in asked[:10]]
+        rows.append((name, alongside, took[0]))
+    for name, ms, seconds in rows:
         p95 = sorted(ms)[int(0.95 * (len(ms) - 1))]
-        print(f"| {name} | {len(ms)} | {statistics.median(ms):.0f} | {p95:.0f} | {os.getloadavg()[0]:.1f} |")
-    print(f"the fit took {took[0]:.1f} s with requests alongside")
+        fitted = f"{seconds:.1f}" if seconds else "–"
+        print(f"| {name} | {len(ms)} | {statistics.median(ms):.0f} | {p95:.0f} | {fitted} | {os.getloadavg()[0]:.1f} |")
 
 
 def main() -> None:

@@ -9,14 +9,16 @@ suggestions' snapshot is rebuilt the same way but served only at the current rev
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
+import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from core.broker import Broker
 from core.catalogue import Catalogue
@@ -80,6 +82,76 @@ class WorkerPool:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+T = TypeVar("T")
+
+
+class OneProcess:
+    """A worker process of its own for one long computation at a time (the suggestion model's refit,
+    resolvers/refit.py), so that its CPU does not hold this process's GIL while requests are served.
+    Started for each job ("spawn": no event loop, sockets or driver threads inherited) and gone when
+    the job is done: a refit runs at most hourly, so nothing idles in memory between jobs. ``stop``
+    (the app's shutdown) ends a running job's process at once; a job cancelled while it runs ends it too.
+
+    The worker runs at a lower CPU priority (``nice``, 10 by default): a process of its own escapes the GIL,
+    but on a busy machine without a spare core it still takes CPU time that requests wait for; niced, the
+    kernel gives the serving process the CPU first and the background job what is left."""
+
+    def __init__(self, nice: int = 10) -> None:
+        self.nice = nice
+        self._pool: ProcessPoolExecutor | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            if self._stopped:
+                raise RuntimeError("the worker process was stopped")
+            pool = self._pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+                initargs=(self.nice,),
+            )
+        finished = False
+        try:
+            result = await asyncio.wrap_future(pool.submit(fn, *args))
+            finished = True
+            return result
+        finally:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            if finished:  # the worker waits for its next job: let it go (a join of a few milliseconds)
+                await asyncio.to_thread(pool.shutdown, True)
+            else:
+                _end(pool)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            _end(pool)
+
+
+def _lower_priority(nice: int) -> None:
+    """In the worker process: yield the CPU to the serving process (where the system has ``os.nice``)."""
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting for its job: its processes are terminated and joined (Python
+    3.11 has no public way to end a busy worker; 3.14's ``terminate_workers`` does this)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 class JobStore:
@@ -151,6 +223,7 @@ class Services:
     # when the snapshot's revision moved.
     models: Latest = field(default_factory=lambda: Latest(capacity=1))
     refit: Refit = field(default_factory=Refit)
+    fitter: OneProcess = field(default_factory=OneProcess)  # the refit's own process (stopped at shutdown)
     # Handover dossiers (HTML and PDF bytes) by quarter, revision, language, format and reader
     # kind: a dossier is the same document for the same revision, so a repeat costs nothing.
     dossiers: LruCache = field(default_factory=lambda: LruCache(16))

@@ -511,6 +511,7 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
             services.metrics.close()
             services.snapshots.close()
             services.models.close()
+            services.fitter.stop()
             services.workers.shutdown()
             graphql.lanes.stop()
             await db.close()

@@ -1,8 +1,11 @@
 """The suggestion model fitted on this deployment's own past year, in the background (issue 17, rule (a)).
 
 After the suggestions' snapshot is built (resolvers/suggestions.py), the structure-only model is fitted
-on it (analysis/learning.py: the pools of a year ago, labelled by the partners met since) on a thread
-of its own, off the event loop, and kept in ``services.models`` (core/latest.py). A fit is CPU-heavy
+on it (analysis/learning.py: the pools of a year ago, labelled by the partners met since) in a worker
+process of its own (core/services.OneProcess: started for the fit, gone after it, ended at shutdown),
+and kept in ``services.models`` (core/latest.py). A process, not a thread: the fit is Python CPU, and on
+a thread it held the GIL that requests need (a pool's median went from 10 to 15 ms during a fit). The
+snapshot is sent as its arrays and rows (:func:`pack`), the fitted coefficients come back. A fit is CPU-heavy
 (hundreds of pools), so it is bounded (at most ``refit.actors`` actors) and not repeated on every
 write: it runs when there is none yet, when the day changed (the window moved), or when the snapshot's
 revision moved and the last fit is older than ``refit.every`` seconds. :func:`served` gives the fitted
@@ -16,12 +19,13 @@ the CPU once an hour at most.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from analysis import learning
 from analysis import suggestions as scoring
@@ -88,11 +92,11 @@ def fit_work(db: Database, services: Services, snapshot: Entry, nearby: Nearby) 
         found: Snapshot = snapshot.value
         started = time.monotonic()
         try:
-            fitted, reason = await asyncio.to_thread(
-                learning.learn,
-                found,
+            fitted, reason = await services.fitter.run(
+                fit_packed,
+                pack(found),
                 today,
-                lambda focus: nearby(focus, found.quarters),
+                nearby,
                 related,
                 learning.MIN_POSITIVES if refit.min_positives is None else refit.min_positives,
                 learning.MAX_ACTORS if refit.actors is None else refit.actors,
@@ -107,6 +111,53 @@ def fit_work(db: Database, services: Services, snapshot: Entry, nearby: Nearby) 
         return Entry(DeploymentFit(today, fitted, reason, model, seconds), snapshot.revision, at)
 
     return work
+
+
+Packed = tuple[dict[str, Any], ...]
+
+
+def pack(found: Snapshot) -> Packed:
+    """What the worker process needs of ``found`` to rebuild it, as one picklable value: its attributes
+    (numpy arrays travel as raw buffers) without the lock and the derived day views, which the worker
+    makes anew. Numbers and rows, not the 60,000 records the snapshot was built from."""
+    state = {k: v for k, v in vars(found).items() if k not in _NOT_SENT}
+    return (state,)
+
+
+_NOT_SENT = frozenset({"_lock", "_days"})
+
+
+def unpack(packed: Packed) -> Snapshot:
+    (state,) = packed
+    found = Snapshot.__new__(Snapshot)
+    found.__dict__.update(state)
+    found._lock = threading.Lock()
+    found._days = {}
+    return found
+
+
+def fit(
+    found: Snapshot,
+    today: dt.date,
+    nearby: Nearby,
+    related: dict[str, tuple[str, ...]],
+    min_positives: int,
+    actors: int,
+) -> tuple[learning.Fitted | None, Words]:
+    """The fit itself (analysis/learning.py) on ``found`` for ``today``'s window."""
+    return learning.learn(found, today, lambda focus: nearby(focus, found.quarters), related, min_positives, actors)
+
+
+def fit_packed(
+    packed: Packed,
+    today: dt.date,
+    nearby: Nearby,
+    related: dict[str, tuple[str, ...]],
+    min_positives: int,
+    actors: int,
+) -> tuple[learning.Fitted | None, Words]:
+    """``fit`` in the worker process (core/services.OneProcess) on the snapshot ``pack`` sent."""
+    return fit(unpack(packed), today, nearby, related, min_positives, actors)
 
 
 def current(services: Services) -> tuple[DeploymentFit, Entry] | None:

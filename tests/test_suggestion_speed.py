@@ -1,0 +1,104 @@
+"""The faster suggestion computations give exactly what the plain ones gave (issue 17, h17-hubs-e).
+
+The request path now reads a neighbourhood's ties into arrays once and walks them at both dampings
+(analysis/proximity.py ``ties``), and ranks the pool with a lean score that builds no Signal per
+candidate (analysis/suggestions.py ``_learned_value``). The plain versions are kept here as the
+reference, written the way the service computed them before, and compared on a generated network,
+value for value (equality, not closeness: a last-bit difference could reorder tied candidates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from analysis import proximity, structure
+from analysis import suggestions as scoring
+from bench import replica
+from bench.generate import generate
+
+
+def plain_pagerank(around: Mapping[str, Sequence[str]], source: str, damping: float) -> dict[str, float]:
+    """The push rounds on ties gathered one by one (the former proximity.personalized_pagerank)."""
+    ids = [source, *sorted(set(around) - {source})]
+    index = {a: i for i, a in enumerate(ids)}
+    src: list[int] = []
+    dst: list[int] = []
+    share: list[float] = []
+    for u, partners in around.items():
+        for v in partners:
+            if v not in index:
+                index[v] = len(ids)
+                ids.append(v)
+            src.append(index[u])
+            dst.append(index[v])
+            share.append(1.0 / len(partners))
+    frm, to, weight = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), np.array(share)
+    estimate, residue = np.zeros(len(ids)), np.zeros(len(ids))
+    residue[0] = 1.0
+    rounds = 0
+    while rounds < proximity.MAX_ROUNDS and residue.sum() > proximity.TOLERANCE:
+        estimate += (1 - damping) * residue
+        residue = damping * np.bincount(to, weights=weight * residue[frm], minlength=len(ids))
+        rounds += 1
+    return {a: float(estimate[i]) for i, a in enumerate(ids) if estimate[i] > 0}
+
+
+def plain_value(c: scoring.Candidate, ctx: scoring.Context, model: scoring.Model) -> float:
+    """The learned score from the signals with their words (the former _learned_value)."""
+    found, _ = scoring.signals(c, ctx, learned=True, with_structure=False)
+    linear = sum(model.weight(s.kind) * s.value for s in found)
+    values = ctx.structure.get(c.id)
+    if values:
+        weights = [model.weight(k) for k in structure.STRUCTURE]
+        linear += sum(w * v for w, v in zip(weights, values, strict=True) if v > 0)
+    return 1 / (1 + math.exp(-(model.intercept + linear)))
+
+
+def test_walks_on_ties_read_once_equal_the_walks_on_ties_gathered_one_by_one() -> None:
+    network = generate(seed=23, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    compared = 0
+    for actor in network.actor_ids()[:40]:
+        around = day.snapshot.neighbourhood(actor, day.day).around
+        read = proximity.ties(around, actor)
+        for damping in (0.85, 0.5):
+            expected = plain_pagerank(around, actor, damping)
+            assert proximity.personalized_pagerank(around, actor, damping=damping).scores == expected
+            assert proximity.personalized_pagerank(read, actor, damping=damping).scores == expected
+            compared += len(expected)
+    assert compared > 1000
+
+
+def test_the_pools_structure_is_that_of_walks_computed_apart() -> None:
+    """pool_and_structure walks the neighbourhood's ties read once; features computed from the plain
+    neighbourhood (each PageRank on its own) are the same, value for value."""
+    network = generate(seed=29, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    checked = 0
+    for actor in network.actor_ids()[:30]:
+        candidates, context = replica.pool(day, actor)
+        around = day.snapshot.neighbourhood(actor, day.day).around
+        long_walk = plain_pagerank(around, actor, 0.85)
+        assert all(c.walk == long_walk.get(c.id, 0.0) for c in candidates)
+        apart = structure.features(around, actor, [c.id for c in candidates], {c.id: c.degree for c in candidates})
+        assert dict(context.structure) == apart
+        checked += sum(any(v > 0 for v in values) for values in apart.values())
+    assert checked > 200
+
+
+def test_the_lean_ranking_score_equals_the_score_built_from_signals() -> None:
+    network = generate(seed=31, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    models = (scoring.DEFAULT_MODEL, scoring.ELEVEN_SIGNALS_MODEL)
+    checked = 0
+    for actor in network.actor_ids()[:30]:
+        candidates, context = replica.pool(day, actor)
+        for c in candidates:
+            for model in models:
+                assert scoring._learned_value(c, context, model) == plain_value(c, context, model)
+                checked += 1
+    assert checked > 2000
