@@ -4,10 +4,11 @@ Both change a few times a year (a re-seed, a new QM area), yet nearly every filt
 mutation needs them, so reading them per request cost W2, W3 and W5 of issue 16 one statement
 each. This process keeps them in memory instead, under two rules that bound how stale they can be:
 
-- **Everything expires after ``ttl`` seconds** (30 by default). Nothing that writes the catalogue
-  or quarters moves the data revision (``graph/seeding.py`` seeds without a revision, and another
-  instance's writes are not seen here), so a time bound is the one rule that holds for every
-  writer: a renamed action field or a re-seed shows within ``ttl`` seconds on every instance.
+- **Everything expires after ``ttl`` seconds** (30 by default). Not every write of the catalogue
+  or quarters is seen here by revision (the seeding at a server's start writes without one, and
+  this memory does not follow the revision, which would cost a read per request), so a time
+  bound is the one rule that holds for every writer: a renamed action field or a re-seed shows
+  within ``ttl`` seconds on every instance.
 - **A miss is never trusted**: a key or slug not in memory is looked up in Neo4j before anyone is
   told it does not exist, so a field or quarter added a moment ago is known at once; only a
   removal or a rename can be seen late, by at most ``ttl`` seconds.

@@ -157,9 +157,20 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> None:
         print(f"applied migrations: {applied}" if applied else "schema is up to date")
 
 
+async def reseed(db: Database, demo: bool) -> int:
+    """:func:`prepare`, then one revision for what it wrote; returns that revision.
+
+    Seeds are written without mutations, so without this a re-seed (renamed quarters, changed
+    action fields, the demo network) would leave every cache keyed by the revision — metrics,
+    exports, the suggestion snapshot, ETags — serving the old data, and live clients unaware.
+    """
+    await prepare(db, demo)
+    return await changes.record_reload(db, "reference data seeded" + (" with the demo network" if demo else ""))
+
+
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
     with neo4j_for(settings) as neo4j:
-        _with_db(neo4j, lambda db: prepare(db, demo=args.demo))
+        _with_db(neo4j, lambda db: reseed(db, demo=args.demo))
         print("seeded quarters, action fields and organisations" + (" and the demo network" if args.demo else ""))
 
 

@@ -6,7 +6,9 @@ import datetime as dt
 
 import neo4j
 
-from graph.db import Neo4jSettings
+from graph import changes, revision
+from graph.db import Database, Neo4jSettings
+from kiezgraph import cli
 from seeds import load
 from tests.conftest import count, run_async
 
@@ -136,3 +138,18 @@ def test_the_demo_can_be_removed_and_loaded_on_its_own(demo: neo4j.Driver, neo4j
     assert count(demo, "MATCH (q:Quarter) RETURN count(q)") == 12
     loaded = run_async(neo4j_settings, load.load_demo)
     assert (loaded.actors, loaded.cooperations) == (removed.actors, removed.cooperations)
+
+
+def test_a_reseed_moves_the_revision_and_tells_the_change_feed(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    # Caches keyed by the revision (metrics, exports, the suggestion snapshot) must see a re-seed.
+    async def reseed(db: Database) -> tuple[int, int, list[tuple[str, str]]]:
+        before = await revision.current(db)
+        stamped = await cli.reseed(db, demo=False)
+        feed = await changes.page(db, after=before, commits=10)
+        return before, stamped, [(r.entity, r.operation) for r in feed.records]
+
+    before, stamped, records = run_async(neo4j_settings, reseed)
+    assert stamped == before + 1
+    assert records == [("Network", "reload")]
