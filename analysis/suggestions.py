@@ -157,9 +157,11 @@ class Model:
 # their candidates as of 2020-01-01 read as the service reads them (bench/replica.py on analysis/candidates.py,
 # ties begun by then as partners), labelled by the partners first met by 2021-01-01 (1,308 of them in the
 # pools); the pairwise logistic loss with coefficients ≥ 0 and l2 10⁻³ (L-BFGS-B, at most 600 pairs per actor),
-# the intercept fitted afterwards on the pointwise loss (then by projected Adam; that objective is now
-# analysis.learning.level's, solved by L-BFGS-B, which a re-run of ``--ship`` uses). Nothing of the evaluation's
-# window (from 2022) was seen. WELL_CONNECTED and POPULARITY are the same number, so the fit split it evenly.
+# the intercept fitted afterwards on the pointwise loss by analysis.learning.level (L-BFGS-B), as the service's
+# own fit sets it. Re-run from scratch (no cached pools) on 2026-12-01 23:40 UTC with today's code: the same
+# coefficients and the same intercept to four places, so displayed scores are those of the current fit.
+# Nothing of the evaluation's window (from 2022) was seen.
+# WELL_CONNECTED and POPULARITY are the same number, so the fit split it evenly.
 DEFAULT_MODEL = Model.from_named(
     {
         "SHARED_PARTNERS": 0.9222,

@@ -4,7 +4,10 @@ calls (driver included) split from the rest.
 
 Against a Neo4j holding the Berlin-scale data (../shared/peer-bench/load_network.py)::
 
-    PYTHONPATH=$PWD .venv/bin/python bench/profile_w1.py --port 7705 [--runs 40] [--top 25]
+    PYTHONPATH=$PWD .venv/bin/python -m bench.profile_w1 --port 7705 [--runs 40] [--top 25]
+
+(as a module: run as a file, ``bench/`` comes first on the path and ``bench/exchange.py``
+hides the ``exchange`` package.)
 
 It prints the median wall time per request, the share in database calls, the median CPU time
 of this process per request (the Python side alone: on a machine shared with other work it

@@ -76,6 +76,11 @@ class Latest:
             self._slots.move_to_end(key)
             return slot.entry
 
+    def put(self, key: Hashable, entry: Entry) -> None:
+        """Keep ``entry`` for ``key`` unless a newer one is kept (a value brought up to date by the caller
+        itself, such as the suggestions' snapshot caught up by the change feed)."""
+        self._store(key, entry)
+
     def pending(self, key: Hashable) -> bool:
         """Whether a recomputation of ``key`` is waiting or under way."""
         with self._lock:

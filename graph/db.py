@@ -2,6 +2,8 @@
 
 Every query of the service goes through :class:`Database`, which
 - passes ``database_`` explicitly and routes reads as READ (so a cluster can serve them),
+- sends each read as an auto-commit transaction (RUN and PULL: half the messages of a managed
+  one) and retries it itself on a lost connection or a transient error, as reads may be repeated,
 - puts a server-side timeout on every transaction and a client-side bound on every call,
 - notices a Neo4j that stops answering (a paused or hung JVM) within seconds: when a call has
   waited ``stall_after``, it asks Neo4j a trivial question; no answer within ``probe_timeout``
@@ -69,6 +71,10 @@ UNKNOWN: Final = (
 _TICK: Final = 0.25
 # A probe is a question any live Neo4j answers at once.
 _PROBE: Final[LiteralString] = "RETURN 1"
+# A read that failed on a lost connection or a transient error is tried again after each of these
+# pauses (seconds): as often as the managed transactions it replaced retried within their second
+# (max_transaction_retry_time), and all of it within the call's bound (_bounded).
+_READ_RETRY_DELAYS: Final = (0.05, 0.25)
 
 
 @dataclass(frozen=True)
@@ -379,6 +385,9 @@ class Database:
         if self.trace is not None:
             self.trace.append((query, dict(params), str(routing.value)))
         async with self._mapped_errors():
+            if routing is neo4j.RoutingControl.READ:
+                read = neo4j.Query(query, timeout=self.settings.query_timeout)
+                return await self._bounded(self._auto_read(read, params))
             records, _, _ = await self._bounded(
                 self._driver.execute_query(
                     neo4j.Query(query, timeout=self.settings.query_timeout),
@@ -389,6 +398,35 @@ class Database:
                 )
             )
         return [_row(record) for record in records]
+
+    async def _auto_read(self, query: neo4j.Query, params: dict[str, Any]) -> list[Row]:
+        """One read as an auto-commit transaction: RUN and PULL in one round trip, where the
+        managed transaction of ``execute_query`` takes two (BEGIN, RUN, PULL, then COMMIT).
+
+        The session reads (routed to a reader under ``neo4j://``) with the bookmarks of
+        :meth:`_bookmarks` and adds its own to them, as ``execute_query`` did, and the query
+        carries the server-side timeout. The driver does not retry auto-commit transactions (it
+        cannot know that a query only reads); a read is safe to repeat, so one that failed on a
+        lost connection or a transient error is retried here, after each pause of
+        :data:`_READ_RETRY_DELAYS`, unless Neo4j is known to be away.
+        """
+        retries = iter(_READ_RETRY_DELAYS)
+        while True:
+            try:
+                async with self._driver.session(
+                    database=self.settings.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    bookmark_manager=self._bookmarks(),
+                    fetch_size=-1,  # every row in one PULL: the caller wants them all anyway
+                ) as session:
+                    result = await session.run(query, params)
+                    return [_row(record) for record in await result.fetch(2**31 - 1)]
+            except (n4e.Neo4jError, n4e.DriverError) as exc:
+                delay = next(retries, None)
+                if delay is None or not exc.is_retryable() or self._down_since is not None:
+                    raise
+                log.info("retrying a read after %s", type(exc).__name__)
+                await asyncio.sleep(delay)
 
     async def _bounded(self, call: Coroutine[Any, Any, T], commit: _Commit | None = None) -> T:
         # The server-side timeout cannot fire when the server is gone; this bound always can,

@@ -215,6 +215,9 @@ async def read(db: Database, selection: Selection, light: bool = False) -> Netwo
 
 # Only what an answer of ids, names and types needs (the other columns of NodeRow left empty).
 _LIGHT_NODE_FIELDS: Final[LiteralString] = "[{v}.id, {v}.name, {v}.type, [], [], {v}.synthetic, null, null, null, null]"
+# Only a tie's id, ends and kind (the other columns of EdgeRow left empty: never shown, see
+# ego_query): two properties of each tie read instead of seven.
+_LIGHT_EDGE_FIELDS: Final[LiteralString] = "[c.id, x.id, y.id, c.kind, null, null, null, [], false, null]"
 
 # The network's revision as the first thing a statement reads (graph.revision.CURRENT, inline).
 _REVISION_FIRST: Final[LiteralString] = (
@@ -230,7 +233,9 @@ _EGO_STEP: Final[LiteralString] = (
 )
 
 
-def ego_query(selection: Selection, light: bool = False) -> tuple[LiteralString, dict[str, object]]:
+def ego_query(
+    selection: Selection, light: bool = False, light_edges: bool = False
+) -> tuple[LiteralString, dict[str, object]]:
     """The Cypher (and parameters) of :func:`ego`, for benchmarks that time it alone.
 
     One statement: the network's revision (read first, as :mod:`graph.revision` asks of a
@@ -238,30 +243,51 @@ def ego_query(selection: Selection, light: bool = False) -> tuple[LiteralString,
     centre (never a path explosion), the live actors reached, ordered by name, and the ties among
     them, filtered in Cypher. The rows come tagged (0 node, 1 tie) in slices, as :func:`_sliced`
     explains, each record with the revision; a missing centre gives no record at all.
+    ``light`` reads only the light columns of nodes, ``light_edges`` those of ties (for an answer
+    that asks nothing of a tie but its id, ends and kind).
     """
     assert selection.ego is not None
     _, depth = selection.ego
     actors, ties = _as_of(selection)
     compiler = Compiler()
+    start: LiteralString = "[s]"
+    if not ties.include_archived:
+        # Every actor a step reaches is live (the far end of each tie is checked), so only the
+        # centre's own flag is read, once, instead of the near end's flag for every tie.
+        ties = replace(ties, include_archived=True)
+        start = cast(LiteralString, f"CASE WHEN {compiler.actor(ActorCriteria(), 's')} THEN [s] ELSE [] END")
+        ends: LiteralString = compiler.actor(ActorCriteria(), "y")
+    else:
+        ends = "true"
     steps = "".join(
-        _EGO_STEP.format(ties=compiler.cooperation(ties, "c", "x", "y"), actor=compiler.actor(actors, "y"))
+        _EGO_STEP.format(
+            ties=f"{compiler.cooperation(ties, 'c', 'x', 'y')} AND {ends}", actor=compiler.actor(actors, "y")
+        )
         for _ in range(depth)
     )
+    # A light node is shown from `k`, the map of its properties the sort reads anyway (one
+    # property access per actor instead of one per property and use); a full one from the node.
     fields = (_LIGHT_NODE_FIELDS if light else _NODE_FIELDS).format(
-        v="a", period=_membership_period(compiler, selection.as_of)
+        v="k" if light else "a", period=_membership_period(compiler, selection.as_of)
     )
-    live = compiler.actor(ActorCriteria(), "a")
+    shown = "k" if light else "a"
+    # Whether an actor is live, asked of that map (the predicate reads properties only).
+    live = compiler.actor(ActorCriteria(), "k")
+    # The ties among the reached actors, who are all live already: their ends' archived flags
+    # need no second look (two property reads per tie).
+    among = compiler.cooperation(replace(ties, include_archived=True), "c", "x", "y")
     query = cast(
         LiteralString,
-        f"{_REVISION_FIRST}MATCH (s:Actor {{id: $start}}) WITH revision, [s] AS reached, [s] AS frontier "
+        f"{_REVISION_FIRST}MATCH (s:Actor {{id: $start}}) WITH revision, [s] AS reached, {start} AS frontier "
         f"{steps}"
         # In a CALL, so a missing centre (no row) stays no row rather than one empty collection.
-        f"CALL (reached) {{ UNWIND reached AS a WITH a WHERE {live} ORDER BY a.sortName, a.id "
-        "  RETURN collect(a) AS nodes } "
+        "CALL (reached) { UNWIND reached AS a "
+        "  WITH a, a {.id, .name, .type, .synthetic, .sortName, .archived} AS k "
+        f"  WHERE {live} ORDER BY k.sortName, k.id RETURN collect(a) AS nodes, collect({shown}) AS shown }} "
         f"CALL (nodes) {{ UNWIND nodes AS x MATCH (x)-[c:COOPERATES_WITH]->(y:Actor) "
-        f"  WHERE y IN nodes AND ({compiler.cooperation(ties, 'c', 'x', 'y')}) "
-        f"  RETURN collect({_EDGE_FIELDS}) AS edges }} "
-        f"WITH revision, [a IN nodes | [0, {fields}]] + [e IN edges | [1, e]] AS rows "
+        f"  WHERE y IN nodes AND ({among}) "
+        f"  RETURN collect({_LIGHT_EDGE_FIELDS if light_edges else _EDGE_FIELDS}) AS edges }} "
+        f"WITH revision, [{shown} IN shown | [0, {fields}]] + [e IN edges | [1, e]] AS rows "
         "UNWIND range(0, CASE WHEN size(rows) > 0 THEN size(rows) - 1 ELSE 0 END, $slice) AS i "
         "RETURN rows[i..i + $slice] AS rows, revision",
     )
@@ -274,10 +300,13 @@ async def ego(db: Database, selection: Selection, light: bool = False) -> Networ
     return None if found is None else found[0]
 
 
-async def ego_at(db: Database, selection: Selection, light: bool = False) -> tuple[NetworkData, int] | None:
+async def ego_at(
+    db: Database, selection: Selection, light: bool = False, light_edges: bool = False
+) -> tuple[NetworkData, int] | None:
     """An ego network and the revision read before it, in one round trip; None if its centre
-    does not exist."""
-    query, params = ego_query(selection, light)
+    does not exist. ``light_edges``: the ties carry only id, ends and kind (the other columns
+    are empty), for a caller that shows nothing else of them and keeps the network to itself."""
+    query, params = ego_query(selection, light, light_edges)
     records = await db.read(query, **params)
     if not records:
         return None

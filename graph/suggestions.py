@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from typing import Any, Final, LiteralString
 
 from graph.convert import date_or_none
-from graph.db import Database
+from graph.db import Database, Row
+from graph.errors import DatabaseUnavailable
 
 # ``$types`` is a list ([] for every type); ``$here`` is always a point's map, the nearby source being off
 # when ``$radius`` is 0: parameters of one type each, so Neo4j plans each query once, not per combination.
@@ -396,34 +397,37 @@ MATCH (a:Actor {id: id})-[k:COOPERATES_WITH]->(b:Actor)
 RETURN a.id AS a, b.id AS b, toString(k.since) AS since, toString(k.until) AS until,
        toString(date(k.createdAt)) AS created, k.actionFields AS fields
 """
-SNAPSHOT_PAGE = 2000  # actors per read: each read stays well inside the query timeout on a busy machine
+SNAPSHOT_PAGE = 1000  # actors per read (and cooperations of this many actors): each read a small part of the whole
+SNAPSHOT_TRIES = 3  # a page that failed (a timeout on a busy machine) is read again, up to this many times in all
+
+
+async def _page(db: Database, query: LiteralString, **params: Any) -> list[Row]:
+    """One page of a snapshot read, read again if it fails: a build of the whole network is many pages, and
+    one slow moment under load should not throw the others away."""
+    for attempt in range(1, SNAPSHOT_TRIES + 1):
+        try:
+            return await db.read(query, **params)
+        except DatabaseUnavailable:
+            if attempt == SNAPSHOT_TRIES:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def snapshot_rows(db: Database) -> tuple[list[SnapshotActor], list[SnapshotTie]]:
-    """Every actor and every cooperation, as the in-memory snapshot is built from them (read in pages: on a
-    busy machine one read of 50,000 cooperations ran into the query timeout)."""
+    """Every actor and every cooperation, as the in-memory snapshot is built from them: in pages, each read
+    again if it fails (on a busy machine one read of 50,000 cooperations ran into the query timeout; so did,
+    once, a build of pages of 2,000 actors under the load test)."""
     actor_rows: list[dict[str, Any]] = []
-    while True:  # in pages, so that no read of a large network runs into the query timeout
-        page = await db.read(SNAPSHOT_ACTORS, after=actor_rows[-1]["id"] if actor_rows else "", page=SNAPSHOT_PAGE)
+    while True:
+        after = actor_rows[-1]["id"] if actor_rows else ""
+        page = await _page(db, SNAPSHOT_ACTORS, after=after, page=SNAPSHOT_PAGE)
         actor_rows += page
         if len(page) < SNAPSHOT_PAGE:
             break
     tie_rows: list[dict[str, Any]] = []
     for start in range(0, len(actor_rows), SNAPSHOT_PAGE):
-        tie_rows += await db.read(SNAPSHOT_TIES, ids=[r["id"] for r in actor_rows[start : start + SNAPSHOT_PAGE]])
-    actors = [
-        SnapshotActor(
-            r["id"],
-            r["name"],
-            r["type"],
-            r["listed"] is True,
-            (r["lat"], r["lon"]) if r["lat"] is not None else None,
-            date_or_none(r["created"]),
-            tuple((q[0], date_or_none(q[1]), date_or_none(q[2])) for q in r["quarters"]),
-            tuple(r["fields"]),
-        )
-        for r in actor_rows
-    ]
+        tie_rows += await _page(db, SNAPSHOT_TIES, ids=[r["id"] for r in actor_rows[start : start + SNAPSHOT_PAGE]])
+    actors = [_snapshot_actor(r) for r in actor_rows]
     ties = [
         SnapshotTie(
             r["a"],
@@ -436,3 +440,75 @@ async def snapshot_rows(db: Database) -> tuple[list[SnapshotActor], list[Snapsho
         for r in tie_rows
     ]
     return actors, ties
+
+
+def _snapshot_actor(r: Row) -> SnapshotActor:
+    return SnapshotActor(
+        r["id"],
+        r["name"],
+        r["type"],
+        r["listed"] is True,
+        (r["lat"], r["lon"]) if r["lat"] is not None else None,
+        date_or_none(r["created"]),
+        tuple((q[0], date_or_none(q[1]), date_or_none(q[2])) for q in r["quarters"]),
+        tuple(r["fields"]),
+    )
+
+
+# ---- keeping the snapshot up with writes (resolvers/suggestions.py) ----------------------------------------------
+
+# The records of the commits after $after up to $upto, oldest first, at most $limit: what each changed (entity,
+# id, operation, the actors it touches), never the values.
+SNAPSHOT_CHANGES: Final[LiteralString] = """
+MATCH (c:Change) WHERE c.revision > $after AND c.revision <= $upto
+WITH c ORDER BY c.revision, c.id LIMIT $limit
+RETURN c.revision AS revision, c.entity AS entity, c.entityId AS id, c.operation AS operation,
+       coalesce(c.actors, []) AS actors
+"""
+
+# The actors $ids as they are now (those that exist), as SNAPSHOT_ACTORS reads them, each with every cooperation
+# at it: in its stored direction, and a cooperation between two of them once (from its start node).
+SNAPSHOT_ACTORS_BY_ID: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+CALL (a) {
+  MATCH (a)-[k:COOPERATES_WITH]->(b:Actor)
+  RETURN [a.id, b.id, toString(k.since), toString(k.until), toString(date(k.createdAt)), k.actionFields] AS tie
+  UNION ALL
+  MATCH (b:Actor)-[k:COOPERATES_WITH]->(a) WHERE NOT b.id IN $ids
+  RETURN [b.id, a.id, toString(k.since), toString(k.until), toString(date(k.createdAt)), k.actionFields] AS tie
+}
+WITH a, collect(tie) AS ties
+RETURN a.id AS id, a.name AS name, a.type AS type, a.archived = false AS listed,
+       a.location.latitude AS lat, a.location.longitude AS lon, toString(date(a.createdAt)) AS created,
+       [(a)-[m:ACTIVE_IN]->(q:Quarter) | [q.slug, toString(m.since), toString(m.until)]] AS quarters,
+       [(a)-[:WORKS_ON]->(f:ActionField) | f.key] AS fields, ties
+"""
+
+
+@dataclass(frozen=True)
+class SnapshotChange:
+    """One audit record as the snapshot reads it: which thing changed how, and the actors it touches."""
+
+    revision: int
+    entity: str
+    id: str
+    operation: str
+    actors: tuple[str, ...]
+
+
+async def snapshot_changes(db: Database, after: int, upto: int, limit: int) -> list[SnapshotChange]:
+    """The records of the commits after ``after`` up to ``upto``, oldest first, at most ``limit``."""
+    rows = await db.read(SNAPSHOT_CHANGES, after=after, upto=upto, limit=limit)
+    return [SnapshotChange(int(r["revision"]), r["entity"], r["id"], r["operation"], tuple(r["actors"])) for r in rows]
+
+
+async def snapshot_rows_of(db: Database, ids: list[str]) -> tuple[list[SnapshotActor], list[SnapshotTie]]:
+    """The actors ``ids`` as they are now (those that exist) and every cooperation at any of them, once each."""
+    rows = await db.read(SNAPSHOT_ACTORS_BY_ID, ids=ids)
+    ties = [
+        SnapshotTie(t[0], t[1], date_or_none(t[2]), date_or_none(t[3]), date_or_none(t[4]), tuple(t[5] or ()))
+        for r in rows
+        for t in r["ties"]
+    ]
+    return [_snapshot_actor(r) for r in rows], ties

@@ -174,9 +174,11 @@ async def ego(
     as_of: dt.date | None,
     ties: str = networks.COOPERATIONS,
     light: bool = False,
+    light_edges: bool = False,
 ) -> Network:
     """The ego network; with cooperations as its ties in one round trip (the centre's existence
-    is checked by the same query)."""
+    is checked by the same query). ``light_edges``: the answer shows only the ties' ids, ends and
+    kinds, so only those are read (such a network is not kept for others)."""
     if ties != networks.COOPERATIONS:
         return await read(ctx, await ego_selection(ctx, actor_id, depth, q, as_of, ties), light)
     local = ids.decode_as(actor_id, "Actor")
@@ -184,7 +186,7 @@ async def ego(
         raise bad_input(texts.BETWEEN(name="depth", low=1, high=MAX_DEPTH))
     sel = await selection(ctx, q, as_of, ego=(local or "", depth))
     # The revision comes with the network, read first in the same statement.
-    found = await networks.ego_at(ctx.db, sel, light) if local else None
+    found = await networks.ego_at(ctx.db, sel, light, light_edges) if local else None
     if found is None:
         raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
     data, current = found

@@ -2,9 +2,11 @@
 
 Suggestions for today (no `asOf`) are served from an in-memory snapshot of the network
 (analysis/candidates.py) when it holds the current revision — the revision read with the request's
-bookmarks, so a client is never served a snapshot older than its own writes. Otherwise (no snapshot
-yet, one of an older revision, or `asOf`) they are read through Neo4j as before, and a rebuild of the
-snapshot is asked for in the background (core/latest.py: debounced after writes, like the metrics).
+bookmarks, so a client is never served a snapshot older than its own writes. A snapshot of an older
+revision is caught up by the change feed (:func:`follow_feed`: the records since its revision say which
+actors to read again; the feed is in Neo4j, so writes through other instances arrive the same way).
+Otherwise (no snapshot yet, a change the feed cannot describe, or `asOf`) they are read through Neo4j
+as before, and a build from scratch is asked for in the background (core/latest.py, one at a time).
 Both paths build the same pools and features; tests/test_suggestion_snapshot.py compares them. The
 computation (pool, PageRank, ranking) runs on a thread of its own, off the lane's event loop.
 """
@@ -13,8 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import random
+import threading
+import weakref
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from analysis import candidates as in_memory
@@ -139,33 +145,154 @@ async def suggest(
 
 SNAPSHOT = ("suggestions", "snapshot")
 
+# How far the snapshot follows the change feed; beyond it a build from scratch is as cheap and surer.
+CATCH_UP_RECORDS = 1000  # audit records of the commits since the snapshot's revision
+CATCH_UP_ACTORS = 1000  # actors they touch
+# What each kind of change means for the snapshot: the actors it touches are read again ...
+_ACTOR_CHANGES = frozenset({"create", "update", "archive", "restore", "set_quarters", "merged_away", "merge"})
+_COOPERATION_CHANGES = frozenset({"create", "update", "end", "delete"})
+# ... the quarters are read again ...
+_QUARTER_CHANGES = frozenset({"setStatus", "handOver"})
+# ... nothing it holds changed. Any other entity or operation (a whole network loaded: "Network") is not followed.
+_OUTSIDE = frozenset({"Person", "Project", "CouncilDecision", "CouncilSeat", "ApiToken"})
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What the commits since the snapshot's revision changed of what it holds."""
+
+    actors: frozenset[str]  # to read again, with every cooperation at them
+    quarters: bool  # the quarters to read again
+
+
+def follow(records: list[suggestions.SnapshotChange], after: int, upto: int) -> Followed | None:
+    """What the commits after ``after`` up to ``upto`` (their records) changed; None where the feed cannot say
+    (too many records or actors, a kind of change not understood, or a commit without records: the feed
+    pruned, or an import batch that wrote nothing — rare, and a build from scratch is right for both)."""
+    if len(records) >= CATCH_UP_RECORDS or len({r.revision for r in records}) != upto - after:
+        return None
+    actors: set[str] = set()
+    quarters = False
+    for r in records:
+        if r.entity == "Actor" and r.operation in _ACTOR_CHANGES:
+            actors |= {r.id, *r.actors}
+        elif r.entity == "Cooperation" and r.operation in _COOPERATION_CHANGES and len(r.actors) == 2:
+            actors |= set(r.actors)
+        elif r.entity == "Quarter" and r.operation in _QUARTER_CHANGES:
+            quarters = True
+        elif r.entity not in _OUTSIDE:
+            return None
+    return Followed(frozenset(actors), quarters) if len(actors) <= CATCH_UP_ACTORS else None
+
+
+async def catch_up(db: Database, kept: Entry, upto: int) -> Entry | None:
+    """The kept snapshot moved on to ``upto`` by the change feed — the touched actors and their cooperations
+    read again by id in one query, applied on a thread —, or None where a build from scratch is needed."""
+    records = await suggestions.snapshot_changes(db, kept.revision, upto, CATCH_UP_RECORDS)
+    followed = follow(records, kept.revision, upto)
+    if followed is None:
+        return None
+    if not followed.actors and not followed.quarters:  # nothing it holds: the same snapshot (its day views too)
+        return Entry(kept.value, upto, kept.computed_at)
+    actors, ties = await suggestions.snapshot_rows_of(db, sorted(followed.actors)) if followed.actors else ([], [])
+    every_quarter = await graph_quarters.all_quarters(db) if followed.quarters else None
+    snapshot = await asyncio.to_thread(kept.value.apply, followed.actors, actors, ties, every_quarter)
+    return Entry(snapshot, upto, dt.datetime.now(dt.UTC))
+
+
+class _Following:
+    """At most one catch-up at a time per process (per keeper): who comes meanwhile waits for its result."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # lanes are threads
+        self.running: Future[Entry | None] | None = None
+
+
+_FOLLOWING: weakref.WeakKeyDictionary[Latest, _Following] = weakref.WeakKeyDictionary()
+_FOLLOWING_LOCK = threading.Lock()
+
+
+def _following(keeper: Latest) -> _Following:
+    with _FOLLOWING_LOCK:
+        found = _FOLLOWING.get(keeper)
+        if found is None:
+            found = _FOLLOWING[keeper] = _Following()
+        return found
+
+
+async def follow_feed(
+    keeper: Latest, db: Database, upto: int, built: Callable[[Entry], None] | None = None
+) -> Entry | None:
+    """The snapshot at ``upto`` or later: the kept one if it is, else the kept one caught up by the change
+    feed (one catch-up at a time; who comes meanwhile waits for it, then catches up the rest if any). None:
+    nothing kept, or the feed cannot say what changed (then only a build from scratch will do)."""
+    state = _following(keeper)
+    while True:
+        entry = keeper.get(SNAPSHOT)
+        if entry is None or entry.revision >= upto:
+            return entry
+        with state.lock:
+            running, mine = state.running, state.running is None
+            if running is None:
+                running = state.running = Future()
+        if not mine:
+            if await asyncio.wrap_future(running) is None:
+                return None
+            continue  # it moved the snapshot on, perhaps not as far as ``upto``
+        moved: Entry | None = None
+        try:
+            moved = await catch_up(db, entry, upto)
+        except Exception as exc:  # the kept snapshot stays; the database answers meanwhile
+            log.warning("following the change feed with the suggestions' snapshot failed: %s", exc)
+        finally:  # also when cancelled: those waiting must not wait for ever
+            if moved is not None:
+                keeper.put(SNAPSHOT, moved)
+                if built is not None and moved.value is not entry.value:
+                    built(moved)
+            with state.lock:
+                state.running = None
+            running.set_result(moved)
+        return moved
+
 
 async def current_snapshot(ctx: Context) -> in_memory.Snapshot | None:
     """The snapshot if it holds the current revision (read with the request's bookmarks: never older than
-    what this client wrote); otherwise None, and a (re)build is asked for in the background."""
+    what this client wrote), caught up by the change feed if it is behind; otherwise None, and a (re)build
+    is asked for in the background (the database answers meanwhile)."""
     keeper: Latest = ctx.services.snapshots
     current = await revision.current(ctx.db)
-    entry = keeper.get(SNAPSHOT)
-    if entry is not None and entry.revision == current:
+    services, db = ctx.services, ctx.db
+
+    def built(entry: Entry) -> None:
+        refit.keep_up(services, db, entry, neighbouring)
+
+    entry = await follow_feed(keeper, db, current, built)
+    if entry is not None and entry.revision >= current:
         snapshot: in_memory.Snapshot = entry.value
         return snapshot
-    services, db = ctx.services, ctx.db
-    work = snapshot_work(db, lambda built: refit.keep_up(services, db, built, neighbouring))
-    if entry is None:
+    work = snapshot_work(db, built, keeper)
+    if keeper.get(SNAPSHOT) is None:
         keeper.start(SNAPSHOT, work)
     else:
         keeper.refresh(SNAPSHOT, work)
     return None
 
 
-def snapshot_work(db: Database, built: Callable[[Entry], None] | None = None) -> Work:
-    """How the snapshot is brought up to date (core/latest.py): read everything at the current revision.
+def snapshot_work(db: Database, built: Callable[[Entry], None] | None = None, keeper: Latest | None = None) -> Work:
+    """How the snapshot is brought up to date (core/latest.py): with ``keeper`` (where it is kept), the kept one
+    caught up by the change feed if it can be; else everything read at the current revision, in pages.
     ``built`` is told of each new snapshot (the deployment's model is fitted on it: resolvers/refit.py)."""
 
     async def work(kept: Entry | None) -> Entry | None:
         current = await revision.current(db)  # read first: every commit up to it is in what follows
         if kept is not None and kept.revision >= current:
             return None
+        if kept is not None and keeper is not None:
+            moved = await follow_feed(keeper, db, current, built)
+            if moved is not None and moved.revision >= current:
+                return None  # kept already (follow_feed put it there)
         actors, ties = await suggestions.snapshot_rows(db)
         every_quarter = await graph_quarters.all_quarters(db)
         snapshot = await asyncio.to_thread(in_memory.Snapshot, actors, ties, every_quarter)

@@ -69,7 +69,9 @@ class NetworkNode:
     three fields of each node does not pay for nine (issue 16, W4)."""
 
     row: strawberry.Private[NodeRow]
-    degrees: strawberry.Private[Mapping[str, int]]
+    # The network: its degrees are counted when a node's degree is first asked for (an answer
+    # without degrees, as W4's, does not count them: a twentieth of its Python).
+    view: strawberry.Private[NetworkView]
     actor_ids: strawberry.Private[Mapping[str, str]]  # the network's global ids, encoded once
 
     @strawberry.field(description="The actor's global id.")
@@ -94,7 +96,7 @@ class NetworkNode:
 
     @strawberry.field(description="Number of distinct partners within this network.")
     def degree(self) -> int:
-        return self.degrees.get(self.row.id, 0)
+        return self.view.degree.get(self.row.id, 0)
 
     @strawberry.field(description="True for fictional test or demo data.")
     def synthetic(self) -> bool:
@@ -238,8 +240,8 @@ class Network:
 
     @strawberry.field(description="The actors.")
     def nodes(self) -> list[NetworkNode]:
-        degrees, actor_ids = self.view.degree, _actor_ids(self.view)
-        return [NetworkNode(row=n, degrees=degrees, actor_ids=actor_ids) for n in self.view.data.nodes]
+        view, actor_ids = self.view, _actor_ids(self.view)
+        return [NetworkNode(row=n, view=view, actor_ids=actor_ids) for n in view.data.nodes]
 
     @strawberry.field(description="The cooperations.")
     def edges(self) -> list[NetworkEdge]:
@@ -278,6 +280,25 @@ def needs_only_names(info: strawberry.Info[Context, None]) -> bool:
             if selected.name == "nodes":
                 for node_field in selected.selections:
                     if not isinstance(node_field, SelectedField) or node_field.name not in _LIGHT_NODE:
+                        return False
+    return True
+
+
+# The edge fields a read of light ties fills (graph.networks.ego_at): asking only for these
+# spares reading each tie's dates, intensity, action fields and synthetic flag.
+_LIGHT_EDGE: frozenset[str] = frozenset({"id", "source", "target", "kind", "__typename"})
+
+
+def needs_only_edge_ends(info: strawberry.Info[Context, None]) -> bool:
+    """Whether the selection on a Network asks nothing of its edges beyond :data:`_LIGHT_EDGE`
+    (no `json`, and every fragment spread resolved), so light ties answer it."""
+    for network in info.selected_fields:
+        for selected in network.selections:
+            if not isinstance(selected, SelectedField) or selected.name == "json":
+                return False  # a fragment: be safe, read everything
+            if selected.name == "edges":
+                for edge_field in selected.selections:
+                    if not isinstance(edge_field, SelectedField) or edge_field.name not in _LIGHT_EDGE:
                         return False
     return True
 

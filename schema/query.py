@@ -50,6 +50,7 @@ from schema.network import (
     TieSourceArg,
     Timeline,
     needs_only_counts,
+    needs_only_edge_ends,
     needs_only_names,
     network_of,
     query_of,
@@ -285,9 +286,11 @@ class Query:
         as_of: AsOfArg = None,
         tie_source: TieSourceArg = TieSource.COOPERATIONS,
     ) -> Network:
-        light = needs_only_names(info)
+        light, light_edges = needs_only_names(info), needs_only_edge_ends(info)
         ties = ties_of(tie_source)
-        return network_of(await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, ties, light))
+        return network_of(
+            await networks.ego(info.context, actor_id, depth, query_of(filter), as_of, ties, light, light_edges)
+        )
 
     @strawberry.field(
         description="At-risk ties of a quarter's network: cut vertices and bridges whose loss splits it, the actors "
