@@ -104,11 +104,22 @@ class Consistency:
     after: tuple[str, ...] = ()
     written: list[str] = field(default_factory=list)
     manager: neo4j.AsyncBookmarkManager | None = None  # made on first use, from ``after``
+    # Awaited before each of the request's commits: raises if the request may no longer write
+    # (its token, taken from a cache while its revocation check ran alongside, was revoked;
+    # kiezgraph/middleware/authentication.py). The raise rolls the transaction back.
+    before_commit: Callable[[], Awaitable[None]] | None = None
 
 
 # The current request's bookmarks (None: the instance's own chain only). Set by the app for each
 # operation; lanes carry it to the driver's loop with each call (kiezgraph/lanes.py).
 CONSISTENCY: ContextVar[Consistency | None] = ContextVar("kiezgraph_consistency", default=None)
+
+
+async def _cleared_to_commit() -> None:
+    """Wait for the current request's :attr:`Consistency.before_commit`, if it has one."""
+    consistency = CONSISTENCY.get()
+    if consistency is not None and consistency.before_commit is not None:
+        await consistency.before_commit()
 
 
 class _Commit:
@@ -308,6 +319,7 @@ class Database:
         commit.requested = True
 
         async def attempt() -> None:
+            await _cleared_to_commit()  # the server commits as it goes: before anything is sent
             async with self._driver.session(
                 database=self.settings.database, bookmark_manager=self._bookmarks()
             ) as session:
@@ -334,6 +346,7 @@ class Database:
             # applied: the driver also retries a COMMIT the server answered with a transient
             # failure (a Neo4j shutting down can do that after writing), so the flag stays set.
             result = await work(Transaction(tx, self))
+            await _cleared_to_commit()
             commit.requested = True  # the driver sends COMMIT as soon as this returns
             return result
 
@@ -341,7 +354,12 @@ class Database:
             async with self._driver.session(
                 database=self.settings.database, bookmark_manager=self._bookmarks()
             ) as session:
-                result = await session.execute_write(unit)
+                # BEGIN travels with the first statement instead of taking a round trip of its own,
+                # as the driver sends it for execute_query (its private switch for that; without
+                # it, BEGIN waits for its answer as before). A failed BEGIN surfaces at that first
+                # statement, before COMMIT: "not applied", as before.
+                with getattr(session, "_pipelined_begin", contextlib.nullcontext()):
+                    result = await session.execute_write(unit)
             await self._written(session)
             return result
 

@@ -253,7 +253,10 @@ class GraphQLApp(GraphQL[Context, None]):
             )
         except consistency.MalformedBookmark as exc:
             raise HTTPException(400, str(exc)) from exc
-        response.consistency = context.consistency = Consistency(after=after)
+        # A token answered from the cache while its revocation check still runs: its writes wait for
+        # the check before they commit (kiezgraph/middleware/authentication.py).
+        before_commit = request.scope.get("state", {}).get("before_commit") if request is not None else None
+        response.consistency = context.consistency = Consistency(after=after, before_commit=before_commit)
         return context
 
     def subscription_refusal(self, payload: dict[str, Any], principal: Principal) -> GraphQLError | None:

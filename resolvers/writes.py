@@ -14,12 +14,14 @@ mutation again and gets the first result, whether or not the first attempt was a
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import dataclasses
 import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, TypeVar, overload
@@ -116,8 +118,20 @@ async def run(
         value = receipt if then is None else await then(receipt)
     except DatabaseUnavailable as exc:  # committed: "unavailable" would tell the client it was not
         raise ApiError("OUTCOME_UNKNOWN", texts.APPLIED_UNREAD(reason=exc)) from exc
-    await ctx.services.key_sweeper.maybe(ctx.db)  # expired keys go while the service is in use
+    # Expired keys go while the service is in use, but not on this answer's time: the sweep (due
+    # once per `Sweeper.every` in each process) is a write transaction of its own.
+    _in_background(ctx.services.key_sweeper.maybe(ctx.db))
     return Outcome(value=value, receipt=receipt)
+
+
+_BACKGROUND: set[asyncio.Task[None]] = set()  # held until done (the loop keeps only weak references)
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    # A context of its own: the work outlives the request (its deadline, its bookmarks, its token check).
+    task = asyncio.get_running_loop().create_task(work, context=contextvars.Context())
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
 
 
 def _guarded(

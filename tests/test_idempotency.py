@@ -10,6 +10,7 @@ from typing import Any
 import httpx2 as httpx
 import neo4j
 import pytest
+from starlette.testclient import TestClient
 
 from graph import idempotency
 from graph.db import Neo4jSettings
@@ -17,6 +18,7 @@ from kiezgraph.app import create_app
 from tests import factories
 from tests.conftest import TEST_OPTIONS, GraphQLClient, count, issue_token, run_async
 from tests.test_mutations import snapshot
+from tests.test_request_limits import wait_for
 
 ERRORS = "errors { __typename code message path }"
 CREATE = f"""mutation($i: CreateActorInput!) {{ createActor(input: $i) {{ clientMutationId actor {{ id name version }}
@@ -201,6 +203,26 @@ def test_keys_expire_and_are_swept_by_their_age(
     )
     assert run_async(neo4j_settings, idempotency.sweep) == 1
     assert count(reference, "MATCH (k:IdempotencyKey) RETURN count(k)") == 1  # the renewed one stays
+
+
+def test_a_write_sweeps_expired_keys_after_its_answer(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    reference.execute_query(
+        "CREATE (:IdempotencyKey {id: 'expired', createdAt: datetime() - duration({hours: $h})})",
+        h=idempotency.LIFETIME_HOURS + 1,
+    )
+    with TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as client:  # a new process: its sweep is due
+        answer = client.post(
+            "/graphql",
+            json={"query": CREATE, "variables": {"i": {"type": "INITIATIVE", "name": "Kiezküche Rollberg"}}},
+            headers={"Authorization": f"Bearer {admin_token}"},
+        ).json()
+        assert answer["data"]["createActor"]["errors"] == [], answer
+        wait_for(
+            lambda: count(reference, "MATCH (k:IdempotencyKey {id: 'expired'}) RETURN count(k)") == 0,
+            "the expired key swept after the write",
+        )
 
 
 def test_the_sweep_seeks_expired_keys_by_index(migrated: None, driver: neo4j.Driver) -> None:

@@ -65,6 +65,40 @@ def test_a_token_revoked_on_one_instance_stops_on_the_other_at_once(
         assert other.post("/graphql", json=QUARTERS, headers=_bearer(admin_token)).status_code == 200
 
 
+CREATE = "mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id } errors { code } } }"
+
+
+def test_a_write_with_a_token_revoked_on_the_other_instance_commits_nothing(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
+) -> None:
+    # The instance answers a cached token at once and checks the revocation counter alongside
+    # the request: the write must wait for that check before it commits, not only the answer.
+    writer = issue_token(neo4j_settings, "admin", name="writes on two instances")
+    with (
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as one,
+        TestClient(create_app(neo4j_settings, TEST_OPTIONS)) as other,
+    ):
+        first = _post(other, writer, CREATE, {"i": {"type": "INITIATIVE", "name": "Vor dem Widerruf"}})
+        assert first["createActor"]["errors"] == []  # `other` now holds the token in its cache
+        revoked = _post(one, admin_token, REVOKE, {"i": {"id": writer.split("_")[1]}})
+        assert revoked["revokeApiToken"]["errors"] == []
+        refused = other.post(
+            "/graphql",
+            json={"query": CREATE, "variables": {"i": {"type": "INITIATIVE", "name": "Nach dem Widerruf"}}},
+            headers=_bearer(writer),
+        )
+        assert refused.status_code == 401
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        names = {r["name"] for r in reference.execute_query("MATCH (a:Actor) RETURN a.name AS name").records}
+        assert "Vor dem Widerruf" in names
+        assert "Nach dem Widerruf" not in names
+        changes = reference.execute_query(
+            "MATCH (c:Change {entity: 'Actor', operation: 'create'}) WHERE c.after CONTAINS 'Nach dem Widerruf' "
+            "RETURN count(c) AS n"
+        ).records
+        assert changes[0]["n"] == 0
+
+
 VIEWER = {"query": "{ me { role quarters } }"}
 
 

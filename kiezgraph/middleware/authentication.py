@@ -1,10 +1,19 @@
 """Who is asking: ``Authorization: Bearer …`` resolved to a :class:`core.access.Principal`.
 
 An API token (``kg_<id>_<secret>``) is checked against its stored hash and cached for a few
-seconds; before the cache is trusted, the revocation counter in Neo4j is compared with the one
-this instance last saw (core/revocations.py: one small read on every use of the cache, or at
-most every ``recheck_seconds``), and the tokens changed since are dropped from it, so a token
-revoked on one instance stops working on every other at once (or within that time). A JWT is
+seconds; each use of the cache compares the revocation counter in Neo4j with the one this
+instance last saw (core/revocations.py: one small read per request, or at most every
+``recheck_seconds``), and the tokens changed since are dropped from it, so a token revoked on one
+instance stops working on every other at once (or within that time).
+
+Over HTTP that read runs *alongside* the request instead of before it (it would otherwise be a
+round trip of its own ahead of every request's work): the request goes on with the cached
+principal, and nothing it does leaves the service before the check is done — its writes wait
+for the check before they commit (``Consistency.before_commit``, graph/db.py), and its answer
+waits for it before the first byte is sent. If the check finds the token revoked, the writes roll
+back and the answer is 401; if it finds the token changed but live (a handover took a quarter
+from it), the request is run again, from its recorded body, as the token now stands. A request
+that starts after a revocation has committed therefore never sees it admitted, as before. A JWT is
 verified with the configured key, its ``exp`` included, on every request. A malformed, unknown,
 revoked or expired credential is 401; no credential is the public role, or 401 if public access
 is off. The principal travels in ``scope["state"]["principal"]`` to the GraphQL context and
@@ -13,11 +22,15 @@ the rate limit.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import time
 from collections.abc import Sequence
 
 import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from core.access import PUBLIC, Principal, Role
 from core.messages import Message
@@ -85,6 +98,22 @@ class Authenticator:
             return await self._api_token(credential)
         return self._jwt(credential)
 
+    async def admit(self, authorization: str | None) -> tuple[Principal, asyncio.Task[Principal] | None]:
+        """The principal, and for an API token answered from the cache the check that confirms it:
+        a task returning the principal as the token stands after the revocation check (raising
+        :class:`Unauthorized` if it was revoked). The caller may act on the principal meanwhile,
+        but must let nothing out — no commit, no answer — before the task is done."""
+        scheme, _, credential = (authorization or "").partition(" ")
+        credential = credential.strip()
+        if scheme.lower() == "bearer" and credential.startswith(f"{tokens.PREFIX}_"):
+            cached = self._cache.get(credential)
+            now = time.monotonic()
+            if cached and cached[0] > now and self.revocations.seen is not None:
+                if now < self._checked_until:
+                    return cached[1], None  # checked recently enough (recheck_seconds): no check due
+                return cached[1], asyncio.ensure_future(self._api_token(credential))
+        return await self.principal(authorization), None
+
     def forget(self) -> None:
         self._cache.clear()
 
@@ -151,15 +180,75 @@ class Authentication:
             (v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"authorization"), None
         )
         try:
-            principal = await self.authenticator.principal(authorization)
-        except Unauthorized as exc:
-            said = exc.args[0] if exc.args else str(exc)  # a Text: said in the request's language
-            await refuse(
-                send, 401, "UNAUTHENTICATED", said, [(b"www-authenticate", b'Bearer realm="kiezgraph"')], scope
-            )
-            return
-        except GraphError as exc:
-            await refuse(send, 503, exc.code, str(exc))
+            principal, confirming = await self.authenticator.admit(authorization)
+        except (Unauthorized, GraphError) as exc:
+            await _refused(exc, scope, send)
             return
         scope.setdefault("state", {})["principal"] = principal
-        await self.app(scope, receive, send)
+        if confirming is None:
+            await self.app(scope, receive, send)
+        else:
+            await self._confirmed(scope, receive, send, principal, confirming)
+
+    async def _confirmed(
+        self, scope: Scope, receive: Receive, send: Send, principal: Principal, confirming: asyncio.Task[Principal]
+    ) -> None:
+        """Run the request while ``confirming`` checks its cached principal (see the module)."""
+        verdict: concurrent.futures.Future[Principal] = concurrent.futures.Future()
+        confirming.add_done_callback(lambda task: _settle(task, verdict))
+
+        async def before_commit() -> None:
+            # Runs on the driver's loop: the verdict is a thread-safe future, shielded so that a
+            # cancelled write does not cancel it for the answer.
+            if await asyncio.shield(asyncio.wrap_future(verdict)) != principal:
+                raise Unauthorized(UNKNOWN)
+
+        scope["state"]["before_commit"] = before_commit
+        received: list[AsgiMessage] = []
+
+        async def recording() -> AsgiMessage:
+            message = await receive()
+            received.append(message)
+            return message
+
+        async def gated(message: AsgiMessage) -> None:
+            with contextlib.suppress(Unauthorized, GraphError):
+                if await asyncio.shield(confirming) == principal:
+                    await send(message)
+            # Otherwise the answer is dropped: it was made for a principal that no longer stands.
+
+        await self.app(scope, recording, gated)
+        try:
+            stands = await asyncio.shield(confirming)
+        except (Unauthorized, GraphError) as exc:
+            await _refused(exc, scope, send)
+            return
+        if stands == principal:
+            return
+        # The token is live but changed (fewer quarters): the request again, as it now stands.
+        scope["state"]["principal"] = stands
+        del scope["state"]["before_commit"]
+        replay = iter(received)
+
+        async def replaying() -> AsgiMessage:
+            message = next(replay, None)
+            return message if message is not None else await receive()
+
+        await self.app(scope, replaying, send)
+
+
+def _settle(task: asyncio.Task[Principal], verdict: concurrent.futures.Future[Principal]) -> None:
+    if task.cancelled():
+        verdict.cancel()
+    elif (exc := task.exception()) is not None:
+        verdict.set_exception(exc)
+    else:
+        verdict.set_result(task.result())
+
+
+async def _refused(exc: Exception, scope: Scope, send: Send) -> None:
+    if isinstance(exc, Unauthorized):
+        said = exc.args[0] if exc.args else str(exc)  # a Text: said in the request's language
+        await refuse(send, 401, "UNAUTHENTICATED", said, [(b"www-authenticate", b'Bearer realm="kiezgraph"')], scope)
+    else:
+        await refuse(send, 503, getattr(exc, "code", "DATABASE_UNAVAILABLE"), str(exc))
