@@ -354,12 +354,7 @@ class Database:
             async with self._driver.session(
                 database=self.settings.database, bookmark_manager=self._bookmarks()
             ) as session:
-                # BEGIN travels with the first statement instead of taking a round trip of its own,
-                # as the driver sends it for execute_query (its private switch for that; without
-                # it, BEGIN waits for its answer as before). A failed BEGIN surfaces at that first
-                # statement, before COMMIT: "not applied", as before.
-                with getattr(session, "_pipelined_begin", contextlib.nullcontext()):
-                    result = await session.execute_write(unit)
+                result = await session.execute_write(unit)
             await self._written(session)
             return result
 
