@@ -207,7 +207,9 @@ class Interval:
         return f"{self.mean:.3f} ({self.low:.3f}–{self.high:.3f})"
 
     def signed(self) -> str:
-        return f"{self.mean:+.3f} ({self.low:+.3f} to {self.high:+.3f})"
+        # Four decimals: the differences between the strong methods are a few thousandths, and at
+        # three a lower bound of +0.0004 and one of −0.0004 both print as ±0.000.
+        return f"{self.mean:+.4f} ({self.low:+.4f} to {self.high:+.4f})"
 
 
 def bootstrap(
