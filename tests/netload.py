@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+from bench.generate import Network
 from graph import bulk, changes
 from graph.db import Database, Neo4jSettings
 from graph.ids import seed_id
@@ -89,3 +90,16 @@ def load_graph(
 
     run_async(settings, work)
     return ids
+
+
+def load_generated(settings: Neo4jSettings, network: Network) -> None:
+    """A network of bench/generate.py loaded as it is (quarters, actors, cooperations), then one
+    "reload" record, so that caches and the suggestions' snapshot see it as one change."""
+
+    async def work(db: Database) -> None:
+        await bulk.load(db, bulk.QUARTERS, network.quarters)
+        await bulk.load(db, bulk.ACTORS, network.actors)
+        await bulk.load(db, bulk.COOPERATIONS, network.cooperations)
+        await changes.record_reload(db, "test network loaded")
+
+    run_async(settings, work)

@@ -14,10 +14,10 @@ import neo4j
 import pytest
 
 from bench.generate import generate
-from graph import bulk, changes
-from graph.db import Database, Neo4jSettings
+from graph.db import Neo4jSettings
 from resolvers import ids
-from tests.conftest import GraphQLClient, run_async
+from tests.conftest import GraphQLClient
+from tests.netload import load_generated
 
 PAGE = """query($f: CooperationFilter, $o: [CooperationOrder!], $n: Int, $after: String) {
   cooperations(filter: $f, orderBy: $o, first: $n, after: $after) {
@@ -64,13 +64,7 @@ def data(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> Data:
     quarters (rollberg…) hold no actor at all."""
     network = generate(7, actors=400, cooperations=1600)
 
-    async def load(db: Database) -> None:
-        await bulk.load(db, bulk.QUARTERS, network.quarters)
-        await bulk.load(db, bulk.ACTORS, network.actors)
-        await bulk.load(db, bulk.COOPERATIONS, network.cooperations)
-        await changes.record_reload(db, "test network loaded")
-
-    run_async(neo4j_settings, load)
+    load_generated(neo4j_settings, network)
     with reference.session() as s:
         s.run("MATCH (a:Actor) WITH a ORDER BY a.id LIMIT 20 SET a.archived = true").consume()
         s.run(

@@ -19,12 +19,13 @@ from analysis import suggestions as scoring
 from bench.generate import Network, generate
 from core.latest import Entry
 from core.services import Services
-from graph import bulk, changes, revision
-from graph.db import Database, Neo4jSettings
+from graph import revision
+from graph.db import Neo4jSettings
 from kiezgraph.app import create_app
 from resolvers import ids, refit
 from resolvers import suggestions as resolver
-from tests.conftest import TEST_OPTIONS, GraphQLClient, run_async
+from tests.conftest import TEST_OPTIONS, GraphQLClient
+from tests.netload import load_generated
 
 TODAY = dt.date.today()
 SUGGEST = """query($id: ID!) { suggestPartners(actorId: $id, first: 5) {
@@ -52,13 +53,7 @@ def loaded(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> str:
     """The network loaded; an actor of median degree's global id (to ask for its suggestions: a hub's pool read
     through Neo4j, before the snapshot is there, is slow on a busy machine)."""
 
-    async def load(db: Database) -> None:
-        await bulk.load(db, bulk.QUARTERS, NETWORK.quarters)
-        await bulk.load(db, bulk.ACTORS, NETWORK.actors)
-        await bulk.load(db, bulk.COOPERATIONS, NETWORK.cooperations)
-        await changes.record_reload(db, "test network loaded")
-
-    run_async(neo4j_settings, load)
+    load_generated(neo4j_settings, NETWORK)
     degrees = NETWORK.degrees()
     return ids.encode("Actor", sorted(degrees, key=lambda a: (degrees[a], a))[len(degrees) // 2])
 

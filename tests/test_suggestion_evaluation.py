@@ -12,22 +12,15 @@ import neo4j
 import pytest
 
 from bench import evaluate_suggestions as evaluation
-from graph import bulk, changes
-from graph.db import Database, Neo4jSettings
-from tests.conftest import run_async
+from graph.db import Neo4jSettings
+from tests.netload import load_generated
 
 TASK = evaluation.planted(17, 30, actors=240, cooperations=1100)
 
 
 @pytest.fixture
 def loaded(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> None:
-    async def load(db: Database) -> None:
-        await bulk.load(db, bulk.QUARTERS, TASK.network.quarters)
-        await bulk.load(db, bulk.ACTORS, TASK.network.actors)
-        await bulk.load(db, bulk.COOPERATIONS, TASK.network.cooperations)
-        await changes.record_reload(db, "test network loaded")
-
-    run_async(neo4j_settings, load)
+    load_generated(neo4j_settings, TASK.network)
 
 
 @pytest.mark.parametrize("as_of", [None, dt.date(2019, 6, 1)], ids=["today", "as of a day"])

@@ -23,12 +23,13 @@ from bench.generate import generate
 from core.access import Principal, Role
 from core.context import Context
 from core.services import Services
-from graph import bulk, changes, revision, suggestions
+from graph import revision, suggestions
 from graph.db import Database, Neo4jSettings
 from resolvers import ids
 from resolvers import suggestions as resolver
 from tests import factories
 from tests.conftest import GraphQLClient, issue_token, run_async
+from tests.netload import load_generated
 
 NETWORK = generate(seed=17, quarters=4, actors=240, cooperations=1100)
 
@@ -37,13 +38,7 @@ NETWORK = generate(seed=17, quarters=4, actors=240, cooperations=1100)
 def seeded(reference: neo4j.Driver, neo4j_settings: Neo4jSettings) -> dict[str, str]:
     """The generated network, with the awkward cases added behind the API's back (one revision for all)."""
 
-    async def load(db: Database) -> None:
-        await bulk.load(db, bulk.QUARTERS, NETWORK.quarters)
-        await bulk.load(db, bulk.ACTORS, NETWORK.actors)
-        await bulk.load(db, bulk.COOPERATIONS, NETWORK.cooperations)
-        await changes.record_reload(db, "test network loaded")
-
-    run_async(neo4j_settings, load)
+    load_generated(neo4j_settings, NETWORK)
     degrees = NETWORK.degrees()
     by_degree = sorted(degrees, key=lambda a: (degrees[a], a))
     hub, median = by_degree[-1], by_degree[len(by_degree) // 2]
