@@ -32,6 +32,7 @@ actor had begun by ``$day`` — the ones that began later are what the past shou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -404,13 +405,10 @@ SNAPSHOT_TRIES = 3  # a page that failed (a timeout on a busy machine) is read a
 async def _page(db: Database, query: LiteralString, **params: Any) -> list[Row]:
     """One page of a snapshot read, read again if it fails: a build of the whole network is many pages, and
     one slow moment under load should not throw the others away."""
-    for attempt in range(1, SNAPSHOT_TRIES + 1):
-        try:
+    for _ in range(SNAPSHOT_TRIES - 1):
+        with contextlib.suppress(DatabaseUnavailable):
             return await db.read(query, **params)
-        except DatabaseUnavailable:
-            if attempt == SNAPSHOT_TRIES:
-                raise
-    raise AssertionError("unreachable")
+    return await db.read(query, **params)  # the last try: its failure is the build's
 
 
 async def snapshot_rows(db: Database) -> tuple[list[SnapshotActor], list[SnapshotTie]]:
