@@ -14,14 +14,12 @@ mutation again and gets the first result, whether or not the first attempt was a
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import dataclasses
 import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, TypeVar, overload
@@ -118,20 +116,11 @@ async def run(
         value = receipt if then is None else await then(receipt)
     except DatabaseUnavailable as exc:  # committed: "unavailable" would tell the client it was not
         raise ApiError("OUTCOME_UNKNOWN", texts.APPLIED_UNREAD(reason=exc)) from exc
-    # Expired keys go while the service is in use, but not on this answer's time: the sweep (due
-    # once per `Sweeper.every` in each process) is a write transaction of its own.
-    _in_background(ctx.services.key_sweeper.maybe(ctx.db))
+    # Expired keys go while the service is in use (a write of its own, due once per `Sweeper.every`
+    # in each process). It runs before the answer, not after it in the background: a background sweep
+    # outlived the app's database when the app stopped right after a write, and left its connection open.
+    await ctx.services.key_sweeper.maybe(ctx.db)
     return Outcome(value=value, receipt=receipt)
-
-
-_BACKGROUND: set[asyncio.Task[None]] = set()  # held until done (the loop keeps only weak references)
-
-
-def _in_background(work: Coroutine[Any, Any, None]) -> None:
-    # A context of its own: the work outlives the request (its deadline, its bookmarks, its token check).
-    task = asyncio.get_running_loop().create_task(work, context=contextvars.Context())
-    _BACKGROUND.add(task)
-    task.add_done_callback(_BACKGROUND.discard)
 
 
 def _guarded(

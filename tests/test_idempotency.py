@@ -205,9 +205,7 @@ def test_keys_expire_and_are_swept_by_their_age(
     assert count(reference, "MATCH (k:IdempotencyKey) RETURN count(k)") == 1  # the renewed one stays
 
 
-def test_a_write_sweeps_expired_keys_after_its_answer(
-    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str
-) -> None:
+def test_a_write_sweeps_expired_keys(reference: neo4j.Driver, neo4j_settings: Neo4jSettings, admin_token: str) -> None:
     reference.execute_query(
         "CREATE (:IdempotencyKey {id: 'expired', createdAt: datetime() - duration({hours: $h})})",
         h=idempotency.LIFETIME_HOURS + 1,
@@ -221,7 +219,7 @@ def test_a_write_sweeps_expired_keys_after_its_answer(
         assert answer["data"]["createActor"]["errors"] == [], answer
         wait_for(
             lambda: count(reference, "MATCH (k:IdempotencyKey {id: 'expired'}) RETURN count(k)") == 0,
-            "the expired key swept after the write",
+            "the expired key swept by the write",
         )
 
 
