@@ -102,3 +102,34 @@ def test_the_lean_ranking_score_equals_the_score_built_from_signals() -> None:
                 assert scoring._learned_value(c, context, model) == plain_value(c, context, model)
                 checked += 1
     assert checked > 2000
+
+
+def every_signal_model() -> scoring.Model:
+    """A model that weighs every signal, so that each part of the ranking's bounds is exercised."""
+    coefficients = {name: 0.3 + 0.1 * (i % 7) for i, name in enumerate(scoring.ALL_SIGNALS)}
+    return scoring.Model.from_named(coefficients, -3.0, scoring.DEFAULT_MODEL.trained_on)
+
+
+def flat_model() -> scoring.Model:
+    """Every coefficient 0: every candidate scores the same, and only names and ids order them."""
+    return scoring.Model.from_named(dict.fromkeys(scoring.ALL_SIGNALS, 0.0), -1.0, scoring.DEFAULT_MODEL.trained_on)
+
+
+def test_the_ranking_shows_what_scoring_every_candidate_shows() -> None:
+    """The ranking scores exactly only the candidates whose bound can reach the shown ones (most of a pool is
+    left out); what it shows is what scoring every candidate with the plain score and sorting shows: the same
+    candidates in the same order (ties by name and id included), with the same scores and reasons."""
+    network = generate(seed=37, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    models = (scoring.DEFAULT_MODEL, scoring.ELEVEN_SIGNALS_MODEL, every_signal_model(), flat_model())
+    compared = 0
+    for actor in network.actor_ids()[:30]:
+        candidates, context = replica.pool(day, actor)
+        for model in models:
+            everyone = sorted(candidates, key=lambda c: (-plain_value(c, context, model), c.name, c.id))
+            for first in (1, 5, 10, 50):
+                shown = scoring.rank(candidates, context, model, first)
+                assert [s.candidate for s in shown] == everyone[:first]
+                assert shown == [scoring.score_learned(c, context, model) for c in everyone[:first]]
+                compared += len(shown)
+    assert compared > 3000
