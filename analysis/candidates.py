@@ -57,6 +57,8 @@ _HIGH = np.int64(2**40)
 NEO4J_EARTH_RADIUS_M = 6378140.0
 
 Shared = Mapping[str, tuple[tuple[str, str, int], ...]]
+Bases = dict[tuple[int, dt.date | None], tuple[Any, ...]]  # DayView.bases
+Carried = dict[dt.date, Bases]  # per day: bases an earlier snapshot computed that still hold
 
 
 def _ordinal(day: dt.date | None, missing: np.int64) -> np.int64:
@@ -110,7 +112,7 @@ class DayView:
     partners_lat: np.ndarray  # mean location of the partners of begun ties (nan: none located)
     partners_lon: np.ndarray
     # Each candidate's features that do not depend on who asks, by (actor index, asOf), filled as asked.
-    bases: dict[tuple[int, dt.date | None], tuple[Any, ...]] = field(default_factory=dict, compare=False)
+    bases: Bases = field(default_factory=dict, compare=False)
 
 
 class Snapshot:
@@ -151,6 +153,7 @@ class Snapshot:
         self.tie_fields = [t.action_fields for t in known]
         self._adjacency()
         self._days: dict[dt.date, DayView] = {}
+        self._carried: Carried = {}  # bases an earlier snapshot computed that still hold here (``apply``)
         self._lock = threading.Lock()
 
     def _adjacency(self) -> None:
@@ -168,12 +171,16 @@ class Snapshot:
     def day(self, day: dt.date) -> DayView:
         with self._lock:
             found = self._days.get(day)
-        if found is None:
-            found = self._view(day)
-            with self._lock:
+        if found is not None:
+            return found
+        view = self._view(day)
+        with self._lock:
+            found = self._days.get(day)  # another thread's, made meanwhile: one view per day keeps the bases
+            if found is None:
                 if len(self._days) >= 4:
                     self._days.clear()
-                self._days[day] = found
+                view.bases.update(self._carried.pop(day, {}))
+                found = self._days[day] = view
         return found
 
     def _view(self, day: dt.date) -> DayView:
@@ -527,7 +534,27 @@ class Snapshot:
         if quarters is not None:
             new.quarters = list(quarters)
         new._days, new._lock = {}, threading.Lock()
+        new._carried = self._carry(new, places)
         return new
+
+    def _carry(self, new: Snapshot, places: set[int]) -> Carried:
+        """The candidates' bases this snapshot computed (per day) that hold in ``new`` as well: those of actors
+        neither touched nor a partner of a touched actor, before or after. A base rests on the actor's own
+        record (memberships, location) and its ties (degree, starts, their fields) and on its partners'
+        locations (a location estimated from them); the ties at a touched actor are all replaced, so only
+        those ends can change. Without this, every request after a write rebuilt the bases of its whole pool
+        (hundreds of candidates, hubs with hundreds of ties each), which cost more than the write's catch-up."""
+        affected = set(places)
+        for snapshot in (self, new):
+            for i in places:
+                if i < snapshot.size:
+                    affected.update(snapshot.nbr[snapshot.ptr[i] : snapshot.ptr[i + 1]].tolist())
+        with self._lock:
+            sources = {
+                **{d: dict(b) for d, b in self._carried.items()},
+                **{d: dict(v.bases) for d, v in self._days.items()},
+            }
+        return {d: {key: base for key, base in found.items() if key[0] not in affected} for d, found in sources.items()}
 
     @staticmethod
     def _place(new: Snapshot, i: int, a: SnapshotActor) -> None:
