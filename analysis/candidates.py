@@ -57,7 +57,7 @@ _HIGH = np.int64(2**40)
 NEO4J_EARTH_RADIUS_M = 6378140.0
 
 Shared = Mapping[str, tuple[tuple[str, str, int], ...]]
-Bases = dict[tuple[int, dt.date | None], tuple[Any, ...]]  # DayView.bases
+Bases = dict[tuple[int, dt.date | None], Candidate]  # DayView.bases
 Carried = dict[dt.date, Bases]  # per day: bases an earlier snapshot computed that still hold
 
 
@@ -111,7 +111,8 @@ class DayView:
     latest: np.ndarray  # ordinal of the latest start by the day (_LOW: none)
     partners_lat: np.ndarray  # mean location of the partners of begun ties (nan: none located)
     partners_lon: np.ndarray
-    # Each candidate's features that do not depend on who asks, by (actor index, asOf), filled as asked.
+    # Each candidate as it is for an actor the walk did not reach and that shares no partner with it (its
+    # features that do not depend on who asks), by (actor index, asOf), filled as asked.
     bases: Bases = field(default_factory=dict, compare=False)
 
 
@@ -389,12 +390,18 @@ class Snapshot:
     def _candidate(
         self, v: DayView, k: int, as_of: dt.date | None, walk: Mapping[str, float], shared: Shared
     ) -> Candidate:
+        """Candidate ``k`` for the asking actor. What does not depend on who asks is kept for the day (hubs are
+        in many pools): the base, and the candidate itself as it is for an actor it shares no partner with and
+        the walk did not reach — most of a pool (the quarters, fields and nearby sources), which then costs
+        a lookup instead of a new record."""
         a = self.actors[k]
+        reached, common = walk.get(a.id, 0.0), shared.get(a.id, ())
         base = v.bases.get((k, as_of))
-        if base is None:  # what does not depend on the asking actor, kept for the day (hubs are in many pools)
+        if base is None:
             location, estimated = self._location(v, k)
             latest = int(v.latest[k])
-            base = v.bases[(k, as_of)] = (
+            base = v.bases[(k, as_of)] = self._record(
+                a,
                 self._quarters(k, as_of),
                 location,
                 dt.date.fromordinal(latest) if latest != _LOW else None,
@@ -403,7 +410,36 @@ class Snapshot:
                 self._tie_fields(v, k),
                 estimated,
             )
-        quarters, location, latest_activity, degree, recent, tie_fields, estimated = base
+        if not reached and not common:
+            return base
+        b = base
+        return Candidate(
+            b.id,
+            b.name,
+            b.type,
+            b.quarters,
+            b.action_fields,
+            b.location,
+            b.latest_activity,
+            common,
+            reached,
+            b.degree,
+            b.recent,
+            b.tie_fields,
+            b.location_estimated,
+        )
+
+    @staticmethod
+    def _record(
+        a: SnapshotActor,
+        quarters: tuple[str, ...],
+        location: tuple[float, float] | None,
+        latest_activity: dt.date | None,
+        degree: int,
+        recent: int,
+        tie_fields: tuple[str, ...],
+        estimated: bool,
+    ) -> Candidate:
         return Candidate(
             id=a.id,
             name=a.name,
@@ -412,8 +448,8 @@ class Snapshot:
             action_fields=a.action_fields,
             location=location,
             latest_activity=latest_activity,
-            shared=shared.get(a.id, ()),
-            walk=walk.get(a.id, 0.0),
+            shared=(),
+            walk=0.0,
             degree=degree,
             recent=recent,
             tie_fields=tie_fields,
