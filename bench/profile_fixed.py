@@ -99,7 +99,17 @@ def bodies(workload: str, hubs: list[str], n: int) -> list[bytes]:
     ]
 
 
-async def in_process(port: int, home: Path, runs: int, top: int, workload: str, token: str, sort: str) -> None:
+async def in_process(
+    port: int,
+    home: Path,
+    runs: int,
+    top: int,
+    workload: str,
+    token: str,
+    sort: str,
+    dump: str | None = None,
+    concurrency: int = 1,
+) -> None:
     password = (home / "password").read_text().strip()
     settings = Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, query_timeout=60.0)
     raw = Database(settings)
@@ -129,6 +139,8 @@ async def in_process(port: int, home: Path, runs: int, top: int, workload: str, 
         profiles[0].disable()
         for loop, profile in zip(loops, profiles[1:], strict=True):
             await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_disable(profile), loop))
+    if concurrency > 1:
+        await _concurrent(app, requests, token, concurrency, workload)
     app.state.lanes.stop()
     await app.state.db.close()
     print(
@@ -143,6 +155,8 @@ async def in_process(port: int, home: Path, runs: int, top: int, workload: str, 
         for name, profile in zip(names, profiles, strict=True):
             own = sum(row[2] for row in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
             print(f"  thread {name:<33} {own / runs * 1000:7.3f} ms per request (under cProfile)")
+            if dump is not None and own > 0.001:
+                profile.dump_stats(f"{dump}-{name.replace(' ', '-')}.prof")
         print("own time per request by package (ms, under cProfile):")
         for name, seconds in sorted(by_package(stats).items(), key=lambda item: -item[1]):
             print(f"  {name:<40} {seconds / runs * 1000:7.3f}")
@@ -164,6 +178,25 @@ def by_package(stats: pstats.Stats) -> dict[str, float]:
             name = "/".join(Path(filename).parts[-2:])
         totals[name] = totals.get(name, 0.0) + own
     return totals
+
+
+async def _concurrent(app: Any, requests: list[bytes], token: str, clients: int, workload: str) -> None:
+    """The same requests again from ``clients`` concurrent clients (as the harness's throughput
+    phase sends them): the process's CPU over all of them, per request."""
+    queue = list(reversed(requests))
+
+    async def client() -> None:
+        while queue:
+            status, answer = await call(app, queue.pop(), token)
+            assert status == 200 and b'"errors"' not in answer, (status, answer[:300])
+
+    cpu, start, n = time.process_time(), time.perf_counter(), len(requests)
+    await asyncio.gather(*(client() for _ in range(clients)))
+    used, wall = time.process_time() - cpu, time.perf_counter() - start
+    print(
+        f"{workload} whole app in-process, {n} requests from {clients} concurrent clients: "
+        f"CPU per request {used / n * 1000:.3f} ms, {n / wall:.0f} req/s"
+    )
 
 
 async def _enable(profile: cProfile.Profile) -> None:
@@ -217,6 +250,8 @@ if __name__ == "__main__":
     parser.add_argument("--workload", choices=("trivial", "W2"), default="trivial")
     parser.add_argument("--sort", default="tottime", help="cProfile's order: tottime (own time) or cumulative")
     parser.add_argument("--token-file", type=Path, required=True, help="a file holding an admin token")
+    parser.add_argument("--concurrency", type=int, default=1, help="then the same requests from N clients at once")
+    parser.add_argument("--dump", help="with --top: write each thread's profile to DUMP-<thread>.prof")
     parser.add_argument("--server-port", type=int, help="measure a running server over HTTP instead")
     parser.add_argument("--server-pids", type=int, nargs="*", default=[], help="its worker processes")
     args = parser.parse_args()
@@ -226,4 +261,8 @@ if __name__ == "__main__":
             over_http(args.server_port, args.port, args.home, args.runs, args.workload, token, args.server_pids)
         )
     else:
-        asyncio.run(in_process(args.port, args.home, args.runs, args.top, args.workload, token, args.sort))
+        asyncio.run(
+            in_process(
+                args.port, args.home, args.runs, args.top, args.workload, token, args.sort, args.dump, args.concurrency
+            )
+        )
