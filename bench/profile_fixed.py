@@ -190,12 +190,13 @@ async def _concurrent(app: Any, requests: list[bytes], token: str, clients: int,
             status, answer = await call(app, queue.pop(), token)
             assert status == 200 and b'"errors"' not in answer, (status, answer[:300])
 
-    cpu, start, n = time.process_time(), time.perf_counter(), len(requests)
+    cpu, start, n, sent = time.process_time(), time.perf_counter(), len(requests), app.state.db.round_trips
     await asyncio.gather(*(client() for _ in range(clients)))
     used, wall = time.process_time() - cpu, time.perf_counter() - start
     print(
         f"{workload} whole app in-process, {n} requests from {clients} concurrent clients: "
-        f"CPU per request {used / n * 1000:.3f} ms, {n / wall:.0f} req/s"
+        f"CPU per request {used / n * 1000:.3f} ms, {n / wall:.0f} req/s, "
+        f"database round trips per request {(app.state.db.round_trips - sent) / n:.2f}"
     )
 
 
