@@ -267,7 +267,9 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
         return actor_id
 
     # A replayed key answers with the actor its first call created, not with this call's new id.
-    return await run(ctx, work, Call("createActor", data), then=lambda created: _written(ctx, written, created))
+    return await run(
+        ctx, work, Call("createActor", data), then=lambda created: _written(ctx, written, created), one_statement=True
+    )
 
 
 async def update_actor(ctx: Context, data: UpdateActor) -> Outcome[ActorRecord]:
