@@ -188,3 +188,28 @@ def test_creating_an_actor_and_connecting_it_takes_few_statements(demo: neo4j.Dr
         "RETURN count(c) AS n, count(DISTINCT c.revision) AS revisions"
     )
     assert records[0]["n"] == records[0]["revisions"] >= 4  # one audit record and revision per write
+
+
+def test_creating_an_actor_in_a_quarter_not_checked_lately_reads_no_quarter_first(
+    demo: neo4j.Driver, client: TestClient
+) -> None:
+    """The create statement finds out itself whether the quarter exists (it reads the quarter's
+    state for the placement check): a fresh instance does not look the slug up before it."""
+    db = client.app.state.db  # type: ignore[attr-defined]
+    client.post("/graphql", json={"query": "{ __typename }"})  # the token is cached after this
+    before = db.round_trips
+    created = client.post(
+        "/graphql",
+        json={
+            "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { actor { id } errors { code } } }",
+            "variables": {
+                "input": {"type": "INITIATIVE", "name": "Kiezladen Rollberg", "quarters": [{"quarter": "rollberg"}]}
+            },
+        },
+    ).json()["data"]["createActor"]
+    assert created["errors"] == []
+    assert db.round_trips - before == 2  # the token's revocation check and the one write statement
+    records, _, _ = demo.execute_query(
+        "MATCH (:Actor {name: 'Kiezladen Rollberg'})-[:ACTIVE_IN]->(q:Quarter) RETURN q.slug AS slug"
+    )
+    assert [r["slug"] for r in records] == ["rollberg"]
