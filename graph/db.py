@@ -352,10 +352,11 @@ class Database:
         return await self._execute(query, params, neo4j.RoutingControl.READ)
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
-        """Run one write query in its own (retried on transient errors) transaction."""
+        """Run one write query in its own (retried on transient errors) transaction, its BEGIN
+        sent with it (:class:`OneStatement`)."""
         if self.trace is not None:
             self.trace.append((query, dict(params), str(neo4j.RoutingControl.WRITE.value)))
-        return await self.write_transaction(lambda tx: tx.run(query, **params))
+        return await self.write_transaction(OneStatement(lambda tx: tx.run(query, **params)))
 
     async def schema(self, query: LiteralString) -> None:
         """Run a schema command (constraints, indexes), which needs its own transaction."""
