@@ -57,6 +57,8 @@ _HIGH = np.int64(2**40)
 NEO4J_EARTH_RADIUS_M = 6378140.0
 
 Shared = Mapping[str, tuple[tuple[str, str, int], ...]]
+Bases = dict[tuple[int, dt.date | None], Candidate]  # DayView.bases
+Carried = dict[dt.date, Bases]  # per day: bases an earlier snapshot computed that still hold
 
 
 def _ordinal(day: dt.date | None, missing: np.int64) -> np.int64:
@@ -109,8 +111,9 @@ class DayView:
     latest: np.ndarray  # ordinal of the latest start by the day (_LOW: none)
     partners_lat: np.ndarray  # mean location of the partners of begun ties (nan: none located)
     partners_lon: np.ndarray
-    # Each candidate's features that do not depend on who asks, by (actor index, asOf), filled as asked.
-    bases: dict[tuple[int, dt.date | None], tuple[Any, ...]] = field(default_factory=dict, compare=False)
+    # Each candidate as it is for an actor the walk did not reach and that shares no partner with it (its
+    # features that do not depend on who asks), by (actor index, asOf), filled as asked.
+    bases: Bases = field(default_factory=dict, compare=False)
 
 
 class Snapshot:
@@ -151,6 +154,7 @@ class Snapshot:
         self.tie_fields = [t.action_fields for t in known]
         self._adjacency()
         self._days: dict[dt.date, DayView] = {}
+        self._carried: Carried = {}  # bases an earlier snapshot computed that still hold here (``apply``)
         self._lock = threading.Lock()
 
     def _adjacency(self) -> None:
@@ -168,12 +172,16 @@ class Snapshot:
     def day(self, day: dt.date) -> DayView:
         with self._lock:
             found = self._days.get(day)
-        if found is None:
-            found = self._view(day)
-            with self._lock:
+        if found is not None:
+            return found
+        view = self._view(day)
+        with self._lock:
+            found = self._days.get(day)  # another thread's, made meanwhile: one view per day keeps the bases
+            if found is None:
                 if len(self._days) >= 4:
                     self._days.clear()
-                self._days[day] = found
+                view.bases.update(self._carried.pop(day, {}))
+                found = self._days[day] = view
         return found
 
     def _view(self, day: dt.date) -> DayView:
@@ -382,12 +390,18 @@ class Snapshot:
     def _candidate(
         self, v: DayView, k: int, as_of: dt.date | None, walk: Mapping[str, float], shared: Shared
     ) -> Candidate:
+        """Candidate ``k`` for the asking actor. What does not depend on who asks is kept for the day (hubs are
+        in many pools): the base, and the candidate itself as it is for an actor it shares no partner with and
+        the walk did not reach — most of a pool (the quarters, fields and nearby sources), which then costs
+        a lookup instead of a new record."""
         a = self.actors[k]
+        reached, common = walk.get(a.id, 0.0), shared.get(a.id, ())
         base = v.bases.get((k, as_of))
-        if base is None:  # what does not depend on the asking actor, kept for the day (hubs are in many pools)
+        if base is None:
             location, estimated = self._location(v, k)
             latest = int(v.latest[k])
-            base = v.bases[(k, as_of)] = (
+            base = v.bases[(k, as_of)] = self._record(
+                a,
                 self._quarters(k, as_of),
                 location,
                 dt.date.fromordinal(latest) if latest != _LOW else None,
@@ -396,7 +410,36 @@ class Snapshot:
                 self._tie_fields(v, k),
                 estimated,
             )
-        quarters, location, latest_activity, degree, recent, tie_fields, estimated = base
+        if not reached and not common:
+            return base
+        b = base
+        return Candidate(
+            b.id,
+            b.name,
+            b.type,
+            b.quarters,
+            b.action_fields,
+            b.location,
+            b.latest_activity,
+            common,
+            reached,
+            b.degree,
+            b.recent,
+            b.tie_fields,
+            b.location_estimated,
+        )
+
+    @staticmethod
+    def _record(
+        a: SnapshotActor,
+        quarters: tuple[str, ...],
+        location: tuple[float, float] | None,
+        latest_activity: dt.date | None,
+        degree: int,
+        recent: int,
+        tie_fields: tuple[str, ...],
+        estimated: bool,
+    ) -> Candidate:
         return Candidate(
             id=a.id,
             name=a.name,
@@ -405,8 +448,8 @@ class Snapshot:
             action_fields=a.action_fields,
             location=location,
             latest_activity=latest_activity,
-            shared=shared.get(a.id, ()),
-            walk=walk.get(a.id, 0.0),
+            shared=(),
+            walk=0.0,
             degree=degree,
             recent=recent,
             tie_fields=tie_fields,
@@ -527,7 +570,27 @@ class Snapshot:
         if quarters is not None:
             new.quarters = list(quarters)
         new._days, new._lock = {}, threading.Lock()
+        new._carried = self._carry(new, places)
         return new
+
+    def _carry(self, new: Snapshot, places: set[int]) -> Carried:
+        """The candidates' bases this snapshot computed (per day) that hold in ``new`` as well: those of actors
+        neither touched nor a partner of a touched actor, before or after. A base rests on the actor's own
+        record (memberships, location) and its ties (degree, starts, their fields) and on its partners'
+        locations (a location estimated from them); the ties at a touched actor are all replaced, so only
+        those ends can change. Without this, every request after a write rebuilt the bases of its whole pool
+        (hundreds of candidates, hubs with hundreds of ties each), which cost more than the write's catch-up."""
+        affected = set(places)
+        for snapshot in (self, new):
+            for i in places:
+                if i < snapshot.size:
+                    affected.update(snapshot.nbr[snapshot.ptr[i] : snapshot.ptr[i + 1]].tolist())
+        with self._lock:
+            sources = {
+                **{d: dict(b) for d, b in self._carried.items()},
+                **{d: dict(v.bases) for d, v in self._days.items()},
+            }
+        return {d: {key: base for key, base in found.items() if key[0] not in affected} for d, found in sources.items()}
 
     @staticmethod
     def _place(new: Snapshot, i: int, a: SnapshotActor) -> None:

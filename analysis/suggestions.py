@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -462,21 +463,102 @@ def score_learned(c: Candidate, ctx: Context, model: Model) -> Suggestion:
 
 
 def rank(candidates: list[Candidate], ctx: Context, w: Weights | Model, first: int) -> list[Suggestion]:
-    """The ``first`` best, best first. Every candidate is scored, but only those shown get their reasons'
-    words (the words of a thousand candidates cost more than their scores; the scores are the same)."""
-    explain: Callable[[Candidate], Suggestion] = (
-        functools.partial(score_learned, ctx=ctx, model=w)
-        if isinstance(w, Model)
-        else functools.partial(score, ctx=ctx, w=w)
-    )
-    value: Callable[[Candidate], float] = (
-        functools.partial(_learned_value, ctx=ctx, model=w)
-        if isinstance(w, Model)
-        else functools.partial(_weighted_value, ctx=ctx, w=w)
-    )
-    scored = [(value(c), c) for c in candidates]
+    """The ``first`` best, best first. Only those shown get their reasons' words (the words of a thousand
+    candidates cost more than their scores; the scores are the same); with a learned model, only those
+    whose score can reach them are scored at all (``_learned_best``)."""
+    scored: list[tuple[float, Candidate]]
+    if isinstance(w, Model):
+        scored = _learned_best(candidates, ctx, w, first)
+        explain: Callable[[Candidate], Suggestion] = functools.partial(score_learned, ctx=ctx, model=w)
+    else:
+        scored = [(_weighted_value(c, ctx, w), c) for c in candidates]
+        explain = functools.partial(score, ctx=ctx, w=w)
     scored.sort(key=lambda s: (-s[0], s[1].name, s[1].id))
     return [explain(c) for _, c in scored[:first]]
+
+
+def _learned_best(candidates: list[Candidate], ctx: Context, model: Model, first: int) -> list[tuple[float, Candidate]]:
+    """The exact scores (``_learned_value``) of the candidates that can be among the ``first`` best; the others
+    are left out. A pool holds about a thousand candidates and only five or ten are shown, so each candidate's
+    score is first bounded from above (:func:`_upper_bounds`: numpy over the pool), candidates are scored
+    exactly in the order of their bounds, and scoring stops at the first bound below the ``first``-th best
+    exact score so far: every candidate left has a score strictly below ``first`` others, so the ranking is
+    the one of every candidate scored (the same scores, the same order, ties included)."""
+    if len(candidates) <= first:
+        return [(_learned_value(c, ctx, model), c) for c in candidates]
+    bounds = _upper_bounds(candidates, ctx, model)
+    best: list[float] = []  # the ``first`` best exact scores so far, the lowest first (a heap)
+    scored: list[tuple[float, Candidate]] = []
+    for i in np.argsort(-bounds, kind="stable").tolist():
+        if len(best) == first and bounds[i] < best[0]:
+            break
+        value = _learned_value(candidates[i], ctx, model)
+        scored.append((value, candidates[i]))
+        if len(best) < first:
+            heapq.heappush(best, value)
+        elif value > best[0]:
+            heapq.heapreplace(best, value)
+    return scored
+
+
+BOUND_MARGIN = 1e-9  # a bound's linear part is raised by this (times the model's size): rounding stays below it
+
+
+def _upper_bounds(candidates: Sequence[Candidate], ctx: Context, model: Model) -> np.ndarray:
+    """For each candidate a number at least its ``_learned_value``: each signal as ``_learned_value`` computes
+    it, but in numpy over the whole pool, except shared action fields and shared themes, counted at their
+    most (1). numpy's exp and log may differ from the math module's in the last bit; the margin added to
+    the linear part covers that many times over, so no bound falls below its exact score."""
+    w = _signal_weights(model)
+    n = len(candidates)
+    linear = np.zeros(n)
+    if w[0]:
+        aa = np.array([sum(1.0 / math.log(max(d, 2)) for _, _, d in c.shared) for c in candidates])
+        linear += w[0] * (1 - np.exp(-aa / 2))
+    if w[1]:
+        walk = np.array([c.walk for c in candidates])
+        with np.errstate(divide="ignore"):
+            linear += w[1] * np.clip(1 + np.log10(walk) / PROXIMITY_DECADES, 0.0, 1.0)
+    if w[2] and ctx.fields:
+        linear += w[2]
+    if w[3] and ctx.themes:
+        linear += w[3]
+    here = np.array([not ctx.focus_quarters.isdisjoint(c.quarters) for c in candidates], dtype=bool)
+    near = np.array([not ctx.neighbouring.isdisjoint(c.quarters) for c in candidates], dtype=bool)
+    linear += np.where(here, w[4], np.where(near, w[5], 0.0))
+    if w[6] and ctx.subject.location:
+        lat = np.array([c.location[0] if c.location else np.nan for c in candidates])
+        lon = np.array([c.location[1] if c.location else np.nan for c in candidates])
+        metres = _haversine_many(ctx.subject.location, lat, lon)
+        linear += np.where(np.isnan(metres), 0.0, w[6] * np.exp(-np.nan_to_num(metres) / DISTANCE_SCALE_M))
+    if w[7]:
+        linear += w[7] * np.array([c.type != ctx.subject.type for c in candidates], dtype=float)
+    if w[8]:
+        active = np.array([c.latest_activity is not None for c in candidates], dtype=bool)
+        days = np.array([(ctx.day - c.latest_activity).days if c.latest_activity else 0 for c in candidates])
+        years = np.maximum(0.0, days / 365.25)
+        linear += np.where(active, w[8] * np.exp(-years / RECENCY_SCALE_YEARS), 0.0)
+    if w[9] or w[10]:
+        degree = np.array([c.degree for c in candidates], dtype=float)
+        recent = np.array([c.recent for c in candidates], dtype=float)
+        linear += w[9] * np.minimum(1.0, np.log1p(degree) / math.log(65))
+        linear += w[10] * (1 - np.exp(-recent / 3))
+    if ctx.structure:
+        zero = (0.0,) * len(structure.STRUCTURE)
+        values = np.array([ctx.structure.get(c.id) or zero for c in candidates], dtype=float).reshape(n, -1)
+        linear += np.where(values > 0, values, 0.0) @ np.array(_structure_weights(model))
+    margin = BOUND_MARGIN * (1 + abs(model.intercept) + sum(model.coefficients))
+    with np.errstate(over="ignore"):
+        bounds = 1 / (1 + np.exp(-(model.intercept + linear + margin)))
+    return np.where(np.isnan(bounds), np.inf, bounds)  # no bound known: scored exactly
+
+
+def _haversine_many(here: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """``haversine_m`` from ``here`` to each point, in numpy (nan where a point is nan)."""
+    lat1, lon1 = math.radians(here[0]), math.radians(here[1])
+    lat2, lon2 = np.radians(lat), np.radians(lon)
+    h = np.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return np.asarray(2 * 6_371_000 * np.arcsin(np.sqrt(np.minimum(h, 1.0))))
 
 
 def _weighted_value(c: Candidate, ctx: Context, w: Weights) -> float:

@@ -24,20 +24,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import datetime as dt
 import io
 import os
 import pstats
+import random
 import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from core.access import Principal, Role
 from core.context import Context
-from core.services import Services
+from core.services import Refit, Services
 from core.timing import CURRENT, Timing
 from graph.db import Database, Neo4jSettings
 from kiezgraph.lanes import HomeDatabase
+from resolvers import ids
+from resolvers import refit as refit_model
+from resolvers import suggestions as suggestion_resolvers
 from schema import build_schema
 
 # Exactly as bench/load.py sends them.
@@ -46,8 +52,22 @@ COOPS = """query($q: [String!]) { cooperations(first: 20, filter: {quarters: $q,
 QUARTER = "query($s: String!) { quarterNetwork(slug: $s) { nodeCount edgeCount } }"
 # Not in the load test: what a map asks of a quarter's network (every node and tie, as one value).
 QUARTER_JSON = "query($s: String!) { quarterNetwork(slug: $s) { json } }"
-DOCUMENTS = {"cooperations": COOPS, "quarter": QUARTER, "quarter-json": QUARTER_JSON}
+SUGGEST = "query($id: ID!) { suggestPartners(actorId: $id, first: 5) { suggestions { score actor { name } } } }"
+DOCUMENTS = {
+    "cooperations": COOPS,
+    "quarter": QUARTER,
+    "quarter-json": QUARTER_JSON,
+    "suggestions": SUGGEST,
+    "suggestions-after-write": SUGGEST,
+}
+ADMIN = Principal(Role.ADMIN, token_id="profile")
 SLUGS = "MATCH (q:Quarter) WHERE q.synthetic RETURN q.slug AS slug ORDER BY slug"
+ACTORS = "MATCH (a:Actor) WHERE a.synthetic AND NOT a.archived RETURN a.id AS id ORDER BY id"
+# The load test's writes, one before each request of "suggestions-after-write" (not timed): the
+# suggestion then finds its snapshot one revision behind and catches it up on its path.
+DETAIL = "query($id: ID!) { actor(id: $id) { version } }"
+UPDATE = """mutation($i: UpdateActorInput!) { updateActor(input: $i) { actor { version } errors { code } } }"""
+ADD = """mutation($i: AddCooperationInput!) { addCooperation(input: $i) { cooperation { id } errors { code } } }"""
 
 
 def cpu_seconds(pid: int | None) -> float:
@@ -58,8 +78,45 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def variables(klass: str, slug: str) -> dict[str, object]:
+def variables(klass: str, i: int, slugs: list[str], actors: list[str]) -> dict[str, object]:
+    if klass.startswith("suggestions"):
+        return {"id": ids.encode("Actor", actors[i % len(actors)])}
+    slug = slugs[i % len(slugs)]
     return {"q": [slug]} if klass == "cooperations" else {"s": slug}
+
+
+async def write(schema: Any, ctx: Context, rng: random.Random, actors: list[str]) -> None:
+    """One of the load test's writes: an actor's description updated, or a new cooperation."""
+    actor = ids.encode("Actor", rng.choice(actors))
+    if rng.random() < 0.6:
+        found = await schema.execute(DETAIL, variable_values={"id": actor}, context_value=ctx)
+        version = found.data["actor"]["version"]
+        change = {"id": actor, "version": version, "description": f"profile {rng.random():.6f}"}
+        done = await schema.execute(UPDATE, variable_values={"i": change}, context_value=ctx)
+    else:
+        other = ids.encode("Actor", rng.choice(actors))
+        tie = {"actorIds": [actor, other], "kind": "REGULAR_EXCHANGE", "since": dt.date.today().isoformat()}
+        done = await schema.execute(ADD, variable_values={"i": tie}, context_value=ctx)
+    assert not done.errors, done.errors
+
+
+async def until_snapshot(schema: Any, db: Any, services: Services, actors: list[str], refit: bool) -> None:
+    """Ask for suggestions until they come from the snapshot (built in the background after the first
+    ask) and, with ``refit``, until the deployment's model is fitted on it (as in a running service)."""
+    for i in range(2400):
+        timing = Timing()
+        token = CURRENT.set(timing)
+        ctx = Context.for_request(db, services, principal=ADMIN)
+        result = await schema.execute(
+            SUGGEST, variable_values=variables("suggestions", i, [], actors), context_value=ctx
+        )
+        CURRENT.reset(token)
+        assert not result.errors, result.errors
+        fitted = not refit or services.models.get(refit_model.MODEL) is not None
+        if "suggest-snapshot" in timing.phases and fitted:
+            return
+        await asyncio.sleep(0.25)
+    raise RuntimeError("the snapshot (or the model) was not ready in 10 minutes")
 
 
 def operators(plan: Any, depth: int = 0) -> Iterator[tuple[int, str, int, int, str]]:
@@ -90,12 +147,22 @@ async def show_plans(raw: Database, trace: list[tuple[str, dict[str, Any], str]]
 
 
 async def main(
-    uri: str, password: str, klass: str, runs: int, top: int, plans: bool, cached: bool, neo4j_pid: int | None
+    uri: str,
+    password: str,
+    klass: str,
+    runs: int,
+    top: int,
+    plans: bool,
+    cached: bool,
+    neo4j_pid: int | None,
+    refit: bool = False,
+    sort: str = "tottime",
 ) -> None:
     raw = Database(Neo4jSettings(uri, "neo4j", password, query_timeout=600.0))
     db = HomeDatabase.on(raw, asyncio.get_running_loop())  # the same wrapper that times Cypher calls
     schema = build_schema()
     slugs = [r["slug"] for r in await raw.read(SLUGS)]
+    actors = random.Random(2027).sample([r["id"] for r in await raw.read(ACTORS)], 2000)
     document = DOCUMENTS[klass]
     walls: list[float] = []
     cypher: list[float] = []
@@ -103,21 +170,22 @@ async def main(
     statements: list[int] = []
     # Timed by CPU, not by the clock: on a shared machine the clock also counts waiting for a core.
     profile = cProfile.Profile(time.process_time)
-    services = Services()  # shared by all requests, as the server shares it
+    services = Services(refit=Refit(enabled=refit))  # shared by all requests, as the server shares it
+    writes = random.Random(7)
 
     async def one(i: int, profiled: bool) -> None:
         if not cached:
             services.networks.clear()
+        if klass == "suggestions-after-write":
+            await write(schema, Context.for_request(db, services, principal=ADMIN), writes, actors)
         timing = Timing()
         token = CURRENT.set(timing)
-        ctx = Context.for_request(db, services)
+        ctx = Context.for_request(db, services, principal=ADMIN)
         sent = raw.round_trips
         start, cpu = time.perf_counter(), time.process_time()
         if profiled:
             profile.enable()
-        result = await schema.execute(
-            document, variable_values=variables(klass, slugs[i % len(slugs)]), context_value=ctx
-        )
+        result = await schema.execute(document, variable_values=variables(klass, i, slugs, actors), context_value=ctx)
         if profiled:
             profile.disable()
         CURRENT.reset(token)
@@ -126,37 +194,57 @@ async def main(
         cpus.append(time.process_time() - cpu)
         statements.append(raw.round_trips - sent)
         cypher.append(timing.phases.get("cypher", 0.0))
+        assert not klass.startswith("suggestions") or "suggest-snapshot" in timing.phases, timing.phases
 
+    if klass.startswith("suggestions"):
+        await until_snapshot(schema, db, services, actors, refit)
+        if top > 0:  # cProfile sees one thread: the suggestions' computation runs on the caller's thread
+            suggestion_resolvers.asyncio = _InlineThreads()  # type: ignore[assignment]
     for i in range(len(slugs)):  # warm-up: the driver's pool, Neo4j's plan cache, the catalogue
-        await one(i, False)
+        await one(1000 + i, False)
     for samples in (walls, cypher, cpus, statements):
         samples.clear()
     neo4j_cpu = cpu_seconds(neo4j_pid)
     for i in range(runs):
         await one(i, top > 0)
     neo4j_cpu = cpu_seconds(neo4j_pid) - neo4j_cpu
+    over = f"{len(actors)} actors" if klass.startswith("suggestions") else f"{len(slugs)} quarters"
     print(
-        f"{klass} in-process, {runs} runs over {len(slugs)} quarters: median {statistics.median(walls) * 1000:.1f} ms, "
+        f"{klass} in-process, {runs} runs over {over}: median {statistics.median(walls) * 1000:.1f} ms, "
         f"in Cypher calls {statistics.median(cypher) * 1000:.1f} ms, "
-        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms (p90 "
+        f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms (mean {statistics.mean(cpus) * 1000:.1f}, p90 "
         f"{sorted(cpus)[int(0.9 * (len(cpus) - 1))] * 1000:.1f}), "
         f"Cypher statements per request {statistics.median(statements):g}"
         + (f", Neo4j's CPU per request {neo4j_cpu / runs * 1000:.1f} ms (mean)" if neo4j_pid else "")
     )
     if top > 0:
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
+        pstats.Stats(profile, stream=out).sort_stats(sort).print_stats(top)
         print(out.getvalue())
     if plans:
         raw.trace = []
         if not cached:
             services.networks.clear()
         await schema.execute(
-            document, variable_values=variables(klass, slugs[0]), context_value=Context.for_request(db, services)
+            document,
+            variable_values=variables(klass, 0, slugs, actors),
+            context_value=Context.for_request(db, services, principal=ADMIN),
         )
         trace, raw.trace = raw.trace, None
         await show_plans(raw, trace)
     await raw.close()
+
+
+class _InlineThreads:
+    """``asyncio`` as resolvers/suggestions.py sees it while profiling: ``to_thread`` runs on the caller's
+    thread (cProfile follows one thread; the requests here run one at a time anyway)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def to_thread(func: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
 
 
 if __name__ == "__main__":
@@ -169,6 +257,21 @@ if __name__ == "__main__":
     parser.add_argument("--plans", action="store_true", help="PROFILE each statement of one request")
     parser.add_argument("--cached", action="store_true", help="keep the network cache between runs")
     parser.add_argument("--neo4j-pid", type=int, help="Neo4j's process id: its CPU per request is printed too")
+    parser.add_argument("--refit", action="store_true", help="suggestions: rank with the deployment's fitted model")
+    parser.add_argument("--sort", default="tottime", help="cProfile's order: tottime or cumulative")
     args = parser.parse_args()
     password = args.password_file.read_text().strip()
-    asyncio.run(main(args.uri, password, args.klass, args.runs, args.top, args.plans, args.cached, args.neo4j_pid))
+    asyncio.run(
+        main(
+            args.uri,
+            password,
+            args.klass,
+            args.runs,
+            args.top,
+            args.plans,
+            args.cached,
+            args.neo4j_pid,
+            args.refit,
+            args.sort,
+        )
+    )

@@ -35,6 +35,8 @@ from typing import Any
 
 import httpx2 as httpx
 import neo4j
+from neo4j._async.work import session as driver_session
+from neo4j._async.work import transaction as driver_tx
 
 from core import revocations
 from graph import db as graph_db
@@ -102,7 +104,7 @@ def instrument() -> None:
     Database._execute = execute  # type: ignore[method-assign]
     original_write = Database.write_transaction
 
-    async def write_transaction(self: Database, work: Any) -> Any:
+    async def write_transaction(self: Database, work: Any, *args: Any, **kwargs: Any) -> Any:
         async def timed_work(tx: graph_db.Transaction) -> Any:
             original_run = tx.run
 
@@ -117,10 +119,25 @@ def instrument() -> None:
                 return await work(tx)
 
         count("write transactions")
+        one_statement = getattr(graph_db, "OneStatement", None)  # the branch: BEGIN sent with the statement
+        timed_as_sent = one_statement(timed_work) if one_statement and isinstance(work, one_statement) else timed_work
         with timed("write tx: whole (session, BEGIN, work, COMMIT)"):
-            return await original_write(self, timed_work)
+            return await original_write(self, timed_as_sent, *args, **kwargs)
 
     Database.write_transaction = write_transaction  # type: ignore[method-assign]
+    # The wait before COMMIT for the revocation check running alongside (graph/db.py looks the
+    # function up by name at each commit, so wrapping the module's attribute times it).
+    original_cleared = graph_db._cleared_to_commit
+
+    async def cleared_to_commit() -> None:
+        with timed("write tx: waiting for the token check before COMMIT"):
+            await original_cleared()
+
+    graph_db._cleared_to_commit = cleared_to_commit
+    # The driver's own steps of a write transaction (its internals: timed here, used nowhere else).
+    wrap(driver_session.AsyncSession, "_connect", "driver: connection from the pool")
+    wrap(driver_tx.AsyncTransactionBase, "_begin", "driver: BEGIN")
+    wrap(driver_tx.AsyncTransactionBase, "_commit", "driver: COMMIT")
 
 
 def post_commit(app: Any) -> None:

@@ -35,12 +35,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Final, LiteralString, Protocol, TypeVar
+from typing import Any, Final, Generic, LiteralString, Protocol, TypeVar
 
 import neo4j
+import neo4j.api
 import neo4j.exceptions as n4e
 
 from graph.errors import Conflict, DatabaseUnavailable, GraphError, InvalidData, OutcomeUnknown
@@ -159,6 +160,59 @@ class Transaction:
         self._db.round_trips += 1
         result = await self._tx.run(query, params)
         return [_row(record) for record in await result.fetch(2**31 - 1)]
+
+
+class OneStatement(Generic[T]):
+    """A work function for :meth:`Database.write_transaction` that sends exactly one statement
+    (and may then decide from its rows, raising to roll it back). Marked so, its transaction is
+    sent as the driver's ``execute_query`` sends one: BEGIN travels with the statement, one round
+    trip less than BEGIN, then the statement. A second statement is refused (``RuntimeError``).
+
+    The work may run more than once, like any work function (the driver retries the transaction
+    on its transient errors); every run must send the same statement."""
+
+    __slots__ = ("work",)
+
+    def __init__(self, work: Callable[[Transaction], Awaitable[T]]) -> None:
+        self.work = work
+
+    def __call__(self, tx: Transaction) -> Awaitable[T]:
+        return self.work(tx)
+
+
+class _Deferred(Transaction):
+    """The transaction a :class:`OneStatement` work sees: its one ``run`` hands the statement out
+    and waits for the rows of the transaction that the driver sends with it."""
+
+    def __init__(self, db: Database, loop: asyncio.AbstractEventLoop) -> None:
+        self._db = db
+        self.revision = None
+        self.statement: asyncio.Future[tuple[LiteralString, dict[str, Any]]] = loop.create_future()
+        self.rows: asyncio.Future[list[Row]] = loop.create_future()
+
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        if self.statement.done():
+            raise RuntimeError("a OneStatement write sent a second statement")
+        self._db.round_trips += 1
+        self.statement.set_result((query, params))
+        return await self.rows
+
+
+class _Noting(neo4j.api.AsyncBookmarkManager):
+    """A bookmark manager that passes everything on to ``inner`` and notes the bookmarks of the
+    commit it was given for (``execute_query`` hands its session's bookmarks to nobody else)."""
+
+    def __init__(self, inner: neo4j.AsyncBookmarkManager) -> None:
+        self.inner = inner
+        self.new: tuple[str, ...] = ()
+
+    async def update_bookmarks(self, previous_bookmarks: Collection[str], new_bookmarks: Collection[str]) -> None:
+        self.new = tuple(new_bookmarks)
+        await self.inner.update_bookmarks(previous_bookmarks, new_bookmarks)
+
+    async def get_bookmarks(self) -> Collection[str]:
+        bookmarks: Collection[str] = await self.inner.get_bookmarks()
+        return bookmarks
 
 
 class Database:
@@ -298,10 +352,11 @@ class Database:
         return await self._execute(query, params, neo4j.RoutingControl.READ)
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
-        """Run one write query in its own (retried on transient errors) transaction."""
+        """Run one write query in its own (retried on transient errors) transaction, its BEGIN
+        sent with it (:class:`OneStatement`)."""
         if self.trace is not None:
             self.trace.append((query, dict(params), str(neo4j.RoutingControl.WRITE.value)))
-        return await self.write_transaction(lambda tx: tx.run(query, **params))
+        return await self.write_transaction(OneStatement(lambda tx: tx.run(query, **params)))
 
     async def schema(self, query: LiteralString) -> None:
         """Run a schema command (constraints, indexes), which needs its own transaction."""
@@ -338,6 +393,8 @@ class Database:
         A failure raises :class:`DatabaseUnavailable` if the transaction cannot have committed,
         :class:`OutcomeUnknown` if it failed while committing.
         """
+        if isinstance(work, OneStatement):
+            return await self._one_statement(work.work)
         commit = _Commit()
 
         @neo4j.unit_of_work(timeout=self.settings.query_timeout)
@@ -361,6 +418,69 @@ class Database:
         self._fail_fast()
         async with self._mapped_errors(commit):
             return await self._bounded(attempt(), commit)
+
+    async def _one_statement(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """:meth:`write_transaction` for a :class:`OneStatement` work: the work runs until its
+        statement, which goes out through the driver's ``execute_query`` (public; it pipelines
+        BEGIN with the first statement), and its rows come back to the work inside the
+        transaction (``execute_query``'s result transformer), which decides, waits for
+        ``before_commit`` and returns; COMMIT follows. What fails maps as in write_transaction."""
+        self._fail_fast()
+        loop = asyncio.get_running_loop()
+        commit = _Commit()
+        runs: list[asyncio.Future[T]] = []
+
+        async def started() -> tuple[_Deferred, asyncio.Future[T]]:
+            tx = _Deferred(self, loop)
+            task = asyncio.ensure_future(work(tx), loop=loop)
+            runs.append(task)
+            either: set[asyncio.Future[Any]] = {tx.statement, task}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            return tx, task
+
+        try:
+            first, task = await started()
+            if not first.statement.done():
+                return task.result()  # nothing to send: the work returned (or raised) before a statement
+            query, params = first.statement.result()
+            pending = [(first, task)]
+
+            async def in_transaction(result: neo4j.AsyncResult) -> T:
+                rows = [_row(record) for record in await result.fetch(2**31 - 1)]
+                if pending:
+                    tx, running = pending.pop()
+                else:  # the driver retries the transaction: the work again, from its start
+                    tx, running = await started()
+                    if not tx.statement.done() or tx.statement.result()[0] != query:
+                        raise RuntimeError("a OneStatement write sent another statement when run again")
+                tx.rows.set_result(rows)
+                result_value = await running
+                await _cleared_to_commit()
+                commit.requested = True  # the driver sends COMMIT as soon as this returns
+                return result_value
+
+            bookmarks = _Noting(self._bookmarks())
+
+            async def attempt() -> T:
+                value = await self._driver.execute_query(
+                    neo4j.Query(query, timeout=self.settings.query_timeout),
+                    params,
+                    routing_=neo4j.RoutingControl.WRITE,
+                    database_=self.settings.database,
+                    bookmark_manager_=bookmarks,
+                    result_transformer_=in_transaction,
+                )
+                consistency = CONSISTENCY.get()
+                if consistency is not None:
+                    consistency.written = sorted(bookmarks.new)
+                return value
+
+            async with self._mapped_errors(commit):
+                return await self._bounded(attempt(), commit)
+        finally:
+            for running in runs:  # a run left waiting for rows that will not come
+                if not running.done():
+                    running.cancel()
 
     async def ping(self, timeout: float = 1.0) -> None:
         """Raise :class:`DatabaseUnavailable` unless the database answers within ``timeout``."""

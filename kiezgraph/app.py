@@ -120,7 +120,7 @@ class GraphQLApp(GraphQL[Context, None]):
         limits = Limits(
             options.max_depth, options.max_aliases, options.max_tokens, options.introspection, options.budgets
         )
-        schema = build_schema(limits)
+        schema = build_schema(limits, server_timing=options.server_timing)
         self.graphql_schema = schema._schema  # graphql-core's schema, for cost estimates of subscriptions
         super().__init__(
             schema,

@@ -73,17 +73,33 @@ SLICE = 2000
 _DEPTH = 5
 
 
-def encode(value: object, depth: int = 0) -> bytes:
+def encode(value: object) -> bytes:
     """``orjson.dumps(value)``, byte for byte, in slices of long lists near the top."""
+    if not _long_list_within(value, 0):
+        return orjson.dumps(value)  # most answers: one call, not dozens of pieces to join
+    return _sliced(value, 0)
+
+
+def _sliced(value: object, depth: int) -> bytes:
     if isinstance(value, dict) and depth < _DEPTH:
         return (
-            b"{" + b",".join(orjson.dumps(key) + b":" + encode(item, depth + 1) for key, item in value.items()) + b"}"
+            b"{" + b",".join(orjson.dumps(key) + b":" + _sliced(item, depth + 1) for key, item in value.items()) + b"}"
         )
     if isinstance(value, list) and len(value) > SLICE:
         return b"[" + b",".join(orjson.dumps(value[i : i + SLICE])[1:-1] for i in range(0, len(value), SLICE)) + b"]"
     if isinstance(value, list) and depth < _DEPTH:
-        return b"[" + b",".join(encode(item, depth + 1) for item in value) + b"]"
+        return b"[" + b",".join(_sliced(item, depth + 1) for item in value) + b"]"
     return orjson.dumps(value)
+
+
+def _long_list_within(value: object, depth: int) -> bool:
+    """Whether :func:`encode` would slice anything of ``value``: a list longer than a slice at
+    the depths it looks at."""
+    if isinstance(value, dict):
+        return depth < _DEPTH and any(_long_list_within(item, depth + 1) for item in value.values())
+    if isinstance(value, list):
+        return len(value) > SLICE or (depth < _DEPTH and any(_long_list_within(item, depth + 1) for item in value))
+    return False
 
 
 def check_query_string(raw: bytes) -> None:

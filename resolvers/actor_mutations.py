@@ -51,11 +51,15 @@ from resolvers.writes import Call, change_record, record_change, run
 T = TypeVar("T")
 
 
-async def _membership_errors(ctx: Context, rows: Sequence[QuarterMembership] | None, *path: str) -> list[Refusal]:
+async def _membership_errors(
+    ctx: Context, rows: Sequence[QuarterMembership] | None, *path: str, look_up: bool = True
+) -> list[Refusal]:
+    """What is wrong with the memberships asked for; ``look_up=False`` leaves out whether their
+    quarters exist (no read), for a write whose statement checks that itself."""
     if not rows:
         return []
     slugs = [r.quarter.strip().lower() for r in rows]
-    errors = await unknown_quarters(ctx, slugs, *path)
+    errors = await unknown_quarters(ctx, slugs, *path) if look_up else []
     seen: set[tuple[str, str]] = set()
     for i, (row, slug) in enumerate(zip(rows, slugs, strict=True)):
         if (slug, row.role) in seen:
@@ -217,8 +221,11 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
         errors += coordinates(data.location.latitude, data.location.longitude, "input", "location")
     errors += _type_field_errors(data.type, data)
     errors += await unknown_action_fields(ctx, data.action_fields, "input", "actionFields")
-    errors += await _membership_errors(ctx, data.quarters, "input", "quarters")
-    if errors:
+    # Whether the quarters exist, the create statement finds out itself (it reads their state for
+    # the placement check, and refuses an unknown slug as validation does): a valid input costs no
+    # read of its own for quarters not confirmed lately. A refused one names them all, as before.
+    if errors or await _membership_errors(ctx, data.quarters, "input", "quarters", look_up=False):
+        errors += await _membership_errors(ctx, data.quarters, "input", "quarters")
         return Outcome(errors=errors)
 
     actor_id = new_id()
@@ -255,7 +262,7 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
             None if data.allow_duplicate_name else name_key(primary),
             change_record(tx, ctx.principal, "Actor", actor_id, "create", None, after),
         )
-        gone = quarters_not_in(slugs, created.quarters, "input", "quarters")  # removed since validation
+        gone = quarters_not_in(slugs, created.quarters, "input", "quarters")  # unknown, or removed meanwhile
         if gone:
             raise Rejected(*gone)
         refusal = placement_error(ctx.principal, rules.CREATE_ACTOR, _ties(data.quarters or (), created.quarters))
@@ -267,7 +274,9 @@ async def create_actor(ctx: Context, data: CreateActor) -> Outcome[ActorRecord]:
         return actor_id
 
     # A replayed key answers with the actor its first call created, not with this call's new id.
-    return await run(ctx, work, Call("createActor", data), then=lambda created: _written(ctx, written, created))
+    return await run(
+        ctx, work, Call("createActor", data), then=lambda created: _written(ctx, written, created), one_statement=True
+    )
 
 
 async def update_actor(ctx: Context, data: UpdateActor) -> Outcome[ActorRecord]:

@@ -114,7 +114,7 @@ async def add_cooperation(ctx: Context, data: AddCooperation) -> Outcome[Coopera
         ctx.loaders.prime_actors(ends.values())
         return record
 
-    return await run(ctx, work, Call("addCooperation", data), then=then)
+    return await run(ctx, work, Call("addCooperation", data), then=then, one_statement=True)
 
 
 async def _check_write(ctx: Context, tx: Transaction, a: str, b: str, rule: Rule) -> None:

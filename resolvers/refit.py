@@ -124,7 +124,7 @@ def pack(found: Snapshot) -> Packed:
     return (state,)
 
 
-_NOT_SENT = frozenset({"_lock", "_days"})
+_NOT_SENT = frozenset({"_lock", "_days", "_carried"})
 
 
 def unpack(packed: Packed) -> Snapshot:
@@ -133,6 +133,7 @@ def unpack(packed: Packed) -> Snapshot:
     found.__dict__.update(state)
     found._lock = threading.Lock()
     found._days = {}
+    found._carried = {}
     return found
 
 

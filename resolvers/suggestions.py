@@ -148,6 +148,7 @@ SNAPSHOT = ("suggestions", "snapshot")
 # How far the snapshot follows the change feed; beyond it a build from scratch is as cheap and surer.
 CATCH_UP_RECORDS = 1000  # audit records of the commits since the snapshot's revision
 CATCH_UP_ACTORS = 1000  # actors they touch
+NEWEST = 2**62  # a catch-up reads the feed to its end (a revision above any the counter will reach)
 # What each kind of change means for the snapshot: the actors it touches are read again ...
 _ACTOR_CHANGES = frozenset({"create", "update", "archive", "restore", "set_quarters", "merged_away", "merge"})
 _COOPERATION_CHANGES = frozenset({"create", "update", "end", "delete"})
@@ -188,18 +189,26 @@ def follow(records: list[suggestions.SnapshotChange], after: int, upto: int) -> 
 
 
 async def catch_up(db: Database, kept: Entry, upto: int) -> Entry | None:
-    """The kept snapshot moved on to ``upto`` by the change feed — the touched actors and their cooperations
-    read again by id in one query, applied on a thread —, or None where a build from scratch is needed."""
-    records = await suggestions.snapshot_changes(db, kept.revision, upto, CATCH_UP_RECORDS)
-    followed = follow(records, kept.revision, upto)
+    """The kept snapshot moved on to ``upto`` or later by the change feed — the touched actors and their
+    cooperations read again by id in one query, applied on a thread —, or None where a build from scratch is
+    needed. It follows the feed as far as it goes, not only to ``upto``: under a stream of writes, requests
+    that come while it runs (having read a newer revision) then find the snapshot there, instead of waiting
+    for it and then for a second catch-up of their own. Where the commits after ``upto`` cannot be followed,
+    it stops at ``upto``."""
+    records = await suggestions.snapshot_changes(db, kept.revision, NEWEST, CATCH_UP_RECORDS)
+    newest = max(upto, records[-1].revision if records else upto)
+    followed = follow(records, kept.revision, newest)
+    if followed is None and newest > upto:  # the records up to ``upto`` are all there: later ones came after them
+        records, newest = [r for r in records if r.revision <= upto], upto
+        followed = follow(records, kept.revision, upto)
     if followed is None:
         return None
     if not followed.actors and not followed.quarters:  # nothing it holds: the same snapshot (its day views too)
-        return Entry(kept.value, upto, kept.computed_at)
+        return Entry(kept.value, newest, kept.computed_at)
     actors, ties = await suggestions.snapshot_rows_of(db, sorted(followed.actors)) if followed.actors else ([], [])
     every_quarter = await graph_quarters.all_quarters(db) if followed.quarters else None
     snapshot = await asyncio.to_thread(kept.value.apply, followed.actors, actors, ties, every_quarter)
-    return Entry(snapshot, upto, dt.datetime.now(dt.UTC))
+    return Entry(snapshot, newest, dt.datetime.now(dt.UTC))
 
 
 class _Following:

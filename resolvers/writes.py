@@ -27,7 +27,7 @@ from typing import Any, Final, TypeVar, overload
 from core.access import Principal
 from core.context import Context
 from graph import audit, idempotency
-from graph.db import Transaction
+from graph.db import OneStatement, Transaction
 from graph.errors import DatabaseUnavailable
 from resolvers import texts
 from resolvers.commands import UNSET
@@ -78,7 +78,13 @@ def _plain(value: Any) -> Any:
 
 
 @overload
-async def run(ctx: Context, work: Callable[[Transaction], Awaitable[R]], call: Call | None = None) -> Outcome[R]: ...
+async def run(
+    ctx: Context,
+    work: Callable[[Transaction], Awaitable[R]],
+    call: Call | None = None,
+    *,
+    one_statement: bool = False,
+) -> Outcome[R]: ...
 
 
 @overload
@@ -88,6 +94,7 @@ async def run(
     call: Call | None = None,
     *,
     then: Callable[[R], Awaitable[T | None]],
+    one_statement: bool = False,
 ) -> Outcome[T]: ...
 
 
@@ -97,15 +104,20 @@ async def run(
     call: Call | None = None,
     *,
     then: Callable[[Any], Awaitable[Any]] | None = None,
+    one_statement: bool = False,
 ) -> Outcome[Any]:
     """Run ``work`` in one write transaction, guarded by the call's key if it has one, and build
     the answer from its receipt with ``then``. A :class:`Rejected` rolls everything back (the key
-    too) and becomes the payload's errors."""
+    too) and becomes the payload's errors. ``one_statement``: ``work`` sends exactly one statement,
+    so without a key (whose claim and settling are statements of their own) its BEGIN travels
+    with it (graph/db.py's :class:`OneStatement`): one round trip less."""
     key = call.key if call is not None else None
     if call is not None and key is not None:
         if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
             return Outcome(errors=[invalid(texts.BAD_KEY(limit=MAX_KEY), "input", "clientMutationId")])
         work = _guarded(work, call, idempotency.key_id(ctx.principal.label, key), ctx.principal)
+    elif one_statement:
+        work = OneStatement(work)
     try:
         receipt = await ctx.db.write_transaction(work)
     except Rejected as rejected:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, SchemaExtension
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, NoSchemaIntrospectionCustomRule, parse
+from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.config import StrawberryConfig
@@ -43,16 +44,10 @@ class Limits:
     budgets: Mapping[Role, int]
 
 
-class ParseOnce(ParserCache):
-    """Strawberry's parser cache, except that a document that does not parse is left to
-    Strawberry's own parse: raised from this hook, the syntax error would bypass the other
-    extensions (and so leave without its ``extensions.code``); raised there, it is a result."""
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        with contextlib.suppress(GraphQLError):
-            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
-        yield
+# Documents by their text (and parse options), the most recently used kept: every request with the
+# same text is handed the same DocumentNode, which the validation cache and the executor's plans
+# (schema/execution.py) key on. Parsing a query costs milliseconds; clients repeat the same queries.
+_parsed = functools.lru_cache(maxsize=256)(parse)
 
 
 class _Validated:
@@ -62,12 +57,13 @@ class _Validated:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[int, int, tuple[int, ...]], tuple[Any, ...]] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, int, tuple[Any, ...]], tuple[Any, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def errors(self, schema: GraphQLSchema, document: DocumentNode, rules: tuple[Any, ...]) -> list[GraphQLError]:
-        # The rules' tuple is made anew per request (AddValidationRules): key on its classes.
-        key = (id(schema), id(document), tuple(id(rule) for rule in rules))
+        # The rules' tuple is made anew per request (Strawberry's default rules, then ours): a tuple
+        # of classes hashes and compares by the classes' identity, so equal rules find one entry.
+        key = (id(schema), id(document), rules)
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -84,12 +80,41 @@ class _Validated:
 _VALIDATED = _Validated(256)
 
 
-class ValidateOnce(SchemaExtension):
-    """Strawberry's validation cache, keyed by the document's identity rather than its value.
-    The parser cache (:class:`ParseOnce`) hands every request with the same text the same
-    document; Strawberry's cache, an ``lru_cache`` on the document, hashes the whole tree on
-    every request instead (graphql-core's nodes are frozen dataclasses, hashed field by field:
-    ~3 % of an actor detail's CPU, issue 16). The rules are the schema's, built once."""
+class Prepared(SchemaExtension):
+    """A document made ready to execute, with what repeats across requests done once.
+
+    - **Limits**: the most tokens a document may have (as Strawberry's ``MaxTokensLimiter``
+      sets it) and our validation rules (as its ``AddValidationRules`` adds them).
+    - **Parse once per text** (:data:`_parsed`). A document that does not parse is left to
+      Strawberry's own parse: raised from this hook, the syntax error would bypass the other
+      extensions (and so leave without its ``extensions.code``); raised there, it is a result.
+    - **Validate once per document**, keyed by the document's identity rather than its value.
+      Strawberry's validation cache, an ``lru_cache`` on the document, hashes the whole tree on
+      every request (graphql-core's nodes are frozen dataclasses, hashed field by field: ~3 % of
+      an actor detail's CPU, issue 16).
+
+    One extension rather than four: Strawberry builds every extension and wraps each of its
+    hooks anew for every request, which cost a trivial request more than the work itself.
+    """
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...], max_tokens: int | None) -> None:
+        super().__init__()
+        self.rules = rules
+        self.max_tokens = max_tokens
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        if self.max_tokens is not None:
+            context.parse_options["max_tokens"] = self.max_tokens
+        if self.rules:
+            context.validation_rules = context.validation_rules + self.rules
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = _parsed(context.query, **context.parse_options)
+        yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -100,14 +125,18 @@ class ValidateOnce(SchemaExtension):
         yield
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+def build_schema(limits: Limits | None = None, server_timing: bool = True) -> strawberry.Schema:
     """The schema; with ``limits``, as the service runs it (document limits, cost budgets).
-    Without, for its SDL and for running operations in-process (tools, benchmarks)."""
+    Without, for its SDL and for running operations in-process (tools, benchmarks).
+    ``server_timing``: whether the GraphQL phases are measured when a request asks (the debug
+    mode's Server-Timing, core/timing.py); the service leaves the extension out when it is off."""
     # The rule classes are built once: the validation cache keys on them, so rules made anew
     # for each request would make every validation a cache miss.
     rules: list[type[ASTValidationRule]] = []
     # ServerTiming first, so its phases enclose every other extension's work.
-    extensions: list[Any] = [ServerTiming, ErrorCodes]
+    extensions: list[Any] = [ServerTiming] if server_timing else []
+    extensions.append(ErrorCodes)
+    max_tokens: int | None = None
     if limits is not None:
         rules += [
             coded(depth_validator(limits.max_depth, should_ignore=None), "QUERY_TOO_DEEP"),
@@ -116,15 +145,8 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         if not limits.introspection:
             rules.append(coded(NoSchemaIntrospectionCustomRule, "INTROSPECTION_DISABLED"))
         max_tokens = limits.max_tokens
-        extensions.append(lambda: MaxTokensLimiter(max_token_count=max_tokens))
-    extensions += [
-        lambda: AddValidationRules(rules),
-        # Parsing and validating a query costs milliseconds; clients repeat the same queries.
-        # Both caches live at module level (parses by query text, validations by the document's identity),
-        # so per-request factories share them.
-        lambda: ParseOnce(maxsize=256),
-        ValidateOnce,
-    ]
+    ours = tuple(rules)
+    extensions.append(lambda: Prepared(ours, max_tokens))
     if limits is not None:
         budgets = limits.budgets
         # After validation, before execution: refuse what the caller's role may not afford.

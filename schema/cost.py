@@ -19,6 +19,8 @@ with ``QUERY_TOO_COSTLY`` and never executed.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -412,7 +414,55 @@ def estimate(
     schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None, operation_name: str | None
 ) -> int | None:
     """The most objects the answer to ``document`` can hold (None: no operation to execute)."""
-    return Estimate(schema, document, variables or {}).operation(document, operation_name)
+    return _ESTIMATES.of(schema, document, variables or {}, operation_name)
+
+
+_OTHER = object()  # a variable's value that no size reads as a number or a condition
+
+
+def _shape(variables: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """What of the variables an estimate can depend on. A size reads an argument only as a whole
+    number (:func:`argument`: anything else counts as the maximum) and ``@skip``/``@include``
+    only as a boolean: every other value (an id, a filter, a text) counts the same, so it is
+    one value here."""
+    return tuple(
+        sorted(
+            (name, value if value is None or type(value) in (int, bool) else _OTHER)
+            for name, value in variables.items()
+        )
+    )
+
+
+class _Estimates:
+    """Estimates by the identity of schema and document, the operation and the variables' shape
+    (:func:`_shape`), the most recently used kept (LRU). Clients repeat the same documents with
+    other ids: walking the document anew for each request was ~20 % of an actor detail's Python
+    (issue 16). Each entry holds its schema and document, so an id in a key is never reused while
+    the entry lives; the execution lanes are threads, hence the lock."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], tuple[GraphQLSchema, DocumentNode, int | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(
+        self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], operation_name: str | None
+    ) -> int | None:
+        key = (id(schema), id(document), operation_name, _shape(variables))
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found[2]
+        cost = Estimate(schema, document, variables).operation(document, operation_name)
+        with self._lock:
+            self._entries[key] = (schema, document, cost)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return cost
+
+
+_ESTIMATES = _Estimates(1024)
 
 
 # ---- the budget -----------------------------------------------------------------------------------

@@ -69,6 +69,27 @@ def test_arguments_come_from_variables_and_defaults() -> None:
     assert cost("{ actorMetrics(first: 10000) { nodes { actor { name } } } }") == 1 + 10_000 * 2
 
 
+def test_one_document_asked_again_is_estimated_for_each_requests_variables() -> None:
+    # The same parsed document (as the parser cache hands it to every request with the same text)
+    # with other values: each request gets the estimate of its own variables, whatever was asked before.
+    document = parse(
+        "query($id: ID!, $n: Int, $more: Boolean!) { actor(id: $id) { name "
+        "partners(first: $n) { edges { node { name } } } cooperations(first: 5) @include(if: $more) { totalCount } } }"
+    )
+    asked = [
+        ({"id": "a", "n": 3, "more": False}, 1 + 1 + 3 * 2),
+        ({"id": "b", "n": 3, "more": False}, 1 + 1 + 3 * 2),
+        ({"id": "a", "n": 10, "more": False}, 1 + 1 + 10 * 2),
+        ({"id": "a", "n": 10, "more": True}, 1 + 1 + 10 * 2 + 1),
+        ({"id": "a", "n": "ten", "more": True}, 1 + 1 + 100 * 2 + 1),
+        ({"id": "a", "n": None, "more": False}, 1 + 1 + 20 * 2),
+        ({"id": "c", "n": 3, "more": False}, 1 + 1 + 3 * 2),
+    ]
+    for _ in range(2):
+        for variables, expected in asked:
+            assert estimate(SCHEMA, document, variables, None) == expected, variables
+
+
 def test_aliases_count_separately_and_repeated_fields_once() -> None:
     assert cost("{ a: actors(first: 10) { nodes { name } } b: actors(first: 10) { nodes { name } } }") == 2 * 11
     # Fields a document repeats under one response key are executed once.

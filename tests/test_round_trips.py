@@ -188,3 +188,32 @@ def test_creating_an_actor_and_connecting_it_takes_few_statements(demo: neo4j.Dr
         "RETURN count(c) AS n, count(DISTINCT c.revision) AS revisions"
     )
     assert records[0]["n"] == records[0]["revisions"] >= 4  # one audit record and revision per write
+
+
+def test_creating_an_actor_in_a_quarter_not_checked_lately_reads_no_quarter_first(
+    demo: neo4j.Driver, client: TestClient
+) -> None:
+    """The create statement finds out itself whether the quarter exists (it reads the quarter's
+    state for the placement check): an instance that has not seen the slug lately does not look
+    it up before."""
+    db = client.app.state.db  # type: ignore[attr-defined]
+
+    def create(name: str, quarter: str) -> tuple[int, dict]:
+        before = db.round_trips
+        created = client.post(
+            "/graphql",
+            json={
+                "query": "mutation($i: CreateActorInput!) { createActor(input: $i) { actor { id } errors { code } } }",
+                "variables": {"i": {"type": "INITIATIVE", "name": name, "quarters": [{"quarter": quarter}]}},
+            },
+        ).json()["data"]["createActor"]
+        return db.round_trips - before, created
+
+    create("Kiezladen Rixdorf", "rixdorf")  # the first write of a process also sweeps expired keys
+    trips, created = create("Kiezladen Rollberg", "rollberg")
+    assert created["errors"] == []
+    assert trips == 2  # the token's revocation check and the one write statement
+    records, _, _ = demo.execute_query(
+        "MATCH (:Actor {name: 'Kiezladen Rollberg'})-[:ACTIVE_IN]->(q:Quarter) RETURN q.slug AS slug"
+    )
+    assert [r["slug"] for r in records] == ["rollberg"]

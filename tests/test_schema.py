@@ -39,7 +39,7 @@ def test_every_type_field_argument_and_enum_value_has_a_description() -> None:
 
 def test_validation_is_kept_per_schema_and_document() -> None:
     # Validation results are kept by the identity of schema, document and rules
-    # (schema.ValidateOnce): the same text must still be refused by a schema whose rules refuse it
+    # (schema.Prepared): the same text must still be refused by a schema whose rules refuse it
     # and answered by one whose rules allow it, in any order and as often as asked.
     # The same parse options (max_tokens), so both schemas are handed the same parsed document.
     closed = Limits(

@@ -328,3 +328,30 @@ def test_an_instance_learns_of_another_instances_writes_from_the_feed(
 def _actors(driver: neo4j.Driver) -> list[dict[str, str]]:
     records = driver.execute_query("MATCH (a:Actor) RETURN a.id AS id, a.name AS name").records
     return [{"id": r["id"], "name": r["name"]} for r in records]
+
+
+def test_a_catch_up_follows_the_feed_to_its_end(
+    seeded: dict[str, str], gql: GraphQLClient, neo4j_settings: Neo4jSettings
+) -> None:
+    """A catch-up asked for one revision takes every commit the feed holds (so that requests which read a newer
+    revision meanwhile need no second one); where a later commit cannot be followed, it stops where it was asked."""
+    g = {k: ids.encode("Actor", v) for k, v in seeded.items()}
+
+    async def work(db: Database) -> None:
+        services = Services(refit=Refit(enabled=False))
+        try:
+            entry = await services.snapshots.now(resolver.SNAPSHOT, resolver.snapshot_work(db))
+            factories.cooperation(gql, g["hub"], g["low"], kind="REGULAR_EXCHANGE", since="2026-01-01")
+            factories.cooperation(gql, g["median"], g["low"], kind="REGULAR_EXCHANGE", since="2026-01-02")
+            moved = await resolver.follow_feed(services.snapshots, db, entry.revision + 1)
+            assert moved is not None and moved.revision == entry.revision + 2 == await revision.current(db)
+            assert seeded["hub"] in moved.value.ids and moved.value is not entry.value
+            factories.cooperation(gql, g["hub"], g["median"], kind="REGULAR_EXCHANGE", since="2026-01-03")
+            await changes.record_reload(db, "reloaded")  # a commit the feed cannot describe
+            stopped = await resolver.follow_feed(services.snapshots, db, entry.revision + 3)
+            assert stopped is not None and stopped.revision == entry.revision + 3
+            assert await resolver.follow_feed(services.snapshots, db, entry.revision + 4) is None
+        finally:
+            services.snapshots.close()
+
+    run_async(neo4j_settings, work)

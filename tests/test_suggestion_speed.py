@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from analysis import proximity, structure
 from analysis import suggestions as scoring
 from bench import replica
 from bench.generate import generate
+from graph.suggestions import SnapshotTie
 
 
 def plain_pagerank(around: Mapping[str, Sequence[str]], source: str, damping: float) -> dict[str, float]:
@@ -102,3 +104,71 @@ def test_the_lean_ranking_score_equals_the_score_built_from_signals() -> None:
                 assert scoring._learned_value(c, context, model) == plain_value(c, context, model)
                 checked += 1
     assert checked > 2000
+
+
+def every_signal_model() -> scoring.Model:
+    """A model that weighs every signal, so that each part of the ranking's bounds is exercised."""
+    coefficients = {name: 0.3 + 0.1 * (i % 7) for i, name in enumerate(scoring.ALL_SIGNALS)}
+    return scoring.Model.from_named(coefficients, -3.0, scoring.DEFAULT_MODEL.trained_on)
+
+
+def flat_model() -> scoring.Model:
+    """Every coefficient 0: every candidate scores the same, and only names and ids order them."""
+    return scoring.Model.from_named(dict.fromkeys(scoring.ALL_SIGNALS, 0.0), -1.0, scoring.DEFAULT_MODEL.trained_on)
+
+
+def test_the_ranking_shows_what_scoring_every_candidate_shows() -> None:
+    """The ranking scores exactly only the candidates whose bound can reach the shown ones (most of a pool is
+    left out); what it shows is what scoring every candidate with the plain score and sorting shows: the same
+    candidates in the same order (ties by name and id included), with the same scores and reasons."""
+    network = generate(seed=37, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    models = (scoring.DEFAULT_MODEL, scoring.ELEVEN_SIGNALS_MODEL, every_signal_model(), flat_model())
+    compared = 0
+    for actor in network.actor_ids()[:30]:
+        candidates, context = replica.pool(day, actor)
+        for model in models:
+            everyone = sorted(candidates, key=lambda c: (-plain_value(c, context, model), c.name, c.id))
+            for first in (1, 5, 10, 50):
+                shown = scoring.rank(candidates, context, model, first)
+                assert [s.candidate for s in shown] == everyone[:first]
+                assert shown == [scoring.score_learned(c, context, model) for c in everyone[:first]]
+                compared += len(shown)
+    assert compared > 3000
+
+
+def test_bases_carried_past_a_write_are_those_the_new_snapshot_would_compute() -> None:
+    """After a change is applied, the new snapshot starts with the candidates' bases of the old one for the actors
+    the change cannot reach (``Snapshot.apply``); each of them equals the base the new snapshot computes afresh,
+    and the touched actors and their partners (before and after) are computed anew."""
+    network = generate(seed=41, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    past = replica.Day(network, dt.date(2025, 1, 1), dt.date(2023, 6, 1))
+    old = day.snapshot
+    for actor in network.actor_ids()[:25]:  # fills the day's bases, as requests do
+        replica.pool(day, actor)
+        replica.pool(past, actor)
+    before = dict(old.day(day.day).bases)
+    assert len(before) > 200
+    # One write: an actor moves (its partners' estimated locations change) and gets a new partner; another
+    # loses every tie (all the ties at both are read again and replace theirs).
+    moved, bare, other = network.actor_ids()[3], network.actor_ids()[7], network.actor_ids()[250]
+    touched = {moved, bare}
+    at = [old.actors[old.index[a]] for a in sorted(touched)]
+    now = [
+        replace(a, location=(52.5, 13.4)) if a.id == moved else replace(a, memberships=a.memberships[:1]) for a in at
+    ]
+    ties = [
+        SnapshotTie(old.ids[a], old.ids[b], None, None, dt.date(2020, 1, 1), old.tie_fields[k])
+        for k, (a, b) in enumerate(zip(old.ta.tolist(), old.tb.tolist(), strict=True))
+        if moved in (old.ids[a], old.ids[b]) and bare not in (old.ids[a], old.ids[b])
+    ]
+    ties.append(SnapshotTie(moved, other, dt.date(2024, 5, 1), None, None, ("bildung",)))
+    new = old.apply(touched, now, ties)
+    carried = new.day(day.day).bases
+    assert 0 < len(carried) < len(before)
+    assert all(key[0] != new.index[a] for key in carried for a in [*touched, other])
+    fresh = new._view(day.day)  # the same day's view, with no bases yet
+    for (k, as_of), base in carried.items():
+        new._candidate(fresh, k, as_of, {}, {})
+        assert fresh.bases[(k, as_of)] == base, (new.ids[k], as_of)
