@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import time
@@ -131,6 +132,8 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str, sort: 
         print(f"function calls per request (cProfile): {stats.total_calls / runs:.0f}")  # type: ignore[attr-defined]
         stats.sort_stats(sort).print_stats(top)
         print(out.getvalue())
+        if os.environ.get("PROFILE_DUMP"):
+            profile.dump_stats(os.environ["PROFILE_DUMP"])
 
 
 if __name__ == "__main__":

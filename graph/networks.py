@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final, LiteralString, NamedTuple, cast
+from typing import Any, Final, LiteralString, NamedTuple, cast
 
 from graph.criteria import ActorCriteria, CooperationCriteria
 from graph.db import Database
@@ -310,15 +310,22 @@ async def ego_at(
     records = await db.read(query, **params)
     if not records:
         return None
+    return _tagged(records), int(records[0]["revision"])
+
+
+def _tagged(records: list[dict[str, Any]]) -> NetworkData:
+    """The nodes and edges of records of tagged rows (0 node, 1 tie). Each row is made a tuple of
+    its type directly: the rows come from this module's Cypher with all their columns, which
+    ``_make`` would count again, one Python call per row (issue 16, W4)."""
     nodes: list[NodeRow] = []
     edges: list[EdgeRow] = []
     for record in records:
         for tag, row in record["rows"]:
             if tag == 0:
-                nodes.append(NodeRow._make(row))
+                nodes.append(tuple.__new__(NodeRow, row))
             else:
-                edges.append(EdgeRow._make(row))
-    return NetworkData(nodes, edges), int(records[0]["revision"])
+                edges.append(tuple.__new__(EdgeRow, row))
+    return NetworkData(nodes, edges)
 
 
 def _node_fields(compiler: Compiler, as_of: dt.date | None, light: bool) -> LiteralString:
@@ -408,15 +415,7 @@ async def _selected(
     """The network of the actors a filter selects (a quarter's, say) and the ties among them, in
     one round trip."""
     query, params = selected_query(actors, ties, as_of, light)
-    nodes: list[NodeRow] = []
-    edges: list[EdgeRow] = []
-    for record in await db.read(query, **params):
-        for tag, row in record["rows"]:
-            if tag == 0:
-                nodes.append(NodeRow._make(row))
-            else:
-                edges.append(EdgeRow._make(row))
-    return NetworkData(nodes, edges)
+    return _tagged(await db.read(query, **params))
 
 
 async def _edge_rows(db: Database, ties: CooperationCriteria, node_ids: Sequence[str] | None) -> list[EdgeRow]:

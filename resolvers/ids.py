@@ -10,8 +10,15 @@ class InvalidGlobalId(ValueError):
     pass
 
 
+# base64's URL-safe alphabet from the standard one (what base64.urlsafe_b64encode translates).
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def encode(type_name: str, local_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{local_id}".encode()).decode().rstrip("=")
+    # binascii directly: base64.urlsafe_b64encode is two Python calls around the same, and a page
+    # of 50 actors with 10 partners each encodes some 550 ids (issue 16).
+    encoded = binascii.b2a_base64(f"{type_name}:{local_id}".encode(), newline=False)
+    return encoded.translate(_URLSAFE).decode().rstrip("=")
 
 
 def decode(global_id: str) -> tuple[str, str]:

@@ -38,22 +38,27 @@ After = Annotated[str | None, strawberry.argument(description="Items after this 
 
 @strawberry.type(description="Where a page stands in its connection (Relay).")
 class PageInfo:
+    """The cursors are encoded only when asked for, as an edge's are: a page of 50 actors with a
+    page of partners each encoded 102 cursors that no one had asked for (issue 16, W1)."""
+
     has_next_page: bool = strawberry.field(description="More items follow this page.")
     has_previous_page: bool = strawberry.field(description="Items precede this page (it was asked for with `after`).")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first item on this page.")
-    end_cursor: str | None = strawberry.field(
+    page: strawberry.Private[Slice[Any]]
+
+    @strawberry.field(description="Cursor of the first item on this page.")
+    def start_cursor(self) -> str | None:
+        return self.page.items[0][0].encoded() if self.page.items else None
+
+    @strawberry.field(
         description="Cursor of the last item; pass it as `after` for the next page. Cursors hold sort keys, "
         "not positions, so they stay valid when data changes."
     )
+    def end_cursor(self) -> str | None:
+        return self.page.items[-1][0].encoded() if self.page.items else None
 
     @classmethod
     def of(cls, page: Slice[Any]) -> PageInfo:
-        return cls(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=page.items[0][0].encoded() if page.items else None,
-            end_cursor=page.items[-1][0].encoded() if page.items else None,
-        )
+        return cls(has_next_page=page.has_next_page, has_previous_page=page.has_previous_page, page=page)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -150,15 +150,17 @@ def _coercer(leaf_type: GraphQLLeafType) -> Callable[[Any], Any]:
         return text
     wrapped = getattr(leaf_type, "wrapped_cls", None)
     if isinstance(leaf_type, GraphQLEnumType) and isinstance(wrapped, type) and issubclass(wrapped, enum.Enum):
-        names: dict[Any, str] = {}
+        # By the members' identities: an Enum's hash is a Python function, called for each
+        # lookup (the members live as long as their class, so their ids are never reused).
+        names: dict[int, str] = {}
         for name, declared in leaf_type.values.items():  # in order: an alias answers the first name
             for member in wrapped:
                 if member.value == declared.value:
-                    names.setdefault(member, name)
+                    names.setdefault(id(member), name)
 
         def member_name(value: Any) -> Any:
             if type(value) is wrapped:
-                name = names.get(value)
+                name = names.get(id(value))
                 if name is not None:
                     return name
             return coerce(value)
@@ -197,7 +199,10 @@ def _list(inner: Plan) -> Plan:
     def complete(value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        # Lists and tuples first: the ABC checks after them cost more than completing a short list.
+        if (type(value) is not list and type(value) is not tuple) and (
+            isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
+        ):
             raise NotPlain
         return [inner(item) for item in value]
 
@@ -206,7 +211,19 @@ def _list(inner: Plan) -> Plan:
 
 def _scalar(leaf_type: GraphQLLeafType, non_null: bool) -> Plan:
     coerce = _coercer(leaf_type)
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        # Text is its own answer (as _coercer's `text`), checked here without a call: most of a
+        # network's leaves are ids and names (issue 16, W4).
+        slow = _scalar_of(coerce, non_null)
 
+        def text(value: Any) -> Any:
+            return value if type(value) is str else slow(value)
+
+        return text
+    return _scalar_of(coerce, non_null)
+
+
+def _scalar_of(coerce: Callable[[Any], Any], non_null: bool) -> Plan:
     def complete(value: Any) -> Any:
         if value is None:
             if non_null:
@@ -220,16 +237,30 @@ def _scalar(leaf_type: GraphQLLeafType, non_null: bool) -> Plan:
     return complete
 
 
-def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None, Any]]) -> Plan:
+def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None, Any]], non_null: bool) -> Plan:
     """An object's answer from its attributes; ``fields``: (response key, how the field is read
-    or None for ``__typename``, the plan of the value read or the type's name)."""
+    or None for ``__typename``, the plan of the value read or the type's name). ``non_null``:
+    null is refused here, as :func:`_non_null` would (one call less for each object of a list)."""
+
+    # The Python class seen to answer as this type (the type's name is checked once per class:
+    # a network completes hundreds of objects of one class).
+    seen: list[type] = []
 
     def complete(value: Any) -> Any:
         if value is None:
+            if non_null:
+                raise NotPlain
             return None
-        if _type_name(value) != type_name:
-            raise NotPlain
-        return {key: plan if read is None else plan(read(value)) for key, read, plan in fields}
+        if type(value) not in seen:
+            if _type_name(value) != type_name:
+                raise NotPlain
+            seen.append(type(value))
+        # A loop, not a dict comprehension: Python 3.11 runs each comprehension in a frame of its
+        # own, one more call per object (a network answers some 500 objects).
+        answer = {}
+        for key, read, plan in fields:
+            answer[key] = plan if read is None else plan(read(value))
+        return answer
 
     return complete
 
@@ -459,6 +490,8 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         if isinstance(return_type, GraphQLNonNull):
             if is_leaf_type(return_type.of_type):
                 return _scalar(return_type.of_type, True)
+            if is_object_type(return_type.of_type):
+                return self._object_plan(return_type.of_type, field_details_list, non_null=True)
             inner = self._plan(return_type.of_type, field_details_list)
             return None if inner is None else _non_null(inner)
         if isinstance(return_type, GraphQLList):
@@ -478,7 +511,9 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             return self._object_plan(return_type, field_details_list)
         return None
 
-    def _object_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+    def _object_plan(
+        self, object_type: GraphQLObjectType, field_details_list: Any, non_null: bool = False
+    ) -> Plan | None:
         grouped, new_defer_usages, *_ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
@@ -496,7 +531,7 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             if plan is None:
                 return None
             fields.append((response_key, read, plan))
-        return _object(object_type.name, fields)
+        return _object(object_type.name, fields, non_null)
 
     # ---- leaves of objects that are not plain -------------------------------------------
 

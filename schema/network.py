@@ -12,7 +12,7 @@ from strawberry.types.nodes import SelectedField
 
 from analysis.timeline import Timeline as TimelineData
 from core.context import Context
-from graph.networks import EdgeRow, NodeRow, is_project_tie
+from graph.networks import PROJECT_TIE_PREFIX, EdgeRow, NodeRow, is_project_tie
 from graph.paths import PathRecord
 from resolvers import ids
 from resolvers.networks import Network as NetworkView
@@ -128,7 +128,8 @@ class NetworkEdge:
         "project and the two actors; `node(id:)` does not resolve it: use `projectId`)."
     )
     def id(self) -> strawberry.ID:
-        return strawberry.ID(edge_id(self.row.id))
+        local = self.row.id  # edge_id, inline: one call less for each of a network's edges
+        return strawberry.ID(ids.encode("ProjectTie" if local.startswith(PROJECT_TIE_PREFIX) else "Cooperation", local))
 
     @strawberry.field(description="Global id of one actor.")
     def source(self) -> strawberry.ID:

@@ -53,7 +53,7 @@ from schema.inputs import (
     keys,
 )
 from schema.permissions import described
-from schema.selection import connection_needs, partner_needs, total_needed
+from schema.selection import connection_needs, partner_needs_of, total_needed
 
 Info = strawberry.Info[Context, None]
 
@@ -491,7 +491,7 @@ class Actor(Node):
         first: First = None,
         after: After = None,
     ) -> PartnerConnection:
-        columns, ties = partner_needs(info)
+        columns, ties = partner_needs_of(info, self)
         query = filter.query() if filter else None
         return partner_connection(await actors.partners(info.context, self.record, query, first, after, columns, ties))
 
@@ -555,10 +555,14 @@ class _ActorFields(TypedDict):
     record: ActorRecord
 
 
+# The actor types by their stored values: a dict lookup where calling the enum searches its members.
+_ACTOR_TYPE: dict[str, ActorType] = {value(t): t for t in ActorType}
+
+
 def _common(r: ActorRecord) -> _ActorFields:
     return {
         "id": strawberry.ID(ids.encode("Actor", r.id)),
-        "type": ActorType(r.type),
+        "type": _ACTOR_TYPE.get(r.type) or ActorType(r.type),
         "name": r.name,
         "alternative_names": list(r.alt_names),
         "description": r.description,
@@ -611,6 +615,8 @@ class HousingAssociation(Actor):
 
 def actor_of(r: ActorRecord) -> Actor:
     """The GraphQL object for an actor record, of its concrete type."""
+    if not r.columns:  # id, name and type alone: a page of partners' names (issue 16, W1)
+        return _bare_actor(r)
     common = _common(r)
     if r.type == "Institution":
         return Institution(**common, kind=InstitutionKind(r.institution_kind) if r.institution_kind else None)
@@ -622,6 +628,41 @@ def actor_of(r: ActorRecord) -> Actor:
 
 
 ACTOR_TYPES: tuple[type, ...] = (Institution, Initiative, Company, HousingAssociation)
+
+# The classes by stored type, and the fields of each type's own that a record of no optional
+# column leaves empty.
+_ACTOR_CLASS: dict[str, tuple[type[Actor], dict[str, None]]] = {
+    "Institution": (Institution, {"kind": None}),
+    "Initiative": (Initiative, {"legal_form": None}),
+    "Company": (Company, {"sector": None, "social_enterprise": None}),
+}
+
+
+def _bare_actor(r: ActorRecord) -> Actor:
+    """:func:`actor_of` for a record of id, name and type alone (its other fields hold the empty
+    values of :func:`graph.actors.record`): the same object, without building and spreading the
+    dictionary of :func:`_common` for fields that are empty anyway."""
+    cls, own = _ACTOR_CLASS.get(r.type) or (HousingAssociation, {"ownership": None})
+    return cls(
+        id=strawberry.ID(ids.encode("Actor", r.id)),
+        type=_ACTOR_TYPE.get(r.type) or ActorType(r.type),
+        name=r.name,
+        alternative_names=[],
+        description=None,
+        address=None,
+        location=None,
+        website=None,
+        tags=[],
+        sources=[],
+        synthetic=r.synthetic,
+        archived=r.archived,
+        archived_at=r.archived_at,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        version=r.version,
+        record=r,
+        **own,
+    )
 
 
 @strawberry.type(description="How many actors of one type.")

@@ -147,3 +147,27 @@ def test_action_fields_and_their_generations(reference: neo4j.Driver, gql: Graph
     assert mapping["arbeit-wirtschaft"] == []
     current = gql.data("{ actionFields(era: CURRENT) { key crossCutting predecessors { key } } }")["actionFields"]
     assert len(current) == 6 and sum(f["crossCutting"] for f in current) == 1
+
+
+PARTNERS_BY_TYPE = """
+{ actors(filter: {quarters: ["rollberg"]}) { edges { node { name
+  ... on Institution { partners { edges { node { name type } } } }
+  ... on Initiative { partners { edges { node { name } cooperation { kind } } } } } } } }
+"""
+
+
+def test_partners_asked_differently_per_actor_type_are_read_as_each_asks(net: dict, gql: GraphQLClient) -> None:
+    # The same place in the answer, two selections: the Institution's partners without their
+    # cooperations (read first, by name), the Initiative's with them. Asked twice, as a client
+    # paging a map does: the second answer comes from the same operation.
+    for _ in range(2):
+        found = {e["node"]["name"]: e["node"] for e in gql.data(PARTNERS_BY_TYPE)["actors"]["edges"]}
+        kita, initiative = (found[name]["partners"]["edges"] for name in ("Kita Blau", "Mieterinitiative Rot"))
+        assert kita == [
+            {"node": {"name": "Laden Gelb", "type": "COMPANY"}},
+            {"node": {"name": "Mieterinitiative Rot", "type": "INITIATIVE"}},
+        ]
+        assert initiative == [
+            {"node": {"name": "Kita Blau"}, "cooperation": {"kind": "PROJECT_PARTNERSHIP"}},
+            {"node": {"name": "Wohnen Grün eG"}, "cooperation": {"kind": "SPACE_PROVISION"}},
+        ]
