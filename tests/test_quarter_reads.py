@@ -159,6 +159,33 @@ def test_both_ends_in_the_quarters_and_every_state(data: Data, gql: GraphQLClien
     assert totals == {len(expected)}
 
 
+def test_archived_ends_and_alternatives_in_a_quarters_page(data: Data, gql: GraphQLClient) -> None:
+    """A quarter's page checks some conditions early (on the tie alone and on the member it was
+    found through); what they leave out must still be as asked: archived actors' ties when
+    asked for, ended ties, and ties that match only one of several alternatives."""
+    slugs = {"synth-02", "synth-06"}
+    members = {a for a, q, _, _ in data.memberships if q in slugs}  # archived ones too
+
+    def touches(t: Tie) -> bool:
+        return t.a in members or t.b in members
+
+    with_archived = [t for t in data.ties if touches(t) and current(t)]
+    assert any(t.a in data.archived or t.b in data.archived for t in with_archived)
+    found, _ = all_pages(gql, {"quarters": sorted(slugs), "current": True, "includeArchived": True}, None, 50)
+    assert found == ordered(with_archived, "SINCE", True)
+
+    ended = [t for t in data.ties if not current(t) and in_quarters(data, slugs)(t)]
+    assert ended
+    found, _ = all_pages(gql, {"quarters": sorted(slugs), "current": False}, None, 50)
+    assert found == ordered(ended, "SINCE", True)
+
+    either = [t for t in data.ties if in_quarters(data, slugs)(t) and (current(t) or (t.intensity or 0) >= 3)]
+    assert len(either) > len([t for t in either if current(t)])  # the second alternative adds ties
+    f = {"quarters": sorted(slugs), "or": [{"current": True}, {"minIntensity": 3}]}
+    found, _ = all_pages(gql, f, None, 50)
+    assert found == ordered(either, "SINCE", True)
+
+
 ROWS = """query($f: CooperationFilter, $n: Int, $after: String) { cooperations(filter: $f, first: $n, after: $after) {
   totalCount edges { cursor node { id } } pageInfo { hasNextPage } } }"""
 
