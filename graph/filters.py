@@ -92,17 +92,10 @@ class Compiler:
         if c.quarters is None:
             return cast(LiteralString, f"MATCH ({x}:Actor)-[{rel}:COOPERATES_WITH]->({y}:Actor)")
         q, m = self.var("q"), self.var("a")
-        # Conditions on the cooperation alone, and the member's own archived flag, are checked
-        # here already, before DISTINCT: a quarter's page otherwise expanded every tie of every
-        # member (archived ones included) and filtered the distinct ties afterwards (the load
-        # test's cooperations class: most of its db hits). The full predicate still follows.
-        early = [f"{q}.slug IN {self.param(list(c.quarters))}", self._cooperation_own(_rel_only(c), rel, x, y)]
-        if not c.include_archived:
-            early.append(f"{m}.archived = false")
         return cast(
             LiteralString,
             f"MATCH ({q}:Quarter)<-[:ACTIVE_IN]-({m}:Actor)-[{rel}:COOPERATES_WITH]-() "
-            f"WHERE {_and(early)} WITH DISTINCT {rel} "
+            f"WHERE {q}.slug IN {self.param(list(c.quarters))} WITH DISTINCT {rel} "
             f"MATCH ({x}:Actor)-[{rel}]->({y}:Actor)",
         )
 
@@ -215,17 +208,3 @@ def _and(parts: list[str]) -> LiteralString:
     # Every part is built from the constants above, generated names and $parameters only.
     kept = [p for p in parts if p and p != TRUE]
     return cast(LiteralString, " AND ".join(f"({p})" for p in kept) if kept else TRUE)
-
-
-def _rel_only(c: CooperationCriteria) -> CooperationCriteria:
-    """The part of ``c`` that reads the cooperation alone, not its actors: a weaker condition
-    (alternatives and exclusions are left out whole), so it may be checked early."""
-    return replace(
-        c,
-        quarters=None,
-        actor_types=None,
-        type_pair=None,
-        any_of=(),
-        none_of=None,
-        all_of=tuple(_rel_only(sub) for sub in c.all_of),
-    )
