@@ -663,6 +663,8 @@ def _call(parent_type: GraphQLObjectType, node: FieldNode, variables: Any) -> Ca
     field_def = parent_type.fields.get(node.name.value)
     if field_def is None or any(d.name.value not in ("skip", "include") for d in node.directives or ()):
         return None
+    if field_def.subscribe is not None:  # an event's field answers the event, not its resolver
+        return None
     definition = (field_def.extensions or {}).get(_BACKREF)
     if definition is None or definition.extensions or definition.base_resolver is None:
         return None
