@@ -48,7 +48,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import strawberry
 from graphql import (
+    FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLEnumType,
@@ -61,7 +63,10 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
+    ValueNode,
     VariableNode,
     Visitor,
     is_abstract_type,
@@ -69,9 +74,12 @@ from graphql import (
     is_object_type,
     visit,
 )
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext  # Strawberry's default
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types import Info
+from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 
 from schema.deadline import CURRENT, DeadlinePassed
 
@@ -345,13 +353,14 @@ class _Operation:
 
 class _Plans:
     """The plans of one operation for one set of directive values: by (return type, field nodes),
-    and the leaves by (object type, field node)."""
+    and the leaves and resolver calls by (object type, field node)."""
 
-    __slots__ = ("leaves", "selections")
+    __slots__ = ("calls", "leaves", "selections")
 
     def __init__(self) -> None:
         self.selections: dict[tuple[int, tuple[int, ...]], Plan | None] = {}
         self.leaves: dict[tuple[str, int], Leaf | None] = {}
+        self.calls: dict[tuple[str, int], Call | None] = {}
 
 
 class _Operations:
@@ -414,6 +423,7 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             else None
         )
         self._leaves: dict[tuple[str, int], Leaf | None] = self._kept.leaves if self._kept is not None else {}
+        self._calls: dict[tuple[str, int], Call | None] = self._kept.calls if self._kept is not None else {}
 
     # ---- the deadline -------------------------------------------------------------------
 
@@ -544,9 +554,17 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if self._short_way:
-            value = self._read_leaf(parent_type, field_details_list[0].node, source)
+            first = field_details_list[0]
+            value = self._read_leaf(parent_type, first.node, source)
             if value is not Undefined:
                 return value
+            if first.fragment_variable_values is None:
+                key = (parent_type.name, id(first.node))  # as the leaves
+                call = self._calls.get(key, _UNKNOWN)
+                if call is _UNKNOWN:
+                    call = self._calls[key] = _call(parent_type, first.node, self.variable_values)
+                if call is not None:
+                    return self._execute_call(call, parent_type, source, field_details_list, path, position_context)
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     def _read_leaf(self, parent_type: GraphQLObjectType, node: Any, source: Any) -> Any:
@@ -566,3 +584,114 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         except Exception:  # the long way raises it again, as a located field error
             return Undefined
         return Undefined if value is None or value is Undefined else value
+
+    # ---- resolvers with literal arguments ------------------------------------------------
+
+    def _execute_call(
+        self,
+        call: Call,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_field`` for a :class:`Call`: the same resolve info, errors
+        and completion; the arguments as converted once, the resolver called directly."""
+        field_def, function, with_self, info_name, kwargs = call
+        return_type = field_def.type
+        info = self.build_resolve_info(field_def, [d.node for d in field_details_list], parent_type, path)
+        try:
+            arguments = dict(kwargs)
+            if info_name is not None:
+                arguments[info_name] = Info(_raw_info=info, _field=field_def.extensions[_BACKREF])
+            result = function(source, **arguments) if with_self else function(**arguments)
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(
+                    return_type, field_details_list, info, path, result, position_context
+                )
+            completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
+            if self.is_awaitable(completed):
+                return self._await_completed(completed, return_type, field_details_list, path)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        return completed
+
+    async def _await_completed(self, completed: Any, return_type: Any, field_details_list: Any, path: Path) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+
+
+_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
+
+# A resolver called the short way: the GraphQL field, the resolver's function, whether it takes
+# the object as ``self``, the name of its ``info`` parameter (or None), and its arguments as
+# Strawberry would convert them.
+Call = tuple[GraphQLField, Callable[..., Any], bool, str | None, dict[str, Any]]
+
+# Argument types whose values Strawberry passes on as graphql-core coerced them (its
+# ``convert_argument`` returns a scalar's or an enum's value unchanged, a GlobalID aside); their
+# values are immutable, so one conversion can serve every request.
+_PLAIN_ARGUMENTS: tuple[type, ...] = (str, int, float, bool)
+
+
+def _passed_as_coerced(argument_type: Any, value: Any) -> bool:
+    """Whether Strawberry passes this argument's value to the resolver as it is."""
+    if isinstance(argument_type, StrawberryMaybe):  # wrapped in Some()
+        return False
+    if isinstance(argument_type, StrawberryOptional):
+        argument_type = argument_type.of_type
+    if value is None:
+        return True
+    if argument_type in _PLAIN_ARGUMENTS or argument_type is strawberry.ID:
+        return type(value) in _PLAIN_ARGUMENTS
+    return isinstance(argument_type, type) and issubclass(argument_type, enum.Enum) and type(value) is argument_type
+
+
+def _call(parent_type: GraphQLObjectType, node: FieldNode, variables: Any) -> Call | None:
+    """How to call a field's resolver without Strawberry's per-call wrapper, or None to leave it
+    to the long way. Only a resolver that Strawberry itself would call with nothing but its
+    object, its ``info`` and its arguments (no field extension — so no permission —, no
+    ``root``/``parent`` parameter), whose arguments in the document are literals (no variable
+    anywhere in them) of text, numbers, Booleans or enums: then its converted arguments depend on
+    the document alone and are worked out once (a page of 50 actors converted ``partners(first:
+    10)`` 50 times per request, a tenth of its Python, issue 16, W1)."""
+    field_def = parent_type.fields.get(node.name.value)
+    if field_def is None or any(d.name.value not in ("skip", "include") for d in node.directives or ()):
+        return None
+    if field_def.subscribe is not None:  # an event's field answers the event, not its resolver
+        return None
+    definition = (field_def.extensions or {}).get(_BACKREF)
+    if definition is None or definition.extensions or definition.base_resolver is None:
+        return None
+    resolver = definition.base_resolver
+    if resolver.parent_parameter is not None or resolver.root_parameter is not None:
+        return None
+    if any(_has_variable(argument.value) for argument in node.arguments or ()):
+        return None
+    try:
+        coerced = get_argument_values(field_def, node, variables) if field_def.args or node.arguments else {}
+    except Exception:  # the long way reports it
+        return None
+    kwargs: dict[str, Any] = {}
+    for name, value in coerced.items():
+        argument = field_def.args[name].extensions[_BACKREF]  # Strawberry's argument
+        if not _passed_as_coerced(argument.type, value):
+            return None
+        kwargs[argument.python_name] = value
+    info = resolver.info_parameter
+    return (field_def, resolver.wrapped_func, resolver.self_parameter is not None, info and info.name, kwargs)
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False

@@ -58,7 +58,7 @@ from schema.network import (
 )
 from schema.people import ApiToken, Change, Viewer
 from schema.permissions import guarded
-from schema.selection import connection_needs, detail_reads, total_needed
+from schema.selection import connection_needs, detail_reads_of, total_needed
 from schema.suggestions import MissingLink, PartnerSuggestions, SuggestionWeightsInput
 from schema.types import (
     ActionField,
@@ -150,7 +150,7 @@ class Query:
         "the actor it was merged into."
     )
     async def actor(self, info: Info, id: IdArg) -> Actor | None:
-        record = await actors.by_global_id(info.context, id, detail_reads(info))
+        record = await actors.by_global_id(info.context, id, detail_reads_of(info))
         return actor_of(record) if record else None
 
     @strawberry.field(description="Actors, filtered and sorted, a page at a time.")

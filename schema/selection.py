@@ -11,6 +11,16 @@ from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
+from graphql import (
+    FieldNode,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+)
 from strawberry.types.nodes import SelectedField, Selection
 
 from graph.actors import ALL_COLUMNS
@@ -135,6 +145,84 @@ def partner_needs_of(info: Any, parent: object) -> tuple[frozenset[str], bool]:
         _PARTNER_NEEDS.clear()
     _PARTNER_NEEDS[key] = (operation, needs)
     return needs
+
+
+# detail_reads by (operation node, the response path without list indexes), for selections without
+# a variable in their arguments, with the operation kept alive (as _PARTNER_NEEDS).
+_DETAIL_READS: dict[tuple[int, tuple[str, ...]], tuple[Any, DetailReads]] = {}
+
+
+def detail_reads_of(info: Any) -> DetailReads:
+    """:func:`detail_reads`, worked out once per place in an operation where it can be: what it
+    reads of the selection — field names, fragments included, and ``partners``' arguments — is
+    fixed by the operation's nodes unless an argument below the field is a variable. Converting
+    the selection was about a fifteenth of an actor detail's Python (issue 16, W2), each time
+    for the same document."""
+    operation = info.operation
+    place = tuple(k for k in info.path.as_list() if isinstance(k, str))
+    key = (id(operation), place)
+    found = _DETAIL_READS.get(key)
+    if found is not None and found[0] is operation:
+        return found[1]
+    reads = detail_reads(info)
+    if _fixed_by_document(operation, place):
+        if len(_DETAIL_READS) >= _MOST_KEPT:
+            _DETAIL_READS.clear()
+        _DETAIL_READS[key] = (operation, reads)
+    return reads
+
+
+class _Spread(Exception):
+    """A named fragment: its definition is not at hand here, so what it holds is not known."""
+
+
+def _fixed_by_document(operation: OperationDefinitionNode, place: tuple[str, ...]) -> bool:
+    """Whether the selections of the fields at ``place`` (response keys from the root) hold no
+    variable in any argument and no named fragment (inline fragments are looked into;
+    directives do not count: :func:`fields` does not evaluate them)."""
+    try:
+        nodes: list[Any] = [operation]
+        for key in place:
+            nodes = [f for n in nodes for f in _fields_at(n.selection_set, key)]
+        return bool(nodes) and not any(_variables_below(n.selection_set) for n in nodes)
+    except _Spread:
+        return False
+
+
+def _fields_at(selection_set: SelectionSetNode | None, key: str) -> Iterator[FieldNode]:
+    for selection in selection_set.selections if selection_set is not None else ():
+        if isinstance(selection, FieldNode):
+            if (selection.alias or selection.name).value == key:
+                yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields_at(selection.selection_set, key)
+        else:
+            raise _Spread
+
+
+def _variables_below(selection_set: SelectionSetNode | None) -> bool:
+    for selection in selection_set.selections if selection_set is not None else ():
+        if isinstance(selection, FieldNode):
+            if any(_holds_variable(a.value) for a in selection.arguments or ()):
+                return True
+            if _variables_below(selection.selection_set):
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            if _variables_below(selection.selection_set):
+                return True
+        else:
+            raise _Spread
+    return False
+
+
+def _holds_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_holds_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_holds_variable(f.value) for f in value.fields)
+    return False
 
 
 def detail_reads(info: Any) -> DetailReads:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import neo4j
 import pytest
 
+from core.access import Principal, Role
+from core.context import Context
+from core.services import Services
+from graph.db import Database, Neo4jSettings
+from resolvers import ids
+from schema import build_schema
 from tests import factories
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, run_async
 
 
 @pytest.fixture
@@ -171,3 +177,30 @@ def test_partners_asked_differently_per_actor_type_are_read_as_each_asks(net: di
             {"node": {"name": "Kita Blau"}, "cooperation": {"kind": "PROJECT_PARTNERSHIP"}},
             {"node": {"name": "Wohnen Grün eG"}, "cooperation": {"kind": "SPACE_PROVISION"}},
         ]
+
+
+def test_an_actor_detail_asked_again_with_other_variables_reads_ahead_for_each(
+    neo4j_settings: Neo4jSettings, demo: neo4j.Driver
+) -> None:
+    # The detail's read-ahead (schema.selection.detail_reads_of) is kept per document only where
+    # no argument below `actor` is a variable: `partners(first: $n)` must be read ahead as each
+    # request asks, one statement each; a kept first request's page would cost a second one.
+    records, _, _ = demo.execute_query(
+        "MATCH (a:Actor) WHERE a.archived = false RETURN a.id AS id ORDER BY COUNT { (a)--(:Actor) } DESC LIMIT 1"
+    )
+    hub = ids.encode("Actor", records[0]["id"])
+    document = "query($id: ID!, $n: Int) { actor(id: $id) { id partners(first: $n) { edges { node { id } } } } }"
+    literal = "query($id: ID!) { actor(id: $id) { id partners(first: 4) { edges { node { id } } } } }"
+    schema = build_schema()
+
+    async def work(db: Database) -> list[tuple[int, int]]:
+        found = []
+        for text, n in ((document, 2), (document, 5), (document, 3), (literal, None), (literal, None)):
+            sent = db.round_trips
+            context = Context.for_request(db, Services(), principal=Principal(Role.ADMIN))
+            result = await schema.execute(text, variable_values={"id": hub, "n": n}, context_value=context)
+            assert result.errors is None and result.data is not None, result.errors
+            found.append((len(result.data["actor"]["partners"]["edges"]), db.round_trips - sent))
+        return found
+
+    assert run_async(neo4j_settings, work) == [(2, 1), (5, 1), (3, 1), (4, 1), (4, 1)]

@@ -206,3 +206,91 @@ def test_plans_are_kept_and_a_changed_selection_gets_its_own(
     nodes = [e["node"] for e in answer["actors"]["edges"]]
     assert nodes and all(set(n) == {"id", "name", "type"} for n in nodes)
     assert [{"id": n["id"], "name": n["name"]} for n in nodes] == [e["node"] for e in answers[0]["actors"]["edges"]]
+
+
+# ---- resolvers with literal arguments, called without Strawberry's wrapper ------------------------
+
+# The same pages asked with literal arguments (the short way's direct call) and with variables,
+# aliases, directives, fragments, an enum argument, a date (converted, so the long way), an input
+# object, and arguments the resolvers refuse (a cursor that is not one, a page too large).
+CALLS = """
+query($q: [String!], $n: Int, $skip: Boolean!, $role: ProjectRole!) {
+  actors(first: 12, filter: {quarters: $q}) { edges { node { id
+    few: partners(first: 2) { totalCount edges { node { id name } } }
+    byVariable: partners(first: $n) { edges { node { id } } }
+    skipped: partners(first: 3) @skip(if: $skip) { edges { node { name } } }
+    included: partners(first: 3) @include(if: $skip) { edges { node { name } } }
+    filtered: partners(first: 3, filter: {kinds: [PROJECT_PARTNERSHIP]}) { edges { node { id } } }
+    ... on Institution { partners(first: 4) { edges { node { id ...Names } cooperation { kind } } } }
+    ...Projects
+    quarters(asOf: "2020-01-01") { role }
+    actionFields { key }
+    cooperationCount
+  } } }
+}
+fragment Names on Actor { name type }
+fragment Projects on Actor { sponsored: projects(role: SPONSOR, first: 2) { totalCount }
+  asked: projects(role: $role, first: 2) { totalCount } }
+"""
+REFUSED = """query($q: [String!]) { actors(first: 3, filter: {quarters: $q}) { edges { node { id
+  bad: partners(first: 2, after: "not a cursor") { edges { node { id } } }
+  negative: partners(first: -1) { totalCount }
+  fine: partners(first: 1) { edges { node { name } } } } } } }"""
+
+
+def _results(
+    settings: Neo4jSettings, slugs: list[str], document: str, runs: list[dict[str, Any]], long_way: bool
+) -> list[Any]:
+    schema = _schema(long_way)
+
+    async def work(db: Database) -> list[Any]:
+        found = []
+        for values in runs:
+            context = Context.for_request(db, Services(), principal=Principal(Role.ADMIN))
+            result = await schema.execute(document, variable_values={"q": slugs, **values}, context_value=context)
+            errors = [(e.message, e.path, (e.extensions or {}).get("code")) for e in result.errors or ()]
+            found.append((result.data, sorted(errors, key=repr)))
+        return found
+
+    return run_async(settings, work)
+
+
+def test_resolvers_called_directly_answer_as_graphql_core(
+    neo4j_settings: Neo4jSettings, slugs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Any] = []
+    execute = Execution._execute_call
+
+    def counted(self: Execution, call: Any, *args: Any) -> Any:
+        calls.append(call)
+        return execute(self, call, *args)
+
+    monkeypatch.setattr(Execution, "_execute_call", counted)
+    runs = [
+        {"n": 3, "skip": False, "role": "SPONSOR"},
+        {"n": 1, "skip": True, "role": "PARTNER"},
+        {"n": None, "skip": False, "role": "ANY"},
+    ] * 2  # the second time from the kept plans
+    short = _results(neo4j_settings, slugs, CALLS, runs, False)
+    assert calls  # the short way called resolvers directly …
+    long = _results(neo4j_settings, slugs, CALLS, runs, True)
+    assert short == long  # … and answered exactly as graphql-core and Strawberry
+    data, errors = short[0]
+    assert errors == []
+    nodes = [e["node"] for e in data["actors"]["edges"]]
+    assert any(n["few"]["edges"] for n in nodes) and all(len(n["few"]["edges"]) <= 2 for n in nodes)
+    assert all(len(n["byVariable"]["edges"]) <= 3 for n in nodes) and "included" not in nodes[0]
+    assert any("partners" in n for n in nodes)  # the Institutions' fragment
+    assert [set(n) >= {"skipped"} for n in nodes] == [True] * len(nodes)
+    assert "skipped" not in short[1][0]["actors"]["edges"][0]["node"]  # @skip with the other value
+
+
+def test_refusals_of_resolvers_called_directly_are_located_as_graphql_core_does(
+    neo4j_settings: Neo4jSettings, slugs: list[str]
+) -> None:
+    short = _results(neo4j_settings, slugs, REFUSED, [{}, {}], False)
+    long = _results(neo4j_settings, slugs, REFUSED, [{}, {}], True)
+    assert short == long
+    _, errors = short[0]
+    assert errors and {path[-1] for _, path, _ in errors} == {"bad"}  # located at the refused field
+    assert {code for _, _, code in errors} == {"BAD_USER_INPUT"}
