@@ -671,7 +671,7 @@ def _call(parent_type: GraphQLObjectType, node: FieldNode, variables: Any) -> Ca
     resolver = definition.base_resolver
     if resolver.parent_parameter is not None or resolver.root_parameter is not None:
         return None
-    if any(_has_variable(argument.value) for argument in node.arguments or ()):
+    if any(has_variable(argument.value) for argument in node.arguments or ()):
         return None
     try:
         coerced = get_argument_values(field_def, node, variables) if field_def.args or node.arguments else {}
@@ -687,11 +687,12 @@ def _call(parent_type: GraphQLObjectType, node: FieldNode, variables: Any) -> Ca
     return (field_def, resolver.wrapped_func, resolver.self_parameter is not None, info and info.name, kwargs)
 
 
-def _has_variable(value: ValueNode) -> bool:
+def has_variable(value: ValueNode) -> bool:
+    """Whether a variable appears anywhere in an argument's value (lists and input objects too)."""
     if isinstance(value, VariableNode):
         return True
     if isinstance(value, ListValueNode):
-        return any(_has_variable(v) for v in value.values)
+        return any(has_variable(v) for v in value.values)
     if isinstance(value, ObjectValueNode):
-        return any(_has_variable(f.value) for f in value.fields)
+        return any(has_variable(f.value) for f in value.fields)
     return False

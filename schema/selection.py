@@ -14,17 +14,14 @@ from typing import Any
 from graphql import (
     FieldNode,
     InlineFragmentNode,
-    ListValueNode,
-    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValueNode,
-    VariableNode,
 )
 from strawberry.types.nodes import SelectedField, Selection
 
 from graph.actors import ALL_COLUMNS
 from resolvers.actors import DetailReads
+from schema.execution import has_variable
 
 # Actor fields (GraphQL names) and the columns of graph.actors their answer needs. Fields that
 # resolve through other queries by the actor's id (quarters, partners, counts) need none.
@@ -203,7 +200,7 @@ def _fields_at(selection_set: SelectionSetNode | None, key: str) -> Iterator[Fie
 def _variables_below(selection_set: SelectionSetNode | None) -> bool:
     for selection in selection_set.selections if selection_set is not None else ():
         if isinstance(selection, FieldNode):
-            if any(_holds_variable(a.value) for a in selection.arguments or ()):
+            if any(has_variable(a.value) for a in selection.arguments or ()):
                 return True
             if _variables_below(selection.selection_set):
                 return True
@@ -212,16 +209,6 @@ def _variables_below(selection_set: SelectionSetNode | None) -> bool:
                 return True
         else:
             raise _Spread
-    return False
-
-
-def _holds_variable(value: ValueNode) -> bool:
-    if isinstance(value, VariableNode):
-        return True
-    if isinstance(value, ListValueNode):
-        return any(_holds_variable(v) for v in value.values)
-    if isinstance(value, ObjectValueNode):
-        return any(_holds_variable(f.value) for f in value.fields)
     return False
 
 
