@@ -155,17 +155,49 @@ class Snapshot:
         self._adjacency()
         self._days: dict[dt.date, DayView] = {}
         self._carried: Carried = {}  # bases an earlier snapshot computed that still hold here (``apply``)
+        # per day: an earlier snapshot's view, and the actors whose numbers may differ here (``apply``)
+        self._earlier: dict[dt.date, tuple[DayView, np.ndarray]] = {}
         self._lock = threading.Lock()
 
     def _adjacency(self) -> None:
-        """Each tie at both its ends (an incidence), grouped by the end: the CSR adjacency."""
+        """Each tie at both its ends (an incidence), grouped by the end: the CSR adjacency. Within an end's
+        group, its ties as first end (``ta``) come before those as second end (``tb``), each in tie order."""
         m = len(self.ta)
         ends = np.concatenate([self.ta, self.tb])
         order = np.argsort(ends, kind="stable")
         self.owner = ends[order]
         self.nbr = np.concatenate([self.tb, self.ta])[order]
         self.tie = np.concatenate([np.arange(m), np.arange(m)])[order]
+        self.second = order >= m  # the incidence is its tie's second end
+        self._pointers()
+
+    def _pointers(self) -> None:
         self.ptr = np.concatenate([[0], np.cumsum(np.bincount(self.owner, minlength=self.size))]).astype(np.int64)
+
+    def _readjacency(self, new: Snapshot, keep: np.ndarray, added: int) -> None:
+        """``new``'s adjacency from this one's, when ``new`` keeps the ties ``keep`` marks (in their order) and
+        appends ``added`` ties: what :meth:`_adjacency` gives ``new``, without sorting every incidence again (a
+        stable sort of the 100,000 incidences of the Berlin-scale network was half of a catch-up). The kept
+        incidences stay in their order, renumbered; each appended tie's two incidences go after the kept ones
+        of the same end and side, since an appended tie comes after every kept one."""
+        kept = keep[self.tie]
+        renumber = np.cumsum(keep) - 1
+        owner, nbr, second = self.owner[kept], self.nbr[kept], self.second[kept]
+        tie = renumber[self.tie[kept]]
+        first_new = len(new.ta) - added
+        fresh = np.arange(first_new, len(new.ta))
+        add_owner = np.concatenate([new.ta[first_new:], new.tb[first_new:]])
+        add_nbr = np.concatenate([new.tb[first_new:], new.ta[first_new:]])
+        add_second = np.concatenate([np.zeros(added, dtype=bool), np.ones(added, dtype=bool)])
+        add_tie = np.concatenate([fresh, fresh])
+        group = add_owner * 2 + add_second  # (end, side): the order of the groups in the adjacency
+        order = np.lexsort((add_tie, group))
+        at = np.searchsorted(owner * 2 + second, group[order], side="right")
+        new.owner = np.insert(owner, at, add_owner[order])
+        new.nbr = np.insert(nbr, at, add_nbr[order])
+        new.tie = np.insert(tie, at, add_tie[order])
+        new.second = np.insert(second, at, add_second[order])
+        new._pointers()
 
     # ---- the day's view -----------------------------------------------------------------------------------
 
@@ -193,6 +225,23 @@ class Snapshot:
         alive = begun & (self.until[self.tie] >= d)
         on_owner = self.owner[on]
         on_ptr = np.concatenate([[0], np.cumsum(np.bincount(on_owner, minlength=n))]).astype(np.int64)
+        earlier = self._earlier.get(day)
+        if earlier is None:
+            numbers = self._numbers(day, begun, alive)
+        else:  # after a write: only the actors it reached are counted again, the others keep their numbers
+            view, changed = earlier
+            scope = changed[self.owner]
+            counted = self._numbers(day, begun & scope, alive & scope)
+            numbers = [_patched(kept, new, changed) for kept, new in zip(_numbers_of(view), counted, strict=True)]
+        degree, recent, latest, plat, plon = numbers
+        return DayView(
+            day, on_ptr, self.nbr[on], np.bincount(on_owner, minlength=n), begun, degree, recent, latest, plat, plon
+        )
+
+    def _numbers(self, day: dt.date, begun: np.ndarray, alive: np.ndarray) -> list[np.ndarray]:
+        """Per actor, from the incidences ``begun`` and ``alive`` mark: distinct partners, recent starts, the
+        latest start and the partners' mean location (DayView's degree, recent, latest, partners_lat/lon)."""
+        n = self.size
         pairs = _distinct(self.owner[alive] * max(n, 1) + self.nbr[alive])
         degree = np.bincount(pairs // max(n, 1), minlength=n)
         began = self.began[self.tie]
@@ -205,9 +254,7 @@ class Snapshot:
         with np.errstate(invalid="ignore", divide="ignore"):
             plat = np.bincount(self.owner[located], weights=self.lat[self.nbr[located]], minlength=n) / count
             plon = np.bincount(self.owner[located], weights=self.lon[self.nbr[located]], minlength=n) / count
-        return DayView(
-            day, on_ptr, self.nbr[on], np.bincount(on_owner, minlength=n), begun, degree, recent, latest, plat, plon
-        )
+        return [degree, recent, latest, plat, plon]
 
     # ---- per actor ----------------------------------------------------------------------------------------
 
@@ -570,21 +617,30 @@ class Snapshot:
         if quarters is not None:
             new.quarters = list(quarters)
         new._days, new._lock = {}, threading.Lock()
-        new._carried = self._carry(new, places)
+        affected = self._reached(new, places)
+        new._carried = self._carry(affected)
+        changed = np.zeros(new.size, dtype=bool)
+        changed[list(affected)] = True
+        with self._lock:
+            new._earlier = {d: (v, changed) for d, v in self._days.items()}
         return new
 
-    def _carry(self, new: Snapshot, places: set[int]) -> Carried:
-        """The candidates' bases this snapshot computed (per day) that hold in ``new`` as well: those of actors
-        neither touched nor a partner of a touched actor, before or after. A base rests on the actor's own
-        record (memberships, location) and its ties (degree, starts, their fields) and on its partners'
-        locations (a location estimated from them); the ties at a touched actor are all replaced, so only
-        those ends can change. Without this, every request after a write rebuilt the bases of its whole pool
-        (hundreds of candidates, hubs with hundreds of ties each), which cost more than the write's catch-up."""
+    def _reached(self, new: Snapshot, places: set[int]) -> set[int]:
+        """The actors a change at ``places`` can reach: those places and their partners, before and after. An
+        actor's ties at a touched actor are all replaced, so only those ends' ties can change."""
         affected = set(places)
         for snapshot in (self, new):
             for i in places:
                 if i < snapshot.size:
                     affected.update(snapshot.nbr[snapshot.ptr[i] : snapshot.ptr[i + 1]].tolist())
+        return affected
+
+    def _carry(self, affected: set[int]) -> Carried:
+        """The candidates' bases this snapshot computed (per day) that hold after a change as well: those of
+        actors it cannot reach (:meth:`_reached`). A base rests on the actor's own record (memberships,
+        location) and its ties (degree, starts, their fields) and on its partners' locations (a location
+        estimated from them). Without this, every request after a write rebuilt the bases of its whole pool
+        (hundreds of candidates, hubs with hundreds of ties each), which cost more than the write's catch-up."""
         with self._lock:
             sources = {
                 **{d: dict(b) for d, b in self._carried.items()},
@@ -606,7 +662,9 @@ class Snapshot:
 
     def _retie(self, new: Snapshot, places: np.ndarray, ties: Sequence[SnapshotTie]) -> None:
         """``new``'s cooperations: this one's without those at ``places``, and ``ties`` (at both ends known)."""
-        keep = ~(np.isin(self.ta, places) | np.isin(self.tb, places))
+        at = np.zeros(self.size, dtype=bool)
+        at[places[places < self.size]] = True  # a new actor has no ties here yet
+        keep = ~(at[self.ta] | at[self.tb])
         known = [t for t in ties if t.a in new.index and t.b in new.index]
         new.ta = np.concatenate([self.ta[keep], np.array([new.index[t.a] for t in known], dtype=np.int64)])
         new.tb = np.concatenate([self.tb[keep], np.array([new.index[t.b] for t in known], dtype=np.int64)])
@@ -614,9 +672,13 @@ class Snapshot:
         new.until = np.concatenate([self.until[keep], [_ordinal(t.until, _HIGH) for t in known]]).astype(np.int64)
         began = [_ordinal(t.since or t.created, _HIGH) for t in known]
         new.began = np.concatenate([self.began[keep], began]).astype(np.int64)
-        new.tie_fields = list(itertools.compress(self.tie_fields, keep.tolist()))
+        # the kept ties' fields, copied in runs between the few dropped ones (not tested one by one)
+        bounds = [-1, *np.flatnonzero(~keep).tolist(), len(keep)]
+        new.tie_fields = list(
+            itertools.chain.from_iterable(self.tie_fields[a + 1 : b] for a, b in itertools.pairwise(bounds))
+        )
         new.tie_fields += [t.action_fields for t in known]
-        new._adjacency()
+        self._readjacency(new, keep, len(known))
 
     def canonical(self) -> dict[str, Any]:
         """What the snapshot holds, whatever the slots it keeps it in: its actors by id, its cooperations
@@ -680,6 +742,19 @@ class Snapshot:
             if present(i) and present(j):
                 out.setdefault(self.ids[i], set()).add(self.ids[j])
         return out
+
+
+def _numbers_of(view: DayView) -> tuple[np.ndarray, ...]:
+    """What :meth:`Snapshot._numbers` gives, as a view holds it."""
+    return view.degree, view.recent, view.latest, view.partners_lat, view.partners_lon
+
+
+def _patched(kept: np.ndarray, counted: np.ndarray, changed: np.ndarray) -> np.ndarray:
+    """``kept`` (an earlier view's numbers, for fewer actors if some were added since) with the ``changed``
+    actors' numbers taken from ``counted``."""
+    out = np.concatenate([kept, counted[len(kept) :]])
+    out[changed] = counted[changed]
+    return out
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from graph.convert import date_or_none, datetime_or_none
 from graph.criteria import CooperationCriteria
 from graph.db import Database, Runner, Transaction
 from graph.filters import Compiler
-from graph.pagination import Page, SortField, order_by, order_by_keys, seek, seek_keys
+from graph.pagination import Page, SortField, key_expressions, order_by, order_by_keys, seek, seek_keys
 from graph.patch import KEEP, Change, changes
 
 # A cooperation as every read returns it, with the ids of its two actors.
@@ -139,22 +139,33 @@ async def by_ids(db: Database, ids: Sequence[str]) -> dict[str, CooperationRecor
 def page_query(criteria: CooperationCriteria, page: Page, total: bool = True) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher (and parameters) of :func:`page`, for benchmarks that time and profile it alone.
 
-    One pass over the matching cooperations: collected (their number is the total), then the
-    page after the cursor as the sort's top ``$limit``, projected. Without ``total``, the top
-    straight from the match, nothing collected (``total`` comes back as -1).
+    One pass over the matching cooperations: collected with their sort keys (their number is the
+    total), then the page after the cursor as the top ``$limit`` by those keys, projected. The
+    keys are read once, in the pass (the sort after ``collect`` read ``since`` and ``id`` of every
+    match a second time). Without ``total``, the top straight from the match, nothing collected
+    (``total`` comes back as -1).
     """
     compiler = Compiler()
     match = compiler.cooperation_match(criteria, "c", "x", "y")
     where = compiler.cooperation_matched(criteria, "c", "x", "y")
-    after = seek(page, "c", compiler)
-    keys = ", ".join(f.expression.format(v="c") for f in page.sort)
-    top = f"WITH c WHERE {after} WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
-    rows = f"collect({{c: {projection_of('c')}, k: [{keys}]}}) AS rows"
-    if total:
-        query = f"{match} WHERE {where} WITH collect(c) AS matched CALL (matched) {{ UNWIND matched AS c {top}"
-        query += f"RETURN {rows} }} RETURN size(matched) AS total, rows"
-    else:
-        query = f"{match} WHERE {where} {top}WITH {rows} RETURN -1 AS total, rows"
+    if not total:
+        after = seek(page, "c", compiler)
+        query = (
+            f"{match} WHERE {where} WITH c WHERE {after} WITH c ORDER BY {order_by(page.sort, 'c')} LIMIT $limit "
+            f"WITH collect({{c: {projection_of('c')}, k: [{', '.join(key_expressions(page.sort, 'c'))}]}}) AS rows "
+            "RETURN -1 AS total, rows"
+        )
+        return cast(LiteralString, query), {"limit": page.first + 1, **compiler.params}
+    keys = [f"k[{i}]" for i in range(len(page.sort))]
+    after = seek_keys(page, keys, "c.id", compiler)
+    query = (
+        f"{match} WHERE {where} "
+        f"WITH collect({{c: c, k: [{', '.join(key_expressions(page.sort, 'c'))}]}}) AS matched "
+        "CALL (matched) { UNWIND matched AS m WITH m.c AS c, m.k AS k "
+        f"  WITH c, k WHERE {after} WITH c, k ORDER BY {order_by_keys(page.sort, keys, 'c.id')} LIMIT $limit "
+        f"  RETURN collect({{c: {projection_of('c')}, k: k}}) AS rows }} "
+        "RETURN size(matched) AS total, rows"
+    )
     return cast(LiteralString, query), {"limit": page.first + 1, **compiler.params}
 
 

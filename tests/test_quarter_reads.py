@@ -186,6 +186,57 @@ def test_archived_ends_and_alternatives_in_a_quarters_page(data: Data, gql: Grap
     assert found == ordered(either, "SINCE", True)
 
 
+def test_ties_inside_into_and_out_of_a_quarter_each_once(data: Data, gql: GraphQLClient) -> None:
+    """A quarter's page finds its ties from the quarter's members, in either stored direction, and
+    takes each tie's ends from the tie itself: a tie between two members (reached from both) is
+    listed and counted once, and ties stored towards a member and away from it are both found."""
+    slugs = {"synth-03"}
+    members = data.members(slugs)
+    expected = [t for t in data.ties if current(t) and in_quarters(data, slugs)(t)]
+    inside = [t for t in expected if t.a in members and t.b in members]
+    outward = [t for t in expected if t.a in members and t.b not in members]
+    inward = [t for t in expected if t.a not in members and t.b in members]
+    assert inside and outward and inward  # all three kinds are in the data
+    found, totals = all_pages(gql, {"quarters": sorted(slugs), "current": True}, None, 9)
+    assert found == ordered(expected, "SINCE", True)
+    assert len(found) == len(set(found)) and totals == {len(expected)}
+    for kind in (inside, outward, inward):
+        assert {ids.encode("Cooperation", t.id) for t in kind} <= set(found)
+    ends = gql.data(
+        """query($f: CooperationFilter) { cooperations(filter: $f, first: 100) { nodes { id actors { id } } } }""",
+        {"f": {"quarters": sorted(slugs), "current": True}},
+    )["cooperations"]["nodes"]
+    by_id = {ids.encode("Cooperation", t.id): t for t in expected}
+    for node in ends:
+        t = by_id[node["id"]]
+        assert {a["id"] for a in node["actors"]} == {ids.encode("Actor", t.a), ids.encode("Actor", t.b)}
+
+
+@pytest.mark.parametrize(
+    "during",
+    [{"start": "2019-01-01"}, {"end": "2016-12-31"}, {"start": "2015-01-01", "end": "2017-06-30"}, {}],
+)
+def test_a_quarters_ties_active_during_open_and_closed_ranges(data: Data, gql: GraphQLClient, during: dict) -> None:
+    """A range open at one end (or both) sets no condition at that end; the other still holds."""
+    start, end = during.get("start"), during.get("end")
+
+    def overlaps(t: Tie) -> bool:
+        began = start is None or t.until is None or t.until >= start
+        not_after = end is None or t.since is None or t.since <= end
+        return began and not_after
+
+    slugs = {"synth-02", "synth-05"}
+    expected = [t for t in data.ties if overlaps(t) and in_quarters(data, slugs)(t)]
+    assert expected
+    found, totals = all_pages(gql, {"quarters": sorted(slugs), "activeDuring": during}, None, 40)
+    assert found == ordered(expected, "SINCE", True)
+    assert totals == {len(expected)}
+    outside = [t for t in data.ties if not overlaps(t) and in_quarters(data, slugs)(t)]
+    assert bool(outside) == bool(during)  # a range with an end leaves some ties out
+    found, _ = all_pages(gql, {"quarters": sorted(slugs), "not": {"activeDuring": during}}, None, 40)
+    assert found == ordered(outside, "SINCE", True)
+
+
 ROWS = """query($f: CooperationFilter, $n: Int, $after: String) { cooperations(filter: $f, first: $n, after: $after) {
   totalCount edges { cursor node { id } } pageInfo { hasNextPage } } }"""
 

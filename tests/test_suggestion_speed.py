@@ -9,6 +9,7 @@ value for value (equality, not closeness: a last-bit difference could reorder ti
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -18,9 +19,10 @@ import numpy as np
 
 from analysis import proximity, structure
 from analysis import suggestions as scoring
+from analysis.candidates import Snapshot
 from bench import replica
 from bench.generate import generate
-from graph.suggestions import SnapshotTie
+from graph.suggestions import SnapshotActor, SnapshotTie
 
 
 def plain_pagerank(around: Mapping[str, Sequence[str]], source: str, damping: float) -> dict[str, float]:
@@ -172,3 +174,61 @@ def test_bases_carried_past_a_write_are_those_the_new_snapshot_would_compute() -
     for (k, as_of), base in carried.items():
         new._candidate(fresh, k, as_of, {}, {})
         assert fresh.bases[(k, as_of)] == base, (new.ids[k], as_of)
+
+
+def test_a_snapshot_caught_up_holds_the_adjacency_and_day_views_a_build_from_its_ties_gives() -> None:
+    """``Snapshot.apply`` patches the adjacency (the kept incidences in place, the new ones merged in) and a new
+    day's view (only the actors the change reached counted again); both equal what sorting every incidence and
+    counting every actor give on the new snapshot's ties — after changes that remove ties, add ties (one to a
+    new actor, one to itself), move an actor, and remove an actor."""
+    network = generate(seed=43, quarters=4, actors=300, cooperations=1400)
+    days = (dt.date(2025, 1, 1), dt.date(2019, 6, 30))
+    snapshot = replica.Day(network, days[0], None).snapshot
+    ids = network.actor_ids()
+    newcomer = SnapshotActor(
+        "new-actor", "Neu e.V.", "INITIATIVE", True, (52.49, 13.43), None, (("synth-01", None, None),), ("bildung",)
+    )
+
+    def ties_at(s: Snapshot, touched: set[str], drop: set[str]) -> list[SnapshotTie]:
+        return [
+            SnapshotTie(s.ids[a], s.ids[b], None, None, dt.date(2020, 1, 1), s.tie_fields[k])
+            for k, (a, b) in enumerate(zip(s.ta.tolist(), s.tb.tolist(), strict=True))
+            if {s.ids[a], s.ids[b]} & touched and not {s.ids[a], s.ids[b]} & drop
+        ]
+
+    changes = [  # (touched, the touched actors as they are now, or None where gone; ties dropped; ties added)
+        ({ids[3], ids[7]}, {ids[3]: {"location": (52.5, 13.4)}}, {ids[7]}, [(ids[3], ids[250], dt.date(2018, 5, 1))]),
+        ({ids[9], newcomer.id}, {}, set(), [(newcomer.id, ids[9], dt.date(2017, 2, 1)), (ids[9], ids[9], None)]),
+        ({ids[11]}, {ids[11]: None}, set(), []),
+    ]
+    for touched, edits, drop, added in changes:
+        for day in days:
+            snapshot.day(day)  # the views a request built before the write
+        now = []
+        for a in sorted(touched):
+            if a == newcomer.id:
+                now.append(newcomer)
+            elif edits.get(a, {}) is not None:
+                now.append(replace(snapshot.actors[snapshot.index[a]], **edits.get(a, {})))
+        gone = {a for a, e in edits.items() if e is None}
+        ties = ties_at(snapshot, touched, drop | gone)
+        ties += [SnapshotTie(a, b, since, None, dt.date(2021, 3, 1), ()) for a, b, since in added]
+        fields_kept = [
+            f
+            for k, f in enumerate(snapshot.tie_fields)
+            if not {snapshot.ta[k], snapshot.tb[k]} & {snapshot.index[a] for a in touched if a in snapshot.index}
+        ]
+        new = snapshot.apply(touched, now, ties)
+        assert new.tie_fields[: len(fields_kept)] == fields_kept
+        built = copy.copy(new)
+        built._earlier = {}
+        built._adjacency()  # every incidence sorted again
+        for name in ("owner", "nbr", "tie", "second", "ptr"):
+            assert np.array_equal(getattr(new, name), getattr(built, name)), name
+        for day in days:
+            patched, counted = new.day(day), built._view(day)
+            for name in ("on_ptr", "on_nbr", "on_count", "begun_inc", "degree", "recent", "latest"):
+                assert np.array_equal(getattr(patched, name), getattr(counted, name)), (day, name)
+            for name in ("partners_lat", "partners_lon"):
+                assert np.array_equal(getattr(patched, name), getattr(counted, name), equal_nan=True), (day, name)
+        snapshot = new
