@@ -338,7 +338,14 @@ class GraphQLApp(GraphQL[Context, None]):
         return result
 
     async def _cache_key(self, request: Any, data: GraphQLRequestData, context: Context) -> Key | None:
-        """The response cache's key for this request, or None if its answer may not come from the cache."""
+        """The response cache's key for this request, or None if its answer may not come from the cache.
+
+        A lookup needs the revision from a read sent after the request arrived (a write committed
+        before must not be answered from an older entry). An answer may be *filed* under any
+        revision read before its query started: it then holds that revision's writes (and perhaps
+        later ones, which a request arriving later sees anyway). So when nothing is kept for the
+        revision the last shared read found, a hit is unlikely: the query runs at once, without
+        waiting for a read, and its answer is filed under that revision."""
         if not self.cache.enabled or not isinstance(request, Request) or context.consistency is None:
             return None
         if context.consistency.after or consistency.HEADER.lower() in request.headers:
@@ -347,6 +354,15 @@ class GraphQLApp(GraphQL[Context, None]):
             return None  # before the read of the revision: a mutation has no use for it
         current = request.scope.get("state", {}).get("revision")  # read for the ETag already
         if current is None:
+            known = self.authenticator.revision  # from a read that came back before the query starts
+
+            def key_at(revision: int) -> Key | None:
+                return self.cache.key(
+                    revision, context.principal, data.query, data.operation_name, data.variables, context.language
+                )
+
+            if known is not None and (guess := key_at(known)) is not None and not self.cache.holds(guess):
+                return guess  # a miss: filed under `known`, looked up under it only by a later request
             try:
                 current = await self._revision()
             except GraphError:

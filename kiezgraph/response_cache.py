@@ -143,6 +143,10 @@ class ResponseCache:
         self.hits += 1
         return body
 
+    def holds(self, key: Key) -> bool:
+        """Whether an answer is kept under ``key`` (a guess at a hit; counts nothing)."""
+        return key.revision == self.revision and key in self._entries
+
     def put(self, key: Key, body: bytes) -> None:
         self._follow(key.revision)
         size = len(body) + key.size

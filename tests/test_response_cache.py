@@ -69,6 +69,15 @@ def admin(http: TestClient, admin_token: str) -> Caller:
     return Caller(http, admin_token)
 
 
+def _until_hit(caller: Caller, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """Ask up to three times until the answer comes from the cache; that answer."""
+    for _ in range(3):
+        body, said = caller.ask(query, variables)
+        if said == "hit":
+            return body
+    raise AssertionError("three times the same question, and no answer from the cache")
+
+
 def _first_actor(caller: Caller) -> dict[str, Any]:
     body, _ = caller.ask(PAGE, {"first": 1})
     node: dict[str, Any] = body["data"]["actors"]["edges"][0]["node"]
@@ -124,8 +133,9 @@ def test_callers_with_different_rights_never_share_an_entry(
     assert added["data"]["addContactPerson"]["errors"] == []
     seen, said = admin.ask(CONTACTS, {"id": actor["id"]})
     assert said == "miss" and seen["data"]["actor"]["contactPersons"] == [{"name": "Erika Beispiel"}]
-    _, said = admin.ask(CONTACTS, {"id": actor["id"]})
-    assert said == "hit"
+    # Right after a write the first answers may be filed under the revision before it, which the
+    # instance's last shared read had found (kiezgraph/app.py, _cache_key): a hit within three.
+    assert _until_hit(admin, CONTACTS, {"id": actor["id"]}) == seen
     public = Caller(http, None)
     answer, said = public.ask(CONTACTS, {"id": actor["id"]})
     assert said == "miss" and answer["data"]["actor"]["contactPersons"] is None

@@ -90,6 +90,8 @@ class Authenticator:
         # last (see _revocations_seen); both are tasks of the loop that made them.
         self._next_check: asyncio.Task[int] | None = None
         self._last_check: asyncio.Task[int] | None = None
+        # The network's revision as the last shared read that came back found it (None before one).
+        self.revision: int | None = None
 
     async def principal(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -162,6 +164,7 @@ class Authenticator:
         self._last_check = cast(asyncio.Task[int], current)
         network = await self.revocations.refresh()
         self._checked_until = time.monotonic() + self.recheck_seconds
+        self.revision = network
         return network
 
     async def _api_token(self, credential: str) -> Principal:
