@@ -17,9 +17,12 @@ tokens for revocation (``Authenticator.fresh_revision``, kiezgraph/middleware/au
 requests that arrive together share one small read, so the cache costs no round trip of its own
 for a token's request, and a fraction of one otherwise. A write committed before a request arrived
 — on any instance on the same Neo4j — is therefore seen by that read, and the request is never
-answered from an older entry. The revision is read *before* the query runs, so an answer is
-never filed under a revision newer than what it read. A request that carries a consistency
-bookmark (kiezgraph/consistency.py) waits for its commits in the database and bypasses the cache.
+answered from an older entry. An answer is filed under a revision read *before* its query ran,
+so never under a revision newer than what it read: when nothing is kept under the revision the
+last shared read found, a hit is unlikely, and the query runs at once without waiting for a fresh
+read, its answer filed under that revision (kiezgraph/app.py, ``GraphQLApp._cache_key``). A
+request that carries a consistency bookmark (kiezgraph/consistency.py) waits for its commits in
+the database and bypasses the cache.
 
 **What is kept**: only queries whose root fields are all in ``schema.query.CACHEABLE_FIELDS`` (an
 explicit allow-list: metrics computed in the background, suggestions from the snapshot, the audit
