@@ -95,7 +95,7 @@ def api_server(
 ) -> Iterator[str]:
     """The service under uvicorn in its own process, as in production; yields its base URL.
 
-    Rate limits are off unless ``settings`` (environment variables) say otherwise: benchmarks
+    Rate limits and the response cache are off unless ``settings`` (environment variables) say otherwise: benchmarks
     and fault tests fire requests faster than any client should. ``checkout`` serves the code
     of another checkout (an earlier commit, for a before/after comparison); ``pids`` receives the
     server's process id (to measure its CPU); ``workers`` > 1 starts that many uvicorn worker processes.
@@ -108,6 +108,9 @@ def api_server(
         "NEO4J_PASSWORD": neo4j.password,
         "KIEZGRAPH_RATE_LIMIT": "0",
         "KIEZGRAPH_PUBLIC_RATE_LIMIT": "0",
+        # Benchmarks time distinct work: no answer from the response cache unless a benchmark
+        # asks for it (bench/load.py --response-cache on).
+        "KIEZGRAPH_RESPONSE_CACHE_MB": "0",
         **settings,
     }
     with subprocess.Popen(

@@ -28,8 +28,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import statistics
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -159,7 +161,9 @@ async def post(
     tally.latencies.append(took)
     label = label or mutation or "other"
     served = response.headers.get("server-timing", "")
-    if "suggest-snapshot" in served:  # the server says where a suggestion came from (KIEZGRAPH_SERVER_TIMING)
+    if 'response-cache;desc="hit"' in served:  # answered from the response cache (--response-cache on)
+        label += " (response cache)"
+    elif "suggest-snapshot" in served:  # the server says where a suggestion came from (KIEZGRAPH_SERVER_TIMING)
         label += " (snapshot)"
     elif "suggest-neo4j" in served:
         label += " (Neo4j)"
@@ -240,6 +244,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
+    parser.add_argument(
+        "--response-cache",
+        nargs="+",
+        choices=("off", "on"),
+        default=["off"],
+        help="one server after the other on the same data, with the response cache off or on (64 MiB): "
+        "e.g. `off on off on` alternates",
+    )
+    parser.add_argument("--reads-only", action="store_true", help="the read mix only, not the read/write mix")
     args = parser.parse_args()
     with neo4j_with_network(args.seed) as (settings, network):
         token = admin_token(settings)
@@ -248,31 +261,55 @@ def main() -> None:
         degrees = network.degrees()
         hubs = sorted(degrees, key=lambda a: -degrees[a])[:20]  # hundreds of partners each
         slugs = [q["props"]["slug"] for q in network.quarters]
-        # Server-Timing on: it says whether a suggestion came from the snapshot or from Neo4j.
-        with api_server(settings, workers=args.workers, KIEZGRAPH_SERVER_TIMING="1") as base:
-            warm_snapshots(base, token, actors[:40], args.workers)
-            reads = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.0, hubs))
-            mixed = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.2, hubs))
+        for cache in args.response_cache:
+            # Server-Timing on: it says whether a suggestion came from the snapshot or from Neo4j.
+            size = "64" if cache == "on" else "0"
+            with api_server(
+                settings, workers=args.workers, KIEZGRAPH_SERVER_TIMING="1", KIEZGRAPH_RESPONSE_CACHE_MB=size
+            ) as base:
+                warm_snapshots(base, token, actors[:40], args.workers)
+                started = dt.datetime.now(dt.UTC).strftime("%H:%M:%S")
+                reads = asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.0, hubs))
+                mixed = (
+                    None
+                    if args.reads_only
+                    else asyncio.run(run(base, token, actors, slugs, args.clients, args.seconds, 0.2, hubs))
+                )
+            report(args, degrees, hubs, reads, mixed, f"response cache {cache}, started {started} UTC")
+
+
+def report(
+    args: argparse.Namespace,
+    degrees: dict[str, int],
+    hubs: list[str],
+    reads: tuple[Tally, float],
+    mixed: tuple[Tally, float] | None,
+    title: str,
+) -> None:
     print(
-        f"\nBerlin-scale synthetic network (seed {args.seed}); {args.clients} concurrent clients on loopback, "
-        f"{args.seconds:.0f} s per mix after a 3 s warm-up, {args.workers} worker process(es):\n"
+        f"\n### {title}\n\nBerlin-scale synthetic network (seed {args.seed}); {args.clients} concurrent clients on "
+        f"loopback, {args.seconds:.0f} s per mix after a 3 s warm-up, {args.workers} worker process(es), load "
+        f"{os.getloadavg()[0]:.2f} (1 min) at the end:\n"
     )
+    runs = [("read", reads)] + ([("read/write", mixed)] if mixed else [])
     print("| mix | clients | duration | requests | req/s | p50 ms | p99 ms | errors | refusals |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     print(row("read", args.clients, *reads))
-    print(row("read/write (20 % writes)", args.clients, *mixed))
+    if mixed:
+        print(row("read/write (20 % writes)", args.clients, *mixed))
     spread = f"{degrees[hubs[-1]]}–{degrees[hubs[0]]} ties"
     print(f"\nPer request class (hubs: the 20 actors of highest degree, {spread}):\n")
     print("| mix | request class | requests | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---:|---:|---:|---:|")
-    for label, (tally, _) in (("read", reads), ("read/write", mixed)):
+    for label, (tally, _) in runs:
         for name, latencies in sorted(tally.by_class.items()):
             ordered = sorted(latencies)
             median, p95 = statistics.median(ordered), percentile(ordered, 0.95)
             print(f"| {label} | {name} | {len(ordered)} | {median:.1f} | {p95:.1f} | {p99_of(ordered):.1f} |")
-    for label, (tally, _) in (("read", reads), ("read/write", mixed)):
+    for label, (tally, _) in runs:
         if tally.errors:
             print(f"- {label} errors: {dict(tally.errors)}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ async def in_process(
     raw = Database(settings)
     hubs = [r["id"] for r in await raw.read(HUBS, n=runs + WARM_UP)] if workload == "W2" else []
     await raw.close()
-    app = create_app(settings, ServiceOptions(rate_per_minute=0, public_rate_per_minute=0))
+    app = create_app(settings, ServiceOptions(rate_per_minute=0, public_rate_per_minute=0, response_cache_mb=0))
     requests = bodies(workload, hubs, runs + WARM_UP)
     # One profile per thread, each timed by its own thread's CPU: the server's loop (here), the
     # execution lanes and the driver's loop; merged at the end.

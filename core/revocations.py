@@ -7,7 +7,8 @@ it with the database's and, when it moved, reads which tokens changed and tells 
 the authenticator drops them from its cache (HTTP refuses a revoked token at once) and the
 broker ends their subscriptions (core/broker.py). The HTTP path checks before trusting its token
 cache; the change poller checks with each poll (the counter comes in the same small read as the
-network's revision). Whichever notices first acts for both.
+network's revision). Whichever notices first acts for both. The HTTP path's read returns the
+network's revision too (:meth:`Revocations.refresh`): the response cache keys on it.
 
 A JWT cannot be revoked here (nothing of it is stored); it ends at its ``exp``: HTTP checks it on
 every request, a WebSocket connection has a timer to it (kiezgraph/live.py).
@@ -36,6 +37,18 @@ class Revocations:
         self.listeners: list[Listener] = []
         self.revoked: dict[str, None] = {}  # principal keys ("token:<id>"), oldest first
         self._lock: asyncio.Lock | None = None
+
+    async def counters(self) -> tuple[int, int]:
+        """The network's revision and the revocation counter, in one small read."""
+        return await tokens.counters(self.db)
+
+    async def refresh(self) -> int:
+        """Read both counters, act on token changes, and return the network's revision: what the
+        shared read of kiezgraph/middleware/authentication.py sends, so that the response cache
+        (kiezgraph/response_cache.py) learns the revision from the read revocations need anyway."""
+        network, current = await self.counters()
+        await self.check(current)
+        return network
 
     async def check(self, current: int | None = None) -> None:
         """Act on every token change since the last check. ``current``: the counter, if the caller

@@ -44,7 +44,7 @@ from core.context import Context
 from core.latest import Latest
 from core.revocations import Revocations
 from core.services import Refit, Services, WorkerPool
-from graph import migrations, revision
+from graph import migrations
 from graph.db import CONSISTENCY, Consistency, Database, Neo4jSettings
 from graph.errors import GraphError
 from kiezgraph import caching, consistency, graphiql, live, persisted, wire
@@ -54,6 +54,7 @@ from kiezgraph.lanes import HomeDatabase, Lanes, LoopThread
 from kiezgraph.middleware.authentication import Authentication, Authenticator
 from kiezgraph.middleware.body_limit import BodyLimit
 from kiezgraph.middleware.rate_limit import RateLimit, SharedBudget
+from kiezgraph.response_cache import Key, ResponseCache
 from kiezgraph.settings import ServiceOptions, Settings
 from kiezgraph.web import web_routes
 from schema import Limits, build_schema, deadline
@@ -113,8 +114,9 @@ def _files(value: object) -> list[UploadFile]:
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, strict decoding, lanes, a deadline and orjson; for GET
-    queries an ETag (kiezgraph/caching.py); persisted queries (kiezgraph/persisted.py); subscriptions
-    over WebSocket, authenticated in connection_init (kiezgraph/live.py)."""
+    queries an ETag (kiezgraph/caching.py); answers to repeated queries by revision
+    (kiezgraph/response_cache.py); persisted queries (kiezgraph/persisted.py); subscriptions over
+    WebSocket, authenticated in connection_init (kiezgraph/live.py)."""
 
     def __init__(self, db: Database, services: Services, options: ServiceOptions, authenticator: Authenticator) -> None:
         limits = Limits(
@@ -154,6 +156,7 @@ class GraphQLApp(GraphQL[Context, None]):
         registered = persisted.load_manifest(options.persisted_queries_file) if options.persisted_queries_file else {}
         self.persisted = persisted.PersistedQueries(persisted.Mode(options.persisted_queries), registered)
         self.server_timing = options.server_timing
+        self.cache = ResponseCache(options.response_cache_mb * 1024 * 1024)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -184,13 +187,21 @@ class GraphQLApp(GraphQL[Context, None]):
             return None
         principal = principal_of(request)
         try:
-            tag = caching.etag(await revision.current(self.db), principal)
+            current = await self._revision()
         except GraphError:
             return None  # no ETag; the query itself meets the outage and says so
+        tag = caching.etag(current, principal)
         if caching.matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers=caching.headers(tag, principal, self.cache_max_age))
-        request.scope.setdefault("state", {})["etag"] = tag
+        state = request.scope.setdefault("state", {})
+        state["etag"] = tag
+        state["revision"] = current  # read after the request arrived: the response cache keys on it too
         return None
+
+    async def _revision(self) -> int:
+        """The network's revision from a read sent after the caller asked: the shared read that also
+        checks cached tokens for revocation, so requests arriving together need one between them."""
+        return await self.authenticator.fresh_revision()
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         data = await super().parse_http_body(request)
@@ -297,18 +308,68 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         context: Context = kwargs["context"] if "context" in kwargs else args[3]
+        sub_response = kwargs["sub_response"] if "sub_response" in kwargs else args[2]
+        start = time.perf_counter()
+        key = await self._cache_key(
+            kwargs["request"] if "request" in kwargs else args[0],
+            kwargs["request_data"] if "request_data" in kwargs else args[5],
+            context,
+        )
+        if key is not None and (body := self.cache.get(key)) is not None:
+            if self.server_timing:
+                took = (time.perf_counter() - start) * 1000
+                sub_response.headers["Server-Timing"] = f'response-cache;desc="hit", total;dur={took:.2f}'
+            return _from_cache(body)
         execution = self._encoded(
             self._within_deadline(super().execute_single(*args, **kwargs), context.language, context.consistency)
         )
         if not self.server_timing:
-            return await self.lanes.run(execution)
-        # Debug mode: the request measures its phases and says so in a Server-Timing header.
-        timing = timings.Timing()
-        start = time.perf_counter()
-        result = await self.lanes.run(self._measured(timing, execution))
-        timing.add("total", time.perf_counter() - start)
-        kwargs["sub_response"].headers["Server-Timing"] = timing.header()
+            result = await self.lanes.run(execution)
+        else:
+            # Debug mode: the request measures its phases and says so in a Server-Timing header.
+            timing = timings.Timing()
+            result = await self.lanes.run(self._measured(timing, execution))
+            timing.add("total", time.perf_counter() - start)
+            said = timing.header()
+            sub_response.headers["Server-Timing"] = said + (', response-cache;desc="miss"' if key else "")
+        encoded = getattr(result, "encoded", None)
+        if key is not None and not result.errors and result.data is not None and isinstance(encoded, Encoded):
+            self.cache.put(key, encoded.body)  # only whole answers: an error may pass (an outage, the deadline)
         return result
+
+    async def _cache_key(self, request: Any, data: GraphQLRequestData, context: Context) -> Key | None:
+        """The response cache's key for this request, or None if its answer may not come from the cache.
+
+        A lookup needs the revision from a read sent after the request arrived (a write committed
+        before must not be answered from an older entry). An answer may be *filed* under any
+        revision read before its query started: it then holds that revision's writes (and perhaps
+        later ones, which a request arriving later sees anyway). So when nothing is kept for the
+        revision the last shared read found, a hit is unlikely: the query runs at once, without
+        waiting for a read, and its answer is filed under that revision."""
+        if not self.cache.enabled or not isinstance(request, Request) or context.consistency is None:
+            return None
+        if context.consistency.after or consistency.HEADER.lower() in request.headers:
+            return None  # it waits for its bookmarks in the database (kiezgraph/consistency.py)
+        if not data.query or not self.cache.cacheable(data.query, data.operation_name):
+            return None  # before the read of the revision: a mutation has no use for it
+        current = request.scope.get("state", {}).get("revision")  # read for the ETag already
+        if current is None:
+            known = self.authenticator.revision  # from a read that came back before the query starts
+
+            def key_at(revision: int) -> Key | None:
+                return self.cache.key(
+                    revision, context.principal, data.query, data.operation_name, data.variables, context.language
+                )
+
+            if known is not None and (guess := key_at(known)) is not None and not self.cache.holds(guess):
+                return guess  # a miss: filed under `known`, looked up under it only by a later request
+            try:
+                current = await self._revision()
+            except GraphError:
+                return None  # the query itself meets the outage and says so
+        return self.cache.key(
+            current, context.principal, data.query, data.operation_name, data.variables, context.language
+        )
 
     @staticmethod
     async def _measured(timing: timings.Timing, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
@@ -374,6 +435,16 @@ class Encoded(dict[str, Any]):
     """A GraphQL response with its bytes, encoded in a lane."""
 
     body: bytes
+
+
+def _from_cache(body: bytes) -> ExecutionResult:
+    """An answer from the response cache as the view hands it on: the bytes as they were sent the
+    first time (kept only without errors, so the dict the response is checked against is empty)."""
+    response = Encoded()
+    response.body = body
+    result = ExecutionResult(data=None, errors=None)
+    result.encoded = response  # type: ignore[attr-defined]  # carried to process_result
+    return result
 
 
 class Readiness:
@@ -559,5 +630,6 @@ def create_app(neo4j: Neo4jSettings, options: ServiceOptions | None = None) -> S
     app.state.services = services
     app.state.readiness = readiness
     app.state.authenticator = authenticator
+    app.state.response_cache = graphql.cache
     weakref.finalize(app, driver_loop.stop)  # apps built without a lifespan (tests) stop it too
     return app

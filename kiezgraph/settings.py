@@ -89,6 +89,13 @@ def _whole_seconds(name: str, raw: str) -> int:
     return value
 
 
+def _whole_megabytes(name: str, raw: str) -> int:
+    value = _whole(name, raw)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 or more MiB")
+    return value
+
+
 def _path(name: str, raw: str) -> Path:
     return Path(raw)
 
@@ -490,6 +497,17 @@ DECLARED: Final[tuple[Setting, ...]] = (
         service=True,
     ),
     Setting(
+        "KIEZGRAPH_RESPONSE_CACHE_MB",
+        "response_cache_mb",
+        _whole_megabytes,
+        64,
+        "memory per process for answers to repeated queries, kept until the next write (0: off; "
+        "benchmarks of distinct requests run with 0)",
+        _WEB,
+        unit="MiB",
+        service=True,
+    ),
+    Setting(
         "KIEZGRAPH_PERSISTED_QUERIES",
         "persisted_queries",
         _choice("apq", "allowlist", "off"),
@@ -558,6 +576,7 @@ class ServiceOptions:
     ws_keepalive: float = _default("ws_keepalive")
     cors_origins: tuple[str, ...] = _default("cors_origins")
     cache_max_age: int = _default("cache_max_age")
+    response_cache_mb: int = _default("response_cache_mb")
     persisted_queries: str = _default("persisted_queries")
     persisted_queries_file: Path | None = None  # declared in DECLARED (its default: none)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Final
 
 import strawberry
 
@@ -112,6 +112,52 @@ class UnrecordedProjectTie:
     @strawberry.field(description="The projects they shared.")
     async def projects(self, info: Info) -> list[Project]:
         return [Project.of(p) for p in await projects.many(info.context, self.project_ids)]
+
+
+# ---- which root fields the response cache may answer (kiezgraph/response_cache.py) ----------------
+# Adding a root field? Put its GraphQL name into exactly one of these two (a test insists).
+# Cacheable means: its answer is a function of the network's revision (every committed write moves
+# it on), who asks (role, quarters, token), the arguments, the answer's language and today's date,
+# and of nothing else. An operation is answered from the cache only if all its root fields are here.
+CACHEABLE_FIELDS: Final = frozenset(
+    {
+        "__typename",
+        "node",
+        "quarters",
+        "quarter",
+        "actor",
+        "actors",
+        "cooperation",
+        "cooperations",
+        "actionFields",
+        "project",
+        "projects",
+        "projectFunding",
+        "multiQuarterSponsors",
+        "projectTiesWithoutCooperation",
+        "egoNetwork",
+        "atRisk",
+        "networkChange",
+        "quarterNetwork",
+        "network",
+        "paths",
+        "timeline",
+        "missingLinks",
+    }
+)
+# Root fields whose answers depend on more than that, and why.
+UNCACHEABLE_FIELDS: Final = {
+    "actorMetrics": "computed in the background: revision, computedAt and stale move without a write",
+    "networkMetrics": "computed in the background: revision, computedAt and stale move without a write",
+    "suggestPartners": "served from the snapshot and the model fitted on it, which follow the revision late",
+    "changes": "the change feed: read from the audit log, which subscriptions and catch-up page through",
+    "history": "the audit trail",
+    "importJob": "an import's status and progress move between its batches' revisions",
+    "me": "answered without the database; nothing to save",
+    "apiTokens": "tokens are issued and revoked without moving the network's revision",
+    "__schema": "introspection: cheap, and answered from the schema alone",
+    "__type": "introspection: cheap, and answered from the schema alone",
+}
 
 
 @strawberry.type(description="Read the stakeholder networks of neighbourhood management.")

@@ -18,7 +18,7 @@ from tests.conftest import issue_token
 
 
 class HeldRevocations(Revocations):
-    """The revocation counter as the service reads it, except that a check may be held between
+    """The counters as the service reads them, except that a check may be held between
     its read and acting on it (so that a revocation can commit meanwhile); counts the reads."""
 
     def __init__(self, db: Database) -> None:
@@ -28,13 +28,12 @@ class HeldRevocations(Revocations):
         self.go_on = asyncio.Event()
         self.go_on.set()
 
-    async def check(self, current: int | None = None) -> None:
-        if current is None:
-            self.reads += 1
-            current = await tokens.revision(self.db)
-            self.read.set()
-            await self.go_on.wait()
-        await super().check(current)
+    async def counters(self) -> tuple[int, int]:
+        self.reads += 1
+        counters = await tokens.counters(self.db)
+        self.read.set()
+        await self.go_on.wait()
+        return counters
 
 
 def test_requests_arriving_while_a_check_is_on_its_way_share_the_next_and_see_a_revocation(

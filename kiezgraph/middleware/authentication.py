@@ -88,8 +88,10 @@ class Authenticator:
         self._checked_until = 0.0
         # The revocation check not yet sent, which requests arriving now share, and the one sent
         # last (see _revocations_seen); both are tasks of the loop that made them.
-        self._next_check: asyncio.Task[None] | None = None
-        self._last_check: asyncio.Task[None] | None = None
+        self._next_check: asyncio.Task[int] | None = None
+        self._last_check: asyncio.Task[int] | None = None
+        # The network's revision as the last shared read that came back found it (None before one).
+        self.revision: int | None = None
 
     async def principal(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -130,22 +132,28 @@ class Authenticator:
 
     async def _revocations_seen(self) -> None:
         """Act on tokens revoked anywhere since the last look (one small read of the counter, at
-        most once per ``recheck_seconds``; 0: for every use of the cache).
-
-        What a request needs is a read of the counter sent after it arrived: that one sees every
-        revocation committed before. Requests arriving together share one such read: while a check
-        is on its way, the requests that arrive meanwhile wait for the next one, which is sent when
-        it returns (one in flight, one gathering). Under concurrent requests that is a fraction of
-        a read per request instead of one each, and none is answered from a read sent before it
-        arrived."""
+        most once per ``recheck_seconds``; 0: for every use of the cache)."""
         if time.monotonic() < self._checked_until:
             return
+        await self.fresh_revision()
+
+    async def fresh_revision(self) -> int:
+        """The network's revision from a read sent after this call, having acted on the token
+        changes that read found.
+
+        What a request needs is a read of the counters sent after it arrived: that one sees every
+        revocation (and every write) committed before. Requests arriving together share one such
+        read: while a check is on its way, the requests that arrive meanwhile wait for the next one,
+        which is sent when it returns (one in flight, one gathering). Under concurrent requests that
+        is a fraction of a read per request instead of one each, and none is answered from a read
+        sent before it arrived. The revocation check of a cached token and the response cache
+        (kiezgraph/response_cache.py) share it: the cache costs no round trip of its own."""
         check = self._next_check
         if check is None or check.get_loop() is not asyncio.get_running_loop():
             check = self._next_check = asyncio.ensure_future(self._check_after(self._last_check))
-        await asyncio.shield(check)  # a request that goes away leaves the shared check running
+        return await asyncio.shield(check)  # a request that goes away leaves the shared check running
 
-    async def _check_after(self, previous: asyncio.Task[None] | None) -> None:
+    async def _check_after(self, previous: asyncio.Task[int] | None) -> int:
         if previous is not None and previous.get_loop() is asyncio.get_running_loop():
             with contextlib.suppress(Exception):  # its own waiters hear of its failure
                 await asyncio.shield(previous)
@@ -153,9 +161,11 @@ class Authenticator:
         current = asyncio.current_task()
         if self._next_check is current:
             self._next_check = None
-        self._last_check = cast(asyncio.Task[None], current)
-        await self.revocations.check()
+        self._last_check = cast(asyncio.Task[int], current)
+        network = await self.revocations.refresh()
         self._checked_until = time.monotonic() + self.recheck_seconds
+        self.revision = network
+        return network
 
     async def _api_token(self, credential: str) -> Principal:
         cached = self._cache.get(credential)
