@@ -7,6 +7,7 @@ and stopped at the end; the JVM also dies with this process if pytest is killed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,9 +114,14 @@ def admin_token(clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings) -> str:
 
 
 @pytest.fixture
-def client(neo4j_settings: Neo4jSettings, admin_token: str) -> Iterator[TestClient]:
-    """The app over HTTP, sending an admin token unless a test sends other headers."""
-    with TestClient(create_app(neo4j_settings, TEST_OPTIONS), headers={"Authorization": f"Bearer {admin_token}"}) as c:
+def client(request: pytest.FixtureRequest, neo4j_settings: Neo4jSettings, admin_token: str) -> Iterator[TestClient]:
+    """The app over HTTP, sending an admin token unless a test sends other headers. A test marked
+    ``uncached`` gets it without the response cache: it counts the statements a query sends (a hit
+    sends none), or writes straight through the driver, which moves no revision."""
+    options = TEST_OPTIONS
+    if request.node.get_closest_marker("uncached") is not None:
+        options = dataclasses.replace(options, response_cache_mb=0)
+    with TestClient(create_app(neo4j_settings, options), headers={"Authorization": f"Bearer {admin_token}"}) as c:
         yield c
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import neo4j
+import pytest
 from starlette.testclient import TestClient
 
 from core.catalogue import Catalogue
@@ -22,6 +23,7 @@ def _statements(client: TestClient, query: str, variables: dict[str, object]) ->
     return db.round_trips - before, body
 
 
+@pytest.mark.uncached  # the repeat would be a cache hit
 def test_a_repeated_filter_reads_neither_catalogue_nor_quarter_again(
     reference: neo4j.Driver, client: TestClient
 ) -> None:

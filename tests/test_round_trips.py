@@ -55,6 +55,7 @@ def _round_trips(client: TestClient, query: str, variables: dict | None = None) 
         (WIDER, (150, 600)),
     ],
 )
+@pytest.mark.uncached  # its networks are written straight through the driver
 def test_the_same_number_of_queries_whatever_the_size(
     reference: neo4j.Driver, client: TestClient, query: str, network_sizes: tuple[int, int]
 ) -> None:
