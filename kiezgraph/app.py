@@ -352,24 +352,22 @@ class GraphQLApp(GraphQL[Context, None]):
             return None  # it waits for its bookmarks in the database (kiezgraph/consistency.py)
         if not data.query or not self.cache.cacheable(data.query, data.operation_name):
             return None  # before the read of the revision: a mutation has no use for it
+
+        def key_at(revision: int) -> Key | None:
+            return self.cache.key(
+                revision, context.principal, data.query, data.operation_name, data.variables, context.language
+            )
+
         current = request.scope.get("state", {}).get("revision")  # read for the ETag already
         if current is None:
             known = self.authenticator.revision  # from a read that came back before the query starts
-
-            def key_at(revision: int) -> Key | None:
-                return self.cache.key(
-                    revision, context.principal, data.query, data.operation_name, data.variables, context.language
-                )
-
             if known is not None and (guess := key_at(known)) is not None and not self.cache.holds(guess):
                 return guess  # a miss: filed under `known`, looked up under it only by a later request
             try:
                 current = await self._revision()
             except GraphError:
                 return None  # the query itself meets the outage and says so
-        return self.cache.key(
-            current, context.principal, data.query, data.operation_name, data.variables, context.language
-        )
+        return key_at(current)
 
     @staticmethod
     async def _measured(timing: timings.Timing, execution: Coroutine[Any, Any, ExecutionResult]) -> ExecutionResult:
