@@ -239,6 +239,9 @@ class Services:
     jobs: JobStore = field(default_factory=JobStore)
     # The action-field catalogue and the known quarter slugs, shared by all requests (core/catalogue.py).
     catalogue: Catalogue = field(default_factory=Catalogue)
+    # The wall clock (seconds since the epoch) that credentials end by, e.g. a long import's check of
+    # its JWT's ``exp`` between batches (resolvers/imports.py); a test moves it past the end.
+    clock: Callable[[], float] = time.time
 
     def forget_tokens(self) -> None:
         for forget in self.token_forgetters:
