@@ -1024,6 +1024,11 @@ def _merged(before: Sequence[RowDecision], after: Sequence[RowDecision]) -> list
     return list(by_row.values())
 
 
+def _same(a: Sequence[RowDecision], b: Sequence[RowDecision]) -> bool:
+    """Whether two lists of decisions decide the same rows the same way (in any order)."""
+    return {(d.sheet, d.row, d.cooperation): d for d in a} == {(d.sheet, d.row, d.cooperation): d for d in b}
+
+
 async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
     """Take the last decisions and start the apply; it runs after the answer (:func:`_apply_job`),
     and the job reports its status and progress to ``importJob`` meanwhile.
@@ -1038,8 +1043,13 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     job = find_job(ctx, job_id)
     if job is None:
         return Outcome(errors=[invalid(NO_JOB(id=job_id), "id")])
-    if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
-        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY(), "id")])
+    if job.status is JobStatus.APPLIED:
+        return Outcome(value=job)
+    if job.status is JobStatus.APPLYING:
+        # Asked again while it runs (a retry, a second tab): the running job, to follow; new
+        # decisions cannot join a running apply.
+        unchanged = len(decisions) <= MAX_DECISIONS and _same(_merged(job.decisions, decisions), job.decisions)
+        return Outcome(value=job) if unchanged else Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
         return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)

@@ -4,12 +4,15 @@ until it is done — against the real Neo4j, through HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import json
 import random
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import jwt
 import neo4j
@@ -212,3 +215,39 @@ def test_a_long_apply_stops_when_its_jwt_expires_and_applying_again_writes_the_r
         done = finished(gql, job_id)
         assert done["status"] == "APPLIED" and done["stopped"] is None, done
         assert count(reference, ACTORS) == before + ROWS
+
+
+FOLLOW = "mutation($id: ID!) { applyImport(id: $id) { import { id status } errors { code message } } }"
+
+
+def test_applying_again_while_the_apply_runs_answers_with_the_running_job(
+    reference: neo4j.Driver, client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_imports, "BATCH", 100)
+    real = resolvers_imports._actor_batch
+    released = threading.Event()
+
+    async def held(*args: Any) -> None:
+        # The first batch waits until the test has applied a second time: the job is running then.
+        await asyncio.to_thread(released.wait, 120)
+        await real(*args)
+
+    monkeypatch.setattr(resolvers_imports, "_actor_batch", held)
+    before = count(reference, ACTORS)
+    made = multipart(client, CREATE, {"quarter": "rollberg"}, plain_workbook(tmp_path / "liste.xlsx", ROWS))
+    job_id = made.json()["data"]["createImport"]["import"]["id"]  # type: ignore[attr-defined]
+    gql = GraphQLClient(client)
+    try:
+        first = gql.data(FOLLOW, {"id": job_id})["applyImport"]
+        assert first == {"import": {"id": job_id, "status": "APPLYING"}, "errors": []}
+        # A retry, a second tab: the running job to follow, not an error, and no second apply.
+        assert gql.data(FOLLOW, {"id": job_id})["applyImport"] == first
+    finally:
+        released.set()
+    done = finished(gql, job_id)
+    assert done["status"] == "APPLIED" and done["result"]["actorsCreated"] == ROWS, done
+    assert count(reference, ACTORS) == before + ROWS
+    assert gql.data(FOLLOW, {"id": job_id})["applyImport"] == {
+        "import": {"id": job_id, "status": "APPLIED"},
+        "errors": [],
+    }
