@@ -30,6 +30,7 @@ from analysis.suggestions import Weights
 from bench.common import Timing, admin_token, api_server, neo4j_with_network, paired, report
 from core.access import Principal, Role
 from core.context import Context
+from core.services import Refit, Services
 from graph import revision
 from graph.db import Database, Neo4jSettings
 from resolvers import ids, networks, suggestions
@@ -50,7 +51,10 @@ async def record(settings: Neo4jSettings, work: Callable[[Context], Awaitable[ob
     """The Cypher a resolver sends, captured in-process."""
     db = Database(settings)
     db.trace = []
-    ctx = Context.for_request(db, principal=Principal(Role.ADMIN, token_id="benchmark"))
+    # No refit of the suggestion model: each recording has Services of its own, and each would
+    # otherwise fit in a process of its own beside the timed requests (only the Cypher is wanted).
+    services = Services(refit=Refit(enabled=False))
+    ctx = Context.for_request(db, services, principal=Principal(Role.ADMIN, token_id="benchmark"))
     try:
         await work(ctx)
         return db.trace
@@ -58,6 +62,7 @@ async def record(settings: Neo4jSettings, work: Callable[[Context], Awaitable[ob
         # What the request asked for in the background (the suggestions' snapshot) goes with its driver.
         ctx.services.snapshots.close()
         ctx.services.metrics.close()
+        ctx.services.models.close()
         await db.close()
 
 

@@ -27,7 +27,7 @@ from graph.criteria import CooperationCriteria
 from graph.db import Consistency, Database
 from graph.pagination import Page
 from graph.persons import PersonRecord
-from graph.projects import DecisionRecord, ProjectRecord
+from graph.projects import DecisionRecord, ProjectCriteria, ProjectPage, ProjectRecord
 from graph.quarters import QuarterRecord
 
 K = TypeVar("K", bound=Hashable)
@@ -71,6 +71,8 @@ def _forget(loader: DataLoader[Any, Any], key: Any) -> None:
 CooperationArgs = tuple[CooperationCriteria, Page]
 # … and the partners' columns, and whether the cooperations to each are read
 PartnerArgs = tuple[CooperationCriteria, Page, frozenset[str], bool]
+# An actor's projects: its role in them (None: either), the filter, the page
+ActorProjectArgs = tuple[str | None, ProjectCriteria, Page]
 
 
 @dataclass
@@ -91,6 +93,7 @@ class Loaders:
     cooperations_of: DataLoader[tuple[str, CooperationArgs], CooperationPage] = field(init=False)
     project_by_id: DataLoader[str, ProjectRecord | None] = field(init=False)
     decisions: DataLoader[str, list[DecisionRecord] | None] = field(init=False)
+    projects_of: DataLoader[tuple[str, ActorProjectArgs], ProjectPage] = field(init=False)
     _action_fields: asyncio.Future[list[ActionFieldRecord]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -108,6 +111,7 @@ class Loaders:
         self.cooperations_of = by_key_and_args(lambda ids, args: cooperations.of_actors(db, ids, *args))
         self.project_by_id = by_key(lambda ids: projects.by_ids(db, ids))
         self.decisions = by_key(lambda ids: projects.decisions_of(db, ids), missing=[])
+        self.projects_of = by_key_and_args(lambda ids, args: projects.pages_of_actors(db, ids, *args))
 
     async def _memberships(self, ids: Sequence[str]) -> dict[str, list[MembershipRecord]]:
         # The quarters come along in the same query and wait in their loader's cache for the
@@ -153,6 +157,7 @@ class Loaders:
     def forget_project(self, project_id: str) -> None:
         for loader in (self.project_by_id, self.decisions):
             _forget(loader, project_id)
+        self.projects_of.clear_all()  # a project's participants may have changed: any actor's list
 
     def prime_actors(self, records: Iterable[ActorRecord]) -> None:
         for r in records:

@@ -78,10 +78,13 @@ class WorkerPool:
             return self._pool
 
     def shutdown(self) -> None:
+        """Stop the workers and wait for them: pending work is cancelled, a running part ends first.
+        Without the wait the process exits before the pool's queues are closed, and Python's
+        multiprocessing resource tracker reports their five semaphores as leaked."""
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 T = TypeVar("T")
@@ -239,6 +242,9 @@ class Services:
     jobs: JobStore = field(default_factory=JobStore)
     # The action-field catalogue and the known quarter slugs, shared by all requests (core/catalogue.py).
     catalogue: Catalogue = field(default_factory=Catalogue)
+    # The wall clock (seconds since the epoch) that credentials end by, e.g. a long import's check of
+    # its JWT's ``exp`` between batches (resolvers/imports.py); a test moves it past the end.
+    clock: Callable[[], float] = time.time
 
     def forget_tokens(self) -> None:
         for forget in self.token_forgetters:

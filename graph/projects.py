@@ -225,6 +225,44 @@ async def page(db: Database, criteria: ProjectCriteria, page: Page) -> ProjectPa
     return ProjectPage(total=row["total"], rows=rows[: page.first], has_more=len(rows) > page.first)
 
 
+# The relationship from an actor to the projects it takes part in, per role (None: either); the
+# only text of the actors' page query that varies, chosen from this fixed list.
+_ROLE_TIES: Final[dict[str | None, LiteralString]] = {
+    "sponsor": "SPONSORS",
+    "partner": "PARTNER_IN",
+    None: "SPONSORS|PARTNER_IN",
+}
+
+
+async def pages_of_actors(
+    db: Database, actor_ids: Sequence[str], role: str | None, criteria: ProjectCriteria, page: Page
+) -> dict[str, ProjectPage]:
+    """For each actor, the page of the projects it takes part in (as ``role``) that match, with
+    their total: one query for all actors (an actor with none gets an empty page)."""
+    tie = _ROLE_TIES[role]
+    compiler = Compiler("s")
+    after = seek(page, "p", compiler)
+    keys = ", ".join(f.expression.format(v="p") for f in page.sort)
+    # The actor's own tie stands for the criteria's sponsor/partner/participant of the same role.
+    query = cast(
+        LiteralString,
+        "UNWIND $actors AS aid "
+        f"CALL (aid) {{ MATCH (:Actor {{id: aid}})-[:{tie}]->(p:Project) WITH DISTINCT p WHERE {_WHERE} "
+        "  RETURN count(p) AS total } "
+        f"CALL (aid, total) {{ MATCH (:Actor {{id: aid}})-[:{tie}]->(p:Project) WITH DISTINCT p "
+        f"  WHERE {_WHERE} AND {after} "
+        f"  WITH p ORDER BY {order_by(page.sort, 'p')} LIMIT $limit "
+        f"  RETURN collect({{p: {projection('p')}, k: [{keys}]}}) AS rows }} "
+        "RETURN aid, total, rows",
+    )
+    found = await db.read(query, actors=list(actor_ids), limit=page.first + 1, **criteria.params(), **compiler.params)
+    pages = {}
+    for row in found:
+        rows = [(record(r["p"]), r["k"]) for r in row["rows"]]
+        pages[row["aid"]] = ProjectPage(total=row["total"], rows=rows[: page.first], has_more=len(rows) > page.first)
+    return pages
+
+
 @dataclass(frozen=True)
 class FundingRow:
     """Projects of one quarter, fund and year (the year the project starts; None if unknown)."""

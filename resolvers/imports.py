@@ -717,8 +717,9 @@ async def _in_batches(
     ):
         done = 0
         for batch in _chunks(rows, imports.BATCH):
-            if not await _still_allowed(ctx):
-                return Outcome(errors=[Refusal(RefusalCode.FORBIDDEN, CREDENTIAL_GONE())])
+            gone = await _credential_gone(ctx)
+            if gone is not None:
+                return Outcome(errors=[Refusal(RefusalCode.FORBIDDEN, gone)])
             if not await ctx.db.write_transaction(lambda tx: imports.lease(tx, key, owner)):  # extended per batch
                 return Outcome(errors=[Refusal(RefusalCode.IMPORT_RUNNING, IMPORT_RUNNING(), ("id",), {"key": key})])
 
@@ -740,19 +741,29 @@ CREDENTIAL_GONE: Final = Message(
     "Der Token, der diesen Import gestartet hat, wurde während des Schreibens widerrufen oder hat Quartiere "
     "verloren; der Import wurde angehalten",
 )
+CREDENTIAL_EXPIRED: Final = Message(
+    "the token that started this import expired while it was written; it stopped",
+    "Der Token, der diesen Import gestartet hat, ist während des Schreibens abgelaufen; der Import wurde angehalten",
+)
 
 
-async def _still_allowed(ctx: Context) -> bool:
-    """Before each batch of a long apply: the API token that asked for it is still live and holds
-    the quarters it held then (a revocation or handover during a minute-long import stops it; the
-    batches written so far stay). JWTs carry their rights in themselves and are not looked up."""
+async def _credential_gone(ctx: Context) -> Text | None:
+    """Before each batch of a long apply: why the credential that asked for it no longer admits it,
+    or None while it does. A JWT (or any credential with an end) must not have reached its ``exp``;
+    an API token must still be live and hold the quarters it held then (a revocation or handover
+    during a minute-long import stops it). The batches written so far stay. JWTs carry their rights
+    in themselves: nothing of them is stored to look up, so their end is all there is to check."""
+    if ctx.principal.expires is not None and ctx.services.clock() >= ctx.principal.expires:
+        return CREDENTIAL_EXPIRED()  # as HTTP refuses it from then on (PyJWT: expired at exp)
     kind, _, token_id = (ctx.principal.token_id or "").partition(":")
     if kind != "token":
-        return True
+        return None
     now = await tokens.by_id(ctx.db, token_id)
     if now is None:  # tokens are revoked, never deleted: this principal was not made from one (a script)
-        return True
-    return now.revoked_at is None and ctx.principal.quarters <= set(now.quarters)
+        return None
+    if now.revoked_at is None and ctx.principal.quarters <= set(now.quarters):
+        return None
+    return CREDENTIAL_GONE()
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
@@ -1013,6 +1024,11 @@ def _merged(before: Sequence[RowDecision], after: Sequence[RowDecision]) -> list
     return list(by_row.values())
 
 
+def _same(a: Sequence[RowDecision], b: Sequence[RowDecision]) -> bool:
+    """Whether two lists of decisions decide the same rows the same way (in any order)."""
+    return {(d.sheet, d.row, d.cooperation): d for d in a} == {(d.sheet, d.row, d.cooperation): d for d in b}
+
+
 async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision]) -> Outcome[ImportJob]:
     """Take the last decisions and start the apply; it runs after the answer (:func:`_apply_job`),
     and the job reports its status and progress to ``importJob`` meanwhile.
@@ -1027,8 +1043,13 @@ async def apply_job(ctx: Context, job_id: str, decisions: Sequence[RowDecision])
     job = find_job(ctx, job_id)
     if job is None:
         return Outcome(errors=[invalid(NO_JOB(id=job_id), "id")])
-    if job.status in (JobStatus.APPLYING, JobStatus.APPLIED):
-        return Outcome(value=job) if job.status is JobStatus.APPLIED else Outcome(errors=[invalid(BUSY(), "id")])
+    if job.status is JobStatus.APPLIED:
+        return Outcome(value=job)
+    if job.status is JobStatus.APPLYING:
+        # Asked again while it runs (a retry, a second tab): the running job, to follow; new
+        # decisions cannot join a running apply.
+        unchanged = len(decisions) <= MAX_DECISIONS and _same(_merged(job.decisions, decisions), job.decisions)
+        return Outcome(value=job) if unchanged else Outcome(errors=[invalid(BUSY(), "id")])
     if len(decisions) > MAX_DECISIONS:
         return Outcome(errors=[invalid(TOO_MANY(limit=MAX_DECISIONS), "decisions")])
     merged = _merged(job.decisions, decisions)
@@ -1080,6 +1101,8 @@ async def _apply_job(ctx: Context, job: ImportJob, key: str) -> None:
         return
     if outcome.errors or outcome.value is None:
         job.status, job.errors = JobStatus.FAILED, outcome.errors
+        if outcome.errors and job.rows_done:  # refused between batches (a credential gone, the lease lost)
+            job.stopped = STOPPED(reason=outcome.errors[0].message)
     else:
         job.status, job.result, job.stage = JobStatus.APPLIED, outcome.value, "applied"
     await _save(ctx, job)

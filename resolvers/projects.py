@@ -99,23 +99,37 @@ async def search(
     after: str | None,
     *,
     quarter: str | None = None,
-    participant: str | None = None,
-    role: str | None = None,
 ) -> Slice[ProjectRecord]:
-    """A page of projects; ``quarter``, ``participant`` (an actor's local id) with ``role``
-    (sponsor, partner, or None for either) narrow it for nested fields."""
+    """A page of projects; ``quarter`` narrows it for the quarter's nested field."""
     c = await criteria(ctx, q)
     if quarter is not None:  # in this quarter, and in one of the filter's quarters if it names some
         c = replace(c, quarters=(quarter,) if c.quarters is None or quarter in c.quarters else ())
-    if participant is not None:
-        if role == "sponsor":
-            c = replace(c, sponsor=participant)
-        elif role == "partner":
-            c = replace(c, partner=participant)
-        else:
-            c = replace(c, participant=participant)
     p = page(project_sort(order), first, after)
     result = await projects.page(ctx.db, c, p)
+    return slice_of(p, result.rows, [r.id for r, _ in result.rows], result.total, result.has_more)
+
+
+async def of_actor(
+    ctx: Context,
+    actor_id: str,
+    q: ProjectQuery | None,
+    first: int | None,
+    after: str | None,
+    role: str | None = None,
+) -> Slice[ProjectRecord]:
+    """A page of the projects an actor (its local id) takes part in as ``role`` (sponsor,
+    partner, or None for either): the actors of one page share one query (``projects_of``)."""
+    c = await criteria(ctx, q)
+    # The actor's own tie stands in the query for the filter's actor of the same role.
+    if role == "sponsor":
+        c = replace(c, sponsor=None)
+    elif role == "partner":
+        c = replace(c, partner=None)
+    else:
+        role = None
+        c = replace(c, participant=None)
+    p = page(project_sort(None), first, after)
+    result = await ctx.loaders.projects_of.load((actor_id, (role, c, p)))
     return slice_of(p, result.rows, [r.id for r, _ in result.rows], result.total, result.has_more)
 
 

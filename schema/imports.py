@@ -33,7 +33,8 @@ class ImportStatus(Enum):
     FAILED = strawberry.enum_value(
         "failed",
         description="The apply was refused (see `errors`; nothing was written: decide and apply again), or it "
-        "stopped while writing (see `stopped`; apply again to finish it).",
+        "stopped while writing (see `stopped`, and `errors` if it was refused between batches; apply again to "
+        "finish it).",
     )
 
 
@@ -278,7 +279,8 @@ class Import:
         return ImportProgress(stage=j.stage, done=j.done, total=j.total, rows_done=j.rows_done, rows_total=j.rows_total)
 
     @strawberry.field(
-        description="Why the last apply stopped before it finished (the database failed, the service stopped); "
+        description="Why the last apply stopped before it finished (the database failed, the service stopped, "
+        "the token that started it was revoked or expired); "
         "whole batches written stay, and applying the import again writes the rest and nothing twice. Null otherwise."
     )
     def stopped(self) -> str | None:

@@ -427,7 +427,8 @@ class Mutation:
             "`APPLYING` and the import is checked and written after the answer; poll `importJob` for `status`, "
             "`progress`, `result` and `errors`. All or nothing (a long list in resumable batches), with an audit "
             "record per actor and cooperation. Applying the same import again writes nothing and answers with "
-            "the first result. Rows still waiting for a decision are refused at once.",
+            "the first result; while it is being applied, with the running import to follow (new decisions are "
+            "refused then). Rows still waiting for a decision are refused at once.",
         )
     )
     async def apply_import(

@@ -521,15 +521,8 @@ class Actor(Node):
         first: First = None,
         after: After = None,
     ) -> ProjectConnection:
-        found = await projects.search(
-            info.context,
-            filter.query() if filter else None,
-            None,
-            first,
-            after,
-            participant=self.record.id,
-            role=value(role),
-        )
+        query = filter.query() if filter else None
+        found = await projects.of_actor(info.context, self.record.id, query, first, after, value(role))
         return ProjectConnection.of(found, Project.of)
 
 

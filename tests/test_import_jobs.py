@@ -4,11 +4,17 @@ until it is done — against the real Neo4j, through HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
 import json
 import random
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
+import jwt
 import neo4j
 import pytest
 import xlsxwriter
@@ -19,10 +25,11 @@ from core.context import Context
 from graph import imports as graph_imports
 from graph import tokens
 from graph.db import Database, Neo4jSettings
+from kiezgraph.app import create_app
 from kiezgraph.settings import ServiceOptions
 from resolvers import imports as resolvers_imports
-from tests.conftest import GraphQLClient, count, issue_token, run_async
-from tests.test_imports_api import APPLY, CREATE, finished
+from tests.conftest import TEST_OPTIONS, GraphQLClient, count, issue_token, run_async
+from tests.test_imports_api import APPLY, CREATE, POLL, finished
 
 ACTORS = "MATCH (a:Actor) RETURN count(a)"
 GENERAL_LIMIT = ServiceOptions().max_body_bytes
@@ -128,7 +135,7 @@ def test_a_long_apply_stops_when_its_token_is_revoked_or_loses_the_quarter(
     manager = Principal(Role.MANAGER, frozenset({"rollberg", "flughafenstrasse"}), f"token:{token_id}")
 
     async def allowed(db: Database) -> bool:
-        return await resolvers_imports._still_allowed(Context.for_request(db, principal=manager))
+        return await resolvers_imports._credential_gone(Context.for_request(db, principal=manager)) is None
 
     assert run_async(neo4j_settings, allowed)
     run_async(neo4j_settings, lambda db: db.write_transaction(lambda tx: tokens.withdraw(tx, "rollberg", [token_id])))
@@ -136,8 +143,111 @@ def test_a_long_apply_stops_when_its_token_is_revoked_or_loses_the_quarter(
     narrowed = Principal(Role.MANAGER, frozenset({"flughafenstrasse"}), f"token:{token_id}")
 
     async def narrowed_allowed(db: Database) -> bool:
-        return await resolvers_imports._still_allowed(Context.for_request(db, principal=narrowed))
+        return await resolvers_imports._credential_gone(Context.for_request(db, principal=narrowed)) is None
 
     assert run_async(neo4j_settings, narrowed_allowed)
     run_async(neo4j_settings, lambda db: db.write_transaction(lambda tx: tokens.revoke(tx, token_id)))
     assert not run_async(neo4j_settings, narrowed_allowed)
+
+
+JWT_SECRET = "a-test-secret-of-sufficient-length-for-hs256"
+
+
+def plain_workbook(path: Path, rows: int) -> bytes:
+    """``rows`` associations in Rollberg, nothing else."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Partner")
+    sheet.write_row(0, 0, ["Name", "Art", "Quartier"])
+    for i in range(rows):
+        sheet.write_row(i + 1, 0, [f"Stadtteilinitiative Nr. {i}", "Verein", "Rollberg"])
+    book.close()
+    return path.read_bytes()
+
+
+class PastTheEnd:
+    """The service's clock for credentials: the wall clock when it is first read (before the first
+    batch), then past ``end`` — as if the apply had outlived its token."""
+
+    def __init__(self, end: float) -> None:
+        self.end = end
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return time.time() if self.reads == 1 else self.end + 1
+
+
+def test_a_long_apply_stops_when_its_jwt_expires_and_applying_again_writes_the_rest(
+    reference: neo4j.Driver, neo4j_settings: Neo4jSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_imports, "BATCH", 100)  # three batches
+    end = int(time.time()) + 3600  # valid for HTTP throughout: only the apply's own check sees it end
+    claims = {"sub": "qm-rollberg", "role": "manager", "quarters": ["rollberg"], "exp": end}
+    token = jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+    options = dataclasses.replace(TEST_OPTIONS, jwt_secret=JWT_SECRET)
+    before = count(reference, ACTORS)
+    with TestClient(create_app(neo4j_settings, options), headers={"Authorization": f"Bearer {token}"}) as http:
+        http.app.state.services.clock = PastTheEnd(end)  # type: ignore[attr-defined]
+        gql = GraphQLClient(http)
+        made = multipart(http, CREATE, {"quarter": "rollberg"}, plain_workbook(tmp_path / "liste.xlsx", ROWS))
+        payload = made.json()["data"]["createImport"]  # type: ignore[attr-defined]
+        assert payload["errors"] == []
+        job_id = payload["import"]["id"]
+        assert gql.data(APPLY, {"id": job_id})["applyImport"]["errors"] == []
+
+        stopped = finished(gql, job_id)
+        assert stopped["status"] == "FAILED", stopped
+        assert [(e["code"], e["message"]) for e in stopped["errors"]] == [
+            ("FORBIDDEN", "the token that started this import expired while it was written; it stopped")
+        ]
+        # The first batch was written before the end and stays; the job says so, and how far it came.
+        assert (stopped["progress"]["rowsDone"], stopped["progress"]["rowsTotal"]) == (100, ROWS)
+        assert count(reference, ACTORS) == before + 100
+        assert stopped["stopped"] and "whole batches written so far stay" in stopped["stopped"]
+        german = http.post(
+            "/graphql", json={"query": POLL, "variables": {"id": job_id}}, headers={"Accept-Language": "de"}
+        ).json()["data"]["importJob"]
+        assert "abgelaufen" in german["errors"][0]["message"] and "bereits geschriebene" in german["stopped"]
+
+        # With a live token, applying the same import again writes the rest, and nothing twice.
+        http.app.state.services.clock = time.time  # type: ignore[attr-defined]
+        assert gql.data(APPLY, {"id": job_id})["applyImport"]["errors"] == []
+        done = finished(gql, job_id)
+        assert done["status"] == "APPLIED" and done["stopped"] is None, done
+        assert count(reference, ACTORS) == before + ROWS
+
+
+FOLLOW = "mutation($id: ID!) { applyImport(id: $id) { import { id status } errors { code message } } }"
+
+
+def test_applying_again_while_the_apply_runs_answers_with_the_running_job(
+    reference: neo4j.Driver, client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_imports, "BATCH", 100)
+    real = resolvers_imports._actor_batch
+    released = threading.Event()
+
+    async def held(*args: Any) -> None:
+        # The first batch waits until the test has applied a second time: the job is running then.
+        await asyncio.to_thread(released.wait, 120)
+        await real(*args)
+
+    monkeypatch.setattr(resolvers_imports, "_actor_batch", held)
+    before = count(reference, ACTORS)
+    made = multipart(client, CREATE, {"quarter": "rollberg"}, plain_workbook(tmp_path / "liste.xlsx", ROWS))
+    job_id = made.json()["data"]["createImport"]["import"]["id"]  # type: ignore[attr-defined]
+    gql = GraphQLClient(client)
+    try:
+        first = gql.data(FOLLOW, {"id": job_id})["applyImport"]
+        assert first == {"import": {"id": job_id, "status": "APPLYING"}, "errors": []}
+        # A retry, a second tab: the running job to follow, not an error, and no second apply.
+        assert gql.data(FOLLOW, {"id": job_id})["applyImport"] == first
+    finally:
+        released.set()
+    done = finished(gql, job_id)
+    assert done["status"] == "APPLIED" and done["result"]["actorsCreated"] == ROWS, done
+    assert count(reference, ACTORS) == before + ROWS
+    assert gql.data(FOLLOW, {"id": job_id})["applyImport"] == {
+        "import": {"id": job_id, "status": "APPLIED"},
+        "errors": [],
+    }

@@ -218,3 +218,33 @@ def test_creating_an_actor_in_a_quarter_not_checked_lately_reads_no_quarter_firs
         "MATCH (:Actor {name: 'Kiezladen Rollberg'})-[:ACTIVE_IN]->(q:Quarter) RETURN q.slug AS slug"
     )
     assert [r["slug"] for r in records] == ["rollberg"]
+
+
+PROJECTS_OF_ACTORS = """query($n: Int!) { actors(first: $n) { edges { node { id
+  projects(first: 2) { totalCount pageInfo { hasNextPage } nodes { title } }
+  sponsored: projects(role: SPONSOR, filter: {funds: [PROJEKTFONDS, NETZWERKFONDS, AKTIONSFONDS]}) {
+    totalCount nodes { title } } } } } }"""
+# What the top-level field, which pages projects one filter at a time, answers for one actor.
+ONE_ACTOR = """query($id: ID!) {
+  projects(first: 2, filter: {participantId: $id}) { totalCount pageInfo { hasNextPage } nodes { title } }
+  sponsored: projects(filter: {sponsorId: $id, funds: [PROJEKTFONDS, NETZWERKFONDS, AKTIONSFONDS]}) {
+    totalCount nodes { title } } }"""
+
+
+@pytest.mark.uncached  # it counts the statements each page sends
+def test_the_projects_of_a_page_of_actors_are_one_statement_per_field(demo: neo4j.Driver, client: TestClient) -> None:
+    client.post("/graphql", json={"query": "{ __typename }"})  # the token check is cached after this
+    client.post("/graphql", json={"query": "{ actionFields { key } }"})  # and the catalogue is in memory
+    small, _ = _round_trips(client, PROJECTS_OF_ACTORS, {"n": 3})
+    large, data = _round_trips(client, PROJECTS_OF_ACTORS, {"n": 60})
+    actors = [e["node"] for e in data["actors"]["edges"]]
+    assert (
+        len(actors) > 20
+        and any(a["projects"]["nodes"] for a in actors)
+        and any(a["sponsored"]["nodes"] for a in actors)
+    )
+    assert large == small, (small, large)  # not one query per actor
+    # Each actor's pages are what the top-level field answers for that actor alone.
+    for actor in actors:
+        alone = client.post("/graphql", json={"query": ONE_ACTOR, "variables": {"id": actor["id"]}}).json()
+        assert alone == {"data": {"projects": actor["projects"], "sponsored": actor["sponsored"]}}
