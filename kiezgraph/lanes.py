@@ -21,7 +21,7 @@ import functools
 import inspect
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, cast
 
 from core import timing as timings
@@ -91,11 +91,30 @@ class HomeDatabase:
         return cast(Database, cls(db, home))
 
 
+_new_event_loop: Callable[[], asyncio.AbstractEventLoop]
+try:
+    from uvloop import new_event_loop as _new_event_loop
+except ImportError:  # pragma: no cover - a platform uvloop does not support (Windows)
+    _new_event_loop = asyncio.new_event_loop
+
+
+def new_loop() -> asyncio.AbstractEventLoop:
+    """An event loop for a thread of ours, of the kind uvicorn gives the server's loop: uvloop
+    where it is installed (``uvicorn[standard]`` brings it on Linux and macOS), else asyncio's.
+
+    Every request crosses these loops (server → lane → driver → lane → server), and each
+    crossing is a cross-thread wake-up, a task and a handful of callbacks; asyncio's pure-Python
+    loop spends a good part of a small request's CPU on that bookkeeping (bench/RESULTS.md,
+    "Lanes on uvloop").
+    """
+    return _new_event_loop()
+
+
 class LoopThread:
     """A daemon thread running an event loop until :meth:`stop`."""
 
     def __init__(self, name: str) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_loop()
         self.busy = 0
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
