@@ -80,6 +80,9 @@ class HomeDatabase:
                 timing.add("cypher", time.perf_counter() - start)
                 timing.cypher_calls += 1
 
+        # Kept on the instance, so that the next call finds it without coming here: every read
+        # of every request asked for it, and wrapping anew cost a few microseconds each time.
+        object.__setattr__(self, name, at_home)
         return at_home
 
     def __setattr__(self, name: str, value: Any) -> None:
