@@ -11,7 +11,9 @@ Against a Neo4j holding the Berlin-scale data (../shared/peer-bench/load_network
 ``W2`` the peer benchmark's actor detail, a distinct hub per request (bench/profile_w1.py). It
 prints the median and mean CPU time of this process per request (every thread: the server's
 loop, the execution lane, the driver's loop) and, with ``--top``, cProfile's call count per
-request and its functions by own time. ``--server-pids`` instead reads the CPU of running server
+request and its functions by own time. The app runs on uvloop, as uvicorn runs it (``--asyncio``:
+on asyncio's own loop); ``--concurrency N`` then sends the requests again from N clients and
+splits the CPU by thread (server loop, lanes, driver loop). ``--server-pids`` instead reads the CPU of running server
 processes from /proc around ``--runs`` requests sent over HTTP one at a time (uvicorn included).
 """
 
@@ -23,6 +25,7 @@ import cProfile
 import io
 import pstats
 import statistics
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ import orjson
 from bench.profile_w1 import HUBS, W2, WARM_UP
 from graph.db import Database, Neo4jSettings
 from kiezgraph.app import create_app
+from kiezgraph.lanes import new_loop
 from kiezgraph.settings import ServiceOptions
 from resolvers import ids
 
@@ -191,13 +195,30 @@ async def _concurrent(app: Any, requests: list[bytes], token: str, clients: int,
             assert status == 200 and b'"errors"' not in answer, (status, answer[:300])
 
     cpu, start, n, sent = time.process_time(), time.perf_counter(), len(requests), app.state.db.round_trips
+    before = thread_cpu()
     await asyncio.gather(*(client() for _ in range(clients)))
     used, wall = time.process_time() - cpu, time.perf_counter() - start
+    after = thread_cpu()
     print(
         f"{workload} whole app in-process, {n} requests from {clients} concurrent clients: "
         f"CPU per request {used / n * 1000:.3f} ms, {n / wall:.0f} req/s, "
         f"database round trips per request {(app.state.db.round_trips - sent) / n:.2f}"
     )
+    split = {name: after[name] - before.get(name, 0.0) for name in after}
+    print("  by thread (ms per request): " + ", ".join(f"{k} {v / n * 1000:.2f}" for k, v in split.items() if v > 0))
+
+
+def thread_cpu() -> dict[str, float]:
+    """Seconds of CPU each kind of thread of this process has used (the server's loop, the
+    lanes together, the driver's loop), from /proc."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    totals: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        name = names.get(int(task.name), "other")
+        kind = "server loop" if name == "MainThread" else "lanes" if name.startswith("kiezgraph-lane") else name
+        totals[kind] = totals.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime
+    return totals
 
 
 async def _enable(profile: cProfile.Profile) -> None:
@@ -255,6 +276,9 @@ if __name__ == "__main__":
     parser.add_argument("--dump", help="with --top: write each thread's profile to DUMP-<thread>.prof")
     parser.add_argument("--server-port", type=int, help="measure a running server over HTTP instead")
     parser.add_argument("--server-pids", type=int, nargs="*", default=[], help="its worker processes")
+    parser.add_argument(
+        "--asyncio", action="store_true", help="drive the app on asyncio's loop (default: uvloop, as uvicorn runs it)"
+    )
     args = parser.parse_args()
     token = args.token_file.read_text().strip()
     if args.server_port:
@@ -262,8 +286,17 @@ if __name__ == "__main__":
             over_http(args.server_port, args.port, args.home, args.runs, args.workload, token, args.server_pids)
         )
     else:
-        asyncio.run(
-            in_process(
-                args.port, args.home, args.runs, args.top, args.workload, token, args.sort, args.dump, args.concurrency
+        with asyncio.Runner(loop_factory=None if args.asyncio else new_loop) as runner:
+            runner.run(
+                in_process(
+                    args.port,
+                    args.home,
+                    args.runs,
+                    args.top,
+                    args.workload,
+                    token,
+                    args.sort,
+                    args.dump,
+                    args.concurrency,
+                )
             )
-        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,38 +81,65 @@ class Loaders:
     db: Database
     # Shared with other requests; without one (tests, scripts) every request reads anew.
     catalogue: Catalogue | None = None
-    quarter_by_id: DataLoader[str, QuarterRecord | None] = field(init=False)
-    quarter_by_slug: DataLoader[str, QuarterRecord | None] = field(init=False)
-    actor_by_id: DataLoader[str, ActorRecord | None] = field(init=False)
-    cooperation_by_id: DataLoader[str, CooperationRecord | None] = field(init=False)
-    memberships: DataLoader[str, list[MembershipRecord] | None] = field(init=False)
-    quarter_ties: DataLoader[str, list[QuarterTie] | None] = field(init=False)  # for access decisions
-    cooperation_counts: DataLoader[str, tuple[int, int] | None] = field(init=False)
-    key_organisations: DataLoader[str, list[tuple[ActorRecord, MembershipRecord]] | None] = field(init=False)
-    persons: DataLoader[str, list[PersonRecord] | None] = field(init=False)
-    partners: DataLoader[tuple[str, PartnerArgs], PartnerPage] = field(init=False)
-    cooperations_of: DataLoader[tuple[str, CooperationArgs], CooperationPage] = field(init=False)
-    project_by_id: DataLoader[str, ProjectRecord | None] = field(init=False)
-    decisions: DataLoader[str, list[DecisionRecord] | None] = field(init=False)
-    projects_of: DataLoader[tuple[str, ActorProjectArgs], ProjectPage] = field(init=False)
     _action_fields: asyncio.Future[list[ActionFieldRecord]] | None = field(default=None, init=False)
 
-    def __post_init__(self) -> None:
-        db = self.db
-        self.quarter_by_id = by_key(lambda ids: quarters.by_ids(db, ids))
-        self.quarter_by_slug = by_key(lambda slugs: quarters.by_slugs(db, slugs))
-        self.actor_by_id = by_key(lambda ids: actors.by_ids(db, ids))
-        self.cooperation_by_id = by_key(lambda ids: cooperations.by_ids(db, ids))
-        self.memberships = by_key(self._memberships, missing=[])
-        self.quarter_ties = by_key(lambda ids: actors.quarter_ties(db, ids), missing=[])
-        self.cooperation_counts = by_key(lambda ids: actors.cooperation_counts(db, ids), missing=(0, 0))
-        self.key_organisations = by_key(lambda ids: actors.key_organisations(db, ids), missing=[])
-        self.persons = by_key(lambda ids: persons.of_actors(db, ids), missing=[])
-        self.partners = by_key_and_args(lambda ids, args: cooperations.partners_of(db, ids, *args))
-        self.cooperations_of = by_key_and_args(lambda ids, args: cooperations.of_actors(db, ids, *args))
-        self.project_by_id = by_key(lambda ids: projects.by_ids(db, ids))
-        self.decisions = by_key(lambda ids: projects.decisions_of(db, ids), missing=[])
-        self.projects_of = by_key_and_args(lambda ids, args: projects.pages_of_actors(db, ids, *args))
+    # Each loader is built when a resolver first asks for it: a request uses two or three of the
+    # fourteen, and building all of them was ~1 % of an actor detail's CPU (issue 16).
+    @functools.cached_property
+    def quarter_by_id(self) -> DataLoader[str, QuarterRecord | None]:
+        return by_key(lambda ids: quarters.by_ids(self.db, ids))
+
+    @functools.cached_property
+    def quarter_by_slug(self) -> DataLoader[str, QuarterRecord | None]:
+        return by_key(lambda slugs: quarters.by_slugs(self.db, slugs))
+
+    @functools.cached_property
+    def actor_by_id(self) -> DataLoader[str, ActorRecord | None]:
+        return by_key(lambda ids: actors.by_ids(self.db, ids))
+
+    @functools.cached_property
+    def cooperation_by_id(self) -> DataLoader[str, CooperationRecord | None]:
+        return by_key(lambda ids: cooperations.by_ids(self.db, ids))
+
+    @functools.cached_property
+    def memberships(self) -> DataLoader[str, list[MembershipRecord] | None]:
+        return by_key(self._memberships, missing=[])
+
+    @functools.cached_property
+    def quarter_ties(self) -> DataLoader[str, list[QuarterTie] | None]:  # for access decisions
+        return by_key(lambda ids: actors.quarter_ties(self.db, ids), missing=[])
+
+    @functools.cached_property
+    def cooperation_counts(self) -> DataLoader[str, tuple[int, int] | None]:
+        return by_key(lambda ids: actors.cooperation_counts(self.db, ids), missing=(0, 0))
+
+    @functools.cached_property
+    def key_organisations(self) -> DataLoader[str, list[tuple[ActorRecord, MembershipRecord]] | None]:
+        return by_key(lambda ids: actors.key_organisations(self.db, ids), missing=[])
+
+    @functools.cached_property
+    def persons(self) -> DataLoader[str, list[PersonRecord] | None]:
+        return by_key(lambda ids: persons.of_actors(self.db, ids), missing=[])
+
+    @functools.cached_property
+    def partners(self) -> DataLoader[tuple[str, PartnerArgs], PartnerPage]:
+        return by_key_and_args(lambda ids, args: cooperations.partners_of(self.db, ids, *args))
+
+    @functools.cached_property
+    def cooperations_of(self) -> DataLoader[tuple[str, CooperationArgs], CooperationPage]:
+        return by_key_and_args(lambda ids, args: cooperations.of_actors(self.db, ids, *args))
+
+    @functools.cached_property
+    def project_by_id(self) -> DataLoader[str, ProjectRecord | None]:
+        return by_key(lambda ids: projects.by_ids(self.db, ids))
+
+    @functools.cached_property
+    def decisions(self) -> DataLoader[str, list[DecisionRecord] | None]:
+        return by_key(lambda ids: projects.decisions_of(self.db, ids), missing=[])
+
+    @functools.cached_property
+    def projects_of(self) -> DataLoader[tuple[str, ActorProjectArgs], ProjectPage]:
+        return by_key_and_args(lambda ids, args: projects.pages_of_actors(self.db, ids, *args))
 
     async def _memberships(self, ids: Sequence[str]) -> dict[str, list[MembershipRecord]]:
         # The quarters come along in the same query and wait in their loader's cache for the
@@ -148,8 +176,9 @@ class Loaders:
 
     def forget_actor(self, actor_id: str) -> None:
         """Drop cached reads of an actor after a write, so the payload shows the new state."""
-        for loader in (self.actor_by_id, self.memberships, self.quarter_ties, self.cooperation_counts, self.persons):
-            _forget(loader, actor_id)
+        for name in ("actor_by_id", "memberships", "quarter_ties", "cooperation_counts", "persons"):
+            if (loader := self.__dict__.get(name)) is not None:  # a loader not built yet holds nothing
+                _forget(loader, actor_id)
 
     def forget_cooperation(self, cooperation_id: str) -> None:
         _forget(self.cooperation_by_id, cooperation_id)

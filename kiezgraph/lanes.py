@@ -21,7 +21,7 @@ import functools
 import inspect
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, cast
 
 from core import timing as timings
@@ -80,6 +80,9 @@ class HomeDatabase:
                 timing.add("cypher", time.perf_counter() - start)
                 timing.cypher_calls += 1
 
+        # Kept on the instance, so that the next call finds it without coming here: every read
+        # of every request asked for it, and wrapping anew cost a few microseconds each time.
+        object.__setattr__(self, name, at_home)
         return at_home
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -91,11 +94,30 @@ class HomeDatabase:
         return cast(Database, cls(db, home))
 
 
+_new_event_loop: Callable[[], asyncio.AbstractEventLoop]
+try:
+    from uvloop import new_event_loop as _new_event_loop
+except ImportError:  # pragma: no cover - a platform uvloop does not support (Windows)
+    _new_event_loop = asyncio.new_event_loop
+
+
+def new_loop() -> asyncio.AbstractEventLoop:
+    """An event loop for a thread of ours, of the kind uvicorn gives the server's loop: uvloop
+    where it is installed (``uvicorn[standard]`` brings it on Linux and macOS), else asyncio's.
+
+    Every request crosses these loops (server → lane → driver → lane → server), and each
+    crossing is a cross-thread wake-up, a task and a handful of callbacks; asyncio's pure-Python
+    loop spent a fifth of a W2 request's Python calls on that bookkeeping (bench/RESULTS.md,
+    "W2's per-request CPU: lanes on uvloop").
+    """
+    return _new_event_loop()
+
+
 class LoopThread:
     """A daemon thread running an event loop until :meth:`stop`."""
 
     def __init__(self, name: str) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_loop()
         self.busy = 0
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()

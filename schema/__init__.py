@@ -20,8 +20,8 @@ from strawberry.schema.schema import validate_document
 
 from core.access import Role
 from schema.changes import REVISION_SCALAR, Revision
-from schema.cost import CostLimit
-from schema.deadline import Deadline
+from schema.cost import refuse_if_costly
+from schema.deadline import lift_for_mutations
 from schema.errors import ErrorCodes, coded
 from schema.execution import Execution
 from schema.mutation import Mutation
@@ -93,14 +93,23 @@ class Prepared(SchemaExtension):
       every request (graphql-core's nodes are frozen dataclasses, hashed field by field: ~3 % of
       an actor detail's CPU, issue 16).
 
-    One extension rather than four: Strawberry builds every extension and wraps each of its
+    - **Before execution**: refuse what the caller's role may not afford (``schema/cost.py``,
+      with ``budgets``), and lift the deadline for mutations (``schema/deadline.py``).
+
+    One extension rather than six: Strawberry builds every extension and wraps each of its
     hooks anew for every request, which cost a trivial request more than the work itself.
     """
 
-    def __init__(self, rules: tuple[type[ASTValidationRule], ...], max_tokens: int | None) -> None:
+    def __init__(
+        self,
+        rules: tuple[type[ASTValidationRule], ...],
+        max_tokens: int | None,
+        budgets: Mapping[Role, int] | None = None,
+    ) -> None:
         super().__init__()
         self.rules = rules
         self.max_tokens = max_tokens
+        self.budgets = budgets
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -122,6 +131,15 @@ class Prepared(SchemaExtension):
         if document is not None:
             rules = context.validation_rules
             context.pre_execution_errors = _VALIDATED.errors(context.schema._schema, document, rules)
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        # After validation, before execution: first the cost (a refusal skips execution), then
+        # the deadline, which a mutation does not have.
+        context = self.execution_context
+        if self.budgets is not None:
+            refuse_if_costly(context, self.budgets)
+        lift_for_mutations(context)
         yield
 
 
@@ -146,12 +164,8 @@ def build_schema(limits: Limits | None = None, server_timing: bool = True) -> st
             rules.append(coded(NoSchemaIntrospectionCustomRule, "INTROSPECTION_DISABLED"))
         max_tokens = limits.max_tokens
     ours = tuple(rules)
-    extensions.append(lambda: Prepared(ours, max_tokens))
-    if limits is not None:
-        budgets = limits.budgets
-        # After validation, before execution: refuse what the caller's role may not afford.
-        extensions.append(lambda: CostLimit(budgets))
-    extensions.append(Deadline)
+    budgets = limits.budgets if limits is not None else None
+    extensions.append(lambda: Prepared(ours, max_tokens, budgets))
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

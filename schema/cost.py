@@ -12,8 +12,8 @@ are executed once and count once; aliases are separate fields and count separate
 per object than the typed lists, measured on the Berlin-scale network): it counts one object
 per :data:`BULK_DISCOUNT` nodes or edges it can hold.
 
-The estimate is compared with the budget of the caller's role by :class:`CostLimit`, an
-extension that runs after validation and before execution; a query over budget is refused
+The estimate is compared with the budget of the caller's role by :func:`refuse_if_costly`,
+after validation and before execution; a query over budget is refused
 with ``QUERY_TOO_COSTLY`` and never executed.
 """
 
@@ -51,7 +51,7 @@ from graphql import (
     is_list_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from analysis.change import BROKERS
 from analysis.suggestions import ALL_SIGNALS, SAME_FACT
@@ -482,24 +482,17 @@ def too_costly(cost: int, budget: int, role: Role) -> GraphQLError:
     )
 
 
-class CostLimit(SchemaExtension):
-    """Refuses, before execution, an operation whose estimate exceeds the caller's budget.
+def refuse_if_costly(context: ExecutionContext, budgets: Mapping[Role, int]) -> None:
+    """Refuses, before execution, an operation whose estimate exceeds the caller's budget: called
+    from the ``on_execute`` hook of ``schema.Prepared``.
 
     Setting ``execution_context.result`` in ``on_execute`` makes Strawberry skip execution and
     answer with that result (https://strawberry.rocks/docs/guides/custom-extensions).
     """
-
-    def __init__(self, budgets: Mapping[Role, int]) -> None:
-        super().__init__()
-        self.budgets = budgets
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.graphql_document is not None and context.result is None:
-            cost = estimate(context.schema._schema, context.graphql_document, context.variables, context.operation_name)
-            principal = getattr(context.context, "principal", None)
-            role = principal.role if principal is not None else Role.PUBLIC
-            budget = self.budgets.get(role, min(self.budgets.values(), default=0))
-            if cost is not None and cost > budget:
-                context.result = ExecutionResult(data=None, errors=[too_costly(cost, budget, role)])
-        yield
+    if context.graphql_document is not None and context.result is None:
+        cost = estimate(context.schema._schema, context.graphql_document, context.variables, context.operation_name)
+        principal = getattr(context.context, "principal", None)
+        role = principal.role if principal is not None else Role.PUBLIC
+        budget = budgets.get(role, min(budgets.values(), default=0))
+        if cost is not None and cost > budget:
+            context.result = ExecutionResult(data=None, errors=[too_costly(cost, budget, role)])

@@ -17,12 +17,11 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from core.messages import Message, localized
@@ -64,11 +63,9 @@ class DeadlinePassed(Exception):
     """Raised instead of executing a field once the operation's deadline has passed."""
 
 
-class Deadline(SchemaExtension):
-    """Lifts the deadline for mutations, once the operation's type is known."""
-
-    def on_execute(self) -> Iterator[None]:
-        limit = CURRENT.get()
-        if limit is not None and self.execution_context.operation_type is OperationType.MUTATION:
-            limit.lift()
-        yield
+def lift_for_mutations(context: ExecutionContext) -> None:
+    """Lifts the deadline for mutations, once the operation's type is known: called from the
+    ``on_execute`` hook of ``schema.Prepared``."""
+    limit = CURRENT.get()
+    if limit is not None and context.operation_type is OperationType.MUTATION:
+        limit.lift()

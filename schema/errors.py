@@ -89,6 +89,13 @@ class ErrorCodes(MaskErrors):
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._coded(e) for e in super()._process_errors(errors)]
 
+    def _process_result(self, result: Any) -> None:
+        # MaskErrors asks `isinstance` of a runtime-checkable Protocol here, which walks the
+        # protocol's members on every request; every result handed here has `errors`.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)
+
     def _coded(self, error: GraphQLError) -> GraphQLError:
         if (error.extensions or {}).get("code"):
             return error
