@@ -253,10 +253,12 @@ def _scalar_of(coerce: Callable[[Any], Any], non_null: bool) -> Plan:
     return complete
 
 
-def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None, Any]], non_null: bool) -> Plan:
+def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None, Any, bool]], non_null: bool) -> Plan:
     """An object's answer from its attributes; ``fields``: (response key, how the field is read
-    or None for ``__typename``, the plan of the value read or the type's name). ``non_null``:
-    null is refused here, as :func:`_non_null` would (one call less for each object of a list)."""
+    or None for ``__typename``, the plan of the value read or the type's name, whether the
+    field is text: an ID or a String, whose text is its own answer without a call to its plan).
+    ``non_null``: null is refused here, as :func:`_non_null` would (one call less for each
+    object of a list)."""
 
     # The Python class seen to answer as this type (the type's name is checked once per class:
     # a network completes hundreds of objects of one class).
@@ -274,8 +276,14 @@ def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None,
         # A loop, not a dict comprehension: Python 3.11 runs each comprehension in a frame of its
         # own, one more call per object (a network answers some 500 objects).
         answer = {}
-        for key, read, plan in fields:
-            answer[key] = plan if read is None else plan(read(value))
+        for key, read, plan, text in fields:
+            if read is None:
+                answer[key] = plan
+            elif text:
+                found = read(value)
+                answer[key] = found if type(found) is str else plan(found)
+            else:
+                answer[key] = plan(read(value))
         return answer
 
     return complete
@@ -284,10 +292,16 @@ def _object(type_name: str, fields: list[tuple[str, Callable[[Any], Any] | None,
 def _one_of(plans: dict[str, Plan]) -> Plan:
     """An interface's answer: the plan of the object's concrete type."""
 
+    # The plans by the Python class of the objects (the classes of the schema: a few dozen).
+    by_class: dict[type, Plan | None] = {}
+
     def complete(value: Any) -> Any:
         if value is None:
             return None
-        plan = plans.get(_type_name(value) or "")
+        cls = type(value)
+        plan = by_class.get(cls, _UNKNOWN)
+        if plan is _UNKNOWN:
+            plan = by_class[cls] = plans.get(_type_name(value) or "")
         if plan is None:
             raise NotPlain
         return plan(value)
@@ -672,11 +686,11 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
         grouped, new_defer_usages, *_ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
-        fields: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
+        fields: list[tuple[str, Callable[[Any], Any] | None, Any, bool]] = []
         for response_key, sub_fields in grouped.items():
             node = sub_fields[0].node
             if node.name.value == "__typename":
-                fields.append((response_key, None, object_type.name))
+                fields.append((response_key, None, object_type.name, False))
                 continue
             field_def = object_type.fields.get(node.name.value)
             read = _reader(field_def, node)
@@ -685,7 +699,8 @@ class Execution(StrawberryGraphQLCoreExecutionContext):
             plan = self._plan(field_def.type, sub_fields)
             if plan is None:
                 return None
-            fields.append((response_key, read, plan))
+            named = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
+            fields.append((response_key, read, plan, named is GraphQLString or named is GraphQLID))
         return _object(object_type.name, fields, non_null)
 
     # ---- selections whose objects call resolvers ------------------------------------------
