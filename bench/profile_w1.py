@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -81,8 +82,27 @@ def server_gc() -> None:
     _tune_gc()
 
 
+class Collections:
+    """The garbage collector's passes while requests run, by generation (count and CPU time), from
+    ``gc.callbacks``: objects that live through a request (its answer, the objects it is built
+    from) fill the young generation, and its collections are part of a request's cost."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.count[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.process_time() - self._started
+
+
 async def main(port: int, home: Path, runs: int, top: int, workload: str, sort: str = "tottime") -> None:
     server_gc()
+    collections = Collections()
     password = (home / "password").read_text().strip()
     raw = Database(Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, query_timeout=600.0))
     db = HomeDatabase.on(raw, asyncio.get_running_loop())  # the same wrapper that times Cypher calls
@@ -128,14 +148,23 @@ async def main(port: int, home: Path, runs: int, top: int, workload: str, sort: 
     cypher.clear()
     cpus.clear()
     statements.clear()
+    gc.callbacks.append(collections)
     for i in range(runs):
         await one(i, top > 0)
+    gc.callbacks.remove(collections)
     await raw.close()
     wall, db_time = statistics.median(walls), statistics.median(cypher)
     print(
         f"{workload} in-process, {runs} runs: median {wall * 1000:.1f} ms, in Cypher calls {db_time * 1000:.1f} ms, "
         f"CPU of this process {statistics.median(cpus) * 1000:.1f} ms (mean {statistics.fmean(cpus) * 1000:.1f}), "
         f"Cypher statements per request {statistics.median(statements):g}"
+    )
+    print(
+        "garbage collections per request (generation 0 / 1 / 2): "
+        + " / ".join(
+            f"{n / runs:.2f} ({t / runs * 1000:.2f} ms)"
+            for n, t in zip(collections.count, collections.seconds, strict=True)
+        )
     )
     if top > 0:
         out = io.StringIO()

@@ -122,7 +122,8 @@ async def partners(
     criteria: CooperationCriteria = await cooperation_criteria(ctx, filter_)
     p = page([cooperations.partner_sort_field("NAME", False)], first, after)
     result = await ctx.loaders.partners.load((actor.id, (criteria, p, columns, ties)))
-    ctx.loaders.prime_actors([partner.actor for partner, _ in result.rows])
+    if columns == ALL_COLUMNS:  # only complete records are shared (prime_actors): the rest need no pass
+        ctx.loaders.prime_actors([partner.actor for partner, _ in result.rows])
     return slice_of(p, result.rows, [pt.actor.id for pt, _ in result.rows], result.total, result.has_more)
 
 

@@ -294,3 +294,54 @@ def test_refusals_of_resolvers_called_directly_are_located_as_graphql_core_does(
     _, errors = short[0]
     assert errors and {path[-1] for _, path, _ in errors} == {"bad"}  # located at the refused field
     assert {code for _, _, code in errors} == {"BAD_USER_INPUT"}
+
+
+# ---- objects whose fields are plain or called directly, completed by one plan ---------------------
+
+# Pages whose actors have only plain fields and resolvers with literal (or no) arguments: the 50
+# actors of a page are completed by one plan that starts their resolvers together. Nested pages
+# of partners, interface fragments, __typename, aliases, a call that refuses its cursor.
+CALLED = """query($q: [String!]) { actors(first: 12, filter: {quarters: $q}) { totalCount edges { cursor node {
+  __typename id name type ... on Institution { kind }
+  partners(first: 3) { totalCount edges { node { id name partners(first: 2) { edges { node { name } } } } } }
+  two: partners(first: 1) { pageInfo { endCursor } edges { cursor node { __typename name } } }
+  cooperationCount partnerCount } } } }"""
+CALLED_REFUSED = """query($q: [String!]) { actors(first: 4, filter: {quarters: $q}) { edges { node { id name
+  fine: partners(first: 1) { edges { node { name } } }
+  bad: partners(first: 2, after: "not a cursor") { edges { node { id } } } } } } }"""
+
+
+def test_objects_with_called_resolvers_answer_as_graphql_core(
+    neo4j_settings: Neo4jSettings, slugs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[Any] = []
+    start = Execution._start
+
+    def counted(self: Execution, call: Any, *args: Any) -> Any:
+        started.append(call)
+        return start(self, call, *args)
+
+    monkeypatch.setattr(Execution, "_start", counted)
+    short = _results(neo4j_settings, slugs, CALLED, [{}, {}], False)  # the second from kept plans
+    assert len(started) > 24  # the actors' resolvers were started by the plan
+    long = _results(neo4j_settings, slugs, CALLED, [{}, {}], True)
+    assert short == long
+    data, errors = short[0]
+    assert errors == []
+    nodes = [e["node"] for e in data["actors"]["edges"]]
+    assert len(nodes) > 5 and any(p["node"]["partners"]["edges"] for n in nodes for p in n["partners"]["edges"])
+    assert all(n["cooperationCount"] >= len(n["partners"]["edges"]) for n in nodes)
+
+
+def test_refusals_inside_a_plan_that_calls_resolvers_are_located_as_graphql_core_does(
+    neo4j_settings: Neo4jSettings, slugs: list[str]
+) -> None:
+    short = _results(neo4j_settings, slugs, CALLED_REFUSED, [{}, {}], False)
+    long = _results(neo4j_settings, slugs, CALLED_REFUSED, [{}, {}], True)
+    assert short == long
+    data, errors = short[0]
+    # `bad` is non-null, and so is every position up to `actors`: the refusal nulls the answer
+    # once, located at the first actor's `bad` that failed.
+    assert data is None and len(errors) == 1
+    _, path, code = errors[0]
+    assert path[:2] == ["actors", "edges"] and path[-1] == "bad" and code == "BAD_USER_INPUT"
