@@ -18,6 +18,7 @@ that each can move on its own. Each value is in [0, 1], 0 where it does not appl
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
@@ -138,14 +139,18 @@ class Lazy(Mapping[str, list[float]]):
         the pool, ``degrees``: their degrees)."""
         two, three = self.paths
         long_walk, short_walk, rank = self.long_walk, self.short_walk, self.rank
-        read = np.array(
-            [
-                (long_walk.get(c, 0.0), short_walk.get(c, 0.0), two.get(c, 0.0), three.get(c, 0.0), rank.get(c, -1))
-                for c in ids
-            ],
-            dtype=float,
-        ).reshape(len(ids), 5)
-        p_long, p_short, ra, walks3, at = read.T
+        n = len(ids)
+
+        def column(found: Mapping[str, float], missing: float) -> np.ndarray:
+            return np.fromiter(map(found.get, ids, itertools.repeat(missing, n)), dtype=float, count=n)
+
+        p_long, p_short, ra, walks3 = (
+            column(long_walk, 0.0),
+            column(short_walk, 0.0),
+            column(two, 0.0),
+            column(three, 0.0),
+        )
+        at = column(rank, -1)
         with np.errstate(divide="ignore"):
             out = np.column_stack(
                 [
