@@ -104,7 +104,11 @@ async def suggest(
     the day."""
     require(ctx.principal, rules.SUGGEST_PARTNERS)
     local = ids.decode_as(actor_id, "Actor")
-    record = await ctx.loaders.actor_by_id.load(local) if local else None
+    record, current = None, None
+    if local and as_of is None:  # the revision the snapshot must hold, read beside the actor: one wait, not two
+        record, current = await asyncio.gather(ctx.loaders.actor_by_id.load(local), revision.current(ctx.db))
+    elif local:
+        record = await ctx.loaders.actor_by_id.load(local)
     if record is None:
         raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
     if record.archived:
@@ -118,7 +122,7 @@ async def suggest(
     if model.kind == "deployment" and model.end is not None and model.end > day:
         # fitted on this network's ties up to ``end``: it must not rank a day before that (``asOf`` in the past)
         model = scoring.DEFAULT_MODEL
-    snapshot = await current_snapshot(ctx) if as_of is None else None
+    snapshot = await current_snapshot(ctx, current) if as_of is None else None
     if snapshot is not None and record.id not in snapshot.index:
         snapshot = None  # cannot happen at the same revision; the database answers all the same
     with phase("suggest-snapshot" if snapshot is not None else "suggest-neo4j"):
@@ -277,12 +281,14 @@ async def follow_feed(
         return moved
 
 
-async def current_snapshot(ctx: Context) -> in_memory.Snapshot | None:
+async def current_snapshot(ctx: Context, current: int | None = None) -> in_memory.Snapshot | None:
     """The snapshot if it holds the current revision (read with the request's bookmarks: never older than
-    what this client wrote), caught up by the change feed if it is behind; otherwise None, and a (re)build
-    is asked for in the background (the database answers meanwhile)."""
+    what this client wrote; ``current``: that revision if the caller read it), caught up by the change feed if
+    it is behind; otherwise None, and a (re)build is asked for in the background (the database answers
+    meanwhile)."""
     keeper: Latest = ctx.services.snapshots
-    current = await revision.current(ctx.db)
+    if current is None:
+        current = await revision.current(ctx.db)
     services, db = ctx.services, ctx.db
 
     def built(entry: Entry) -> None:
