@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import itertools
 import math
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -52,6 +53,7 @@ from graph.suggestions import (
 # A missing ``since`` counts as "from the start", a missing ``until`` as "not ended"; a tie with neither
 # ``since`` nor a creation day never counts as begun (``null <= day`` is not true in Cypher).
 _LOW = np.int64(-(2**40))
+LOW_ORDINAL = int(_LOW)  # DayView.latest of an actor without a cooperation begun by the day
 _HIGH = np.int64(2**40)
 # Neo4j's point.distance on WGS-84 points: the haversine on a sphere of this radius (metres).
 NEO4J_EARTH_RADIUS_M = 6378140.0
@@ -114,6 +116,9 @@ class DayView:
     # Each candidate as it is for an actor the walk did not reach and that shares no partner with it (its
     # features that do not depend on who asks), by (actor index, asOf), filled as asked.
     bases: Bases = field(default_factory=dict, compare=False)
+    # Each actor's partners of the day, their ids in order, by actor index, filled as asked (a neighbourhood reads
+    # those of a few hundred actors, and the same hubs' partners are read for many requests).
+    partner_ids: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 class Snapshot:
@@ -158,6 +163,7 @@ class Snapshot:
         # per day: an earlier snapshot's view, and the actors whose numbers may differ here (``apply``)
         self._earlier: dict[dt.date, tuple[DayView, np.ndarray]] = {}
         self._lock = threading.Lock()
+        self._working_masks: dict[str, tuple[set[int], np.ndarray]] = {}  # ``_working_on``
 
     def _adjacency(self) -> None:
         """Each tie at both its ends (an incidence), grouped by the end: the CSR adjacency. Within an end's
@@ -261,6 +267,38 @@ class Snapshot:
     def _partners_on(self, v: DayView, i: int) -> np.ndarray:
         return np.unique(v.on_nbr[v.on_ptr[i] : v.on_ptr[i + 1]])
 
+    def _around(self, here: tuple[float, float], metres: float) -> np.ndarray:
+        """The located actors in a box around ``here`` that holds every point within ``metres`` (and more): the
+        distance is then computed for these only. A great circle's angle is at least the difference of the
+        latitudes, and at least that of the longitudes times the cosine of the larger latitude; the box is
+        twice that wide."""
+        angle = math.degrees(metres / NEO4J_EARTH_RADIUS_M) * 2
+        widest = math.cos(math.radians(min(90.0, abs(here[0]) + angle)))
+        if widest < 0.1 or abs(here[1]) + angle / widest > 180:  # near a pole or the date line: no box
+            return self.located
+        lat, lon = self.lat[self.located], self.lon[self.located]
+        inside = (np.abs(lat - here[0]) <= angle) & (np.abs(lon - here[1]) <= angle / widest)
+        return np.asarray(self.located[inside])
+
+    def _working_on(self, action_field: str) -> np.ndarray:
+        """``working_on[action_field]`` as a mask over the actors, made once per set and size: ``apply`` replaces
+        the set of a field it changes (and copies this cache with the snapshot), so a mask kept for another set,
+        or for fewer actors, is made again."""
+        members = self.working_on[action_field]
+        kept = self._working_masks.get(action_field)
+        if kept is None or kept[0] is not members or len(kept[1]) != self.size:
+            mask = np.zeros(self.size, dtype=bool)
+            mask[np.fromiter(members, dtype=np.int64, count=len(members))] = True
+            kept = self._working_masks[action_field] = (members, mask)
+        return kept[1]
+
+    def _partner_ids(self, v: DayView, k: int) -> tuple[str, ...]:
+        found = v.partner_ids.get(k)
+        if found is None:
+            ids = self.ids
+            found = v.partner_ids[k] = tuple(sorted(ids[x] for x in self._partners_on(v, k).tolist()))
+        return found
+
     def _begun(self, v: DayView, i: int) -> np.ndarray:
         """Incidence positions of actor ``i``'s ties begun by the day."""
         span = np.arange(self.ptr[i], self.ptr[i + 1])
@@ -331,7 +369,7 @@ class Snapshot:
         around: dict[str, tuple[str, ...]] = {actor: tuple(sorted(ids[k] for k in first.tolist()))}
         for k in dict.fromkeys([*first.tolist(), *second.tolist()]):
             if k != i:
-                around[ids[k]] = tuple(sorted(ids[x] for x in self._partners_on(v, k).tolist()))
+                around[ids[k]] = self._partner_ids(v, k)
         names = {ids[k]: self.actors[k].name for k in [i, *first.tolist(), *second.tolist()]}
         excluded = frozenset(ids[k] for k in self._excluded(v, i, exclude_all))
         return Neighbourhood(around, names, excluded)
@@ -351,8 +389,10 @@ class Snapshot:
         exclude_all: bool = True,
         walk: Mapping[str, float] | None = None,
         shared: Shared | None = None,
-    ) -> list[Candidate]:
-        """The pool and its features, as graph.suggestions.candidates reads them (same arguments)."""
+        lazy: bool = False,
+    ) -> Sequence[Candidate]:
+        """The pool and its features, as graph.suggestions.candidates reads them (same arguments). ``lazy``
+        (today's pools only, no ``as_of``): a :class:`Pool`, whose candidates are made when asked for."""
         i = self.index.get(actor)
         if i is None:
             return []
@@ -388,22 +428,28 @@ class Snapshot:
         chosen.update(self._best_connected(v, open_(self._members_of(quarters, as_of)), pool))
         # the action fields in the quarters in focus or next to them, the best connected first
         if wanted_fields:
-            on_fields = set(self._members_of(nearby, as_of).tolist())
-            on_fields &= {k for f in wanted_fields for k in self.working_on.get(f, ())}
+            members = self._members_of(nearby, as_of)
+            working = np.zeros(self.size, dtype=bool)
+            for f in wanted_fields:
+                if f in self.working_on:
+                    working |= self._working_on(f)
+            on_fields = members[working[members]]
             chosen.update(self._best_connected(v, open_(on_fields), pool))
         # nearby, the nearest first
         if here is not None:
-            located = open_(self.located)
+            located = open_(self._around(here, NEARBY_RADIUS_M))
             metres = _neo4j_distance_m(here, self.lat[located], self.lon[located])
             close = metres <= NEARBY_RADIUS_M
             located, metres = located[close], metres[close]
             chosen.update(located[np.lexsort((self.id_rank[located], metres))][:pool].tolist())
-        out = []
-        for k in sorted(chosen, key=lambda k: self.ids[k]):
-            if not (self.listed[k] and allowed(k) and self._appeared(v, k, as_of)):
-                continue
-            out.append(self._candidate(v, k, as_of, walk, shared))
-        return out
+        ks = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+        ks = ks[np.argsort(self.id_rank[ks], kind="stable")]  # by id, as the query orders the pool
+        ks = ks[self.listed[ks]]
+        if wanted_types or (wanted_fields and require_field) or as_of is not None:
+            ks = np.array([k for k in ks.tolist() if allowed(k) and self._appeared(v, k, as_of)], dtype=np.int64)
+        if lazy and as_of is None:
+            return Pool(self, v, ks, walk, shared)
+        return [self._candidate(v, k, as_of, walk, shared) for k in ks.tolist()]
 
     @staticmethod
     def _member(since: dt.date | None, until: dt.date | None, as_of: dt.date | None) -> bool:
@@ -413,6 +459,8 @@ class Snapshot:
         """The distinct members of ``quarters`` (of the day ``as_of``; without it every member ever)."""
         if as_of is None:
             found = [self.member_ids[q] for q in quarters if q in self.member_ids]
+            if len(found) == 1:  # sorted and distinct already
+                return found[0]
             return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
         ks = {k for q in quarters for k, s, u in self.members.get(q, ()) if self._member(s, u, as_of)}
         return np.fromiter(ks, dtype=np.int64, count=len(ks))
@@ -518,9 +566,10 @@ class Snapshot:
     ) -> list[Candidate]:
         """Neighbourhood, personalized PageRank and candidates in one call (what a request needs after the
         subject): the resolver runs it on a thread of its own."""
-        return self.pool_and_structure(
+        found, _ = self.pool_and_structure(
             actor, quarters, nearby, fields, require_field, types, day, as_of, here, exclude_all, False
-        )[0]
+        )
+        return list(found)
 
     def pool_and_structure(
         self,
@@ -535,15 +584,36 @@ class Snapshot:
         here: tuple[float, float] | None,
         exclude_all: bool = True,
         with_structure: bool = True,
-    ) -> tuple[list[Candidate], dict[str, list[float]]]:
-        """``pool``, and (``with_structure``) each candidate's structural signals on the same neighbourhood."""
+        lazy: bool = False,
+    ) -> tuple[Sequence[Candidate], Mapping[str, Sequence[float]]]:
+        """``pool``, and (``with_structure``) each candidate's structural signals on the same neighbourhood.
+        ``lazy`` (today's pools, no ``as_of``): the pool as a :class:`Pool` and the signals as
+        structure.Lazy (each candidate's computed when asked for; the same values)."""
         around = self.neighbourhood(actor, day, exclude_all)
         read = proximity.ties(around.around, actor)  # walked twice: at 0.85 here, at 0.5 for the structure
         walk, shared = closeness(around, actor, read)
         found = self.candidates(
-            actor, quarters, nearby, fields, require_field, types, day, as_of, POOL, here, exclude_all, walk, shared
+            actor,
+            quarters,
+            nearby,
+            fields,
+            require_field,
+            types,
+            day,
+            as_of,
+            POOL,
+            here,
+            exclude_all,
+            walk,
+            shared,
+            lazy,
         )
-        return found, structural(around, actor, found, read) if with_structure else {}
+        if not with_structure:
+            return found, {}
+        if isinstance(found, Pool):
+            members = frozenset(found.ids)
+            return found, structure.lazy_features(around.around, actor, members, found.degree_of, walk, read)
+        return found, structural(around, actor, found, read)
 
     # ---- keeping up with writes (resolvers/suggestions.py applies the change feed) ---------------------------
 
@@ -617,6 +687,7 @@ class Snapshot:
         if quarters is not None:
             new.quarters = list(quarters)
         new._days, new._lock = {}, threading.Lock()
+        new._working_masks = dict(self._working_masks)  # its own: the sets it replaced are made again
         affected = self._reached(new, places)
         new._carried = self._carry(affected)
         changed = np.zeros(new.size, dtype=bool)
@@ -742,6 +813,75 @@ class Snapshot:
             if present(i) and present(j):
                 out.setdefault(self.ids[i], set()).add(self.ids[j])
         return out
+
+
+class Pool(Sequence[Candidate]):
+    """Today's pool of one request as the snapshot's actor indexes (in id order), its candidates made only when
+    asked for. A pool holds about a thousand candidates and a request shows five or ten: the ranking bounds
+    every candidate's score from the arrays below (analysis/suggestions.py ``_upper_bounds``) and asks for the
+    record of only those it scores exactly. Iterated, it gives what :meth:`Snapshot.candidates` gives."""
+
+    def __init__(
+        self, snapshot: Snapshot, view: DayView, indexes: np.ndarray, walk: Mapping[str, float], shared: Shared
+    ):
+        self.snapshot, self.view, self.indexes = snapshot, view, indexes
+        self.walk, self.shared = walk, shared
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    @overload
+    def __getitem__(self, i: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, i: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.snapshot._candidate(self.view, int(self.indexes[i]), None, self.walk, self.shared)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return (self[j] for j in range(len(self)))
+
+    @functools.cached_property
+    def ids(self) -> list[str]:
+        ids = self.snapshot.ids
+        return [ids[k] for k in self.indexes.tolist()]
+
+    @functools.cached_property
+    def rows(self) -> dict[str, int]:
+        """Each candidate's place in the pool, by id."""
+        return {actor: at for at, actor in enumerate(self.ids)}
+
+    def member_of(self, quarters: Collection[str]) -> np.ndarray:
+        """Per candidate: a member of any of ``quarters`` (at any time: a candidate's quarters without ``asOf``)."""
+        found = [self.snapshot.member_ids[q] for q in quarters if q in self.snapshot.member_ids]
+        if not found:
+            return np.zeros(len(self.indexes), dtype=bool)
+        return np.isin(self.indexes, np.concatenate(found))
+
+    def location(self) -> tuple[np.ndarray, np.ndarray]:
+        """Latitudes and longitudes (nan: none), the partners' mean where an actor has none (as ``_location``)."""
+        s, v, ks = self.snapshot, self.view, self.indexes
+        own = ~np.isnan(s.lat[ks])
+        return np.where(own, s.lat[ks], v.partners_lat[ks]), np.where(own, s.lon[ks], v.partners_lon[ks])
+
+    def types(self) -> list[str]:
+        return [self.snapshot.type_of[k] for k in self.indexes.tolist()]
+
+    def latest(self) -> np.ndarray:
+        """Ordinal of the latest cooperation start by the day (``_LOW``: none)."""
+        return np.asarray(self.view.latest[self.indexes])
+
+    def degree(self) -> np.ndarray:
+        return np.asarray(self.view.degree[self.indexes])
+
+    def recent(self) -> np.ndarray:
+        return np.asarray(self.view.recent[self.indexes])
+
+    def degree_of(self, actor: str) -> int:
+        return int(self.view.degree[self.snapshot.index[actor]])
 
 
 def _numbers_of(view: DayView) -> tuple[np.ndarray, ...]:

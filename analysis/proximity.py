@@ -26,6 +26,7 @@ What the approximation gives up, and why that is acceptable for ranking candidat
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -66,12 +67,12 @@ def ties(around: Mapping[str, Sequence[str]], source: str) -> Ties:
             owners.append(index[u])
             counts.append(len(partners))
             flat.extend(partners)
-    for v in dict.fromkeys(v for v in flat if v not in index):  # ends of the read ties, first seen first
+    for v in dict.fromkeys(itertools.filterfalse(index.__contains__, flat)):  # ends of the read ties, first seen first
         index[v] = len(ids)
         ids.append(v)
     sizes = np.array(counts, dtype=np.int64)
     frm = np.repeat(np.array(owners, dtype=np.int64), sizes)
-    to = np.fromiter((index[v] for v in flat), dtype=np.int64, count=len(flat))
+    to = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
     return Ties(ids, frm, to, np.repeat(1.0 / sizes, sizes) if len(sizes) else np.zeros(0))
 
 

@@ -18,8 +18,11 @@ that each can move on its own. Each value is in [0, 1], 0 where it does not appl
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+
+import numpy as np
 
 from analysis import proximity
 
@@ -76,28 +79,124 @@ def features(
     rank = {c: i for i, c in enumerate(by_walk)}
     two, three = _paths(around, source)
     first = set(around.get(source, ()))
-    popular = math.log(65)
-    exp, log1p = math.exp, math.log1p
-    popularity: dict[int, float] = {}
     out: dict[str, list[float]] = {}
     for c in candidates:
-        degree = degrees.get(c, 0)
-        if degree not in popularity:
-            popularity[degree] = min(1.0, log1p(degree) / popular)
         p_long, p_short = long_walk.get(c, 0.0), short_walk.get(c, 0.0)
-        ra, walks3 = two.get(c, 0.0), three.get(c, 0.0)
-        if not (p_long or p_short or ra or walks3):  # not reached: every walk value is 0 (as computed below)
-            out[c] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, popularity[degree]]
-            continue
-        at = rank.get(c)
-        out[c] = [
-            _log_scale(p_long),
-            _log_scale(p_short),
-            1.0 / (1 + at) if at is not None else 0.0,
-            1 - exp(-ra),
-            1 - exp(-3 * walks3),
-            1.0 if ra > 0 else 0.0,
-            1.0 if ra <= 0 and walks3 > 0 and c not in first else 0.0,
-            popularity[degree],
-        ]
+        out[c] = _values(c, degrees.get(c, 0), p_long, p_short, two.get(c, 0.0), three.get(c, 0.0), rank.get(c), first)
     return out
+
+
+def _popularity(degree: int) -> float:
+    return min(1.0, math.log1p(degree) / math.log(65))
+
+
+class Lazy(Mapping[str, list[float]]):
+    """What :func:`features` gives for a pool, each candidate's values computed when asked for (the ranking asks
+    for the few it scores exactly; a pool holds about a thousand), by the same arithmetic as :func:`features`.
+    :meth:`bounds` gives, for the whole pool at once in numpy, values at least as large (numpy's log and exp
+    may differ from the math module's in the last bit; the ranking's bound has a margin far above that)."""
+
+    def __init__(
+        self,
+        members: Collection[str],
+        degree_of: Callable[[str], int],
+        long_walk: Mapping[str, float],
+        short_walk: Mapping[str, float],
+        paths: tuple[dict[str, float], dict[str, float]],
+        rank: dict[str, int],
+        first: set[str],
+    ):
+        self.members, self.degree_of = members, degree_of
+        self.long_walk, self.short_walk, self.paths, self.rank, self.first = long_walk, short_walk, paths, rank, first
+        self._made: dict[str, list[float]] = {}
+
+    def __getitem__(self, c: str) -> list[float]:
+        found = self._made.get(c)
+        if found is None:
+            if c not in self.members:
+                raise KeyError(c)
+            two, three = self.paths
+            found = self._made[c] = _values(
+                c,
+                self.degree_of(c),
+                self.long_walk.get(c, 0.0),
+                self.short_walk.get(c, 0.0),
+                two.get(c, 0.0),
+                three.get(c, 0.0),
+                self.rank.get(c),
+                self.first,
+            )
+        return found
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.members)
+
+    def bounds(self, ids: Sequence[str], degrees: np.ndarray) -> np.ndarray:
+        """An array (len(ids) × len(STRUCTURE)) of values each at least the candidate's own (``ids``: members of
+        the pool, ``degrees``: their degrees)."""
+        two, three = self.paths
+        long_walk, short_walk, rank = self.long_walk, self.short_walk, self.rank
+        n = len(ids)
+
+        def column(found: Mapping[str, float], missing: float) -> np.ndarray:
+            return np.fromiter(map(found.get, ids, itertools.repeat(missing, n)), dtype=float, count=n)
+
+        p_long, p_short, ra, walks3 = (
+            column(long_walk, 0.0),
+            column(short_walk, 0.0),
+            column(two, 0.0),
+            column(three, 0.0),
+        )
+        at = column(rank, -1)
+        with np.errstate(divide="ignore"):
+            out = np.column_stack(
+                [
+                    np.clip(1 + np.log10(p_long) / DECADES, 0.0, 1.0),
+                    np.clip(1 + np.log10(p_short) / DECADES, 0.0, 1.0),
+                    np.where(at >= 0, 1.0 / (1 + at), 0.0),
+                    1 - np.exp(-ra),
+                    1 - np.exp(-3 * walks3),
+                    (ra > 0).astype(float),
+                    ((ra <= 0) & (walks3 > 0)).astype(float),  # "not a partner" left out: at least the value
+                    np.minimum(1.0, np.log1p(degrees.astype(float)) / math.log(65)),
+                ]
+            )
+        return np.asarray(out)
+
+
+def _values(
+    c: str, degree: int, p_long: float, p_short: float, ra: float, walks3: float, at: int | None, first: set[str]
+) -> list[float]:
+    """One candidate's STRUCTURE values, as :func:`features` computes them."""
+    if not (p_long or p_short or ra or walks3):
+        return [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, _popularity(degree)]
+    return [
+        _log_scale(p_long),
+        _log_scale(p_short),
+        1.0 / (1 + at) if at is not None else 0.0,
+        1 - math.exp(-ra),
+        1 - math.exp(-3 * walks3),
+        1.0 if ra > 0 else 0.0,
+        1.0 if ra <= 0 and walks3 > 0 and c not in first else 0.0,
+        _popularity(degree),
+    ]
+
+
+def lazy_features(
+    around: Mapping[str, Sequence[str]],
+    source: str,
+    candidates: Collection[str],
+    degree_of: Callable[[str], int],
+    long_walk: Mapping[str, float],
+    read: proximity.Ties | None = None,
+) -> Lazy:
+    """:func:`features` of the ``candidates`` (a set of ids), the PageRank at 0.85 given (``long_walk``: at least
+    every candidate it reached), as a :class:`Lazy`: the same values, each computed when asked for."""
+    walked = around if read is None else read
+    short_walk = proximity.personalized_pagerank(walked, source, damping=0.5).scores
+    by_walk = sorted((c for c, w in long_walk.items() if w > 0 and c in candidates), key=lambda c: (-long_walk[c], c))
+    rank = {c: i for i, c in enumerate(by_walk)}
+    return Lazy(candidates, degree_of, long_walk, short_walk, _paths(around, source), rank, set(around.get(source, ())))

@@ -45,6 +45,7 @@ import numpy as np
 
 from analysis import learning, structure
 from analysis import reasons as words
+from analysis.candidates import LOW_ORDINAL, Pool
 from graph.suggestions import Candidate, Subject
 
 DISTANCE_SCALE_M = 1000.0  # a partner 1 km away scores e^-1 on distance
@@ -462,7 +463,7 @@ def score_learned(c: Candidate, ctx: Context, model: Model) -> Suggestion:
     return Suggestion(c, value, _reasons(parts, value), distance, tuple(s[0] for s in c.shared))
 
 
-def rank(candidates: list[Candidate], ctx: Context, w: Weights | Model, first: int) -> list[Suggestion]:
+def rank(candidates: Sequence[Candidate], ctx: Context, w: Weights | Model, first: int) -> list[Suggestion]:
     """The ``first`` best, best first. Only those shown get their reasons' words (the words of a thousand
     candidates cost more than their scores; the scores are the same); with a learned model, only those
     whose score can reach them are scored at all (``_learned_best``)."""
@@ -477,7 +478,9 @@ def rank(candidates: list[Candidate], ctx: Context, w: Weights | Model, first: i
     return [explain(c) for _, c in scored[:first]]
 
 
-def _learned_best(candidates: list[Candidate], ctx: Context, model: Model, first: int) -> list[tuple[float, Candidate]]:
+def _learned_best(
+    candidates: Sequence[Candidate], ctx: Context, model: Model, first: int
+) -> list[tuple[float, Candidate]]:
     """The exact scores (``_learned_value``) of the candidates that can be among the ``first`` best; the others
     are left out. A pool holds about a thousand candidates and only five or ten are shown, so each candidate's
     score is first bounded from above (:func:`_upper_bounds`: numpy over the pool), candidates are scored
@@ -509,6 +512,8 @@ def _upper_bounds(candidates: Sequence[Candidate], ctx: Context, model: Model) -
     it, but in numpy over the whole pool, except shared action fields and shared themes, counted at their
     most (1). numpy's exp and log may differ from the math module's in the last bit; the margin added to
     the linear part covers that many times over, so no bound falls below its exact score."""
+    if isinstance(candidates, Pool):
+        return _pool_bounds(candidates, ctx, model)
     w = _signal_weights(model)
     n = len(candidates)
     linear = np.zeros(n)
@@ -551,6 +556,63 @@ def _upper_bounds(candidates: Sequence[Candidate], ctx: Context, model: Model) -
     with np.errstate(over="ignore"):
         bounds = 1 / (1 + np.exp(-(model.intercept + linear + margin)))
     return np.where(np.isnan(bounds), np.inf, bounds)  # no bound known: scored exactly
+
+
+def _pool_bounds(pool: Pool, ctx: Context, model: Model) -> np.ndarray:
+    """``_upper_bounds`` of a snapshot's :class:`Pool`, from its arrays: the same numbers, without making a
+    record per candidate (most are never scored exactly)."""
+    w = _signal_weights(model)
+    n = len(pool)
+    linear = np.zeros(n)
+    rows = pool.rows
+    if w[0]:
+        aa = np.zeros(n)
+        for actor, via in pool.shared.items():
+            at = rows.get(actor)
+            if at is not None:
+                aa[at] = sum(1.0 / math.log(max(d, 2)) for _, _, d in via)
+        linear += w[0] * (1 - np.exp(-aa / 2))
+    if w[1]:
+        walk = np.zeros(n)
+        for actor, value in pool.walk.items():
+            at = rows.get(actor)
+            if at is not None:
+                walk[at] = value
+        with np.errstate(divide="ignore"):
+            linear += w[1] * np.clip(1 + np.log10(walk) / PROXIMITY_DECADES, 0.0, 1.0)
+    if w[2] and ctx.fields:
+        linear += w[2]
+    if w[3] and ctx.themes:
+        linear += w[3]
+    here, near = pool.member_of(ctx.focus_quarters), pool.member_of(ctx.neighbouring)
+    linear += np.where(here, w[4], np.where(near, w[5], 0.0))
+    if w[6] and ctx.subject.location:
+        lat, lon = pool.location()
+        metres = _haversine_many(ctx.subject.location, lat, lon)
+        linear += np.where(np.isnan(metres), 0.0, w[6] * np.exp(-np.nan_to_num(metres) / DISTANCE_SCALE_M))
+    if w[7]:
+        linear += w[7] * np.array([t != ctx.subject.type for t in pool.types()], dtype=float)
+    if w[8]:
+        latest = pool.latest()
+        active = latest != LOW_ORDINAL
+        years = np.maximum(0.0, np.where(active, ctx.day.toordinal() - latest, 0) / 365.25)
+        linear += np.where(active, w[8] * np.exp(-years / RECENCY_SCALE_YEARS), 0.0)
+    if w[9] or w[10]:
+        degree = pool.degree().astype(float)
+        linear += w[9] * np.minimum(1.0, np.log1p(degree) / math.log(65))
+        linear += w[10] * (1 - np.exp(-pool.recent().astype(float) / 3))
+    if ctx.structure:
+        weights = np.array(_structure_weights(model))
+        if isinstance(ctx.structure, structure.Lazy):
+            values = ctx.structure.bounds(pool.ids, pool.degree())
+        else:
+            zero = (0.0,) * len(structure.STRUCTURE)
+            values = np.array([ctx.structure.get(a) or zero for a in pool.ids], dtype=float).reshape(n, -1)
+        linear += np.where(values > 0, values, 0.0) @ weights
+    margin = BOUND_MARGIN * (1 + abs(model.intercept) + sum(model.coefficients))
+    with np.errstate(over="ignore"):
+        bounds = 1 / (1 + np.exp(-(model.intercept + linear + margin)))
+    return np.where(np.isnan(bounds), np.inf, bounds)
 
 
 def _haversine_many(here: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import logging
 import random
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
@@ -104,7 +104,11 @@ async def suggest(
     the day."""
     require(ctx.principal, rules.SUGGEST_PARTNERS)
     local = ids.decode_as(actor_id, "Actor")
-    record = await ctx.loaders.actor_by_id.load(local) if local else None
+    record, current = None, None
+    if local and as_of is None:  # the revision the snapshot must hold, read beside the actor: one wait, not two
+        record, current = await asyncio.gather(ctx.loaders.actor_by_id.load(local), revision.current(ctx.db))
+    elif local:
+        record = await ctx.loaders.actor_by_id.load(local)
     if record is None:
         raise ApiError("NOT_FOUND", texts.NOT_FOUND(what=texts.ACTOR, id=actor_id))
     if record.archived:
@@ -118,15 +122,26 @@ async def suggest(
     if model.kind == "deployment" and model.end is not None and model.end > day:
         # fitted on this network's ties up to ``end``: it must not rank a day before that (``asOf`` in the past)
         model = scoring.DEFAULT_MODEL
-    snapshot = await current_snapshot(ctx) if as_of is None else None
+    snapshot = await current_snapshot(ctx, current) if as_of is None else None
     if snapshot is not None and record.id not in snapshot.index:
         snapshot = None  # cannot happen at the same revision; the database answers all the same
     with phase("suggest-snapshot" if snapshot is not None else "suggest-neo4j"):
         structural = weights is None and model.structural  # custom weights use no structural signal
-        candidates, scoring_context = await pool(
-            ctx, record.id, action_field, quarter, types, day, as_of, True, snapshot, structural
+        candidates, scoring_context, ranked = await _pool(
+            ctx,
+            record.id,
+            action_field,
+            quarter,
+            types,
+            day,
+            as_of,
+            True,
+            snapshot,
+            structural,
+            (weights or model, first),
         )
-        ranked = await asyncio.to_thread(scoring.rank, candidates, scoring_context, weights or model, first)
+        if ranked is None:  # read through Neo4j: ranked on a thread of its own
+            ranked = await asyncio.to_thread(scoring.rank, candidates, scoring_context, weights or model, first)
     wanted = {s.candidate.id for s in ranked} | {p for s in ranked for p in s.shared_partner_ids}
     loaded = {a.id: a for a in await ctx.loaders.actor_by_id.load_many(sorted(wanted)) if a is not None}
     result = [
@@ -266,12 +281,14 @@ async def follow_feed(
         return moved
 
 
-async def current_snapshot(ctx: Context) -> in_memory.Snapshot | None:
+async def current_snapshot(ctx: Context, current: int | None = None) -> in_memory.Snapshot | None:
     """The snapshot if it holds the current revision (read with the request's bookmarks: never older than
-    what this client wrote), caught up by the change feed if it is behind; otherwise None, and a (re)build
-    is asked for in the background (the database answers meanwhile)."""
+    what this client wrote; ``current``: that revision if the caller read it), caught up by the change feed if
+    it is behind; otherwise None, and a (re)build is asked for in the background (the database answers
+    meanwhile)."""
     keeper: Latest = ctx.services.snapshots
-    current = await revision.current(ctx.db)
+    if current is None:
+        current = await revision.current(ctx.db)
     services, db = ctx.services, ctx.db
 
     def built(entry: Entry) -> None:
@@ -334,10 +351,32 @@ async def pool(
     exclude_all: bool,
     snapshot: in_memory.Snapshot | None = None,
     with_structure: bool = True,
-) -> tuple[list[suggestions.Candidate], scoring.Context]:
+) -> tuple[Sequence[suggestions.Candidate], scoring.Context]:
     """The candidates for ``actor`` and what the scoring knows about it, as of ``day``: from ``snapshot``
     if given (it must hold the current revision), else read through Neo4j. ``with_structure``: the
     candidates' structural signals too (scoring.Context.structure), from the same neighbourhood."""
+    candidates, scoring_context, _ = await _pool(
+        ctx, actor, action_field, quarter, types, day, as_of, exclude_all, snapshot, with_structure
+    )
+    return candidates, scoring_context
+
+
+async def _pool(
+    ctx: Context,
+    actor: str,
+    action_field: str | None,
+    quarter: str | None,
+    types: list[str] | None,
+    day: dt.date,
+    as_of: dt.date | None,
+    exclude_all: bool,
+    snapshot: in_memory.Snapshot | None = None,
+    with_structure: bool = True,
+    ranking: tuple[scoring.Weights | scoring.Model, int] | None = None,
+) -> tuple[Sequence[suggestions.Candidate], scoring.Context, list[scoring.Suggestion] | None]:
+    """``pool``; with ``ranking`` (weights or model, how many) and a snapshot, also the ranked suggestions,
+    computed on the same thread as the pool: one hand-over to a thread and back per request instead of two
+    (under load each hand-over waits for the lane's loop, which serves other requests meanwhile)."""
     if snapshot is not None:
         subject = snapshot.subject(actor, as_of, day)
     else:
@@ -349,56 +388,66 @@ async def pool(
     own_fields = list(await expand_action_fields(ctx, list(subject.action_fields))) if subject.action_fields else []
     all_quarters = snapshot.quarters if snapshot is not None else await quarters.all_quarters(ctx)
     near = neighbouring(focus, all_quarters)
-    if snapshot is not None:
-        candidates, structure = await asyncio.to_thread(
-            snapshot.pool_and_structure,
-            actor,
-            sorted(focus),
-            sorted(focus | near),
-            focus_fields or own_fields,
-            bool(action_field),
-            types,
-            day,
-            as_of,
-            subject.location,
-            exclude_all,
-            with_structure,
-        )
-    else:
-        around = await suggestions.neighbourhood(ctx.db, actor, day, exclude_all)
-        walk, shared = in_memory.closeness(around, actor)
-        candidates = await suggestions.candidates(
-            ctx.db,
-            actor,
-            sorted(focus),
-            sorted(focus | near),
-            focus_fields or own_fields,
-            require_field=bool(action_field),
-            types=types,
-            day=day,
-            as_of=as_of,
-            here=subject.location,
-            exclude_all=exclude_all,
-            walk=walk,
-            shared=shared,
-        )
-        structure = await asyncio.to_thread(in_memory.structural, around, actor, candidates) if with_structure else {}
     known_fields = await ctx.loaders.action_fields()
     successors = {f.key: f.successors for f in known_fields}
     # ... but compared on today's generation, the same way on both sides (a true Jaccard index).
     wanted_fields = [*subject.action_fields, *([action_field.strip()] if action_field else [])]
-    scoring_context = scoring.Context(
-        subject=subject,
-        focus_quarters=frozenset(focus),
-        neighbouring=frozenset(near),
-        fields=scoring.current_fields(wanted_fields, successors),
-        field_names={f.key: f.name for f in known_fields},
-        quarter_names={q.slug: q.name for q in all_quarters},
+
+    def context(structure: Mapping[str, Sequence[float]]) -> scoring.Context:
+        return scoring.Context(
+            subject=subject,
+            focus_quarters=frozenset(focus),
+            neighbouring=frozenset(near),
+            fields=scoring.current_fields(wanted_fields, successors),
+            field_names={f.key: f.name for f in known_fields},
+            quarter_names={q.slug: q.name for q in all_quarters},
+            day=day,
+            successors=successors,
+            structure=structure,
+        )
+
+    if snapshot is not None:
+        in_snapshot = snapshot
+
+        def compute() -> tuple[Sequence[suggestions.Candidate], scoring.Context, list[scoring.Suggestion] | None]:
+            candidates, structure = in_snapshot.pool_and_structure(
+                actor,
+                sorted(focus),
+                sorted(focus | near),
+                focus_fields or own_fields,
+                bool(action_field),
+                types,
+                day,
+                as_of,
+                subject.location,
+                exclude_all,
+                with_structure,
+                True,  # a Pool: the ranking makes records only for the candidates it scores exactly
+            )
+            scoring_context = context(structure)
+            ranked = scoring.rank(candidates, scoring_context, *ranking) if ranking is not None else None
+            return candidates, scoring_context, ranked
+
+        return await asyncio.to_thread(compute)
+    around = await suggestions.neighbourhood(ctx.db, actor, day, exclude_all)
+    walk, shared = in_memory.closeness(around, actor)
+    found = await suggestions.candidates(
+        ctx.db,
+        actor,
+        sorted(focus),
+        sorted(focus | near),
+        focus_fields or own_fields,
+        require_field=bool(action_field),
+        types=types,
         day=day,
-        successors=successors,
-        structure=structure,
+        as_of=as_of,
+        here=subject.location,
+        exclude_all=exclude_all,
+        walk=walk,
+        shared=shared,
     )
-    return candidates, scoring_context
+    structure = await asyncio.to_thread(in_memory.structural, around, actor, found) if with_structure else {}
+    return found, context(structure), None
 
 
 async def learn(ctx: Context, start: dt.date, end: dt.date, actors: int, seed: int) -> scoring.Model:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -19,10 +20,10 @@ import numpy as np
 
 from analysis import proximity, structure
 from analysis import suggestions as scoring
-from analysis.candidates import Snapshot
+from analysis.candidates import Pool, Snapshot
 from bench import replica
 from bench.generate import generate
-from graph.suggestions import SnapshotActor, SnapshotTie
+from graph.suggestions import Candidate, SnapshotActor, SnapshotTie
 
 
 def plain_pagerank(around: Mapping[str, Sequence[str]], source: str, damping: float) -> dict[str, float]:
@@ -232,3 +233,82 @@ def test_a_snapshot_caught_up_holds_the_adjacency_and_day_views_a_build_from_its
             for name in ("partners_lat", "partners_lon"):
                 assert np.array_equal(getattr(patched, name), getattr(counted, name), equal_nan=True), (day, name)
         snapshot = new
+
+
+def lazy_pool(d: replica.Day, actor: str, context: scoring.Context) -> tuple[Sequence[Candidate], scoring.Context]:
+    """The pool as the service builds it from its snapshot (a Pool, the structure computed when asked for),
+    with the scoring context of ``replica.pool``."""
+    found, values = d.snapshot.pool_and_structure(
+        actor,
+        sorted(context.focus_quarters),
+        sorted(context.focus_quarters | context.neighbouring),
+        sorted(context.subject.action_fields),
+        False,
+        None,
+        d.day,
+        d.as_of,
+        context.subject.location,
+        True,
+        True,
+        True,
+    )
+    return found, replace(context, structure=values)
+
+
+def test_the_services_lazy_pool_ranks_and_explains_as_the_whole_pool() -> None:
+    """The service's path builds a record only for the candidates the ranking scores exactly, and a candidate's
+    structural signals only when asked for; its pool holds the same candidates in the same order, with the same
+    features and structural signals, and every model shows the same suggestions with the same scores and
+    reasons as from the whole pool. After a write applied to the snapshot (an actor takes up an action field,
+    moves far away and gets a new partner), the pools equal those of a snapshot that computes everything
+    afresh: what the snapshot keeps between requests (each field's members, partners' ids) is not stale."""
+    network = generate(seed=43, quarters=4, actors=300, cooperations=1400)
+    day = replica.Day(network, dt.date(2025, 1, 1), None)
+    models = (scoring.DEFAULT_MODEL, scoring.ELEVEN_SIGNALS_MODEL, every_signal_model(), flat_model())
+    compared = 0
+
+    def compare(actors: Sequence[str], reference: replica.Day) -> None:
+        nonlocal compared
+        for actor in actors:
+            candidates, context = replica.pool(reference, actor)
+            lazy, lazy_context = lazy_pool(day, actor, context)
+            assert isinstance(lazy, Pool)
+            assert list(lazy) == candidates
+            assert dict(lazy_context.structure) == dict(context.structure)
+            for model in models:
+                bounds = scoring._upper_bounds(lazy, lazy_context, model)
+                exact = np.array([scoring._learned_value(c, context, model) for c in candidates])
+                assert (bounds >= exact).all()
+                for first in (1, 5, 10, 50):
+                    shown = scoring.rank(lazy, lazy_context, model, first)
+                    assert shown == scoring.rank(candidates, context, model, first)
+                    compared += len(shown)
+
+    compare(network.actor_ids()[:20], day)
+    old = day.snapshot
+    moved, other = network.actor_ids()[5], network.actor_ids()[260]
+    at = old.actors[old.index[moved]]
+    taken_up = next(f for f in ("bildung", "gesundheit-bewegung", "oeffentlicher-raum") if f not in at.action_fields)
+    now = [replace(at, location=(48.14, 11.58), action_fields=(*at.action_fields, taken_up))]
+    ties = [
+        SnapshotTie(old.ids[a], old.ids[b], None, None, dt.date(2020, 1, 1), old.tie_fields[k])
+        for k, (a, b) in enumerate(zip(old.ta.tolist(), old.tb.tolist(), strict=True))
+        if moved in (old.ids[a], old.ids[b])
+    ]
+    ties.append(SnapshotTie(moved, other, dt.date(2024, 5, 1), None, None, (taken_up,)))
+    day.snapshot = old.apply({moved}, now, ties)
+    afresh = copy.copy(replica.Day(network, day.day, None))
+    afresh.snapshot = copy.copy(day.snapshot)  # the same data, nothing kept from earlier requests or snapshots
+    afresh.snapshot._days, afresh.snapshot._carried, afresh.snapshot._earlier = {}, {}, {}
+    afresh.snapshot._working_masks, afresh.snapshot._lock = {}, threading.Lock()
+    working = [a for a in network.actor_ids() if taken_up in day.snapshot.actors[day.snapshot.index[a]].action_fields]
+    compare([moved, other, *network.actor_ids()[:20], *working[:20]], afresh)
+    assert compared > 3000
+    # Found through the field alone (no quarter in focus, no location, no walk), the new member included.
+    quarters = sorted(day.snapshot.member_ids)
+    offered = 0
+    for asker in network.actor_ids()[:10]:
+        found = [c.id for c in day.snapshot.candidates(asker, [], quarters, [taken_up], True, None, day.day, lazy=True)]
+        assert found == [c.id for c in afresh.snapshot.candidates(asker, [], quarters, [taken_up], True, None, day.day)]
+        offered += moved in found
+    assert offered > 0
