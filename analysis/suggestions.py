@@ -511,46 +511,38 @@ def _upper_bounds(candidates: Sequence[Candidate], ctx: Context, model: Model) -
     """For each candidate a number at least its ``_learned_value``: each signal as ``_learned_value`` computes
     it, but in numpy over the whole pool, except shared action fields and shared themes, counted at their
     most (1). numpy's exp and log may differ from the math module's in the last bit; the margin added to
-    the linear part covers that many times over, so no bound falls below its exact score."""
-    if isinstance(candidates, Pool):
-        return _pool_bounds(candidates, ctx, model)
+    the linear part covers that many times over, so no bound falls below its exact score. A snapshot's
+    :class:`Pool` gives its columns from its arrays, without a record per candidate (most are never
+    scored exactly); a list of records, from the records. One formula serves both."""
+    columns: _RecordColumns | _PoolColumns
+    columns = _PoolColumns(candidates) if isinstance(candidates, Pool) else _RecordColumns(candidates)
     w = _signal_weights(model)
-    n = len(candidates)
-    linear = np.zeros(n)
+    linear = np.zeros(len(candidates))
     if w[0]:
-        aa = np.array([sum(1.0 / math.log(max(d, 2)) for _, _, d in c.shared) for c in candidates])
-        linear += w[0] * (1 - np.exp(-aa / 2))
+        linear += w[0] * (1 - np.exp(-columns.adamic_adar() / 2))
     if w[1]:
-        walk = np.array([c.walk for c in candidates])
         with np.errstate(divide="ignore"):
-            linear += w[1] * np.clip(1 + np.log10(walk) / PROXIMITY_DECADES, 0.0, 1.0)
+            linear += w[1] * np.clip(1 + np.log10(columns.walk()) / PROXIMITY_DECADES, 0.0, 1.0)
     if w[2] and ctx.fields:
         linear += w[2]
     if w[3] and ctx.themes:
         linear += w[3]
-    here = np.array([not ctx.focus_quarters.isdisjoint(c.quarters) for c in candidates], dtype=bool)
-    near = np.array([not ctx.neighbouring.isdisjoint(c.quarters) for c in candidates], dtype=bool)
+    here, near = columns.in_quarters(ctx.focus_quarters), columns.in_quarters(ctx.neighbouring)
     linear += np.where(here, w[4], np.where(near, w[5], 0.0))
     if w[6] and ctx.subject.location:
-        lat = np.array([c.location[0] if c.location else np.nan for c in candidates])
-        lon = np.array([c.location[1] if c.location else np.nan for c in candidates])
-        metres = _haversine_many(ctx.subject.location, lat, lon)
+        metres = _haversine_many(ctx.subject.location, *columns.location())
         linear += np.where(np.isnan(metres), 0.0, w[6] * np.exp(-np.nan_to_num(metres) / DISTANCE_SCALE_M))
     if w[7]:
-        linear += w[7] * np.array([c.type != ctx.subject.type for c in candidates], dtype=float)
+        linear += w[7] * np.array([t != ctx.subject.type for t in columns.types()], dtype=float)
     if w[8]:
-        active = np.array([c.latest_activity is not None for c in candidates], dtype=bool)
-        days = np.array([(ctx.day - c.latest_activity).days if c.latest_activity else 0 for c in candidates])
-        years = np.maximum(0.0, days / 365.25)
+        years, active = columns.years_since_activity(ctx.day)
         linear += np.where(active, w[8] * np.exp(-years / RECENCY_SCALE_YEARS), 0.0)
     if w[9] or w[10]:
-        degree = np.array([c.degree for c in candidates], dtype=float)
-        recent = np.array([c.recent for c in candidates], dtype=float)
+        degree, recent = columns.activity()
         linear += w[9] * np.minimum(1.0, np.log1p(degree) / math.log(65))
         linear += w[10] * (1 - np.exp(-recent / 3))
     if ctx.structure:
-        zero = (0.0,) * len(structure.STRUCTURE)
-        values = np.array([ctx.structure.get(c.id) or zero for c in candidates], dtype=float).reshape(n, -1)
+        values = columns.structure(ctx.structure)
         linear += np.where(values > 0, values, 0.0) @ np.array(_structure_weights(model))
     margin = BOUND_MARGIN * (1 + abs(model.intercept) + sum(model.coefficients))
     with np.errstate(over="ignore"):
@@ -558,61 +550,91 @@ def _upper_bounds(candidates: Sequence[Candidate], ctx: Context, model: Model) -
     return np.where(np.isnan(bounds), np.inf, bounds)  # no bound known: scored exactly
 
 
-def _pool_bounds(pool: Pool, ctx: Context, model: Model) -> np.ndarray:
-    """``_upper_bounds`` of a snapshot's :class:`Pool`, from its arrays: the same numbers, without making a
-    record per candidate (most are never scored exactly)."""
-    w = _signal_weights(model)
-    n = len(pool)
-    linear = np.zeros(n)
-    rows = pool.rows
-    if w[0]:
-        aa = np.zeros(n)
-        for actor, via in pool.shared.items():
+def _adamic_adar(via: Iterable[tuple[str, str, int]]) -> float:
+    return sum(1.0 / math.log(max(d, 2)) for _, _, d in via)
+
+
+class _RecordColumns:
+    """What :func:`_upper_bounds` reads of each candidate, from a list of records."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self.candidates = candidates
+
+    def adamic_adar(self) -> np.ndarray:
+        return np.array([_adamic_adar(c.shared) for c in self.candidates])
+
+    def walk(self) -> np.ndarray:
+        return np.array([c.walk for c in self.candidates])
+
+    def in_quarters(self, quarters: frozenset[str]) -> np.ndarray:
+        return np.array([not quarters.isdisjoint(c.quarters) for c in self.candidates], dtype=bool)
+
+    def location(self) -> tuple[np.ndarray, np.ndarray]:
+        lat = np.array([c.location[0] if c.location else np.nan for c in self.candidates])
+        lon = np.array([c.location[1] if c.location else np.nan for c in self.candidates])
+        return lat, lon
+
+    def types(self) -> Iterable[str]:
+        return (c.type for c in self.candidates)
+
+    def years_since_activity(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        active = np.array([c.latest_activity is not None for c in self.candidates], dtype=bool)
+        days = np.array([(day - c.latest_activity).days if c.latest_activity else 0 for c in self.candidates])
+        return np.maximum(0.0, days / 365.25), active
+
+    def activity(self) -> tuple[np.ndarray, np.ndarray]:
+        degree = np.array([c.degree for c in self.candidates], dtype=float)
+        return degree, np.array([c.recent for c in self.candidates], dtype=float)
+
+    def structure(self, signals: Mapping[str, Sequence[float]]) -> np.ndarray:
+        zero = (0.0,) * len(structure.STRUCTURE)
+        values = [signals.get(c.id) or zero for c in self.candidates]
+        return np.array(values, dtype=float).reshape(len(self.candidates), -1)
+
+
+class _PoolColumns:
+    """What :func:`_upper_bounds` reads of each candidate, from a snapshot's :class:`Pool` and its arrays."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+
+    def _by_row(self, per_actor: Mapping[str, float]) -> np.ndarray:
+        column, rows = np.zeros(len(self.pool)), self.pool.rows
+        for actor, value in per_actor.items():
             at = rows.get(actor)
             if at is not None:
-                aa[at] = sum(1.0 / math.log(max(d, 2)) for _, _, d in via)
-        linear += w[0] * (1 - np.exp(-aa / 2))
-    if w[1]:
-        walk = np.zeros(n)
-        for actor, value in pool.walk.items():
-            at = rows.get(actor)
-            if at is not None:
-                walk[at] = value
-        with np.errstate(divide="ignore"):
-            linear += w[1] * np.clip(1 + np.log10(walk) / PROXIMITY_DECADES, 0.0, 1.0)
-    if w[2] and ctx.fields:
-        linear += w[2]
-    if w[3] and ctx.themes:
-        linear += w[3]
-    here, near = pool.member_of(ctx.focus_quarters), pool.member_of(ctx.neighbouring)
-    linear += np.where(here, w[4], np.where(near, w[5], 0.0))
-    if w[6] and ctx.subject.location:
-        lat, lon = pool.location()
-        metres = _haversine_many(ctx.subject.location, lat, lon)
-        linear += np.where(np.isnan(metres), 0.0, w[6] * np.exp(-np.nan_to_num(metres) / DISTANCE_SCALE_M))
-    if w[7]:
-        linear += w[7] * np.array([t != ctx.subject.type for t in pool.types()], dtype=float)
-    if w[8]:
-        latest = pool.latest()
+                column[at] = value
+        return column
+
+    def adamic_adar(self) -> np.ndarray:
+        return self._by_row({actor: _adamic_adar(via) for actor, via in self.pool.shared.items()})
+
+    def walk(self) -> np.ndarray:
+        return self._by_row(self.pool.walk)
+
+    def in_quarters(self, quarters: frozenset[str]) -> np.ndarray:
+        return self.pool.member_of(quarters)
+
+    def location(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.pool.location()
+
+    def types(self) -> Iterable[str]:
+        return self.pool.types()
+
+    def years_since_activity(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        latest = self.pool.latest()
         active = latest != LOW_ORDINAL
-        years = np.maximum(0.0, np.where(active, ctx.day.toordinal() - latest, 0) / 365.25)
-        linear += np.where(active, w[8] * np.exp(-years / RECENCY_SCALE_YEARS), 0.0)
-    if w[9] or w[10]:
-        degree = pool.degree().astype(float)
-        linear += w[9] * np.minimum(1.0, np.log1p(degree) / math.log(65))
-        linear += w[10] * (1 - np.exp(-pool.recent().astype(float) / 3))
-    if ctx.structure:
-        weights = np.array(_structure_weights(model))
-        if isinstance(ctx.structure, structure.Lazy):
-            values = ctx.structure.bounds(pool.ids, pool.degree())
-        else:
-            zero = (0.0,) * len(structure.STRUCTURE)
-            values = np.array([ctx.structure.get(a) or zero for a in pool.ids], dtype=float).reshape(n, -1)
-        linear += np.where(values > 0, values, 0.0) @ weights
-    margin = BOUND_MARGIN * (1 + abs(model.intercept) + sum(model.coefficients))
-    with np.errstate(over="ignore"):
-        bounds = 1 / (1 + np.exp(-(model.intercept + linear + margin)))
-    return np.where(np.isnan(bounds), np.inf, bounds)
+        return np.maximum(0.0, np.where(active, day.toordinal() - latest, 0) / 365.25), active
+
+    def activity(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.pool.degree().astype(float), self.pool.recent().astype(float)
+
+    def structure(self, signals: Mapping[str, Sequence[float]]) -> np.ndarray:
+        if isinstance(signals, structure.Lazy):
+            return signals.bounds(self.pool.ids, self.pool.degree())
+        zero = (0.0,) * len(structure.STRUCTURE)
+        values = [signals.get(a) or zero for a in self.pool.ids]
+        return np.array(values, dtype=float).reshape(len(self.pool), -1)
 
 
 def _haversine_many(here: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
